@@ -1,0 +1,53 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+)
+
+// Audit actions: who viewed or printed which citizen.
+const (
+	AuditView   = "consultazione"
+	AuditPrint  = "stampa"
+	AuditSearch = "ricerca"
+	AuditLogin  = "accesso"
+)
+
+// AuditEvent is one entry of a device's audit trail. Entries are chained by
+// hash per device, so that a removed or altered entry shows at the hub.
+type AuditEvent struct {
+	Device   string
+	Seq      int64 // per device, from 1, gap-free
+	Operator string
+	Action   string
+	Subject  string // the codice fiscale viewed or printed, the search text…
+	At       time.Time
+	PrevHash string // hex SHA-256 of the previous event of the device; "" for the first
+	Hash     string
+}
+
+// ComputeHash returns the hex SHA-256 of the event's fields and its
+// predecessor's hash, fields separated by a byte that cannot occur in them.
+func (e *AuditEvent) ComputeHash() string {
+	h := sha256.New()
+	for _, f := range []string{e.Device, strconv.FormatInt(e.Seq, 10), e.Operator, e.Action, e.Subject, e.At.UTC().Format(time.RFC3339Nano), e.PrevHash} {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Validate checks an event as the hub receives it: its hash must be right.
+func (e *AuditEvent) Validate() error {
+	switch {
+	case e.Device == "" || e.Seq <= 0:
+		return Errorf(EINVALID, "evento di audit senza postazione o numero")
+	case e.Action == "":
+		return Errorf(EINVALID, "evento di audit senza azione")
+	case e.Hash != e.ComputeHash():
+		return Errorf(EINVALID, "evento di audit %d: impronta non valida", e.Seq)
+	}
+	return nil
+}

@@ -1,0 +1,231 @@
+package app
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/sportello/sportello/app/anpr"
+)
+
+// Counter is what the counter screens and the CLI ask of the domain.
+//   - Login: EUNAUTHORIZED, ELOCKED, EFORBIDDEN (see Login).
+//   - Search: EINVALID for an unreadable text; hub trouble is reported in
+//     SearchResults.NetworkErr, never as the error, so local results show.
+//   - OpenFile: ENOTFOUND when neither the cache nor the hub knows the code;
+//     EOFFLINE when only the hub could know and it cannot be reached.
+type Counter interface {
+	Login(ctx context.Context, username, password string) (*Operator, error)
+	Search(ctx context.Context, op *Operator, text string) (SearchResults, error)
+	OpenFile(ctx context.Context, op *Operator, codiceFiscale string) (*CitizenFile, error)
+}
+
+// SearchResults are the local results, then those of other comuni.
+type SearchResults struct {
+	Local      []CitizenSummary
+	Remote     []CitizenSummary // citizens of other comuni, found through the hub
+	NetworkErr error            // EOFFLINE when the hub could not be asked
+}
+
+// SearchLimit is how many results one search returns from each source.
+const SearchLimit = 50
+
+// minRemoteQuery is the shortest text sent to the hub: shorter prefixes
+// match too many people of the network to be useful.
+const minRemoteQuery = 3
+
+// Local is the workstation's cache as the counter uses it.
+type Local interface {
+	Directory
+	Operators
+	// AppendAudit writes an audit event and its outbox operation in one
+	// transaction, chained to the device's previous event.
+	AppendAudit(ctx context.Context, operator, action, subject string, at time.Time) error
+	Reference(ctx context.Context) (*anpr.Tables, error)
+	Cursor(ctx context.Context, scope string) (Cursor, error)
+}
+
+// CounterService implements Counter over the local cache and, when
+// reachable, the hub.
+type CounterService struct {
+	Local   Local
+	Network Directory // the hub; nil on a workstation that has no network
+	Verify  PasswordVerifier
+	Comune  string
+	Now     func() time.Time
+	// Outboxed, when set, is called after a fact was written to the
+	// outbox, so the sync engine can show and send it.
+	Outboxed func()
+
+	mu   sync.Mutex
+	refs *anpr.Index
+}
+
+var _ Counter = (*CounterService)(nil)
+
+// Login checks credentials on the workstation (see Login) and audits it.
+func (s *CounterService) Login(ctx context.Context, username, password string) (*Operator, error) {
+	op, err := Login(ctx, s.Local, s.Verify, s.Comune, username, password, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, op.Username, AuditLogin, ""); err != nil {
+		return nil, err
+	}
+	return op, nil
+}
+
+// Search looks the text up in the cache and, for a text long enough, among
+// the citizens of the other comuni of the network.
+func (s *CounterService) Search(ctx context.Context, op *Operator, text string) (SearchResults, error) {
+	q, err := ParseQuery(text)
+	if err != nil {
+		return SearchResults{}, err
+	}
+	var res SearchResults
+	if res.Local, err = s.Local.SearchCitizens(ctx, q, SearchLimit); err != nil {
+		return SearchResults{}, err
+	}
+	refs, err := s.Index(ctx)
+	if err != nil {
+		return SearchResults{}, err
+	}
+	for i := range res.Local {
+		res.Local[i].ComuneName = comuneName(refs, res.Local[i].Comune)
+	}
+	if s.Network == nil {
+		res.NetworkErr = Errorf(EOFFLINE, "postazione senza rete: la ricerca negli altri comuni non è disponibile")
+		return res, nil
+	}
+	if len([]rune(q.Text)) < minRemoteQuery {
+		return res, nil
+	}
+	remote, err := s.Network.SearchCitizens(ctx, q, SearchLimit)
+	if err != nil {
+		res.NetworkErr = err
+		return res, nil
+	}
+	for _, c := range remote {
+		if c.Comune == s.Comune {
+			continue // the cache has them, fresher or as fresh
+		}
+		c.Remote = true
+		c.ComuneName = comuneName(refs, c.Comune)
+		res.Remote = append(res.Remote, c)
+	}
+	return res, nil
+}
+
+// OpenFile assembles the citizen file from the cache or, for a citizen of
+// another comune, from the hub; every opening is audited.
+func (s *CounterService) OpenFile(ctx context.Context, op *Operator, codiceFiscale string) (*CitizenFile, error) {
+	if op == nil {
+		return nil, Errorf(EUNAUTHORIZED, "accesso richiesto")
+	}
+	src, remote := Directory(s.Local), false
+	c, err := src.Citizen(ctx, codiceFiscale)
+	if ErrorCode(err) == ENOTFOUND && s.Network != nil {
+		src, remote = s.Network, true
+		c, err = src.Citizen(ctx, codiceFiscale)
+	}
+	if err != nil {
+		return nil, err
+	}
+	members, err := src.Family(ctx, c.FamilyID)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := s.Index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &CitizenFile{
+		Citizen:          *c,
+		BirthPlaceName:   placeName(refs, c.BirthPlaceCode, c.BirthDate),
+		CitizenshipName:  CitizenshipName(refs, c.Citizenship),
+		CivilStatusName:  entryName(refs, anpr.TableCivilStatus, c.CivilStatus),
+		RelationshipName: entryName(refs, anpr.TableRelationships, c.Relationship),
+		ComuneName:       comuneName(refs, c.Comune),
+		Remote:           remote,
+	}
+	if remote {
+		f.AsOf = s.Now()
+	} else {
+		cur, err := s.Local.Cursor(ctx, c.Comune)
+		if err != nil {
+			return nil, err
+		}
+		f.AsOf = cur.AsOf
+	}
+	for _, m := range members {
+		f.Family = append(f.Family, FamilyMember{Citizen: m, RelationshipName: entryName(refs, anpr.TableRelationships, m.Relationship)})
+	}
+	if err := s.audit(ctx, op.Username, AuditView, c.CodiceFiscale); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (s *CounterService) audit(ctx context.Context, operator, action, subject string) error {
+	if err := s.Local.AppendAudit(ctx, operator, action, subject, s.Now()); err != nil {
+		return err
+	}
+	if s.Outboxed != nil {
+		s.Outboxed()
+	}
+	return nil
+}
+
+// Index returns the reference tables' index, built once from the cache.
+func (s *CounterService) Index(ctx context.Context) (*anpr.Index, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refs != nil {
+		return s.refs, nil
+	}
+	t, err := s.Local.Reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.refs = anpr.NewIndex(t)
+	return s.refs, nil
+}
+
+// ReferenceChanged drops the cached index: new tables arrived by sync.
+func (s *CounterService) ReferenceChanged() {
+	s.mu.Lock()
+	s.refs = nil
+	s.mu.Unlock()
+}
+
+func placeName(ix *anpr.Index, code string, on time.Time) string {
+	if n, ok := ix.PlaceName(code, on); ok {
+		return n
+	}
+	return code
+}
+
+func comuneName(ix *anpr.Index, code string) string {
+	if c, ok := ix.Comune(code, time.Now()); ok {
+		return c.Name
+	}
+	return code
+}
+
+func entryName(ix *anpr.Index, table anpr.TableName, id int) string {
+	if e, ok := ix.Entry(table, id); ok {
+		return e.Description
+	}
+	return ""
+}
+
+// CitizenshipName is the citizenship as certificates write it.
+func CitizenshipName(ix *anpr.Index, iso3 string) string {
+	if iso3 == "ITA" {
+		return "ITALIANA"
+	}
+	if st, ok := ix.StateByISO3(iso3); ok {
+		return st.Name
+	}
+	return iso3
+}

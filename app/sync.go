@@ -1,0 +1,157 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/sportello/sportello/app/anpr"
+)
+
+// ScopeNetwork is the change-log scope of what every comune receives: the
+// reference tables and the network's public keys. Every other scope is a
+// comune's Belfiore code.
+const ScopeNetwork = "*"
+
+// Change kinds of the hub's change log.
+const (
+	ChangeCitizen   = "citizen"
+	ChangeOperator  = "operator"
+	ChangeReference = "reference"
+	ChangeDevice    = "device" // a device's key certificate or its revocation
+)
+
+// Change is one entry of the hub's change log. Seq is monotonic within its
+// scope: clients order by it, never by clocks. An entry carries the whole
+// new state of its record, so applying it twice is harmless.
+type Change struct {
+	Scope     string
+	Seq       int64
+	Kind      string
+	Key       string
+	Deleted   bool
+	At        time.Time // hub time, for display only
+	Citizen   *Citizen
+	Operator  *Operator
+	Reference *anpr.Tables
+	Device    *DeviceKey
+}
+
+// DeviceKey is a workstation's public key as the network knows it: its
+// certificate from the comune's key (trust.go), and its revocation.
+type DeviceKey struct {
+	Device    string
+	Comune    string
+	Cert      KeyCert
+	RevokedAt time.Time
+}
+
+// Operation kinds a workstation pushes through its outbox.
+const (
+	OpAudit = "audit"
+)
+
+// OpState is where an operation stands in the outbox.
+type OpState string
+
+// The outbox states. A parked operation was refused by the hub (4xx) and
+// waits for a person; it never blocks the ones behind it.
+const (
+	OpPending OpState = "pending"
+	OpDone    OpState = "done"
+	OpParked  OpState = "parked"
+)
+
+// Operation is a fact created at the workstation on its way to the hub. The
+// fact and its outbox row are written in one transaction; ID and Seq make
+// the hub apply it exactly once.
+type Operation struct {
+	ID        string // UUID
+	Device    string
+	Seq       int64 // per device
+	Kind      string
+	CreatedAt time.Time
+	Attempts  int
+	State     OpState
+	Reason    string // why it was parked, for a person to read
+	LastError string // why the last attempt to send it failed
+	Audit     *AuditEvent
+}
+
+// OpResult is the hub's answer to one operation. A repeated operation gets
+// the stored answer back with Duplicate set.
+type OpResult struct {
+	ID        string
+	Applied   bool
+	Duplicate bool
+	Code      string // error code when refused
+	Message   string
+}
+
+// SyncStatus is what the status bar shows, always.
+type SyncStatus struct {
+	Online    bool
+	LastSync  time.Time // last successful round
+	Pending   int       // operations not yet accepted by the hub
+	Parked    int       // operations refused, waiting for a person
+	Progress  float64   // 0..1 during the initial download, -1 otherwise
+	Phase     string    // what the engine is doing, in Italian; "" when idle
+	LastError string
+	ClockSkew time.Duration // workstation clock minus hub clock
+}
+
+// Profile is the identity of an enrolled workstation.
+type Profile struct {
+	Device     string
+	Comune     string
+	ComuneName string
+	HubURL     string
+	Token      string // bearer secret for the hub; never leaves the workstation otherwise
+	PrivateKey []byte // Ed25519 seed+key
+	PublicKey  []byte
+	Cert       []byte
+	RootKey    []byte // the network's root public key
+	EnrolledAt time.Time
+}
+
+// Cursor is how far a workstation has read a scope of the change log.
+type Cursor struct {
+	Scope string
+	Seq   int64
+	AsOf  time.Time // when the hub served it: "dati aggiornati al"
+}
+
+// SnapshotState records an initial download in progress, so that it
+// resumes where it stopped.
+type SnapshotState struct {
+	Scope   string
+	Seq     int64  // the change-log position the snapshot was taken at
+	After   string // last key received
+	Done    int
+	Total   int
+	Started time.Time
+}
+
+// SyncStore is the workstation's side of the sync contract.
+//   - ApplyChanges writes a page of changes and the new cursor in one
+//     transaction.
+//   - PutSnapshotPage writes a page of the initial download (citizens, and
+//     on the first page the comune's operators) and the snapshot state in
+//     one transaction; FinishSnapshot drops the scope's citizens (those whose
+//     Comune is the scope) not seen in it, sets the cursor to the
+//     snapshot's Seq and clears the state. A download is identified by
+//     its Seq.
+//   - NextOps returns pending operations in Seq order, parked ones excluded.
+type SyncStore interface {
+	Profile(ctx context.Context) (*Profile, error) // ENOTFOUND before enrolment
+	SaveProfile(ctx context.Context, p *Profile) error
+	Cursor(ctx context.Context, scope string) (Cursor, error)
+	ApplyChanges(ctx context.Context, scope string, changes []Change, to Cursor) error
+	Snapshot(ctx context.Context, scope string) (*SnapshotState, error) // nil when none runs
+	PutSnapshotPage(ctx context.Context, st SnapshotState, citizens []Citizen, operators []Operator) error
+	FinishSnapshot(ctx context.Context, st SnapshotState, asOf time.Time) error
+	NextOps(ctx context.Context, limit int) ([]Operation, error)
+	MarkOp(ctx context.Context, id string, res OpResult, at time.Time) error
+	RetryOp(ctx context.Context, id string, reason string) error
+	OutboxCounts(ctx context.Context) (pending, parked int, err error)
+	ParkedOps(ctx context.Context) ([]Operation, error)
+}

@@ -1,0 +1,537 @@
+package hubdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+var _ app.Directory = (*DB)(nil)
+
+// citizenJSON is a citizen's stored form. UpdatedAt is left out, so two
+// records are the same exactly when their JSON is: that is how a
+// re-imported file's differences are found.
+func citizenJSON(c *app.Citizen) string {
+	w := wire.CitizenToWire(c)
+	w.UpdatedAt = ""
+	b, _ := json.Marshal(w)
+	return string(b)
+}
+
+func upsertCitizen(ctx context.Context, stmt *sql.Stmt, c *app.Citizen, data string, seq int64) error {
+	_, err := stmt.ExecContext(ctx, c.CodiceFiscale, c.Comune, app.NameKey(c.Surname), app.NameKey(c.GivenName),
+		app.FormatDate(c.BirthDate), c.FamilyID, data, seq)
+	if err != nil {
+		return fmt.Errorf("store citizen %s: %w", c.CodiceFiscale, err)
+	}
+	return nil
+}
+
+const upsertCitizenSQL = `INSERT INTO citizens (codice_fiscale, comune, surname_key, given_key, birth_date, family_id, data, seq)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (codice_fiscale) DO UPDATE SET comune = excluded.comune, surname_key = excluded.surname_key,
+	given_key = excluded.given_key, birth_date = excluded.birth_date, family_id = excluded.family_id,
+	data = excluded.data, seq = excluded.seq`
+
+// ImportResult counts what an anagrafe import changed.
+type ImportResult struct {
+	Added, Updated, Deleted, Unchanged int
+	Seq                                int64 // the scope's last change after the import
+}
+
+// ReplaceAnagrafe makes citizens the comune's whole anagrafe, in one
+// transaction: each difference from the current records becomes a change
+// workstations receive; a citizen missing from the new data is deleted.
+// Every record is validated first: nothing is stored if one is wrong.
+// ECONFLICT when a codice fiscale belongs to another comune's anagrafe.
+func (d *DB) ReplaceAnagrafe(ctx context.Context, comuneCode string, citizens []app.Citizen) (ImportResult, error) {
+	var res ImportResult
+	for i := range citizens {
+		if citizens[i].Comune != comuneCode {
+			return res, app.Errorf(app.EINVALID, "il cittadino %s appartiene al comune %s, non a %s", citizens[i].CodiceFiscale, citizens[i].Comune, comuneCode)
+		}
+		if err := citizens[i].Validate(); err != nil {
+			return res, fmt.Errorf("cittadino %s: %w", citizens[i].CodiceFiscale, err)
+		}
+	}
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := comune(ctx, tx, comuneCode); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS import_seen (cf TEXT PRIMARY KEY); DELETE FROM import_seen`); err != nil {
+			return err
+		}
+		defer tx.ExecContext(ctx, `DROP TABLE IF EXISTS temp.import_seen`)
+		up, err := tx.PrepareContext(ctx, upsertCitizenSQL)
+		if err != nil {
+			return err
+		}
+		defer up.Close()
+		seen, err := tx.PrepareContext(ctx, `INSERT INTO import_seen (cf) VALUES (?)`)
+		if err != nil {
+			return err
+		}
+		defer seen.Close()
+		now := d.now()
+		for i := range citizens {
+			c := &citizens[i]
+			data := citizenJSON(c)
+			var oldComune, oldData string
+			err := tx.QueryRowContext(ctx, `SELECT comune, data FROM citizens WHERE codice_fiscale = ?`, c.CodiceFiscale).Scan(&oldComune, &oldData)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				res.Added++
+			case err != nil:
+				return err
+			case oldComune != comuneCode:
+				return app.Errorf(app.ECONFLICT, "il codice fiscale %s è già nell'anagrafe del comune %s", c.CodiceFiscale, oldComune)
+			case oldData == data:
+				res.Unchanged++
+			default:
+				res.Updated++
+			}
+			if _, err := seen.ExecContext(ctx, c.CodiceFiscale); err != nil {
+				return fmt.Errorf("codice fiscale %s ripetuto: %w", c.CodiceFiscale, err)
+			}
+			if oldData == data {
+				continue
+			}
+			c.UpdatedAt = now
+			w := wire.CitizenToWire(c)
+			seq, err := appendChange(ctx, tx, comuneCode, wire.Change{Kind: app.ChangeCitizen, Key: c.CodiceFiscale, At: ts(now), Citizen: &w})
+			if err != nil {
+				return err
+			}
+			if err := upsertCitizen(ctx, up, c, data, seq); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT codice_fiscale FROM citizens WHERE comune = ? AND codice_fiscale NOT IN (SELECT cf FROM import_seen)`, comuneCode)
+		if err != nil {
+			return err
+		}
+		var gone []string
+		for rows.Next() {
+			var cf string
+			if err := rows.Scan(&cf); err != nil {
+				rows.Close()
+				return err
+			}
+			gone = append(gone, cf)
+		}
+		rows.Close()
+		for _, cf := range gone {
+			if _, err := appendChange(ctx, tx, comuneCode, wire.Change{Kind: app.ChangeCitizen, Key: cf, Deleted: true, At: ts(now)}); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM citizens WHERE codice_fiscale = ?`, cf); err != nil {
+				return err
+			}
+		}
+		res.Deleted = len(gone)
+		return tx.QueryRowContext(ctx, `SELECT seq FROM scopes WHERE scope = ?`, comuneCode).Scan(&res.Seq)
+	})
+	return res, err
+}
+
+// SeedCitizens replaces a comune's anagrafe with the citizens next yields,
+// without a change per citizen: the scope's horizon moves past them, so
+// every workstation of the comune takes a fresh snapshot. It is the fast
+// path for a first load (and the demo), where there is nothing to diff.
+func (d *DB) SeedCitizens(ctx context.Context, comuneCode string, each func(yield func(app.Citizen) error) error) (int, error) {
+	n := 0
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := comune(ctx, tx, comuneCode); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM citizens WHERE comune = ?`, comuneCode); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE scope = ? AND kind = ?`, comuneCode, app.ChangeCitizen); err != nil {
+			return err
+		}
+		var seq int64
+		if err := tx.QueryRowContext(ctx, `UPDATE scopes SET seq = seq + 1, horizon = seq + 1 WHERE scope = ? RETURNING seq`, comuneCode).Scan(&seq); err != nil {
+			return fmt.Errorf("advance scope %s: %w", comuneCode, err)
+		}
+		up, err := tx.PrepareContext(ctx, upsertCitizenSQL)
+		if err != nil {
+			return err
+		}
+		defer up.Close()
+		return each(func(c app.Citizen) error {
+			if c.Comune != comuneCode {
+				return app.Errorf(app.EINVALID, "il cittadino %s appartiene al comune %s", c.CodiceFiscale, c.Comune)
+			}
+			if err := c.Validate(); err != nil {
+				return fmt.Errorf("cittadino %s: %w", c.CodiceFiscale, err)
+			}
+			n++
+			return upsertCitizen(ctx, up, &c, citizenJSON(&c), seq)
+		})
+	})
+	return n, err
+}
+
+// Compact drops the comune's citizen changes up to seq: a workstation whose
+// cursor is below it must take a new snapshot.
+func (d *DB) Compact(ctx context.Context, scope string, upTo int64) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE scope = ? AND seq <= ? AND kind = ?`, scope, upTo, app.ChangeCitizen); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE scopes SET horizon = max(horizon, ?) WHERE scope = ?`, upTo, scope)
+		return err
+	})
+}
+
+// Changes returns up to limit changes of scope after the cursor.
+// ERESNAPSHOT when the changes after the cursor are no longer all kept.
+func (d *DB) Changes(ctx context.Context, scope string, after int64, limit int) (*wire.ChangesResponse, error) {
+	res := &wire.ChangesResponse{Scope: scope, AsOf: ts(d.now()), Changes: []wire.Change{}}
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var horizon int64
+		err := tx.QueryRowContext(ctx, `SELECT seq, horizon FROM scopes WHERE scope = ?`, scope).Scan(&res.Last, &horizon)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // nothing ever happened in this scope
+		}
+		if err != nil {
+			return err
+		}
+		if after < horizon {
+			return app.Errorf(app.ERESNAPSHOT, "le modifiche dopo %d non sono più disponibili: serve un nuovo scaricamento completo", after)
+		}
+		if after > res.Last {
+			return app.Errorf(app.ERESNAPSHOT, "posizione %d sconosciuta all'hub (ultima %d): serve un nuovo scaricamento completo", after, res.Last)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT payload FROM changes WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?`, scope, after, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				return err
+			}
+			var c wire.Change
+			if err := json.Unmarshal([]byte(p), &c); err != nil {
+				return fmt.Errorf("decode change: %w", err)
+			}
+			res.Changes = append(res.Changes, c)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if n := len(res.Changes); n > 0 {
+			res.More = res.Changes[n-1].Seq < res.Last
+		}
+		return nil
+	})
+	return res, err
+}
+
+// Snapshot returns a page of a comune's initial download: its citizens in
+// codice fiscale order after the key, and on the first page its operators,
+// the change-log position to continue from, and the total for the progress
+// bar.
+func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wire.SnapshotResponse, error) {
+	if scope == app.ScopeNetwork {
+		return nil, app.Errorf(app.EINVALID, "l'ambito di rete si legge dalle modifiche, non con lo scaricamento completo")
+	}
+	res := &wire.SnapshotResponse{Scope: scope, AsOf: ts(d.now()), Citizens: []wire.Citizen{}}
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := comune(ctx, tx, scope); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT seq FROM scopes WHERE scope = ?`, scope).Scan(&res.Seq); err != nil {
+			return err
+		}
+		if after == "" {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM citizens WHERE comune = ?`, scope).Scan(&res.Total); err != nil {
+				return err
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT data FROM operators WHERE comune = ? ORDER BY username`, scope)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var p string
+				var o wire.Operator
+				if err := rows.Scan(&p); err == nil {
+					err = json.Unmarshal([]byte(p), &o)
+				}
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				res.Operators = append(res.Operators, o)
+			}
+			rows.Close()
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT codice_fiscale, data FROM citizens WHERE comune = ? AND codice_fiscale > ? ORDER BY codice_fiscale LIMIT ?`, scope, after, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var cf, p string
+			var c wire.Citizen
+			if err := rows.Scan(&cf, &p); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(p), &c); err != nil {
+				return err
+			}
+			res.Citizens = append(res.Citizens, c)
+			res.After = cf
+		}
+		res.Done = len(res.Citizens) < limit
+		return rows.Err()
+	})
+	return res, err
+}
+
+// SearchCitizens searches the whole network's anagrafe.
+func (d *DB) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]app.CitizenSummary, error) {
+	var out []app.CitizenSummary
+	seen := map[string]bool{}
+	add := func(query string, args ...any) error {
+		if len(out) >= limit {
+			return nil
+		}
+		rows, err := d.db.QueryContext(ctx, query, append(args, limit-len(out))...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var cf, data string
+			if err := rows.Scan(&cf, &data); err != nil {
+				return err
+			}
+			if seen[cf] {
+				continue
+			}
+			seen[cf] = true
+			var w wire.Citizen
+			if err := json.Unmarshal([]byte(data), &w); err != nil {
+				return err
+			}
+			bd, _ := app.ParseDate(w.BirthDate)
+			out = append(out, app.CitizenSummary{CodiceFiscale: cf, Surname: w.Surname, GivenName: w.GivenName,
+				BirthDate: bd, Comune: w.Comune, Status: app.Status(w.Status)})
+		}
+		return rows.Err()
+	}
+	if q.CFPrefix != "" {
+		if err := add(`SELECT codice_fiscale, data FROM citizens WHERE codice_fiscale >= ? AND codice_fiscale < ? ORDER BY codice_fiscale LIMIT ?`,
+			q.CFPrefix, prefixEnd(q.CFPrefix)); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range q.Splits() {
+		where, args := keyRange("surname_key", s.Surname, s.SurnamePrefix)
+		if s.Given != "" {
+			w2, a2 := keyRange("given_key", s.Given, s.GivenPrefix)
+			where += " AND " + w2
+			args = append(args, a2...)
+		}
+		if err := add(`SELECT codice_fiscale, data FROM citizens WHERE `+where+` ORDER BY surname_key, given_key, birth_date LIMIT ?`, args...); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func keyRange(col, key string, prefix bool) (string, []any) {
+	if !prefix {
+		return col + " = ?", []any{key}
+	}
+	return col + " >= ? AND " + col + " < ?", []any{key, prefixEnd(key)}
+}
+
+// prefixEnd is the smallest string greater than every string with the
+// prefix: keys are ASCII, so bumping the last byte is enough.
+func prefixEnd(p string) string {
+	b := []byte(p)
+	b[len(b)-1]++
+	return string(b)
+}
+
+// Citizen returns a citizen of the network; ENOTFOUND when unknown.
+func (d *DB) Citizen(ctx context.Context, codiceFiscale string) (*app.Citizen, error) {
+	var data string
+	err := d.db.QueryRowContext(ctx, `SELECT data FROM citizens WHERE codice_fiscale = ?`, codiceFiscale).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, app.Errorf(app.ENOTFOUND, "nessun cittadino della rete con codice fiscale %s", codiceFiscale)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeCitizen(data)
+}
+
+func decodeCitizen(data string) (*app.Citizen, error) {
+	var w wire.Citizen
+	if err := json.Unmarshal([]byte(data), &w); err != nil {
+		return nil, err
+	}
+	c, err := wire.CitizenFromWire(w)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Family returns the members of a family sheet, head first.
+func (d *DB) Family(ctx context.Context, familyID string) ([]app.Citizen, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT data FROM citizens WHERE family_id = ? ORDER BY birth_date`, familyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Citizen
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		c, err := decodeCitizen(data)
+		if err != nil {
+			return nil, err
+		}
+		if c.Relationship == app.RelationshipHead {
+			out = append([]app.Citizen{*c}, out...)
+		} else {
+			out = append(out, *c)
+		}
+	}
+	return out, rows.Err()
+}
+
+// CountCitizens counts a comune's citizens ("" for the whole network).
+func (d *DB) CountCitizens(ctx context.Context, comuneCode string) (int, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM citizens WHERE ? = '' OR comune = ?`, comuneCode, comuneCode).Scan(&n)
+	return n, err
+}
+
+// ApplyOp applies one outbox operation of a device exactly once: the
+// operation's id is recorded in the transaction that applies it, and a
+// repeated one gets its stored result back. A refusal is not recorded, so
+// the operation can be sent again once a person has resolved its cause.
+func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpResult {
+	res := app.OpResult{ID: op.ID}
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var stored string
+		err := tx.QueryRowContext(ctx, `SELECT result FROM ops WHERE id = ?`, op.ID).Scan(&stored)
+		if err == nil {
+			var w wire.OpResult
+			if err := json.Unmarshal([]byte(stored), &w); err != nil {
+				return err
+			}
+			res = app.OpResult{ID: w.ID, Applied: w.Applied, Duplicate: true, Code: w.Code, Message: w.Message}
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if op.Device != dev.ID {
+			return app.Errorf(app.EFORBIDDEN, "operazione di un'altra postazione (%s)", op.Device)
+		}
+		var other string
+		err = tx.QueryRowContext(ctx, `SELECT id FROM ops WHERE device = ? AND seq = ?`, op.Device, op.Seq).Scan(&other)
+		if err == nil {
+			return app.Errorf(app.ECONFLICT, "operazione %d della postazione già ricevuta con un altro identificativo", op.Seq)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		switch op.Kind {
+		case app.OpAudit:
+			if err := applyAudit(ctx, tx, op.Audit); err != nil {
+				return err
+			}
+		default:
+			return app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", op.Kind)
+		}
+		res.Applied = true
+		b, _ := json.Marshal(wire.OpResult{ID: op.ID, Applied: true})
+		_, err = tx.ExecContext(ctx, `INSERT INTO ops (id, device, seq, kind, result, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			op.ID, op.Device, op.Seq, op.Kind, string(b), ts(d.now()))
+		return err
+	})
+	if err != nil {
+		code := app.ErrorCode(err)
+		if code == app.EINTERNAL {
+			// Not the operation's fault: the client retries it later.
+			return app.OpResult{ID: op.ID, Code: code, Message: err.Error()}
+		}
+		return app.OpResult{ID: op.ID, Code: code, Message: app.ErrorMessage(err)}
+	}
+	return res
+}
+
+// applyAudit appends an audit event to its device's chain; the chain must
+// continue exactly where the hub's copy ends.
+func applyAudit(ctx context.Context, tx *sql.Tx, e *app.AuditEvent) error {
+	var lastSeq int64
+	var lastHash string
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit WHERE device = ? ORDER BY seq DESC LIMIT 1`, e.Device).Scan(&lastSeq, &lastHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if e.Seq != lastSeq+1 || e.PrevHash != lastHash {
+		return app.Errorf(app.ECONFLICT, "registro di audit della postazione %s interrotto: atteso l'evento %d", e.Device, lastSeq+1)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit (device, seq, operator, action, subject, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Device, e.Seq, e.Operator, e.Action, e.Subject, e.At.UTC().Format(time.RFC3339Nano), e.PrevHash, e.Hash)
+	return err
+}
+
+// AuditCount counts a device's audit events at the hub.
+func (d *DB) AuditCount(ctx context.Context, device string) (int, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE device = ?`, device).Scan(&n)
+	return n, err
+}
+
+// Keys publishes the network's keys for verifiers.
+func (d *DB) Keys(ctx context.Context) (*wire.KeysResponse, error) {
+	root, err := d.RootKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &wire.KeysResponse{RootKey: wire.B64(root[32:])}
+	comuni, err := d.Comuni(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range comuni {
+		res.Comuni = append(res.Comuni, wire.KeyCertToWire(c.Cert))
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT id, comune, cert, coalesce(revoked_at, '') FROM devices ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var dk wire.DeviceKey
+		var cert string
+		if err := rows.Scan(&dk.Device, &dk.Comune, &cert, &dk.RevokedAt); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(cert), &dk.Cert); err != nil {
+			return nil, err
+		}
+		res.Devices = append(res.Devices, dk)
+	}
+	return res, rows.Err()
+}

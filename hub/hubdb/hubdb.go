@@ -1,0 +1,460 @@
+// Package hubdb is the hub's SQLite storage: comuni and their keys, devices
+// and enrolment codes, operators, the network's anagrafe, the reference
+// tables, applied operations and the per-scope change log. It is the
+// default backend, for one comune or a demo network.
+package hubdb
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/internal/sqlitedb"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the hub's storage.
+type DB struct {
+	db  *sql.DB
+	Now func() time.Time
+}
+
+// Open opens or creates the hub database at path and migrates it.
+func Open(ctx context.Context, path string) (*DB, error) {
+	db, err := sqlitedb.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	if err := sqlitedb.Migrate(ctx, db, sub); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate hub database: %w", err)
+	}
+	return &DB{db: db, Now: time.Now}, nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+func (d *DB) now() time.Time { return d.Now().UTC() }
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// tx runs fn in a transaction, committed when fn returns nil.
+func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RootKey returns the network's root key, creating it on first use.
+func (d *DB) RootKey(ctx context.Context) (ed25519.PrivateKey, error) {
+	var key ed25519.PrivateKey
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		key, err = rootKey(ctx, tx, d.now())
+		return err
+	})
+	return key, err
+}
+
+func rootKey(ctx context.Context, tx *sql.Tx, now time.Time) (ed25519.PrivateKey, error) {
+	var b []byte
+	err := tx.QueryRowContext(ctx, `SELECT root_key FROM network WHERE id = 1`).Scan(&b)
+	if err == nil {
+		return ed25519.PrivateKey(b), nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read root key: %w", err)
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO network (id, root_key, created_at) VALUES (1, ?, ?)`, []byte(key), ts(now)); err != nil {
+		return nil, fmt.Errorf("store root key: %w", err)
+	}
+	return key, nil
+}
+
+// Comune is a comune of the network as the hub holds it.
+type Comune struct {
+	Code string
+	Name string
+	Key  ed25519.PrivateKey
+	Cert app.KeyCert
+}
+
+// EnsureComune adds a comune to the network with its own key, certified by
+// the root key; an existing comune is left as it is.
+func (d *DB) EnsureComune(ctx context.Context, code, name string) error {
+	if !app.ValidBelfiore(code) || code[0] == 'Z' {
+		return app.Errorf(app.EINVALID, "codice del comune non valido %q", code)
+	}
+	if strings.TrimSpace(name) == "" {
+		return app.Errorf(app.EINVALID, "nome del comune mancante")
+	}
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM comuni WHERE code = ?`, code).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		root, err := rootKey(ctx, tx, d.now())
+		if err != nil {
+			return err
+		}
+		pub, key, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return err
+		}
+		cert, _ := json.Marshal(wire.KeyCertToWire(app.SignKeyCert(root, app.IssuerRoot, app.ComuneSubject(code), pub, d.now())))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO comuni (code, name, private_key, cert, created_at) VALUES (?, ?, ?, ?, ?)`,
+			code, name, []byte(key), string(cert), ts(d.now())); err != nil {
+			return fmt.Errorf("insert comune %s: %w", code, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO scopes (scope) VALUES (?)`, code)
+		return err
+	})
+}
+
+// Comune returns a comune; ENOTFOUND if it is not in the network.
+func (d *DB) Comune(ctx context.Context, code string) (*Comune, error) {
+	return comune(ctx, d.db, code)
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+func comune(ctx context.Context, q queryer, code string) (*Comune, error) {
+	c := &Comune{Code: code}
+	var key []byte
+	var cert string
+	err := q.QueryRowContext(ctx, `SELECT name, private_key, cert FROM comuni WHERE code = ?`, code).Scan(&c.Name, &key, &cert)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, app.Errorf(app.ENOTFOUND, "il comune %s non fa parte della rete", code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read comune %s: %w", code, err)
+	}
+	c.Key = key
+	var w wire.KeyCert
+	if err := json.Unmarshal([]byte(cert), &w); err != nil {
+		return nil, fmt.Errorf("comune %s cert: %w", code, err)
+	}
+	if c.Cert, err = wire.KeyCertFromWire(w); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Comuni lists the comuni of the network.
+func (d *DB) Comuni(ctx context.Context) ([]Comune, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT code FROM comuni ORDER BY code`)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		codes = append(codes, c)
+	}
+	rows.Close()
+	var out []Comune
+	for _, code := range codes {
+		c, err := d.Comune(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *c)
+	}
+	return out, nil
+}
+
+// appendChange numbers a change in its scope and stores it. Updating the
+// scope row first takes its lock for the rest of the transaction, so
+// changes of a scope commit in the order of their numbers (this matters
+// under PostgreSQL's row locks too: a client reading "after N" must never
+// see N+2 before N+1 is visible).
+func appendChange(ctx context.Context, tx *sql.Tx, scope string, c wire.Change) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO scopes (scope) VALUES (?)`, scope); err != nil {
+		return 0, err
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `UPDATE scopes SET seq = seq + 1 WHERE scope = ? RETURNING seq`, scope).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("number change in %s: %w", scope, err)
+	}
+	c.Seq = seq
+	b, err := json.Marshal(c)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO changes (scope, seq, kind, key, payload) VALUES (?, ?, ?, ?, ?)`, scope, seq, c.Kind, c.Key, string(b)); err != nil {
+		return 0, fmt.Errorf("store change %s/%d: %w", scope, seq, err)
+	}
+	return seq, nil
+}
+
+// NewEnrollCode returns a one-time enrolment code for a workstation of the
+// comune, valid for ttl. Only its hash is stored.
+func (d *DB) NewEnrollCode(ctx context.Context, comuneCode string, ttl time.Duration) (string, error) {
+	if _, err := d.Comune(ctx, comuneCode); err != nil {
+		return "", err
+	}
+	b := make([]byte, 10)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	raw := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b) // 16 chars, no 0/1/8/9 confusion
+	code := raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12] + "-" + raw[12:16]
+	_, err := d.db.ExecContext(ctx, `INSERT INTO enroll_codes (code_hash, comune, expires_at) VALUES (?, ?, ?)`,
+		hashSecret(normalizeCode(code)), comuneCode, ts(d.now().Add(ttl)))
+	if err != nil {
+		return "", fmt.Errorf("store enrolment code: %w", err)
+	}
+	return code, nil
+}
+
+func normalizeCode(s string) string {
+	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+}
+
+func hashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// Enrollment is what a newly enrolled workstation receives.
+type Enrollment struct {
+	Device     app.DeviceKey
+	ComuneName string
+	ComuneCert app.KeyCert
+	RootKey    ed25519.PublicKey
+	Token      string
+}
+
+// Enroll redeems a one-time code: the workstation's key is certified by its
+// comune's key and a bearer token is issued. The code cannot be used again.
+// EUNAUTHORIZED for an unknown, used or expired code.
+func (d *DB) Enroll(ctx context.Context, code, name string, pub ed25519.PublicKey) (*Enrollment, error) {
+	if len(pub) != ed25519.PublicKeySize {
+		return nil, app.Errorf(app.EINVALID, "chiave pubblica della postazione non valida")
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return nil, app.Errorf(app.EINVALID, "nome della postazione mancante o troppo lungo")
+	}
+	var e Enrollment
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var comuneCode, expires string
+		var used sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT comune, expires_at, used_by FROM enroll_codes WHERE code_hash = ?`,
+			hashSecret(normalizeCode(code))).Scan(&comuneCode, &expires, &used)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.Errorf(app.EUNAUTHORIZED, "codice di attivazione sconosciuto")
+		}
+		if err != nil {
+			return err
+		}
+		if used.Valid {
+			return app.Errorf(app.EUNAUTHORIZED, "codice di attivazione già usato")
+		}
+		if exp, _ := time.Parse(time.RFC3339Nano, expires); d.now().After(exp) {
+			return app.Errorf(app.EUNAUTHORIZED, "codice di attivazione scaduto")
+		}
+		com, err := comune(ctx, tx, comuneCode)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices WHERE comune = ?`, comuneCode).Scan(&n); err != nil {
+			return err
+		}
+		device := fmt.Sprintf("%s-W%03d", comuneCode, n+1)
+		cert := app.SignKeyCert(com.Key, app.ComuneSubject(comuneCode), app.DeviceSubject(device), pub, d.now())
+		tok := make([]byte, 32)
+		if _, err := rand.Read(tok); err != nil {
+			return err
+		}
+		e.Token = hex.EncodeToString(tok)
+		e.Device = app.DeviceKey{Device: device, Comune: comuneCode, Cert: cert}
+		certJSON, _ := json.Marshal(wire.KeyCertToWire(cert))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO devices (id, comune, name, cert, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			device, comuneCode, name, string(certJSON), hashSecret(e.Token), ts(d.now())); err != nil {
+			return fmt.Errorf("insert device: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE enroll_codes SET used_by = ? WHERE code_hash = ?`, device, hashSecret(normalizeCode(code))); err != nil {
+			return err
+		}
+		// Verifiers anywhere learn the new key through the network scope.
+		dk := wire.DeviceKeyToWire(&e.Device)
+		if _, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeDevice, Key: device, At: ts(d.now()), Device: &dk}); err != nil {
+			return err
+		}
+		root, err := rootKey(ctx, tx, d.now())
+		if err != nil {
+			return err
+		}
+		e.ComuneName, e.ComuneCert, e.RootKey = com.Name, com.Cert, root.Public().(ed25519.PublicKey)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// Device is an enrolled workstation as authentication sees it.
+type Device struct {
+	ID      string
+	Comune  string
+	Revoked bool
+}
+
+// DeviceByToken authenticates a bearer token: EUNAUTHORIZED when unknown or
+// revoked.
+func (d *DB) DeviceByToken(ctx context.Context, token string) (*Device, error) {
+	dev := &Device{}
+	var revoked sql.NullString
+	err := d.db.QueryRowContext(ctx, `SELECT id, comune, revoked_at FROM devices WHERE token_hash = ?`, hashSecret(token)).Scan(&dev.ID, &dev.Comune, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, app.Errorf(app.EUNAUTHORIZED, "postazione non riconosciuta: ripetere l'attivazione")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if revoked.Valid {
+		return nil, app.Errorf(app.EUNAUTHORIZED, "postazione revocata")
+	}
+	return dev, nil
+}
+
+// RevokeDevice revokes a workstation: its token stops working at once and
+// the revocation of its key reaches every verifier through the network
+// scope of the change log.
+func (d *DB) RevokeDevice(ctx context.Context, device string) error {
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		var comuneCode, certJSON string
+		err := tx.QueryRowContext(ctx, `SELECT comune, cert FROM devices WHERE id = ?`, device).Scan(&comuneCode, &certJSON)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.Errorf(app.ENOTFOUND, "postazione %s sconosciuta", device)
+		}
+		if err != nil {
+			return err
+		}
+		now := d.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, ts(now), device); err != nil {
+			return err
+		}
+		var wc wire.KeyCert
+		if err := json.Unmarshal([]byte(certJSON), &wc); err != nil {
+			return err
+		}
+		dk := wire.DeviceKey{Device: device, Comune: comuneCode, Cert: wc, RevokedAt: ts(now)}
+		_, err = appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeDevice, Key: device, At: ts(now), Device: &dk})
+		return err
+	})
+}
+
+// PutOperator creates or updates an operator account; the change reaches
+// the comune's workstations.
+func (d *DB) PutOperator(ctx context.Context, op app.Operator) error {
+	op.UpdatedAt = d.now()
+	if err := op.Validate(); err != nil {
+		return err
+	}
+	w := wire.OperatorToWire(&op)
+	b, _ := json.Marshal(w)
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := comune(ctx, tx, op.Comune); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO operators (username, comune, data) VALUES (?, ?, ?)
+			ON CONFLICT (username) DO UPDATE SET comune = excluded.comune, data = excluded.data`, op.Username, op.Comune, string(b)); err != nil {
+			return fmt.Errorf("store operator: %w", err)
+		}
+		_, err := appendChange(ctx, tx, op.Comune, wire.Change{Kind: app.ChangeOperator, Key: op.Username, At: ts(op.UpdatedAt), Operator: &w})
+		return err
+	})
+}
+
+// ImportReference replaces the reference tables and publishes them to the
+// whole network in one change.
+func (d *DB) ImportReference(ctx context.Context, t *anpr.Tables) error {
+	if err := t.Validate(); err != nil {
+		return app.Errorf(app.EINVALID, "tabelle di riferimento non valide: %v", err)
+	}
+	b, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		now := d.now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reference (id, data, updated_at) VALUES (1, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, string(b), ts(now)); err != nil {
+			return err
+		}
+		// Older reference changes are superseded: drop them so the
+		// network scope stays small for a new workstation's first pull.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE scope = ? AND kind = ?`, app.ScopeNetwork, app.ChangeReference); err != nil {
+			return err
+		}
+		_, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeReference, Key: "anpr", At: ts(now), Reference: t})
+		return err
+	})
+}
+
+// Reference returns the reference tables, the built-in defaults before any
+// import.
+func (d *DB) Reference(ctx context.Context) (*anpr.Tables, error) {
+	var data string
+	err := d.db.QueryRowContext(ctx, `SELECT data FROM reference WHERE id = 1`).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return anpr.Defaults(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var t anpr.Tables
+	if err := json.Unmarshal([]byte(data), &t); err != nil {
+		return nil, fmt.Errorf("decode reference tables: %w", err)
+	}
+	return &t, nil
+}
+
+// OperatorComune returns the comune of an operator account; ENOTFOUND when
+// there is none.
+func (d *DB) OperatorComune(ctx context.Context, username string) (string, error) {
+	var c string
+	err := d.db.QueryRowContext(ctx, `SELECT comune FROM operators WHERE username = ?`, username).Scan(&c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", app.Errorf(app.ENOTFOUND, "operatore %s sconosciuto", username)
+	}
+	return c, err
+}

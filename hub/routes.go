@@ -1,0 +1,21 @@
+package hub
+
+import (
+	"net"
+	"net/http"
+)
+
+// routes lists every route of the hub.
+func (s *server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v1/health", s.handleHealth)
+	mux.HandleFunc("GET /v1/keys", s.handleKeys)
+	mux.HandleFunc("POST /v1/enroll", s.handleEnroll)
+	mux.HandleFunc("GET /v1/changes", s.device(s.handleChanges))
+	mux.HandleFunc("GET /v1/snapshot", s.device(s.handleSnapshot))
+	mux.HandleFunc("POST /v1/ops", s.device(s.handlePush))
+	mux.HandleFunc("GET /v1/citizens", s.device(s.handleSearch))
+	mux.HandleFunc("GET /v1/citizens/{cf}", s.device(s.handleCitizen))
+	mux.HandleFunc("GET /v1/families/{id}", s.device(s.handleFamily))
+}
+
+func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }

@@ -1,0 +1,348 @@
+// Package hub is the network's central service hub over HTTP: enrolment of
+// workstations, the per-comune change log and snapshots they sync from, the
+// operations they push, and the network-wide lookups that let any counter
+// serve any citizen of the network. Storage is behind hubdb.
+package hub
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+// Deps is what the hub's handler needs.
+type Deps struct {
+	DB     *hubdb.DB
+	Log    *slog.Logger
+	Now    func() time.Time
+	Limits Limits
+}
+
+// Limits bound what one request may ask or send.
+type Limits struct {
+	MaxBody      int64 // bytes of a request body
+	ChangesPage  int   // changes per page, at most
+	SnapshotPage int   // citizens per snapshot page, at most
+	PushOps      int   // operations per push
+}
+
+// DefaultLimits are the limits of a hub started without others.
+var DefaultLimits = Limits{MaxBody: 8 << 20, ChangesPage: 1000, SnapshotPage: 5000, PushOps: 500}
+
+type server struct {
+	db     *hubdb.DB
+	log    *slog.Logger
+	now    func() time.Time
+	limits Limits
+}
+
+// NewServer returns the hub's HTTP handler; every route is in routes.go.
+func NewServer(d Deps) http.Handler {
+	s := &server{db: d.DB, log: d.Log, now: d.Now, limits: d.Limits}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.limits == (Limits{}) {
+		s.limits = DefaultLimits
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	return s.common(mux)
+}
+
+// common adds what every answer carries: the hub's clock, for the
+// workstations' skew warning, and the protocol check.
+func (s *server) common(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(wire.HeaderHubTime, s.now().UTC().Format(time.RFC3339Nano))
+		w.Header().Set(wire.HeaderProtocol, strconv.Itoa(wire.ProtocolVersion))
+		if v := r.Header.Get(wire.HeaderProtocol); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < wire.MinProtocolVersion || n > wire.ProtocolVersion {
+				s.writeError(w, r, app.Errorf(app.EINVALID, "versione del protocollo %q non supportata dall'hub (accetta %d-%d): aggiornare la postazione", v, wire.MinProtocolVersion, wire.ProtocolVersion))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// device authenticates a workstation's call by its bearer token.
+func (s *server) device(next func(http.ResponseWriter, *http.Request, *hubdb.Device)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || tok == "" {
+			s.writeError(w, r, app.Errorf(app.EUNAUTHORIZED, "postazione non autenticata"))
+			return
+		}
+		dev, err := s.db.DeviceByToken(r.Context(), tok)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next(w, r, dev)
+	}
+}
+
+// decode reads a JSON body, bounded in size, refusing unknown fields and
+// anything after the one JSON value.
+func (s *server) decode(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.limits.MaxBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, err = dec.Token(); err == nil {
+			err = errors.New("dati oltre la fine del JSON")
+		} else if err == io.EOF {
+			err = nil
+		}
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return app.Errorf(app.EINVALID, "richiesta troppo grande (massimo %d byte)", s.limits.MaxBody)
+		}
+		return app.Errorf(app.EINVALID, "richiesta non leggibile: %v", err)
+	}
+	return nil
+}
+
+func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "protocol": wire.ProtocolVersion})
+}
+
+func (s *server) handleEnroll(w http.ResponseWriter, r *http.Request) {
+	var req wire.EnrollRequest
+	if err := s.decode(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	pub, err := wire.UnB64(req.PublicKey)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e, err := s.db.Enroll(r.Context(), req.Code, req.Name, pub)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.log.Info("device enrolled", "device", e.Device.Device, "comune", e.Device.Comune, "name", req.Name)
+	writeJSON(w, http.StatusOK, wire.EnrollResponse{
+		Device: e.Device.Device, Comune: e.Device.Comune, ComuneName: e.ComuneName, Token: e.Token,
+		Cert: wire.KeyCertToWire(e.Device.Cert), ComuneCert: wire.KeyCertToWire(e.ComuneCert), RootKey: wire.B64(e.RootKey),
+	})
+}
+
+// scopeFor checks that a device reads only its comune's scope or the
+// network's.
+func scopeFor(r *http.Request, dev *hubdb.Device) (string, error) {
+	scope := r.URL.Query().Get("scope")
+	if scope != dev.Comune && scope != app.ScopeNetwork {
+		return "", app.Errorf(app.EFORBIDDEN, "la postazione del comune %s non può leggere l'ambito %q", dev.Comune, scope)
+	}
+	return scope, nil
+}
+
+func intParam(r *http.Request, name string, def, max int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, app.Errorf(app.EINVALID, "parametro %s non valido %q", name, v)
+	}
+	return min(n, max), nil
+}
+
+func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	scope, err := scopeFor(r, dev)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	after, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	if err != nil || after < 0 {
+		s.writeError(w, r, app.Errorf(app.EINVALID, "posizione non valida %q", r.URL.Query().Get("after")))
+		return
+	}
+	limit, err := intParam(r, "limit", s.limits.ChangesPage, s.limits.ChangesPage)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.db.Changes(r.Context(), scope, after, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeGzipJSON(w, r, res)
+}
+
+func (s *server) handleSnapshot(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	scope, err := scopeFor(r, dev)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	limit, err := intParam(r, "limit", s.limits.SnapshotPage, s.limits.SnapshotPage)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.db.Snapshot(r.Context(), scope, r.URL.Query().Get("after"), limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeGzipJSON(w, r, res)
+}
+
+func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	var req wire.PushRequest
+	if err := s.decode(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(req.Ops) > s.limits.PushOps {
+		s.writeError(w, r, app.Errorf(app.EINVALID, "troppe operazioni in una richiesta: al massimo %d", s.limits.PushOps))
+		return
+	}
+	res := wire.PushResponse{Results: make([]wire.OpResult, 0, len(req.Ops))}
+	for _, wop := range req.Ops {
+		var out app.OpResult
+		op, err := wire.OpFromWire(wop)
+		if err != nil {
+			out = app.OpResult{ID: wop.ID, Code: app.ErrorCode(err), Message: app.ErrorMessage(err)}
+		} else {
+			out = s.db.ApplyOp(r.Context(), dev, op)
+		}
+		if out.Code != "" {
+			s.log.Warn("operation refused", "device", dev.ID, "op", wop.ID, "seq", wop.Seq, "code", out.Code, "message", out.Message)
+		}
+		res.Results = append(res.Results, wire.OpResult{ID: out.ID, Applied: out.Applied, Duplicate: out.Duplicate, Code: out.Code, Message: out.Message})
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	q, err := app.ParseQuery(r.URL.Query().Get("q"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	limit, err := intParam(r, "limit", app.SearchLimit, app.SearchLimit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	found, err := s.db.SearchCitizens(r.Context(), q, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res := wire.SearchResponse{Citizens: []wire.CitizenSummary{}}
+	for _, c := range found {
+		res.Citizens = append(res.Citizens, wire.SummaryToWire(c))
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *server) handleCitizen(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	c, err := s.db.Citizen(r.Context(), strings.ToUpper(r.PathValue("cf")))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	fam, err := s.db.Family(r.Context(), c.FamilyID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res := wire.CitizenResponse{Citizen: wire.CitizenToWire(c), Family: []wire.Citizen{}}
+	for i := range fam {
+		res.Family = append(res.Family, wire.CitizenToWire(&fam[i]))
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *server) handleKeys(w http.ResponseWriter, r *http.Request) {
+	res, err := s.db.Keys(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
+
+// writeGzipJSON compresses the large answers (snapshot and change pages:
+// a Milano snapshot is hundreds of megabytes of JSON) when the client
+// accepts it, as Go's HTTP client does by default.
+func writeGzipJSON(w http.ResponseWriter, r *http.Request, v any) {
+	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		writeJSON(w, http.StatusOK, v)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Vary", "Accept-Encoding")
+	gz := gzipPool.Get().(*gzip.Writer)
+	defer gzipPool.Put(gz)
+	gz.Reset(w)
+	if err := json.NewEncoder(gz).Encode(v); err != nil {
+		slog.Debug("write response", "err", err)
+	}
+	gz.Close()
+}
+
+// Serve runs the handler on addr until ctx ends, then shuts down gracefully.
+func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error {
+	ln, err := listen(srv.Addr)
+	if err != nil {
+		return err
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
+
+func (s *server) handleFamily(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	fam, err := s.db.Family(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res := wire.FamilyResponse{Members: []wire.Citizen{}}
+	for i := range fam {
+		res.Members = append(res.Members, wire.CitizenToWire(&fam[i]))
+	}
+	writeJSON(w, http.StatusOK, res)
+}

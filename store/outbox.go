@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sportello/sportello/app"
+)
+
+// AppendAudit writes an audit event, chained to the device's previous one,
+// and the outbox operation that carries it to the hub, in one transaction:
+// an event is never recorded without being sent, nor sent without being
+// recorded. It returns EINVALID before enrolment, when there is no device
+// to chain the event to.
+func (s *Store) AppendAudit(ctx context.Context, operator, action, subject string, at time.Time) error {
+	if action == "" {
+		return app.Errorf(app.EINVALID, "evento di audit senza azione")
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var device string
+		err := tx.QueryRowContext(ctx, `SELECT device FROM profile WHERE id = 1`).Scan(&device)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.Errorf(app.EINVALID, "postazione non registrata: impossibile registrare l'evento di audit")
+		}
+		if err != nil {
+			return err
+		}
+		ev := app.AuditEvent{Device: device, Operator: operator, Action: action, Subject: subject, At: at.UTC()}
+		err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit WHERE device = ? ORDER BY seq DESC LIMIT 1`, device).
+			Scan(&ev.Seq, &ev.PrevHash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		ev.Seq++
+		ev.Hash = ev.ComputeHash()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (device, seq, operator, action, subject, at, prev_hash, hash)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			ev.Device, ev.Seq, ev.Operator, ev.Action, ev.Subject, formatTime(ev.At), ev.PrevHash, ev.Hash); err != nil {
+			return err
+		}
+		return insertOp(ctx, tx, device, app.OpAudit, ev.Seq, at)
+	})
+	if err != nil {
+		return fmt.Errorf("append audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// insertOp queues an operation for the fact just written in tx, with the
+// device's next operation number.
+func insertOp(ctx context.Context, tx *sql.Tx, device, kind string, auditSeq int64, at time.Time) error {
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE device = ?`, device).Scan(&seq); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, device, seq, kind, audit_seq, created_at, state)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		uuid.NewString(), device, seq, kind, auditSeq, formatTime(at), string(app.OpPending))
+	return err
+}
+
+// opQuery reads operations with the fact they carry.
+const opQuery = `SELECT o.id, o.device, o.seq, o.kind, o.created_at, o.attempts, o.state, o.reason, o.last_error,
+		a.seq, a.operator, a.action, a.subject, a.at, a.prev_hash, a.hash
+	FROM outbox o LEFT JOIN audit a ON a.device = o.device AND a.seq = o.audit_seq
+	WHERE o.state = ? ORDER BY o.seq`
+
+// NextOps returns up to limit pending operations (100 if limit <= 0), in
+// the order they were created; parked ones are not among them.
+func (s *Store) NextOps(ctx context.Context, limit int) ([]app.Operation, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	ops, err := s.queryOps(ctx, opQuery+` LIMIT ?`, string(app.OpPending), limit)
+	if err != nil {
+		return nil, fmt.Errorf("next operations: %w", err)
+	}
+	return ops, nil
+}
+
+// ParkedOps returns the operations the hub refused, for a person to look at.
+func (s *Store) ParkedOps(ctx context.Context) ([]app.Operation, error) {
+	ops, err := s.queryOps(ctx, opQuery, string(app.OpParked))
+	if err != nil {
+		return nil, fmt.Errorf("parked operations: %w", err)
+	}
+	return ops, nil
+}
+
+func (s *Store) queryOps(ctx context.Context, query string, args ...any) ([]app.Operation, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Operation
+	for rows.Next() {
+		var (
+			op                                  app.Operation
+			created, state                      string
+			aSeq                                sql.NullInt64
+			aOp, aAction, aSubj, aAt, aPrev, aH sql.NullString
+		)
+		if err := rows.Scan(&op.ID, &op.Device, &op.Seq, &op.Kind, &created, &op.Attempts, &state, &op.Reason, &op.LastError,
+			&aSeq, &aOp, &aAction, &aSubj, &aAt, &aPrev, &aH); err != nil {
+			return nil, err
+		}
+		op.State = app.OpState(state)
+		if op.CreatedAt, err = parseTime(created); err != nil {
+			return nil, fmt.Errorf("operation %s: %w", op.ID, err)
+		}
+		if aSeq.Valid {
+			ev := &app.AuditEvent{Device: op.Device, Seq: aSeq.Int64, Operator: aOp.String, Action: aAction.String,
+				Subject: aSubj.String, PrevHash: aPrev.String, Hash: aH.String}
+			if ev.At, err = parseTime(aAt.String); err != nil {
+				return nil, fmt.Errorf("operation %s: %w", op.ID, err)
+			}
+			op.Audit = ev
+		}
+		out = append(out, op)
+	}
+	return out, rows.Err()
+}
+
+// MarkOp records the hub's answer to an operation. A refusal (res.Code set)
+// parks it with the hub's message for a person to read, also when it comes
+// back as a duplicate: the hub returns the answer it stored the first time.
+// An accepted operation is done. Rows stay, with the answer, as the record
+// of what the hub was told.
+func (s *Store) MarkOp(ctx context.Context, id string, res app.OpResult, at time.Time) error {
+	if res.ID != "" && res.ID != id {
+		return fmt.Errorf("mark operation %s: the result is for operation %s", id, res.ID)
+	}
+	var state app.OpState
+	var reason string
+	switch {
+	case res.Code != "":
+		state, reason = app.OpParked, res.Message
+		if reason == "" {
+			reason = "operazione rifiutata dal centro servizi (" + res.Code + ")"
+		}
+	case res.Applied || res.Duplicate:
+		state = app.OpDone
+	default:
+		return fmt.Errorf("mark operation %s: the result neither applies nor refuses it", id)
+	}
+	result, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("mark operation %s: %w", id, err)
+	}
+	r, err := s.db.ExecContext(ctx, `UPDATE outbox SET state = ?, reason = ?, result = ?, done_at = ? WHERE id = ?`,
+		string(state), reason, string(result), formatTime(at), id)
+	if err != nil {
+		return fmt.Errorf("mark operation %s: %w", id, err)
+	}
+	return mustAffect(r, "operazione %s sconosciuta", id)
+}
+
+// RetryOp records a failed attempt (network, 5xx) on an operation, which
+// stays pending for the next round.
+func (s *Store) RetryOp(ctx context.Context, id string, reason string) error {
+	r, err := s.db.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?`, reason, id)
+	if err != nil {
+		return fmt.Errorf("retry operation %s: %w", id, err)
+	}
+	return mustAffect(r, "operazione %s sconosciuta", id)
+}
+
+// mustAffect returns ENOTFOUND when an update changed no row.
+func mustAffect(r sql.Result, format string, args ...any) error {
+	n, err := r.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return app.Errorf(app.ENOTFOUND, format, args...)
+	}
+	return nil
+}
+
+// OutboxCounts returns how many operations wait for the hub and how many
+// it refused.
+func (s *Store) OutboxCounts(ctx context.Context) (pending, parked int, err error) {
+	// Two lookups on the (state, seq) index rather than one GROUP BY,
+	// which would also count the done rows of years past.
+	const q = `SELECT COUNT(*) FROM outbox WHERE state = ?`
+	if err := s.db.QueryRowContext(ctx, q, string(app.OpPending)).Scan(&pending); err != nil {
+		return 0, 0, fmt.Errorf("outbox counts: %w", err)
+	}
+	if err := s.db.QueryRowContext(ctx, q, string(app.OpParked)).Scan(&parked); err != nil {
+		return 0, 0, fmt.Errorf("outbox counts: %w", err)
+	}
+	return pending, parked, nil
+}

@@ -1,0 +1,534 @@
+// Package sync is the workstation's sync engine: enrolment, the initial
+// download (resumable, with progress), the incremental pull of the hub's
+// change log, and the push of the outbox with retries. It also answers the
+// counter's network-wide lookups. Everything it receives is validated at
+// the wire boundary before it reaches the local store.
+package sync
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	stdsync "sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+// Options tune the engine; the zero value is usable.
+type Options struct {
+	Log          *slog.Logger
+	Now          func() time.Time
+	Timeout      time.Duration // one HTTP request
+	SnapshotPage int
+	ChangesPage  int
+	PushBatch    int
+	// OnApplied is called after changes were applied, with the kinds seen
+	// (e.g. app.ChangeReference, so the counter reloads its tables).
+	OnApplied func(kinds map[string]bool)
+}
+
+// Client talks to the hub for one workstation.
+type Client struct {
+	store app.SyncStore
+	opt   Options
+	http  *resty.Client
+
+	mu      stdsync.Mutex
+	status  app.SyncStatus
+	subs    map[int]func(app.SyncStatus)
+	nextSub int
+	round   stdsync.Mutex // one round at a time
+	trigger chan struct{}
+}
+
+// New returns an engine over the workstation's store.
+func New(store app.SyncStore, opt Options) *Client {
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Timeout == 0 {
+		opt.Timeout = 30 * time.Second
+	}
+	if opt.SnapshotPage == 0 {
+		opt.SnapshotPage = 2000
+	}
+	if opt.ChangesPage == 0 {
+		opt.ChangesPage = 500
+	}
+	if opt.PushBatch == 0 {
+		opt.PushBatch = 100
+	}
+	h := resty.New().
+		SetTimeout(opt.Timeout).
+		SetHeader(wire.HeaderProtocol, strconv.Itoa(wire.ProtocolVersion)).
+		SetHeader("User-Agent", "sportello/"+strconv.Itoa(wire.ProtocolVersion)).
+		// A few quick retries of one request, with resty's jittered
+		// backoff, ride out a hub restart; longer outages are the Run
+		// loop's business. Every request is safe to repeat: reads, and
+		// pushes that the hub deduplicates.
+		SetRetryCount(2).
+		SetRetryWaitTime(200 * time.Millisecond).
+		SetRetryMaxWaitTime(2 * time.Second).
+		AddRetryCondition(func(r *resty.Response, err error) bool {
+			return err != nil || r.StatusCode() >= 500
+		})
+	return &Client{store: store, opt: opt, http: h, subs: map[int]func(app.SyncStatus){},
+		status: app.SyncStatus{Progress: -1}, trigger: make(chan struct{}, 1)}
+}
+
+// Status returns the engine's state for the status bar.
+func (c *Client) Status() app.SyncStatus {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status
+}
+
+// Subscribe calls fn, from the engine's goroutine, whenever the status
+// changes; the returned function stops it.
+func (c *Client) Subscribe(fn func(app.SyncStatus)) (cancel func()) {
+	c.mu.Lock()
+	id := c.nextSub
+	c.nextSub++
+	c.subs[id] = fn
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		delete(c.subs, id)
+		c.mu.Unlock()
+	}
+}
+
+func (c *Client) update(fn func(*app.SyncStatus)) {
+	c.mu.Lock()
+	fn(&c.status)
+	st := c.status
+	subs := make([]func(app.SyncStatus), 0, len(c.subs))
+	for _, s := range c.subs {
+		subs = append(subs, s)
+	}
+	c.mu.Unlock()
+	for _, s := range subs {
+		s(st)
+	}
+}
+
+// refreshCounts puts the outbox's counts in the status.
+func (c *Client) refreshCounts(ctx context.Context) {
+	p, k, err := c.store.OutboxCounts(ctx)
+	if err != nil {
+		c.opt.Log.Warn("outbox counts", "err", err)
+		return
+	}
+	c.update(func(s *app.SyncStatus) { s.Pending, s.Parked = p, k })
+}
+
+// RefreshStatus re-reads the outbox counts: call it after writing to the
+// outbox so the status bar shows the new pending operation at once.
+func (c *Client) RefreshStatus(ctx context.Context) { c.refreshCounts(ctx) }
+
+// do sends a request and decodes the answer into out. Transport failures
+// become EOFFLINE; error answers become the domain error the hub sent.
+func (c *Client) do(ctx context.Context, hubURL, token, method, path string, query url.Values, body, out any) error {
+	req := c.http.R().SetContext(ctx).SetError(&wire.Error{})
+	if out != nil {
+		req.SetResult(out)
+	}
+	if token != "" {
+		req.SetAuthToken(token)
+	}
+	if body != nil {
+		req.SetBody(body)
+	}
+	if query != nil {
+		req.SetQueryParamsFromValues(query)
+	}
+	resp, err := req.Execute(method, hubURL+path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = "hub non raggiungibile" })
+		return app.Errorf(app.EOFFLINE, "hub non raggiungibile (%s): si lavora con i dati locali", hostOf(hubURL))
+	}
+	if t, err := time.Parse(time.RFC3339Nano, resp.Header().Get(wire.HeaderHubTime)); err == nil {
+		skew := c.opt.Now().Sub(t)
+		c.update(func(s *app.SyncStatus) { s.Online = true; s.ClockSkew = skew.Truncate(time.Second) })
+	}
+	if resp.IsError() {
+		if e, ok := resp.Error().(*wire.Error); ok && e.Code != "" {
+			return &app.Error{Code: e.Code, Message: e.Message}
+		}
+		code, ok := wire.StatusCodes[resp.StatusCode()]
+		if !ok {
+			code = app.EOFFLINE // 5xx after retries: the hub is not serving
+		}
+		return app.Errorf(code, "l'hub ha risposto %s", resp.Status())
+	}
+	return nil
+}
+
+func hostOf(u string) string {
+	if p, err := url.Parse(u); err == nil && p.Host != "" {
+		return p.Host
+	}
+	return u
+}
+
+// Enroll enrols the workstation with a one-time code: it makes the device's
+// key, has the hub certify it, checks the certificates against the root key
+// the hub sends, and saves the profile.
+func (c *Client) Enroll(ctx context.Context, hubURL, code, name string) (*app.Profile, error) {
+	if _, err := c.store.Profile(ctx); err == nil {
+		return nil, app.Errorf(app.ECONFLICT, "questa postazione è già attivata")
+	}
+	u, err := url.Parse(hubURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, app.Errorf(app.EINVALID, "indirizzo dell'hub non valido %q: ad esempio https://hub.esempio.it", hubURL)
+	}
+	// Without a trailing slash: every path is appended as "/v1/...".
+	hubURL = u.Scheme + "://" + u.Host + strings.TrimRight(u.Path, "/")
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	var res wire.EnrollResponse
+	if err := c.do(ctx, hubURL, "", http.MethodPost, "/v1/enroll", nil, wire.EnrollRequest{Code: code, Name: name, PublicKey: wire.B64(pub)}, &res); err != nil {
+		return nil, err
+	}
+	root, err := wire.UnB64(res.RootKey)
+	if err != nil {
+		return nil, err
+	}
+	comCert, err := wire.KeyCertFromWire(res.ComuneCert)
+	if err != nil {
+		return nil, err
+	}
+	devCert, err := wire.KeyCertFromWire(res.Cert)
+	if err != nil {
+		return nil, err
+	}
+	if err := comCert.Verify(root); err != nil {
+		return nil, fmt.Errorf("certificato del comune: %w", err)
+	}
+	if err := devCert.Verify(comCert.PublicKey); err != nil {
+		return nil, fmt.Errorf("certificato della postazione: %w", err)
+	}
+	if string(devCert.PublicKey) != string(pub) || devCert.Subject != app.DeviceSubject(res.Device) || comCert.Subject != app.ComuneSubject(res.Comune) {
+		return nil, app.Errorf(app.EINVALID, "l'hub ha certificato un'altra chiave o un'altra postazione")
+	}
+	p := &app.Profile{Device: res.Device, Comune: res.Comune, ComuneName: res.ComuneName, HubURL: hubURL,
+		Token: res.Token, PrivateKey: priv, PublicKey: pub, Cert: devCert.Signature, RootKey: root, EnrolledAt: c.opt.Now()}
+	if err := c.store.SaveProfile(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Round runs one full sync round: push the outbox, pull the network scope,
+// then the comune's (with the initial download when needed). It returns
+// nil only when the workstation is in sync with the hub.
+func (c *Client) Round(ctx context.Context) error {
+	c.round.Lock()
+	defer c.round.Unlock()
+	p, err := c.store.Profile(ctx)
+	if err != nil {
+		return err
+	}
+	err = c.round1(ctx, p)
+	c.refreshCounts(ctx)
+	if err != nil {
+		msg := app.ErrorMessage(err)
+		c.update(func(s *app.SyncStatus) { s.Phase, s.Progress, s.LastError = "", -1, msg })
+		return err
+	}
+	c.update(func(s *app.SyncStatus) {
+		s.Online, s.LastSync, s.Phase, s.Progress, s.LastError = true, c.opt.Now(), "", -1, ""
+	})
+	return nil
+}
+
+func (c *Client) round1(ctx context.Context, p *app.Profile) error {
+	if err := c.push(ctx, p); err != nil {
+		return fmt.Errorf("push: %w", err)
+	}
+	if err := c.pull(ctx, p, app.ScopeNetwork); err != nil {
+		return fmt.Errorf("pull %s: %w", app.ScopeNetwork, err)
+	}
+	for attempt := 0; ; attempt++ {
+		err := c.pull(ctx, p, p.Comune)
+		if app.ErrorCode(err) != app.ERESNAPSHOT || attempt >= 2 {
+			if err != nil {
+				return fmt.Errorf("pull %s: %w", p.Comune, err)
+			}
+			break
+		}
+		// The hub can no longer serve our cursor: download the comune
+		// again. The outbox is untouched: unsent facts stay unsent.
+		c.opt.Log.Info("resnapshot", "scope", p.Comune, "reason", app.ErrorMessage(err))
+		if err := c.snapshot(ctx, p, true); err != nil {
+			return fmt.Errorf("snapshot %s: %w", p.Comune, err)
+		}
+	}
+	// Anything written while we pulled goes out now, not at the next round.
+	return c.push(ctx, p)
+}
+
+// push sends pending operations in device order until none is left. A
+// refused operation is parked with the hub's reason and the ones behind it
+// go on; a transport failure leaves them all pending for the next round.
+func (c *Client) push(ctx context.Context, p *app.Profile) error {
+	for {
+		ops, err := c.store.NextOps(ctx, c.opt.PushBatch)
+		if err != nil || len(ops) == 0 {
+			return err
+		}
+		c.update(func(s *app.SyncStatus) { s.Phase = "invio operazioni" })
+		req := wire.PushRequest{Ops: make([]wire.Op, len(ops))}
+		for i, op := range ops {
+			req.Ops[i] = wire.OpToWire(op)
+		}
+		var res wire.PushResponse
+		if err := c.do(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/ops", nil, req, &res); err != nil {
+			for _, op := range ops {
+				if rerr := c.store.RetryOp(ctx, op.ID, app.ErrorMessage(err)); rerr != nil {
+					return errors.Join(err, rerr)
+				}
+			}
+			return err
+		}
+		if len(res.Results) != len(ops) {
+			return app.Errorf(app.EINTERNAL, "l'hub ha risposto a %d operazioni su %d", len(res.Results), len(ops))
+		}
+		parkedAny := false
+		for i, r := range res.Results {
+			if r.ID != ops[i].ID {
+				return app.Errorf(app.EINTERNAL, "risposta dell'hub fuori ordine")
+			}
+			if r.Code == app.EINTERNAL {
+				// The hub's fault, not the operation's: keep it pending.
+				if err := c.store.RetryOp(ctx, r.ID, r.Message); err != nil {
+					return err
+				}
+				return app.Errorf(app.EOFFLINE, "l'hub non ha potuto registrare le operazioni: si riprova")
+			}
+			if r.Code != "" {
+				parkedAny = true
+				c.opt.Log.Warn("operation parked", "op", r.ID, "code", r.Code, "reason", r.Message)
+			}
+			if err := c.store.MarkOp(ctx, r.ID, app.OpResult{ID: r.ID, Applied: r.Applied, Duplicate: r.Duplicate, Code: r.Code, Message: r.Message}, c.opt.Now()); err != nil {
+				return err
+			}
+		}
+		_ = parkedAny
+		c.refreshCounts(ctx)
+	}
+}
+
+// pull brings a scope up to date from the change log, taking the initial
+// download first when the scope has never been read.
+func (c *Client) pull(ctx context.Context, p *app.Profile, scope string) error {
+	if scope != app.ScopeNetwork {
+		cur, err := c.store.Cursor(ctx, scope)
+		if err != nil {
+			return err
+		}
+		st, err := c.store.Snapshot(ctx, scope)
+		if err != nil {
+			return err
+		}
+		if cur.Seq == 0 || st != nil {
+			if err := c.snapshot(ctx, p, false); err != nil {
+				return err
+			}
+		}
+	}
+	for {
+		cur, err := c.store.Cursor(ctx, scope)
+		if err != nil {
+			return err
+		}
+		c.update(func(s *app.SyncStatus) { s.Phase = "ricezione aggiornamenti" })
+		var res wire.ChangesResponse
+		q := url.Values{"scope": {scope}, "after": {strconv.FormatInt(cur.Seq, 10)}, "limit": {strconv.Itoa(c.opt.ChangesPage)}}
+		if err := c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/changes", q, nil, &res); err != nil {
+			return err
+		}
+		asOf, err := wire.ParseTime(res.AsOf)
+		if err != nil {
+			return err
+		}
+		changes := make([]app.Change, 0, len(res.Changes))
+		kinds := map[string]bool{}
+		to := app.Cursor{Scope: scope, Seq: cur.Seq, AsOf: asOf}
+		for _, w := range res.Changes {
+			if w.Seq <= to.Seq {
+				return app.Errorf(app.EINVALID, "modifiche dell'hub fuori ordine (%d dopo %d)", w.Seq, to.Seq)
+			}
+			ch, err := wire.ChangeFromWire(scope, w)
+			if err != nil {
+				return fmt.Errorf("change %d: %w", w.Seq, err)
+			}
+			changes = append(changes, ch)
+			kinds[ch.Kind] = true
+			to.Seq = w.Seq
+		}
+		if !res.More && res.Last > to.Seq {
+			// Changes between were superseded and dropped by the hub.
+			to.Seq = res.Last
+		}
+		if err := c.store.ApplyChanges(ctx, scope, changes, to); err != nil {
+			return err
+		}
+		if len(kinds) > 0 && c.opt.OnApplied != nil {
+			c.opt.OnApplied(kinds)
+		}
+		if !res.More {
+			return nil
+		}
+	}
+}
+
+// snapshot runs or resumes the initial download of the workstation's
+// comune, page by page, each page stored with the download's state so that
+// an interruption resumes where it stopped. restart drops a download in
+// progress and starts again (the hub asked for a resnapshot).
+func (c *Client) snapshot(ctx context.Context, p *app.Profile, restart bool) error {
+	scope := p.Comune
+	st, err := c.store.Snapshot(ctx, scope)
+	if err != nil {
+		return err
+	}
+	if st != nil && !restart {
+		// The cursor reaches the download's position once the first
+		// page's operators are stored (below): short of it, they were
+		// not, and only the first page is lost by starting over.
+		cur, err := c.store.Cursor(ctx, scope)
+		if err != nil {
+			return err
+		}
+		restart = cur.Seq < st.Seq
+	}
+	if restart {
+		st = nil
+	}
+	c.update(func(s *app.SyncStatus) { s.Phase, s.Progress = "scaricamento iniziale dei dati", 0 })
+	for {
+		after := ""
+		if st != nil {
+			after = st.After
+		}
+		var res wire.SnapshotResponse
+		q := url.Values{"scope": {scope}, "after": {after}, "limit": {strconv.Itoa(c.opt.SnapshotPage)}}
+		if err := c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/snapshot", q, nil, &res); err != nil {
+			return err
+		}
+		asOf, err := wire.ParseTime(res.AsOf)
+		if err != nil {
+			return err
+		}
+		var operators []app.Operator
+		if st == nil {
+			st = &app.SnapshotState{Scope: scope, Seq: res.Seq, Total: res.Total, Started: c.opt.Now()}
+			for _, w := range res.Operators {
+				o, err := wire.OperatorFromWire(w)
+				if err != nil {
+					return fmt.Errorf("operatore %s: %w", w.Username, err)
+				}
+				operators = append(operators, o)
+			}
+		}
+		citizens := make([]app.Citizen, 0, len(res.Citizens))
+		for _, w := range res.Citizens {
+			ci, err := wire.CitizenFromWire(w)
+			if err != nil {
+				return err
+			}
+			if ci.Comune != scope || ci.CodiceFiscale <= st.After {
+				return app.Errorf(app.EINVALID, "pagina dello scaricamento non valida (cittadino %s)", ci.CodiceFiscale)
+			}
+			citizens = append(citizens, ci)
+			st.After = ci.CodiceFiscale
+		}
+		st.Done += len(citizens)
+		if err := c.store.PutSnapshotPage(ctx, *st, citizens, operators); err != nil {
+			return err
+		}
+		progress := 1.0
+		if st.Total > 0 {
+			progress = min(1, float64(st.Done)/float64(st.Total))
+		}
+		c.update(func(s *app.SyncStatus) { s.Progress = progress })
+		if res.Done {
+			if err := c.store.FinishSnapshot(ctx, *st, asOf); err != nil {
+				return err
+			}
+			c.update(func(s *app.SyncStatus) { s.Progress = -1 })
+			return nil
+		}
+	}
+}
+
+// SyncNow asks the Run loop for a round as soon as possible.
+func (c *Client) SyncNow() {
+	select {
+	case c.trigger <- struct{}{}:
+	default:
+	}
+}
+
+// Run syncs every interval until ctx ends. After a failure it waits with
+// exponential backoff and jitter (up to max), so that a thousand
+// workstations coming back together do not hit the hub at once.
+func (c *Client) Run(ctx context.Context, interval, maxBackoff time.Duration) {
+	wait := time.Duration(0)
+	backoff := time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		case <-c.trigger:
+		}
+		if err := c.Round(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			c.opt.Log.Info("sync round failed", "err", err)
+			wait = backoff/2 + jitter(backoff/2)
+			backoff = min(backoff*2, maxBackoff)
+			continue
+		}
+		backoff = time.Second
+		wait = interval
+	}
+}
+
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	n := int64(0)
+	for _, x := range b {
+		n = n<<8 | int64(x)
+	}
+	if n < 0 {
+		n = -n
+	}
+	return time.Duration(n % int64(d))
+}

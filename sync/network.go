@@ -1,0 +1,88 @@
+package sync
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+// Network is the hub as a directory of the whole network's anagrafe, for
+// the counter's cross-comune lookups. Every method returns EOFFLINE when
+// the hub cannot be reached.
+type Network struct{ c *Client }
+
+var _ app.Directory = Network{}
+
+// Network returns the engine's view of the hub's anagrafe.
+func (c *Client) Network() Network { return Network{c} }
+
+func (n Network) profile(ctx context.Context) (*app.Profile, error) {
+	p, err := n.c.store.Profile(ctx)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return nil, app.Errorf(app.EOFFLINE, "postazione non attivata: la rete non è disponibile")
+	}
+	return p, err
+}
+
+// SearchCitizens searches the whole network.
+func (n Network) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]app.CitizenSummary, error) {
+	p, err := n.profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var res wire.SearchResponse
+	if err := n.c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/citizens", url.Values{"q": {q.Text}, "limit": {strconv.Itoa(limit)}}, nil, &res); err != nil {
+		return nil, err
+	}
+	out := make([]app.CitizenSummary, 0, len(res.Citizens))
+	for _, w := range res.Citizens {
+		s, err := wire.SummaryFromWire(w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Citizen returns a citizen of any comune of the network.
+func (n Network) Citizen(ctx context.Context, codiceFiscale string) (*app.Citizen, error) {
+	p, err := n.profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var res wire.CitizenResponse
+	if err := n.c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/citizens/"+url.PathEscape(codiceFiscale), nil, nil, &res); err != nil {
+		return nil, err
+	}
+	c, err := wire.CitizenFromWire(res.Citizen)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Family returns a family sheet of any comune of the network.
+func (n Network) Family(ctx context.Context, familyID string) ([]app.Citizen, error) {
+	p, err := n.profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var res wire.FamilyResponse
+	if err := n.c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/families/"+url.PathEscape(familyID), nil, nil, &res); err != nil {
+		return nil, err
+	}
+	out := make([]app.Citizen, 0, len(res.Members))
+	for _, w := range res.Members {
+		c, err := wire.CitizenFromWire(w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

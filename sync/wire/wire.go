@@ -1,0 +1,465 @@
+// Package wire is the JSON of the sync protocol between workstations and
+// the hub. Its types are not domain types: every value crosses with an
+// explicit ToWire/FromWire conversion, so a field that must stay on one side
+// (a device's private key, an operator's lockout state) cannot leak by
+// accident, and the protocol can evolve without touching the domain.
+package wire
+
+import (
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/anpr"
+)
+
+// Protocol versions. The hub accepts the current and the previous one, so
+// workstations can be updated after the hub.
+const (
+	ProtocolVersion    = 1
+	MinProtocolVersion = 1
+	HeaderProtocol     = "Sportello-Protocol"
+	HeaderHubTime      = "Sportello-Hub-Time" // RFC 3339, for clock-skew warnings
+)
+
+// Error is the body of every error answer.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Citizen is a citizen record on the wire.
+type Citizen struct {
+	CodiceFiscale  string `json:"codice_fiscale"`
+	Surname        string `json:"cognome"`
+	GivenName      string `json:"nome"`
+	Sex            string `json:"sesso"`
+	BirthDate      string `json:"data_nascita"`
+	BirthPlaceCode string `json:"luogo_nascita"`
+	Citizenship    string `json:"cittadinanza"`
+	CivilStatus    int    `json:"stato_civile"`
+	Comune         string `json:"comune"`
+	Street         string `json:"indirizzo"`
+	HouseNumber    string `json:"civico"`
+	Postcode       string `json:"cap"`
+	FamilyID       string `json:"id_famiglia"`
+	Relationship   int    `json:"relazione_parentela"`
+	Status         string `json:"posizione"`
+	RegisteredOn   string `json:"data_iscrizione,omitempty"`
+	CancelledOn    string `json:"data_cancellazione,omitempty"`
+	CancelReason   string `json:"motivo_cancellazione,omitempty"`
+	Certifiability int    `json:"certificabilita"`
+	DocumentNumber string `json:"documento,omitempty"`
+	UpdatedAt      string `json:"aggiornato,omitempty"`
+}
+
+// CitizenToWire converts a citizen for the wire.
+func CitizenToWire(c *app.Citizen) Citizen {
+	return Citizen{
+		CodiceFiscale: c.CodiceFiscale, Surname: c.Surname, GivenName: c.GivenName, Sex: c.Sex,
+		BirthDate: app.FormatDate(c.BirthDate), BirthPlaceCode: c.BirthPlaceCode, Citizenship: c.Citizenship,
+		CivilStatus: c.CivilStatus, Comune: c.Comune, Street: c.Address.Street, HouseNumber: c.Address.HouseNumber,
+		Postcode: c.Address.Postcode, FamilyID: c.FamilyID, Relationship: c.Relationship, Status: string(c.Status),
+		RegisteredOn: app.FormatDate(c.RegisteredOn), CancelledOn: app.FormatDate(c.CancelledOn),
+		CancelReason: c.CancelReason, Certifiability: c.Certifiability, DocumentNumber: c.DocumentNumber,
+		UpdatedAt: formatTime(c.UpdatedAt),
+	}
+}
+
+// CitizenFromWire converts and validates a citizen from the wire.
+func CitizenFromWire(w Citizen) (app.Citizen, error) {
+	c := app.Citizen{
+		CodiceFiscale: w.CodiceFiscale, Surname: w.Surname, GivenName: w.GivenName, Sex: w.Sex,
+		BirthPlaceCode: w.BirthPlaceCode, Citizenship: w.Citizenship, CivilStatus: w.CivilStatus, Comune: w.Comune,
+		Address:  app.Address{Street: w.Street, HouseNumber: w.HouseNumber, Postcode: w.Postcode},
+		FamilyID: w.FamilyID, Relationship: w.Relationship, Status: app.Status(w.Status), CancelReason: w.CancelReason,
+		Certifiability: w.Certifiability, DocumentNumber: w.DocumentNumber,
+	}
+	var err error
+	if c.BirthDate, err = app.ParseDate(w.BirthDate); err != nil {
+		return c, err
+	}
+	if c.RegisteredOn, err = app.ParseDate(w.RegisteredOn); err != nil {
+		return c, err
+	}
+	if c.CancelledOn, err = app.ParseDate(w.CancelledOn); err != nil {
+		return c, err
+	}
+	if c.UpdatedAt, err = parseTime(w.UpdatedAt); err != nil {
+		return c, err
+	}
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("cittadino %s: %w", w.CodiceFiscale, err)
+	}
+	return c, nil
+}
+
+// CitizenSummary is a search result on the wire.
+type CitizenSummary struct {
+	CodiceFiscale string `json:"codice_fiscale"`
+	Surname       string `json:"cognome"`
+	GivenName     string `json:"nome"`
+	BirthDate     string `json:"data_nascita"`
+	Comune        string `json:"comune"`
+	Status        string `json:"posizione"`
+}
+
+// SummaryToWire converts a search result for the wire.
+func SummaryToWire(s app.CitizenSummary) CitizenSummary {
+	return CitizenSummary{CodiceFiscale: s.CodiceFiscale, Surname: s.Surname, GivenName: s.GivenName,
+		BirthDate: app.FormatDate(s.BirthDate), Comune: s.Comune, Status: string(s.Status)}
+}
+
+// SummaryFromWire converts a search result from the wire.
+func SummaryFromWire(w CitizenSummary) (app.CitizenSummary, error) {
+	d, err := app.ParseDate(w.BirthDate)
+	if err != nil {
+		return app.CitizenSummary{}, err
+	}
+	return app.CitizenSummary{CodiceFiscale: w.CodiceFiscale, Surname: w.Surname, GivenName: w.GivenName,
+		BirthDate: d, Comune: w.Comune, Status: app.Status(w.Status)}, nil
+}
+
+// Operator is an operator account on the wire. The password hash travels
+// so that login works offline; the workstation's lockout state never does.
+type Operator struct {
+	Username     string   `json:"username"`
+	Name         string   `json:"nome"`
+	Comune       string   `json:"comune"`
+	Roles        []string `json:"ruoli"`
+	PasswordHash string   `json:"password_hash"`
+	Active       bool     `json:"attivo"`
+	UpdatedAt    string   `json:"aggiornato,omitempty"`
+}
+
+// OperatorToWire converts an operator for the wire.
+func OperatorToWire(o *app.Operator) Operator {
+	w := Operator{Username: o.Username, Name: o.Name, Comune: o.Comune, PasswordHash: o.PasswordHash, Active: o.Active, UpdatedAt: formatTime(o.UpdatedAt)}
+	for _, r := range o.Roles {
+		w.Roles = append(w.Roles, string(r))
+	}
+	return w
+}
+
+// OperatorFromWire converts and validates an operator from the wire.
+func OperatorFromWire(w Operator) (app.Operator, error) {
+	o := app.Operator{Username: w.Username, Name: w.Name, Comune: w.Comune, PasswordHash: w.PasswordHash, Active: w.Active}
+	for _, r := range w.Roles {
+		o.Roles = append(o.Roles, app.Role(r))
+	}
+	var err error
+	if o.UpdatedAt, err = parseTime(w.UpdatedAt); err != nil {
+		return o, err
+	}
+	return o, o.Validate()
+}
+
+// DeviceKey is a workstation's certified key on the wire.
+type DeviceKey struct {
+	Device    string  `json:"device"`
+	Comune    string  `json:"comune"`
+	Cert      KeyCert `json:"cert"`
+	RevokedAt string  `json:"revoked_at,omitempty"`
+}
+
+// KeyCert is a key certificate on the wire; binary fields are base64.
+type KeyCert struct {
+	Subject   string `json:"subject"`
+	Issuer    string `json:"issuer"`
+	PublicKey string `json:"public_key"`
+	NotBefore string `json:"not_before"`
+	Signature string `json:"signature"`
+}
+
+// KeyCertToWire converts a key certificate for the wire.
+func KeyCertToWire(c app.KeyCert) KeyCert {
+	return KeyCert{Subject: c.Subject, Issuer: c.Issuer, PublicKey: b64(c.PublicKey),
+		NotBefore: c.NotBefore.UTC().Format(time.RFC3339), Signature: b64(c.Signature)}
+}
+
+// KeyCertFromWire converts a key certificate from the wire.
+func KeyCertFromWire(w KeyCert) (app.KeyCert, error) {
+	c := app.KeyCert{Subject: w.Subject, Issuer: w.Issuer}
+	var err error
+	if c.PublicKey, err = unb64(w.PublicKey); err != nil {
+		return c, err
+	}
+	if c.Signature, err = unb64(w.Signature); err != nil {
+		return c, err
+	}
+	if c.NotBefore, err = time.Parse(time.RFC3339, w.NotBefore); err != nil {
+		return c, app.Errorf(app.EINVALID, "data del certificato di chiave non valida")
+	}
+	return c, nil
+}
+
+// Change is a change-log entry on the wire.
+type Change struct {
+	Seq       int64        `json:"seq"`
+	Kind      string       `json:"kind"`
+	Key       string       `json:"key"`
+	Deleted   bool         `json:"deleted,omitempty"`
+	At        string       `json:"at"`
+	Citizen   *Citizen     `json:"citizen,omitempty"`
+	Operator  *Operator    `json:"operator,omitempty"`
+	Reference *anpr.Tables `json:"reference,omitempty"`
+	Device    *DeviceKey   `json:"device,omitempty"`
+}
+
+// ChangeFromWire converts and validates a change of scope from the wire.
+func ChangeFromWire(scope string, w Change) (app.Change, error) {
+	c := app.Change{Scope: scope, Seq: w.Seq, Kind: w.Kind, Key: w.Key, Deleted: w.Deleted}
+	var err error
+	if c.At, err = parseTime(w.At); err != nil {
+		return c, err
+	}
+	if w.Seq <= 0 || w.Key == "" {
+		return c, app.Errorf(app.EINVALID, "modifica senza numero o chiave")
+	}
+	switch {
+	case w.Deleted && (w.Kind == app.ChangeCitizen || w.Kind == app.ChangeOperator):
+	case w.Kind == app.ChangeCitizen && w.Citizen != nil:
+		ci, err := CitizenFromWire(*w.Citizen)
+		if err != nil {
+			return c, err
+		}
+		c.Citizen = &ci
+	case w.Kind == app.ChangeOperator && w.Operator != nil:
+		o, err := OperatorFromWire(*w.Operator)
+		if err != nil {
+			return c, err
+		}
+		c.Operator = &o
+	case w.Kind == app.ChangeReference && w.Reference != nil:
+		if err := w.Reference.Validate(); err != nil {
+			return c, app.Errorf(app.EINVALID, "tabelle di riferimento non valide: %v", err)
+		}
+		c.Reference = w.Reference
+	case w.Kind == app.ChangeDevice && w.Device != nil:
+		d, err := DeviceKeyFromWire(*w.Device)
+		if err != nil {
+			return c, err
+		}
+		c.Device = &d
+	default:
+		return c, app.Errorf(app.EINVALID, "modifica %d di tipo %q senza contenuto", w.Seq, w.Kind)
+	}
+	return c, nil
+}
+
+// DeviceKeyToWire converts a device key for the wire.
+func DeviceKeyToWire(d *app.DeviceKey) DeviceKey {
+	return DeviceKey{Device: d.Device, Comune: d.Comune, Cert: KeyCertToWire(d.Cert), RevokedAt: formatTime(d.RevokedAt)}
+}
+
+// DeviceKeyFromWire converts a device key from the wire.
+func DeviceKeyFromWire(w DeviceKey) (app.DeviceKey, error) {
+	d := app.DeviceKey{Device: w.Device, Comune: w.Comune}
+	var err error
+	if d.RevokedAt, err = parseTime(w.RevokedAt); err != nil {
+		return d, err
+	}
+	if d.Cert, err = KeyCertFromWire(w.Cert); err != nil {
+		return d, err
+	}
+	if d.Cert.Subject != app.DeviceSubject(d.Device) {
+		return d, app.Errorf(app.EINVALID, "certificato di chiave di un'altra postazione")
+	}
+	return d, nil
+}
+
+// ChangesResponse is a page of the change log after a cursor.
+type ChangesResponse struct {
+	Scope   string   `json:"scope"`
+	Changes []Change `json:"changes"`
+	Last    int64    `json:"last"` // the scope's newest seq when the page was read
+	More    bool     `json:"more"`
+	AsOf    string   `json:"as_of"`
+}
+
+// SnapshotResponse is a page of the initial download of a comune.
+type SnapshotResponse struct {
+	Scope     string     `json:"scope"`
+	Seq       int64      `json:"seq"`   // the change-log position to pull from afterwards
+	Total     int        `json:"total"` // citizens in the whole snapshot, for the progress bar
+	Citizens  []Citizen  `json:"citizens"`
+	Operators []Operator `json:"operators,omitempty"` // first page only
+	After     string     `json:"after"`               // key to ask the next page after
+	Done      bool       `json:"done"`
+	AsOf      string     `json:"as_of"`
+}
+
+// EnrollRequest enrols a workstation with a one-time code.
+type EnrollRequest struct {
+	Code      string `json:"code"`
+	Name      string `json:"name"`
+	PublicKey string `json:"public_key"` // base64 Ed25519
+}
+
+// EnrollResponse gives the workstation its identity.
+type EnrollResponse struct {
+	Device     string  `json:"device"`
+	Comune     string  `json:"comune"`
+	ComuneName string  `json:"comune_name"`
+	Token      string  `json:"token"`
+	Cert       KeyCert `json:"cert"`        // the device key, certified by the comune
+	ComuneCert KeyCert `json:"comune_cert"` // the comune key, certified by the root
+	RootKey    string  `json:"root_key"`
+}
+
+// AuditEvent is an audit event on the wire.
+type AuditEvent struct {
+	Device   string `json:"device"`
+	Seq      int64  `json:"seq"`
+	Operator string `json:"operator"`
+	Action   string `json:"action"`
+	Subject  string `json:"subject"`
+	At       string `json:"at"`
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
+}
+
+// Op is an outbox operation on the wire.
+type Op struct {
+	ID        string      `json:"id"`
+	Device    string      `json:"device"`
+	Seq       int64       `json:"seq"`
+	Kind      string      `json:"kind"`
+	CreatedAt string      `json:"created_at"`
+	Audit     *AuditEvent `json:"audit,omitempty"`
+}
+
+// OpToWire converts an outbox operation for the wire.
+func OpToWire(o app.Operation) Op {
+	w := Op{ID: o.ID, Device: o.Device, Seq: o.Seq, Kind: o.Kind, CreatedAt: formatTime(o.CreatedAt)}
+	if a := o.Audit; a != nil {
+		w.Audit = &AuditEvent{Device: a.Device, Seq: a.Seq, Operator: a.Operator, Action: a.Action,
+			Subject: a.Subject, At: a.At.UTC().Format(time.RFC3339Nano), PrevHash: a.PrevHash, Hash: a.Hash}
+	}
+	return w
+}
+
+// OpFromWire converts and validates an operation from the wire.
+func OpFromWire(w Op) (app.Operation, error) {
+	o := app.Operation{ID: w.ID, Device: w.Device, Seq: w.Seq, Kind: w.Kind}
+	var err error
+	if o.CreatedAt, err = parseTime(w.CreatedAt); err != nil {
+		return o, err
+	}
+	if len(w.ID) != 36 || w.Device == "" || w.Seq <= 0 {
+		return o, app.Errorf(app.EINVALID, "operazione senza identificativo, postazione o numero")
+	}
+	switch w.Kind {
+	case app.OpAudit:
+		if w.Audit == nil {
+			return o, app.Errorf(app.EINVALID, "operazione di audit senza evento")
+		}
+		a := app.AuditEvent{Device: w.Audit.Device, Seq: w.Audit.Seq, Operator: w.Audit.Operator,
+			Action: w.Audit.Action, Subject: w.Audit.Subject, PrevHash: w.Audit.PrevHash, Hash: w.Audit.Hash}
+		if a.At, err = time.Parse(time.RFC3339Nano, w.Audit.At); err != nil {
+			return o, app.Errorf(app.EINVALID, "ora dell'evento di audit non valida")
+		}
+		if a.Device != w.Device {
+			return o, app.Errorf(app.EINVALID, "evento di audit di un'altra postazione")
+		}
+		if err := a.Validate(); err != nil {
+			return o, err
+		}
+		o.Audit = &a
+	default:
+		return o, app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", w.Kind)
+	}
+	return o, nil
+}
+
+// PushRequest carries outbox operations, in device order.
+type PushRequest struct {
+	Ops []Op `json:"ops"`
+}
+
+// OpResult is the hub's answer to one operation.
+type OpResult struct {
+	ID        string `json:"id"`
+	Applied   bool   `json:"applied"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+	Code      string `json:"code,omitempty"`
+	Message   string `json:"message,omitempty"`
+}
+
+// PushResponse answers a PushRequest, one result per operation, in order.
+type PushResponse struct {
+	Results []OpResult `json:"results"`
+}
+
+// SearchResponse answers a network search.
+type SearchResponse struct {
+	Citizens []CitizenSummary `json:"citizens"`
+}
+
+// CitizenResponse is a citizen and the family sheet, from the hub.
+type CitizenResponse struct {
+	Citizen Citizen   `json:"citizen"`
+	Family  []Citizen `json:"family"`
+}
+
+// KeysResponse publishes the network's keys for verifiers.
+type KeysResponse struct {
+	RootKey string      `json:"root_key"`
+	Comuni  []KeyCert   `json:"comuni"`
+	Devices []DeviceKey `json:"devices"`
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+func unb64(s string) ([]byte, error) {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, app.Errorf(app.EINVALID, "chiave o firma non in base64")
+	}
+	return b, nil
+}
+
+// B64 and UnB64 encode binary fields as the protocol does.
+func B64(b []byte) string            { return b64(b) }
+func UnB64(s string) ([]byte, error) { return unb64(s) }
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, app.Errorf(app.EINVALID, "ora non valida %q", s)
+	}
+	return t, nil
+}
+
+// FormatTime and ParseTime are the protocol's timestamps (RFC 3339, UTC).
+func FormatTime(t time.Time) string         { return formatTime(t) }
+func ParseTime(s string) (time.Time, error) { return parseTime(s) }
+
+// FamilyResponse is a family sheet, head first.
+type FamilyResponse struct {
+	Members []Citizen `json:"members"`
+}
+
+// StatusCodes maps HTTP statuses back to the domain's error codes: the
+// inverse of the hub's table, for answers whose body is not a wire.Error.
+var StatusCodes = map[int]string{
+	400: app.EINVALID,
+	401: app.EUNAUTHORIZED,
+	403: app.EFORBIDDEN,
+	404: app.ENOTFOUND,
+	409: app.ECONFLICT,
+	410: app.ERESNAPSHOT,
+	423: app.ELOCKED,
+	503: app.EOFFLINE,
+}

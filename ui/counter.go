@@ -1,0 +1,264 @@
+// Package ui is the counter's desktop interface, in Fyne: the login screen,
+// the search with the citizen file beside it, and the status bar that is
+// always at the bottom. It speaks Italian first and English on request, and
+// depends only on the interfaces of package app. Background work (searches,
+// file openings, sync status) reaches the widgets only through bridge.go.
+package ui
+
+import (
+	"context"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sportello/sportello/app"
+)
+
+// StatusSource reports the state of synchronisation for the status bar.
+// Subscribe's callbacks come from background goroutines; cancel stops them.
+type StatusSource interface {
+	Status() app.SyncStatus
+	Subscribe(func(app.SyncStatus)) (cancel func())
+}
+
+// Deps is what the counter screens need from the rest of the program.
+type Deps struct {
+	Counter   app.Counter
+	Status    StatusSource
+	SyncNow   func()      // start a sync round in the background
+	Profile   app.Profile // comune name, device
+	LoginHint string      // demo credentials shown on the login screen ("" in production)
+	Lang      string      // "it" (default) or "en"
+	Now       func() time.Time
+
+	// IdleLock is how long a session may go without input before the
+	// counter returns to the login screen; zero means app.IdleLock.
+	IdleLock time.Duration
+}
+
+// findShortcut (Ctrl+F) brings the operator back to the search box from
+// anywhere.
+var findShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+
+// Counter is the counter application in one window: the login screen, then
+// the search list on the left and the citizen file on the right, with the
+// status bar always at the bottom. Its methods run on the UI goroutine.
+type Counter struct {
+	w      fyne.Window
+	d      Deps
+	lang   lang
+	ui     *bridge
+	status *statusBar
+	body   *fyne.Container // the screen above the status bar
+
+	op      *app.Operator   // nil while nobody is logged in
+	session context.Context // ends at logout: work still running for it is dropped
+	endSess context.CancelFunc
+	login   *loginScreen
+	search  *searchScreen
+	file    *fileScreen
+
+	idleGen    int
+	idleTimer  *time.Timer
+	stopStatus func()
+}
+
+// NewCounter builds the counter in w, sets it as the window's content on the
+// login screen and follows d.Status until Close.
+func NewCounter(w fyne.Window, d Deps) *Counter {
+	return newCounter(w, d, newBridge())
+}
+
+func newCounter(w fyne.Window, d Deps, b *bridge) *Counter {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.IdleLock <= 0 {
+		d.IdleLock = app.IdleLock
+	}
+	fyne.CurrentApp().Settings().SetTheme(newTheme())
+	c := &Counter{w: w, d: d, lang: langFor(d.Lang), ui: b, body: container.NewStack()}
+	c.status = newStatusBar(c)
+	w.SetTitle(c.lang.textf(msgWindowTitle, c.comuneName()))
+	w.SetContent(container.NewBorder(nil, c.status, nil, nil, c.body))
+	w.Resize(fyne.NewSize(windowWidth, windowHeight))
+	w.Canvas().AddShortcut(findShortcut, func(fyne.Shortcut) { c.onFind() })
+	w.Canvas().SetOnTypedKey(c.onKey)
+	if d.Status != nil {
+		c.status.set(d.Status.Status())
+		c.stopStatus = d.Status.Subscribe(func(st app.SyncStatus) {
+			c.ui.do(func() { c.status.set(st) })
+		})
+	}
+	c.showLogin("", "")
+	return c
+}
+
+// Lock ends the session and returns to the login screen, as the "Esci"
+// button does. Nothing of the citizens seen stays on screen.
+func (c *Counter) Lock() { c.lock("") }
+
+// Close stops following the sync status, the idle timer and the work still
+// running for the session; the window's owner calls it when the window has
+// closed. It leaves the widgets alone.
+func (c *Counter) Close() {
+	if c.idleTimer != nil {
+		c.idleTimer.Stop()
+	}
+	c.idleGen++
+	if c.endSess != nil {
+		c.endSess()
+	}
+	if c.stopStatus != nil {
+		c.stopStatus()
+		c.stopStatus = nil
+	}
+}
+
+func (c *Counter) lock(notice string) {
+	if c.op == nil {
+		return
+	}
+	username := c.op.Username
+	if c.idleTimer != nil {
+		c.idleTimer.Stop()
+	}
+	c.idleGen++
+	c.endSess()
+	c.op, c.search, c.file = nil, nil, nil
+	c.showLogin(username, notice)
+}
+
+func (c *Counter) showLogin(username, notice string) {
+	c.login = newLoginScreen(c, username, notice)
+	c.setBody(c.login)
+	c.login.focus()
+}
+
+// loggedIn opens the workspace for op.
+func (c *Counter) loggedIn(op *app.Operator) {
+	c.op = op
+	c.session, c.endSess = context.WithCancel(context.Background())
+	c.login = nil
+	c.search = newSearchScreen(c)
+	c.file = newFileScreen(c)
+	split := container.NewHSplit(c.search, c.file)
+	split.SetOffset(searchShare)
+	c.setBody(container.NewBorder(newHeader(c), nil, nil, nil, split))
+	c.search.focusBox()
+	c.touch()
+}
+
+func (c *Counter) setBody(o fyne.CanvasObject) {
+	c.body.Objects = []fyne.CanvasObject{o}
+	c.body.Refresh()
+}
+
+// openFile shows the file of the citizen with codice fiscale cf.
+func (c *Counter) openFile(cf string) {
+	if c.file == nil {
+		return
+	}
+	c.touch()
+	c.file.load(cf)
+}
+
+// backToSearch puts the operator back in the search box, text kept.
+func (c *Counter) backToSearch() {
+	if c.search != nil {
+		c.touch()
+		c.search.focusBox()
+	}
+}
+
+// onFind is Ctrl+F.
+func (c *Counter) onFind() { c.backToSearch() }
+
+// onKey gets the keys typed while no widget has the focus.
+func (c *Counter) onKey(ev *fyne.KeyEvent) {
+	c.touch()
+	if ev.Name == fyne.KeyEscape {
+		c.backToSearch()
+	}
+}
+
+// touch records input: the session locks IdleLock after the last one.
+// Each touch arms a new timer; a timer that fires late finds its generation
+// superseded and does nothing.
+func (c *Counter) touch() {
+	if c.op == nil {
+		return
+	}
+	if c.idleTimer != nil {
+		c.idleTimer.Stop()
+	}
+	c.idleGen++
+	gen := c.idleGen
+	c.idleTimer = time.AfterFunc(c.d.IdleLock, func() {
+		c.ui.do(func() {
+			if gen == c.idleGen {
+				c.lock(c.lang.text(msgIdleLocked))
+			}
+		})
+	})
+}
+
+// focus gives the keyboard focus to o in this window.
+func (c *Counter) focus(o fyne.Focusable) { c.w.Canvas().Focus(o) }
+
+// focused reports which widget has the keyboard focus.
+func (c *Counter) focused() fyne.Focusable { return c.w.Canvas().Focused() }
+
+func (c *Counter) comuneName() string {
+	if c.d.Profile.ComuneName != "" {
+		return c.d.Profile.ComuneName
+	}
+	return c.d.Profile.Comune
+}
+
+// whenText writes an instant for the operator: "oggi alle 14:30" for today,
+// the date and time otherwise.
+func (c *Counter) whenText(t time.Time) string {
+	now := c.d.Now()
+	t = t.In(now.Location())
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return c.lang.textf(msgToday, t.Format("15:04"))
+	}
+	return formatInstant(t, now.Location())
+}
+
+// newHeader is the blue band at the top: the comune and the workstation,
+// and once logged in the operator with the button to leave.
+func newHeader(c *Counter) fyne.CanvasObject {
+	white := color.White
+	title := canvas.NewText("Sportello", white)
+	title.TextStyle.Bold = true
+	title.TextSize = theme.TextSubHeadingSize()
+	comune := canvas.NewText(c.lang.textf(msgComune, c.comuneName()), white)
+	comune.TextSize = theme.TextSubHeadingSize()
+	left := container.NewHBox(title, comune)
+
+	right := container.NewHBox()
+	if c.d.Profile.Device != "" {
+		right.Add(container.NewCenter(canvas.NewText(c.lang.textf(msgDevice, c.d.Profile.Device), white)))
+	}
+	if c.op != nil {
+		name := c.op.Name
+		if name == "" {
+			name = c.op.Username
+		}
+		right.Add(container.NewCenter(canvas.NewText("·", white)))
+		right.Add(container.NewCenter(canvas.NewText(c.lang.textf(msgOperator, name), white)))
+		right.Add(widget.NewButtonWithIcon(c.lang.text(msgLogout), theme.LogoutIcon(), c.Lock))
+	}
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	bar := container.NewBorder(nil, nil, container.NewCenter(left), right)
+	return container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(theme.Padding(), theme.Padding(), 2*theme.Padding(), 2*theme.Padding()), bar))
+}
