@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 # ../shared/NOTES.md), Xvfb for screenshots, poppler/zbar and fonts for
 # the PDF and QR checks.
 BUILD_PKGS="gcc libc6-dev pkg-config ca-certificates libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-TEST_PKGS="xvfb xauth poppler-utils zbar-tools fonts-dejavu-core fonts-liberation2"
+TEST_PKGS="xvfb xauth poppler-utils zbar-tools fonts-dejavu-core fonts-liberation2 cups printer-driver-cups-pdf"
 
 install_pkgs() {
 	local missing=()
@@ -46,7 +46,7 @@ test)
 	install_pkgs $BUILD_PKGS $TEST_PKGS
 	need_go
 	echo "== gofmt, go vet" >&2
-	unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+	unformatted=$(gofmt -l .)
 	[ -z "$unformatted" ] || { echo "not gofmt-clean: $unformatted" >&2; exit 1; }
 	go vet ./...
 	# The race detector rebuilds every cgo package (SQLite, GLFW); the

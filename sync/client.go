@@ -412,16 +412,6 @@ func (c *Client) snapshot(ctx context.Context, p *app.Profile, restart bool) err
 	if err != nil {
 		return err
 	}
-	if st != nil && !restart {
-		// The cursor reaches the download's position once the first
-		// page's operators are stored (below): short of it, they were
-		// not, and only the first page is lost by starting over.
-		cur, err := c.store.Cursor(ctx, scope)
-		if err != nil {
-			return err
-		}
-		restart = cur.Seq < st.Seq
-	}
 	if restart {
 		st = nil
 	}

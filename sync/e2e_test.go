@@ -664,6 +664,8 @@ func TestSync(t *testing.T) {
 			h := newHub(t)
 			citizens := milano()
 			h.replace("F205", citizens)
+			mustPutOperator(t, h, app.Operator{Username: "mrossi", Name: "Mario Rossi", Comune: "F205",
+				Roles: []app.Role{app.RoleOperator}, PasswordHash: mustHash(t, cheapHash, "Password-1"), Active: true})
 			w := h.enroll("F205")
 			var pages atomic.Int32
 			h.SetFault(func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
@@ -688,6 +690,11 @@ func TestSync(t *testing.T) {
 			}
 			if n, _ := w.St.CountCitizens(ctx); n != 6 {
 				t.Errorf("%d citizens cached after two pages, want 6", n)
+			}
+			// The operators came with the first page: the counter can log
+			// in while the rest of the download waits for the hub.
+			if _, err := app.Login(ctx, w.St, passwd.Verify, "F205", "mrossi", "Password-1", time.Now()); err != nil {
+				t.Errorf("login after an interrupted download: %v", err)
 			}
 
 			// While the workstation is cut off, the anagrafe changes on
@@ -742,40 +749,6 @@ func TestSync(t *testing.T) {
 			}
 			if received != wantReceived {
 				t.Errorf("resumed download received %d citizens, want the %d after the stop", received, wantReceived)
-			}
-			assertMirrors(t, h, w)
-		})
-
-		t.Run("OperatorsNotStored", func(t *testing.T) {
-			// The first page is stored, then the workstation stops before
-			// the operators that came with it are: the next round must not
-			// resume past them.
-			h := newHub(t)
-			h.replace("F205", milano())
-			mustPutOperator(t, h, app.Operator{Username: "mrossi", Name: "Mario Rossi", Comune: "F205",
-				Roles: []app.Role{app.RoleOperator}, PasswordHash: mustHash(t, cheapHash, "Password-1"), Active: true})
-			w := h.enroll("F205")
-			broken := &applyFails{Store: w.St, fail: func(changes []app.Change) error {
-				if len(changes) > 0 && changes[0].Kind == app.ChangeOperator {
-					return fmt.Errorf("disk full")
-				}
-				return nil
-			}}
-			if err := sync.New(broken, options()).Round(ctx); err == nil {
-				t.Fatal("round succeeded without storing the operators")
-			}
-			if snap, _ := w.St.Snapshot(ctx, "F205"); snap == nil || snap.Done != 3 {
-				t.Fatalf("download state = %+v, want the first page stored", snap)
-			}
-			h.SetFault(nil)
-			if err := w.C.Round(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if snaps := h.Exchanges("/v1/snapshot"); len(snaps) == 0 || snaps[0].Query.Get("after") != "" {
-				t.Errorf("the download resumed past the unstored operators")
-			}
-			if _, err := w.St.Operator(ctx, "mrossi"); err != nil {
-				t.Errorf("operator lost: %v", err)
 			}
 			assertMirrors(t, h, w)
 		})
@@ -864,6 +837,43 @@ func TestSync(t *testing.T) {
 		}
 		if op, err := w.St.Operator(ctx, "mrossi"); err != nil || op.Name != "Mario Rossi" {
 			t.Errorf("operator after the new download: %+v, %v", op, err)
+		}
+	})
+
+	t.Run("CompactBeyondLog", func(t *testing.T) {
+		// "Compact everything" with a number past the log's end: a
+		// workstation behind downloads once more, then follows the log
+		// again; one already at the end goes on as it was.
+		h := newHub(t)
+		citizens := milano()
+		h.replace("F205", citizens)
+		behind := h.synced("F205")
+		h.replace("F205", citizens[1:])
+		current := h.synced("F205")
+		if err := h.DB.Compact(ctx, "F205", h.lastSeq("F205")+1000); err != nil {
+			t.Fatal(err)
+		}
+		for name, tc := range map[string]struct {
+			w         *workstation
+			downloads bool
+		}{"Behind": {behind, true}, "AtTheEnd": {current, false}} {
+			t.Run(name, func(t *testing.T) {
+				h.SetFault(nil)
+				if err := tc.w.C.Round(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if n := len(h.Exchanges("/v1/snapshot")); (n > 0) != tc.downloads {
+					t.Errorf("%d snapshot requests after the compaction", n)
+				}
+				h.SetFault(nil)
+				if err := tc.w.C.Round(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if n := len(h.Exchanges("/v1/snapshot")); n != 0 {
+					t.Errorf("the next round downloaded everything again (%d requests)", n)
+				}
+				assertMirrors(t, h, tc.w)
+			})
 		}
 	})
 
@@ -1007,6 +1017,36 @@ func TestSync(t *testing.T) {
 		}
 		if n, _ := h.DB.AuditCount(ctx, w.Profile.Device); n != 2 {
 			t.Errorf("hub holds %d audit events, want 2", n)
+		}
+	})
+
+	t.Run("ClockSkew", func(t *testing.T) {
+		// The workstation's clock is ten minutes behind the hub's: the
+		// status bar can warn, and nothing is ordered by it.
+		h := newHub(t)
+		w := h.synced("F205")
+		h.Clk.Advance(10 * time.Minute)
+		if err := w.C.Round(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if skew := w.C.Status().ClockSkew; skew > -9*time.Minute || skew < -11*time.Minute {
+			t.Errorf("clock skew %v, want about -10m", skew)
+		}
+	})
+
+	t.Run("ErrOfflineBeforeEnrolment", func(t *testing.T) {
+		h := newHub(t)
+		code := h.code("F205", time.Hour)
+		h.Stop()
+		st := openStore(t)
+		c := sync.New(st, options())
+		_, err := c.Enroll(ctx, h.URL, code, "Sportello")
+		wantCode(t, err, app.EOFFLINE)
+		_, err = c.Network().Citizen(ctx, milano()[0].CodiceFiscale)
+		wantCode(t, err, app.EOFFLINE)
+		h.Start()
+		if _, err := c.Enroll(ctx, h.URL, code, "Sportello"); err != nil {
+			t.Fatalf("the code was spent by the failed attempt: %v", err)
 		}
 	})
 
@@ -1211,19 +1251,6 @@ func TestSync(t *testing.T) {
 			})
 		}
 	})
-}
-
-// applyFails is the real store with ApplyChanges failing when fail says so.
-type applyFails struct {
-	*store.Store
-	fail func([]app.Change) error
-}
-
-func (s *applyFails) ApplyChanges(ctx context.Context, scope string, changes []app.Change, to app.Cursor) error {
-	if err := s.fail(changes); err != nil {
-		return err
-	}
-	return s.Store.ApplyChanges(ctx, scope, changes, to)
 }
 
 func mustHash(t *testing.T, p passwd.Params, pw string) string {

@@ -218,7 +218,7 @@ func (c *Counter) focused() fyne.Focusable { return c.w.Canvas().Focused() }
 
 func (c *Counter) comuneName() string {
 	if c.d.Profile.ComuneName != "" {
-		return c.d.Profile.ComuneName
+		return placeName(c.d.Profile.ComuneName)
 	}
 	return c.d.Profile.Comune
 }

@@ -208,7 +208,8 @@ func summary(c app.Citizen, comuneName string) app.CitizenSummary {
 	}
 }
 
-func (d *directory) comuneName(code string) string { return d.places[code] }
+// comuneName is the name as the domain gives it: ANPR's capitals.
+func (d *directory) comuneName(code string) string { return strings.ToUpper(d.places[code]) }
 
 // search reads text as app.ParseQuery does and matches codice fiscale
 // prefixes, or surname then given name prefixes.

@@ -66,6 +66,7 @@ func (f *fileScreen) load(cf string) {
 }
 
 func (f *fileScreen) showMessage(text string, isError bool) {
+	f.releaseFocus()
 	f.file, f.family = nil, nil
 	var back fyne.CanvasObject
 	if isError {
@@ -89,6 +90,7 @@ func (f *fileScreen) backButton() fyne.CanvasObject {
 // show draws file and gives the keyboard to its family list, unless the
 // operator has gone back to typing in the search box meanwhile.
 func (f *fileScreen) show(file *app.CitizenFile) {
+	f.releaseFocus()
 	f.file = file
 	l := f.c.lang
 	f.family = newPickList()
@@ -126,6 +128,15 @@ func (f *fileScreen) show(file *app.CitizenFile) {
 	}
 }
 
+// releaseFocus takes the keyboard from the family list about to be
+// replaced, so that keys do not go to a widget no longer on screen (Esc
+// then reaches the window, which returns to the search).
+func (f *fileScreen) releaseFocus() {
+	if f.family != nil && f.c.focused() == f.family {
+		f.c.w.Canvas().Unfocus()
+	}
+}
+
 // header names the person, with the marker of another comune and the age of
 // the data; the way back to the search is on its right.
 func (f *fileScreen) header() fyne.CanvasObject {
@@ -157,7 +168,7 @@ func (f *fileScreen) header() fyne.CanvasObject {
 
 func comuneOf(file *app.CitizenFile) string {
 	if file.ComuneName != "" {
-		return file.ComuneName
+		return placeName(file.ComuneName)
 	}
 	return file.Citizen.Comune
 }
@@ -232,15 +243,16 @@ func (f *fileScreen) familyTable() fyne.CanvasObject {
 		name.TextStyle.Bold = me
 		cf := cell(m.CodiceFiscale)
 		cf.TextStyle.Monospace = true
-		row := container.New(&columns{weights: familyWeights},
-			cell(m.RelationshipName), name, cf, cell(formatDate(m.BirthDate)))
+		rel := widget.NewLabel(m.RelationshipName)
+		rel.Wrapping = fyne.TextWrapWord // "Convivente (con vincoli di coppia)" is long and matters
+		row := container.New(&columns{weights: familyWeights}, rel, name, cf, cell(formatDate(m.BirthDate)))
 		items[i] = pickItem{content: row, selectable: true, marked: me}
 		if me {
 			self = i
 		}
 	}
 	f.family.setItems(items)
-	f.family.selected = self
+	f.family.setSelected(self)
 	header := container.New(layout.NewCustomPaddedLayout(0, 0, 2*theme.Padding(), theme.Padding()),
 		container.New(&columns{weights: familyWeights}, head...))
 	return container.NewVBox(header, f.family)

@@ -55,6 +55,15 @@ func TestFile(t *testing.T) {
 			return h.c.file.file != nil && h.c.file.file.Citizen.CodiceFiscale == anna.CodiceFiscale
 		})
 		h.assertShows("BIANCHI Anna", "femminile", "Nata il", "04/07/1978 a MONZA")
+		if h.w.Canvas().Focused() != h.c.file.family {
+			t.Error("the keyboard did not follow into the new file's family")
+		}
+		h.press(fyne.KeyUp) // from Anna to Mario, and back to his file
+		h.press(fyne.KeyReturn)
+		mario := h.dir.byName("Rossi", "Mario")
+		h.waitFor("Mario's file again", func() bool {
+			return h.c.file.file != nil && h.c.file.file.Citizen.CodiceFiscale == mario.CodiceFiscale
+		})
 	})
 	t.Run("TapOnAMemberOpensTheirFile", func(t *testing.T) {
 		h := newHarness(t)

@@ -30,7 +30,7 @@ func TestGoldenLoginFailedEnglish(t *testing.T) {
 
 func TestGoldenWorkspace(t *testing.T) {
 	h := newHarness(t)
-	h.status.publish(app.SyncStatus{Online: true, LastSync: testNow.Add(-5 * 60*time.Second), Pending: 3, Parked: 1, Progress: -1})
+	h.status.publish(app.SyncStatus{Online: true, LastSync: testNow.Add(-5 * 60 * time.Second), Pending: 3, Parked: 1, Progress: -1})
 	h.login()
 	h.openByKeyboard("ross", 3)
 	test.AssertImageMatches(t, "workspace.png", h.capture())
@@ -41,8 +41,8 @@ func TestGoldenRemoteFileOffline(t *testing.T) {
 	h.login()
 	h.openByKeyboard("rosso", 1)
 	h.online.Store(false)
-	h.status.publish(app.SyncStatus{Online: false, LastSync: testNow.Add(-26 * 60 * 60*time.Second), Pending: 12, Progress: -1,
-		LastError: "centro servizi non raggiungibile", ClockSkew: 5 * 60*time.Second})
+	h.status.publish(app.SyncStatus{Online: false, LastSync: testNow.Add(-26 * 60 * 60 * time.Second), Pending: 12, Progress: -1,
+		LastError: "centro servizi non raggiungibile", ClockSkew: 5 * 60 * time.Second})
 	h.search("rossi")
 	test.AssertImageMatches(t, "remote_offline.png", h.capture())
 }

@@ -72,7 +72,7 @@ func newHarness(t *testing.T, edit ...func(*Deps)) *harness {
 		Counter: h.counter,
 		Status:  h.status,
 		SyncNow: func() { h.syncs.Add(1) },
-		Profile: app.Profile{Device: "ANAG-01", Comune: testComune, ComuneName: testComuneName},
+		Profile: app.Profile{Device: "ANAG-01", Comune: testComune, ComuneName: strings.ToUpper(testComuneName)},
 		Lang:    "it",
 		Now:     func() time.Time { return testNow },
 	}

@@ -56,6 +56,20 @@ func TestFormats(t *testing.T) {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
 	}
+	for in, want := range map[string]string{
+		"SESTO SAN GIOVANNI":              "Sesto San Giovanni",
+		"REGGIO NELL'EMILIA":              "Reggio nell'Emilia",
+		"L'AQUILA":                        "L'Aquila",
+		"SANT'ANGELO LODIGIANO":           "Sant'Angelo Lodigiano",
+		"CASTEL D'AIANO":                  "Castel d'Aiano",
+		"BOLZANO/BOZEN":                   "Bolzano/Bozen",
+		"VILLA SANTA LUCIA DEGLI ABRUZZI": "Villa Santa Lucia degli Abruzzi",
+		"Cinisello Balsamo":               "Cinisello Balsamo",
+	} {
+		if got := placeName(in); got != want {
+			t.Errorf("placeName(%q) = %q, want %q", in, got, want)
+		}
+	}
 	if langFor("EN") != langEN || langFor("") != langIT || langFor("fr") != langIT {
 		t.Error("langFor: English only when asked, Italian otherwise")
 	}

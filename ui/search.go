@@ -184,7 +184,7 @@ func (s *searchScreen) resultLine(p app.CitizenSummary) fyne.CanvasObject {
 		line1.Add(container.NewCenter(newBadge(st, greyWash, greyText)))
 	}
 	if p.Remote {
-		line1.Add(container.NewCenter(newBadge(l.textf(msgRemoteBadge, p.ComuneName), amberWash, amberText)))
+		line1.Add(container.NewCenter(newBadge(l.textf(msgRemoteBadge, placeName(p.ComuneName)), amberWash, amberText)))
 	}
 	cf := widget.NewLabel(p.CodiceFiscale)
 	cf.TextStyle.Monospace = true
@@ -244,7 +244,7 @@ func (s *searchScreen) onListKey(ev *fyne.KeyEvent) {
 // search without reaching for the mouse.
 func (s *searchScreen) onListRune(r rune) {
 	s.c.focus(s.box)
-	s.box.CursorColumn = len([]rune(s.box.Text))
+	s.box.Entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd}) // append, even if the text was selected
 	s.box.TypedRune(r)
 }
 

@@ -46,7 +46,8 @@
 // # The checks
 //
 // Each person must pass app.Citizen.Validate (the codice fiscale agrees with
-// sex and birth date, and so on). Across the file: no codice fiscale appears
+// sex and birth date, and so on), and the numeric codes must be in the ANPR
+// tables of anpr.Defaults, old codes included. Across the file: no codice fiscale appears
 // twice; among the residents (posizione residente) each family has exactly
 // one head (relazione_parentela 1) and all its members live at the same
 // address (indirizzo, civico and cap); a resident has an address and no
@@ -56,5 +57,9 @@
 // Read reports every wrong line at once, with its line number and the
 // column at fault where there is one, in Italian for the comune's staff;
 // and it returns no person at all while any line is wrong, so that a
-// comune is never left half imported.
+// comune is never left half imported. A value refused on its own line is
+// left out of the checks across lines, so that one mistake is reported
+// once (a family whose head has an unreadable relazione_parentela is not
+// also called headless). FORMAT.md is the same documentation for the
+// comuni's IT people, with an example.
 package anagrafe

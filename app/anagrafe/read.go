@@ -104,7 +104,7 @@ func Read(r io.Reader, comune string) ([]app.Citizen, error) {
 		sort.SliceStable(rd.errs, func(i, j int) bool { return rd.errs[i].Line < rd.errs[j].Line })
 		return nil, &ReadError{Rows: rd.errs}
 	}
-	return rd.people, nil
+	return rd.people.all(), nil
 }
 
 // reader is the state of one Read.
@@ -112,7 +112,7 @@ type reader struct {
 	cr     *csv.Reader
 	comune string
 	index  []int // index[i] is the column of the i-th field of a line
-	people []app.Citizen
+	people chunks
 	lines  []int    // lines[i] is the line of people[i]
 	bad    []uint32 // bad[i] has bit c set when column c of people[i] was refused
 	errs   []RowError
@@ -231,7 +231,7 @@ func (rd *reader) rows() error {
 				}
 			}
 		}
-		rd.people = append(rd.people, c)
+		rd.people.add(c)
 		rd.lines = append(rd.lines, line)
 		rd.bad = append(rd.bad, bad)
 	}
@@ -260,7 +260,7 @@ func (rd *reader) parseError(err error) bool {
 func (rd *reader) crossCheck() {
 	const addressCols = 1<<colIndirizzo | 1<<colCivico | 1<<colCap
 
-	first := make(map[string]int, len(rd.people)) // codice fiscale -> index
+	first := make(map[string]int, rd.people.n) // codice fiscale -> index
 	type family struct {
 		id      string
 		members []int // indexes of residents, in file order
@@ -270,8 +270,8 @@ func (rd *reader) crossCheck() {
 	byID := make(map[string]*family)
 	unsure := make(map[string]bool) // families with a member whose place in them is unreadable
 
-	for i := range rd.people {
-		c := &rd.people[i]
+	for i := range rd.people.n {
+		c := rd.people.at(i)
 		if rd.bad[i]&(1<<colCodiceFiscale) == 0 && c.CodiceFiscale != "" {
 			if j, dup := first[c.CodiceFiscale]; dup {
 				rd.fail(rd.lines[i], columns[colCodiceFiscale].name,
@@ -322,12 +322,12 @@ func (rd *reader) crossCheck() {
 		if rd.bad[ref]&addressCols != 0 {
 			continue
 		}
-		want := rd.people[ref].Address
+		want := rd.people.at(ref).Address
 		for _, i := range f.members {
 			if i == ref || rd.bad[i]&addressCols != 0 {
 				continue
 			}
-			if got := rd.people[i].Address; got != want {
+			if got := rd.people.at(i).Address; got != want {
 				rd.fail(rd.lines[i], columns[colIndirizzo].name,
 					fmt.Sprintf("indirizzo %q diverso da quello della famiglia %s (%q, riga %d)", got, f.id, want, rd.lines[ref]))
 			}
@@ -355,4 +355,42 @@ func anprCode(t anpr.TableName) func(int) bool {
 		return m
 	})
 	return func(n int) bool { return codes()[n] }
+}
+
+// chunks holds the people read so far in blocks of fixed size. Appending to
+// one slice would copy a comune of a million people (400 MB) over and over
+// as it grows; blocks are copied once, at the end, into a slice of the
+// exact size.
+type chunks struct {
+	blocks [][]app.Citizen
+	n      int
+}
+
+const chunkSize = 1 << 14
+
+func (c *chunks) add(x app.Citizen) {
+	if c.n%chunkSize == 0 {
+		// The first block starts small and grows as a slice does, so that
+		// a file of ten people does not cost a block of 16,384.
+		size := chunkSize
+		if c.n == 0 {
+			size = 64
+		}
+		c.blocks = append(c.blocks, make([]app.Citizen, 0, size))
+	}
+	last := &c.blocks[len(c.blocks)-1]
+	*last = append(*last, x)
+	c.n++
+}
+
+func (c *chunks) at(i int) *app.Citizen { return &c.blocks[i/chunkSize][i%chunkSize] }
+
+// all returns the people in one slice, releasing each block once copied.
+func (c *chunks) all() []app.Citizen {
+	out := make([]app.Citizen, 0, c.n)
+	for i, b := range c.blocks {
+		out = append(out, b...)
+		c.blocks[i] = nil
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package certificate
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -71,7 +72,7 @@ func Check(t Type, c *app.Citizen, today time.Time) error {
 	if c == nil {
 		return app.Errorf(app.EINVALID, "persona mancante")
 	}
-	if _, ok := TypeByID(t.ID); !ok {
+	if known, ok := TypeByID(t.ID); !ok || known != t {
 		return app.Errorf(app.EINVALID, "tipo di certificato sconosciuto")
 	}
 	switch c.Status {
@@ -153,9 +154,7 @@ func freeStatus(code int) bool {
 }
 
 func refuse(t Type, format string, args ...any) error {
-	e := app.Errorf(app.EINVALID, format, args...)
-	e.Message = "Certificato " + lowerTitle(t) + " non rilasciabile: " + e.Message
-	return e
+	return app.Errorf(app.EINVALID, "Certificato %s non rilasciabile: %s", lowerTitle(t), fmt.Sprintf(format, args...))
 }
 
 // lowerTitle is the title without "CERTIFICATO", in lower case, for a
@@ -164,9 +163,11 @@ func lowerTitle(t Type) string {
 	return strings.ToLower(strings.TrimPrefix(t.Title, "CERTIFICATO "))
 }
 
+// since is the date of cancellation for a refusal: the anagrafe records
+// when the person was cancelled, which is not always the day of the event.
 func since(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return " il " + formatDate(t)
+	return " (cancellata il " + formatDate(t) + ")"
 }

@@ -18,10 +18,10 @@ const (
 	Anagrafe Kind = iota + 1
 	// StatoCivile certificates reproduce facts of the registers of stato
 	// civile (birth, citizenship) and are exempt from bollo by law. The
-	// comuni cite art. 7 L. 29 dicembre 1990 n. 405 (comma 5); we checked the
-	// first four commas of that article in the Gazzetta Ufficiale, not the
-	// fifth, so the comma is as the comuni print it. It is not tabella B of
-	// DPR 642/1972: no article of that table covers stato civile as such.
+	// comuni cite art. 7 L. 29 dicembre 1990 n. 405; we read its commas 1-4
+	// in the Gazzetta Ufficiale (bollo amounts), not the one that exempts,
+	// so the printed reference names the article only. The comuni do not
+	// cite tabella B of DPR 642/1972 for it.
 	StatoCivile
 )
 
@@ -118,8 +118,9 @@ type Type struct {
 }
 
 // Bollo reports whether the imposta di bollo is due unless an exemption
-// applies.
-func (t Type) Bollo() bool { return t.Kind == Anagrafe }
+// applies: for every type but those of stato civile, so that a Type of no
+// known kind is taxed rather than exempted by mistake.
+func (t Type) Bollo() bool { return t.Kind != StatoCivile }
 
 // The slugs of the types, as the CLI takes them.
 const (

@@ -9,9 +9,10 @@
 // them people the comune has cancelled: emigrated people amounting to 5% of
 // the residents and deceased people amounting to 3% (rounded down), each
 // with the date and reason of the cancellation. They come family by family,
-// in families of 1 to 8 people shaped roughly as ISTAT counts them (a third
-// of the people live alone; couples with and without children; single
-// parents; a few with a parent, a sibling or a grandchild of the head).
+// in families of 1 to 8 residents shaped roughly as ISTAT counts them (a
+// third of the families are one person; then couples with and without
+// children, single parents, and a few with a parent, a sibling or a
+// grandchild of the head: 2.3 people a family on average).
 //
 // Within a family: one head (relazione_parentela 1); a married spouse (2)
 // of the opposite sex, both with stato civile 2; or a convivente (23); or,
@@ -21,7 +22,7 @@
 // than the head; grandchildren (4) are 36 to 70 years younger; siblings (9)
 // are close in age and carry the head's surname. Widowed people (3) have,
 // as far as the 3% allows, their deceased spouse in the file; divorced (4)
-// people live alone or with their children. The family shares one address
+// people live alone, with their children or with a new partner. The family shares one address
 // and has a FamilyID unique in the comune ("I690-F000123").
 //
 // About 10% of the people are foreign citizens, whole families of the
@@ -41,10 +42,10 @@
 // would get the same code the later one gets the next omocodic form, as the
 // Agenzia delle Entrate does; and 0.5% of the people get an omocodic code on
 // purpose (the plain code belongs to someone elsewhere in Italy), so that the
-// demo has some. Adults have, 92 times out of 100, an identity document on
-// file (a number shaped as a carta d'identità elettronica, CA12345AB);
-// residents are fully certifiable (2) except about 1.3% (partially
-// certifiable, under guardianship, not certifiable).
+// demo has some. Living adults have, 92 times out of 100, an identity
+// document on file (a number shaped as a carta d'identità elettronica,
+// CA12345AB); residents are fully certifiable (2) except about 1.3%
+// (partially certifiable, under guardianship, not certifiable).
 package demo
 
 import (

@@ -180,13 +180,15 @@ func (d *DB) SeedCitizens(ctx context.Context, comuneCode string, each func(yiel
 }
 
 // Compact drops the comune's citizen changes up to seq: a workstation whose
-// cursor is below it must take a new snapshot.
+// cursor is below it must take a new snapshot. The horizon never passes the
+// log's end, or a fresh snapshot's position would be below it too and the
+// workstations would download again at every round.
 func (d *DB) Compact(ctx context.Context, scope string, upTo int64) error {
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE scope = ? AND seq <= ? AND kind = ?`, scope, upTo, app.ChangeCitizen); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE scopes SET horizon = max(horizon, ?) WHERE scope = ?`, upTo, scope)
+		_, err := tx.ExecContext(ctx, `UPDATE scopes SET horizon = max(horizon, min(?, seq)) WHERE scope = ?`, upTo, scope)
 		return err
 	})
 }
@@ -264,16 +266,20 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 			for rows.Next() {
 				var p string
 				var o wire.Operator
-				if err := rows.Scan(&p); err == nil {
+				err := rows.Scan(&p)
+				if err == nil {
 					err = json.Unmarshal([]byte(p), &o)
 				}
 				if err != nil {
 					rows.Close()
-					return err
+					return fmt.Errorf("snapshot %s operators: %w", scope, err)
 				}
 				res.Operators = append(res.Operators, o)
 			}
 			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT codice_fiscale, data FROM citizens WHERE comune = ? AND codice_fiscale > ? ORDER BY codice_fiscale LIMIT ?`, scope, after, limit)
 		if err != nil {

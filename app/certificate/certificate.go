@@ -1,0 +1,446 @@
+package certificate
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Rome on every machine: the certified text must not depend on the host
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/app/cf"
+)
+
+// rome is the time zone of every date a certificate prints.
+var rome = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		panic("certificate: Europe/Rome: " + err.Error()) // embedded by time/tzdata: cannot happen
+	}
+	return loc
+}()
+
+// maxNameRunes bounds a surname or given name, so that the stamp stays a
+// QR code a phone reads.
+const maxNameRunes = 100
+
+// Person is what a certificate certifies of its holder, names resolved as
+// printed.
+type Person struct {
+	CodiceFiscale string
+	Surname       string
+	GivenName     string
+	Sex           string // "M" or "F": "nato" or "nata"
+	BirthDate     time.Time
+	BirthPlace    string // name of the comune or foreign state on the birth date
+	Citizenship   string // "ITALIANA"
+	CivilStatus   string // ANPR description: "Celibe/Nubile"
+	Relationship  string // towards the head of the family or convivenza
+	Address       string // as app.Address prints it
+	RegisteredOn  time.Time
+	CancelledOn   time.Time
+	CancelReason  string
+	Status        app.Status
+}
+
+// Member is a line of the family on a family certificate.
+type Member struct {
+	CodiceFiscale string // identifies the line; not printed
+	Surname       string
+	GivenName     string
+	Sex           string
+	BirthDate     time.Time
+	BirthPlace    string
+	Relationship  string // printed on the certificate con rapporti di parentela
+	CivilStatus   string // printed on the certificate di stato di famiglia e di stato civile
+}
+
+// Certificate is an issued certificate: what it certifies and how it was
+// issued. Its certified text (CertifiedText) is what the stamp's digest
+// binds.
+type Certificate struct {
+	Number Number
+	Type   Type
+	// ComuneCode and ComuneName are the comune in whose name the
+	// certificate is issued: the citizen's, which is not the workstation's
+	// when a counter issues for a citizen of another comune of the network.
+	ComuneCode string
+	ComuneName string
+	Person     Person
+	Family     []Member // family types only, head first
+	// Use is the use the applicant declares ("uso"). It decides the bollo:
+	// an exemption exists only for a use the law names, and the office
+	// prints the use on an exempt certificate.
+	Use    string
+	Abroad bool // for use abroad: NoticeAbroad replaces Notice
+	Bollo  Bollo
+	// IssuedAt is the moment of issue, UTC, whole seconds; AsOf is when the
+	// data it certifies was last heard from the hub ("dati anagrafici
+	// aggiornati al"), never after IssuedAt.
+	IssuedAt time.Time
+	AsOf     time.Time
+	Offline  bool // issued from the cache with the hub unreachable: checked at sync
+	// Duplicate marks a reprint. It is not part of the certified text: a
+	// duplicate certifies the same facts under the same number and stamp.
+	Duplicate bool
+	Operator  string // username of the operator who issued it
+}
+
+// Request is what the counter decides when it issues a certificate.
+type Request struct {
+	Number   Number
+	Use      string
+	Abroad   bool
+	Bollo    Bollo // Marca, or ExemptionID (and for ExemptionOther its text): ResolveBollo completes it
+	IssuedAt time.Time
+	Offline  bool
+	Operator string
+}
+
+// New issues a certificate of type t from a citizen file: it checks that the
+// person can have it (Check), settles the bollo against the reference tables
+// (ResolveBollo; refs nil: the built-in defaults), takes the facts the type
+// certifies, names the family members' places and statuses with refs, and
+// validates the result. Errors are EINVALID, in Italian.
+func New(t Type, file *app.CitizenFile, refs *anpr.Index, r Request) (*Certificate, error) {
+	if file == nil {
+		return nil, app.Errorf(app.EINVALID, "fascicolo della persona mancante")
+	}
+	issued := r.IssuedAt.UTC().Truncate(time.Second)
+	if err := Check(t, &file.Citizen, issued.In(rome)); err != nil {
+		return nil, err
+	}
+	b, err := ResolveBollo(t, r.Bollo, refs)
+	if err != nil {
+		return nil, err
+	}
+	ix := index(refs)
+	p := &file.Citizen
+	asOf := file.AsOf.UTC().Truncate(time.Second)
+	if asOf.After(issued) {
+		asOf = issued // the hub's clock is ahead of ours: the data is as fresh as the certificate, not fresher
+	}
+	c := &Certificate{
+		Number:     r.Number,
+		Type:       t,
+		ComuneCode: p.Comune,
+		ComuneName: file.ComuneName,
+		Person: Person{
+			CodiceFiscale: p.CodiceFiscale,
+			Surname:       p.Surname,
+			GivenName:     p.GivenName,
+			Sex:           p.Sex,
+			BirthDate:     p.BirthDate,
+			BirthPlace:    file.BirthPlaceName,
+		},
+		Use:      strings.TrimSpace(r.Use),
+		Abroad:   r.Abroad,
+		Bollo:    b,
+		IssuedAt: issued,
+		AsOf:     asOf,
+		Offline:  r.Offline,
+		Operator: r.Operator,
+	}
+	if c.Person.BirthPlace == "" {
+		c.Person.BirthPlace = placeName(ix, p.BirthPlaceCode, p.BirthDate)
+	}
+	// Only the facts the type certifies: a certificate says no more than
+	// it must (GDPR art. 5 c. 1 lett. c, minimisation).
+	f := t.Facts
+	if f.Has(FactCitizenship) {
+		c.Person.Citizenship = orDefault(file.CitizenshipName, app.CitizenshipName(ix, p.Citizenship))
+	}
+	if f.Has(FactCivilStatus) {
+		c.Person.CivilStatus = orDefault(file.CivilStatusName, entryName(ix, anpr.TableCivilStatus, p.CivilStatus))
+	}
+	if f.Has(FactResidence) {
+		c.Person.Address = p.Address.String()
+	}
+	if f.Has(FactConvivenza) {
+		c.Person.Relationship = orDefault(file.RelationshipName, entryName(ix, anpr.TableRelationships, p.Relationship))
+	}
+	if f.Has(FactResidenceHistory) {
+		c.Person.RegisteredOn = p.RegisteredOn
+		c.Person.CancelledOn = p.CancelledOn
+		if p.Status == app.StatusResident {
+			c.Person.Address = p.Address.String()
+		}
+	}
+	if f.Has(FactCancellation) {
+		c.Person.CancelledOn = p.CancelledOn
+		c.Person.CancelReason = p.CancelReason
+		c.Person.Status = p.Status
+	}
+	if f.Has(FactFamily) {
+		for _, m := range file.Family {
+			if m.Status != app.StatusResident {
+				continue // left the family: deceased, emigrated
+			}
+			mem := Member{
+				CodiceFiscale: m.CodiceFiscale,
+				Surname:       m.Surname,
+				GivenName:     m.GivenName,
+				Sex:           m.Sex,
+				BirthDate:     m.BirthDate,
+				BirthPlace:    placeName(ix, m.BirthPlaceCode, m.BirthDate),
+			}
+			if f.Has(FactRelationships) {
+				mem.Relationship = orDefault(m.RelationshipName, entryName(ix, anpr.TableRelationships, m.Relationship))
+			}
+			if f.Has(FactFamilyCivilStatus) {
+				mem.CivilStatus = entryName(ix, anpr.TableCivilStatus, m.CivilStatus)
+			}
+			c.Family = append(c.Family, mem)
+		}
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Validate checks a certificate as it is stored or printed: a valid number
+// and type, the person's identity, every fact the type certifies present,
+// the family including the person, a bollo of the right shape (the exemption
+// is checked against the tables at issue, by New: a stored certificate stays
+// valid when the tables change), times in order, and printable texts.
+func (c *Certificate) Validate() error {
+	if err := c.Number.Validate(); err != nil {
+		return err
+	}
+	if t, ok := TypeByID(c.Type.ID); !ok || t != c.Type {
+		return app.Errorf(app.EINVALID, "tipo di certificato sconosciuto %q", c.Type.Slug)
+	}
+	p := &c.Person
+	f := c.Type.Facts
+	switch {
+	case !app.ValidBelfiore(c.ComuneCode) || c.ComuneCode[0] == 'Z':
+		return app.Errorf(app.EINVALID, "codice del comune non valido %q", c.ComuneCode)
+	case !printable(c.ComuneName, maxNameRunes):
+		return app.Errorf(app.EINVALID, "nome del comune mancante")
+	case !validCF(p.CodiceFiscale):
+		return app.Errorf(app.EINVALID, "codice fiscale non valido %q", p.CodiceFiscale)
+	case !printable(p.Surname, maxNameRunes) || !printable(p.GivenName, maxNameRunes):
+		return app.Errorf(app.EINVALID, "cognome o nome mancante o troppo lungo")
+	case p.Sex != "M" && p.Sex != "F":
+		return app.Errorf(app.EINVALID, "sesso non valido %q", p.Sex)
+	case p.BirthDate.IsZero() || !printable(p.BirthPlace, maxNameRunes):
+		return app.Errorf(app.EINVALID, "data o luogo di nascita mancante")
+	case f.Has(FactCitizenship) && !printable(p.Citizenship, maxNameRunes):
+		return app.Errorf(app.EINVALID, "cittadinanza mancante")
+	case f.Has(FactCivilStatus) && !printable(p.CivilStatus, maxNameRunes):
+		return app.Errorf(app.EINVALID, "stato civile mancante")
+	case f.Has(FactResidence) && !printable(p.Address, maxTextRunes):
+		return app.Errorf(app.EINVALID, "indirizzo di residenza mancante")
+	case f.Has(FactConvivenza) && !printable(p.Relationship, maxNameRunes):
+		return app.Errorf(app.EINVALID, "posizione nella convivenza mancante")
+	case f.Has(FactResidenceHistory) && p.RegisteredOn.IsZero():
+		return app.Errorf(app.EINVALID, "data di iscrizione mancante")
+	case f.Has(FactCancellation) && p.CancelledOn.IsZero():
+		return app.Errorf(app.EINVALID, "data di cancellazione mancante")
+	case f.Has(FactFamily) != (len(c.Family) > 0):
+		if f.Has(FactFamily) {
+			return app.Errorf(app.EINVALID, "componenti della famiglia mancanti")
+		}
+		return app.Errorf(app.EINVALID, "componenti della famiglia su un certificato che non li certifica")
+	case c.Use != "" && !printable(c.Use, maxTextRunes):
+		return app.Errorf(app.EINVALID, "uso non valido: testo su una riga, al massimo %d caratteri", maxTextRunes)
+	case !printable(c.Operator, maxNameRunes):
+		return app.Errorf(app.EINVALID, "operatore mancante")
+	case c.IssuedAt.IsZero() || !c.IssuedAt.Equal(c.IssuedAt.Truncate(time.Second)):
+		return app.Errorf(app.EINVALID, "data di rilascio mancante o non al secondo")
+	case c.AsOf.IsZero() || c.AsOf.After(c.IssuedAt) || !c.AsOf.Equal(c.AsOf.Truncate(time.Second)):
+		return app.Errorf(app.EINVALID, "data di aggiornamento dei dati mancante o successiva al rilascio")
+	case c.Number.Year != c.IssuedAt.In(rome).Year() && c.Number.Year != c.IssuedAt.UTC().Year():
+		return app.Errorf(app.EINVALID, "l'anno del numero %s non è quello del rilascio", c.Number)
+	}
+	self := false
+	for i, m := range c.Family {
+		switch {
+		case !printable(m.Surname, maxNameRunes) || !printable(m.GivenName, maxNameRunes) || m.BirthDate.IsZero() || !printable(m.BirthPlace, maxNameRunes):
+			return app.Errorf(app.EINVALID, "componente %d della famiglia incompleto", i+1)
+		case f.Has(FactRelationships) && !printable(m.Relationship, maxNameRunes):
+			return app.Errorf(app.EINVALID, "rapporto di parentela del componente %d mancante", i+1)
+		case f.Has(FactFamilyCivilStatus) && !printable(m.CivilStatus, maxNameRunes):
+			return app.Errorf(app.EINVALID, "stato civile del componente %d mancante", i+1)
+		}
+		self = self || m.CodiceFiscale == p.CodiceFiscale
+	}
+	if len(c.Family) > 0 && !self {
+		return app.Errorf(app.EINVALID, "la persona non è tra i componenti della famiglia")
+	}
+	return c.Bollo.validateShape(c.Type)
+}
+
+// Notice is the art. 40 DPR 445/2000 notice the certificate prints.
+func (c *Certificate) Notice() string {
+	if c.Abroad {
+		return NoticeAbroad
+	}
+	return Notice
+}
+
+// ValidUntil is the last day the certificate is valid (DPR 445/2000 art.
+// 41 c. 1), at midnight in Rome; the zero time when it has no limit.
+func (c *Certificate) ValidUntil() time.Time { return validUntil(c.Type, c.IssuedAt) }
+
+// CertifiedText is the certificate's content in a canonical plain text: one
+// "label: value" line per fact, dates as dd/mm/yyyy and times in Rome. The
+// printer prints these facts (it may lay them out differently) and embeds
+// this text; the stamp carries its SHA-256 (Digest), so a verifier can tell
+// whether a page says what was signed. The duplicate mark is not part of
+// it.
+func (c *Certificate) CertifiedText() string {
+	var b strings.Builder
+	line := func(label, value string) { fmt.Fprintf(&b, "%s: %s\n", label, value) }
+	p := &c.Person
+	f := c.Type.Facts
+	b.WriteString(c.Type.Title + "\n")
+	line("Numero", c.Number.String())
+	line("Comune", c.ComuneName+" ("+c.ComuneCode+")")
+	line("Cognome", p.Surname)
+	line("Nome", p.GivenName)
+	line("Codice fiscale", p.CodiceFiscale)
+	line(born(p.Sex)+" il", formatDate(p.BirthDate)+" a "+p.BirthPlace)
+	if f.Has(FactCitizenship) {
+		line("Cittadinanza", p.Citizenship)
+	}
+	if f.Has(FactAlive) {
+		line("Esistenza in vita", "la persona è in vita alla data del rilascio")
+	}
+	if f.Has(FactResidence) || (f.Has(FactResidenceHistory) && p.Address != "") {
+		line("Residenza", p.Address+", "+c.ComuneName)
+	}
+	if f.Has(FactConvivenza) {
+		line("Convivenza anagrafica", p.Relationship)
+	}
+	if f.Has(FactResidenceHistory) {
+		period := "dal " + formatDate(p.RegisteredOn)
+		if !p.CancelledOn.IsZero() {
+			period += " al " + formatDate(p.CancelledOn)
+		} else {
+			period += " a oggi"
+		}
+		line("Residente nel comune", period)
+	}
+	if f.Has(FactCivilStatus) {
+		line("Stato civile", p.CivilStatus)
+	}
+	if f.Has(FactFreeStatus) {
+		line("Stato libero", "la persona non risulta coniugata né unita civilmente")
+	}
+	if f.Has(FactCancellation) {
+		reason := p.CancelReason
+		if reason == "" {
+			reason = string(p.Status)
+		}
+		line("Cancellazione anagrafica", formatDate(p.CancelledOn)+", "+reason)
+	}
+	if f.Has(FactFamily) {
+		b.WriteString("Famiglia anagrafica:\n")
+		for i, m := range c.Family {
+			fmt.Fprintf(&b, "%d. %s %s, %s il %s a %s", i+1, m.Surname, m.GivenName, strings.ToLower(born(m.Sex)), formatDate(m.BirthDate), m.BirthPlace)
+			if f.Has(FactRelationships) {
+				b.WriteString(", " + m.Relationship)
+			}
+			if f.Has(FactFamilyCivilStatus) {
+				b.WriteString(", " + m.CivilStatus)
+			}
+			b.WriteString("\n")
+		}
+	}
+	if c.Use != "" {
+		line("Uso", c.Use)
+	}
+	if c.Bollo.Marca != "" {
+		line("Imposta di bollo", "assolta con marca da bollo n. "+c.Bollo.Marca+" di "+euro(c.Bollo.AmountCents))
+	} else {
+		line("Esente da imposta di bollo", c.Bollo.ExemptionText)
+	}
+	line("Rilasciato il", formatTime(c.IssuedAt)+" da "+c.Operator)
+	line("Dati anagrafici aggiornati al", formatTime(c.AsOf))
+	if c.Offline {
+		line("Rilascio", "senza collegamento con l'anagrafe centrale: dati della postazione")
+	}
+	if until := c.ValidUntil(); !until.IsZero() {
+		line("Valido fino al", formatDate(until))
+	}
+	b.WriteString(c.Notice() + "\n")
+	return b.String()
+}
+
+// Digest is the SHA-256 of CertifiedText.
+func (c *Certificate) Digest() [32]byte { return sha256.Sum256([]byte(c.CertifiedText())) }
+
+// Facts are the facts the stamp signs.
+func (c *Certificate) Facts() Facts {
+	return Facts{
+		Number:        c.Number,
+		Type:          c.Type.ID,
+		Comune:        c.ComuneCode,
+		CodiceFiscale: c.Person.CodiceFiscale,
+		Surname:       c.Person.Surname,
+		GivenName:     c.Person.GivenName,
+		BirthDate:     c.Person.BirthDate,
+		IssuedAt:      c.IssuedAt,
+		AsOf:          c.AsOf,
+		Offline:       c.Offline,
+		Marca:         c.Bollo.Marca,
+		ExemptionID:   c.Bollo.ExemptionID,
+		Digest:        c.Digest(),
+	}
+}
+
+// validUntil is the last day of validity, six months (or the type's
+// months) after the day of issue in Rome; a day missing from the month
+// (31 August + 6 months) is the month's last. Zero: no limit.
+func validUntil(t Type, issued time.Time) time.Time {
+	if t.ValidMonths == 0 {
+		return time.Time{}
+	}
+	y, m, d := issued.In(rome).Date()
+	first := time.Date(y, m+time.Month(t.ValidMonths), 1, 0, 0, 0, 0, rome)
+	last := first.AddDate(0, 1, -1).Day()
+	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, rome)
+}
+
+func born(sex string) string {
+	if sex == "F" {
+		return "Nata"
+	}
+	return "Nato"
+}
+
+// formatDate is a calendar date as Italian documents write it. Dates of
+// birth and of registration are calendar dates and are printed as stored.
+func formatDate(t time.Time) string { return t.Format("02/01/2006") }
+
+// formatTime is a moment in Rome.
+func formatTime(t time.Time) string { return t.In(rome).Format("02/01/2006 15:04:05") }
+
+// euro formats cents as "€ 16,00".
+func euro(cents int64) string { return fmt.Sprintf("€ %d,%02d", cents/100, cents%100) }
+
+func validCF(s string) bool { return cf.Normalize(s) == s && cf.Valid(s) }
+
+func placeName(ix *anpr.Index, code string, on time.Time) string {
+	if n, ok := ix.PlaceName(code, on); ok {
+		return n
+	}
+	return code
+}
+
+func entryName(ix *anpr.Index, table anpr.TableName, id int) string {
+	if e, ok := ix.Entry(table, id); ok {
+		return e.Description
+	}
+	return ""
+}
+
+func orDefault(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}

@@ -1,0 +1,154 @@
+package certificate_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/app/certificate"
+)
+
+func TestTypes(t *testing.T) {
+	ix := anpr.NewIndex(anpr.Defaults())
+	seen := map[string]bool{}
+	for _, typ := range certificate.Types() {
+		t.Run(typ.Slug, func(t *testing.T) {
+			if seen[typ.Slug] {
+				t.Fatal("slug twice")
+			}
+			seen[typ.Slug] = true
+			e, ok := ix.Entry(anpr.TableCertificateTypes, typ.ANPR)
+			if !ok {
+				t.Fatalf("ANPR type %d not in tipo_certificato", typ.ANPR)
+			}
+			// The title is ANPR's description, as a certificate heads it;
+			// Sportello's own types say what they join.
+			if typ.ID == typ.ANPR && typ.Title != "CERTIFICATO "+strings.ToUpper(e.Description) {
+				t.Errorf("title %q, ANPR says %q", typ.Title, e.Description)
+			}
+			if typ.ID != typ.ANPR && typ.ID <= 100 {
+				t.Errorf("own type with ID %d in ANPR's range", typ.ID)
+			}
+			if got, err := certificate.TypeBySlug(strings.ToUpper(typ.Slug)); err != nil || got != typ {
+				t.Errorf("TypeBySlug: %v, %v", got, err)
+			}
+			if got, ok := certificate.TypeByID(typ.ID); !ok || got != typ {
+				t.Errorf("certificate.TypeByID(%d) = %v", typ.ID, got)
+			}
+			if typ.Facts == 0 || typ.Facts.String() == "" {
+				t.Error("certifies nothing")
+			}
+			if (typ.ValidMonths == 0) != (typ.Slug == certificate.SlugNascita) {
+				t.Errorf("validity %d months: only birth is valid without limit (DPR 445/2000 art. 41)", typ.ValidMonths)
+			}
+			stato := typ.Slug == certificate.SlugNascita || typ.Slug == certificate.SlugCittadinanza
+			if typ.Bollo() == stato {
+				t.Errorf("kind %s: stato civile are birth and citizenship, the rest anagrafe", typ.Kind)
+			}
+		})
+	}
+	for _, slug := range []string{"residenza", "stato-di-famiglia", "stato-di-famiglia-con-rapporti-di-parentela", "nascita", "cittadinanza",
+		"esistenza-in-vita", "stato-civile", "stato-libero", "residenza-storico", "contestuale-residenza-stato-di-famiglia"} {
+		if !seen[slug] {
+			t.Errorf("type %s missing", slug)
+		}
+	}
+	t.Run("ErrUnknownSlug", func(t *testing.T) {
+		_, err := certificate.TypeBySlug("matrimonio")
+		if app.ErrorCode(err) != app.ENOTFOUND || !strings.Contains(app.ErrorMessage(err), "stato-libero") {
+			t.Errorf("got %v, want ENOTFOUND listing the types", err)
+		}
+	})
+}
+
+// TestCheck runs every type against every situation a counter meets; each
+// row lists the types the person can have, and every other type must be
+// refused with a reason.
+func TestCheck(t *testing.T) {
+	all := func(except ...string) []string {
+		var out []string
+		for _, typ := range certificate.Types() {
+			if !slices.Contains(except, typ.Slug) {
+				out = append(out, typ.Slug)
+			}
+		}
+		return out
+	}
+	resident := all(certificate.SlugCancellazione, certificate.SlugResidenzaConvivenza)
+	minus := func(set []string, except ...string) []string {
+		return slices.DeleteFunc(slices.Clone(set), func(s string) bool { return slices.Contains(except, s) })
+	}
+	residenceAndFamily := []string{certificate.SlugResidenza, certificate.SlugResidenzaStorico, certificate.SlugStatoDiFamiglia, certificate.SlugStatoDiFamigliaParentela, certificate.SlugContestuale}
+
+	for _, tc := range []struct {
+		name    string
+		mod     func(*app.Citizen)
+		allowed []string
+		reason  string // in the refusal of some refused type
+	}{
+		{"Resident", func(*app.Citizen) {}, resident, "non risulta cancellata"},
+		{"Deceased", func(c *app.Citizen) { c.Status = app.StatusDeceased }, []string{certificate.SlugCancellazione}, "deceduta (cancellata il 05/03/2024)"},
+		{"Emigrated", func(c *app.Citizen) { c.Status = app.StatusEmigrated }, []string{certificate.SlugCancellazione, certificate.SlugResidenzaStorico}, "comune di nuova residenza"},
+		{"AIRE", func(c *app.Citizen) { c.Status = app.StatusAIRE },
+			[]string{certificate.SlugNascita, certificate.SlugCancellazione, certificate.SlugCittadinanza, certificate.SlugEsistenzaInVita, certificate.SlugResidenzaStorico, certificate.SlugStatoCivile, certificate.SlugStatoLibero}, "AIRE"},
+		{"Minor", func(c *app.Citizen) { c.BirthDate = app.Date(2008, time.November, 24) }, minus(resident, certificate.SlugStatoLibero), "minorenne"},
+		{"EighteenToday", func(c *app.Citizen) { c.BirthDate = app.Date(2008, time.November, 23) }, resident, ""},
+		{"Married", func(c *app.Citizen) { c.CivilStatus = app.CivilStatusMarried }, minus(resident, certificate.SlugStatoLibero), "coniugata"},
+		{"CivilUnion", func(c *app.Citizen) { c.CivilStatus = 6 }, minus(resident, certificate.SlugStatoLibero), "unita civilmente"},
+		{"Widowed", func(c *app.Citizen) { c.CivilStatus = app.CivilStatusWidowed }, resident, ""},
+		{"Divorced", func(c *app.Citizen) { c.CivilStatus = app.CivilStatusDivorced }, resident, ""},
+		{"FreeAfterCivilUnion", func(c *app.Citizen) { c.CivilStatus = 8 }, resident, ""},
+		{"CivilStatusUnknown", func(c *app.Citizen) { c.CivilStatus = app.CivilStatusUnknown },
+			minus(resident, certificate.SlugStatoCivile, certificate.SlugStatoDiFamigliaStatoCivile, certificate.SlugStatoLibero), "stato civile non noto"},
+		{"Foreigner", func(c *app.Citizen) { c.Citizenship = "ALB" }, minus(resident, certificate.SlugCittadinanza), "cittadinanza italiana"},
+		{"ConvivenzaMember", func(c *app.Citizen) { c.Relationship = 25 },
+			[]string{certificate.SlugNascita, certificate.SlugCittadinanza, certificate.SlugEsistenzaInVita, certificate.SlugResidenza, certificate.SlugResidenzaStorico, certificate.SlugStatoCivile, certificate.SlugResidenzaConvivenza, certificate.SlugStatoLibero}, "convivenza anagrafica"},
+		{"ConvivenzaHead", func(c *app.Citizen) { c.Relationship = 24 },
+			[]string{certificate.SlugNascita, certificate.SlugCittadinanza, certificate.SlugEsistenzaInVita, certificate.SlugResidenza, certificate.SlugResidenzaStorico, certificate.SlugStatoCivile, certificate.SlugResidenzaConvivenza, certificate.SlugStatoLibero}, "convivenza anagrafica"},
+		{"NonCertificabile", func(c *app.Citizen) { c.Certifiability = 0 }, nil, "non certificabile"},
+		{"CertificabilitaParziale", func(c *app.Citizen) { c.Certifiability = 1 }, residenceAndFamily, "solo per residenza e stato di famiglia"},
+		{"SoggettoNonIscrivibile", func(c *app.Citizen) { c.Certifiability = 3 }, nil, "non iscrivibile"},
+		{"InterdettoSottopostoATutela", func(c *app.Citizen) { c.Certifiability = 4 }, residenceAndFamily, "interdetto"},
+		{"CertifiabilityUnknown", func(c *app.Citizen) { c.Certifiability = 7 }, nil, "sconosciuto (7)"},
+		{"DeceasedNonCertificabile", func(c *app.Citizen) { c.Status, c.Certifiability = app.StatusDeceased, 0 }, nil, "deceduta"},
+		{"RegistrationUnknown", func(c *app.Citizen) { c.RegisteredOn = time.Time{} }, minus(resident, certificate.SlugResidenzaStorico), "ricerca d'archivio"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := person(t, tc.mod)
+			var reasons []string
+			for _, typ := range certificate.Types() {
+				err := certificate.Check(typ, c, now)
+				want := slices.Contains(tc.allowed, typ.Slug)
+				switch {
+				case want && err != nil:
+					t.Errorf("%s refused: %v", typ.Slug, err)
+				case !want && err == nil:
+					t.Errorf("%s issued, want refused", typ.Slug)
+				case !want && app.ErrorCode(err) != app.EINVALID:
+					t.Errorf("%s: code %q, want %q", typ.Slug, app.ErrorCode(err), app.EINVALID)
+				case !want && !strings.Contains(app.ErrorMessage(err), strings.ToLower(strings.TrimPrefix(typ.Title, "CERTIFICATO "))):
+					t.Errorf("%s: the reason %q does not name the certificate", typ.Slug, app.ErrorMessage(err))
+				case !want:
+					reasons = append(reasons, app.ErrorMessage(err))
+				}
+			}
+			if tc.reason != "" && !slices.ContainsFunc(reasons, func(r string) bool { return strings.Contains(r, tc.reason) }) {
+				t.Errorf("no refusal says %q: %q", tc.reason, reasons)
+			}
+		})
+	}
+
+	t.Run("ErrNoPerson", func(t *testing.T) {
+		if err := certificate.Check(mustType(t, certificate.SlugResidenza), nil, now); app.ErrorCode(err) != app.EINVALID {
+			t.Errorf("got %v", err)
+		}
+	})
+	t.Run("ErrUnknownType", func(t *testing.T) {
+		if err := certificate.Check(certificate.Type{Slug: "matrimonio", ID: 3}, person(t), now); app.ErrorCode(err) != app.EINVALID {
+			t.Errorf("got %v", err)
+		}
+	})
+}
