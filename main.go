@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	_ "github.com/sportello/sportello/internal/locale" // before Fyne's init: see the package
 	"github.com/sportello/sportello/passwd"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/sync"
@@ -78,7 +79,16 @@ comandi:
   enroll --hub URL --code CODICE [--name NOME]   attiva la postazione
   sync                                          una sincronizzazione completa
   search [--json] TESTO                         cerca per codice fiscale o cognome e nome
-  cf [--json] CODICE                            verifica e decodifica un codice fiscale`
+  cf [--json] CODICE                            verifica e decodifica un codice fiscale
+  certificate types                             i tipi di certificato
+  certificate issue --cf CF --type TIPO [--marca N | --esenzione ID] [--uso USO] [--estero]
+                    (--out FILE.pdf | --print STAMPANTE) [--operator UTENTE]
+                                                rilascia un certificato
+  certificate list (--cf CF | --flagged) [--json]  i certificati rilasciati
+  certificate reprint --number N (--out FILE.pdf | --print STAMPANTE)
+                                                ristampa un certificato (duplicato)
+  verify [--root-key CHIAVE] FILE.pdf|IMMAGINE|CONTRASSEGNO
+                                                verifica il contrassegno di un certificato`
 
 // options are the global flags.
 type options struct {
@@ -129,6 +139,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdSearch(ctx, o, rest[1:])
 	case "cf":
 		return cmdCF(ctx, o, rest[1:])
+	case "certificate":
+		return cmdCertificate(ctx, o, rest[1:])
+	case "verify":
+		return cmdVerify(ctx, o, rest[1:])
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return nil

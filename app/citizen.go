@@ -187,9 +187,13 @@ type CitizenFile struct {
 	Family           []FamilyMember
 	Remote           bool      // from the hub, not the local cache
 	AsOf             time.Time // "dati aggiornati al": when the cache last heard from the hub
-	Certificates     []CertificateSummary
-	Requests         []RequestSummary
-	Payments         []PaymentSummary
+	// DataSeq is the change-log position of the comune that the cached
+	// data had reached (0 for data from the hub): a certificate carries it,
+	// and the hub flags the certificate when the record changed after it.
+	DataSeq      int64
+	Certificates []CertificateSummary
+	Requests     []RequestSummary
+	Payments     []PaymentSummary
 }
 
 // CertificateSummary is a certificate in the citizen file.

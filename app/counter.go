@@ -155,7 +155,7 @@ func (s *CounterService) OpenFile(ctx context.Context, op *Operator, codiceFisca
 		if err != nil {
 			return nil, err
 		}
-		f.AsOf = cur.AsOf
+		f.AsOf, f.DataSeq = cur.AsOf, cur.Seq
 	}
 	for _, m := range members {
 		f.Family = append(f.Family, FamilyMember{Citizen: m, RelationshipName: entryName(refs, anpr.TableRelationships, m.Relationship)})

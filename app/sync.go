@@ -47,8 +47,44 @@ type DeviceKey struct {
 
 // Operation kinds a workstation pushes through its outbox.
 const (
-	OpAudit = "audit"
+	OpAudit       = "audit"
+	OpCertificate = "certificate"
 )
+
+// CertificateFact is an issued certificate as it travels to the hub: who
+// issued what for whom, the data it came from, and its stamp, which the hub
+// verifies before it records the certificate.
+type CertificateFact struct {
+	Number        string // as printed: "I690-W001-2026-000123"
+	Type          string // slug
+	CodiceFiscale string
+	Comune        string // Belfiore code of the comune in whose name it was issued
+	IssuedAt      time.Time
+	AsOf          time.Time
+	DataSeq       int64 // change-log position of the data in the cache; 0: the hub's own data
+	Offline       bool
+	Operator      string
+	Stamp         string // the QR code's text
+}
+
+// Validate checks the shape; the hub checks the rest against the stamp.
+func (c *CertificateFact) Validate() error {
+	switch {
+	case c.Number == "" || len(c.Number) > 40:
+		return Errorf(EINVALID, "certificato senza numero")
+	case c.Type == "" || len(c.Type) > 60:
+		return Errorf(EINVALID, "certificato %s senza tipo", c.Number)
+	case len(c.CodiceFiscale) != 16 || !ValidBelfiore(c.Comune):
+		return Errorf(EINVALID, "certificato %s: persona o comune non validi", c.Number)
+	case c.IssuedAt.IsZero() || c.AsOf.IsZero() || c.AsOf.After(c.IssuedAt):
+		return Errorf(EINVALID, "certificato %s: date non valide", c.Number)
+	case c.DataSeq < 0:
+		return Errorf(EINVALID, "certificato %s: posizione dei dati non valida", c.Number)
+	case c.Stamp == "" || len(c.Stamp) > 8192:
+		return Errorf(EINVALID, "certificato %s senza contrassegno", c.Number)
+	}
+	return nil
+}
 
 // OpState is where an operation stands in the outbox.
 type OpState string
@@ -65,16 +101,17 @@ const (
 // fact and its outbox row are written in one transaction; ID and Seq make
 // the hub apply it exactly once.
 type Operation struct {
-	ID        string // UUID
-	Device    string
-	Seq       int64 // per device
-	Kind      string
-	CreatedAt time.Time
-	Attempts  int
-	State     OpState
-	Reason    string // why it was parked, for a person to read
-	LastError string // why the last attempt to send it failed
-	Audit     *AuditEvent
+	ID          string // UUID
+	Device      string
+	Seq         int64 // per device
+	Kind        string
+	CreatedAt   time.Time
+	Attempts    int
+	State       OpState
+	Reason      string // why it was parked, for a person to read
+	LastError   string // why the last attempt to send it failed
+	Audit       *AuditEvent
+	Certificate *CertificateFact
 }
 
 // OpResult is the hub's answer to one operation. A repeated operation gets
@@ -85,6 +122,9 @@ type OpResult struct {
 	Duplicate bool
 	Code      string // error code when refused
 	Message   string
+	// Flag is the hub's word on an applied certificate whose record had
+	// changed after the data it was issued from: the operator must check it.
+	Flag string
 }
 
 // SyncStatus is what the status bar shows, always.
@@ -108,8 +148,13 @@ type Profile struct {
 	Token      string // bearer secret for the hub; never leaves the workstation otherwise
 	PrivateKey []byte // Ed25519 seed+key
 	PublicKey  []byte
-	Cert       []byte
+	Cert       []byte // signature of DeviceCert (kept for profiles enrolled before DeviceCert)
 	RootKey    []byte // the network's root public key
+	// DeviceCert certifies PublicKey for Device, issued by the comune;
+	// ComuneCert the comune's key, issued by the root. The stamps of the
+	// certificates the workstation issues carry both.
+	DeviceCert KeyCert
+	ComuneCert KeyCert
 	EnrolledAt time.Time
 }
 

@@ -16,6 +16,9 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/citizens", s.device(s.handleSearch))
 	mux.HandleFunc("GET /v1/citizens/{cf}", s.device(s.handleCitizen))
 	mux.HandleFunc("GET /v1/families/{id}", s.device(s.handleFamily))
+	mux.HandleFunc("GET /v1/verify", s.handleVerifyJSON)
+	mux.HandleFunc("GET /verifica", s.handleVerifyPage)
+	mux.HandleFunc("POST /verifica", s.handleVerifyPage)
 }
 
 func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }

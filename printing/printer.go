@@ -516,3 +516,20 @@ func sortDestinations(ds []Destination) {
 		return ds[i].Name < ds[j].Name
 	})
 }
+
+// PrintTo prints on the printer the workstation chose, named as the
+// operator sees it: a CUPS queue name (looked up with ListPrinters and sent
+// over IPP, or through lp when IPP is not reachable), or an ipp:// address.
+func PrintTo(ctx context.Context, printer, jobName string, pdf []byte) error {
+	if strings.HasPrefix(printer, "ipp://") || strings.HasPrefix(printer, "ipps://") {
+		return CUPS{URI: printer}.Print(ctx, jobName, pdf, 1)
+	}
+	if ds, err := ListPrinters(ctx); err == nil {
+		for _, d := range ds {
+			if d.Name == printer && d.URI != "" {
+				return CUPS{URI: d.URI}.Print(ctx, jobName, pdf, 1)
+			}
+		}
+	}
+	return LP{Dest: printer}.Print(ctx, jobName, pdf, 1)
+}

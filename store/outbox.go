@@ -23,28 +23,11 @@ func (s *Store) AppendAudit(ctx context.Context, operator, action, subject strin
 		return app.Errorf(app.EINVALID, "evento di audit senza azione")
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var device string
-		err := tx.QueryRowContext(ctx, `SELECT device FROM profile WHERE id = 1`).Scan(&device)
-		if errors.Is(err, sql.ErrNoRows) {
-			return app.Errorf(app.EINVALID, "postazione non registrata: impossibile registrare l'evento di audit")
-		}
+		device, err := profileDevice(ctx, tx)
 		if err != nil {
 			return err
 		}
-		ev := app.AuditEvent{Device: device, Operator: operator, Action: action, Subject: subject, At: at.UTC()}
-		err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit WHERE device = ? ORDER BY seq DESC LIMIT 1`, device).
-			Scan(&ev.Seq, &ev.PrevHash)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		ev.Seq++
-		ev.Hash = ev.ComputeHash()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (device, seq, operator, action, subject, at, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			ev.Device, ev.Seq, ev.Operator, ev.Action, ev.Subject, formatTime(ev.At), ev.PrevHash, ev.Hash); err != nil {
-			return err
-		}
-		return insertOp(ctx, tx, device, app.OpAudit, ev.Seq, at)
+		return appendAudit(ctx, tx, device, operator, action, subject, at)
 	})
 	if err != nil {
 		return fmt.Errorf("append audit %s: %w", action, err)
@@ -52,23 +35,62 @@ func (s *Store) AppendAudit(ctx context.Context, operator, action, subject strin
 	return nil
 }
 
-// insertOp queues an operation for the fact just written in tx, with the
-// device's next operation number.
-func insertOp(ctx context.Context, tx *sql.Tx, device, kind string, auditSeq int64, at time.Time) error {
+// profileDevice is the enrolled workstation's device id.
+func profileDevice(ctx context.Context, tx *sql.Tx) (string, error) {
+	var device string
+	err := tx.QueryRowContext(ctx, `SELECT device FROM profile WHERE id = 1`).Scan(&device)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", app.Errorf(app.EINVALID, "postazione non registrata: impossibile registrare l'evento di audit")
+	}
+	return device, err
+}
+
+// appendAudit writes the next audit event of the device and its outbox
+// operation in tx.
+func appendAudit(ctx context.Context, tx *sql.Tx, device, operator, action, subject string, at time.Time) error {
+	ev := app.AuditEvent{Device: device, Operator: operator, Action: action, Subject: subject, At: at.UTC()}
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit WHERE device = ? ORDER BY seq DESC LIMIT 1`, device).
+		Scan(&ev.Seq, &ev.PrevHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	ev.Seq++
+	ev.Hash = ev.ComputeHash()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit (device, seq, operator, action, subject, at, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		ev.Device, ev.Seq, ev.Operator, ev.Action, ev.Subject, formatTime(ev.At), ev.PrevHash, ev.Hash); err != nil {
+		return err
+	}
+	return insertOp(ctx, tx, device, app.OpAudit, ev.Seq, "", at)
+}
+
+// insertOp queues an operation for the fact just written in tx (an audit
+// event's seq, or a certificate's number), with the device's next
+// operation number.
+func insertOp(ctx context.Context, tx *sql.Tx, device, kind string, auditSeq int64, certNumber string, at time.Time) error {
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE device = ?`, device).Scan(&seq); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, device, seq, kind, audit_seq, created_at, state)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		uuid.NewString(), device, seq, kind, auditSeq, formatTime(at), string(app.OpPending))
+	var aSeq, cNum any
+	if auditSeq > 0 {
+		aSeq = auditSeq
+	}
+	if certNumber != "" {
+		cNum = certNumber
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, device, seq, kind, audit_seq, cert_number, created_at, state)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		uuid.NewString(), device, seq, kind, aSeq, cNum, formatTime(at), string(app.OpPending))
 	return err
 }
 
 // opQuery reads operations with the fact they carry.
 const opQuery = `SELECT o.id, o.device, o.seq, o.kind, o.created_at, o.attempts, o.state, o.reason, o.last_error,
-		a.seq, a.operator, a.action, a.subject, a.at, a.prev_hash, a.hash
+		a.seq, a.operator, a.action, a.subject, a.at, a.prev_hash, a.hash,
+		c.number, c.codice_fiscale, c.type, c.data, c.stamp, c.data_seq
 	FROM outbox o LEFT JOIN audit a ON a.device = o.device AND a.seq = o.audit_seq
+	LEFT JOIN certificates c ON c.number = o.cert_number
 	WHERE o.state = ? ORDER BY o.seq`
 
 // NextOps returns up to limit pending operations (100 if limit <= 0), in
@@ -106,10 +128,22 @@ func (s *Store) queryOps(ctx context.Context, query string, args ...any) ([]app.
 			created, state                      string
 			aSeq                                sql.NullInt64
 			aOp, aAction, aSubj, aAt, aPrev, aH sql.NullString
+			cNum, cCF, cType, cData, cStamp     sql.NullString
+			cDataSeq                            sql.NullInt64
 		)
 		if err := rows.Scan(&op.ID, &op.Device, &op.Seq, &op.Kind, &created, &op.Attempts, &state, &op.Reason, &op.LastError,
-			&aSeq, &aOp, &aAction, &aSubj, &aAt, &aPrev, &aH); err != nil {
+			&aSeq, &aOp, &aAction, &aSubj, &aAt, &aPrev, &aH,
+			&cNum, &cCF, &cType, &cData, &cStamp, &cDataSeq); err != nil {
 			return nil, err
+		}
+		if cNum.Valid {
+			c, err := decodeCertificate(cType.String, cData.String)
+			if err != nil {
+				return nil, fmt.Errorf("operation %s: %w", op.ID, err)
+			}
+			op.Certificate = &app.CertificateFact{Number: cNum.String, Type: cType.String, CodiceFiscale: cCF.String,
+				Comune: c.ComuneCode, IssuedAt: c.IssuedAt, AsOf: c.AsOf, DataSeq: cDataSeq.Int64, Offline: c.Offline,
+				Operator: c.Operator, Stamp: cStamp.String}
 		}
 		op.State = app.OpState(state)
 		if op.CreatedAt, err = parseTime(created); err != nil {
@@ -154,12 +188,28 @@ func (s *Store) MarkOp(ctx context.Context, id string, res app.OpResult, at time
 	if err != nil {
 		return fmt.Errorf("mark operation %s: %w", id, err)
 	}
-	r, err := s.db.ExecContext(ctx, `UPDATE outbox SET state = ?, reason = ?, result = ?, done_at = ? WHERE id = ?`,
-		string(state), reason, string(result), formatTime(at), id)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, reason = ?, result = ?, done_at = ? WHERE id = ?`,
+			string(state), reason, string(result), formatTime(at), id)
+		if err != nil {
+			return err
+		}
+		if err := mustAffect(r, "operazione %s sconosciuta", id); err != nil {
+			return err
+		}
+		if res.Flag == "" {
+			return nil
+		}
+		// The hub's flag on a certificate: shown in the citizen file and
+		// the worklist until the operator has dealt with it.
+		_, err = tx.ExecContext(ctx, `UPDATE certificates SET flag = ?
+			WHERE number = (SELECT cert_number FROM outbox WHERE id = ?)`, res.Flag, id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("mark operation %s: %w", id, err)
 	}
-	return mustAffect(r, "operazione %s sconosciuta", id)
+	return nil
 }
 
 // RetryOp records a failed attempt (network, 5xx) on an operation, which

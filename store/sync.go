@@ -16,13 +16,14 @@ import (
 // Profile returns the workstation's enrolment, ENOTFOUND before it.
 func (s *Store) Profile(ctx context.Context) (*app.Profile, error) {
 	var (
-		p        app.Profile
-		enrolled string
+		p                app.Profile
+		enrolled         string
+		devCert, comCert string
 	)
 	err := s.db.QueryRowContext(ctx, `SELECT device, comune, comune_name, hub_url, token,
-		private_key, public_key, cert, root_key, enrolled_at FROM profile WHERE id = 1`).
+		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert FROM profile WHERE id = 1`).
 		Scan(&p.Device, &p.Comune, &p.ComuneName, &p.HubURL, &p.Token,
-			&p.PrivateKey, &p.PublicKey, &p.Cert, &p.RootKey, &enrolled)
+			&p.PrivateKey, &p.PublicKey, &p.Cert, &p.RootKey, &enrolled, &devCert, &comCert)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.ENOTFOUND, "postazione non ancora registrata presso il centro servizi")
 	}
@@ -31,6 +32,17 @@ func (s *Store) Profile(ctx context.Context) (*app.Profile, error) {
 	}
 	if p.EnrolledAt, err = parseTime(enrolled); err != nil {
 		return nil, fmt.Errorf("profile: %w", err)
+	}
+	for _, c := range []struct {
+		s   string
+		dst *app.KeyCert
+	}{{devCert, &p.DeviceCert}, {comCert, &p.ComuneCert}} {
+		if c.s == "" {
+			continue // enrolled before the chain was kept: no stamps until enrolled again
+		}
+		if err := json.Unmarshal([]byte(c.s), c.dst); err != nil {
+			return nil, fmt.Errorf("profile key chain: %w", err)
+		}
 	}
 	return &p, nil
 }
@@ -42,9 +54,21 @@ func (s *Store) SaveProfile(ctx context.Context, p *app.Profile) error {
 	if p.Device == "" || p.Comune == "" {
 		return app.Errorf(app.EINVALID, "registrazione della postazione incompleta: mancano postazione o comune")
 	}
+	var chain [2]string
+	for i, c := range []app.KeyCert{p.DeviceCert, p.ComuneCert} {
+		if c.Signature == nil {
+			continue
+		}
+		b, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("save profile: %w", err)
+		}
+		chain[i] = string(b)
+	}
 	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO profile (id, device, comune, comune_name, hub_url, token,
-		private_key, public_key, cert, root_key, enrolled_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.Device, p.Comune, p.ComuneName, p.HubURL, p.Token, p.PrivateKey, p.PublicKey, p.Cert, p.RootKey, formatTime(p.EnrolledAt))
+		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.Device, p.Comune, p.ComuneName, p.HubURL, p.Token, p.PrivateKey, p.PublicKey, p.Cert, p.RootKey, formatTime(p.EnrolledAt),
+		chain[0], chain[1])
 	if err != nil {
 		return fmt.Errorf("save profile: %w", err)
 	}

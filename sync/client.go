@@ -231,7 +231,8 @@ func (c *Client) Enroll(ctx context.Context, hubURL, code, name string) (*app.Pr
 		return nil, app.Errorf(app.EINVALID, "l'hub ha certificato un'altra chiave o un'altra postazione")
 	}
 	p := &app.Profile{Device: res.Device, Comune: res.Comune, ComuneName: res.ComuneName, HubURL: hubURL,
-		Token: res.Token, PrivateKey: priv, PublicKey: pub, Cert: devCert.Signature, RootKey: root, EnrolledAt: c.opt.Now()}
+		Token: res.Token, PrivateKey: priv, PublicKey: pub, Cert: devCert.Signature, RootKey: root, EnrolledAt: c.opt.Now(),
+		DeviceCert: devCert, ComuneCert: comCert}
 	if err := c.store.SaveProfile(ctx, p); err != nil {
 		return nil, err
 	}
@@ -329,7 +330,7 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 				parkedAny = true
 				c.opt.Log.Warn("operation parked", "op", r.ID, "code", r.Code, "reason", r.Message)
 			}
-			if err := c.store.MarkOp(ctx, r.ID, app.OpResult{ID: r.ID, Applied: r.Applied, Duplicate: r.Duplicate, Code: r.Code, Message: r.Message}, c.opt.Now()); err != nil {
+			if err := c.store.MarkOp(ctx, r.ID, app.OpResult{ID: r.ID, Applied: r.Applied, Duplicate: r.Duplicate, Code: r.Code, Message: r.Message, Flag: r.Flag}, c.opt.Now()); err != nil {
 				return err
 			}
 		}

@@ -275,3 +275,19 @@ func fold(name string) string {
 	}
 	return b.String()
 }
+
+// Entries are the rows of a code table that can be chosen on day on (zero:
+// today in the tables' terms, any row still open), one per ID, by ID.
+func (ix *Index) Entries(table TableName, on time.Time) []Entry {
+	var out []Entry
+	for _, rows := range ix.entries[table] {
+		for _, e := range rows {
+			if (on.IsZero() && e.ValidTo.IsZero()) || (!on.IsZero() && !on.Before(e.ValidFrom) && (e.ValidTo.IsZero() || !on.After(e.ValidTo))) {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return a.ID - b.ID })
+	return out
+}

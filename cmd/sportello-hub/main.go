@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -71,7 +73,8 @@ comandi:
   add-operator     --data DIR --comune CODICE --username U --name "Nome" [--role operatore,...]
                    (password da SPORTELLO_PASSWORD o dalla prima riga dell'input)
   revoke-device    --data DIR --device ID
-  compact          --data DIR --comune CODICE --upto SEQ`
+  compact          --data DIR --comune CODICE --upto SEQ
+  root-key         --data DIR   la chiave pubblica della rete (base64), per verificare i certificati`
 
 // run is the whole command; main only maps its error to an exit status.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -210,6 +213,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		fmt.Fprintf(stdout, "postazione %s revocata\n", *device)
+		return nil
+	case "root-key":
+		// The network's public key, for verifiers that never enrolled
+		// (sportello verify --root-key).
+		k, err := db.RootKey(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, base64.StdEncoding.EncodeToString(k.Public().(ed25519.PublicKey)))
 		return nil
 	case "compact":
 		if err := needComune(); err != nil {

@@ -443,7 +443,7 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 			if err := json.Unmarshal([]byte(stored), &w); err != nil {
 				return err
 			}
-			res = app.OpResult{ID: w.ID, Applied: w.Applied, Duplicate: true, Code: w.Code, Message: w.Message}
+			res = app.OpResult{ID: w.ID, Applied: w.Applied, Duplicate: true, Code: w.Code, Message: w.Message, Flag: w.Flag}
 			return nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
@@ -465,11 +465,17 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 			if err := applyAudit(ctx, tx, op.Audit); err != nil {
 				return err
 			}
+		case app.OpCertificate:
+			flag, err := d.applyCertificate(ctx, tx, dev, op.Certificate)
+			if err != nil {
+				return err
+			}
+			res.Flag = flag
 		default:
 			return app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", op.Kind)
 		}
 		res.Applied = true
-		b, _ := json.Marshal(wire.OpResult{ID: op.ID, Applied: true})
+		b, _ := json.Marshal(wire.OpResult{ID: op.ID, Applied: true, Flag: res.Flag})
 		_, err = tx.ExecContext(ctx, `INSERT INTO ops (id, device, seq, kind, result, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			op.ID, op.Device, op.Seq, op.Kind, string(b), ts(d.now()))
 		return err

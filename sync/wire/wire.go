@@ -17,7 +17,7 @@ import (
 // Protocol versions. The hub accepts the current and the previous one, so
 // workstations can be updated after the hub.
 const (
-	ProtocolVersion    = 1
+	ProtocolVersion    = 2
 	MinProtocolVersion = 1
 	HeaderProtocol     = "Sportello-Protocol"
 	HeaderHubTime      = "Sportello-Hub-Time" // RFC 3339, for clock-skew warnings
@@ -328,6 +328,23 @@ type Op struct {
 	Kind      string      `json:"kind"`
 	CreatedAt string      `json:"created_at"`
 	Audit     *AuditEvent `json:"audit,omitempty"`
+	// Certificate is new in protocol 2; a client of protocol 1 never sends
+	// one.
+	Certificate *Certificate `json:"certificate,omitempty"`
+}
+
+// Certificate is an issued certificate on the wire (app.CertificateFact).
+type Certificate struct {
+	Number        string `json:"number"`
+	Type          string `json:"type"`
+	CodiceFiscale string `json:"codice_fiscale"`
+	Comune        string `json:"comune"`
+	IssuedAt      string `json:"issued_at"`
+	AsOf          string `json:"as_of"`
+	DataSeq       int64  `json:"data_seq"`
+	Offline       bool   `json:"offline"`
+	Operator      string `json:"operator"`
+	Stamp         string `json:"stamp"`
 }
 
 // OpToWire converts an outbox operation for the wire.
@@ -336,6 +353,11 @@ func OpToWire(o app.Operation) Op {
 	if a := o.Audit; a != nil {
 		w.Audit = &AuditEvent{Device: a.Device, Seq: a.Seq, Operator: a.Operator, Action: a.Action,
 			Subject: a.Subject, At: a.At.UTC().Format(time.RFC3339Nano), PrevHash: a.PrevHash, Hash: a.Hash}
+	}
+	if c := o.Certificate; c != nil {
+		w.Certificate = &Certificate{Number: c.Number, Type: c.Type, CodiceFiscale: c.CodiceFiscale, Comune: c.Comune,
+			IssuedAt: formatTime(c.IssuedAt), AsOf: formatTime(c.AsOf), DataSeq: c.DataSeq, Offline: c.Offline,
+			Operator: c.Operator, Stamp: c.Stamp}
 	}
 	return w
 }
@@ -367,6 +389,23 @@ func OpFromWire(w Op) (app.Operation, error) {
 			return o, err
 		}
 		o.Audit = &a
+	case app.OpCertificate:
+		if w.Certificate == nil || w.Audit != nil {
+			return o, app.Errorf(app.EINVALID, "operazione di certificato senza certificato")
+		}
+		c := app.CertificateFact{Number: w.Certificate.Number, Type: w.Certificate.Type, CodiceFiscale: w.Certificate.CodiceFiscale,
+			Comune: w.Certificate.Comune, DataSeq: w.Certificate.DataSeq, Offline: w.Certificate.Offline,
+			Operator: w.Certificate.Operator, Stamp: w.Certificate.Stamp}
+		if c.IssuedAt, err = parseTime(w.Certificate.IssuedAt); err != nil {
+			return o, app.Errorf(app.EINVALID, "ora di rilascio del certificato non valida")
+		}
+		if c.AsOf, err = parseTime(w.Certificate.AsOf); err != nil {
+			return o, app.Errorf(app.EINVALID, "ora dei dati del certificato non valida")
+		}
+		if err := c.Validate(); err != nil {
+			return o, err
+		}
+		o.Certificate = &c
 	default:
 		return o, app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", w.Kind)
 	}
@@ -385,6 +424,7 @@ type OpResult struct {
 	Duplicate bool   `json:"duplicate,omitempty"`
 	Code      string `json:"code,omitempty"`
 	Message   string `json:"message,omitempty"`
+	Flag      string `json:"flag,omitempty"`
 }
 
 // PushResponse answers a PushRequest, one result per operation, in order.

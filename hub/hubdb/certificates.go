@@ -1,0 +1,130 @@
+package hubdb
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/certificate"
+)
+
+// applyCertificate records a certificate a workstation issued. The stamp
+// must verify with the network's root key and match what the operation
+// says, and be the workstation's own: a forged or foreign certificate is
+// refused (EINVALID, EFORBIDDEN). The answer is the flag for the operator
+// when the record changed after the data the certificate came from (its
+// DataSeq against the citizen's change-log position), or when the person is
+// no longer in the anagrafe; "" otherwise.
+func (d *DB) applyCertificate(ctx context.Context, tx *sql.Tx, dev *Device, c *app.CertificateFact) (string, error) {
+	if c == nil {
+		return "", app.Errorf(app.EINVALID, "operazione di certificato senza certificato")
+	}
+	root, err := rootKey(ctx, tx, d.now())
+	if err != nil {
+		return "", err
+	}
+	revoked := func(device string) (time.Time, bool) {
+		at, ok, err := deviceRevokedAt(ctx, tx, device)
+		return at, ok && err == nil
+	}
+	// Expiry is no reason to refuse: a certificate issued offline months ago
+	// is still a fact to record.
+	f, err := certificate.Verify(c.Stamp, root.Public().(ed25519.PublicKey), revoked, d.now())
+	if err != nil && certificate.ReasonOf(err) != certificate.Expired {
+		return "", app.Errorf(app.EINVALID, "certificato %s rifiutato: %s", c.Number, app.ErrorMessage(err))
+	}
+	t, _ := certificate.TypeByID(f.Type)
+	switch {
+	case f.Number.DeviceID() != dev.ID:
+		return "", app.Errorf(app.EFORBIDDEN, "certificato %s di un'altra postazione", f.Number)
+	case f.Number.String() != c.Number || f.CodiceFiscale != c.CodiceFiscale || f.Comune != c.Comune ||
+		t.Slug != c.Type || !f.IssuedAt.Equal(c.IssuedAt.Truncate(time.Second)) || f.Offline != c.Offline:
+		return "", app.Errorf(app.EINVALID, "certificato %s: i dati non corrispondono al contrassegno", c.Number)
+	}
+	flag, err := certificateFlag(ctx, tx, c)
+	if err != nil {
+		return "", err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO certificates (number, device, comune, codice_fiscale, type, issued_at, as_of,
+		data_seq, offline, operator, stamp, received_at, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Number, dev.ID, c.Comune, c.CodiceFiscale, c.Type, ts(f.IssuedAt), ts(f.AsOf), c.DataSeq, c.Offline,
+		c.Operator, c.Stamp, ts(d.now()), flag)
+	if err != nil {
+		var n int
+		if tx.QueryRowContext(ctx, `SELECT count(*) FROM certificates WHERE number = ?`, c.Number).Scan(&n) == nil && n > 0 {
+			return "", app.Errorf(app.ECONFLICT, "certificato %s già ricevuto da un'altra operazione", c.Number)
+		}
+		return "", fmt.Errorf("record certificate %s: %w", c.Number, err)
+	}
+	return flag, nil
+}
+
+// certificateFlag compares the certificate's data with the record now.
+func certificateFlag(ctx context.Context, tx *sql.Tx, c *app.CertificateFact) (string, error) {
+	if c.DataSeq == 0 && !c.Offline {
+		return "", nil // issued from the hub's own data, live
+	}
+	var seq int64
+	var comune string
+	err := tx.QueryRowContext(ctx, `SELECT seq, comune FROM citizens WHERE codice_fiscale = ?`, c.CodiceFiscale).Scan(&seq, &comune)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "La persona non è più nell'anagrafe del comune: verificare il certificato e, se serve, annullarlo.", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case comune != c.Comune:
+		return "La persona è passata a un altro comune dopo i dati del certificato: verificare e, se serve, rilasciarlo di nuovo.", nil
+	case seq > c.DataSeq:
+		return "I dati anagrafici della persona sono cambiati dopo quelli da cui è stato rilasciato il certificato: verificare e, se i fatti certificati sono diversi, rilasciarlo di nuovo.", nil
+	}
+	return "", nil
+}
+
+// deviceRevokedAt is when a device was revoked, if it was.
+func deviceRevokedAt(ctx context.Context, q queryer, device string) (time.Time, bool, error) {
+	var at sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT revoked_at FROM devices WHERE id = ?`, device).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !at.Valid) || (err == nil && at.String == "") {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, at.String)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("device %s revoked_at %q: %w", device, at.String, err)
+	}
+	return t, true, nil
+}
+
+// IssuedCertificate is a certificate as the hub recorded it.
+type IssuedCertificate struct {
+	Number     string
+	Device     string
+	ReceivedAt time.Time
+	Flag       string
+	Stamp      string
+}
+
+// IssuedCertificate returns what the hub knows of a certificate number:
+// ENOTFOUND when no workstation has delivered it (yet).
+func (d *DB) IssuedCertificate(ctx context.Context, number string) (*IssuedCertificate, error) {
+	var c IssuedCertificate
+	var received string
+	err := d.db.QueryRowContext(ctx, `SELECT number, device, received_at, flag, stamp FROM certificates WHERE number = ?`, number).
+		Scan(&c.Number, &c.Device, &received, &c.Flag, &c.Stamp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, app.Errorf(app.ENOTFOUND, "certificato %s non ancora ricevuto dall'hub", number)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.ReceivedAt, _ = time.Parse(time.RFC3339Nano, received)
+	return &c, nil
+}
