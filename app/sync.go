@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/sportello/sportello/app/anpr"
@@ -20,6 +22,34 @@ const (
 	ChangeDevice    = "device" // a device's key certificate or its revocation
 )
 
+// Record is a record the hub owns beyond the anagrafe and its operators:
+// a service of the catalogue, a request's state, a payment position, a
+// notice of the albo. The change log carries it whole (Change.Record), the
+// initial download too, and the workstation keeps it as it came; the
+// package of its kind reads Data. Kinds other than the Change* ones above
+// are records.
+type Record struct {
+	Kind    string
+	Key     string // unique within the kind
+	Subject string // the codice fiscale it concerns, "" for none: the citizen file finds it by it
+	Data    []byte // JSON, the kind's own
+}
+
+// Validate checks the envelope; the kind's package checks Data.
+func (r *Record) Validate() error {
+	switch {
+	case r.Kind == "" || len(r.Kind) > 40 || strings.ContainsAny(r.Kind, "/~ "):
+		return Errorf(EINVALID, "record di tipo non valido %q", r.Kind)
+	case r.Key == "" || len(r.Key) > 200:
+		return Errorf(EINVALID, "record %s senza chiave", r.Kind)
+	case len(r.Subject) > 16:
+		return Errorf(EINVALID, "record %s/%s: soggetto non valido", r.Kind, r.Key)
+	case !json.Valid(r.Data):
+		return Errorf(EINVALID, "record %s/%s: dati non validi", r.Kind, r.Key)
+	}
+	return nil
+}
+
 // Change is one entry of the hub's change log. Seq is monotonic within its
 // scope: clients order by it, never by clocks. An entry carries the whole
 // new state of its record, so applying it twice is harmless.
@@ -34,6 +64,7 @@ type Change struct {
 	Operator  *Operator
 	Reference *anpr.Tables
 	Device    *DeviceKey
+	Record    *Record // for the kinds of records; nil when Deleted
 }
 
 // DeviceKey is a workstation's public key as the network knows it: its
@@ -112,6 +143,9 @@ type Operation struct {
 	LastError   string // why the last attempt to send it failed
 	Audit       *AuditEvent
 	Certificate *CertificateFact
+	// Data is the fact of the other kinds, as JSON of the kind's package
+	// (a request, a payment, a queue event).
+	Data []byte
 }
 
 // OpResult is the hub's answer to one operation. A repeated operation gets
@@ -125,6 +159,9 @@ type OpResult struct {
 	// Flag is the hub's word on an applied certificate whose record had
 	// changed after the data it was issued from: the operator must check it.
 	Flag string
+	// Data is the hub's answer to a fact of the other kinds, as JSON of the
+	// kind's package (the definitive protocol number of a request).
+	Data []byte
 }
 
 // SyncStatus is what the status bar shows, always.
@@ -180,9 +217,10 @@ type SnapshotState struct {
 //   - ApplyChanges writes a page of changes and the new cursor in one
 //     transaction.
 //   - PutSnapshotPage writes a page of the initial download (citizens, and
-//     on the first page the comune's operators) and the snapshot state in
-//     one transaction; FinishSnapshot drops the scope's citizens (those whose
-//     Comune is the scope) not seen in it, sets the cursor to the
+//     on the first page the comune's operators; then the scope's records)
+//     and the snapshot state in one transaction; FinishSnapshot drops the
+//     scope's citizens (those whose Comune is the scope) and records not
+//     seen in it, sets the cursor to the
 //     snapshot's Seq and clears the state. A download is identified by
 //     its Seq.
 //   - NextOps returns pending operations in Seq order, parked ones excluded.
@@ -192,7 +230,7 @@ type SyncStore interface {
 	Cursor(ctx context.Context, scope string) (Cursor, error)
 	ApplyChanges(ctx context.Context, scope string, changes []Change, to Cursor) error
 	Snapshot(ctx context.Context, scope string) (*SnapshotState, error) // nil when none runs
-	PutSnapshotPage(ctx context.Context, st SnapshotState, citizens []Citizen, operators []Operator) error
+	PutSnapshotPage(ctx context.Context, st SnapshotState, citizens []Citizen, operators []Operator, records []Record) error
 	FinishSnapshot(ctx context.Context, st SnapshotState, asOf time.Time) error
 	NextOps(ctx context.Context, limit int) ([]Operation, error)
 	MarkOp(ctx context.Context, id string, res OpResult, at time.Time) error

@@ -236,7 +236,7 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 		if out.Code != "" {
 			s.log.Warn("operation refused", "device", dev.ID, "op", wop.ID, "seq", wop.Seq, "code", out.Code, "message", out.Message)
 		}
-		res.Results = append(res.Results, wire.OpResult{ID: out.ID, Applied: out.Applied, Duplicate: out.Duplicate, Code: out.Code, Message: out.Message, Flag: out.Flag})
+		res.Results = append(res.Results, wire.OpResult{ID: out.ID, Applied: out.Applied, Duplicate: out.Duplicate, Code: out.Code, Message: out.Message, Flag: out.Flag, Data: out.Data})
 	}
 	writeJSON(w, http.StatusOK, res)
 }

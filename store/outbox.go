@@ -85,10 +85,21 @@ func insertOp(ctx context.Context, tx *sql.Tx, device, kind string, auditSeq int
 	return err
 }
 
+// insertOpData queues a fact of the other kinds, its data in the row.
+func insertOpData(ctx context.Context, tx *sql.Tx, device, kind string, data []byte, at time.Time) error {
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE device = ?`, device).Scan(&seq); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (id, device, seq, kind, data, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		uuid.NewString(), device, seq, kind, string(data), formatTime(at), string(app.OpPending))
+	return err
+}
+
 // opQuery reads operations with the fact they carry.
 const opQuery = `SELECT o.id, o.device, o.seq, o.kind, o.created_at, o.attempts, o.state, o.reason, o.last_error,
 		a.seq, a.operator, a.action, a.subject, a.at, a.prev_hash, a.hash,
-		c.number, c.codice_fiscale, c.type, c.data, c.stamp, c.data_seq
+		c.number, c.codice_fiscale, c.type, c.data, c.stamp, c.data_seq, o.data
 	FROM outbox o LEFT JOIN audit a ON a.device = o.device AND a.seq = o.audit_seq
 	LEFT JOIN certificates c ON c.number = o.cert_number
 	WHERE o.state = ? ORDER BY o.seq`
@@ -130,11 +141,15 @@ func (s *Store) queryOps(ctx context.Context, query string, args ...any) ([]app.
 			aOp, aAction, aSubj, aAt, aPrev, aH sql.NullString
 			cNum, cCF, cType, cData, cStamp     sql.NullString
 			cDataSeq                            sql.NullInt64
+			data                                sql.NullString
 		)
 		if err := rows.Scan(&op.ID, &op.Device, &op.Seq, &op.Kind, &created, &op.Attempts, &state, &op.Reason, &op.LastError,
 			&aSeq, &aOp, &aAction, &aSubj, &aAt, &aPrev, &aH,
-			&cNum, &cCF, &cType, &cData, &cStamp, &cDataSeq); err != nil {
+			&cNum, &cCF, &cType, &cData, &cStamp, &cDataSeq, &data); err != nil {
 			return nil, err
+		}
+		if data.Valid {
+			op.Data = []byte(data.String)
 		}
 		if cNum.Valid {
 			c, err := decodeCertificate(cType.String, cData.String)
@@ -196,6 +211,15 @@ func (s *Store) MarkOp(ctx context.Context, id string, res app.OpResult, at time
 		}
 		if err := mustAffect(r, "operazione %s sconosciuta", id); err != nil {
 			return err
+		}
+		if state == app.OpDone && len(res.Data) > 0 {
+			var kind string
+			if err := tx.QueryRowContext(ctx, `SELECT kind FROM outbox WHERE id = ?`, id).Scan(&kind); err != nil {
+				return err
+			}
+			if err := applyResult(ctx, tx, kind, res); err != nil {
+				return err
+			}
 		}
 		if res.Flag == "" {
 			return nil

@@ -211,9 +211,22 @@ func applyChange(ctx context.Context, tx *sql.Tx, ch *app.Change) error {
 				d.Cert.Signature, formatTime(d.RevokedAt))
 		}
 	default:
-		// Skipping it would lose it for good once the cursor moves past:
-		// stop, so that the page is applied by a client that knows it.
-		return app.Errorf(app.EINVALID, "modifica %d di tipo sconosciuto %q: aggiornare il programma", ch.Seq, ch.Kind)
+		if ch.Record == nil && !ch.Deleted {
+			// Skipping it would lose it for good once the cursor moves
+			// past: stop, so that the page is applied by a client that
+			// knows it.
+			return app.Errorf(app.EINVALID, "modifica %d di tipo sconosciuto %q: aggiornare il programma", ch.Seq, ch.Kind)
+		}
+		// A record of the hub beyond the anagrafe: kept as it came, read
+		// by its kind's package.
+		switch {
+		case ch.Deleted:
+			_, err = tx.ExecContext(ctx, `DELETE FROM records WHERE kind = ? AND key = ?`, ch.Kind, ch.Key)
+		case ch.Record.Kind != ch.Kind || ch.Record.Key != ch.Key:
+			return app.Errorf(app.EINVALID, "record %s/%s: i dati sono di %s/%s", ch.Kind, ch.Key, ch.Record.Kind, ch.Record.Key)
+		default:
+			err = upsertRecord(ctx, tx, ch.Scope, ch.Record, nil)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", ch.Kind, ch.Key, err)
@@ -308,7 +321,7 @@ func (s *Store) Snapshot(ctx context.Context, scope string) (*app.SnapshotState,
 // rows of the scope and drops the others. A download restarted at another
 // position marks the rows again. An invalid citizen aborts the page with
 // EINVALID. The first page also carries the comune's operators.
-func (s *Store) PutSnapshotPage(ctx context.Context, st app.SnapshotState, citizens []app.Citizen, operators []app.Operator) error {
+func (s *Store) PutSnapshotPage(ctx context.Context, st app.SnapshotState, citizens []app.Citizen, operators []app.Operator, records []app.Record) error {
 	if err := validateCitizens(citizens); err != nil {
 		return err
 	}
@@ -323,6 +336,11 @@ func (s *Store) PutSnapshotPage(ctx context.Context, st app.SnapshotState, citiz
 		}
 		for i := range operators {
 			if err := upsertOperator(ctx, tx, &operators[i]); err != nil {
+				return err
+			}
+		}
+		for i := range records {
+			if err := upsertRecord(ctx, tx, st.Scope, &records[i], st.Seq); err != nil {
 				return err
 			}
 		}
@@ -346,6 +364,9 @@ func (s *Store) FinishSnapshot(ctx context.Context, st app.SnapshotState, asOf t
 		// A full scan, once per download: an index on snapshot_gen would
 		// cost on every write of a citizen instead.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM citizens WHERE comune = ? AND snapshot_gen IS NOT ?`, st.Scope, st.Seq); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE scope = ? AND snapshot_gen IS NOT ?`, st.Scope, st.Seq); err != nil {
 			return err
 		}
 		if err := writeCursor(ctx, tx, app.Cursor{Scope: st.Scope, Seq: st.Seq, AsOf: asOf}); err != nil {

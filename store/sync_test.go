@@ -192,7 +192,7 @@ func TestSnapshot(t *testing.T) {
 
 	started := t0
 	st := app.SnapshotState{Scope: "F205", Seq: 40, After: rossiMario85.CodiceFiscale, Done: 2, Total: 4, Started: started}
-	if err := s.PutSnapshotPage(ctx, st, []app.Citizen{rossiMario85, rossiMarta}, nil); err != nil {
+	if err := s.PutSnapshotPage(ctx, st, []app.Citizen{rossiMario85, rossiMarta}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -212,7 +212,7 @@ func TestSnapshot(t *testing.T) {
 		bad.Comune = ""
 		next := st
 		next.After, next.Done = rossiGiulia.CodiceFiscale, 4
-		if err := s.PutSnapshotPage(ctx, next, []app.Citizen{rossiGiulia, bad}, nil); app.ErrorCode(err) != app.EINVALID {
+		if err := s.PutSnapshotPage(ctx, next, []app.Citizen{rossiGiulia, bad}, nil, nil); app.ErrorCode(err) != app.EINVALID {
 			t.Fatalf("err = %v, want EINVALID", err)
 		}
 		if cur, _ := s.Snapshot(ctx, "F205"); *cur != st {
@@ -224,7 +224,7 @@ func TestSnapshot(t *testing.T) {
 	})
 
 	st.After, st.Done = rossiLuca.CodiceFiscale, 4
-	if err := s.PutSnapshotPage(ctx, st, []app.Citizen{rossiGiulia, rossiLuca}, nil); err != nil {
+	if err := s.PutSnapshotPage(ctx, st, []app.Citizen{rossiGiulia, rossiLuca}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	asOf := t0.Add(10 * time.Minute)
@@ -255,7 +255,7 @@ func TestSnapshot(t *testing.T) {
 			t.Fatal(err)
 		}
 		st2 := app.SnapshotState{Scope: "F205", Seq: 90, Started: asOf}
-		if err := s.PutSnapshotPage(ctx, st2, []app.Citizen{rossiMario85, rossiMarta, rossiLuca}, nil); err != nil {
+		if err := s.PutSnapshotPage(ctx, st2, []app.Citizen{rossiMario85, rossiMarta, rossiLuca}, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.FinishSnapshot(ctx, st2, asOf); err != nil {

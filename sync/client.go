@@ -330,7 +330,7 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 				parkedAny = true
 				c.opt.Log.Warn("operation parked", "op", r.ID, "code", r.Code, "reason", r.Message)
 			}
-			if err := c.store.MarkOp(ctx, r.ID, app.OpResult{ID: r.ID, Applied: r.Applied, Duplicate: r.Duplicate, Code: r.Code, Message: r.Message, Flag: r.Flag}, c.opt.Now()); err != nil {
+			if err := c.store.MarkOp(ctx, r.ID, app.OpResult{ID: r.ID, Applied: r.Applied, Duplicate: r.Duplicate, Code: r.Code, Message: r.Message, Flag: r.Flag, Data: []byte(r.Data)}, c.opt.Now()); err != nil {
 				return err
 			}
 		}
@@ -454,8 +454,28 @@ func (c *Client) snapshot(ctx context.Context, p *app.Profile, restart bool) err
 			citizens = append(citizens, ci)
 			st.After = ci.CodiceFiscale
 		}
-		st.Done += len(citizens)
-		if err := c.store.PutSnapshotPage(ctx, *st, citizens, operators); err != nil {
+		records := make([]app.Record, 0, len(res.Records))
+		for _, w := range res.Records {
+			w.Seq = max(w.Seq, 1) // a record of the download has no position of its own
+			ch, err := wire.ChangeFromWire(scope, w)
+			if err != nil {
+				return err
+			}
+			if ch.Record == nil {
+				return app.Errorf(app.EINVALID, "pagina dello scaricamento non valida (record %s/%s)", w.Kind, w.Key)
+			}
+			records = append(records, *ch.Record)
+		}
+		if len(records) > 0 {
+			// Past the citizens the hub's position is its own (records sort
+			// after every codice fiscale): take it as given, forward only.
+			if res.After <= st.After {
+				return app.Errorf(app.EINVALID, "pagina dello scaricamento non valida (posizione %q)", res.After)
+			}
+			st.After = res.After
+		}
+		st.Done += len(citizens) + len(records)
+		if err := c.store.PutSnapshotPage(ctx, *st, citizens, operators, records); err != nil {
 			return err
 		}
 		progress := 1.0

@@ -256,7 +256,8 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 			return err
 		}
 		if after == "" {
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM citizens WHERE comune = ?`, scope).Scan(&res.Total); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM citizens WHERE comune = ?) + (SELECT count(*) FROM records WHERE scope = ?)`,
+				scope, scope).Scan(&res.Total); err != nil {
 				return err
 			}
 			rows, err := tx.QueryContext(ctx, `SELECT data FROM operators WHERE comune = ? ORDER BY username`, scope)
@@ -281,25 +282,41 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 				return err
 			}
 		}
+		// The citizens, then the records: a position among the records
+		// (recordAfter) sorts after every codice fiscale.
+		if kind, key, ok := parseRecordAfter(after); ok {
+			n, err := snapshotRecords(ctx, tx, res, scope, kind, key, limit)
+			res.Done = n < limit
+			return err
+		}
 		rows, err := tx.QueryContext(ctx, `SELECT codice_fiscale, data FROM citizens WHERE comune = ? AND codice_fiscale > ? ORDER BY codice_fiscale LIMIT ?`, scope, after, limit)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
 		for rows.Next() {
 			var cf, p string
 			var c wire.Citizen
 			if err := rows.Scan(&cf, &p); err != nil {
+				rows.Close()
 				return err
 			}
 			if err := json.Unmarshal([]byte(p), &c); err != nil {
+				rows.Close()
 				return err
 			}
 			res.Citizens = append(res.Citizens, c)
 			res.After = cf
 		}
-		res.Done = len(res.Citizens) < limit
-		return rows.Err()
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(res.Citizens) == limit {
+			return nil
+		}
+		n, err := snapshotRecords(ctx, tx, res, scope, "", "", limit-len(res.Citizens))
+		res.Done = n < limit-len(res.Citizens)
+		return err
 	})
 	return res, err
 }
@@ -443,7 +460,7 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 			if err := json.Unmarshal([]byte(stored), &w); err != nil {
 				return err
 			}
-			res = app.OpResult{ID: w.ID, Applied: w.Applied, Duplicate: true, Code: w.Code, Message: w.Message, Flag: w.Flag}
+			res = app.OpResult{ID: w.ID, Applied: w.Applied, Duplicate: true, Code: w.Code, Message: w.Message, Flag: w.Flag, Data: []byte(w.Data)}
 			return nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
@@ -472,10 +489,16 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 			}
 			res.Flag = flag
 		default:
+			data, err := d.applyFact(ctx, tx, dev, op)
+			if err != nil {
+				return err
+			}
+			res.Data = data
+		case "":
 			return app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", op.Kind)
 		}
 		res.Applied = true
-		b, _ := json.Marshal(wire.OpResult{ID: op.ID, Applied: true, Flag: res.Flag})
+		b, _ := json.Marshal(wire.OpResult{ID: op.ID, Applied: true, Flag: res.Flag, Data: json.RawMessage(res.Data)})
 		_, err = tx.ExecContext(ctx, `INSERT INTO ops (id, device, seq, kind, result, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			op.ID, op.Device, op.Seq, op.Kind, string(b), ts(d.now()))
 		return err

@@ -7,6 +7,7 @@ package wire
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -205,6 +206,18 @@ type Change struct {
 	Operator  *Operator    `json:"operator,omitempty"`
 	Reference *anpr.Tables `json:"reference,omitempty"`
 	Device    *DeviceKey   `json:"device,omitempty"`
+	Record    *Record      `json:"record,omitempty"` // protocol 2
+}
+
+// Record is an app.Record on the wire; its kind and key are the change's.
+type Record struct {
+	Subject string          `json:"subject,omitempty"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// RecordToWire is the change that carries r.
+func RecordToWire(r app.Record) Change {
+	return Change{Kind: r.Kind, Key: r.Key, Record: &Record{Subject: r.Subject, Data: json.RawMessage(r.Data)}}
 }
 
 // ChangeFromWire converts and validates a change of scope from the wire.
@@ -217,7 +230,19 @@ func ChangeFromWire(scope string, w Change) (app.Change, error) {
 	if w.Seq <= 0 || w.Key == "" {
 		return c, app.Errorf(app.EINVALID, "modifica senza numero o chiave")
 	}
+	spine := w.Kind == app.ChangeCitizen || w.Kind == app.ChangeOperator || w.Kind == app.ChangeReference || w.Kind == app.ChangeDevice
 	switch {
+	case !spine && (w.Deleted || w.Record != nil):
+		r := app.Record{Kind: w.Kind, Key: w.Key, Data: []byte("null")}
+		if w.Record != nil {
+			r.Subject, r.Data = w.Record.Subject, []byte(w.Record.Data)
+		}
+		if err := r.Validate(); err != nil {
+			return c, err
+		}
+		if !w.Deleted {
+			c.Record = &r
+		}
 	case w.Deleted && (w.Kind == app.ChangeCitizen || w.Kind == app.ChangeOperator):
 	case w.Kind == app.ChangeCitizen && w.Citizen != nil:
 		ci, err := CitizenFromWire(*w.Citizen)
@@ -285,9 +310,12 @@ type SnapshotResponse struct {
 	Total     int        `json:"total"` // citizens in the whole snapshot, for the progress bar
 	Citizens  []Citizen  `json:"citizens"`
 	Operators []Operator `json:"operators,omitempty"` // first page only
-	After     string     `json:"after"`               // key to ask the next page after
-	Done      bool       `json:"done"`
-	AsOf      string     `json:"as_of"`
+	// Records follow the citizens, in (kind, key) order: the pages after
+	// the last citizen carry them (protocol 2).
+	Records []Change `json:"records,omitempty"`
+	After   string   `json:"after"` // key to ask the next page after
+	Done    bool     `json:"done"`
+	AsOf    string   `json:"as_of"`
 }
 
 // EnrollRequest enrols a workstation with a one-time code.
@@ -328,9 +356,10 @@ type Op struct {
 	Kind      string      `json:"kind"`
 	CreatedAt string      `json:"created_at"`
 	Audit     *AuditEvent `json:"audit,omitempty"`
-	// Certificate is new in protocol 2; a client of protocol 1 never sends
-	// one.
-	Certificate *Certificate `json:"certificate,omitempty"`
+	// Certificate and Data are new in protocol 2; a client of protocol 1
+	// never sends them.
+	Certificate *Certificate    `json:"certificate,omitempty"`
+	Data        json.RawMessage `json:"data,omitempty"`
 }
 
 // Certificate is an issued certificate on the wire (app.CertificateFact).
@@ -353,6 +382,9 @@ func OpToWire(o app.Operation) Op {
 	if a := o.Audit; a != nil {
 		w.Audit = &AuditEvent{Device: a.Device, Seq: a.Seq, Operator: a.Operator, Action: a.Action,
 			Subject: a.Subject, At: a.At.UTC().Format(time.RFC3339Nano), PrevHash: a.PrevHash, Hash: a.Hash}
+	}
+	if len(o.Data) > 0 {
+		w.Data = json.RawMessage(o.Data)
 	}
 	if c := o.Certificate; c != nil {
 		w.Certificate = &Certificate{Number: c.Number, Type: c.Type, CodiceFiscale: c.CodiceFiscale, Comune: c.Comune,
@@ -407,7 +439,12 @@ func OpFromWire(w Op) (app.Operation, error) {
 		}
 		o.Certificate = &c
 	default:
-		return o, app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", w.Kind)
+		// The facts of the other kinds: their package reads the data, the
+		// hub knows which kinds it accepts.
+		if len(w.Data) == 0 || w.Audit != nil || w.Certificate != nil || !json.Valid(w.Data) || len(w.Kind) > 40 {
+			return o, app.Errorf(app.EINVALID, "operazione di tipo %q senza dati", w.Kind)
+		}
+		o.Data = []byte(w.Data)
 	}
 	return o, nil
 }
@@ -419,12 +456,13 @@ type PushRequest struct {
 
 // OpResult is the hub's answer to one operation.
 type OpResult struct {
-	ID        string `json:"id"`
-	Applied   bool   `json:"applied"`
-	Duplicate bool   `json:"duplicate,omitempty"`
-	Code      string `json:"code,omitempty"`
-	Message   string `json:"message,omitempty"`
-	Flag      string `json:"flag,omitempty"`
+	ID        string          `json:"id"`
+	Applied   bool            `json:"applied"`
+	Duplicate bool            `json:"duplicate,omitempty"`
+	Code      string          `json:"code,omitempty"`
+	Message   string          `json:"message,omitempty"`
+	Flag      string          `json:"flag,omitempty"`
+	Data      json.RawMessage `json:"data,omitempty"`
 }
 
 // PushResponse answers a PushRequest, one result per operation, in order.
