@@ -68,13 +68,15 @@ func runGUI(ctx context.Context, o options) error {
 	a := fyneapp.NewWithID("it.sportello.counter")
 	w := a.NewWindow("Sportello — " + p.ComuneName)
 	c := ui.NewCounter(w, ui.Deps{
-		Counter:   ws.counter,
-		Status:    ws.client,
-		SyncNow:   ws.client.SyncNow,
-		Profile:   *p,
-		LoginHint: hint,
-		Lang:      o.lang,
-		Now:       time.Now,
+		Counter:      ws.counter,
+		Certificates: newCertificates(ws),
+		Output:       newPrinterOutput(ws.store, o.data),
+		Status:       ws.client,
+		SyncNow:      ws.client.SyncNow,
+		Profile:      *p,
+		LoginHint:    hint,
+		Lang:         o.lang,
+		Now:          italianNow,
 	})
 	defer c.Close()
 	w.Resize(fyne.NewSize(1280, 800))
@@ -82,6 +84,19 @@ func runGUI(ctx context.Context, o options) error {
 	w.ShowAndRun()
 	return nil
 }
+
+// italianNow is the counter's clock in Italian time, whatever the
+// machine's zone: the screens agree with the certificates, which print
+// Europe/Rome.
+func italianNow() time.Time { return time.Now().In(rome) }
+
+var rome = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		panic(err) // embedded by time/tzdata
+	}
+	return loc
+}()
 
 // The demo network: Sesto San Giovanni, where the workstation is, and
 // Cinisello Balsamo next door, whose citizens are found through the hub.

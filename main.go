@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+	_ "time/tzdata" // Europe/Rome on every machine
 
 	"github.com/sportello/sportello/app"
 	_ "github.com/sportello/sportello/internal/locale" // before Fyne's init: see the package
@@ -110,7 +111,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.StringVar(&o.hubURL, "hub", "", "indirizzo dell'hub (altrimenti la rete dimostrativa)")
 	help := fs.Bool("help", false, "")
 	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error() + "\n" + usage}
+		return usageError{err.Error() + ": 'sportello help' elenca i comandi"}
 	}
 	if *help {
 		fmt.Fprintln(stdout, usage)
@@ -147,7 +148,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stdout, usage)
 		return nil
 	}
-	return usageError{fmt.Sprintf("comando sconosciuto %q\n%s", rest[0], usage)}
+	return usageError{fmt.Sprintf("comando sconosciuto %q: 'sportello help' elenca i comandi", rest[0])}
 }
 
 // workstation is an opened profile: the local store and its sync engine.

@@ -172,4 +172,3 @@ func TestSettings(t *testing.T) {
 		}
 	}
 }
-

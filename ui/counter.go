@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/certificate"
 )
 
 // StatusSource reports the state of synchronisation for the status bar.
@@ -37,6 +38,12 @@ type Deps struct {
 	LoginHint string      // demo credentials shown on the login screen ("" in production)
 	Lang      string      // "it" (default) or "en"
 	Now       func() time.Time
+
+	// Certificates issues and lists the certificates; nil on a workstation
+	// that does not issue them, where the file says so.
+	Certificates certificate.Issuer
+	// Output is where certificates are printed or saved.
+	Output Output
 
 	// IdleLock is how long a session may go without input before the
 	// counter returns to the login screen; zero means app.IdleLock.
@@ -64,6 +71,9 @@ type Counter struct {
 	login   *loginScreen
 	search  *searchScreen
 	file    *fileScreen
+	flags   *worklist // nil without Certificates
+
+	seenSync time.Time // the last sync the worklist was read after
 
 	idleGen    int
 	idleTimer  *time.Timer
@@ -90,11 +100,15 @@ func newCounter(w fyne.Window, d Deps, b *bridge) *Counter {
 	w.SetContent(container.NewBorder(nil, c.status, nil, nil, c.body))
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
 	w.Canvas().AddShortcut(findShortcut, func(fyne.Shortcut) { c.onFind() })
+	w.Canvas().AddShortcut(issueShortcut, func(fyne.Shortcut) { c.onIssue() })
 	w.Canvas().SetOnTypedKey(c.onKey)
 	if d.Status != nil {
 		c.status.set(d.Status.Status())
 		c.stopStatus = d.Status.Subscribe(func(st app.SyncStatus) {
-			c.ui.do(func() { c.status.set(st) })
+			c.ui.do(func() {
+				c.status.set(st)
+				c.onSyncStatus(st)
+			})
 		})
 	}
 	c.showLogin("", "")
@@ -132,7 +146,8 @@ func (c *Counter) lock(notice string) {
 	}
 	c.idleGen++
 	c.endSess()
-	c.op, c.search, c.file = nil, nil, nil
+	c.closeDialogs(true)
+	c.op, c.search, c.file, c.flags = nil, nil, nil, nil
 	c.showLogin(username, notice)
 }
 
@@ -149,6 +164,10 @@ func (c *Counter) loggedIn(op *app.Operator) {
 	c.login = nil
 	c.search = newSearchScreen(c)
 	c.file = newFileScreen(c)
+	if c.d.Certificates != nil {
+		c.flags = newWorklist(c)
+		c.flags.refresh()
+	}
 	split := container.NewHSplit(c.search, c.file)
 	split.SetOffset(searchShare)
 	c.setBody(container.NewBorder(newHeader(c), nil, nil, nil, split))
@@ -181,12 +200,53 @@ func (c *Counter) backToSearch() {
 // onFind is Ctrl+F.
 func (c *Counter) onFind() { c.backToSearch() }
 
+// onIssue is Ctrl+P: the issue form of the file shown.
+func (c *Counter) onIssue() {
+	if c.file != nil {
+		c.file.onIssue()
+	}
+}
+
+// onSyncStatus reads the worklist again after each sync: the hub flags
+// certificates when it accepts them.
+func (c *Counter) onSyncStatus(st app.SyncStatus) {
+	if c.flags == nil || st.LastSync.Equal(c.seenSync) {
+		return
+	}
+	c.seenSync = st.LastSync
+	c.flags.refresh()
+}
+
+// dialogOpen reports whether the issue form or the worklist is open.
+func (c *Counter) dialogOpen() bool {
+	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil)
+}
+
+// closeDialogs closes the issue form and the worklist. Unless all is set, a
+// form that is issuing stays: it closes itself when done.
+func (c *Counter) closeDialogs(all bool) {
+	if c.file != nil && c.file.form != nil {
+		if all {
+			c.file.form.busy = false
+		}
+		c.file.form.onCancel()
+	}
+	if c.flags != nil {
+		c.flags.close()
+	}
+}
+
 // onKey gets the keys typed while no widget has the focus.
 func (c *Counter) onKey(ev *fyne.KeyEvent) {
 	c.touch()
-	if ev.Name == fyne.KeyEscape {
-		c.backToSearch()
+	if ev.Name != fyne.KeyEscape {
+		return
 	}
+	if c.dialogOpen() {
+		c.closeDialogs(false)
+		return
+	}
+	c.backToSearch()
 }
 
 // touch records input: the session locks IdleLock after the last one.
@@ -246,6 +306,9 @@ func newHeader(c *Counter) fyne.CanvasObject {
 	left := container.NewHBox(title, comune)
 
 	right := container.NewHBox()
+	if c.flags != nil {
+		right.Add(container.NewCenter(c.flags.button))
+	}
 	if c.d.Profile.Device != "" {
 		right.Add(container.NewCenter(canvas.NewText(c.lang.textf(msgDevice, c.d.Profile.Device), white)))
 	}

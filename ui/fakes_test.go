@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/cf"
 )
 
@@ -166,6 +168,7 @@ func person(t testing.TB, surname, given, sex string, born time.Time, place, com
 		BirthPlaceCode: place, Citizenship: "ITA", CivilStatus: app.CivilStatusSingle, Comune: comune,
 		Address:  app.Address{Street: "Via Giuseppe Garibaldi", HouseNumber: "12/A", Postcode: "20099"},
 		FamilyID: family, Relationship: rel, Status: st, RegisteredOn: app.Date(2001, 6, 1),
+		Certifiability: app.CertifiableFully,
 	}
 	if comune == otherComune {
 		c.Address = app.Address{Street: "Via Fulvio Testi", HouseNumber: "200", Postcode: "20092"}
@@ -320,4 +323,238 @@ func newFakeCounter(d *directory, online *atomic.Bool) *fakeCounter {
 			return f, err
 		},
 	}
+}
+
+// fakeIssuer implements certificate.Issuer. newFakeIssuer's defaults keep
+// the certificates in memory and refuse as the domain does, with
+// certificate.Check for the person and certificate.ResolveBollo for the
+// bollo; every request and reprint is recorded as the UI sent it.
+type fakeIssuer struct {
+	issue      func(ctx context.Context, op *app.Operator, file *app.CitizenFile, r certificate.IssueRequest) (*certificate.Issued, []byte, error)
+	reprint    func(ctx context.Context, op *app.Operator, number string) ([]byte, error)
+	list       func(ctx context.Context, codiceFiscale string) ([]certificate.Issued, error)
+	flagged    func(ctx context.Context) ([]certificate.Issued, error)
+	exemptions func(ctx context.Context) ([]anpr.Entry, error)
+
+	mu       sync.Mutex
+	issued   []certificate.Issued // oldest first
+	requests []certificate.IssueRequest
+	reprints []string
+}
+
+var _ certificate.Issuer = (*fakeIssuer)(nil)
+
+func (f *fakeIssuer) Issue(ctx context.Context, op *app.Operator, file *app.CitizenFile, r certificate.IssueRequest) (*certificate.Issued, []byte, error) {
+	f.mu.Lock()
+	f.requests = append(f.requests, r)
+	f.mu.Unlock()
+	return f.issue(ctx, op, file, r)
+}
+
+func (f *fakeIssuer) Reprint(ctx context.Context, op *app.Operator, number string) ([]byte, error) {
+	f.mu.Lock()
+	f.reprints = append(f.reprints, number)
+	f.mu.Unlock()
+	return f.reprint(ctx, op, number)
+}
+
+func (f *fakeIssuer) List(ctx context.Context, codiceFiscale string) ([]certificate.Issued, error) {
+	return f.list(ctx, codiceFiscale)
+}
+
+func (f *fakeIssuer) Flagged(ctx context.Context) ([]certificate.Issued, error) {
+	return f.flagged(ctx)
+}
+
+func (f *fakeIssuer) Exemptions(ctx context.Context) ([]anpr.Entry, error) { return f.exemptions(ctx) }
+
+// calls returns the issue requests and the reprinted numbers so far.
+func (f *fakeIssuer) calls() ([]certificate.IssueRequest, []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.requests), slices.Clone(f.reprints)
+}
+
+// add stores a certificate as if issued earlier; it returns its number.
+func (f *fakeIssuer) add(t testing.TB, c app.Citizen, slug string, at time.Time, flag string, synced bool) string {
+	t.Helper()
+	typ, err := certificate.TypeBySlug(slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	is := newIssued(c, typ, len(f.issued)+1, at)
+	is.Flag, is.Synced = flag, synced
+	f.issued = append(f.issued, is)
+	return is.Certificate.Number.String()
+}
+
+// testDevice is the workstation of the tests' certificate numbers.
+const testDevice = "W001"
+
+func newIssued(c app.Citizen, t certificate.Type, seq int, at time.Time) certificate.Issued {
+	return certificate.Issued{Certificate: certificate.Certificate{
+		Number:     certificate.Number{Comune: testComune, Device: testDevice, Year: at.Year(), Seq: int64(seq)},
+		Type:       t,
+		ComuneCode: c.Comune,
+		Person:     certificate.Person{CodiceFiscale: c.CodiceFiscale, Surname: c.Surname, GivenName: c.GivenName, Sex: c.Sex, BirthDate: c.BirthDate},
+		IssuedAt:   at.UTC(),
+		Operator:   testUser,
+	}, Stamp: "SPT1.test"}
+}
+
+// fakePDF stands for the PDF of a certificate: its number, and the mark of
+// a duplicate.
+func fakePDF(number string, duplicate bool) []byte {
+	s := "%PDF-1.7 certificato " + number
+	if duplicate {
+		s += " DUPLICATO"
+	}
+	return []byte(s)
+}
+
+func newFakeIssuer() *fakeIssuer {
+	f := &fakeIssuer{}
+	f.issue = func(_ context.Context, op *app.Operator, file *app.CitizenFile, r certificate.IssueRequest) (*certificate.Issued, []byte, error) {
+		if op == nil {
+			return nil, nil, app.Errorf(app.EUNAUTHORIZED, "accesso richiesto")
+		}
+		t, err := certificate.TypeBySlug(r.Type)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := certificate.Check(t, &file.Citizen, testNow); err != nil {
+			return nil, nil, err
+		}
+		b, err := certificate.ResolveBollo(t, certificate.Bollo{Marca: r.Marca, ExemptionID: r.ExemptionID, ExemptionText: r.ExemptionText}, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		is := newIssued(file.Citizen, t, len(f.issued)+1, testNow)
+		is.Certificate.Use, is.Certificate.Abroad, is.Certificate.Bollo = r.Use, r.Abroad, b
+		f.issued = append(f.issued, is)
+		return &is, fakePDF(is.Certificate.Number.String(), false), nil
+	}
+	f.reprint = func(_ context.Context, op *app.Operator, number string) ([]byte, error) {
+		if op == nil {
+			return nil, app.Errorf(app.EUNAUTHORIZED, "accesso richiesto")
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for _, is := range f.issued {
+			if is.Certificate.Number.String() == number {
+				return fakePDF(number, true), nil
+			}
+		}
+		return nil, app.Errorf(app.ENOTFOUND, "certificato %s sconosciuto", number)
+	}
+	f.list = func(_ context.Context, code string) ([]certificate.Issued, error) {
+		return f.where(func(is certificate.Issued) bool { return is.Certificate.Person.CodiceFiscale == code }), nil
+	}
+	f.flagged = func(context.Context) ([]certificate.Issued, error) {
+		return f.where(func(is certificate.Issued) bool { return is.Flag != "" }), nil
+	}
+	f.exemptions = func(context.Context) ([]anpr.Entry, error) {
+		return anpr.Defaults().BolloExemptions, nil
+	}
+	return f
+}
+
+// where lists the certificates that match, newest first, as the store does.
+func (f *fakeIssuer) where(match func(certificate.Issued) bool) []certificate.Issued {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []certificate.Issued
+	for i := len(f.issued) - 1; i >= 0; i-- {
+		if match(f.issued[i]) {
+			out = append(out, f.issued[i])
+		}
+	}
+	return out
+}
+
+// fakeOutput implements Output and records what it printed and saved.
+type fakeOutput struct {
+	printers func(ctx context.Context) ([]string, error)
+	print    func(ctx context.Context, printer, jobName string, pdf []byte) error
+
+	mu       sync.Mutex
+	def      string
+	defaults []string // the printers SetDefaultPrinter remembered, in order
+	printed  []outputJob
+	saved    []outputJob
+}
+
+// outputJob is a PDF that went to a printer (printer, job name) or to a
+// file (name).
+type outputJob struct {
+	printer, name string
+	pdf           string
+}
+
+var _ Output = (*fakeOutput)(nil)
+
+// The printers of the tests' workstation.
+const (
+	printerDesk   = "Anagrafe_Sportello_1"
+	printerOffice = "Ufficio_HP_LaserJet"
+	documentsDir  = "/home/operatore/Documenti/Sportello"
+)
+
+func newFakeOutput() *fakeOutput {
+	return &fakeOutput{
+		def:      printerDesk,
+		printers: func(context.Context) ([]string, error) { return []string{printerDesk, printerOffice}, nil },
+		print:    func(context.Context, string, string, []byte) error { return nil },
+	}
+}
+
+func (o *fakeOutput) Printers(ctx context.Context) ([]string, error) { return o.printers(ctx) }
+
+func (o *fakeOutput) DefaultPrinter() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.def
+}
+
+func (o *fakeOutput) SetDefaultPrinter(name string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.def = name
+	o.defaults = append(o.defaults, name)
+	return nil
+}
+
+func (o *fakeOutput) Print(ctx context.Context, printer, jobName string, pdf []byte) error {
+	if err := o.print(ctx, printer, jobName, pdf); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.printed = append(o.printed, outputJob{printer: printer, name: jobName, pdf: string(pdf)})
+	return nil
+}
+
+func (o *fakeOutput) Save(name string, pdf []byte) (string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.saved = append(o.saved, outputJob{name: name, pdf: string(pdf)})
+	return documentsDir + "/" + name, nil
+}
+
+// jobs returns what was printed and what was saved so far.
+func (o *fakeOutput) jobs() (printed, saved []outputJob) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.printed), slices.Clone(o.saved)
+}
+
+// remembered returns the printers SetDefaultPrinter was given, in order.
+func (o *fakeOutput) remembered() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.defaults)
 }

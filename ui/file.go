@@ -12,8 +12,10 @@ import (
 )
 
 // fileScreen is the citizen file (fascicolo): who the person is, where they
-// live, their family, and what the counter did for them. A file from another
-// comune says so at the top, with the time its data were read.
+// live, their family, and what the counter did for them: the certificates
+// issued to them, each with its reprint, and the button that issues a new
+// one (certificates.go, issue.go). A file from another comune says so at the
+// top, with the time its data were read.
 type fileScreen struct {
 	widget.BaseWidget
 	c *Counter
@@ -22,7 +24,10 @@ type fileScreen struct {
 	file    *app.CitizenFile
 	family  *pickList // nil until a file is shown
 	scroll  *container.Scroll
-	gen     int // of the latest opening; the results of older ones are dropped
+	certBox *fyne.Container // the content of the "Certificati" card
+	notice  *fyne.Container // under the header: where the last certificate went
+	form    *issueForm      // the issue form while it is open
+	gen     int             // of the latest opening; the results of older ones are dropped
 	content fyne.CanvasObject
 }
 
@@ -40,19 +45,26 @@ func (f *fileScreen) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type fileResult struct {
-	file *app.CitizenFile
-	err  error
+	file  *app.CitizenFile
+	err   error
+	certs certsResult
 }
 
-// load opens the file of codice fiscale cf off the UI goroutine: a citizen
-// of another comune is read from the hub.
+// load opens the file of codice fiscale cf off the UI goroutine, with the
+// list of the certificates issued to the person, so that both appear
+// together: a citizen of another comune is read from the hub.
 func (f *fileScreen) load(cf string) {
+	f.closeForm()
 	f.gen++
-	gen, op, counter, ctx := f.gen, f.c.op, f.c.d.Counter, f.c.session
+	gen, op, counter, issuer, ctx := f.gen, f.c.op, f.c.d.Counter, f.c.d.Certificates, f.c.session
 	f.showMessage(f.c.lang.text(msgOpening), false)
 	inBackground(f.c.ui, func() fileResult {
 		file, err := counter.OpenFile(ctx, op, cf)
-		return fileResult{file, err}
+		r := fileResult{file: file, err: err}
+		if err == nil && issuer != nil {
+			r.certs = listCertificates(ctx, issuer, file.Citizen.CodiceFiscale)
+		}
+		return r
 	}, func(r fileResult) {
 		if gen != f.gen || f.c.file != f {
 			return // another file was asked for meanwhile, or the session ended
@@ -61,7 +73,7 @@ func (f *fileScreen) load(cf string) {
 			f.showMessage(app.ErrorMessage(r.err), true)
 			return
 		}
-		f.show(r.file)
+		f.show(r.file, r.certs)
 	})
 }
 
@@ -87,9 +99,10 @@ func (f *fileScreen) backButton() fyne.CanvasObject {
 	return container.NewVBox(back)
 }
 
-// show draws file and gives the keyboard to its family list, unless the
-// operator has gone back to typing in the search box meanwhile.
-func (f *fileScreen) show(file *app.CitizenFile) {
+// show draws file with its certificates and gives the keyboard to its
+// family list, unless the operator has gone back to typing in the search box
+// meanwhile.
+func (f *fileScreen) show(file *app.CitizenFile, certs certsResult) {
 	f.releaseFocus()
 	f.file = file
 	l := f.c.lang
@@ -105,14 +118,16 @@ func (f *fileScreen) show(file *app.CitizenFile) {
 	personal := newSection(l.text(msgPersonal), f.personalData())
 	residence := newSection(l.text(msgResidence), f.residence())
 	family := newSection(l.text(msgFamily), f.familyTable())
-	activity := container.NewGridWithColumns(3,
-		newSection(l.text(msgCertificates), f.certificates()),
+	f.certBox = container.NewStack()
+	f.showCertificates(certs)
+	activity := container.NewGridWithColumns(2,
 		newSection(l.text(msgRequests), f.requests()),
 		newSection(l.text(msgPayments), f.payments()),
 	)
 	cards := container.NewVBox(
 		container.New(&columns{weights: []float32{3, 2}}, personal, residence),
 		family,
+		newSection(l.text(msgCertificates), f.certBox),
 		activity,
 	)
 	f.scroll = container.NewVScroll(cards)
@@ -120,7 +135,8 @@ func (f *fileScreen) show(file *app.CitizenFile) {
 		f.c.touch()
 		scrollIntoView(f.scroll, f.family.row(id))
 	}
-	f.setBody(container.NewBorder(f.header(), nil, nil, nil, f.scroll))
+	f.notice = container.NewVBox()
+	f.setBody(container.NewBorder(container.NewVBox(f.header(), f.notice), nil, nil, nil, f.scroll))
 
 	switch f.c.focused() {
 	case nil, f.c.search.list:
@@ -157,8 +173,15 @@ func (f *fileScreen) header() fyne.CanvasObject {
 	if !file.AsOf.IsZero() {
 		asOf = l.textf(msgAsOf, formatInstant(file.AsOf, f.c.d.Now().Location()))
 	}
+	actions := container.NewHBox()
+	if f.c.d.Certificates != nil {
+		issue := widget.NewButtonWithIcon(l.text(msgIssueButton)+" (Ctrl+P)", theme.DocumentPrintIcon(), f.onIssue)
+		issue.Importance = widget.HighImportance
+		actions.Add(container.NewVBox(issue))
+	}
+	actions.Add(f.backButton())
 	box := container.New(layout.NewCustomPaddedVBoxLayout(0),
-		container.NewBorder(nil, nil, nil, f.backButton(), line))
+		container.NewBorder(nil, nil, nil, actions, line))
 	if file.Remote {
 		box.Add(newBanner(l.textf(msgRemoteMarker, comuneOf(file))))
 	}
@@ -258,18 +281,6 @@ func (f *fileScreen) familyTable() fyne.CanvasObject {
 	return container.NewVBox(header, f.family)
 }
 
-func (f *fileScreen) certificates() fyne.CanvasObject {
-	l := f.c.lang
-	var lines []fyne.CanvasObject
-	for _, c := range f.file.Certificates {
-		lines = append(lines, wrapped(l.textf(msgCertificateLine, c.Number, c.Type, formatDate(c.IssuedAt))))
-		if c.Flagged != "" {
-			lines = append(lines, newBanner(l.textf(msgToCheck, c.Flagged)))
-		}
-	}
-	return listOr(lines, l.text(msgNoCertificates))
-}
-
 func (f *fileScreen) requests() fyne.CanvasObject {
 	l := f.c.lang
 	var lines []fyne.CanvasObject
@@ -331,7 +342,7 @@ func newSection(title string, content fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // newBanner is a full-width notice on an amber wash: data from another
-// comune, a certificate to check again.
+// comune.
 func newBanner(text string) fyne.CanvasObject {
 	bg := canvas.NewRectangle(amberWash)
 	bg.CornerRadius = theme.InputRadiusSize()

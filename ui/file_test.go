@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/certificate"
 )
 
 func TestFile(t *testing.T) {
@@ -83,20 +85,21 @@ func TestFile(t *testing.T) {
 	})
 	t.Run("FilledSections", func(t *testing.T) {
 		h := newHarness(t)
+		mario := h.dir.byName("Rossi", "Mario")
+		h.issuer.add(t, mario, certificate.SlugResidenza, time.Date(2025, 5, 2, 9, 5, 0, 0, time.UTC), "emesso offline: il residente è stato modificato", true)
 		open := h.counter.openFile
 		h.counter.openFile = func(ctx context.Context, op *app.Operator, code string) (*app.CitizenFile, error) {
 			f, err := open(ctx, op, code)
 			if err != nil {
 				return nil, err
 			}
-			f.Certificates = []app.CertificateSummary{{Number: "I690-01-2025-000017", Type: "Certificato di residenza", IssuedAt: app.Date(2025, 5, 2), Flagged: "emesso offline: il residente è stato modificato"}}
 			f.Requests = []app.RequestSummary{{Number: "2025/1234", Service: "Cambio di residenza", Status: "in lavorazione", At: app.Date(2025, 4, 28)}}
 			f.Payments = []app.PaymentSummary{{CodiceAvviso: "301000000000001234", Causale: "Diritti di segreteria", AmountCents: 123456, State: "da pagare", DueDate: app.Date(2025, 6, 30)}}
 			return f, nil
 		}
 		h.login()
 		h.openByKeyboard("rossi mario", 1)
-		h.assertShows("N. I690-01-2025-000017 — Certificato di residenza — 02/05/2025",
+		h.assertShows("N. I690-W001-2025-000001 — Certificato di residenza — 02/05/2025 11:05",
 			"da verificare: emesso offline: il residente è stato modificato",
 			"N. 2025/1234 — Cambio di residenza — in lavorazione (28/04/2025)",
 			"Diritti di segreteria — € 1.234,56 — da pagare, scadenza 30/06/2025")

@@ -56,6 +56,8 @@ type harness struct {
 	online  *atomic.Bool
 	counter *fakeCounter
 	status  *fakeStatus
+	issuer  *fakeIssuer
+	output  *fakeOutput
 	syncs   atomic.Int32
 }
 
@@ -68,13 +70,16 @@ func newHarness(t *testing.T, edit ...func(*Deps)) *harness {
 	h.online.Store(true)
 	h.counter = newFakeCounter(h.dir, h.online)
 	h.status = newFakeStatus(app.SyncStatus{Online: true, LastSync: testNow.Add(-5 * time.Minute), Progress: -1})
+	h.issuer, h.output = newFakeIssuer(), newFakeOutput()
 	d := Deps{
-		Counter: h.counter,
-		Status:  h.status,
-		SyncNow: func() { h.syncs.Add(1) },
-		Profile: app.Profile{Device: "ANAG-01", Comune: testComune, ComuneName: strings.ToUpper(testComuneName)},
-		Lang:    "it",
-		Now:     func() time.Time { return testNow },
+		Counter:      h.counter,
+		Status:       h.status,
+		SyncNow:      func() { h.syncs.Add(1) },
+		Profile:      app.Profile{Device: "ANAG-01", Comune: testComune, ComuneName: strings.ToUpper(testComuneName)},
+		Lang:         "it",
+		Now:          func() time.Time { return testNow },
+		Certificates: h.issuer,
+		Output:       h.output,
 	}
 	for _, e := range edit {
 		e(&d)
@@ -116,9 +121,20 @@ func (h *harness) settle(d time.Duration) {
 	h.q.drain()
 }
 
-// screen is every text visible in the window, one per line.
+// screen is every text visible in the window, one per line: the content,
+// then the dialogs over it.
 func (h *harness) screen() string {
-	return strings.Join(visibleTexts(h.w.Content()), "\n")
+	var texts []string
+	for _, o := range h.layers() {
+		texts = append(texts, visibleTexts(o)...)
+	}
+	return strings.Join(texts, "\n")
+}
+
+// layers are the window's content and the overlays over it (dialogs,
+// pop-ups), bottom first.
+func (h *harness) layers() []fyne.CanvasObject {
+	return append([]fyne.CanvasObject{h.w.Content()}, h.w.Canvas().Overlays().List()...)
 }
 
 // shows reports whether the visible texts contain s, wherever a label
@@ -187,10 +203,17 @@ func (h *harness) typeText(s string) {
 	}
 }
 
-// press sends a key as the window does: to the focused widget, else to the
+// press sends a key as the window does: Tab moves the focus unless the
+// focused widget takes it; other keys go to the focused widget, else to the
 // canvas.
 func (h *harness) press(key fyne.KeyName) {
 	ev := &fyne.KeyEvent{Name: key}
+	if key == fyne.KeyTab {
+		if t, ok := h.w.Canvas().Focused().(fyne.Tabbable); !ok || !t.AcceptsTab() {
+			h.w.Canvas().FocusNext()
+			return
+		}
+	}
 	if f := h.w.Canvas().Focused(); f != nil {
 		f.TypedKey(ev)
 		return
@@ -258,7 +281,8 @@ func (h *harness) resultNames() []string {
 
 func (h *harness) tap(obj fyne.Tappable) { test.Tap(obj) }
 
-// button finds the visible button labelled text.
+// button finds the visible button labelled text, in the topmost layer that
+// has one: a dialog's before the window's.
 func (h *harness) button(text string) *widget.Button {
 	h.t.Helper()
 	var found *widget.Button
@@ -282,7 +306,10 @@ func (h *harness) button(text string) *widget.Button {
 			}
 		}
 	}
-	walk(h.w.Content())
+	layers := h.layers()
+	for i := len(layers) - 1; i >= 0 && found == nil; i-- {
+		walk(layers[i])
+	}
 	if found == nil {
 		h.t.Fatalf("no button %q on screen:\n%s", text, h.screen())
 	}
@@ -294,7 +321,9 @@ func (h *harness) button(text string) *widget.Button {
 // text) before each frame; the test canvas does not, so this does it.
 func (h *harness) capture() image.Image {
 	h.w.Resize(fyne.NewSize(windowWidth, windowHeight))
-	layoutAll(h.w.Content())
+	for _, o := range h.layers() {
+		layoutAll(o)
+	}
 	return h.w.Canvas().Capture()
 }
 

@@ -107,6 +107,60 @@ const (
 	msgSkewBehind
 	msgSyncNow
 
+	msgCertificatesUnavailable
+	msgCertificatesLoadFailed
+	msgNotSent
+	msgReprint
+	msgIssueButton
+	msgSentToPrinter
+	msgSavedTo
+	msgIssuedTo
+	msgIssuedNotDelivered
+	msgReprintedTo
+	msgReprintFailed
+
+	msgIssueTitle
+	msgIssueHint
+	msgTypeLabel
+	msgNotIssuable
+	msgNoIssuableType
+	msgExemptTag
+	msgUse
+	msgUsePlaceholder
+	msgAbroad
+	msgBollo
+	msgMarcaOption
+	msgExemptOption
+	msgMarcaPlaceholder
+	msgMarcaHint
+	msgMarcaCount
+	msgMarcaComplete
+	msgMarcaInvalid
+	msgMarcaIncomplete
+	msgMarcaMissing
+	msgExemption
+	msgExemptionPick
+	msgExemptionLaw
+	msgExemptionLawMissing
+	msgExemptByLaw
+	msgOutput
+	msgSavePDF
+	msgLoadingOptions
+	msgPrintersFailed
+	msgExemptionsFailed
+	msgNoOutput
+	msgChooseType
+	msgIssueSubmit
+	msgCancel
+	msgIssuing
+
+	msgFlaggedButton
+	msgFlaggedTitle
+	msgFlaggedHint
+	msgNoFlagged
+	msgLoading
+	msgClose
+
 	msgCount // keep last: the number of messages
 )
 
@@ -189,6 +243,60 @@ var catalog = map[msg]struct{ it, en string }{
 	msgSkewAhead:  {"Orologio della postazione avanti di %d minuti", "Workstation clock %d minutes ahead"},
 	msgSkewBehind: {"Orologio della postazione indietro di %d minuti", "Workstation clock %d minutes behind"},
 	msgSyncNow:    {"Sincronizza", "Sync now"},
+
+	msgCertificatesUnavailable: {"Certificati non disponibili su questa postazione", "Certificates are not available on this workstation"},
+	msgCertificatesLoadFailed:  {"Elenco dei certificati non disponibile: %s", "List of certificates unavailable: %s"},
+	msgNotSent:                 {"in attesa di invio", "waiting to be sent"},
+	msgReprint:                 {"Ristampa", "Reprint"},
+	msgIssueButton:             {"Rilascia certificato", "Issue certificate"},
+	msgSentToPrinter:           {"inviato alla stampante %s", "sent to the printer %s"},
+	msgSavedTo:                 {"salvato in %s", "saved to %s"},
+	msgIssuedTo:                {"Certificato N. %s rilasciato: %s.", "Certificate No. %s issued: %s."},
+	msgIssuedNotDelivered:      {"Certificato N. %s rilasciato ma non stampato: %s. Ristamparlo dall'elenco dei certificati.", "Certificate No. %s issued but not printed: %s. Reprint it from the list of certificates."},
+	msgReprintedTo:             {"Duplicato del certificato N. %s %s.", "Duplicate of certificate No. %s %s."},
+	msgReprintFailed:           {"Ristampa del certificato N. %s non riuscita: %s", "Reprint of certificate No. %s failed: %s"},
+
+	msgIssueTitle:          {"Rilascio di un certificato — %s", "Issue a certificate — %s"},
+	msgIssueHint:           {"Frecce e Invio per il tipo, Tab per passare da un campo all'altro, Invio per rilasciare e stampare, Esc per annullare.", "Arrows and Enter for the type, Tab to move between fields, Enter to issue and print, Esc to cancel."},
+	msgTypeLabel:           {"Tipo di certificato", "Type of certificate"},
+	msgNotIssuable:         {"Non rilasciabili a questa persona", "Not available for this person"},
+	msgNoIssuableType:      {"Nessun certificato è rilasciabile a questa persona.", "No certificate can be issued to this person."},
+	msgExemptTag:           {"esente da bollo", "no bollo"},
+	msgUse:                 {"Uso", "Use"},
+	msgUsePlaceholder:      {"Uso dichiarato dal richiedente", "Use declared by the applicant"},
+	msgAbroad:              {"Per l'estero", "For use abroad"},
+	msgBollo:               {"Imposta di bollo", "Stamp duty (bollo)"},
+	msgMarcaOption:         {"Marca da bollo n.", "Marca da bollo no."},
+	msgExemptOption:        {"Esente", "Exempt"},
+	msgMarcaPlaceholder:    {"%d cifre", "%d digits"},
+	msgMarcaHint:           {"Il numero di %d cifre stampato sulla marca", "The %d-digit number printed on the marca"},
+	msgMarcaCount:          {"%d cifre di %d", "%d of %d digits"},
+	msgMarcaComplete:       {"Numero completo", "Number complete"},
+	msgMarcaInvalid:        {"Il numero della marca da bollo è di %d cifre, solo numeri", "The number of the marca da bollo is %d digits, digits only"},
+	msgMarcaIncomplete:     {"Numero della marca da bollo incompleto: %d cifre di %d", "Incomplete number of the marca da bollo: %d of %d digits"},
+	msgMarcaMissing:        {"Indicare il numero della marca da bollo (%d cifre) oppure scegliere Esente", "Enter the number of the marca da bollo (%d digits) or choose Exempt"},
+	msgExemption:           {"Motivo di esenzione", "Reason for the exemption"},
+	msgExemptionPick:       {"Scegliere il motivo di esenzione", "Choose the reason for the exemption"},
+	msgExemptionLaw:        {"Norma di legge che prevede l'esenzione", "Law that provides for the exemption"},
+	msgExemptionLawMissing: {"Indicare la norma di legge che prevede l'esenzione", "Enter the law that provides for the exemption"},
+	msgExemptByLaw:         {"Esente per legge (stato civile)", "Exempt by law (stato civile)"},
+	msgOutput:              {"Stampa su", "Print to"},
+	msgSavePDF:             {"Salva come PDF", "Save as PDF"},
+	msgLoadingOptions:      {"Caricamento delle stampanti e delle esenzioni…", "Loading printers and exemptions…"},
+	msgPrintersFailed:      {"Stampanti non disponibili: %s", "Printers unavailable: %s"},
+	msgExemptionsFailed:    {"Esenzioni non disponibili: %s", "Exemptions unavailable: %s"},
+	msgNoOutput:            {"Nessuna stampa configurata su questa postazione", "No printing is set up on this workstation"},
+	msgChooseType:          {"Scegliere il tipo di certificato", "Choose the type of certificate"},
+	msgIssueSubmit:         {"Rilascia e stampa", "Issue and print"},
+	msgCancel:              {"Annulla", "Cancel"},
+	msgIssuing:             {"Rilascio in corso…", "Issuing…"},
+
+	msgFlaggedButton: {"Certificati da verificare (%d)", "Certificates to check (%d)"},
+	msgFlaggedTitle:  {"Certificati da verificare", "Certificates to check"},
+	msgFlaggedHint:   {"I dati sono cambiati dopo il rilascio. Invio apre il fascicolo: se i fatti certificati sono diversi, rilasciare di nuovo il certificato.", "The data changed after issue. Enter opens the file: if the certified facts differ, issue the certificate again."},
+	msgNoFlagged:     {"Nessun certificato da verificare", "No certificates to check"},
+	msgLoading:       {"Caricamento…", "Loading…"},
+	msgClose:         {"Chiudi", "Close"},
 }
 
 // text returns message id in l.

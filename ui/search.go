@@ -52,6 +52,7 @@ func newSearchScreen(c *Counter) *searchScreen {
 	s.box.OnSubmitted = func(string) { s.onSubmit() }
 	s.box.onDown = s.onDownFromBox
 	s.box.onInput = c.touch
+	s.box.onIssue = c.onIssue
 	s.list.onOpen = s.onOpen
 	s.list.onMove = func(id int) {
 		c.touch()
@@ -265,6 +266,7 @@ type searchEntry struct {
 	widget.Entry
 	onDown  func()
 	onInput func() // any key: the operator is at the desk
+	onIssue func() // Ctrl+P: issue a certificate to the person of the file shown
 }
 
 func newSearchEntry() *searchEntry {
@@ -286,11 +288,17 @@ func (e *searchEntry) TypedKey(ev *fyne.KeyEvent) {
 }
 
 // TypedShortcut answers Ctrl+F, which the window sends to the focused box
-// rather than to the canvas, by selecting the text; other shortcuts (copy,
-// paste…) are the Entry's.
+// rather than to the canvas, by selecting the text, and passes Ctrl+P on to
+// the counter; other shortcuts (copy, paste…) are the Entry's.
 func (e *searchEntry) TypedShortcut(sc fyne.Shortcut) {
-	if sc.ShortcutName() == findShortcut.ShortcutName() {
+	switch sc.ShortcutName() {
+	case findShortcut.ShortcutName():
 		e.Entry.TypedShortcut(&fyne.ShortcutSelectAll{})
+		return
+	case issueShortcut.ShortcutName():
+		if e.onIssue != nil {
+			e.onIssue()
+		}
 		return
 	}
 	e.Entry.TypedShortcut(sc)

@@ -37,6 +37,10 @@ var (
 // the theme's "disabled" grey that LowImportance labels use.
 const colorNameSecondary fyne.ThemeColorName = "sportelloSecondary"
 
+// colorNameWarningText is the dark amber of a warning written on the amber
+// wash: a certificate to check, one issued but not printed.
+const colorNameWarningText fyne.ThemeColorName = "sportelloWarningText"
+
 // counterTheme is Fyne's default theme in its light variant, with the PA
 // blue as primary colour. Counters are lit rooms: the desktop's dark mode
 // does not apply.
@@ -58,6 +62,8 @@ func (t *counterTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.C
 		return paBlueTint
 	case colorNameSecondary:
 		return paGrey
+	case colorNameWarningText:
+		return amberText
 	}
 	return t.Theme.Color(n, theme.VariantLight)
 }
