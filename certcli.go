@@ -27,8 +27,18 @@ func newCertificates(ws *workstation) *certificate.Service {
 		Store:   ws.store,
 		Profile: ws.store.Profile,
 		Index:   ws.counter.Index,
-		Render: func(c *certificate.Certificate, stamp string) ([]byte, error) {
-			return printing.CertificatePDF(c, printing.Options{Stamp: stamp, Fees: certificate.DefaultFees})
+		Render: func(c *certificate.Certificate, stamp string, fees certificate.ComuneFees) ([]byte, error) {
+			return printing.CertificatePDF(c, printing.Options{Stamp: stamp, Fees: fees})
+		},
+		Fees: func(ctx context.Context, comune string) (certificate.ComuneFees, error) {
+			r, err := ws.store.Record(ctx, certificate.RecordFees, comune)
+			if app.ErrorCode(err) == app.ENOTFOUND {
+				return certificate.DefaultFees, nil
+			}
+			if err != nil {
+				return certificate.ComuneFees{}, err
+			}
+			return certificate.ParseFees(r.Data)
 		},
 		Online: func() bool { return ws.client.Status().Online },
 		Now:    time.Now,

@@ -223,6 +223,44 @@ func TestCertificateCLI(t *testing.T) {
 			t.Fatalf("refused certificates stored: %+v", lines)
 		}
 	})
+	t.Run("ComuneFees", func(t *testing.T) {
+		mustRun(t, "sportello-hub", "fees", "--data", hubData, "--comune", "I690", "--with-bollo", "100", "--exempt", "50")
+		mustRun(t, "sportello", "--data", ws, "sync")
+		out := filepath.Join(dir, "fees.pdf")
+		mustRun(t, "sportello", "--data", ws, "certificate", "issue", "--cf", adult.CodiceFiscale, "--type", "esistenza-in-vita",
+			"--marca", "01234567890125", "--out", out)
+		if text := strings.Join(strings.Fields(pdfText(t, out)), " "); !strings.Contains(text, "Diritti di segreteria: € 1,00") {
+			t.Fatalf("the comune's fees are not printed:\n%s", text)
+		}
+		if r := runBin(t, "sportello-hub", "fees", "--data", hubData, "--comune", "I690", "--exempt", "-5"); r.code != 2 {
+			t.Fatalf("negative fees: exit %d", r.code)
+		}
+	})
+	t.Run("RevokedWorkstation", func(t *testing.T) {
+		// A second workstation, revoked at the hub (stolen): once the hub
+		// has refused it, it issues nothing more. (What it could sign
+		// offline before hearing of it is refused by the verifiers:
+		// sync.TestCertificatesThroughTheHub.)
+		other := t.TempDir()
+		out := mustRun(t, "sportello-hub", "enroll-code", "--data", hubData, "--comune", "I690")
+		code := out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:]
+		enrolled := mustRun(t, "sportello", "--data", other, "enroll", "--hub", url, "--code", strings.TrimSpace(code))
+		device := strings.Fields(enrolled)[1]
+		mustRun(t, "sportello", "--data", other, "sync")
+		mustRun(t, "sportello-hub", "revoke-device", "--data", hubData, "--device", device)
+		if r := runBin(t, "sportello", "--data", other, "sync"); r.code == 0 || !strings.Contains(r.err, "revocata") {
+			t.Fatalf("sync of a revoked workstation: exit %d, %s", r.code, r.err)
+		}
+		stolen := filepath.Join(dir, "stolen.pdf")
+		r := runBin(t, "sportello", "--data", other, "certificate", "issue", "--cf", adult.CodiceFiscale, "--type", "residenza",
+			"--marca", "01234567890126", "--out", stolen)
+		if r.code != 1 || !strings.Contains(r.err, "non riconosce più questa postazione") {
+			t.Fatalf("the revoked workstation issues: exit %d %s %s", r.code, r.out, r.err)
+		}
+		if _, err := os.Stat(stolen); err == nil {
+			t.Fatal("a refused certificate left a PDF")
+		}
+	})
 	t.Run("Exempt", func(t *testing.T) {
 		out := filepath.Join(dir, "esente.pdf")
 		mustRun(t, "sportello", "--data", ws, "certificate", "issue", "--cf", adult.CodiceFiscale, "--type", "stato-di-famiglia",

@@ -192,6 +192,10 @@ type Profile struct {
 	// certificates the workstation issues carry both.
 	DeviceCert KeyCert
 	ComuneCert KeyCert
+	// RefusedAt is when the hub refused the workstation's token (revoked,
+	// or unknown to it), zero while it accepts it; RefusedWhy is its word.
+	RefusedAt  time.Time
+	RefusedWhy string
 	EnrolledAt time.Time
 }
 

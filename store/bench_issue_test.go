@@ -60,8 +60,8 @@ func BenchmarkIssueCertificate(b *testing.B) {
 	}
 	cs := &app.CounterService{Local: s, Verify: passwd.Verify, Comune: "F205", Now: time.Now}
 	svc := &certificate.Service{Store: s, Profile: s.Profile, Index: cs.Index, Now: time.Now,
-		Render: func(c *certificate.Certificate, stamp string) ([]byte, error) {
-			return printing.CertificatePDF(c, printing.Options{Stamp: stamp, Fees: certificate.DefaultFees})
+		Render: func(c *certificate.Certificate, stamp string, fees certificate.ComuneFees) ([]byte, error) {
+			return printing.CertificatePDF(c, printing.Options{Stamp: stamp, Fees: fees})
 		}}
 	op := &app.Operator{Username: "mrossi"}
 	who := family[0].CodiceFiscale

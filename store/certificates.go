@@ -46,9 +46,15 @@ func (s *Store) IssueCertificate(ctx context.Context, year int, operator string,
 			return err
 		}
 		number := c.Number.String()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO certificates (number, device, year, seq, codice_fiscale, type, issued_at, data, stamp, data_seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			number, device, year, seq, c.Person.CodiceFiscale, c.Type.Slug, formatTime(c.IssuedAt), string(data), is.Stamp, is.DataSeq); err != nil {
+		fees, err := json.Marshal(is.Fees)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO certificates (number, device, year, seq, codice_fiscale, type, issued_at, data, stamp, data_seq,
+			bollo_cents, diritti_cents, fees, operator)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			number, device, year, seq, c.Person.CodiceFiscale, c.Type.Slug, formatTime(c.IssuedAt), string(data), is.Stamp, is.DataSeq,
+			is.BolloCents, is.DirittiCents, string(fees), operator); err != nil {
 			return err
 		}
 		if err := insertOp(ctx, tx, device, app.OpCertificate, 0, number, c.IssuedAt); err != nil {
@@ -67,7 +73,7 @@ func (s *Store) IssueCertificate(ctx context.Context, year int, operator string,
 
 // certColumns are what Certificate, Certificates and Flagged read: the
 // outbox row tells whether the hub has it.
-const certColumns = `SELECT c.type, c.data, c.stamp, c.data_seq, c.flag, COALESCE(o.state, '')
+const certColumns = `SELECT c.type, c.data, c.stamp, c.data_seq, c.flag, COALESCE(o.state, ''), c.bollo_cents, c.diritti_cents, c.fees
 	FROM certificates c LEFT JOIN outbox o ON o.cert_number = c.number `
 
 // Certificate returns an issued certificate by its number.
@@ -101,10 +107,13 @@ func (s *Store) queryCertificates(ctx context.Context, query string, args ...any
 	defer rows.Close()
 	var out []certificate.Issued
 	for rows.Next() {
-		var slug, data, state string
+		var slug, data, state, fees string
 		var is certificate.Issued
-		if err := rows.Scan(&slug, &data, &is.Stamp, &is.DataSeq, &is.Flag, &state); err != nil {
+		if err := rows.Scan(&slug, &data, &is.Stamp, &is.DataSeq, &is.Flag, &state, &is.BolloCents, &is.DirittiCents, &fees); err != nil {
 			return nil, err
+		}
+		if err := json.Unmarshal([]byte(fees), &is.Fees); err != nil {
+			return nil, fmt.Errorf("certificate fees: %w", err)
 		}
 		c, err := decodeCertificate(slug, data)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sportello/sportello/app"
@@ -19,11 +20,12 @@ func (s *Store) Profile(ctx context.Context) (*app.Profile, error) {
 		p                app.Profile
 		enrolled         string
 		devCert, comCert string
+		refused          string
 	)
 	err := s.db.QueryRowContext(ctx, `SELECT device, comune, comune_name, hub_url, token,
-		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert FROM profile WHERE id = 1`).
+		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert, refused_at FROM profile WHERE id = 1`).
 		Scan(&p.Device, &p.Comune, &p.ComuneName, &p.HubURL, &p.Token,
-			&p.PrivateKey, &p.PublicKey, &p.Cert, &p.RootKey, &enrolled, &devCert, &comCert)
+			&p.PrivateKey, &p.PublicKey, &p.Cert, &p.RootKey, &enrolled, &devCert, &comCert, &refused)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.ENOTFOUND, "postazione non ancora registrata presso il centro servizi")
 	}
@@ -32,6 +34,12 @@ func (s *Store) Profile(ctx context.Context) (*app.Profile, error) {
 	}
 	if p.EnrolledAt, err = parseTime(enrolled); err != nil {
 		return nil, fmt.Errorf("profile: %w", err)
+	}
+	if at, why, ok := strings.Cut(refused, " "); ok {
+		if p.RefusedAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("profile: %w", err)
+		}
+		p.RefusedWhy = why
 	}
 	for _, c := range []struct {
 		s   string
@@ -66,13 +74,21 @@ func (s *Store) SaveProfile(ctx context.Context, p *app.Profile) error {
 		chain[i] = string(b)
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO profile (id, device, comune, comune_name, hub_url, token,
-		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert, refused_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.Device, p.Comune, p.ComuneName, p.HubURL, p.Token, p.PrivateKey, p.PublicKey, p.Cert, p.RootKey, formatTime(p.EnrolledAt),
-		chain[0], chain[1])
+		chain[0], chain[1], refusedText(p))
 	if err != nil {
 		return fmt.Errorf("save profile: %w", err)
 	}
 	return nil
+}
+
+// refusedText keeps the time and the hub's word in one column.
+func refusedText(p *app.Profile) string {
+	if p.RefusedAt.IsZero() {
+		return ""
+	}
+	return formatTime(p.RefusedAt) + " " + p.RefusedWhy
 }
 
 // Cursor returns how far scope has been applied: the zero Cursor of the

@@ -20,8 +20,8 @@ func counterOf(w *workstation, online *bool) (*app.CounterService, *certificate.
 	cs := &app.CounterService{Local: w.St, Network: w.C.Network(), Verify: passwd.Verify, Comune: w.Profile.Comune, Now: time.Now}
 	svc := &certificate.Service{
 		Store: w.St, Profile: w.St.Profile, Index: cs.Index,
-		Render: func(c *certificate.Certificate, stamp string) ([]byte, error) {
-			return printing.CertificatePDF(c, printing.Options{Stamp: stamp, Fees: certificate.DefaultFees})
+		Render: func(c *certificate.Certificate, stamp string, fees certificate.ComuneFees) ([]byte, error) {
+			return printing.CertificatePDF(c, printing.Options{Stamp: stamp, Fees: fees})
 		},
 		Online: func() bool { return *online },
 		Now:    time.Now,
@@ -143,6 +143,71 @@ func TestCertificatesThroughTheHub(t *testing.T) {
 		rec, err := h.DB.IssuedCertificate(ctx, changed.Certificate.Number.String())
 		if err != nil || rec.Flag == "" {
 			t.Fatalf("hub record of the flagged certificate: %+v, %v", rec, err)
+		}
+	})
+
+	t.Run("OtherComuneFromTheHub", func(t *testing.T) {
+		h.replace("H501", roma())
+		deLuca := roma()[0]
+		is := issue(t, cs, svc, deLuca.CodiceFiscale, certificate.SlugResidenza)
+		c := is.Certificate
+		if c.ComuneCode != "H501" || c.ComuneName != "ROMA" || is.DataSeq != 0 || c.Offline {
+			t.Fatalf("certificate of a citizen of Roma issued in Milano: comune %s %q, data seq %d, offline %v", c.ComuneCode, c.ComuneName, is.DataSeq, c.Offline)
+		}
+		if c.Number.Comune != "F205" {
+			t.Fatalf("numbered by %s, not by the issuing workstation", c.Number.Comune)
+		}
+		if err := w.C.Round(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := stored(t, w, c.Number.String()); !got.Synced || got.Flag != "" {
+			t.Fatalf("after sync: %+v", got)
+		}
+		// Offline, another comune's citizen is out of reach.
+		h.Stop()
+		defer h.Start()
+		if _, err := cs.OpenFile(ctx, clerk, roma()[1].CodiceFiscale); app.ErrorCode(err) != app.EOFFLINE {
+			t.Fatalf("offline file of another comune: %v, want EOFFLINE", err)
+		}
+	})
+
+	t.Run("RevokedWhileOffline", func(t *testing.T) {
+		// A workstation stolen and revoked at the hub, cut off before it
+		// heard of it: it still issues, but no verifier that synced the
+		// revocation accepts what it signed.
+		w2 := h.synced("F205")
+		online2 := false
+		cs2, svc2 := counterOf(w2, &online2)
+		if err := h.DB.RevokeDevice(ctx, w2.Profile.Device); err != nil {
+			t.Fatal(err)
+		}
+		h.Stop()
+		stolen := issue(t, cs2, svc2, bianchi.CodiceFiscale, certificate.SlugResidenza)
+		h.Start()
+		if err := w.C.Round(ctx); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+			t.Fatal(err)
+		}
+		revoked := func(device string) (time.Time, bool) {
+			d, err := w.St.DeviceKey(ctx, device)
+			if err != nil || d.RevokedAt.IsZero() {
+				return time.Time{}, false
+			}
+			return d.RevokedAt, true
+		}
+		_, err := certificate.Verify(stolen.Stamp, w.Profile.RootKey, revoked, time.Now())
+		if certificate.ReasonOf(err) != certificate.Revoked {
+			t.Fatalf("verify a certificate signed after the revocation: %v", err)
+		}
+		// The stolen workstation learns it at its next round, and stops.
+		if err := w2.C.Round(ctx); app.ErrorCode(err) != app.EUNAUTHORIZED {
+			t.Fatalf("round of a revoked workstation: %v", err)
+		}
+		file, err := cs2.OpenFile(ctx, clerk, bianchi.CodiceFiscale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc2.Issue(ctx, clerk, file, certificate.IssueRequest{Type: certificate.SlugResidenza, Marca: "01234567890123"}); app.ErrorCode(err) != app.EFORBIDDEN {
+			t.Fatalf("issue at a refused workstation: %v, want EFORBIDDEN", err)
 		}
 	})
 

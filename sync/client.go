@@ -251,6 +251,21 @@ func (c *Client) Round(ctx context.Context) error {
 	}
 	err = c.round1(ctx, p)
 	c.refreshCounts(ctx)
+	switch {
+	case app.ErrorCode(err) == app.EUNAUTHORIZED && p.RefusedAt.IsZero():
+		// The hub no longer knows this workstation (revoked, or a profile
+		// of another network): remember it, so that nothing is issued that
+		// a verifier would refuse, even after a restart offline.
+		p.RefusedAt, p.RefusedWhy = c.opt.Now(), app.ErrorMessage(err)
+		if serr := c.store.SaveProfile(ctx, p); serr != nil {
+			return serr
+		}
+	case err == nil && !p.RefusedAt.IsZero():
+		p.RefusedAt, p.RefusedWhy = time.Time{}, "" // accepted again (re-enrolled)
+		if serr := c.store.SaveProfile(ctx, p); serr != nil {
+			return serr
+		}
+	}
 	if err != nil {
 		msg := app.ErrorMessage(err)
 		c.update(func(s *app.SyncStatus) { s.Phase, s.Progress, s.LastError = "", -1, msg })

@@ -1,6 +1,8 @@
 package certificate
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"sync"
 	"unicode"
@@ -187,6 +189,41 @@ type ComuneFees struct {
 
 // DefaultFees are the amounts of L. 604/1962 tabella D.
 var DefaultFees = ComuneFees{WithBolloCents: 52, ExemptCents: 26}
+
+// RecordFees is the kind of the hub's record of a comune's fees (app.Record,
+// key the comune's Belfiore code, in the comune's scope); a comune without
+// one charges DefaultFees.
+const RecordFees = "comune_fees"
+
+type feesJSON struct {
+	WithBollo   int64 `json:"with_bollo_cents"`
+	Exempt      int64 `json:"exempt_cents"`
+	StatoCivile int64 `json:"stato_civile_cents"`
+}
+
+// FeesRecord is the record that sets the comune's fees.
+func FeesRecord(comune string, f ComuneFees) (app.Record, error) {
+	if err := f.Validate(); err != nil {
+		return app.Record{}, err
+	}
+	b, err := json.Marshal(feesJSON{f.WithBolloCents, f.ExemptCents, f.StatoCivileCents})
+	if err != nil {
+		return app.Record{}, err
+	}
+	return app.Record{Kind: RecordFees, Key: comune, Data: b}, nil
+}
+
+// ParseFees reads the record's data; EINVALID for anything else.
+func ParseFees(data []byte) (ComuneFees, error) {
+	var j feesJSON
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return ComuneFees{}, app.Errorf(app.EINVALID, "diritti di segreteria non leggibili: %v", err)
+	}
+	f := ComuneFees{WithBolloCents: j.WithBollo, ExemptCents: j.Exempt, StatoCivileCents: j.StatoCivile}
+	return f, f.Validate()
+}
 
 // Validate refuses negative amounts.
 func (f ComuneFees) Validate() error {

@@ -26,6 +26,12 @@ type Issued struct {
 	Flag string
 	// Synced reports whether the hub has accepted the certificate.
 	Synced bool
+	// Fees are the comune's diritti di segreteria when it was issued, and
+	// BolloCents and DirittiCents what the certificate cost (Fees): the
+	// counter's takings, and what a reprint prints again.
+	Fees         ComuneFees
+	BolloCents   int64
+	DirittiCents int64
 }
 
 // IssueRequest is what the operator chooses at the counter.
@@ -64,8 +70,9 @@ const (
 	AuditReprint = "certificate.reprint"
 )
 
-// Renderer lays a certificate out as a PDF with its stamp (printing does).
-type Renderer func(c *Certificate, stamp string) ([]byte, error)
+// Renderer lays a certificate out as a PDF with its stamp and the comune's
+// fees (printing does).
+type Renderer func(c *Certificate, stamp string, fees ComuneFees) ([]byte, error)
 
 // Issuer is what the counter screens and the CLI ask of certificates.
 //   - Issue: EINVALID with the reason when the person cannot have the type
@@ -86,6 +93,9 @@ type Service struct {
 	Profile func(ctx context.Context) (*app.Profile, error)
 	Index   func(ctx context.Context) (*anpr.Index, error)
 	Render  Renderer
+	// Fees are the diritti di segreteria of the workstation's comune, which
+	// takes them at its counter; nil, DefaultFees.
+	Fees func(ctx context.Context, comune string) (ComuneFees, error)
 	// Online reports whether the hub answered the last time it was asked:
 	// a certificate issued from the cache without it says so.
 	Online func() bool
@@ -116,6 +126,9 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 	if err != nil {
 		return nil, nil, err
 	}
+	if !p.RefusedAt.IsZero() {
+		return nil, nil, app.Errorf(app.EFORBIDDEN, "l'hub non riconosce più questa postazione (%s): non può rilasciare certificati; rivolgersi all'amministratore del comune", p.RefusedWhy)
+	}
 	refs, err := s.Index(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -123,6 +136,12 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 	devCert, comCert, key, err := signingChain(p)
 	if err != nil {
 		return nil, nil, err
+	}
+	fees := DefaultFees
+	if s.Fees != nil {
+		if fees, err = s.Fees(ctx, p.Comune); err != nil {
+			return nil, nil, err
+		}
 	}
 	now := s.Now().UTC().Truncate(time.Second)
 	offline := !file.Remote && s.Online != nil && !s.Online()
@@ -149,10 +168,11 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 		if err != nil {
 			return nil, err
 		}
-		issued = &Issued{Certificate: *c, Stamp: URL(p.HubURL, stamp), DataSeq: file.DataSeq}
+		issued = &Issued{Certificate: *c, Stamp: URL(p.HubURL, stamp), DataSeq: file.DataSeq, Fees: fees}
+		issued.BolloCents, issued.DirittiCents = Fees(c.Type, c.Bollo, fees)
 		// Rendered inside the transaction: a certificate that cannot be
 		// printed (a character the font lacks) is not issued either.
-		if pdf, err = s.Render(c, issued.Stamp); err != nil {
+		if pdf, err = s.Render(c, issued.Stamp, fees); err != nil {
 			return nil, err
 		}
 		return issued, nil
@@ -178,7 +198,7 @@ func (s *Service) Reprint(ctx context.Context, op *app.Operator, number string) 
 	}
 	c := is.Certificate
 	c.Duplicate = true
-	pdf, err := s.Render(&c, is.Stamp)
+	pdf, err := s.Render(&c, is.Stamp, is.Fees)
 	if err != nil {
 		return nil, err
 	}

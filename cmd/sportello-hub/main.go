@@ -23,6 +23,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anagrafe"
 	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/passwd"
@@ -74,7 +75,9 @@ comandi:
                    (password da SPORTELLO_PASSWORD o dalla prima riga dell'input)
   revoke-device    --data DIR --device ID
   compact          --data DIR --comune CODICE --upto SEQ
-  root-key         --data DIR   la chiave pubblica della rete (base64), per verificare i certificati`
+  root-key         --data DIR   la chiave pubblica della rete (base64), per verificare i certificati
+  fees             --data DIR --comune CODICE [--with-bollo CENT] [--exempt CENT] [--stato-civile CENT]
+                   i diritti di segreteria del comune sui certificati`
 
 // run is the whole command; main only maps its error to an exit status.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -99,6 +102,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	roles := fs.String("role", string(app.RoleOperator), "ruoli separati da virgola")
 	device := fs.String("device", "", "postazione")
 	upto := fs.Int64("upto", 0, "ultima modifica da compattare")
+	withBollo := fs.Int64("with-bollo", certificate.DefaultFees.WithBolloCents, "diritti su un certificato in bollo, centesimi")
+	exempt := fs.Int64("exempt", certificate.DefaultFees.ExemptCents, "diritti su un certificato esente, centesimi")
+	statoCivile := fs.Int64("stato-civile", certificate.DefaultFees.StatoCivileCents, "diritti su un certificato di stato civile, centesimi")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("%s: %v", cmd, err)}
 	}
@@ -213,6 +219,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		fmt.Fprintf(stdout, "postazione %s revocata\n", *device)
+		return nil
+	case "fees":
+		// The comune's diritti di segreteria on certificates, in cents;
+		// every workstation of the comune prints and takes them.
+		if err := needComune(); err != nil {
+			return err
+		}
+		if *withBollo < 0 || *exempt < 0 || *statoCivile < 0 {
+			return usageError{"fees: gli importi sono in centesimi, non negativi"}
+		}
+		rec, err := certificate.FeesRecord(*comune, certificate.ComuneFees{WithBolloCents: *withBollo, ExemptCents: *exempt, StatoCivileCents: *statoCivile})
+		if err != nil {
+			return err
+		}
+		if err := db.PutRecords(ctx, *comune, []app.Record{rec}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "diritti di segreteria di %s: %d centesimi in bollo, %d in carta libera, %d sui certificati di stato civile\n",
+			*comune, *withBollo, *exempt, *statoCivile)
 		return nil
 	case "root-key":
 		// The network's public key, for verifiers that never enrolled
