@@ -70,13 +70,17 @@ func runGUI(ctx context.Context, o options) error {
 	c := ui.NewCounter(w, ui.Deps{
 		Counter:      ws.counter,
 		Certificates: newCertificates(ws),
+		Requests:     newDesk(ws), // requestcli.go
 		Output:       newPrinterOutput(ws.store, o.data),
+		Payments:     newPaymentDesk(ctx, ws), // paymentcli.go
 		Status:       ws.client,
 		SyncNow:      ws.client.SyncNow,
 		Profile:      *p,
 		LoginHint:    hint,
 		Lang:         o.lang,
 		Now:          italianNow,
+		Queue:        newQueueService(ws), // kioskgui.go
+		QueueCounter: o.getenv("SPORTELLO_COUNTER"),
 	})
 	defer c.Close()
 	w.Resize(fyne.NewSize(1280, 800))
@@ -110,6 +114,10 @@ var demoComuni = []hub.DemoOptions{
 func startDemoHub(ctx context.Context, dir string, log *slog.Logger) (string, error) {
 	db, err := openDemoHub(ctx, dir)
 	if err != nil {
+		return "", err
+	}
+	if err := hub.SeedDemoQueue(ctx, db, demoComuni[0].Comune, time.Now()); err != nil {
+		db.Close()
 		return "", err
 	}
 	ready := make(chan string, 1)

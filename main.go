@@ -88,8 +88,30 @@ comandi:
   certificate list (--cf CF | --flagged) [--json]  i certificati rilasciati
   certificate reprint --number N (--out FILE.pdf | --print STAMPANTE)
                                                 ristampa un certificato (duplicato)
+  payment list --cf CF [--json]                 le posizioni di pagamento di una persona
+  payment notice --id ID (--out FILE.pdf | --print STAMPANTE)   l'avviso pagoPA
+  payment pay --id ID --method cash|card [--operator UTENTE] [--out RICEVUTA.pdf]
+  payment fine (--verbale N | --plate TARGA) [--json]   i verbali e l'importo dovuto oggi
+  payment new --cf CF --causale TESTO --amount CENTESIMI [--service S] [--due DATA] [--out AVVISO.pdf]
+  payment close --operator UTENTE [--day AAAA-MM-GG] --out FILE.pdf   la chiusura di cassa firmata
+  payment receipt --number RICEVUTA --out FILE.pdf   ristampa una ricevuta
+  payment scan [--json] TESTO                   riconosce un QR pagoPA, un DataMatrix postale, un certificato
+  payment refunds [--cf CF]                     i pagamenti doppi da rimborsare
   verify [--root-key CHIAVE] FILE.pdf|IMMAGINE|CONTRASSEGNO
-                                                verifica il contrassegno di un certificato`
+                                                verifica il contrassegno di un certificato
+  request services [--event EVENTO] [--json] [PAROLE]   i servizi offerti dal comune
+  request submit --cf CF --service ID [--field campo=valore ...] [--attach campo=FILE ...]
+                 [--out RICEVUTA.pdf] [--operator UTENTE]   presenta una richiesta (istanza)
+  request list --cf CF [--json]                 le richieste di una persona, con numero e stato
+  request receipt --number N --out FILE.pdf     ristampa la ricevuta (con il protocollo, se assegnato)
+  request status --number N --to STATO [--note TESTO] --operator UTENTE
+                                                cambia lo stato (ruolo backoffice)
+  queue ticket --area A [--cf CF]               emette un biglietto della coda
+  queue call --counter N [--area A,B]           chiama il prossimo allo sportello N
+  queue board [--json]                          le ultime chiamate e le persone in attesa
+  queue stats [--from AAAA-MM-GG] [--to AAAA-MM-GG] [--json]
+                                                tempi di attesa e di servizio per area e ora
+opzioni: --kiosk il chiosco pubblico, --board il tabellone (a schermo intero)`
 
 // options are the global flags.
 type options struct {
@@ -109,6 +131,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.StringVar(&o.data, "data", "", "cartella del profilo della postazione")
 	fs.StringVar(&o.lang, "lang", "it", "lingua: it o en")
 	fs.StringVar(&o.hubURL, "hub", "", "indirizzo dell'hub (altrimenti la rete dimostrativa)")
+	kioskMode := fs.Bool("kiosk", false, "il chiosco pubblico, a schermo intero")
+	boardMode := fs.Bool("board", false, "il tabellone delle chiamate, a schermo intero")
 	help := fs.Bool("help", false, "")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err.Error() + ": 'sportello help' elenca i comandi"}
@@ -128,6 +152,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		o.data = filepath.Join(dir, "sportello")
 	}
 	rest := fs.Args()
+	if len(rest) == 0 && *kioskMode {
+		return runKiosk(ctx, o)
+	}
+	if len(rest) == 0 && *boardMode {
+		return runBoard(ctx, o)
+	}
 	if len(rest) == 0 {
 		return runGUI(ctx, o)
 	}
@@ -142,8 +172,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdCF(ctx, o, rest[1:])
 	case "certificate":
 		return cmdCertificate(ctx, o, rest[1:])
+	case "payment":
+		return cmdPayment(ctx, o, rest[1:])
+	case "queue":
+		return cmdQueue(ctx, o, rest[1:])
 	case "verify":
 		return cmdVerify(ctx, o, rest[1:])
+	case "request":
+		return cmdRequest(ctx, o, rest[1:]) // requestcli.go
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return nil

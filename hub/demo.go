@@ -66,10 +66,20 @@ func SeedDemo(ctx context.Context, db *hubdb.DB, o DemoOptions) (int, error) {
 			return 0, fmt.Errorf("demo operator %s: %w", op.Username, err)
 		}
 	}
+	if _, err := SeedCatalogue(ctx, db, o.Comune); err != nil { // requests.go
+		return 0, fmt.Errorf("demo catalogue: %w", err)
+	}
 	opt := demo.Options{Comune: o.Comune, Residents: o.Residents, Seed: o.Seed, Today: o.Today}
-	return db.SeedCitizens(ctx, o.Comune, func(yield func(app.Citizen) error) error {
+	n, err := db.SeedCitizens(ctx, o.Comune, func(yield func(app.Citizen) error) error {
 		return demo.Stream(opt, yield)
 	})
+	if err != nil {
+		return n, err
+	}
+	if err := SeedDemoPayments(ctx, db, o.Comune, o.Today); err != nil { // payments.go
+		return n, fmt.Errorf("demo payments: %w", err)
+	}
+	return n, nil
 }
 
 func lower(s string) string {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/queue"
 )
 
 // upsertRecord writes a record as the hub sent it; gen marks a record of
@@ -103,6 +105,12 @@ func (s *Store) AppendFact(ctx context.Context, kind string, data []byte, at tim
 // kind that needs it has a case here, its code in its own file.
 func applyResult(ctx context.Context, tx *sql.Tx, kind string, op app.OpResult) error {
 	switch kind {
+	case pratica.FactRequest: // requests.go
+		return applyRequestAnswer(ctx, tx, op)
+	case "payment", "iuv_block": // payments.go
+		return applyPaymentResult(ctx, tx, kind, op)
+	case queue.FactTicket:
+		return applyTicketAnswer(ctx, tx, op)
 	}
 	return nil
 }

@@ -313,6 +313,9 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 			return err
 		}
 		c.update(func(s *app.SyncStatus) { s.Phase = "invio operazioni" })
+		if err := c.uploadAttachments(ctx, p, ops); err != nil { // requests.go
+			return err
+		}
 		req := wire.PushRequest{Ops: make([]wire.Op, len(ops))}
 		for i, op := range ops {
 			req.Ops[i] = wire.OpToWire(op)

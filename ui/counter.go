@@ -20,6 +20,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
+	"github.com/sportello/sportello/app/pratica"
 )
 
 // StatusSource reports the state of synchronisation for the status bar.
@@ -45,9 +46,23 @@ type Deps struct {
 	// Output is where certificates are printed or saved.
 	Output Output
 
+	// Requests takes requests (istanze) and lists them in the file; nil on
+	// a workstation that does not take them.
+	Requests pratica.Requests
+
+	// Payments are the positions, notices, payments at the counter and
+	// the scanner field (payments.go); nil on a workstation without them.
+	Payments PaymentDesk
+
 	// IdleLock is how long a session may go without input before the
 	// counter returns to the login screen; zero means app.IdleLock.
 	IdleLock time.Duration
+
+	// Queue is the "call next" strip of the queue; nil on a workstation
+	// whose comune has no queue. QueueCounter is the number the board
+	// shows for this counter ("" for the device's short name).
+	Queue        QueueDesk
+	QueueCounter string
 }
 
 // findShortcut (Ctrl+F) brings the operator back to the search box from
@@ -170,7 +185,11 @@ func (c *Counter) loggedIn(op *app.Operator) {
 	}
 	split := container.NewHSplit(c.search, c.file)
 	split.SetOffset(searchShare)
-	c.setBody(container.NewBorder(newHeader(c), nil, nil, nil, split))
+	top := newHeader(c)
+	if bar := newQueueBar(c); bar != nil {
+		top = container.NewVBox(top, bar)
+	}
+	c.setBody(container.NewBorder(top, nil, nil, nil, split))
 	c.search.focusBox()
 	c.touch()
 }
@@ -306,6 +325,9 @@ func newHeader(c *Counter) fyne.CanvasObject {
 	left := container.NewHBox(title, comune)
 
 	right := container.NewHBox()
+	if c.d.Payments != nil && c.op != nil {
+		right.Add(container.NewCenter(newScanField(c))) // payments_scan.go
+	}
 	if c.flags != nil {
 		right.Add(container.NewCenter(c.flags.button))
 	}

@@ -27,8 +27,10 @@ type fileScreen struct {
 	certBox *fyne.Container // the content of the "Certificati" card
 	notice  *fyne.Container // under the header: where the last certificate went
 	form    *issueForm      // the issue form while it is open
+	reqs    *requestsBox    // the "Istanze" card, with Deps.Requests (requests.go)
 	gen     int             // of the latest opening; the results of older ones are dropped
 	content fyne.CanvasObject
+	pay     paymentsState // the "Pagamenti" card (payments.go)
 }
 
 func newFileScreen(c *Counter) *fileScreen {
@@ -282,6 +284,9 @@ func (f *fileScreen) familyTable() fyne.CanvasObject {
 }
 
 func (f *fileScreen) requests() fyne.CanvasObject {
+	if f.c.d.Requests != nil {
+		return f.requestsSection()
+	}
 	l := f.c.lang
 	var lines []fyne.CanvasObject
 	for _, r := range f.file.Requests {
@@ -291,6 +296,9 @@ func (f *fileScreen) requests() fyne.CanvasObject {
 }
 
 func (f *fileScreen) payments() fyne.CanvasObject {
+	if f.c.d.Payments != nil {
+		return f.paymentsCard() // payments.go
+	}
 	l := f.c.lang
 	var lines []fyne.CanvasObject
 	for _, p := range f.file.Payments {

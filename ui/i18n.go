@@ -161,6 +161,66 @@ const (
 	msgLoading
 	msgClose
 
+	// payments_i18n.go
+	msgPaymentsLoadFailed
+	msgRefundLine
+	msgPositionLine
+	msgNoticeButton
+	msgPayButton
+	msgNoticeFailed
+	msgNoticeDone
+	msgMethodCash
+	msgMethodCard
+	msgPayTitle
+	msgPayConfirm
+	msgPayAmountHint
+	msgPayFailed
+	msgPaidNoReceipt
+	msgPaid
+	msgStatusDue
+	msgStatusNotPayable
+	msgStatusPaid
+	msgStatusPaidHere
+	msgStatusDuplicate
+	msgStatusCancelled
+	msgStatusUnknown
+	msgScanPlaceholder
+	msgScanUnknown
+	msgScanCertificate
+	msgScanPosition
+	msgScanAvviso
+	msgScanAmount
+	msgScanOpenFile
+	msgScanKindQR
+	msgScanKindPoste
+	msgScanKindAvviso
+
+	// requests.go
+	msgNewRequest
+	msgRequestsFailed
+	msgProvisional
+	msgReceipt
+	msgChangeStatus
+	msgReceiptFailed
+	msgReceiptDone
+	msgStatusNote
+	msgConfirm
+	msgChooseStatus
+	msgStatusQueued
+	msgNewStatus
+	msgServiceSearch
+	msgAllEvents
+	msgDays
+	msgSubmitRequest
+	msgOtherService
+	msgRequestTitle
+	msgServiceHint
+	msgFees
+	msgNoAttachment
+	msgChooseFile
+	msgRequestTaken
+	msgRequestTakenNoReceipt
+
 	msgCount // keep last: the number of messages
 )
 
@@ -297,6 +357,31 @@ var catalog = map[msg]struct{ it, en string }{
 	msgNoFlagged:     {"Nessun certificato da verificare", "No certificates to check"},
 	msgLoading:       {"Caricamento…", "Loading…"},
 	msgClose:         {"Chiudi", "Close"},
+	// requests.go
+	msgNewRequest:            {"Nuova istanza", "New request"},
+	msgRequestsFailed:        {"Istanze non disponibili: %s", "Requests unavailable: %s"},
+	msgProvisional:           {"%s (provvisorio)", "%s (provisional)"},
+	msgReceipt:               {"Ricevuta", "Receipt"},
+	msgChangeStatus:          {"Cambia stato", "Change state"},
+	msgReceiptFailed:         {"Ricevuta della richiesta %s non stampata: %s", "Receipt of request %s not printed: %s"},
+	msgReceiptDone:           {"Ricevuta della richiesta %s %s.", "Receipt of request %s %s."},
+	msgStatusNote:            {"Nota per il richiedente", "Note for the applicant"},
+	msgConfirm:               {"Conferma", "Confirm"},
+	msgChooseStatus:          {"Scegliere il nuovo stato", "Choose the new state"},
+	msgStatusQueued:          {"Richiesta %s: %s, inviato all'hub.", "Request %s: %s, sent to the hub."},
+	msgNewStatus:             {"Nuovo stato", "New state"},
+	msgServiceSearch:         {"Cerca un servizio: mensa, residenza, TARI…", "Search a service: canteen, residence, TARI…"},
+	msgAllEvents:             {"Tutti gli eventi della vita", "All life events"},
+	msgDays:                  {"%d giorni", "%d days"},
+	msgSubmitRequest:         {"Presenta e stampa la ricevuta", "Submit and print the receipt"},
+	msgOtherService:          {"Altro servizio", "Other service"},
+	msgRequestTitle:          {"Nuova istanza — %s", "New request — %s"},
+	msgServiceHint:           {"Scrivere qualche parola o scegliere l'evento della vita, poi il servizio.", "Type a few words or choose the life event, then the service."},
+	msgFees:                  {"Importi dovuti: %s", "Fees due: %s"},
+	msgNoAttachment:          {"Nessun file", "No file"},
+	msgChooseFile:            {"Scegli file…", "Choose file…"},
+	msgRequestTaken:          {"Richiesta %s presentata; ricevuta %s.", "Request %s submitted; receipt %s."},
+	msgRequestTakenNoReceipt: {"Richiesta %s presentata, ma la ricevuta non è stata stampata: %s", "Request %s submitted, but the receipt was not printed: %s"},
 }
 
 // text returns message id in l.

@@ -75,7 +75,10 @@ comandi:
                    (password da SPORTELLO_PASSWORD o dalla prima riga dell'input)
   revoke-device    --data DIR --device ID
   compact          --data DIR --comune CODICE --upto SEQ
+  payment online   --data DIR --avviso CODICE --amount CENTESIMI   un pagamento dal nodo pagoPA
+  payment refunds  --data DIR --comune CODICE   i pagamenti doppi da rimborsare
   root-key         --data DIR   la chiave pubblica della rete (base64), per verificare i certificati
+` + requestsUsage + `
   fees             --data DIR --comune CODICE [--with-bollo CENT] [--exempt CENT] [--stato-civile CENT]
                    i diritti di segreteria del comune sui certificati`
 
@@ -89,6 +92,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	}
 	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "catalogue", "request", "notices": // requests.go
+		return runRequests(ctx, cmd, args, getenv, stdout, stderr)
+	}
+	if cmd == "payment" { // its own subcommands and flags: payment.go
+		return cmdPayment(ctx, args, stdout)
+	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	data := fs.String("data", "", "cartella dei dati dell'hub")
@@ -129,6 +139,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	switch cmd {
 	case "serve":
+		if err := startNotifier(ctx, db, getenv, stderr); err != nil { // requests.go
+			return err
+		}
 		return serve(ctx, db, *addr, stderr)
 	case "import-reference":
 		if fs.NArg() != 1 {

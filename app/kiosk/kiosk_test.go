@@ -1,0 +1,156 @@
+package kiosk_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/cf"
+	"github.com/sportello/sportello/app/kiosk"
+)
+
+type attempts map[string]struct {
+	n    int
+	last time.Time
+}
+
+func (a attempts) Failures(_ context.Context, key string) (int, time.Time, error) {
+	return a[key].n, a[key].last, nil
+}
+
+func (a attempts) RecordAttempt(_ context.Context, key string, ok bool, at time.Time) error {
+	if ok {
+		delete(a, key)
+		return nil
+	}
+	v := a[key]
+	if at.Sub(v.last) >= kiosk.Lockout {
+		v.n = 0
+	}
+	v.n++
+	v.last = at
+	a[key] = v
+	return nil
+}
+
+type dir map[string]app.Citizen
+
+func (d dir) Citizen(_ context.Context, code string) (*app.Citizen, error) {
+	c, ok := d[code]
+	if !ok {
+		return nil, app.Errorf(app.ENOTFOUND, "sconosciuto")
+	}
+	return &c, nil
+}
+
+func TestIdentify(t *testing.T) {
+	ctx := context.Background()
+	code, _ := cf.Compute(cf.Person{Surname: "Cantù", Name: "Giulia", Sex: "F", BirthDate: app.Date(1995, 1, 31), BirthPlaceCode: "C933"})
+	other, _ := cf.Compute(cf.Person{Surname: "Rossi", Name: "Mario", Sex: "M", BirthDate: app.Date(1985, 12, 10), BirthPlaceCode: "F205"})
+	d := dir{
+		code:  {CodiceFiscale: code, Surname: "CANTÙ", Status: app.StatusResident, DocumentNumber: "CA12345AB"},
+		other: {CodiceFiscale: other, Surname: "ROSSI", Status: app.StatusEmigrated, DocumentNumber: "AX0000001"},
+	}
+	now := time.Date(2026, 5, 12, 9, 0, 0, 0, time.UTC)
+	step := func() time.Time { now = now.Add(3 * time.Second); return now }
+
+	t.Run("RightPairAnyCase", func(t *testing.T) {
+		c, err := kiosk.Identify(ctx, d, attempts{}, " "+lower(code), "ca 12345 ab", step())
+		if err != nil || c.CodiceFiscale != code {
+			t.Fatalf("%v %v", c, err)
+		}
+	})
+	t.Run("ErrInvalidCode", func(t *testing.T) {
+		if _, err := kiosk.Identify(ctx, d, attempts{}, "RSSMRA85T10F205X", "x", step()); app.ErrorCode(err) != app.EINVALID {
+			t.Fatal(err)
+		}
+	})
+	t.Run("NotResident", func(t *testing.T) {
+		if _, err := kiosk.Identify(ctx, d, attempts{}, other, "AX0000001", step()); app.ErrorCode(err) != app.EFORBIDDEN {
+			t.Fatal(err)
+		}
+	})
+	t.Run("LockoutAfterThreeWrong", func(t *testing.T) {
+		a := attempts{}
+		for i := range kiosk.MaxFailures {
+			_, err := kiosk.Identify(ctx, d, a, code, "CA00000XX", step())
+			want := app.EUNAUTHORIZED
+			if i == kiosk.MaxFailures-1 {
+				want = app.ELOCKED
+			}
+			if app.ErrorCode(err) != want {
+				t.Fatalf("attempt %d: %v", i+1, err)
+			}
+		}
+		// Now even the right document is refused until the lockout ends.
+		if _, err := kiosk.Identify(ctx, d, a, code, "CA12345AB", step()); app.ErrorCode(err) != app.ELOCKED {
+			t.Fatalf("locked: %v", err)
+		}
+		now = now.Add(kiosk.Lockout)
+		if _, err := kiosk.Identify(ctx, d, a, code, "CA12345AB", step()); err != nil {
+			t.Fatalf("after the lockout: %v", err)
+		}
+	})
+	t.Run("TooFast", func(t *testing.T) {
+		a := attempts{}
+		kiosk.Identify(ctx, d, a, code, "wrong", step())
+		if _, err := kiosk.Identify(ctx, d, a, code, "CA12345AB", now.Add(time.Second)); app.ErrorCode(err) != app.ELOCKED {
+			t.Fatalf("second attempt within a second: %v", err)
+		}
+	})
+	t.Run("KioskLockoutAcrossCodes", func(t *testing.T) {
+		a := attempts{}
+		for i := range kiosk.MaxKioskFailures {
+			// Unknown but valid codes: each fails once.
+			c, _ := cf.Compute(cf.Person{Surname: "Verdi", Name: "Anna", Sex: "F", BirthDate: app.Date(1960+i, 3, 1), BirthPlaceCode: "F205"})
+			if _, err := kiosk.Identify(ctx, d, a, c, "X", step()); app.ErrorCode(err) != app.EUNAUTHORIZED {
+				t.Fatalf("attempt %d: %v", i, err)
+			}
+		}
+		if _, err := kiosk.Identify(ctx, d, a, code, "CA12345AB", step()); app.ErrorCode(err) != app.ELOCKED {
+			t.Fatalf("the kiosk must lock: %v", err)
+		}
+	})
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+func TestSessionWipe(t *testing.T) {
+	c := &app.Citizen{CodiceFiscale: "X", Surname: "CANTÙ", DocumentNumber: "CA12345AB"}
+	f := &app.CitizenFile{Citizen: *c}
+	s := &kiosk.Session{Citizen: c, File: f, Started: time.Now()}
+	s.Wipe()
+	if s.Active() || c.Surname != "" || c.DocumentNumber != "" || f.Citizen.Surname != "" {
+		t.Fatalf("left behind: %+v %+v %+v", s, c, f)
+	}
+}
+
+func TestPolicy(t *testing.T) {
+	p := kiosk.DefaultPolicy
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Request("residenza", 0)
+	if err != nil || r.ExemptionID != 9 || r.Use != "pensione estera" || r.Marca != "" {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if r, err := p.Request("nascita", -1); err != nil || r.ExemptionID != 0 || r.Type != "nascita" {
+		t.Fatalf("stato civile: %+v %v", r, err)
+	}
+	if _, err := p.Request("stato-libero", 0); app.ErrorCode(err) != app.EFORBIDDEN {
+		t.Fatalf("not allowed: %v", err)
+	}
+	bad := kiosk.Policy{Certificates: []kiosk.Allowed{{Type: "residenza"}}}
+	if err := bad.Validate(); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("a bollo type without exempt uses: %v", err)
+	}
+}

@@ -1,0 +1,359 @@
+package payment
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pagopa"
+)
+
+// The JSON of the records and facts of this package, as they travel in
+// app.Record.Data and app.Operation.Data. The domain types carry no tags:
+// these structs are the format, converted explicitly, so that a field
+// added to a domain type never leaves the workstation by accident.
+// Dates are AAAA-MM-GG, instants RFC 3339.
+
+type instalmentJSON struct {
+	N       int    `json:"n"`
+	Avviso  string `json:"codice_avviso"`
+	Amount  int64  `json:"importo_centesimi"`
+	DueDate string `json:"scadenza"`
+}
+
+type receiptJSON struct {
+	Number   string `json:"numero"`
+	Channel  string `json:"canale"`
+	Method   string `json:"modalita,omitempty"`
+	Amount   int64  `json:"importo_centesimi"`
+	At       string `json:"il"`
+	Device   string `json:"postazione,omitempty"`
+	Operator string `json:"operatore,omitempty"`
+}
+
+type positionJSON struct {
+	ID          string           `json:"id"`
+	Comune      string           `json:"comune"`
+	DebtorCF    string           `json:"debitore_cf"`
+	DebtorName  string           `json:"debitore"`
+	Service     string           `json:"servizio"`
+	Causale     string           `json:"causale"`
+	Amount      int64            `json:"importo_centesimi"`
+	DueDate     string           `json:"scadenza"`
+	Avviso      string           `json:"codice_avviso"`
+	Instalments []instalmentJSON `json:"rate,omitempty"`
+	State       string           `json:"stato"`
+	Published   bool             `json:"pubblicata"`
+	Fine        string           `json:"verbale,omitempty"`
+	Receipts    []receiptJSON    `json:"ricevute,omitempty"`
+	CreatedAt   string           `json:"creata_il"`
+	CreatedBy   string           `json:"creata_da,omitempty"`
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(app.DateLayout)
+}
+
+func instant(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// decoder collects the first error of a sequence of conversions.
+type decoder struct{ err error }
+
+func (d *decoder) date(what, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(app.DateLayout, s)
+	if err != nil && d.err == nil {
+		d.err = fmt.Errorf("%s %q: %w", what, s, err)
+	}
+	return t
+}
+
+func (d *decoder) instant(what, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil && d.err == nil {
+		d.err = fmt.Errorf("%s %q: %w", what, s, err)
+	}
+	return t
+}
+
+func receiptsToJSON(rs []Receipt) []receiptJSON {
+	var out []receiptJSON
+	for _, r := range rs {
+		out = append(out, receiptJSON{Number: r.Number, Channel: r.Channel, Method: string(r.Method), Amount: r.AmountCents,
+			At: instant(r.At), Device: r.Device, Operator: r.Operator})
+	}
+	return out
+}
+
+func (d *decoder) receipts(js []receiptJSON) []Receipt {
+	var out []Receipt
+	for _, r := range js {
+		out = append(out, Receipt{Number: r.Number, Channel: r.Channel, Method: Method(r.Method), AmountCents: r.Amount,
+			At: d.instant("ricevuta", r.At), Device: r.Device, Operator: r.Operator})
+	}
+	return out
+}
+
+// EncodePosition is the JSON of a position record or fact.
+func EncodePosition(p *Position) []byte {
+	j := positionJSON{ID: p.ID, Comune: p.Comune, DebtorCF: p.DebtorCF, DebtorName: p.DebtorName, Service: string(p.Service),
+		Causale: p.Causale, Amount: p.AmountCents, DueDate: date(p.DueDate), Avviso: string(p.Avviso), State: string(p.State),
+		Published: p.Published, Fine: p.Fine, Receipts: receiptsToJSON(p.Receipts), CreatedAt: instant(p.CreatedAt), CreatedBy: p.CreatedBy}
+	for _, in := range p.Instalments {
+		j.Instalments = append(j.Instalments, instalmentJSON{N: in.N, Avviso: string(in.Avviso), Amount: in.AmountCents, DueDate: date(in.DueDate)})
+	}
+	b, _ := json.Marshal(j)
+	return b
+}
+
+// DecodePosition reads a position and validates it.
+func DecodePosition(b []byte) (*Position, error) {
+	var j positionJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, fmt.Errorf("decode position: %w", err)
+	}
+	var d decoder
+	p := &Position{ID: j.ID, Comune: j.Comune, DebtorCF: j.DebtorCF, DebtorName: j.DebtorName, Service: Service(j.Service),
+		Causale: j.Causale, AmountCents: j.Amount, DueDate: d.date("scadenza", j.DueDate), Avviso: pagopa.CodiceAvviso(j.Avviso),
+		State: State(j.State), Published: j.Published, Fine: j.Fine, Receipts: d.receipts(j.Receipts),
+		CreatedAt: d.instant("creata_il", j.CreatedAt), CreatedBy: j.CreatedBy}
+	for _, in := range j.Instalments {
+		p.Instalments = append(p.Instalments, Instalment{N: in.N, Avviso: pagopa.CodiceAvviso(in.Avviso), AmountCents: in.Amount, DueDate: d.date("rata", in.DueDate)})
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("decode position %s: %w", j.ID, d.err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+type fineJSON struct {
+	Number          string `json:"numero"`
+	Comune          string `json:"comune"`
+	Plate           string `json:"targa"`
+	Offence         string `json:"violazione"`
+	Article         string `json:"norma"`
+	ViolatedAt      string `json:"accertata_il"`
+	NotifiedOn      string `json:"notificata_il"`
+	Min             int64  `json:"minimo_centesimi"`
+	Max             int64  `json:"massimo_centesimi"`
+	Costs           int64  `json:"spese_centesimi"`
+	DiscountAllowed bool   `json:"riduzione_ammessa"`
+	OffenderCF      string `json:"trasgressore_cf,omitempty"`
+	OffenderName    string `json:"trasgressore,omitempty"`
+	PositionID      string `json:"posizione"`
+}
+
+// EncodeFine is the JSON of a fine record.
+func EncodeFine(f *Fine) []byte {
+	b, _ := json.Marshal(fineJSON{Number: f.Number, Comune: f.Comune, Plate: f.Plate, Offence: f.Offence, Article: f.Article,
+		ViolatedAt: instant(f.ViolatedAt), NotifiedOn: date(f.NotifiedOn), Min: f.MinCents, Max: f.MaxCents, Costs: f.CostsCents,
+		DiscountAllowed: f.DiscountAllowed, OffenderCF: f.OffenderCF, OffenderName: f.OffenderName, PositionID: f.PositionID})
+	return b
+}
+
+// DecodeFine reads a fine and validates it.
+func DecodeFine(b []byte) (*Fine, error) {
+	var j fineJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, fmt.Errorf("decode fine: %w", err)
+	}
+	var d decoder
+	f := &Fine{Number: j.Number, Comune: j.Comune, Plate: j.Plate, Offence: j.Offence, Article: j.Article,
+		ViolatedAt: d.instant("accertata_il", j.ViolatedAt), NotifiedOn: d.date("notificata_il", j.NotifiedOn),
+		MinCents: j.Min, MaxCents: j.Max, CostsCents: j.Costs, DiscountAllowed: j.DiscountAllowed,
+		OffenderCF: j.OffenderCF, OffenderName: j.OffenderName, PositionID: j.PositionID}
+	if d.err != nil {
+		return nil, fmt.Errorf("decode fine %s: %w", j.Number, d.err)
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+type payeeJSON struct {
+	Comune        string `json:"comune"`
+	Name          string `json:"denominazione"`
+	CFEnte        string `json:"cf_ente"`
+	Aux           int    `json:"aux_digit"`
+	Code          string `json:"codice"`
+	CBILL         string `json:"cbill,omitempty"`
+	PostalAccount string `json:"conto_postale,omitempty"`
+	PostalHolder  string `json:"intestatario_conto,omitempty"`
+	Office        string `json:"ufficio,omitempty"`
+	Demo          bool   `json:"dimostrativo,omitempty"`
+}
+
+// EncodePayee is the JSON of the payee record.
+func EncodePayee(p *Payee) []byte {
+	b, _ := json.Marshal(payeeJSON{Comune: p.Comune, Name: p.Name, CFEnte: p.CFEnte, Aux: p.Aux, Code: p.Code, CBILL: p.CBILL,
+		PostalAccount: p.PostalAccount, PostalHolder: p.PostalHolder, Office: p.Office, Demo: p.Demo})
+	return b
+}
+
+// DecodePayee reads the payee settings and validates them.
+func DecodePayee(b []byte) (*Payee, error) {
+	var j payeeJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, fmt.Errorf("decode payee: %w", err)
+	}
+	p := &Payee{Comune: j.Comune, Name: j.Name, CFEnte: j.CFEnte, Aux: j.Aux, Code: j.Code, CBILL: j.CBILL,
+		PostalAccount: j.PostalAccount, PostalHolder: j.PostalHolder, Office: j.Office, Demo: j.Demo}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+type paymentJSON struct {
+	Receipt    string `json:"ricevuta"`
+	PositionID string `json:"posizione"`
+	Avviso     string `json:"codice_avviso"`
+	Amount     int64  `json:"importo_centesimi"`
+	Method     string `json:"modalita"`
+	Operator   string `json:"operatore"`
+	Device     string `json:"postazione"`
+	At         string `json:"il"`
+	Day        string `json:"giornata"`
+	Service    string `json:"servizio"`
+	Causale    string `json:"causale"`
+	DebtorCF   string `json:"debitore_cf"`
+	DebtorName string `json:"debitore"`
+	Fine       string `json:"verbale,omitempty"`
+	FineStage  string `json:"fase_verbale,omitempty"`
+}
+
+// EncodePayment is the JSON of a payment fact.
+func EncodePayment(p *Payment) []byte {
+	b, _ := json.Marshal(paymentJSON{Receipt: p.Receipt, PositionID: p.PositionID, Avviso: string(p.Avviso), Amount: p.AmountCents,
+		Method: string(p.Method), Operator: p.Operator, Device: p.Device, At: instant(p.At), Day: p.Day, Service: string(p.Service),
+		Causale: p.Causale, DebtorCF: p.DebtorCF, DebtorName: p.DebtorName, Fine: p.Fine, FineStage: p.FineStage})
+	return b
+}
+
+// DecodePayment reads a payment fact and validates it.
+func DecodePayment(b []byte) (*Payment, error) {
+	var j paymentJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, app.Errorf(app.EINVALID, "pagamento non leggibile: %v", err)
+	}
+	var d decoder
+	p := &Payment{Receipt: j.Receipt, PositionID: j.PositionID, Avviso: pagopa.CodiceAvviso(j.Avviso), AmountCents: j.Amount,
+		Method: Method(j.Method), Operator: j.Operator, Device: j.Device, At: d.instant("il", j.At), Day: j.Day,
+		Service: Service(j.Service), Causale: j.Causale, DebtorCF: j.DebtorCF, DebtorName: j.DebtorName, Fine: j.Fine, FineStage: j.FineStage}
+	if d.err != nil {
+		return nil, app.Errorf(app.EINVALID, "pagamento %s: %v", j.Receipt, d.err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// PaymentAnswer is the hub's answer to a payment fact.
+type PaymentAnswer struct {
+	Duplicate bool
+	Refund    string
+}
+
+type paymentAnswerJSON struct {
+	Duplicate bool   `json:"pagamento_doppio"`
+	Refund    string `json:"rimborso,omitempty"`
+}
+
+// EncodePaymentAnswer is the JSON of the hub's answer.
+func EncodePaymentAnswer(a PaymentAnswer) []byte {
+	b, _ := json.Marshal(paymentAnswerJSON{Duplicate: a.Duplicate, Refund: a.Refund})
+	return b
+}
+
+// DecodePaymentAnswer reads the hub's answer.
+func DecodePaymentAnswer(b []byte) (PaymentAnswer, error) {
+	var j paymentAnswerJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return PaymentAnswer{}, fmt.Errorf("decode payment answer: %w", err)
+	}
+	return PaymentAnswer{Duplicate: j.Duplicate, Refund: j.Refund}, nil
+}
+
+type refundJSON struct {
+	ID         string        `json:"id"`
+	PositionID string        `json:"posizione"`
+	Avviso     string        `json:"codice_avviso"`
+	Comune     string        `json:"comune"`
+	DebtorCF   string        `json:"debitore_cf"`
+	DebtorName string        `json:"debitore"`
+	Causale    string        `json:"causale"`
+	Due        int64         `json:"dovuto_centesimi"`
+	Paid       int64         `json:"pagato_centesimi"`
+	Excess     int64         `json:"eccedenza_centesimi"`
+	Receipts   []receiptJSON `json:"ricevute"`
+	State      string        `json:"stato"`
+	OpenedAt   string        `json:"aperto_il"`
+}
+
+// EncodeRefund is the JSON of a refund record.
+func EncodeRefund(r *Refund) []byte {
+	b, _ := json.Marshal(refundJSON{ID: r.ID, PositionID: r.PositionID, Avviso: string(r.Avviso), Comune: r.Comune, DebtorCF: r.DebtorCF,
+		DebtorName: r.DebtorName, Causale: r.Causale, Due: r.DueCents, Paid: r.PaidCents, Excess: r.ExcessCents,
+		Receipts: receiptsToJSON(r.Receipts), State: r.State, OpenedAt: instant(r.OpenedAt)})
+	return b
+}
+
+// DecodeRefund reads a refund record.
+func DecodeRefund(b []byte) (*Refund, error) {
+	var j refundJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, fmt.Errorf("decode refund: %w", err)
+	}
+	var d decoder
+	r := &Refund{ID: j.ID, PositionID: j.PositionID, Avviso: pagopa.CodiceAvviso(j.Avviso), Comune: j.Comune, DebtorCF: j.DebtorCF,
+		DebtorName: j.DebtorName, Causale: j.Causale, DueCents: j.Due, PaidCents: j.Paid, ExcessCents: j.Excess,
+		Receipts: d.receipts(j.Receipts), State: j.State, OpenedAt: d.instant("aperto_il", j.OpenedAt)}
+	if d.err != nil {
+		return nil, fmt.Errorf("decode refund %s: %w", j.ID, d.err)
+	}
+	return r, nil
+}
+
+type blockJSON struct {
+	Device string `json:"postazione"`
+	Aux    int    `json:"aux_digit"`
+	Code   string `json:"codice"`
+	First  int64  `json:"primo"`
+	Last   int64  `json:"ultimo"`
+}
+
+// EncodeBlock is the JSON of a block of IUVs (the hub's answer to
+// FactIUVBlock).
+func EncodeBlock(b pagopa.Block) []byte {
+	out, _ := json.Marshal(blockJSON{Device: b.Device, Aux: b.Aux, Code: b.Code, First: b.First, Last: b.Last})
+	return out
+}
+
+// DecodeBlock reads a block of IUVs and validates it.
+func DecodeBlock(b []byte) (pagopa.Block, error) {
+	var j blockJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return pagopa.Block{}, fmt.Errorf("decode IUV block: %w", err)
+	}
+	bl := pagopa.Block{Device: j.Device, Aux: j.Aux, Code: j.Code, First: j.First, Last: j.Last}
+	return bl, bl.Validate()
+}

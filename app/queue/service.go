@@ -1,0 +1,256 @@
+package queue
+
+import (
+	"context"
+	"time"
+
+	"github.com/sportello/sportello/app"
+)
+
+// Local is the workstation's side of the queue (the store).
+type Local interface {
+	IssueTicket(ctx context.Context, t Ticket) (Ticket, error)
+	IssuedTicket(ctx context.Context, id string) (t Ticket, answered bool, err error)
+	MarkPrinted(ctx context.Context, t Ticket, at time.Time) error
+	AppendQueueEvent(ctx context.Context, e Event) error
+	AppendAppointmentChange(ctx context.Context, c AppointmentChange) error
+	Areas(ctx context.Context) ([]Area, error)
+	QueueTickets(ctx context.Context, day string) ([]Ticket, error)
+	QueueState(ctx context.Context) (State, error)
+	Slots(ctx context.Context, area string, from, to time.Time) ([]Slot, error)
+	Appointments(ctx context.Context, codiceFiscale string) ([]Appointment, error)
+}
+
+// Hub is what the queue asks of the hub directly. Both return EOFFLINE
+// when it cannot be reached.
+//   - CallNext picks the next ticket for a counter in the hub's
+//     transaction; nil when nobody waits.
+//   - Push sends the outbox now, so that a ticket gets the hub's number
+//     before it prints.
+type Hub interface {
+	CallNext(ctx context.Context, requestID, counter, operator string, areas []string) (*Ticket, error)
+	Push(ctx context.Context) error
+}
+
+// Service is the queue as the kiosk, the counter and the board use it on a
+// workstation.
+type Service struct {
+	Local Local
+	Hub   Hub // nil on a workstation without network
+	NewID func() string
+	Now   func() time.Time
+	// PushWait bounds the wait for the hub's number before a ticket prints
+	// with the device's own; 0 is 3 s.
+	PushWait time.Duration
+	// Outboxed, when set, is called after a fact was written, so the sync
+	// engine sends it.
+	Outboxed func()
+}
+
+func (s *Service) outboxed() {
+	if s.Outboxed != nil {
+		s.Outboxed()
+	}
+}
+
+// Issue issues a ticket of area, linked to codiceFiscale when the citizen
+// identified ("" otherwise), and returns it as it must print: with the
+// hub's number and estimate when the hub answered within PushWait, else
+// with the device's own number and a local estimate (Ticket.Number differs
+// from its Local only when the hub numbered it). Printed must follow once
+// the ticket is on paper.
+func (s *Service) Issue(ctx context.Context, area, codiceFiscale, appointment string) (Ticket, error) {
+	areas, err := s.Local.Areas(ctx)
+	if err != nil {
+		return Ticket{}, err
+	}
+	var ar *Area
+	for i := range areas {
+		if areas[i].Code == area {
+			ar = &areas[i]
+		}
+	}
+	if ar == nil {
+		return Ticket{}, app.Errorf(app.EINVALID, "area %q sconosciuta", area)
+	}
+	now := s.Now()
+	t, err := s.Local.IssueTicket(ctx, Ticket{ID: s.NewID(), Area: area, CodiceFiscale: codiceFiscale, Appointment: appointment, IssuedAt: now})
+	if err != nil {
+		return Ticket{}, err
+	}
+	if s.Hub != nil {
+		wait := s.PushWait
+		if wait == 0 {
+			wait = 3 * time.Second
+		}
+		pctx, cancel := context.WithTimeout(ctx, wait)
+		_ = s.Hub.Push(pctx) // offline is normal: the ticket prints with the device's number
+		cancel()
+	}
+	got, answered, err := s.Local.IssuedTicket(ctx, t.ID)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if answered {
+		t.Number, t.Ahead, t.WaitMinutes = got.Number, got.Ahead, got.WaitMinutes
+	} else {
+		t.Number = t.Local
+		tickets, err := s.Local.QueueTickets(ctx, Day(now))
+		if err != nil {
+			return Ticket{}, err
+		}
+		for _, o := range tickets {
+			if o.Area == area && o.Status == Waiting {
+				t.Ahead++
+			}
+		}
+		t.WaitMinutes = Estimate(t.Ahead, ServiceMinutes(tickets, area, ar.Minutes), 1)
+	}
+	s.outboxed()
+	return t, nil
+}
+
+// Printed records that t went on paper with t.Number; a number the hub
+// does not know yet goes to it, so that the board calls what the citizen
+// holds.
+func (s *Service) Printed(ctx context.Context, t Ticket) error {
+	if err := s.Local.MarkPrinted(ctx, t, s.Now()); err != nil {
+		return err
+	}
+	s.outboxed()
+	return nil
+}
+
+// CheckIn checks a booked citizen in: the ticket of today's appointment,
+// called at its time ahead of walk-ins. ENOTFOUND without an appointment
+// today.
+func (s *Service) CheckIn(ctx context.Context, codiceFiscale string) (Ticket, Appointment, error) {
+	as, err := s.Local.Appointments(ctx, codiceFiscale)
+	if err != nil {
+		return Ticket{}, Appointment{}, err
+	}
+	now := s.Now()
+	var last error = app.Errorf(app.ENOTFOUND, "nessun appuntamento per oggi")
+	for _, a := range as {
+		if Day(a.Start) != Day(now) {
+			continue
+		}
+		if err := CanCheckIn(&a, now); err != nil {
+			last = err
+			continue
+		}
+		t, err := s.Issue(ctx, a.Area, codiceFiscale, a.ID)
+		if err != nil {
+			return Ticket{}, a, err
+		}
+		t.Due = a.Start
+		return t, a, nil
+	}
+	return Ticket{}, Appointment{}, last
+}
+
+// CallNext calls the counter's next ticket of areas (all when none): the
+// hub decides when it can be reached; offline the counter picks from its
+// cache and the hub checks the call when it arrives, refusing it if
+// another counter called the ticket meanwhile. nil when nobody waits.
+func (s *Service) CallNext(ctx context.Context, operator, counter string, areas []string) (*Ticket, error) {
+	if s.Hub != nil {
+		t, err := s.Hub.CallNext(ctx, s.NewID(), counter, operator, areas)
+		if app.ErrorCode(err) != app.EOFFLINE {
+			return t, err
+		}
+	}
+	now := s.Now()
+	tickets, err := s.Local.QueueTickets(ctx, Day(now))
+	if err != nil {
+		return nil, err
+	}
+	next := Next(tickets, areas, now)
+	if next == nil {
+		return nil, nil
+	}
+	e := Event{Ticket: next.ID, Number: next.Number, Action: ActionCall, Counter: counter, Operator: operator,
+		ExpectStatus: Waiting, ExpectVersion: next.Version, At: now}
+	t, err := Apply(*next, e, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Local.AppendQueueEvent(ctx, e); err != nil {
+		return nil, err
+	}
+	s.outboxed()
+	return &t, nil
+}
+
+// Act does a to the ticket t called at counter (recall, skip, serve, or
+// transfer to toArea), through the outbox, and returns the ticket as it
+// becomes. The event expects t as the counter has it: a stale one is
+// refused by the hub.
+func (s *Service) Act(ctx context.Context, operator, counter string, t Ticket, a Action, toArea string) (Ticket, error) {
+	now := s.Now()
+	e := Event{Ticket: t.ID, Number: t.Number, Action: a, Counter: counter, Operator: operator, ToArea: toArea,
+		ExpectStatus: t.Status, ExpectVersion: t.Version, At: now}
+	if err := e.Validate(); err != nil {
+		return t, err
+	}
+	nt, err := Apply(t, e, now)
+	if err != nil {
+		return t, err
+	}
+	if err := s.Local.AppendQueueEvent(ctx, e); err != nil {
+		return t, err
+	}
+	s.outboxed()
+	return nt, nil
+}
+
+// Book books slot for a citizen, through the outbox: the hub refuses a
+// slot taken meanwhile, and the operator sees the refusal.
+func (s *Service) Book(ctx context.Context, by, slot, codiceFiscale, name string) (string, error) {
+	c := AppointmentChange{Appointment: s.NewID(), Action: Book, Slot: slot, CodiceFiscale: codiceFiscale, Name: name, By: by, At: s.Now()}
+	if err := s.Local.AppendAppointmentChange(ctx, c); err != nil {
+		return "", err
+	}
+	s.outboxed()
+	return c.Appointment, nil
+}
+
+// Move moves an appointment to another slot; Cancel cancels it.
+func (s *Service) Move(ctx context.Context, by string, a Appointment, slot string) error {
+	return s.change(ctx, AppointmentChange{Appointment: a.ID, Action: Move, Slot: slot, By: by, ExpectVersion: a.Version, At: s.Now()})
+}
+
+// Cancel cancels an appointment.
+func (s *Service) Cancel(ctx context.Context, by string, a Appointment) error {
+	return s.change(ctx, AppointmentChange{Appointment: a.ID, Action: Cancel, By: by, ExpectVersion: a.Version, At: s.Now()})
+}
+
+func (s *Service) change(ctx context.Context, c AppointmentChange) error {
+	if err := s.Local.AppendAppointmentChange(ctx, c); err != nil {
+		return err
+	}
+	s.outboxed()
+	return nil
+}
+
+// Areas are the comune's service areas.
+func (s *Service) Areas(ctx context.Context) ([]Area, error) { return s.Local.Areas(ctx) }
+
+// Board is the display board's state.
+func (s *Service) Board(ctx context.Context) (State, error) { return s.Local.QueueState(ctx) }
+
+// FreeSlots are the free slots of an area from now for days days.
+func (s *Service) FreeSlots(ctx context.Context, area string, days int) ([]Slot, error) {
+	now := s.Now()
+	all, err := s.Local.Slots(ctx, area, now, now.AddDate(0, 0, days))
+	if err != nil {
+		return nil, err
+	}
+	free := all[:0]
+	for _, sl := range all {
+		if sl.Appointment == "" {
+			free = append(free, sl)
+		}
+	}
+	return free, nil
+}

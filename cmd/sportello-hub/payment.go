@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pagopa"
+	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/hub/hubdb"
+)
+
+const paymentUsage = `uso: sportello-hub payment COMANDO --data DIR [opzioni]
+  online  --avviso CODICE --amount CENTESIMI [--at AAAA-MM-GGTHH:MM:SSZ]
+          registra un pagamento ricevuto dal nodo pagoPA (PSP, app IO)
+  refunds --comune CODICE   i pagamenti doppi da rimborsare`
+
+// cmdPayment is `sportello-hub payment …`: what the pagoPA node tells the
+// creditor, simulated from the command line, and the refund worklist.
+func cmdPayment(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageError{paymentUsage}
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("payment "+sub, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	data := fs.String("data", "", "")
+	avviso := fs.String("avviso", "", "")
+	amount := fs.Int64("amount", 0, "")
+	at := fs.String("at", "", "")
+	comune := fs.String("comune", "", "")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("payment %s: argomenti non validi\n%s", sub, paymentUsage)}
+	}
+	if *data == "" {
+		return usageError{"payment " + sub + ": manca --data DIR"}
+	}
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		return err
+	}
+	db, err := hubdb.Open(ctx, filepath.Join(*data, "hub.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch sub {
+	case "online":
+		a, err := pagopa.ParseAvviso(*avviso)
+		if err != nil {
+			return usageError{"payment online: --avviso: " + app.ErrorMessage(err)}
+		}
+		if *amount <= 0 {
+			return usageError{"payment online: --amount vuole l'importo in centesimi"}
+		}
+		when := time.Now()
+		if *at != "" {
+			if when, err = time.Parse(time.RFC3339, *at); err != nil {
+				return usageError{"payment online: --at vuole un istante RFC 3339"}
+			}
+		}
+		res, err := db.RecordOnlinePayment(ctx, a, *amount, when)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "pagamento pagoPA registrato: ricevuta %s, %s per la posizione %s (%s)\n", res.Receipt,
+			payment.Euro(*amount), res.Position.ID, res.Position.Causale)
+		if res.Answer.Duplicate {
+			fmt.Fprintf(stdout, "PAGAMENTO DOPPIO: la posizione era già pagata; rimborso %s aperto\n", res.Answer.Refund)
+		}
+		return nil
+	case "refunds":
+		code := strings.ToUpper(*comune)
+		if !app.ValidBelfiore(code) {
+			return usageError{"payment refunds: --comune vuole un codice catastale"}
+		}
+		list, err := db.Refunds(ctx, code)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			fmt.Fprintln(stdout, "nessun rimborso")
+		}
+		for _, r := range list {
+			var rs []string
+			for _, rc := range r.Receipts {
+				rs = append(rs, rc.Number+" ("+rc.Channel+")")
+			}
+			fmt.Fprintf(stdout, "%s %s %s: da rimborsare %s — ricevute %s [%s]\n", r.ID, r.DebtorCF, r.Causale, payment.Euro(r.ExcessCents), strings.Join(rs, ", "), r.State)
+		}
+		return nil
+	}
+	return usageError{fmt.Sprintf("payment: comando sconosciuto %q\n%s", sub, paymentUsage)}
+}

@@ -1,0 +1,498 @@
+package hubdb
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pagopa"
+	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+// BlockSize is how many IUVs the hub gives a workstation at a time.
+const BlockSize = 1000
+
+// PutPayee stores a comune's pagoPA settings; its workstations receive them.
+func (d *DB) PutPayee(ctx context.Context, p *payment.Payee) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if _, err := d.Comune(ctx, p.Comune); err != nil {
+		return err
+	}
+	return d.PutRecords(ctx, p.Comune, []app.Record{{Kind: payment.KindPayee, Key: p.Comune, Data: payment.EncodePayee(p)}})
+}
+
+func payeeTx(ctx context.Context, tx *sql.Tx, comune string) (*payment.Payee, error) {
+	r, err := RecordTx(ctx, tx, comune, payment.KindPayee, comune)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return nil, app.Errorf(app.EINVALID, "il comune %s non ha ancora i dati pagoPA (ente creditore) all'hub", comune)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return payment.DecodePayee(r.Data)
+}
+
+// nextIUV takes n consecutive IUV bases of the comune's numbering.
+func nextIUV(ctx context.Context, tx *sql.Tx, py *payment.Payee, n int64) (int64, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO iuv_counters (comune, aux, code, next) VALUES (?, ?, ?, 1)`, py.Comune, py.Aux, py.Code); err != nil {
+		return 0, err
+	}
+	var first int64
+	if err := tx.QueryRowContext(ctx, `UPDATE iuv_counters SET next = next + ? WHERE comune = ? AND aux = ? AND code = ? RETURNING next - ?`,
+		n, py.Comune, py.Aux, py.Code, n).Scan(&first); err != nil {
+		return 0, fmt.Errorf("number IUV of %s: %w", py.Comune, err)
+	}
+	if first+n-1 > pagopa.MaxIUVBase {
+		return 0, app.Errorf(app.ECONFLICT, "codici IUV del comune %s esauriti", py.Comune)
+	}
+	return first, nil
+}
+
+// CreatePosition enters a position of the hub in the comune's archive of
+// pending payments: numbered with the comune's next IUV unless it has an
+// avviso, published (payable at the node), and sent to the comune's
+// workstations. The id is made when empty.
+func (d *DB) CreatePosition(ctx context.Context, p payment.Position) (*payment.Position, error) {
+	err := d.tx(ctx, func(tx *sql.Tx) error { return d.createPositionTx(ctx, tx, &p) })
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func (d *DB) createPositionTx(ctx context.Context, tx *sql.Tx, p *payment.Position) error {
+	py, err := payeeTx(ctx, tx, p.Comune)
+	if err != nil {
+		return err
+	}
+	if p.Avviso == "" {
+		base, err := nextIUV(ctx, tx, py, 1)
+		if err != nil {
+			return err
+		}
+		if p.Avviso, err = pagopa.NewAvviso(py.Aux, py.Code, base); err != nil {
+			return err
+		}
+		if p.ID == "" {
+			p.ID = fmt.Sprintf("%s-%d-H%07d", p.Comune, d.now().In(payment.Rome).Year(), base)
+		}
+	}
+	for i := range p.Instalments {
+		if p.Instalments[i].Avviso != "" {
+			continue
+		}
+		base, err := nextIUV(ctx, tx, py, 1)
+		if err != nil {
+			return err
+		}
+		if p.Instalments[i].Avviso, err = pagopa.NewAvviso(py.Aux, py.Code, base); err != nil {
+			return err
+		}
+	}
+	if p.State == "" {
+		p.State = payment.StateDue
+	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = d.now()
+	}
+	p.Published = true
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return d.putPositionTx(ctx, tx, p)
+}
+
+// putPositionTx stores a position and the avvisi that pay it.
+func (d *DB) putPositionTx(ctx context.Context, tx *sql.Tx, p *payment.Position) error {
+	avvisi := []pagopa.CodiceAvviso{p.Avviso}
+	for _, in := range p.Instalments {
+		avvisi = append(avvisi, in.Avviso)
+	}
+	for _, a := range avvisi {
+		var other string
+		err := tx.QueryRowContext(ctx, `SELECT position_id FROM position_avvisi WHERE avviso = ?`, string(a)).Scan(&other)
+		switch {
+		case err == nil && other != p.ID:
+			return app.Errorf(app.ECONFLICT, "il codice avviso %s è già della posizione %s", a.Grouped(), other)
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.ExecContext(ctx, `INSERT INTO position_avvisi (avviso, comune, position_id) VALUES (?, ?, ?)`, string(a), p.Comune, p.ID); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+	}
+	return d.PutRecordsTx(ctx, tx, p.Comune, []app.Record{{Kind: payment.KindPosition, Key: p.ID, Subject: subjectOf(p.DebtorCF), Data: payment.EncodePosition(p)}})
+}
+
+// subjectOf is the record subject of a debtor: a person's codice fiscale;
+// "" for a company's 11 digits.
+func subjectOf(cf string) string {
+	if len(cf) == 16 {
+		return cf
+	}
+	return ""
+}
+
+// PutFine stores a verbale with the position that collects it (the
+// minimum plus costs, due in 60 days of the notification; what is due on a
+// day follows payment.Fine.Due).
+func (d *DB) PutFine(ctx context.Context, f payment.Fine) (*payment.Fine, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		if f.PositionID == "" {
+			name := f.OffenderName
+			if name == "" {
+				name = "Proprietario del veicolo " + f.Plate
+			}
+			p := payment.Position{Comune: f.Comune, DebtorCF: f.OffenderCF, DebtorName: name, Service: payment.ServiceFine,
+				Causale: "Verbale n. " + f.Number + " targa " + f.Plate, AmountCents: f.MinCents + f.CostsCents,
+				DueDate: f.NotifiedOn.AddDate(0, 0, 60), Fine: f.Number}
+			if err := d.createPositionTx(ctx, tx, &p); err != nil {
+				return err
+			}
+			f.PositionID = p.ID
+		}
+		return d.PutRecordsTx(ctx, tx, f.Comune, []app.Record{{Kind: payment.KindFine, Key: f.Number, Subject: subjectOf(f.OffenderCF), Data: payment.EncodeFine(&f)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// applyPaymentFact applies the facts of payments (payment.Fact*).
+func (d *DB) applyPaymentFact(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
+	switch op.Kind {
+	case payment.FactIUVBlock:
+		return d.applyIUVBlock(ctx, tx, dev)
+	case payment.FactPosition:
+		return nil, d.applyPosition(ctx, tx, dev, op.Data)
+	case payment.FactPayment:
+		return d.applyPayment(ctx, tx, dev, op.Data)
+	case payment.FactClosing:
+		return nil, d.applyClosing(ctx, tx, dev, op.Data)
+	}
+	return nil, app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", op.Kind)
+}
+
+// applyIUVBlock gives the device the comune's next BlockSize IUVs.
+func (d *DB) applyIUVBlock(ctx context.Context, tx *sql.Tx, dev *Device) ([]byte, error) {
+	py, err := payeeTx(ctx, tx, dev.Comune)
+	if err != nil {
+		return nil, err
+	}
+	first, err := nextIUV(ctx, tx, py, BlockSize)
+	if err != nil {
+		return nil, err
+	}
+	b := pagopa.Block{Device: dev.ID, Aux: py.Aux, Code: py.Code, First: first, Last: first + BlockSize - 1}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO iuv_blocks (comune, device, aux, code, first, last, allocated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		dev.Comune, dev.ID, b.Aux, b.Code, b.First, b.Last, ts(d.now())); err != nil {
+		return nil, err
+	}
+	return payment.EncodeBlock(b), nil
+}
+
+// ivuBase is the IUV base of an avviso of aux 0 or 3.
+func iuvBase(a pagopa.CodiceAvviso) (int64, bool) {
+	if a.Aux() != 0 && a.Aux() != 3 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(a[3:16]), 10, 64)
+	return n, err == nil
+}
+
+// applyPosition publishes a position a workstation numbered from its block.
+func (d *DB) applyPosition(ctx context.Context, tx *sql.Tx, dev *Device, data []byte) error {
+	p, err := payment.DecodePosition(data)
+	if err != nil {
+		return app.Errorf(app.EINVALID, "posizione non valida: %s", app.ErrorMessage(err))
+	}
+	if p.Comune != dev.Comune || p.CreatedBy != dev.ID {
+		return app.Errorf(app.EFORBIDDEN, "posizione %s di un altro comune o di un'altra postazione", p.ID)
+	}
+	base, ok := iuvBase(p.Avviso)
+	var n int
+	if ok {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM iuv_blocks WHERE device = ? AND aux = ? AND code = ? AND ? BETWEEN first AND last`,
+			dev.ID, p.Avviso.Aux(), p.Avviso.Code(), base).Scan(&n); err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		return app.Errorf(app.EFORBIDDEN, "il codice avviso %s della posizione %s non è di un blocco assegnato alla postazione", p.Avviso.Grouped(), p.ID)
+	}
+	p.Published, p.Receipts = true, nil
+	p.State = payment.StateDue
+	return d.putPositionTx(ctx, tx, p)
+}
+
+// applyPayment records a payment taken at a counter of the device.
+func (d *DB) applyPayment(ctx context.Context, tx *sql.Tx, dev *Device, data []byte) ([]byte, error) {
+	p, err := payment.DecodePayment(data)
+	if err != nil {
+		return nil, err
+	}
+	if p.Device != dev.ID {
+		return nil, app.Errorf(app.EFORBIDDEN, "pagamento %s di un'altra postazione", p.Receipt)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cash_closings WHERE device = ? AND operator = ? AND day = ?`,
+		dev.ID, p.Operator, p.Day).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, app.Errorf(app.ECONFLICT, "pagamento %s rifiutato: la giornata %s di %s è già chiusa su questa postazione", p.Receipt, p.Day, p.Operator)
+	}
+	pos, err := positionTx(ctx, tx, dev.Comune, p.PositionID)
+	if err != nil {
+		return nil, err
+	}
+	if pos.Avviso != p.Avviso {
+		return nil, app.Errorf(app.EINVALID, "pagamento %s: il codice avviso non è quello della posizione %s", p.Receipt, pos.ID)
+	}
+	r := payment.Receipt{Number: p.Receipt, Channel: payment.ChannelCounter, Method: p.Method, AmountCents: p.AmountCents,
+		At: p.At, Device: dev.ID, Operator: p.Operator}
+	a, err := d.recordPayment(ctx, tx, pos, r, p.Day)
+	if err != nil {
+		return nil, err
+	}
+	return payment.EncodePaymentAnswer(a), nil
+}
+
+func positionTx(ctx context.Context, tx *sql.Tx, comune, id string) (*payment.Position, error) {
+	rec, err := RecordTx(ctx, tx, comune, payment.KindPosition, id)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return nil, app.Errorf(app.EINVALID, "posizione %s sconosciuta all'hub del comune %s", id, comune)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return payment.DecodePosition(rec.Data)
+}
+
+// recordPayment records a payment of a position, whatever its channel. A
+// position already paid is paid again: the payment is recorded all the
+// same, never dropped, the position marked paid twice, and a refund opened
+// with every receipt; the answer says so.
+func (d *DB) recordPayment(ctx context.Context, tx *sql.Tx, pos *payment.Position, r payment.Receipt, day string) (payment.PaymentAnswer, error) {
+	var a payment.PaymentAnswer
+	var earlier string
+	err := tx.QueryRowContext(ctx, `SELECT receipt FROM payments WHERE comune = ? AND position_id = ? ORDER BY rowid LIMIT 1`, pos.Comune, pos.ID).Scan(&earlier)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return a, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO payments (receipt, comune, position_id, avviso, amount, channel, method, device, operator, day,
+		paid_at, received_at, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Number, pos.Comune, pos.ID, string(pos.Avviso), r.AmountCents, r.Channel, string(r.Method), r.Device, r.Operator, day,
+		ts(r.At), ts(d.now()), earlier); err != nil {
+		var n int
+		if tx.QueryRowContext(ctx, `SELECT count(*) FROM payments WHERE receipt = ?`, r.Number).Scan(&n) == nil && n > 0 {
+			return a, app.Errorf(app.ECONFLICT, "ricevuta %s già registrata dall'hub", r.Number)
+		}
+		return a, fmt.Errorf("record payment %s: %w", r.Number, err)
+	}
+	due := pos.AmountCents
+	if pos.Fine != "" && len(pos.Receipts) > 0 {
+		due = pos.Receipts[0].AmountCents // a fine's amount follows the day it was paid
+	} else if pos.Fine != "" {
+		due = r.AmountCents
+	}
+	wasPaid := pos.State == payment.StatePaid || pos.State == payment.StateDuplicate || earlier != ""
+	pos.Receipts = append(pos.Receipts, r)
+	recs := []app.Record{}
+	switch {
+	case wasPaid:
+		pos.State = payment.StateDuplicate
+		a = payment.PaymentAnswer{Duplicate: true, Refund: r.Number}
+		rf := payment.Refund{ID: r.Number, PositionID: pos.ID, Avviso: pos.Avviso, Comune: pos.Comune, DebtorCF: pos.DebtorCF,
+			DebtorName: pos.DebtorName, Causale: pos.Causale, DueCents: due, PaidCents: pos.PaidCents(),
+			ExcessCents: pos.PaidCents() - due, Receipts: pos.Receipts, State: payment.RefundOpen, OpenedAt: d.now()}
+		recs = append(recs, app.Record{Kind: payment.KindRefund, Key: rf.ID, Subject: subjectOf(pos.DebtorCF), Data: payment.EncodeRefund(&rf)})
+	case pos.PaidCents() >= due:
+		pos.State = payment.StatePaid
+	}
+	recs = append(recs, app.Record{Kind: payment.KindPosition, Key: pos.ID, Subject: subjectOf(pos.DebtorCF), Data: payment.EncodePosition(pos)})
+	return a, d.PutRecordsTx(ctx, tx, pos.Comune, recs)
+}
+
+// OnlinePayment is a payment the pagoPA node reported.
+type OnlinePayment struct {
+	Position payment.Position
+	Receipt  string
+	Answer   payment.PaymentAnswer
+}
+
+// RecordOnlinePayment records a payment of the codice avviso received
+// through the pagoPA node (a PSP, the IO app): what the node's receipt
+// (ricevuta telematica) tells the creditor. ENOTFOUND for an avviso of no
+// position.
+func (d *DB) RecordOnlinePayment(ctx context.Context, avviso pagopa.CodiceAvviso, amountCents int64, at time.Time) (*OnlinePayment, error) {
+	if amountCents <= 0 || amountCents > pagopa.MaxAmountCents {
+		return nil, app.Errorf(app.EINVALID, "importo non valido")
+	}
+	var out OnlinePayment
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var comune, id string
+		err := tx.QueryRowContext(ctx, `SELECT comune, position_id FROM position_avvisi WHERE avviso = ?`, string(avviso)).Scan(&comune, &id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.Errorf(app.ENOTFOUND, "nessuna posizione con il codice avviso %s", avviso.Grouped())
+		}
+		if err != nil {
+			return err
+		}
+		pos, err := positionTx(ctx, tx, comune, id)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM payments WHERE avviso = ? AND channel = ?`, string(avviso), payment.ChannelPagoPA).Scan(&n); err != nil {
+			return err
+		}
+		r := payment.Receipt{Number: fmt.Sprintf("RT-%s-%s-%d", pos.Comune, avviso.IUV(), n+1), Channel: payment.ChannelPagoPA,
+			AmountCents: amountCents, At: at.UTC()}
+		a, err := d.recordPayment(ctx, tx, pos, r, payment.DayOf(at))
+		if err != nil {
+			return err
+		}
+		out = OnlinePayment{Position: *pos, Receipt: r.Number, Answer: a}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// applyClosing records a closed day: its signature must be the device's.
+func (d *DB) applyClosing(ctx context.Context, tx *sql.Tx, dev *Device, data []byte) error {
+	c, err := payment.DecodeClosing(data)
+	if err != nil {
+		return err
+	}
+	if c.Device != dev.ID {
+		return app.Errorf(app.EFORBIDDEN, "chiusura di cassa di un'altra postazione")
+	}
+	var certJSON string
+	if err := tx.QueryRowContext(ctx, `SELECT cert FROM devices WHERE id = ?`, dev.ID).Scan(&certJSON); err != nil {
+		return err
+	}
+	var wc wire.KeyCert
+	if err := json.Unmarshal([]byte(certJSON), &wc); err != nil {
+		return err
+	}
+	cert, err := wire.KeyCertFromWire(wc)
+	if err != nil {
+		return err
+	}
+	if err := c.Verify(ed25519.PublicKey(cert.PublicKey)); err != nil {
+		return err
+	}
+	var hubTotal int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM payments WHERE device = ? AND operator = ? AND day = ?`,
+		dev.ID, c.Operator, c.Day).Scan(&hubTotal); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO cash_closings (device, operator, day, comune, total, hub_total, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		dev.ID, c.Operator, c.Day, dev.Comune, c.TotalCents, hubTotal, string(data), ts(d.now()))
+	if err != nil {
+		return app.Errorf(app.ECONFLICT, "giornata %s di %s già chiusa su questa postazione", c.Day, c.Operator)
+	}
+	return nil
+}
+
+// HubPayment is a payment as the hub recorded it.
+type HubPayment struct {
+	Receipt     string
+	PositionID  string
+	AmountCents int64
+	Channel     string
+	Device      string
+	DuplicateOf string
+}
+
+// PositionPayments lists the payments of a position in the order applied.
+func (d *DB) PositionPayments(ctx context.Context, comune, positionID string) ([]HubPayment, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT receipt, position_id, amount, channel, device, duplicate_of FROM payments
+		WHERE comune = ? AND position_id = ? ORDER BY rowid`, comune, positionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HubPayment
+	for rows.Next() {
+		var p HubPayment
+		if err := rows.Scan(&p.Receipt, &p.PositionID, &p.AmountCents, &p.Channel, &p.Device, &p.DuplicateOf); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Refunds lists a comune's refunds.
+func (d *DB) Refunds(ctx context.Context, comune string) ([]payment.Refund, error) {
+	recs, err := d.Records(ctx, comune, payment.KindRefund, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []payment.Refund
+	for _, r := range recs {
+		rf, err := payment.DecodeRefund(r.Data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *rf)
+	}
+	return out, nil
+}
+
+// ClosedDay reports whether the hub has the closing of a device's
+// operator's day, with the total it declared and the hub's own total.
+func (d *DB) ClosedDay(ctx context.Context, device, operator, day string) (closed bool, total, hubTotal int64, err error) {
+	err = d.db.QueryRowContext(ctx, `SELECT total, hub_total FROM cash_closings WHERE device = ? AND operator = ? AND day = ?`,
+		device, operator, day).Scan(&total, &hubTotal)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, 0, 0, nil
+	}
+	return err == nil, total, hubTotal, err
+}
+
+// DemoDebtors lists up to n adults of a comune's anagrafe, by codice
+// fiscale, for the demo's positions.
+func (d *DB) DemoDebtors(ctx context.Context, comune string, n int) ([]app.Citizen, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT data FROM citizens WHERE comune = ? ORDER BY family_id, birth_date LIMIT ?`, comune, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Citizen
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		var w wire.Citizen
+		if err := json.Unmarshal([]byte(data), &w); err != nil {
+			return nil, err
+		}
+		c, err := wire.CitizenFromWire(w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,439 @@
+package hubdb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+// ImportCatalogue publishes services to the whole network (records of kind
+// pratica.KindService): every workstation receives them at its next pull.
+// A service equal to the published one is not published again.
+func (d *DB) ImportCatalogue(ctx context.Context, services []pratica.Service) error {
+	recs := make([]app.Record, 0, len(services))
+	seen := map[string]bool{}
+	for i := range services {
+		s := &services[i]
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		if seen[s.ID] {
+			return app.Errorf(app.EINVALID, "servizio %s ripetuto nel catalogo", s.ID)
+		}
+		seen[s.ID] = true
+		recs = append(recs, wire.ServiceRecord(s))
+	}
+	return d.PutRecords(ctx, app.ScopeNetwork, recs)
+}
+
+// Catalogue returns the services of the network.
+func (d *DB) Catalogue(ctx context.Context) ([]pratica.Service, error) {
+	recs, err := d.Records(ctx, app.ScopeNetwork, pratica.KindService, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pratica.Service, 0, len(recs))
+	for _, r := range recs {
+		s, err := wire.DecodeService(r.Data)
+		if err != nil {
+			return nil, fmt.Errorf("service %s: %w", r.Key, err)
+		}
+		out = append(out, *s)
+	}
+	return out, nil
+}
+
+// EnableServices sets the services a comune offers (ids of the catalogue);
+// its workstations show only those.
+func (d *DB) EnableServices(ctx context.Context, comune string, ids []string) error {
+	if _, err := d.Comune(ctx, comune); err != nil {
+		return err
+	}
+	cat, err := d.Catalogue(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, s := range cat {
+		known[s.ID] = true
+	}
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for _, id := range ids {
+		if !known[id] {
+			return app.Errorf(app.EINVALID, "servizio %q non presente nel catalogo", id)
+		}
+	}
+	return d.PutRecords(ctx, comune, []app.Record{wire.EnabledRecord(comune, ids)})
+}
+
+// EnabledServices returns the services a comune offers; nil when it has
+// not chosen (all of them).
+func (d *DB) EnabledServices(ctx context.Context, comune string) ([]string, error) {
+	r, err := d.Record(ctx, comune, pratica.KindEnabled, comune)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return wire.DecodeEnabled(r.Data)
+}
+
+// PutAttachment stores the content of a request's file, uploaded by a
+// workstation before the request. The content must hash to sum and be of a
+// type requests take (by its bytes); storing it again is harmless.
+func (d *DB) PutAttachment(ctx context.Context, dev *Device, sum string, content []byte) error {
+	h := sha256.Sum256(content)
+	switch {
+	case hex.EncodeToString(h[:]) != sum:
+		return app.Errorf(app.EINVALID, "il contenuto dell'allegato non corrisponde alla sua impronta")
+	case len(content) == 0 || len(content) > pratica.MaxAttachmentSize:
+		return app.Errorf(app.EINVALID, "allegato vuoto o più grande di %d MB", pratica.MaxAttachmentSize>>20)
+	}
+	t := pratica.SniffType(content)
+	if t == "" {
+		return app.Errorf(app.EINVALID, "l'allegato non è un PDF o un'immagine JPEG, PNG o TIFF")
+	}
+	_, err := d.db.ExecContext(ctx, `INSERT INTO attachments (sha256, type, size, content, device, received_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (sha256) DO NOTHING`, sum, t, len(content), content, dev.ID, ts(d.now()))
+	return err
+}
+
+// Attachment returns a stored file's content and type; ENOTFOUND when the
+// hub does not have it.
+func (d *DB) Attachment(ctx context.Context, sum string) ([]byte, string, error) {
+	var b []byte
+	var t string
+	err := d.db.QueryRowContext(ctx, `SELECT content, type FROM attachments WHERE sha256 = ?`, sum).Scan(&b, &t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", app.Errorf(app.ENOTFOUND, "allegato sconosciuto")
+	}
+	return b, t, err
+}
+
+// applicantTx is the applicant of a request as the hub's anagrafe knows
+// them, with their family, for the form's check.
+func applicantTx(ctx context.Context, tx *sql.Tx, cf string, day time.Time) (pratica.Applicant, error) {
+	a := pratica.Applicant{CodiceFiscale: cf, Today: day}
+	var family string
+	err := tx.QueryRowContext(ctx, `SELECT family_id FROM citizens WHERE codice_fiscale = ?`, cf).Scan(&family)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, nil
+	}
+	if err != nil {
+		return a, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT data FROM citizens WHERE family_id = ?`, family)
+	if err != nil {
+		return a, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return a, err
+		}
+		c, err := decodeCitizen(data)
+		if err != nil {
+			return a, err
+		}
+		a.Family = append(a.Family, pratica.Member{CodiceFiscale: c.CodiceFiscale, Name: c.FullName(), BirthDate: c.BirthDate})
+	}
+	return a, rows.Err()
+}
+
+// applyRequest records a request a workstation took and gives it its
+// protocol number: the next of the comune in the current year, in this
+// transaction, so that numbers are gap-free and unique (a refused or
+// failed application takes none). The form is checked again here, by the
+// same code as at the counter, against the hub's anagrafe. The answer is
+// the number, for the workstation's receipt.
+func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
+	r, err := wire.RequestFactFromWire(op.Data)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Comune != dev.Comune:
+		return nil, app.Errorf(app.EFORBIDDEN, "richiesta %s per il comune %s da una postazione di %s", r.Provisional, r.Comune, dev.Comune)
+	case r.Device != dev.ID || !strings.HasPrefix(r.Provisional, "PROV-"+dev.ID+"-"):
+		return nil, app.Errorf(app.EFORBIDDEN, "richiesta %s di un'altra postazione", r.Provisional)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM requests WHERE id = ? OR provisional = ?`, r.ID, r.Provisional).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, app.Errorf(app.ECONFLICT, "richiesta %s già ricevuta da un'altra operazione", r.Provisional)
+	}
+	rec, err := recordTx(ctx, tx, app.ScopeNetwork, pratica.KindService, r.Service)
+	if err != nil {
+		return nil, app.Errorf(app.EINVALID, "richiesta %s: servizio %s sconosciuto al catalogo", r.Provisional, r.Service)
+	}
+	svc, err := wire.DecodeService(rec.Data)
+	if err != nil {
+		return nil, err
+	}
+	who, err := applicantTx(ctx, tx, r.CodiceFiscale, r.SubmittedAt)
+	if err != nil {
+		return nil, err
+	}
+	values, err := svc.ValidateForm(r.Values, r.Attachments, who)
+	if err != nil {
+		return nil, app.Errorf(app.EINVALID, "richiesta %s rifiutata: %s", r.Provisional, app.ErrorMessage(err))
+	}
+	for _, a := range r.Attachments {
+		var size int64
+		err := tx.QueryRowContext(ctx, `SELECT size FROM attachments WHERE sha256 = ?`, a.SHA256).Scan(&size)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Not the request's fault: the upload comes before the
+			// operation, so the workstation sends it again.
+			return nil, fmt.Errorf("request %s: attachment %s not uploaded yet", r.Provisional, a.SHA256)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if size != a.Size {
+			return nil, app.Errorf(app.EINVALID, "richiesta %s: l'allegato %s non corrisponde", r.Provisional, a.Name)
+		}
+	}
+	now := d.now()
+	year := now.Year()
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (comune, year) DO UPDATE SET last = last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
+		return nil, fmt.Errorf("protocol number: %w", err)
+	}
+	r.Values, r.Number, r.ProtocolAt = values, pratica.ProtocolNumber(year, seq), now
+	r.Status, r.Version = pratica.StatusReceived, 1
+	r.History = []pratica.StatusChange{{Status: pratica.StatusReceived, Operator: r.Operator, At: now, Version: 1}}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, comune, year, seq, number, provisional, device, codice_fiscale, service,
+		status, version, follow_code, submitted_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.Comune, year, seq, r.Number, r.Provisional, dev.ID, r.CodiceFiscale, r.Service, string(r.Status), r.Version,
+		r.FollowCode, ts(r.SubmittedAt), ts(now)); err != nil {
+		return nil, fmt.Errorf("insert request %s: %w", r.Provisional, err)
+	}
+	for _, a := range r.Attachments {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO request_attachments (request, field, sha256, name) VALUES (?, ?, ?, ?)`,
+			r.ID, a.Field, a.SHA256, a.Name); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.recordStep(ctx, tx, r); err != nil {
+		return nil, err
+	}
+	return wire.EncodeRequestAnswer(r.Number, now), nil
+}
+
+// recordStep writes a request's latest step: its history row, its index
+// row, its record for the comune's workstations, and the notices to the
+// applicant, all in tx.
+func (d *DB) recordStep(ctx context.Context, tx *sql.Tx, r *pratica.Request) error {
+	last := r.History[len(r.History)-1]
+	if _, err := tx.ExecContext(ctx, `INSERT INTO request_history (request, version, status, note, operator, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.ID, last.Version, string(last.Status), last.Note, last.Operator, ts(last.At)); err != nil {
+		return fmt.Errorf("history of %s: %w", r.Number, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = ?, version = ? WHERE id = ?`, string(r.Status), r.Version, r.ID); err != nil {
+		return err
+	}
+	if err := d.PutRecordsTx(ctx, tx, r.Comune, []app.Record{wire.RequestRecordOf(r)}); err != nil {
+		return err
+	}
+	com, err := comune(ctx, tx, r.Comune)
+	if err != nil {
+		return err
+	}
+	for _, n := range pratica.NoticesFor(r, placeName(com.Name), d.now()) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notices (id, request, comune, channel, recipient, subject, body, state, next_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			n.ID, n.Request, n.Comune, n.Channel, n.Recipient, n.Subject, n.Body, pratica.NoticeQueued, ts(n.CreatedAt), ts(n.CreatedAt)); err != nil {
+			return fmt.Errorf("queue notice %s: %w", n.ID, err)
+		}
+	}
+	return nil
+}
+
+// placeName writes an anagrafe name in capitals ("SESTO SAN GIOVANNI") as
+// a message does ("Sesto San Giovanni").
+func placeName(s string) string {
+	if strings.ToUpper(s) != s {
+		return s
+	}
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		if i > 0 && (w == "di" || w == "del" || w == "della" || w == "sul" || w == "sull'" || w == "in" || w == "e") {
+			continue
+		}
+		r := []rune(w)
+		r[0] = []rune(strings.ToUpper(string(r[0])))[0]
+		for j := 1; j < len(r); j++ {
+			if r[j-1] == '\'' || r[j-1] == '-' {
+				r[j] = []rune(strings.ToUpper(string(r[j])))[0]
+			}
+		}
+		words[i] = string(r)
+	}
+	return strings.Join(words, " ")
+}
+
+// applyRequestStatus applies a back-office state change from a
+// workstation: the operator must be a back-office operator of the
+// device's comune, and the request at the version the operator saw
+// (ECONFLICT otherwise, parked at the workstation with the reason).
+func (d *DB) applyRequestStatus(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
+	f, err := wire.StatusFactFromWire(op.Data)
+	if err != nil {
+		return nil, err
+	}
+	if f.Comune != dev.Comune {
+		return nil, app.Errorf(app.EFORBIDDEN, "cambio di stato per il comune %s da una postazione di %s", f.Comune, dev.Comune)
+	}
+	var data string
+	err = tx.QueryRowContext(ctx, `SELECT data FROM operators WHERE username = ? AND comune = ?`, f.Operator, dev.Comune).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, app.Errorf(app.EFORBIDDEN, "l'operatore %s non è del comune %s", f.Operator, dev.Comune)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var w wire.Operator
+	if err := json.Unmarshal([]byte(data), &w); err != nil {
+		return nil, err
+	}
+	o, err := wire.OperatorFromWire(w)
+	if err != nil {
+		return nil, err
+	}
+	if !o.Active || !o.Has(app.RoleBackOffice) {
+		return nil, app.Errorf(app.EFORBIDDEN, "l'operatore %s non ha il ruolo di back-office", f.Operator)
+	}
+	r, err := d.moveTx(ctx, tx, dev.Comune, f.Request, f.To, f.Note, f.Operator, f.Expected)
+	if err != nil {
+		return nil, err
+	}
+	b, _ := json.Marshal(wire.StatusAnswer{Version: r.Version, Status: string(r.Status)})
+	return b, nil
+}
+
+// moveTx moves a request of comune through a state change in tx. expected
+// < 0 takes the request as it is (the hub's own command line).
+func (d *DB) moveTx(ctx context.Context, tx *sql.Tx, comune, id string, to pratica.Status, note, operator string, expected int) (*pratica.Request, error) {
+	rec, err := recordTx(ctx, tx, comune, pratica.KindRequest, id)
+	if err != nil {
+		return nil, app.Errorf(app.ENOTFOUND, "richiesta sconosciuta al comune %s", comune)
+	}
+	r, err := wire.DecodeRequest(rec.Data)
+	if err != nil {
+		return nil, err
+	}
+	if expected < 0 {
+		expected = r.Version
+	}
+	if err := r.Move(to, note, operator, expected, d.now()); err != nil {
+		return nil, err
+	}
+	if err := d.recordStep(ctx, tx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// SetRequestStatus moves a request of comune, named by its protocol
+// number, from the hub's command line; the change reaches the comune's
+// workstations and the applicant like one from a workstation.
+func (d *DB) SetRequestStatus(ctx context.Context, comune, number string, to pratica.Status, note, operator string) (*pratica.Request, error) {
+	if _, _, err := pratica.ParseProtocolNumber(number); err != nil {
+		return nil, err
+	}
+	var r *pratica.Request
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT id FROM requests WHERE comune = ? AND number = ?`, comune, number).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.Errorf(app.ENOTFOUND, "nessuna richiesta %s nel comune %s", number, comune)
+		}
+		if err != nil {
+			return err
+		}
+		r, err = d.moveTx(ctx, tx, comune, id, to, note, operator, -1)
+		return err
+	})
+	return r, err
+}
+
+// HubRequest returns a request of comune by id or protocol number.
+func (d *DB) HubRequest(ctx context.Context, comune, idOrNumber string) (*pratica.Request, error) {
+	var id string
+	err := d.db.QueryRowContext(ctx, `SELECT id FROM requests WHERE comune = ? AND (id = ? OR number = ?)`, comune, idOrNumber, idOrNumber).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, app.Errorf(app.ENOTFOUND, "nessuna richiesta %s nel comune %s", idOrNumber, comune)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rec, err := d.Record(ctx, comune, pratica.KindRequest, id)
+	if err != nil {
+		return nil, err
+	}
+	return wire.DecodeRequest(rec.Data)
+}
+
+// FollowRequest returns a request by its id and follow code, for the
+// citizen's page; ENOTFOUND for any mismatch, without telling which.
+func (d *DB) FollowRequest(ctx context.Context, id, code string) (*pratica.Request, error) {
+	var comune, want string
+	err := d.db.QueryRowContext(ctx, `SELECT comune, follow_code FROM requests WHERE id = ?`, id).Scan(&comune, &want)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (code == "" || want != code)) {
+		return nil, app.Errorf(app.ENOTFOUND, "richiesta sconosciuta o non ancora arrivata al comune")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d.HubRequest(ctx, comune, id)
+}
+
+// HubRequests lists the requests of comune, newest first; status, when
+// not "", keeps those in that state.
+func (d *DB) HubRequests(ctx context.Context, comune string, status pratica.Status) ([]pratica.Request, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT r.data FROM requests q JOIN records r ON r.scope = q.comune AND r.kind = ? AND r.key = q.id
+		WHERE q.comune = ? AND (? = '' OR q.status = ?) ORDER BY q.year DESC, q.seq DESC`, pratica.KindRequest, comune, string(status), string(status))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []pratica.Request
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		r, err := wire.DecodeRequest([]byte(data))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, rows.Err()
+}
+
+// applyRequestFact applies the facts of requests (facts.go's switch).
+func (d *DB) applyRequestFact(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
+	if op.Kind == pratica.FactStatus {
+		return d.applyRequestStatus(ctx, tx, dev, op)
+	}
+	return d.applyRequest(ctx, tx, dev, op)
+}

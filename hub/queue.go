@@ -1,0 +1,56 @@
+package hub
+
+import (
+	"net/http"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+// handleQueueCall is "call next": the hub picks the counter's next ticket
+// in a transaction and answers at once, so that two counters never get
+// the same ticket. A repeated request (same request_id) gets the same
+// answer.
+func (s *server) handleQueueCall(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	var req wire.CallRequest
+	if err := s.decode(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	t, err := s.db.CallNext(r.Context(), dev, req)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res := wire.CallResponse{}
+	if t != nil {
+		wt := wire.TicketToWire(*t)
+		res.Ticket = &wt
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// handleQueueTickets lists the comune's tickets of the days from..to, for
+// the supervisor's statistics.
+func (s *server) handleQueueTickets(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	if _, err := app.ParseDate(from); err != nil || from == "" {
+		s.writeError(w, r, app.Errorf(app.EINVALID, "data iniziale non valida %q: usare AAAA-MM-GG", from))
+		return
+	}
+	if _, err := app.ParseDate(to); err != nil || to == "" {
+		s.writeError(w, r, app.Errorf(app.EINVALID, "data finale non valida %q: usare AAAA-MM-GG", to))
+		return
+	}
+	ts, err := s.db.QueueTickets(r.Context(), dev.Comune, from, to)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res := wire.TicketsResponse{Tickets: make([]wire.Ticket, 0, len(ts))}
+	for _, t := range ts {
+		res.Tickets = append(res.Tickets, wire.TicketToWire(t))
+	}
+	writeGzipJSON(w, r, res)
+}

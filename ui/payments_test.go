@@ -1,0 +1,215 @@
+package ui
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pagopa"
+	"github.com/sportello/sportello/app/payment"
+)
+
+// fakeDesk keeps positions in memory: Pay records a payment taken here, as
+// the store does, and Scan finds a position by the avviso of a QR code.
+type fakeDesk struct {
+	mu      sync.Mutex
+	views   map[string]*payment.View
+	refunds []payment.Refund
+	paid    []payment.Method
+}
+
+func newFakeDesk(owner app.Citizen) *fakeDesk {
+	a1, _ := pagopa.NewAvviso(3, "01", 1234)
+	a2, _ := pagopa.NewAvviso(3, "01", 245)
+	tari := &payment.View{Position: payment.Position{ID: "I690-2026-H0001234", Comune: "I690", DebtorCF: owner.CodiceFiscale,
+		DebtorName: "ROSSI MARIO", Service: payment.ServiceTARI, Causale: "TARI 2026", AmountCents: 23850,
+		DueDate: app.Date(2026, 12, 16), Avviso: a1, State: payment.StateDue, Published: true}}
+	canteen := &payment.View{Position: payment.Position{ID: "I690-2026-H0000245", Comune: "I690", DebtorCF: owner.CodiceFiscale,
+		DebtorName: "ROSSI MARIO", Service: payment.ServiceCanteen, Causale: "Refezione scolastica novembre", AmountCents: 8450,
+		DueDate: app.Date(2026, 11, 30), Avviso: a2, State: payment.StateDuplicate, Published: true}}
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	return &fakeDesk{views: map[string]*payment.View{tari.ID: tari, canteen.ID: canteen},
+		refunds: []payment.Refund{{ID: "RT-2", PositionID: canteen.ID, Avviso: a2, DebtorCF: owner.CodiceFiscale, Causale: canteen.Causale,
+			DueCents: 8450, PaidCents: 16900, ExcessCents: 8450, State: payment.RefundOpen,
+			Receipts: []payment.Receipt{{Number: "I690-W002-2026-R000004", Channel: "sportello", AmountCents: 8450, At: at},
+				{Number: "RT-I690-01000000000000245-1", Channel: "pagoPA", AmountCents: 8450, At: at.Add(time.Hour)}}}}}
+}
+
+func (d *fakeDesk) List(_ context.Context, cf string) ([]payment.View, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []payment.View
+	for _, id := range []string{"I690-2026-H0000245", "I690-2026-H0001234"} {
+		if v := d.views[id]; v.DebtorCF == cf {
+			out = append(out, *v)
+		}
+	}
+	return out, nil
+}
+
+func (d *fakeDesk) Refunds(_ context.Context, cf string) ([]payment.Refund, error) {
+	return d.refunds, nil
+}
+
+func (d *fakeDesk) Notice(_ context.Context, id string) (*payment.NoticeFields, []byte, error) {
+	return nil, []byte("%PDF avviso " + id), nil
+}
+
+func (d *fakeDesk) Pay(_ context.Context, op *app.Operator, id string, m payment.Method) (*payment.Payment, []byte, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v := d.views[id]
+	if v.Settled() {
+		return nil, nil, app.Errorf(app.EINVALID, "già pagata")
+	}
+	p := payment.Payment{Receipt: "ANAG-01-2026-R000001", PositionID: id, Avviso: v.Avviso, AmountCents: v.AmountCents, Method: m, Operator: op.Username}
+	v.Local = append(v.Local, p)
+	d.paid = append(d.paid, m)
+	return &p, []byte("%PDF ricevuta"), nil
+}
+
+func (d *fakeDesk) Scan(_ context.Context, text string) (*payment.ScanResult, error) {
+	q, err := pagopa.ParseQR(text)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, v := range d.views {
+		if v.Avviso == q.Avviso {
+			c := *v
+			return &payment.ScanResult{Kind: payment.ScanPagoPA, Avviso: q.Avviso, Amount: q.AmountCents, Position: &c, Status: c.Status(),
+				Message: c.Causale + " — " + string(c.Status())}, nil
+		}
+	}
+	return &payment.ScanResult{Kind: payment.ScanPagoPA, Avviso: q.Avviso, Status: payment.StatusUnknown, Message: "sconosciuto"}, nil
+}
+
+func (h *harness) scanField() *scanField {
+	h.t.Helper()
+	var found *scanField
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *scanField:
+			found = x
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	for _, l := range h.layers() {
+		walk(l)
+	}
+	if found == nil {
+		h.t.Fatal("no scanner field on screen")
+	}
+	return found
+}
+
+// TestPayments: the citizen file lists the person's positions with their
+// state and the double payment to refund with both receipts; the operator
+// takes a payment by card and the receipt goes to the printer; the
+// scanner field opens what a pagoPA QR code names.
+func TestPayments(t *testing.T) {
+	var desk *fakeDesk
+	h := newHarness(t, func(d *Deps) {
+		desk = newFakeDesk(newDirectory(t).byName("Rossi", "Mario"))
+		d.Payments = desk
+	})
+	h.login()
+	h.openByKeyboard("rossi mario", 1)
+	h.waitFor("the positions", func() bool { return h.shows("TARI 2026 — € 238,50, scadenza 16/12/2026") })
+	h.assertShows("Pagamenti", "da pagare", "3010 0000 0000 1234 68", "pagato due volte: da rimborsare",
+		"Pagamento doppio da rimborsare — Refezione scolastica novembre: eccedenza € 84,50",
+		"I690-W002-2026-R000004", "RT-I690-01000000000000245-1")
+	h.c.file.scroll.ScrollToBottom()
+	if err := os.MkdirAll("testdata", 0o755); err == nil {
+		writePNG(t, filepath.Join("testdata", "payments_file.png"), h)
+	}
+
+	h.tap(h.button("Incassa"))
+	h.waitFor("the payment dialog", func() bool { return h.shows("Incasso allo sportello") })
+	h.assertShows("Importo: € 238,50", "Contanti", "Carta (POS)")
+	if h.c.file.pay.dlg == nil {
+		t.Fatal("no dialog")
+	}
+	selectCard(t, h)
+	h.tap(h.button("Incassa"))
+	h.waitFor("the receipt", func() bool { return h.shows("Pagamento registrato: ricevuta ANAG-01-2026-R000001 di € 238,50") })
+	if len(desk.paid) != 1 || desk.paid[0] != payment.Card {
+		t.Fatalf("payments taken: %v", desk.paid)
+	}
+	printed, _ := h.output.jobs()
+	if len(printed) != 1 || printed[0].printer != printerDesk || !strings.Contains(printed[0].pdf, "ricevuta") {
+		t.Fatalf("printed %+v", printed)
+	}
+	h.waitFor("the new state", func() bool { return h.shows("pagato allo sportello, in attesa dell'hub") })
+
+	// The scanner types the QR code's text and Enter.
+	s := h.scanField()
+	h.w.Canvas().Focus(s)
+	h.typeText("PAGOPA|002|301000000000024509|02253930156|8450")
+	h.press(fyne.KeyReturn)
+	h.waitFor("the scan result", func() bool { return h.shows("Pagamento letto da QR code pagoPA") })
+	h.assertShows("Refezione scolastica novembre", "pagato due volte: da rimborsare", "€ 84,50")
+	h.tap(h.button("Apri il fascicolo di ROSSI MARIO"))
+	h.waitFor("the file", func() bool { return h.c.file.file != nil })
+
+	h.w.Canvas().Focus(h.scanField())
+	h.typeText("non è un codice")
+	h.press(fyne.KeyReturn)
+	h.waitFor("the refusal", func() bool { return h.shows("Codice non riconosciuto") })
+}
+
+func selectCard(t *testing.T, h *harness) {
+	t.Helper()
+	var walk func(o fyne.CanvasObject) bool
+	walk = func(o fyne.CanvasObject) bool {
+		switch x := o.(type) {
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				if walk(c) {
+					return true
+				}
+			}
+		case fyne.Widget:
+			if rg, ok := x.(interface{ SetSelected(string) }); ok {
+				rg.SetSelected("Carta (POS)")
+				return true
+			}
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				if walk(c) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	layers := h.layers()
+	if !walk(layers[len(layers)-1]) {
+		t.Fatal("no method choice in the dialog")
+	}
+}
+
+func writePNG(t *testing.T, path string, h *harness) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, h.capture()); err != nil {
+		t.Fatal(err)
+	}
+}
