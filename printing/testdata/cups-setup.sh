@@ -18,22 +18,43 @@ if [ ! -x "$CUPSD" ] || [ ! -f "$PPD" ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends cups printer-driver-cups-pdf >/dev/null
 fi
 
-# No init system in containers: start the scheduler if it does not answer.
-# Without -f, cupsd detaches and keeps running after this script.
-# A scheduler that does not answer (one the package's install script left
-# half-started, say) is stopped first: two cannot share port 631.
-if ! lpstat -r 2>/dev/null | grep -q 'is running'; then
-	pkill -x cupsd 2>/dev/null && sleep 0.5 || true
-	"$CUPSD"
+# Test processes may run this at the same time: one at a time.
+exec 9>"${TMPDIR:-/tmp}/sportello-cups-setup.lock"
+flock 9
+
+running() { lpstat -r 2>/dev/null | grep -q 'is running'; }
+
+# waitfor N: wait up to N tenths of a second for the scheduler to answer.
+waitfor() {
 	i=0
-	until lpstat -r 2>/dev/null | grep -q 'is running'; do
+	until running; do
 		i=$((i + 1))
-		if [ "$i" -gt 50 ]; then
+		[ "$i" -gt "$1" ] && return 1
+		sleep 0.1
+	done
+}
+
+# No init system in containers: start the scheduler if it does not answer.
+# Without -f, cupsd detaches and keeps running after this script. One that
+# runs but does not answer (left half-started by the package's install
+# script, say) gets a few seconds, then is replaced: two cannot share port
+# 631.
+if ! running; then
+	if ! waitfor 30; then
+		# Stop it and wait until it is gone (a zombie does not count:
+		# containers may have no init to reap it), so port 631 is free.
+		pkill -x cupsd 2>/dev/null || true
+		i=0
+		while ps -o stat= -C cupsd 2>/dev/null | grep -qv '^Z' && [ "$i" -lt 50 ]; do
+			i=$((i + 1))
+			sleep 0.1
+		done
+		"$CUPSD"
+		if ! waitfor 200; then
 			echo "cups-setup: cupsd did not start" >&2
 			exit 1
 		fi
-		sleep 0.2
-	done
+	fi
 fi
 
 if ! lpstat -e 2>/dev/null | grep -qx PDF; then
