@@ -81,6 +81,8 @@ func runGUI(ctx context.Context, o options) error {
 		Now:          italianNow,
 		Queue:        newQueueService(ws), // kioskgui.go
 		QueueCounter: o.getenv("SPORTELLO_COUNTER"),
+		Appointments: newQueueService(ws), // kioskgui.go
+		QueueStats:   newQueueService(ws),
 	})
 	defer c.Close()
 	w.Resize(fyne.NewSize(1280, 800))

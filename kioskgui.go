@@ -126,7 +126,8 @@ func runKiosk(ctx context.Context, o options) error {
 		dir: filepath.Join(dir, "stampe"), comune: p.ComuneName, log: log}
 	a := fyneapp.NewWithID("it.sportello.kiosk")
 	w := a.NewWindow("Sportello — chiosco")
-	k := ui.NewKiosk(w, ui.KioskDeps{ComuneName: p.ComuneName, Queue: q, Self: self, Printer: pr, Lang: o.lang, Now: time.Now})
+	k := ui.NewKiosk(w, ui.KioskDeps{ComuneName: p.ComuneName, Queue: q, Self: self, Printer: pr, Lang: o.lang, Now: time.Now,
+		Appointments: q, Device: p.Device})
 	defer k.Close()
 	w.SetCloseIntercept(func() { log.Info("close refused: the kiosk stays open") })
 	w.SetFullScreen(o.getenv("SPORTELLO_KIOSK_WINDOWED") == "")

@@ -19,6 +19,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/queue/call", s.device(s.handleQueueCall))
 	mux.HandleFunc("GET /v1/queue/tickets", s.device(s.handleQueueTickets))
 	mux.HandleFunc("PUT /v1/attachments/{sha}", s.device(s.handleAttachment))
+	mux.HandleFunc("GET /v1/payments/positions", s.device(s.handlePosition)) // payments.go
 	mux.HandleFunc("GET "+FollowPath, s.handleFollow)
 	mux.HandleFunc("GET /v1/verify", s.handleVerifyJSON)
 	mux.HandleFunc("GET /verifica", s.handleVerifyPage)

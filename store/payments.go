@@ -20,6 +20,7 @@ var _ payment.Store = (*Store)(nil)
 const (
 	auditPayment = "payment.take"
 	auditClosing = "payment.close"
+	auditRefund  = "payment.refund"
 )
 
 // Payee returns the comune's pagoPA settings as the hub sent them.
@@ -116,11 +117,15 @@ func (s *Store) Position(ctx context.Context, id string) (*payment.View, error) 
 	return v, nil
 }
 
-// PositionByAvviso finds a position by the codice avviso of its notice.
+// PositionByAvviso finds a position by the codice avviso of its notice,
+// or of the notice of one of its instalments.
 func (s *Store) PositionByAvviso(ctx context.Context, avviso pagopa.CodiceAvviso) (*payment.View, error) {
 	var id string
 	err := s.db.QueryRowContext(ctx, `SELECT key FROM records WHERE kind = 'position' AND json_extract(data, '$.codice_avviso') = ?`,
 		string(avviso)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = s.db.QueryRowContext(ctx, `SELECT position_id FROM instalment_avvisi WHERE avviso = ?`, string(avviso)).Scan(&id)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		err = s.db.QueryRowContext(ctx, `SELECT id FROM local_positions WHERE avviso = ?`, string(avviso)).Scan(&id)
 	}
@@ -167,9 +172,15 @@ func (s *Store) FinesByPlate(ctx context.Context, plate string) ([]payment.Fine,
 	return out, rows.Err()
 }
 
-// Refunds lists the refunds of a debtor, or of the comune for "".
+// Refunds lists the refunds of a debtor, or of the comune for "", as the
+// hub sent them; one a supervisor marked done here shows done, Unsent,
+// while its fact waits to be applied.
 func (s *Store) Refunds(ctx context.Context, debtorCF string) ([]payment.Refund, error) {
 	recs, err := s.Records(ctx, payment.KindRefund, debtorCF)
+	if err != nil {
+		return nil, err
+	}
+	marks, err := s.repayments(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -179,9 +190,66 @@ func (s *Store) Refunds(ctx context.Context, debtorCF string) ([]payment.Refund,
 		if err != nil {
 			return nil, err
 		}
+		if m, ok := marks[rf.ID]; ok && rf.State == payment.RefundOpen {
+			rf.State, rf.Done, rf.Unsent = payment.RefundDone, m, true
+		}
 		out = append(out, *rf)
 	}
 	return out, nil
+}
+
+// repayments are the refunds marked done here whose facts are still to
+// be sent or were applied (the hub's record follows at the next pull); a
+// refused one is parked, and its refund shows open again.
+func (s *Store) repayments(ctx context.Context) (map[string]*payment.Repayment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM outbox WHERE kind = ? AND state IN ('pending', 'done') ORDER BY seq`, payment.FactRefundDone)
+	if err != nil {
+		return nil, fmt.Errorf("repayments: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*payment.Repayment{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		r, err := payment.DecodeRepayment([]byte(data))
+		if err != nil {
+			return nil, err
+		}
+		out[r.Refund] = r
+	}
+	return out, rows.Err()
+}
+
+// RecordRepayment stores a supervisor's repayment of a refund with its
+// outbox fact and audit event, in one transaction.
+func (s *Store) RecordRepayment(ctx context.Context, r *payment.Repayment) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		device, err := profileDevice(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE kind = ? AND state = 'pending' AND json_extract(data, '$.rimborso') = ?`,
+			payment.FactRefundDone, r.Refund).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return app.Errorf(app.ECONFLICT, "il rimborso %s è già stato registrato come eseguito su questa postazione", r.Refund)
+		}
+		if err := insertOpData(ctx, tx, device, payment.FactRefundDone, payment.EncodeRepayment(r), r.At); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, device, r.Operator, auditRefund, r.Refund, r.At)
+	})
+	if err != nil && app.ErrorCode(err) == app.EINTERNAL {
+		return fmt.Errorf("record repayment: %w", err)
+	}
+	return err
 }
 
 // NumberPosition numbers a position from the workstation's block of IUVs
@@ -285,8 +353,15 @@ func (s *Store) TakePayment(ctx context.Context, year int, build func(seq int64)
 		if n > 0 {
 			return app.Errorf(app.ECONFLICT, "la giornata %s dell'operatore %s è chiusa: nessun incasso può esservi aggiunto", p.Day, p.Operator)
 		}
+		// The same rata, or the rata unica over an instalment (and the
+		// reverse), taken here twice.
 		var other string
-		err = tx.QueryRowContext(ctx, `SELECT receipt FROM payments WHERE position_id = ?`, p.PositionID).Scan(&other)
+		var rata int
+		err = tx.QueryRowContext(ctx, `SELECT receipt, instalment FROM payments WHERE position_id = ? AND (instalment = ? OR instalment = 0 OR ? = 0)
+			ORDER BY year, seq LIMIT 1`, p.PositionID, p.Instalment, p.Instalment).Scan(&other, &rata)
+		if err == nil && rata > 0 {
+			return app.Errorf(app.ECONFLICT, "la rata %d della posizione %s è già stata pagata a questo sportello (ricevuta %s)", rata, p.PositionID, other)
+		}
 		if err == nil {
 			return app.Errorf(app.ECONFLICT, "la posizione %s è già stata pagata a questo sportello (ricevuta %s)", p.PositionID, other)
 		}
@@ -294,8 +369,8 @@ func (s *Store) TakePayment(ctx context.Context, year int, build func(seq int64)
 			return err
 		}
 		data := payment.EncodePayment(p)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (receipt, device, year, seq, position_id, avviso, operator, day, amount, method, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Receipt, device, year, seq, p.PositionID, string(p.Avviso), p.Operator, p.Day,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (receipt, device, year, seq, position_id, avviso, instalment, operator, day, amount, method, data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Receipt, device, year, seq, p.PositionID, string(p.Avviso), p.Instalment, p.Operator, p.Day,
 			p.AmountCents, string(p.Method), string(data)); err != nil {
 			return fmt.Errorf("store payment %s: %w", p.Receipt, err)
 		}

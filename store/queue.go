@@ -344,3 +344,80 @@ func (s *Store) RecordAttempt(ctx context.Context, key string, ok bool, at time.
 }
 
 var _ queue.Local = (*Store)(nil)
+
+// AppointmentChangeState is where the latest change of appointment written
+// here stands: pending until the hub answers, done once applied, parked
+// with the hub's refusal as the error (its code and message).
+func (s *Store) AppointmentChangeState(ctx context.Context, appointment string) (app.OpState, error) {
+	var state, reason, result string
+	err := s.db.QueryRowContext(ctx, `SELECT state, reason, result FROM outbox
+		WHERE kind = ? AND json_extract(data, '$.appointment') = ? ORDER BY seq DESC LIMIT 1`,
+		queue.FactAppointment, appointment).Scan(&state, &reason, &result)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", app.Errorf(app.ENOTFOUND, "nessuna prenotazione registrata su questa postazione")
+	}
+	if err != nil {
+		return "", fmt.Errorf("appointment change %s: %w", appointment, err)
+	}
+	st := app.OpState(state)
+	if st != app.OpParked {
+		return st, nil
+	}
+	code := app.ECONFLICT
+	var res app.OpResult
+	if json.Unmarshal([]byte(result), &res) == nil && res.Code != "" {
+		code = res.Code
+	}
+	return st, app.Errorf(code, "%s", reason)
+}
+
+// applyAppointmentAnswer keeps the appointment as the hub answered it (its
+// record, byte for byte what the change log brings next) and the slots it
+// took and freed, in MarkOp's transaction: the counter and the kiosk show
+// the booking as soon as the hub confirmed it, before the next pull.
+func applyAppointmentAnswer(ctx context.Context, tx *sql.Tx, res app.OpResult) error {
+	a, err := wire.DecodeAppointment(res.Data)
+	if err != nil {
+		return err
+	}
+	var comune string
+	if err := tx.QueryRowContext(ctx, `SELECT comune FROM profile WHERE id = 1`).Scan(&comune); err != nil {
+		return err
+	}
+	var old string
+	err = tx.QueryRowContext(ctx, `SELECT data FROM records WHERE kind = ? AND key = ?`, queue.KindAppointment, a.ID).Scan(&old)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	setSlot := func(id, appt string) error {
+		var data string
+		err := tx.QueryRowContext(ctx, `SELECT data FROM records WHERE kind = ? AND key = ?`, queue.KindSlot, id).Scan(&data)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // a slot this workstation has not heard of: the pull brings it
+		}
+		if err != nil {
+			return err
+		}
+		sl, err := wire.DecodeSlot([]byte(data))
+		if err != nil {
+			return err
+		}
+		sl.Appointment = appt
+		return upsertRecord(ctx, tx, comune, &app.Record{Kind: queue.KindSlot, Key: sl.ID, Data: wire.EncodeSlot(sl)}, nil)
+	}
+	if old != "" {
+		if prev, err := wire.DecodeAppointment([]byte(old)); err == nil && prev.Slot != a.Slot {
+			if err := setSlot(prev.Slot, ""); err != nil {
+				return err
+			}
+		}
+	}
+	taken := a.ID
+	if a.Status == queue.Cancelled {
+		taken = ""
+	}
+	if err := setSlot(a.Slot, taken); err != nil {
+		return err
+	}
+	return upsertRecord(ctx, tx, comune, &app.Record{Kind: queue.KindAppointment, Key: a.ID, Subject: a.CodiceFiscale, Data: res.Data}, nil)
+}

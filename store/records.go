@@ -111,6 +111,8 @@ func applyResult(ctx context.Context, tx *sql.Tx, kind string, op app.OpResult) 
 		return applyPaymentResult(ctx, tx, kind, op)
 	case queue.FactTicket:
 		return applyTicketAnswer(ctx, tx, op)
+	case queue.FactAppointment: // queue.go
+		return applyAppointmentAnswer(ctx, tx, op)
 	}
 	return nil
 }

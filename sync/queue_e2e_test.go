@@ -230,18 +230,54 @@ func TestQueueTwoCountersAndAKiosk(t *testing.T) {
 			t.Fatalf("free slots %v, %v", free, err)
 		}
 		cf := people[0].CodiceFiscale
-		if _, err := c1.Q.Book(ctx, "demo", free[0].ID, cf, "ROSSI Mario"); err != nil {
-			t.Fatal(err)
+		// Online, the hub answers while the person waits; the counter's
+		// cache has the appointment and the slot taken before any pull.
+		b, err := c1.Q.Book(ctx, "demo", free[1].ID, cf, "ROSSI Mario")
+		if err != nil || !b.Confirmed {
+			t.Fatalf("booking: %+v, %v", b, err)
 		}
-		// Another counter books the same slot before it heard: refused.
-		if _, err := c2.Q.Book(ctx, "demo", free[0].ID, people[1].CodiceFiscale, "ROSSI Marta"); err != nil {
+		as, _ := c1.Q.Appointments(ctx, cf)
+		if len(as) != 1 || as[0].ID != b.Appointment || as[0].Slot != free[1].ID || as[0].Status != queue.Booked {
+			t.Fatalf("appointments after the booking: %+v", as)
+		}
+		if left, _ := c1.Q.FreeSlots(ctx, "A", 1); len(left) != 1 || left[0].ID != free[0].ID {
+			t.Fatalf("free slots after the booking: %+v", left)
+		}
+		// Moved to the earlier slot: the later one is free again.
+		if b, err := c1.Q.Move(ctx, "demo", as[0], free[0].ID); err != nil || !b.Confirmed {
+			t.Fatalf("move: %+v, %v", b, err)
+		}
+		if left, _ := c1.Q.FreeSlots(ctx, "A", 1); len(left) != 1 || left[0].ID != free[1].ID {
+			t.Fatalf("free slots after the move: %+v", left)
+		}
+		// Another counter books the same slot before it heard: refused
+		// by the hub, and told at once.
+		if _, err := c2.Q.Book(ctx, "demo", free[0].ID, people[1].CodiceFiscale, "ROSSI Marta"); app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(app.ErrorMessage(err), "già prenotata") {
+			t.Fatalf("double booking: %v", err)
+		}
+		// A stale move (the version c2 never saw) is refused too.
+		stale := as[0]
+		if _, err := c2.Q.Move(ctx, "demo", stale, free[0].ID); app.ErrorCode(err) != app.ECONFLICT {
+			t.Fatalf("stale move: %v", err)
+		}
+		// Offline the booking waits in the outbox, unconfirmed.
+		h.Stop()
+		off, err := c2.Q.Book(ctx, "demo", free[1].ID, people[1].CodiceFiscale, "ROSSI Marta")
+		if err != nil || off.Confirmed {
+			t.Fatalf("offline booking: %+v, %v", off, err)
+		}
+		h.Start()
+		c2.round(t)
+		theirs, _ := c2.Q.Appointments(ctx, people[1].CodiceFiscale)
+		if len(theirs) != 1 || theirs[0].ID != off.Appointment {
+			t.Fatalf("the offline booking after sync: %+v", theirs)
+		}
+		if _, err := c2.Q.Cancel(ctx, "demo", theirs[0]); err != nil {
 			t.Fatal(err)
 		}
 		c1.round(t)
-		c2.round(t)
-		parked, _ := c2.St.ParkedOps(ctx)
-		if len(parked) != 2 || !strings.Contains(parked[1].Reason, "già prenotata") {
-			t.Fatalf("double booking: %+v", parked)
+		if left, _ := c1.Q.FreeSlots(ctx, "A", 1); len(left) != 1 || left[0].ID != free[1].ID {
+			t.Fatalf("free slots after the cancellation: %+v", left)
 		}
 		kiosk.round(t)
 		walkin, err := kiosk.Q.Issue(ctx, "A", "", "")
@@ -272,7 +308,7 @@ func TestQueueTwoCountersAndAKiosk(t *testing.T) {
 			t.Fatalf("then the walk-ins in order: %+v %+v", n2, n3)
 		}
 		kiosk.round(t)
-		as, _ := kiosk.St.Appointments(ctx, cf)
+		as, _ = kiosk.St.Appointments(ctx, cf)
 		if len(as) != 1 || as[0].Status != queue.CheckedIn || as[0].Ticket != in.ID {
 			t.Fatalf("appointment after check-in: %+v", as)
 		}
@@ -292,7 +328,7 @@ func TestQueueTwoCountersAndAKiosk(t *testing.T) {
 				servedA += r.Served
 			}
 		}
-		if issuedA != 8 || servedA < 4 { // A005 moved to Tributi
+		if issuedA != 8 || servedA < 3 { // A005 moved to Tributi; served: A006 and the two calls after it, plus those of the first calls whose counter called again
 			t.Fatalf("stats rows %+v (A issued %d served %d)", rows, issuedA, servedA)
 		}
 		if _, err := c1.C.QueueTickets(ctx, "ieri", day); app.ErrorCode(err) != app.EINVALID {

@@ -3,6 +3,8 @@ package sync_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"strings"
 	stdsync "sync"
@@ -254,6 +256,28 @@ func TestRequestsThroughTheHub(t *testing.T) {
 		got, _ := w2.St.Request(ctx, first.ID)
 		if got.Status != pratica.StatusConcluded || got.Version != 3 {
 			t.Fatalf("w2 sees %s v%d", got.Status, got.Version)
+		}
+	})
+
+	t.Run("FollowPage", func(t *testing.T) {
+		got, _ := w1.St.Request(ctx, first.ID)
+		page := func(url string) (int, string) {
+			resp, err := http.Get(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		code, body := page(hub.FollowURL(h.URL, got))
+		if code != http.StatusOK || !strings.Contains(body, got.Number) || !strings.Contains(body, "Conclusa") || !strings.Contains(body, "iscrizione accolta") {
+			t.Fatalf("follow page %d:\n%s", code, body)
+		}
+		wrong := *got
+		wrong.FollowCode = "AAAAAAAAAAAAAAAA"
+		if code, body := page(hub.FollowURL(h.URL, &wrong)); code != http.StatusNotFound || strings.Contains(body, got.Number) {
+			t.Fatalf("a wrong follow code opened the page: %d", code)
 		}
 	})
 

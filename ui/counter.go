@@ -63,6 +63,12 @@ type Deps struct {
 	// shows for this counter ("" for the device's short name).
 	Queue        QueueDesk
 	QueueCounter string
+
+	// Appointments books, moves and cancels the open citizen's
+	// appointments (appointments.go); QueueStats gives supervisors the
+	// queue's statistics (stats.go). nil where the comune has none.
+	Appointments AppointmentDesk
+	QueueStats   QueueStats
 }
 
 // findShortcut (Ctrl+F) brings the operator back to the search box from
@@ -87,6 +93,7 @@ type Counter struct {
 	search  *searchScreen
 	file    *fileScreen
 	flags   *worklist // nil without Certificates
+	queue   *queueUI  // the booking form and the statistics (appointments.go)
 
 	seenSync time.Time // the last sync the worklist was read after
 
@@ -238,7 +245,7 @@ func (c *Counter) onSyncStatus(st app.SyncStatus) {
 
 // dialogOpen reports whether the issue form or the worklist is open.
 func (c *Counter) dialogOpen() bool {
-	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil)
+	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil) || c.queueDialogOpen()
 }
 
 // closeDialogs closes the issue form and the worklist. Unless all is set, a
@@ -253,11 +260,16 @@ func (c *Counter) closeDialogs(all bool) {
 	if c.flags != nil {
 		c.flags.close()
 	}
+	c.closeQueueDialogs()
 }
 
 // onKey gets the keys typed while no widget has the focus.
 func (c *Counter) onKey(ev *fyne.KeyEvent) {
 	c.touch()
+	if ev.Name == fyne.KeyF2 {
+		c.onCallNext() // queue.go
+		return
+	}
 	if ev.Name != fyne.KeyEscape {
 		return
 	}

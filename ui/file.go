@@ -132,6 +132,9 @@ func (f *fileScreen) show(file *app.CitizenFile, certs certsResult) {
 		newSection(l.text(msgCertificates), f.certBox),
 		activity,
 	)
+	if appts := f.appointmentsSection(); appts != nil { // appointments.go
+		cards.Add(appts)
+	}
 	f.scroll = container.NewVScroll(cards)
 	f.family.onMove = func(id int) {
 		f.c.touch()
@@ -328,8 +331,11 @@ func (f *fileScreen) onOpenMember(id int) {
 
 func (f *fileScreen) onFamilyKey(ev *fyne.KeyEvent) {
 	f.c.touch()
-	if ev.Name == fyne.KeyEscape {
+	switch ev.Name {
+	case fyne.KeyEscape:
 		f.onBack()
+	case fyne.KeyF2:
+		f.c.onCallNext() // queue.go
 	}
 }
 

@@ -55,6 +55,11 @@ type KioskDeps struct {
 	Lang       string
 	Now        func() time.Time
 	Idle       time.Duration // 0: kiosk.IdleTimeout
+	// Appointments lets the identified citizen book, see and cancel their
+	// appointments (kiosk_appointments.go); nil: not at this kiosk.
+	// Device names the kiosk as who booked.
+	Appointments AppointmentDesk
+	Device       string
 }
 
 // Kiosk is the public kiosk in one fullscreen window: queue tickets,
@@ -535,6 +540,11 @@ func (k *Kiosk) showMenu() {
 			big(ticket, 720),
 			big(widget.NewButtonWithIcon(l.text(msgKioskCertificates), theme.DocumentPrintIcon(), k.tap(k.showCertificates)), 720),
 			big(widget.NewButtonWithIcon(l.text(msgKioskActivity), theme.ListIcon(), k.tap(k.showActivity)), 720),
+		)
+		if k.d.Appointments != nil {
+			items = append(items, big(widget.NewButtonWithIcon(l.text(msgKioskMyAppointments), theme.HistoryIcon(), k.tap(k.showAppointments)), 720))
+		}
+		items = append(items,
 			big(widget.NewButtonWithIcon(l.text(msgKioskEnd), theme.LogoutIcon(), k.tap(k.wipe)), 720),
 			bigText(l.text(msgKioskIdleSoon), 20, false),
 		)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -65,6 +66,7 @@ type fakeSelf struct {
 	att   *kioskAttempts
 	now   func() time.Time
 	certs []string
+	book  *fakeBook // the appointments, when the test books some
 }
 
 func (s *fakeSelf) Identify(ctx context.Context, code, doc string) (*app.CitizenFile, error) {
@@ -85,7 +87,10 @@ func (s *fakeSelf) Certificate(_ context.Context, f *app.CitizenFile, slug strin
 func (s *fakeSelf) Activity(context.Context, string) ([]string, []string, error) {
 	return []string{"2026/000012 — Cambio di residenza — in lavorazione"}, nil, nil
 }
-func (s *fakeSelf) Appointments(context.Context, string) ([]queue.Appointment, error) {
+func (s *fakeSelf) Appointments(ctx context.Context, code string) ([]queue.Appointment, error) {
+	if s.book != nil {
+		return s.book.Appointments(ctx, code)
+	}
 	return nil, nil
 }
 func (s *fakeSelf) Notices(context.Context) ([]kiosk.Notice, error) {
@@ -98,6 +103,7 @@ type fakeKioskQueue struct {
 	mu      sync.Mutex
 	issued  []queue.Ticket
 	printed []string
+	book    *fakeBook // checks in its appointments
 }
 
 func (q *fakeKioskQueue) Areas(context.Context) ([]queue.Area, error) {
@@ -120,7 +126,27 @@ func (q *fakeKioskQueue) Printed(_ context.Context, t queue.Ticket) error {
 	q.mu.Unlock()
 	return nil
 }
-func (q *fakeKioskQueue) CheckIn(context.Context, string) (queue.Ticket, queue.Appointment, error) {
+func (q *fakeKioskQueue) CheckIn(ctx context.Context, code string) (queue.Ticket, queue.Appointment, error) {
+	if q.book == nil {
+		return queue.Ticket{}, queue.Appointment{}, app.Errorf(app.ENOTFOUND, "nessun appuntamento per oggi")
+	}
+	q.book.mu.Lock()
+	defer q.book.mu.Unlock()
+	now := q.book.now()
+	for i := range q.book.appts {
+		a := &q.book.appts[i]
+		if a.CodiceFiscale != code || queue.CanCheckIn(a, now) != nil {
+			continue
+		}
+		q.mu.Lock()
+		n := len(q.issued) + 1
+		t := queue.Ticket{ID: fmt.Sprintf("00000000-0000-0000-0001-%012d", n), Area: a.Area, Number: queue.HubNumber(a.Area, n),
+			Local: queue.LocalNumber(a.Area, "I690-W003", n), CodiceFiscale: code, Appointment: a.ID, Due: a.Start}
+		q.issued = append(q.issued, t)
+		q.mu.Unlock()
+		a.Status, a.Ticket = queue.CheckedIn, t.ID
+		return t, *a, nil
+	}
 	return queue.Ticket{}, queue.Appointment{}, app.Errorf(app.ENOTFOUND, "nessun appuntamento per oggi")
 }
 
@@ -421,4 +447,97 @@ func TestKioskCatalogComplete(t *testing.T) {
 			t.Errorf("message %d: it %q and en %q take different arguments", id, m.it, m.en)
 		}
 	}
+}
+
+// TestKioskAppointments: the identified citizen books an appointment at
+// the kiosk (service, day, time, confirmation), sees it among their own,
+// checks in for it from the menu and gets a ticket for its time; a second
+// one is cancelled.
+func TestKioskAppointments(t *testing.T) {
+	kh := newKioskHarness(t, time.Minute)
+	rome := func(d, h, m int) time.Time { return time.Date(2026, 5, 12+d, h, m, 0, 0, queue.Rome) } // the clock: 09:30 of Tuesday 12/05
+	book := newFakeBook(func() time.Time { return kh.clock }, rome(0, 9, 0), rome(0, 10, 0), rome(0, 10, 20), rome(1, 9, 0))
+	kh.k.d.Appointments, kh.k.d.Device = book, "I690-W003"
+	kh.queue.book, kh.self.book = book, book
+
+	kh.identify(kh.cf, kh.doc)
+	kh.waitFor("the menu", func() bool { return kh.k.screen == "menu" })
+	kh.assertHides("Sono qui per l'appuntamento")
+	kh.press("I miei appuntamenti")
+	kh.waitFor("the appointments", func() bool { return kh.k.screen == "appointments" })
+	kh.assertShows("Nessun appuntamento")
+	kh.press("Prenota un appuntamento")
+	kh.waitFor("the services", func() bool { return kh.k.screen == "book-areas" })
+	kh.assertShows("Per quale servizio?")
+	kh.assertHides("Anagrafe") // no slots
+	kh.press("Carta d'identità")
+	kh.waitFor("the days", func() bool { return kh.k.screen == "book-days" })
+	kh.assertShows("mar 12/05/2026", "mer 13/05/2026")
+	kh.press("mar 12/05/2026")
+	kh.assertShows("10:00", "10:20")
+	kh.assertHides("09:00") // past
+	kh.capture("kiosk-book-times.png")
+	kh.press("10:00")
+	kh.assertShows("Conferma la prenotazione?", "mar 12/05/2026 alle 10:00 — Carta d'identità, sportello 1")
+	kh.press("Sì, prenota")
+	kh.waitFor("the booking", func() bool { return kh.k.screen == "booked" })
+	kh.assertShows("Appuntamento prenotato", "mar 12/05/2026 alle 10:00 — Carta d'identità, sportello 1")
+	kh.assertHides("senza rete")
+	if book.free(rome(0, 10, 0)) || len(book.by) != 1 || book.by[0] != "chiosco:I690-W003" {
+		t.Fatalf("booked by %v, slot free %v", book.by, book.free(rome(0, 10, 0)))
+	}
+	kh.capture("kiosk-booked.png")
+
+	// Back on the menu, the appointment is due within the hour: check in.
+	kh.press("Fine")
+	kh.waitFor("the check-in", func() bool { return kh.shows("Sono qui per l'appuntamento delle 10:00") })
+	kh.press("Sono qui per l'appuntamento delle 10:00")
+	kh.waitFor("the ticket", func() bool { return kh.k.screen == "ticket" })
+	kh.assertShows("C001", "Appuntamento delle 10:00")
+	kh.printer.mu.Lock()
+	tickets := kh.printer.tickets
+	kh.printer.mu.Unlock()
+	if len(tickets) != 1 || !strings.HasPrefix(tickets[0], "C001") || !strings.Contains(tickets[0], "CANTÙ Giulia") {
+		t.Fatalf("printed %v", tickets)
+	}
+	as, _ := book.Appointments(context.Background(), kh.cf)
+	if len(as) != 1 || as[0].Status != queue.CheckedIn {
+		t.Fatalf("after the check-in: %+v", as)
+	}
+
+	// A second appointment, tomorrow, then cancelled.
+	kh.press("Fine")
+	kh.waitFor("the menu", func() bool { return kh.k.screen == "menu" })
+	kh.press("I miei appuntamenti")
+	kh.waitFor("the appointments", func() bool { return kh.k.screen == "appointments" })
+	kh.assertShows("Nessun appuntamento") // the one checked in is no longer to come
+	kh.press("Prenota un appuntamento")
+	kh.waitFor("the services", func() bool { return kh.k.screen == "book-areas" })
+	kh.press("Carta d'identità")
+	kh.waitFor("the days", func() bool { return kh.k.screen == "book-days" })
+	kh.press("mer 13/05/2026")
+	kh.press("09:00")
+	kh.press("Sì, prenota")
+	kh.waitFor("the booking", func() bool { return kh.k.screen == "booked" })
+	kh.press("Fine")
+	kh.waitFor("the menu", func() bool { return kh.k.screen == "menu" })
+	kh.press("I miei appuntamenti")
+	kh.waitFor("the list", func() bool { return kh.shows("mer 13/05/2026 alle 09:00 — Carta d'identità, sportello 1") })
+	kh.capture("kiosk-appointments.png")
+	kh.press("Annulla questo appuntamento")
+	kh.waitFor("the cancellation", func() bool { return kh.k.screen == "cancelled" })
+	kh.assertShows("Appuntamento annullato")
+	if !book.free(rome(1, 9, 0)) {
+		t.Fatal("the cancellation must free the slot")
+	}
+	kh.press("Fine")
+	kh.waitFor("the list", func() bool { return kh.k.screen == "appointments" })
+	kh.assertShows("Nessun appuntamento")
+
+	// The idle wipe forgets the citizen mid-booking.
+	kh.press("Prenota un appuntamento")
+	kh.waitFor("the services", func() bool { return kh.k.screen == "book-areas" })
+	kh.k.wipe()
+	kh.assertShows("Prendi il numero")
+	kh.assertHides("Carta d'identità")
 }

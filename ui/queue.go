@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -53,23 +52,74 @@ func newQueueBar(c *Counter) fyne.CanvasObject {
 	b.actions = container.NewHBox()
 	areasBox := container.NewHBox()
 	b.box = container.NewHBox(widget.NewLabel(l.textf(msgQueueCounter, b.counter)), areasBox, call, b.label, b.actions)
-	c.w.Canvas().AddShortcut(callNextShortcut, func(fyne.Shortcut) { b.onCallNext() })
+	var tools []fyne.CanvasObject
+	if c.d.Appointments != nil {
+		tools = append(tools, widget.NewButtonWithIcon(l.text(msgApptBook), theme.ContentAddIcon(), b.onBook))
+	}
+	if c.canSeeStats() {
+		tools = append(tools, widget.NewButtonWithIcon(l.text(msgStatsButton), theme.InfoIcon(), c.onStats))
+	}
+	c.queueState().bar = b
 	ctx, desk := c.session, c.d.Queue
 	inBackground(c.ui, func() []queue.Area { a, _ := desk.Areas(ctx); return a }, func(as []queue.Area) {
 		b.areas = as
 		for _, a := range as {
 			a := a
 			b.serve[a.Code] = true
-			chk := widget.NewCheck(a.Code, func(on bool) { b.serve[a.Code] = on })
+			chk := newAreaCheck(a.Code, func(on bool) { b.serve[a.Code] = on }, c.onCallNext)
 			chk.SetChecked(true)
 			areasBox.Add(chk)
 		}
 	})
-	return container.NewPadded(b.box)
+	return container.NewPadded(container.NewBorder(nil, nil, nil, container.NewHBox(tools...), b.box))
 }
 
-// callNextShortcut (F2) calls the next ticket from anywhere.
-var callNextShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF2}
+// onBook books an appointment for the citizen of the open file.
+func (b *queueBar) onBook() {
+	c := b.c
+	if q := c.queue; q != nil && q.card != nil && q.card.current() {
+		q.card.onBook()
+		return
+	}
+	b.label.SetText(c.lang.text(msgApptNeedFile))
+}
+
+// onCallNext is F2: "call next" from wherever the keyboard is on the
+// counter's screen. Fyne makes a shortcut only of a key with Ctrl, Alt or
+// Super, so a bare F2 is a typed key: it reaches the focused widget's
+// TypedKey, or the window's when none has the focus. Each widget of the
+// screen that takes the keyboard (the search box, the result and family
+// lists, the area checks) passes F2 here, as the window does; a dialog
+// open over the screen keeps it.
+func (c *Counter) onCallNext() {
+	if c.queue == nil || c.queue.bar == nil || c.op == nil || c.dialogOpen() {
+		return
+	}
+	c.queue.bar.onCallNext()
+}
+
+// areaCheck is an area's check in the strip: tapping it takes the
+// keyboard, and F2 must still call.
+type areaCheck struct {
+	widget.Check
+	onF2 func()
+}
+
+func newAreaCheck(label string, changed func(bool), onF2 func()) *areaCheck {
+	a := &areaCheck{onF2: onF2}
+	a.Text, a.OnChanged = label, changed
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+// TypedKey passes F2 on; the other keys are the check's (Space toggles).
+func (a *areaCheck) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyF2 {
+		a.onF2()
+		return
+	}
+	a.Check.TypedKey(ev)
+}
 
 type callResult struct {
 	t   *queue.Ticket

@@ -53,6 +53,7 @@ func newSearchScreen(c *Counter) *searchScreen {
 	s.box.onDown = s.onDownFromBox
 	s.box.onInput = c.touch
 	s.box.onIssue = c.onIssue
+	s.box.onCallNext = c.onCallNext
 	s.list.onOpen = s.onOpen
 	s.list.onMove = func(id int) {
 		c.touch()
@@ -238,6 +239,8 @@ func (s *searchScreen) onListKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyUp, fyne.KeyEscape:
 		s.focusBox()
+	case fyne.KeyF2:
+		s.c.onCallNext()
 	}
 }
 
@@ -267,6 +270,9 @@ type searchEntry struct {
 	onDown  func()
 	onInput func() // any key: the operator is at the desk
 	onIssue func() // Ctrl+P: issue a certificate to the person of the file shown
+	// onCallNext is F2, the queue's "call next" (queue.go): a bare function
+	// key is no shortcut for Fyne, it reaches the focused widget's TypedKey.
+	onCallNext func()
 }
 
 func newSearchEntry() *searchEntry {
@@ -282,6 +288,10 @@ func (e *searchEntry) TypedKey(ev *fyne.KeyEvent) {
 	}
 	if ev.Name == fyne.KeyDown && e.onDown != nil {
 		e.onDown()
+		return
+	}
+	if ev.Name == fyne.KeyF2 && e.onCallNext != nil {
+		e.onCallNext()
 		return
 	}
 	e.Entry.TypedKey(ev)

@@ -239,4 +239,26 @@ type NoticeFields struct {
 	// notice is printed, marked so.
 	NotPayable bool
 	PrintedOn  time.Time
+	// Instalment is the rata the notice is of; nil for the whole position,
+	// whose notice lists the instalments with InstalmentStatus (in the
+	// same order).
+	Instalment       *Instalment
+	InstalmentStatus []Status
+}
+
+// Avviso is the codice avviso the notice pays: the instalment's or the
+// position's.
+func (n *NoticeFields) Avviso() pagopa.CodiceAvviso {
+	if n.Instalment != nil {
+		return n.Instalment.Avviso
+	}
+	return n.Position.Avviso
+}
+
+// DueDate is the due date of what the notice pays.
+func (n *NoticeFields) DueDate() time.Time {
+	if n.Instalment != nil {
+		return n.Instalment.DueDate
+	}
+	return n.Position.DueDate
 }

@@ -20,6 +20,7 @@ type instalmentJSON struct {
 	Avviso  string `json:"codice_avviso"`
 	Amount  int64  `json:"importo_centesimi"`
 	DueDate string `json:"scadenza"`
+	State   string `json:"stato,omitempty"`
 }
 
 type receiptJSON struct {
@@ -30,6 +31,8 @@ type receiptJSON struct {
 	At       string `json:"il"`
 	Device   string `json:"postazione,omitempty"`
 	Operator string `json:"operatore,omitempty"`
+	Rata     int    `json:"rata,omitempty"`
+	Refunded int64  `json:"rimborsato_centesimi,omitempty"`
 }
 
 type positionJSON struct {
@@ -94,7 +97,7 @@ func receiptsToJSON(rs []Receipt) []receiptJSON {
 	var out []receiptJSON
 	for _, r := range rs {
 		out = append(out, receiptJSON{Number: r.Number, Channel: r.Channel, Method: string(r.Method), Amount: r.AmountCents,
-			At: instant(r.At), Device: r.Device, Operator: r.Operator})
+			At: instant(r.At), Device: r.Device, Operator: r.Operator, Rata: r.Instalment, Refunded: r.RefundedCents})
 	}
 	return out
 }
@@ -103,7 +106,7 @@ func (d *decoder) receipts(js []receiptJSON) []Receipt {
 	var out []Receipt
 	for _, r := range js {
 		out = append(out, Receipt{Number: r.Number, Channel: r.Channel, Method: Method(r.Method), AmountCents: r.Amount,
-			At: d.instant("ricevuta", r.At), Device: r.Device, Operator: r.Operator})
+			At: d.instant("ricevuta", r.At), Device: r.Device, Operator: r.Operator, Instalment: r.Rata, RefundedCents: r.Refunded})
 	}
 	return out
 }
@@ -114,7 +117,8 @@ func EncodePosition(p *Position) []byte {
 		Causale: p.Causale, Amount: p.AmountCents, DueDate: date(p.DueDate), Avviso: string(p.Avviso), State: string(p.State),
 		Published: p.Published, Fine: p.Fine, Receipts: receiptsToJSON(p.Receipts), CreatedAt: instant(p.CreatedAt), CreatedBy: p.CreatedBy}
 	for _, in := range p.Instalments {
-		j.Instalments = append(j.Instalments, instalmentJSON{N: in.N, Avviso: string(in.Avviso), Amount: in.AmountCents, DueDate: date(in.DueDate)})
+		j.Instalments = append(j.Instalments, instalmentJSON{N: in.N, Avviso: string(in.Avviso), Amount: in.AmountCents, DueDate: date(in.DueDate),
+			State: string(in.State)})
 	}
 	b, _ := json.Marshal(j)
 	return b
@@ -132,7 +136,8 @@ func DecodePosition(b []byte) (*Position, error) {
 		State: State(j.State), Published: j.Published, Fine: j.Fine, Receipts: d.receipts(j.Receipts),
 		CreatedAt: d.instant("creata_il", j.CreatedAt), CreatedBy: j.CreatedBy}
 	for _, in := range j.Instalments {
-		p.Instalments = append(p.Instalments, Instalment{N: in.N, Avviso: pagopa.CodiceAvviso(in.Avviso), AmountCents: in.Amount, DueDate: d.date("rata", in.DueDate)})
+		p.Instalments = append(p.Instalments, Instalment{N: in.N, Avviso: pagopa.CodiceAvviso(in.Avviso), AmountCents: in.Amount,
+			DueDate: d.date("rata", in.DueDate), State: State(in.State)})
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("decode position %s: %w", j.ID, d.err)
@@ -226,6 +231,7 @@ type paymentJSON struct {
 	Receipt    string `json:"ricevuta"`
 	PositionID string `json:"posizione"`
 	Avviso     string `json:"codice_avviso"`
+	Rata       int    `json:"rata,omitempty"`
 	Amount     int64  `json:"importo_centesimi"`
 	Method     string `json:"modalita"`
 	Operator   string `json:"operatore"`
@@ -242,7 +248,7 @@ type paymentJSON struct {
 
 // EncodePayment is the JSON of a payment fact.
 func EncodePayment(p *Payment) []byte {
-	b, _ := json.Marshal(paymentJSON{Receipt: p.Receipt, PositionID: p.PositionID, Avviso: string(p.Avviso), Amount: p.AmountCents,
+	b, _ := json.Marshal(paymentJSON{Receipt: p.Receipt, PositionID: p.PositionID, Avviso: string(p.Avviso), Rata: p.Instalment, Amount: p.AmountCents,
 		Method: string(p.Method), Operator: p.Operator, Device: p.Device, At: instant(p.At), Day: p.Day, Service: string(p.Service),
 		Causale: p.Causale, DebtorCF: p.DebtorCF, DebtorName: p.DebtorName, Fine: p.Fine, FineStage: p.FineStage})
 	return b
@@ -255,7 +261,7 @@ func DecodePayment(b []byte) (*Payment, error) {
 		return nil, app.Errorf(app.EINVALID, "pagamento non leggibile: %v", err)
 	}
 	var d decoder
-	p := &Payment{Receipt: j.Receipt, PositionID: j.PositionID, Avviso: pagopa.CodiceAvviso(j.Avviso), AmountCents: j.Amount,
+	p := &Payment{Receipt: j.Receipt, PositionID: j.PositionID, Avviso: pagopa.CodiceAvviso(j.Avviso), Instalment: j.Rata, AmountCents: j.Amount,
 		Method: Method(j.Method), Operator: j.Operator, Device: j.Device, At: d.instant("il", j.At), Day: j.Day,
 		Service: Service(j.Service), Causale: j.Causale, DebtorCF: j.DebtorCF, DebtorName: j.DebtorName, Fine: j.Fine, FineStage: j.FineStage}
 	if d.err != nil {
@@ -294,26 +300,28 @@ func DecodePaymentAnswer(b []byte) (PaymentAnswer, error) {
 }
 
 type refundJSON struct {
-	ID         string        `json:"id"`
-	PositionID string        `json:"posizione"`
-	Avviso     string        `json:"codice_avviso"`
-	Comune     string        `json:"comune"`
-	DebtorCF   string        `json:"debitore_cf"`
-	DebtorName string        `json:"debitore"`
-	Causale    string        `json:"causale"`
-	Due        int64         `json:"dovuto_centesimi"`
-	Paid       int64         `json:"pagato_centesimi"`
-	Excess     int64         `json:"eccedenza_centesimi"`
-	Receipts   []receiptJSON `json:"ricevute"`
-	State      string        `json:"stato"`
-	OpenedAt   string        `json:"aperto_il"`
+	ID         string         `json:"id"`
+	PositionID string         `json:"posizione"`
+	Avviso     string         `json:"codice_avviso"`
+	Comune     string         `json:"comune"`
+	DebtorCF   string         `json:"debitore_cf"`
+	DebtorName string         `json:"debitore"`
+	Causale    string         `json:"causale"`
+	Due        int64          `json:"dovuto_centesimi"`
+	Paid       int64          `json:"pagato_centesimi"`
+	Excess     int64          `json:"eccedenza_centesimi"`
+	Receipts   []receiptJSON  `json:"ricevute"`
+	State      string         `json:"stato"`
+	OpenedAt   string         `json:"aperto_il"`
+	Rata       int            `json:"rata,omitempty"`
+	Done       *repaymentJSON `json:"eseguito,omitempty"`
 }
 
 // EncodeRefund is the JSON of a refund record.
 func EncodeRefund(r *Refund) []byte {
 	b, _ := json.Marshal(refundJSON{ID: r.ID, PositionID: r.PositionID, Avviso: string(r.Avviso), Comune: r.Comune, DebtorCF: r.DebtorCF,
 		DebtorName: r.DebtorName, Causale: r.Causale, Due: r.DueCents, Paid: r.PaidCents, Excess: r.ExcessCents,
-		Receipts: receiptsToJSON(r.Receipts), State: r.State, OpenedAt: instant(r.OpenedAt)})
+		Receipts: receiptsToJSON(r.Receipts), State: r.State, OpenedAt: instant(r.OpenedAt), Rata: r.Instalment, Done: repaymentToJSON(r.Done)})
 	return b
 }
 
@@ -326,7 +334,10 @@ func DecodeRefund(b []byte) (*Refund, error) {
 	var d decoder
 	r := &Refund{ID: j.ID, PositionID: j.PositionID, Avviso: pagopa.CodiceAvviso(j.Avviso), Comune: j.Comune, DebtorCF: j.DebtorCF,
 		DebtorName: j.DebtorName, Causale: j.Causale, DueCents: j.Due, PaidCents: j.Paid, ExcessCents: j.Excess,
-		Receipts: d.receipts(j.Receipts), State: j.State, OpenedAt: d.instant("aperto_il", j.OpenedAt)}
+		Receipts: d.receipts(j.Receipts), State: j.State, OpenedAt: d.instant("aperto_il", j.OpenedAt), Instalment: j.Rata}
+	if j.Done != nil {
+		r.Done = d.repayment(j.Done)
+	}
 	if d.err != nil {
 		return nil, fmt.Errorf("decode refund %s: %w", j.ID, d.err)
 	}
@@ -356,4 +367,52 @@ func DecodeBlock(b []byte) (pagopa.Block, error) {
 	}
 	bl := pagopa.Block{Device: j.Device, Aux: j.Aux, Code: j.Code, First: j.First, Last: j.Last}
 	return bl, bl.Validate()
+}
+
+type repaymentJSON struct {
+	Refund   string `json:"rimborso"`
+	Comune   string `json:"comune"`
+	Method   string `json:"modalita"`
+	On       string `json:"eseguito_il"`
+	Note     string `json:"nota,omitempty"`
+	Operator string `json:"operatore,omitempty"`
+	Device   string `json:"postazione,omitempty"`
+	At       string `json:"il"`
+}
+
+func repaymentToJSON(r *Repayment) *repaymentJSON {
+	if r == nil {
+		return nil
+	}
+	return &repaymentJSON{Refund: r.Refund, Comune: r.Comune, Method: string(r.Method), On: date(r.On), Note: r.Note,
+		Operator: r.Operator, Device: r.Device, At: instant(r.At)}
+}
+
+func (d *decoder) repayment(j *repaymentJSON) *Repayment {
+	return &Repayment{Refund: j.Refund, Comune: j.Comune, Method: RefundMethod(j.Method), On: d.date("eseguito_il", j.On), Note: j.Note,
+		Operator: j.Operator, Device: j.Device, At: d.instant("il", j.At)}
+}
+
+// EncodeRepayment is the JSON of a FactRefundDone fact.
+func EncodeRepayment(r *Repayment) []byte {
+	b, _ := json.Marshal(repaymentToJSON(r))
+	return b
+}
+
+// DecodeRepayment reads a FactRefundDone fact and validates it; EINVALID
+// for one that does not make a repayment.
+func DecodeRepayment(b []byte) (*Repayment, error) {
+	var j repaymentJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return nil, app.Errorf(app.EINVALID, "rimborso non leggibile: %v", err)
+	}
+	var d decoder
+	r := d.repayment(&j)
+	if d.err != nil {
+		return nil, app.Errorf(app.EINVALID, "rimborso %s: %v", j.Refund, d.err)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }

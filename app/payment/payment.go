@@ -36,6 +36,9 @@ const (
 	FactPosition = "position"     // a position numbered at the counter from its block
 	FactIUVBlock = "iuv_block"    // asks the hub for a block of IUVs; the answer is the block
 	FactClosing  = "cash_closing" // a closed day of an operator at the workstation
+	// FactRefundDone: a supervisor returned the excess of a double payment
+	// (refund.go).
+	FactRefundDone = "refund_done"
 )
 
 // Service is what a position is for, as the closing totals it.
@@ -161,12 +164,16 @@ func (p *Payee) Validate() error {
 	return nil
 }
 
-// Instalment is a rate of a position, with its own codice avviso.
+// Instalment is a rate of a position, with its own codice avviso: each is
+// paid on its own (instalment.go).
 type Instalment struct {
 	N           int
 	Avviso      pagopa.CodiceAvviso
 	AmountCents int64
 	DueDate     time.Time
+	// State is the hub's: StateDue, StatePaid or StateDuplicate ("" is
+	// due: a record of before instalments were paid one by one).
+	State State
 }
 
 // Receipt is a payment of a position as the hub recorded it.
@@ -178,6 +185,12 @@ type Receipt struct {
 	At          time.Time
 	Device      string
 	Operator    string
+	// Instalment is the rata the receipt pays; 0 for the rata unica.
+	Instalment int
+	// RefundedCents is what was returned of it to the payer, as the
+	// excess of a double payment; a receipt refunded in full no longer
+	// pays the position.
+	RefundedCents int64
 }
 
 // Position is a posizione debitoria: what a debtor owes the comune, and
@@ -231,10 +244,18 @@ func (p *Position) Validate() error {
 		return app.Errorf(app.EINVALID, "posizione %s: stato %q sconosciuto", p.ID, p.State)
 	}
 	var sum int64
+	seen := map[int]bool{}
 	for _, in := range p.Instalments {
-		if _, err := pagopa.ParseAvviso(string(in.Avviso)); err != nil || in.AmountCents <= 0 || in.DueDate.IsZero() {
+		if _, err := pagopa.ParseAvviso(string(in.Avviso)); err != nil || in.AmountCents <= 0 || in.DueDate.IsZero() || in.N <= 0 || seen[in.N] ||
+			in.Avviso == p.Avviso {
 			return app.Errorf(app.EINVALID, "posizione %s: rata %d non valida", p.ID, in.N)
 		}
+		switch in.State {
+		case "", StateDue, StatePaid, StateDuplicate:
+		default:
+			return app.Errorf(app.EINVALID, "posizione %s: stato %q della rata %d sconosciuto", p.ID, in.State, in.N)
+		}
+		seen[in.N] = true
 		sum += in.AmountCents
 	}
 	if len(p.Instalments) > 0 && sum != p.AmountCents {
@@ -257,7 +278,8 @@ func (p *Position) PaidCents() int64 {
 type Payment struct {
 	Receipt     string // "I690-W001-2026-R000012": workstation, year, sequence
 	PositionID  string
-	Avviso      pagopa.CodiceAvviso
+	Avviso      pagopa.CodiceAvviso // of what it pays: the rata unica or the instalment
+	Instalment  int                 // the rata it pays; 0 for the rata unica
 	AmountCents int64
 	Method      Method
 	Operator    string
@@ -280,6 +302,8 @@ func (p *Payment) Validate() error {
 	switch {
 	case p.Receipt == "" || p.PositionID == "" || p.Device == "":
 		return app.Errorf(app.EINVALID, "pagamento senza ricevuta o posizione")
+	case p.Instalment < 0:
+		return app.Errorf(app.EINVALID, "rata %d del pagamento non valida", p.Instalment)
 	case p.AmountCents <= 0 || p.AmountCents > pagopa.MaxAmountCents:
 		return app.Errorf(app.EINVALID, "importo del pagamento non valido")
 	case p.Method != Cash && p.Method != Card:
@@ -315,6 +339,12 @@ type Refund struct {
 	Receipts    []Receipt // all of the position's, in the order the hub applied them
 	State       string    // "da_rimborsare", "rimborsato"
 	OpenedAt    time.Time
+	Instalment  int // the rata paid in excess; 0 for the rata unica
+	// Done says how the excess was returned, once State is RefundDone.
+	Done *Repayment
+	// Unsent: a supervisor marked it done at this workstation and the hub
+	// has not confirmed it yet.
+	Unsent bool
 }
 
 // Refund states.

@@ -32,9 +32,11 @@ const (
 	StatusNotPayable Status = "non ancora pagabile"
 	StatusPaid       Status = "pagato"
 	StatusPaidHere   Status = "pagato allo sportello, in attesa di conferma dell'hub"
+	StatusPartial    Status = "pagato in parte" // some instalments are paid
 	StatusDuplicate  Status = "pagato due volte: da rimborsare"
 	StatusCancelled  Status = "annullato"
 	StatusUnknown    Status = "sconosciuto"
+	StatusOffline    Status = "non verificabile senza rete" // the scanner: another comune's code, the hub unreachable
 )
 
 // Status is where the position stands: the hub's word first, then what
@@ -53,7 +55,11 @@ func (v *View) Status() Status {
 			return StatusDuplicate
 		}
 	}
-	if len(v.Local) > 0 {
+	if len(v.Instalments) > 0 {
+		if st := v.instalmentsStatus(); st != "" {
+			return st
+		}
+	} else if len(v.Local) > 0 {
 		return StatusPaidHere
 	}
 	if v.Unsent || !v.Published {
@@ -85,6 +91,9 @@ func (v *View) Settled() bool {
 //     closed at the workstation or the position was paid here already.
 //   - CloseDay stores the closing with its fact (FactClosing); ECONFLICT
 //     when the day is closed already. Closing: ENOTFOUND when it is not.
+//   - Refunds overlay the repayments recorded here and not yet confirmed
+//     (Unsent); RecordRepayment stores one with its fact
+//     (FactRefundDone) and the supervisor's audit event.
 //   - CertificateFees are the certificates the operator issued at the
 //     workstation on the day, with fees applied to each.
 type Store interface {
@@ -103,6 +112,7 @@ type Store interface {
 	DayPayments(ctx context.Context, operator, day string) ([]Payment, error)
 	CertificateFees(ctx context.Context, operator, day string, fees func(*certificate.Certificate) (bollo, diritti int64)) ([]CertificateFee, error)
 	CloseDay(ctx context.Context, c *Closing) error
+	RecordRepayment(ctx context.Context, r *Repayment) error
 	Closing(ctx context.Context, operator, day string) (*Closing, error)
 }
 
@@ -126,7 +136,10 @@ type Cashier struct {
 	// VerifyStamp checks a certificate's stamp (the scanner's third kind)
 	// and says what it certifies and whether it is valid.
 	VerifyStamp func(ctx context.Context, stamp string) (string, error)
-	Now         func() time.Time
+	// Network finds the positions of the other comuni of the network at
+	// the hub, for the scanner; nil on a workstation that never asks.
+	Network Network
+	Now     func() time.Time
 	// Outboxed, when set, is called after a fact was stored, so the sync
 	// engine sends it.
 	Outboxed func()
@@ -205,6 +218,13 @@ func (s *Cashier) dueOn(ctx context.Context, v *View, day time.Time) (int64, *Fi
 // Notice lays out the pagoPA notice of a position, with the amount due
 // today.
 func (s *Cashier) Notice(ctx context.Context, id string) (*NoticeFields, []byte, error) {
+	return s.InstalmentNotice(ctx, id, 0)
+}
+
+// InstalmentNotice lays out the pagoPA notice of rata n of a position
+// (0: the whole position, with its instalments listed), with its own
+// codice avviso, amount and due date; EINVALID for a rata it lacks.
+func (s *Cashier) InstalmentNotice(ctx context.Context, id string, n int) (*NoticeFields, []byte, error) {
 	v, err := s.Store.Position(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -213,28 +233,40 @@ func (s *Cashier) Notice(ctx context.Context, id string) (*NoticeFields, []byte,
 	if err != nil {
 		return nil, nil, err
 	}
-	n, err := s.noticeFields(ctx, v, py)
+	nf, err := s.noticeFields(ctx, v, py, n)
 	if err != nil {
 		return nil, nil, err
 	}
-	pdf, err := s.Render.Notice(n)
-	return n, pdf, err
+	pdf, err := s.Render.Notice(nf)
+	return nf, pdf, err
 }
 
-func (s *Cashier) noticeFields(ctx context.Context, v *View, py *Payee) (*NoticeFields, error) {
+func (s *Cashier) noticeFields(ctx context.Context, v *View, py *Payee, rata int) (*NoticeFields, error) {
 	today := Today(s.now())
-	due, fine, stage, err := s.dueOn(ctx, v, today)
-	if err != nil {
-		return nil, err
+	n := &NoticeFields{Position: &v.Position, Payee: py, NotPayable: v.Unsent || !v.Published, PrintedOn: today}
+	if rata == 0 {
+		due, fine, stage, err := s.dueOn(ctx, v, today)
+		if err != nil {
+			return nil, err
+		}
+		n.Due, n.Fine, n.Stage = due, fine, stage
+		for _, in := range v.Instalments {
+			n.InstalmentStatus = append(n.InstalmentStatus, v.InstalmentStatus(in.N))
+		}
+	} else {
+		in := v.Instalment(rata)
+		if in == nil {
+			return nil, app.Errorf(app.EINVALID, "la posizione %s non ha la rata %d", v.ID, rata)
+		}
+		n.Instalment, n.Due = in, in.AmountCents
 	}
-	n := &NoticeFields{Position: &v.Position, Payee: py, Fine: fine, Due: due, Stage: stage,
-		NotPayable: v.Unsent || !v.Published, PrintedOn: today}
-	n.QR = pagopa.QR{Avviso: v.Avviso, CFEnte: py.CFEnte, AmountCents: due}
+	avviso := n.Avviso()
+	n.QR = pagopa.QR{Avviso: avviso, CFEnte: py.CFEnte, AmountCents: n.Due}
 	if err := n.QR.Validate(); err != nil {
 		return nil, err
 	}
 	if py.PostalAccount != "" {
-		dm := pagopa.DataMatrix{Avviso: v.Avviso, Account: py.PostalAccount, AmountCents: due, CFEnte: py.CFEnte,
+		dm := pagopa.DataMatrix{Avviso: avviso, Account: py.PostalAccount, AmountCents: n.Due, CFEnte: py.CFEnte,
 			DebtorCF: v.DebtorCF, DebtorName: v.DebtorName, Causale: v.Causale}
 		if err := dm.Validate(); err != nil {
 			return nil, err
@@ -267,7 +299,7 @@ func (s *Cashier) NewPosition(ctx context.Context, op *app.Operator, p Position)
 			return nil, err
 		}
 		view = &View{Position: q, Unsent: true}
-		n, err := s.noticeFields(ctx, view, py)
+		n, err := s.noticeFields(ctx, view, py, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -290,6 +322,13 @@ func (s *Cashier) NewPosition(ctx context.Context, op *app.Operator, p Position)
 // a double payment can only come from two counters that could not see
 // each other, or from the node, and the hub catches those.
 func (s *Cashier) Pay(ctx context.Context, op *app.Operator, id string, m Method) (*Payment, []byte, error) {
+	return s.PayInstalment(ctx, op, id, 0, m)
+}
+
+// PayInstalment takes the payment of rata n of a position (0: the rata
+// unica, the whole amount), as Pay does; EINVALID for a rata already paid,
+// and for the rata unica once an instalment is paid.
+func (s *Cashier) PayInstalment(ctx context.Context, op *app.Operator, id string, n int, m Method) (*Payment, []byte, error) {
 	if op == nil {
 		return nil, nil, app.Errorf(app.EUNAUTHORIZED, "accesso richiesto")
 	}
@@ -300,30 +339,35 @@ func (s *Cashier) Pay(ctx context.Context, op *app.Operator, id string, m Method
 	if err != nil {
 		return nil, nil, err
 	}
-	switch st := v.Status(); st {
-	case StatusPaid, StatusDuplicate:
-		return nil, nil, app.Errorf(app.EINVALID, "la posizione %s risulta già pagata (%s): nessun nuovo incasso", v.ID, lastReceipt(v))
-	case StatusPaidHere:
-		return nil, nil, app.Errorf(app.EINVALID, "la posizione %s è già stata pagata a questo sportello (ricevuta %s)", v.ID, v.Local[len(v.Local)-1].Receipt)
-	case StatusCancelled:
-		return nil, nil, app.Errorf(app.EINVALID, "la posizione %s è annullata", v.ID)
+	if err := v.Payable(n); err != nil {
+		return nil, nil, err
+	}
+	target, err := v.Target(n)
+	if err != nil {
+		return nil, nil, err
 	}
 	prof, py, err := s.payee(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	now := s.now().UTC().Truncate(time.Second)
-	amount, _, stage, err := s.dueOn(ctx, v, Today(now))
-	if err != nil {
-		return nil, nil, err
+	amount, stage := target.AmountCents, (*Due)(nil)
+	if n == 0 {
+		if amount, _, stage, err = s.dueOn(ctx, v, Today(now)); err != nil {
+			return nil, nil, err
+		}
+	}
+	causale := v.Causale
+	if n > 0 {
+		causale = truncate(fmt.Sprintf("%s - %s", v.Causale, v.TargetName(n)), 140)
 	}
 	var paid *Payment
 	var pdf []byte
 	err = s.Store.TakePayment(ctx, now.In(Rome).Year(), func(seq int64) (*Payment, error) {
 		p := &Payment{
-			Receipt: fmt.Sprintf("%s-%d-R%06d", prof.Device, now.In(Rome).Year(), seq), PositionID: v.ID, Avviso: v.Avviso,
-			AmountCents: amount, Method: m, Operator: op.Username, Device: prof.Device, At: now, Day: DayOf(now),
-			Service: v.Service, Causale: v.Causale, DebtorCF: v.DebtorCF, DebtorName: v.DebtorName, Fine: v.Fine,
+			Receipt: fmt.Sprintf("%s-%d-R%06d", prof.Device, now.In(Rome).Year(), seq), PositionID: v.ID, Avviso: target.Avviso,
+			Instalment: n, AmountCents: amount, Method: m, Operator: op.Username, Device: prof.Device, At: now, Day: DayOf(now),
+			Service: v.Service, Causale: causale, DebtorCF: v.DebtorCF, DebtorName: v.DebtorName, Fine: v.Fine,
 		}
 		if stage != nil {
 			p.FineStage = stage.Stage

@@ -19,6 +19,11 @@ type Local interface {
 	QueueState(ctx context.Context) (State, error)
 	Slots(ctx context.Context, area string, from, to time.Time) ([]Slot, error)
 	Appointments(ctx context.Context, codiceFiscale string) ([]Appointment, error)
+	// AppointmentChangeState is where the latest change of an appointment
+	// written here stands in the outbox: app.OpPending until the hub
+	// answers, app.OpDone once it applied it, app.OpParked with the hub's
+	// refusal (code and message) as the error.
+	AppointmentChangeState(ctx context.Context, appointment string) (app.OpState, error)
 }
 
 // Hub is what the queue asks of the hub directly. Both return EOFFLINE
@@ -26,10 +31,13 @@ type Local interface {
 //   - CallNext picks the next ticket for a counter in the hub's
 //     transaction; nil when nobody waits.
 //   - Push sends the outbox now, so that a ticket gets the hub's number
-//     before it prints.
+//     before it prints, and a booking its answer while the person waits.
+//   - QueueTickets lists the comune's tickets of the days from..to
+//     (YYYY-MM-DD) for the statistics.
 type Hub interface {
 	CallNext(ctx context.Context, requestID, counter, operator string, areas []string) (*Ticket, error)
 	Push(ctx context.Context) error
+	QueueTickets(ctx context.Context, from, to string) ([]Ticket, error)
 }
 
 // Service is the queue as the kiosk, the counter and the board use it on a
@@ -79,11 +87,7 @@ func (s *Service) Issue(ctx context.Context, area, codiceFiscale, appointment st
 		return Ticket{}, err
 	}
 	if s.Hub != nil {
-		wait := s.PushWait
-		if wait == 0 {
-			wait = 3 * time.Second
-		}
-		pctx, cancel := context.WithTimeout(ctx, wait)
+		pctx, cancel := context.WithTimeout(ctx, s.pushWait())
 		_ = s.Hub.Push(pctx) // offline is normal: the ticket prints with the device's number
 		cancel()
 	}
@@ -204,33 +208,117 @@ func (s *Service) Act(ctx context.Context, operator, counter string, t Ticket, a
 	return nt, nil
 }
 
-// Book books slot for a citizen, through the outbox: the hub refuses a
-// slot taken meanwhile, and the operator sees the refusal.
-func (s *Service) Book(ctx context.Context, by, slot, codiceFiscale, name string) (string, error) {
-	c := AppointmentChange{Appointment: s.NewID(), Action: Book, Slot: slot, CodiceFiscale: codiceFiscale, Name: name, By: by, At: s.Now()}
-	if err := s.Local.AppendAppointmentChange(ctx, c); err != nil {
-		return "", err
-	}
-	s.outboxed()
-	return c.Appointment, nil
+// Booking is the outcome of a booking, a move or a cancellation as the
+// person at the counter or the kiosk is told it: Confirmed when the hub
+// applied it while they waited; otherwise it is in the outbox and goes to
+// the hub when the network is back (a refusal then is parked with its
+// reason for the operator).
+type Booking struct {
+	Appointment string
+	Confirmed   bool
 }
 
-// Move moves an appointment to another slot; Cancel cancels it.
-func (s *Service) Move(ctx context.Context, by string, a Appointment, slot string) error {
+// Book books slot for a citizen, through the outbox, and waits up to
+// PushWait for the hub: a slot taken meanwhile is refused there (ECONFLICT
+// with the hub's message), and the person hears it at once.
+func (s *Service) Book(ctx context.Context, by, slot, codiceFiscale, name string) (Booking, error) {
+	return s.change(ctx, AppointmentChange{Appointment: s.NewID(), Action: Book, Slot: slot, CodiceFiscale: codiceFiscale, Name: name, By: by, At: s.Now()})
+}
+
+// Move moves an appointment to another slot of its area.
+func (s *Service) Move(ctx context.Context, by string, a Appointment, slot string) (Booking, error) {
+	if a.Status != Booked {
+		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(Rome).Format("15:04 del 02/01"))
+	}
+	if slot == a.Slot {
+		return Booking{}, app.Errorf(app.EINVALID, "scegliere una fascia diversa da quella prenotata")
+	}
 	return s.change(ctx, AppointmentChange{Appointment: a.ID, Action: Move, Slot: slot, By: by, ExpectVersion: a.Version, At: s.Now()})
 }
 
-// Cancel cancels an appointment.
-func (s *Service) Cancel(ctx context.Context, by string, a Appointment) error {
+// Cancel cancels an appointment, freeing its slot.
+func (s *Service) Cancel(ctx context.Context, by string, a Appointment) (Booking, error) {
+	if a.Status != Booked {
+		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(Rome).Format("15:04 del 02/01"))
+	}
 	return s.change(ctx, AppointmentChange{Appointment: a.ID, Action: Cancel, By: by, ExpectVersion: a.Version, At: s.Now()})
 }
 
-func (s *Service) change(ctx context.Context, c AppointmentChange) error {
+func (s *Service) change(ctx context.Context, c AppointmentChange) (Booking, error) {
 	if err := s.Local.AppendAppointmentChange(ctx, c); err != nil {
-		return err
+		return Booking{}, err
+	}
+	b := Booking{Appointment: c.Appointment}
+	if s.Hub != nil {
+		pctx, cancel := context.WithTimeout(ctx, s.pushWait())
+		_ = s.Hub.Push(pctx) // offline is normal: the change waits in the outbox
+		cancel()
+		st, err := s.Local.AppointmentChangeState(ctx, c.Appointment)
+		if err != nil {
+			return b, err
+		}
+		b.Confirmed = st == app.OpDone
 	}
 	s.outboxed()
-	return nil
+	return b, nil
+}
+
+func (s *Service) pushWait() time.Duration {
+	if s.PushWait == 0 {
+		return 3 * time.Second
+	}
+	return s.PushWait
+}
+
+// Appointments are a person's appointments, by time, as the hub last
+// confirmed them.
+func (s *Service) Appointments(ctx context.Context, codiceFiscale string) ([]Appointment, error) {
+	return s.Local.Appointments(ctx, codiceFiscale)
+}
+
+// BookableAreas are the areas with a free slot from now for days days.
+func (s *Service) BookableAreas(ctx context.Context, days int) ([]Area, error) {
+	areas, err := s.Local.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	free, err := s.FreeSlots(ctx, "", days)
+	if err != nil {
+		return nil, err
+	}
+	has := map[string]bool{}
+	for _, sl := range free {
+		has[sl.Area] = true
+	}
+	out := areas[:0]
+	for _, a := range areas {
+		if has[a.Code] {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// Stats are the waiting and serving times per area and hour of the days
+// from..to (YYYY-MM-DD), from the hub: it alone has every counter's
+// tickets. EOFFLINE without it.
+func (s *Service) Stats(ctx context.Context, from, to string) ([]StatRow, error) {
+	for _, d := range []string{from, to} {
+		if _, err := app.ParseDate(d); err != nil || d == "" {
+			return nil, app.Errorf(app.EINVALID, "data non valida %q: usare AAAA-MM-GG", d)
+		}
+	}
+	if from > to {
+		return nil, app.Errorf(app.EINVALID, "la data iniziale %s viene dopo quella finale %s", from, to)
+	}
+	if s.Hub == nil {
+		return nil, app.Errorf(app.EOFFLINE, "statistiche non disponibili senza collegamento all'hub")
+	}
+	tickets, err := s.Hub.QueueTickets(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return Stats(tickets), nil
 }
 
 // Areas are the comune's service areas.
@@ -246,7 +334,7 @@ func (s *Service) FreeSlots(ctx context.Context, area string, days int) ([]Slot,
 	if err != nil {
 		return nil, err
 	}
-	free := all[:0]
+	var free []Slot
 	for _, sl := range all {
 		if sl.Appointment == "" {
 			free = append(free, sl)

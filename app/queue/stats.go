@@ -12,6 +12,7 @@ type StatRow struct {
 	Area    string
 	Hour    int // 0-23, comune time
 	Issued  int
+	Called  int // called at a counter, whatever came after: the waits measured
 	Served  int
 	Skipped int
 	// Mean and longest wait (issue to call) and mean service (call to
@@ -64,6 +65,7 @@ func Stats(tickets []Ticket) []StatRow {
 	}
 	out := make([]StatRow, 0, len(groups))
 	for _, a := range groups {
+		a.row.Called = a.nWait
 		if a.nWait > 0 {
 			a.row.MeanWait = (a.waits / time.Duration(a.nWait)).Round(time.Second)
 		}

@@ -17,7 +17,7 @@ func (d *DB) applyFact(ctx context.Context, tx *sql.Tx, dev *Device, op app.Oper
 	switch op.Kind {
 	case pratica.FactRequest, pratica.FactStatus: // requests.go
 		return d.applyRequestFact(ctx, tx, dev, op)
-	case "payment", "position", "iuv_block", "cash_closing": // payments.go
+	case "payment", "position", "iuv_block", "cash_closing", "refund_done": // payments.go
 		return d.applyPaymentFact(ctx, tx, dev, op)
 	case queue.FactTicket:
 		return d.applyTicket(ctx, tx, dev, op)

@@ -119,7 +119,7 @@ func (d *DB) putPositionTx(ctx context.Context, tx *sql.Tx, p *payment.Position)
 	}
 	for _, a := range avvisi {
 		var other string
-		err := tx.QueryRowContext(ctx, `SELECT position_id FROM position_avvisi WHERE avviso = ?`, string(a)).Scan(&other)
+		err := tx.QueryRowContext(ctx, `SELECT position_id FROM position_avvisi WHERE avviso = ? AND comune = ?`, string(a), p.Comune).Scan(&other)
 		switch {
 		case err == nil && other != p.ID:
 			return app.Errorf(app.ECONFLICT, "il codice avviso %s è già della posizione %s", a.Grouped(), other)
@@ -183,6 +183,8 @@ func (d *DB) applyPaymentFact(ctx context.Context, tx *sql.Tx, dev *Device, op a
 		return d.applyPayment(ctx, tx, dev, op.Data)
 	case payment.FactClosing:
 		return nil, d.applyClosing(ctx, tx, dev, op.Data)
+	case payment.FactRefundDone:
+		return d.applyRefundDone(ctx, tx, dev, op) // refunds.go
 	}
 	return nil, app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", op.Kind)
 }
@@ -260,11 +262,11 @@ func (d *DB) applyPayment(ctx context.Context, tx *sql.Tx, dev *Device, data []b
 	if err != nil {
 		return nil, err
 	}
-	if pos.Avviso != p.Avviso {
-		return nil, app.Errorf(app.EINVALID, "pagamento %s: il codice avviso non è quello della posizione %s", p.Receipt, pos.ID)
+	if t, err := pos.Target(p.Instalment); err != nil || t.Avviso != p.Avviso {
+		return nil, app.Errorf(app.EINVALID, "pagamento %s: il codice avviso non è quello della %s della posizione %s", p.Receipt, pos.TargetName(p.Instalment), pos.ID)
 	}
 	r := payment.Receipt{Number: p.Receipt, Channel: payment.ChannelCounter, Method: p.Method, AmountCents: p.AmountCents,
-		At: p.At, Device: dev.ID, Operator: p.Operator}
+		At: p.At, Device: dev.ID, Operator: p.Operator, Instalment: p.Instalment}
 	a, err := d.recordPayment(ctx, tx, pos, r, p.Day)
 	if err != nil {
 		return nil, err
@@ -283,46 +285,31 @@ func positionTx(ctx context.Context, tx *sql.Tx, comune, id string) (*payment.Po
 	return payment.DecodePosition(rec.Data)
 }
 
-// recordPayment records a payment of a position, whatever its channel. A
-// position already paid is paid again: the payment is recorded all the
-// same, never dropped, the position marked paid twice, and a refund opened
-// with every receipt; the answer says so.
+// recordPayment records a payment of a position, whatever its channel,
+// of the rata the receipt names. What was paid already is paid again: the
+// payment is recorded all the same, never dropped, the position (and the
+// instalment) marked paid twice, and a refund opened with every receipt;
+// the answer says so (payment.Position.Apply).
 func (d *DB) recordPayment(ctx context.Context, tx *sql.Tx, pos *payment.Position, r payment.Receipt, day string) (payment.PaymentAnswer, error) {
 	var a payment.PaymentAnswer
-	var earlier string
-	err := tx.QueryRowContext(ctx, `SELECT receipt FROM payments WHERE comune = ? AND position_id = ? ORDER BY rowid LIMIT 1`, pos.Comune, pos.ID).Scan(&earlier)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	applied, err := pos.Apply(r, d.now())
+	if err != nil {
 		return a, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO payments (receipt, comune, position_id, avviso, amount, channel, method, device, operator, day,
-		paid_at, received_at, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Number, pos.Comune, pos.ID, string(pos.Avviso), r.AmountCents, r.Channel, string(r.Method), r.Device, r.Operator, day,
-		ts(r.At), ts(d.now()), earlier); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO payments (receipt, comune, position_id, avviso, instalment, amount, channel, method, device, operator, day,
+		paid_at, received_at, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Number, pos.Comune, pos.ID, string(applied.Target.Avviso), r.Instalment, r.AmountCents, r.Channel, string(r.Method), r.Device, r.Operator, day,
+		ts(r.At), ts(d.now()), applied.Earlier); err != nil {
 		var n int
 		if tx.QueryRowContext(ctx, `SELECT count(*) FROM payments WHERE receipt = ?`, r.Number).Scan(&n) == nil && n > 0 {
 			return a, app.Errorf(app.ECONFLICT, "ricevuta %s già registrata dall'hub", r.Number)
 		}
 		return a, fmt.Errorf("record payment %s: %w", r.Number, err)
 	}
-	due := pos.AmountCents
-	if pos.Fine != "" && len(pos.Receipts) > 0 {
-		due = pos.Receipts[0].AmountCents // a fine's amount follows the day it was paid
-	} else if pos.Fine != "" {
-		due = r.AmountCents
-	}
-	wasPaid := pos.State == payment.StatePaid || pos.State == payment.StateDuplicate || earlier != ""
-	pos.Receipts = append(pos.Receipts, r)
 	recs := []app.Record{}
-	switch {
-	case wasPaid:
-		pos.State = payment.StateDuplicate
-		a = payment.PaymentAnswer{Duplicate: true, Refund: r.Number}
-		rf := payment.Refund{ID: r.Number, PositionID: pos.ID, Avviso: pos.Avviso, Comune: pos.Comune, DebtorCF: pos.DebtorCF,
-			DebtorName: pos.DebtorName, Causale: pos.Causale, DueCents: due, PaidCents: pos.PaidCents(),
-			ExcessCents: pos.PaidCents() - due, Receipts: pos.Receipts, State: payment.RefundOpen, OpenedAt: d.now()}
-		recs = append(recs, app.Record{Kind: payment.KindRefund, Key: rf.ID, Subject: subjectOf(pos.DebtorCF), Data: payment.EncodeRefund(&rf)})
-	case pos.PaidCents() >= due:
-		pos.State = payment.StatePaid
+	if rf := applied.Refund; rf != nil {
+		a = payment.PaymentAnswer{Duplicate: true, Refund: rf.ID}
+		recs = append(recs, app.Record{Kind: payment.KindRefund, Key: rf.ID, Subject: subjectOf(pos.DebtorCF), Data: payment.EncodeRefund(rf)})
 	}
 	recs = append(recs, app.Record{Kind: payment.KindPosition, Key: pos.ID, Subject: subjectOf(pos.DebtorCF), Data: payment.EncodePosition(pos)})
 	return a, d.PutRecordsTx(ctx, tx, pos.Comune, recs)
@@ -330,26 +317,31 @@ func (d *DB) recordPayment(ctx context.Context, tx *sql.Tx, pos *payment.Positio
 
 // OnlinePayment is a payment the pagoPA node reported.
 type OnlinePayment struct {
-	Position payment.Position
-	Receipt  string
-	Answer   payment.PaymentAnswer
+	Position   payment.Position
+	Instalment int // the rata the avviso pays; 0 for the rata unica
+	Receipt    string
+	Answer     payment.PaymentAnswer
 }
 
 // RecordOnlinePayment records a payment of the codice avviso received
 // through the pagoPA node (a PSP, the IO app): what the node's receipt
-// (ricevuta telematica) tells the creditor. ENOTFOUND for an avviso of no
-// position.
+// (ricevuta telematica) tells the creditor. The avviso of an instalment
+// pays that instalment. ENOTFOUND for an avviso of no position; EINVALID
+// when comuni of the network share it (RecordOnlinePaymentTo names the
+// creditor).
 func (d *DB) RecordOnlinePayment(ctx context.Context, avviso pagopa.CodiceAvviso, amountCents int64, at time.Time) (*OnlinePayment, error) {
+	return d.RecordOnlinePaymentTo(ctx, "", avviso, amountCents, at)
+}
+
+// RecordOnlinePaymentTo is RecordOnlinePayment for the creditor whose
+// codice fiscale is cfEnte ("" for whichever comune has the avviso).
+func (d *DB) RecordOnlinePaymentTo(ctx context.Context, cfEnte string, avviso pagopa.CodiceAvviso, amountCents int64, at time.Time) (*OnlinePayment, error) {
 	if amountCents <= 0 || amountCents > pagopa.MaxAmountCents {
 		return nil, app.Errorf(app.EINVALID, "importo non valido")
 	}
 	var out OnlinePayment
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		var comune, id string
-		err := tx.QueryRowContext(ctx, `SELECT comune, position_id FROM position_avvisi WHERE avviso = ?`, string(avviso)).Scan(&comune, &id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return app.Errorf(app.ENOTFOUND, "nessuna posizione con il codice avviso %s", avviso.Grouped())
-		}
+		comune, id, err := findAvviso(ctx, tx, cfEnte, avviso)
 		if err != nil {
 			return err
 		}
@@ -357,23 +349,66 @@ func (d *DB) RecordOnlinePayment(ctx context.Context, avviso pagopa.CodiceAvviso
 		if err != nil {
 			return err
 		}
+		t, _ := pos.TargetOf(avviso)
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM payments WHERE avviso = ? AND channel = ?`, string(avviso), payment.ChannelPagoPA).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM payments WHERE comune = ? AND avviso = ? AND channel = ?`,
+			comune, string(avviso), payment.ChannelPagoPA).Scan(&n); err != nil {
 			return err
 		}
 		r := payment.Receipt{Number: fmt.Sprintf("RT-%s-%s-%d", pos.Comune, avviso.IUV(), n+1), Channel: payment.ChannelPagoPA,
-			AmountCents: amountCents, At: at.UTC()}
+			AmountCents: amountCents, At: at.UTC(), Instalment: t.N}
 		a, err := d.recordPayment(ctx, tx, pos, r, payment.DayOf(at))
 		if err != nil {
 			return err
 		}
-		out = OnlinePayment{Position: *pos, Receipt: r.Number, Answer: a}
+		out = OnlinePayment{Position: *pos, Instalment: t.N, Receipt: r.Number, Answer: a}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// findAvviso returns the comune and position a codice avviso pays, among
+// the comuni whose creditor is cfEnte ("": any). ENOTFOUND for none,
+// EINVALID when more than one comune has it and cfEnte is "".
+func findAvviso(ctx context.Context, tx *sql.Tx, cfEnte string, avviso pagopa.CodiceAvviso) (comune, id string, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT comune, position_id FROM position_avvisi WHERE avviso = ? ORDER BY comune`, string(avviso))
+	if err != nil {
+		return "", "", err
+	}
+	type hit struct{ comune, id string }
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		if err := rows.Scan(&h.comune, &h.id); err != nil {
+			rows.Close()
+			return "", "", err
+		}
+		hits = append(hits, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", "", err
+	}
+	var found []hit
+	for _, h := range hits {
+		if cfEnte != "" {
+			py, err := payeeTx(ctx, tx, h.comune)
+			if err != nil || py.CFEnte != cfEnte {
+				continue
+			}
+		}
+		found = append(found, h)
+	}
+	switch len(found) {
+	case 0:
+		return "", "", app.Errorf(app.ENOTFOUND, "nessuna posizione con il codice avviso %s", avviso.Grouped())
+	case 1:
+		return found[0].comune, found[0].id, nil
+	}
+	return "", "", app.Errorf(app.EINVALID, "il codice avviso %s è di più comuni della rete: indicare il codice fiscale dell'ente creditore", avviso.Grouped())
 }
 
 // applyClosing records a closed day: its signature must be the device's.

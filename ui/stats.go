@@ -1,0 +1,191 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/queue"
+)
+
+// QueueStats reads the waiting and serving times of the comune's queue
+// from the hub, which alone has every counter's tickets (queue.Service).
+// EOFFLINE when the hub cannot be reached.
+type QueueStats interface {
+	Stats(ctx context.Context, from, to string) ([]queue.StatRow, error)
+}
+
+// The statistics' size in the counter's window.
+const (
+	statsWidth  = 1100
+	statsHeight = 640
+)
+
+// statsPeriods are the periods the supervisor picks: today, yesterday,
+// the last 7 and 30 days (today included).
+var statsPeriods = []struct {
+	it, en     string
+	from, back int // from = today - from days; to = today - back days
+}{
+	{"Oggi", "Today", 0, 0},
+	{"Ieri", "Yesterday", 1, 1},
+	{"Ultimi 7 giorni", "Last 7 days", 6, 0},
+	{"Ultimi 30 giorni", "Last 30 days", 29, 0},
+}
+
+// statsScreen is the supervisor's statistics of the queue: for the period
+// chosen, a row per day, service area and hour of issue with the tickets
+// issued, served and skipped, the mean and longest wait and the mean
+// service, and the totals.
+type statsScreen struct {
+	c      *Counter
+	period *widget.Select
+	table  *fyne.Container
+	status *fyne.Container
+	dlg    *dialog.CustomDialog
+	gen    int
+}
+
+// canSeeStats reports whether the operator may read the statistics: a
+// supervisor, on a workstation connected to them.
+func (c *Counter) canSeeStats() bool {
+	return c.d.QueueStats != nil && c.op != nil && c.op.Has(app.RoleSupervisor)
+}
+
+// onStats opens the statistics (supervisors only).
+func (c *Counter) onStats() {
+	if !c.canSeeStats() || c.queueDialogOpen() || c.dialogOpen() {
+		return
+	}
+	c.touch()
+	s := &statsScreen{c: c, table: container.NewVBox(), status: container.NewVBox()}
+	l := c.lang
+	var names []string
+	for _, p := range statsPeriods {
+		names = append(names, l.pick(p.it, p.en))
+	}
+	s.period = widget.NewSelect(names, func(string) { c.touch(); s.load() })
+	refresh := widget.NewButtonWithIcon(l.text(msgStatsShow), theme.ViewRefreshIcon(), func() { c.touch(); s.load() })
+	top := container.NewHBox(s.period, refresh)
+	closeButton := widget.NewButtonWithIcon(l.text(msgClose), theme.CancelIcon(), s.close)
+	s.dlg = dialog.NewCustomWithoutButtons(l.text(msgStatsTitle), container.NewBorder(container.NewVBox(top, s.status), nil, nil, nil,
+		container.NewVScroll(s.table)), c.w)
+	s.dlg.SetButtons([]fyne.CanvasObject{closeButton})
+	s.dlg.Resize(fyne.NewSize(statsWidth, statsHeight))
+	c.queueState().stats = s
+	s.dlg.Show()
+	s.period.SetSelectedIndex(0) // loads today
+}
+
+func (s *statsScreen) close() {
+	if s.c.queue != nil && s.c.queue.stats == s {
+		s.c.queue.stats = nil
+	}
+	s.dlg.Hide()
+}
+
+type statsResult struct {
+	rows []queue.StatRow
+	err  error
+}
+
+// range is the period chosen as days of the comune.
+func (s *statsScreen) dates() (string, string) {
+	p := statsPeriods[max(s.period.SelectedIndex(), 0)]
+	today := s.c.d.Now().In(queue.Rome)
+	return queue.Day(today.AddDate(0, 0, -p.from)), queue.Day(today.AddDate(0, 0, -p.back))
+}
+
+func (s *statsScreen) load() {
+	c := s.c
+	s.gen++
+	gen, ctx, src := s.gen, c.session, c.d.QueueStats
+	from, to := s.dates()
+	s.say(c.lang.text(msgStatsLoading), false)
+	inBackground(c.ui, func() statsResult {
+		rows, err := src.Stats(ctx, from, to)
+		return statsResult{rows, err}
+	}, func(r statsResult) {
+		if ctx.Err() != nil || gen != s.gen || c.queue == nil || c.queue.stats != s {
+			return
+		}
+		if r.err != nil {
+			s.say(app.ErrorMessage(r.err), true)
+			return
+		}
+		s.show(r.rows)
+	})
+}
+
+func (s *statsScreen) say(text string, isError bool) {
+	s.status.Objects = []fyne.CanvasObject{note(text, isError)}
+	s.status.Refresh()
+}
+
+// show lays the rows out as a table, with the totals of the period above.
+func (s *statsScreen) show(rows []queue.StatRow) {
+	l := s.c.lang
+	s.table.Objects = nil
+	if len(rows) == 0 {
+		s.say(l.text(msgStatsNone), false)
+		s.table.Refresh()
+		return
+	}
+	grid := container.NewGridWithColumns(9)
+	for _, h := range []msg{msgStatsDay, msgStatsArea, msgStatsHour, msgStatsIssued, msgStatsServed, msgStatsSkipped, msgStatsMeanWait, msgStatsMaxWait, msgStatsMeanService} {
+		t := widget.NewLabel(l.text(h))
+		t.TextStyle.Bold = true
+		grid.Add(t)
+	}
+	var issued, served, skipped, called int
+	var wait time.Duration
+	for _, r := range rows {
+		day, _ := app.ParseDate(r.Day)
+		for _, v := range []string{
+			formatDate(day), r.Area, fmt.Sprintf("%02d-%02d", r.Hour, r.Hour+1),
+			fmt.Sprint(r.Issued), fmt.Sprint(r.Served), fmt.Sprint(r.Skipped),
+			measured(r.Called, l.minutes(r.MeanWait)), measured(r.Called, l.minutes(r.MaxWait)), measured(r.Served, l.minutes(r.MeanService)),
+		} {
+			grid.Add(cell(v))
+		}
+		issued, served, skipped = issued+r.Issued, served+r.Served, skipped+r.Skipped
+		// The mean wait of the period weighs each row by its called tickets.
+		wait += r.MeanWait * time.Duration(r.Called)
+		called += r.Called
+	}
+	mean := time.Duration(0)
+	if called > 0 {
+		mean = wait / time.Duration(called)
+	}
+	s.say(l.textf(msgStatsTotal, issued, served, skipped, l.minutes(mean)), false)
+	s.table.Add(grid)
+	s.table.Refresh()
+}
+
+// measured is v, or a dash when none of the tickets measured it.
+func measured(n int, v string) string {
+	if n == 0 {
+		return "—"
+	}
+	return v
+}
+
+// minutes writes a duration in whole minutes, rounded: "7 min".
+func (l lang) minutes(d time.Duration) string {
+	return l.textf(msgMinutes, int(d.Minutes()+0.5))
+}
+
+// pick is the Italian or the English of a text outside the catalog.
+func (l lang) pick(it, en string) string {
+	if l == langEN {
+		return en
+	}
+	return it
+}
