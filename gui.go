@@ -122,6 +122,10 @@ func startDemoHub(ctx context.Context, dir string, log *slog.Logger) (string, er
 		db.Close()
 		return "", err
 	}
+	if err := hub.SeedDemoRequests(ctx, db, demoComuni[0].Comune, time.Now()); err != nil { // a profile seeded before they were
+		db.Close()
+		return "", err
+	}
 	ready := make(chan string, 1)
 	errc := make(chan error, 1)
 	go func() {

@@ -23,6 +23,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/kiosk"
+	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/printing"
 	"github.com/sportello/sportello/ui"
@@ -127,7 +128,7 @@ func runKiosk(ctx context.Context, o options) error {
 	a := fyneapp.NewWithID("it.sportello.kiosk")
 	w := a.NewWindow("Sportello — chiosco")
 	k := ui.NewKiosk(w, ui.KioskDeps{ComuneName: p.ComuneName, Queue: q, Self: self, Printer: pr, Lang: o.lang, Now: time.Now,
-		Appointments: q, Device: p.Device})
+		Appointments: q, Device: p.Device, Payments: &kioskPayments{cashier: newCashier(ws)}})
 	defer k.Close()
 	w.SetCloseIntercept(func() { log.Info("close refused: the kiosk stays open") })
 	w.SetFullScreen(o.getenv("SPORTELLO_KIOSK_WINDOWED") == "")
@@ -426,4 +427,48 @@ func chimeWAV() []byte {
 	binary.Write(&b, binary.LittleEndian, uint32(data))
 	binary.Write(&b, binary.LittleEndian, pcm)
 	return b.Bytes()
+}
+
+// kioskPayments prints the identified citizen's pagoPA notices at the
+// kiosk, over the counter's payment service (paymentcli.go): the same
+// positions, amounts due today and notice layout.
+type kioskPayments struct {
+	cashier *payment.Cashier
+}
+
+// PayableNotices are the citizen's positions still to pay.
+func (p *kioskPayments) PayableNotices(ctx context.Context, code string) ([]ui.KioskNotice, error) {
+	views, err := p.cashier.List(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	var out []ui.KioskNotice
+	for i := range views {
+		v := &views[i]
+		if v.DebtorCF != code || v.Payable(0) != nil {
+			continue
+		}
+		label := fmt.Sprintf("%s — € %s", v.Causale, payment.Euro(v.AmountCents))
+		if !v.DueDate.IsZero() {
+			label += ", entro il " + v.DueDate.Format("02/01/2006")
+		}
+		out = append(out, ui.KioskNotice{ID: v.ID, Label: label})
+	}
+	return out, nil
+}
+
+// NoticePDF lays out the notice of one of the citizen's own positions.
+func (p *kioskPayments) NoticePDF(ctx context.Context, code, id string) ([]byte, error) {
+	v, err := p.cashier.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if v.DebtorCF != code {
+		return nil, app.Errorf(app.EFORBIDDEN, "l'avviso non è intestato alla persona identificata")
+	}
+	if err := v.Payable(0); err != nil {
+		return nil, err
+	}
+	_, pdf, err := p.cashier.Notice(ctx, id)
+	return pdf, err
 }

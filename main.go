@@ -89,14 +89,15 @@ comandi:
   certificate reprint --number N (--out FILE.pdf | --print STAMPANTE)
                                                 ristampa un certificato (duplicato)
   payment list --cf CF [--json]                 le posizioni di pagamento di una persona
-  payment notice --id ID (--out FILE.pdf | --print STAMPANTE)   l'avviso pagoPA
-  payment pay --id ID --method cash|card [--operator UTENTE] [--out RICEVUTA.pdf]
+  payment notice --id ID [--rata N] (--out FILE.pdf | --print STAMPANTE)   l'avviso pagoPA (di una rata)
+  payment pay --id ID --method cash|card [--rata N] [--operator UTENTE] [--out RICEVUTA.pdf]
   payment fine (--verbale N | --plate TARGA) [--json]   i verbali e l'importo dovuto oggi
   payment new --cf CF --causale TESTO --amount CENTESIMI [--service S] [--due DATA] [--out AVVISO.pdf]
   payment close --operator UTENTE [--day AAAA-MM-GG] --out FILE.pdf   la chiusura di cassa firmata
   payment receipt --number RICEVUTA --out FILE.pdf   ristampa una ricevuta
   payment scan [--json] TESTO                   riconosce un QR pagoPA, un DataMatrix postale, un certificato
   payment refunds [--cf CF]                     i pagamenti doppi da rimborsare
+  payment refund-done --id RIMBORSO [--method M] [--date AAAA-MM-GG] [--note TESTO] --operator SUPERVISORE   rimborso eseguito
   verify [--root-key CHIAVE] FILE.pdf|IMMAGINE|CONTRASSEGNO
                                                 verifica il contrassegno di un certificato
   request services [--event EVENTO] [--json] [PAROLE]   i servizi offerti dal comune

@@ -17,7 +17,9 @@ import (
 // the rendered page) is the pagoPA payload, a payment at the counter, the
 // same position then paid through the pagoPA node and listed for refund
 // with both receipts, the fines of a plate, and the signed closing of the
-// day whose total is the receipt's.
+// day whose total is the receipts'; a refund marked done by the
+// supervisor (refused for an operator) reaching the hub; a TARI position
+// paid by instalment, with the notice of the other instalment alone.
 func TestPaymentCLI(t *testing.T) {
 	needTool(t, "pdftotext", "pdftoppm", "zbarimg")
 	hubData, ws := t.TempDir(), t.TempDir()
@@ -27,9 +29,9 @@ func TestPaymentCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	debtors, err := db.DemoDebtors(context.Background(), "I690", 3)
+	debtors, err := db.DemoDebtors(context.Background(), "I690", 13)
 	db.Close()
-	if err != nil || len(debtors) != 3 {
+	if err != nil || len(debtors) != 13 {
 		t.Fatalf("demo debtors: %v", err)
 	}
 	cf := debtors[2].CodiceFiscale // the third has a canteen fee to pay
@@ -90,6 +92,74 @@ func TestPaymentCLI(t *testing.T) {
 	if !strings.Contains(out, "I690-W001-") || !strings.Contains(out, "pagoPA") || !strings.Contains(out, "da rimborsare € 84,50") {
 		t.Fatalf("refunds: %s", out)
 	}
+	// The refund is marked done: refused for an operator, taken for the
+	// supervisor; it reaches the hub, which refuses it twice.
+	refund := strings.Fields(out)[0]
+	if r := runBin(t, "sportello", "--data", ws, "payment", "refund-done", "--id", refund, "--operator", "demo"); r.code != 1 || !strings.Contains(r.err, "supervisore") {
+		t.Fatalf("refund-done by an operator: %+v", r)
+	}
+	out = mustRun(t, "sportello", "--data", ws, "payment", "refund-done", "--id", refund, "--method", "bonifico", "--note", "CRO 77",
+		"--operator", "supervisore")
+	if !strings.Contains(out, "registrato come eseguito") || !strings.Contains(out, "inviato all'hub") {
+		t.Fatalf("refund-done: %s", out)
+	}
+	out = mustRun(t, "sportello-hub", "payment", "refunds", "--data", hubData, "--comune", "I690")
+	if !strings.Contains(out, refund) || !strings.Contains(out, "[rimborsato il ") || !strings.Contains(out, "CRO 77") {
+		t.Fatalf("hub refunds after refund-done: %s", out)
+	}
+	if r := runBin(t, "sportello-hub", "payment", "refund-done", "--data", hubData, "--comune", "I690", "--id", refund); r.code != 1 || !strings.Contains(r.err, "già") {
+		t.Fatalf("refund-done twice at the hub: %+v", r)
+	}
+	mustRun(t, "sportello", "--data", ws, "sync")
+	if out = mustRun(t, "sportello", "--data", ws, "payment", "refunds", "--cf", cf); !strings.Contains(out, "[rimborsato il ") ||
+		strings.Contains(out, "in attesa") {
+		t.Fatalf("workstation refunds after sync: %s", out)
+	}
+
+	// A TARI position in two instalments: rata 1 paid at the counter,
+	// the notice of rata 2 alone, the list with each instalment's state.
+	tariCF := debtors[12].CodiceFiscale
+	var tari []struct {
+		ID          string `json:"id"`
+		Status      string `json:"status"`
+		Instalments []struct {
+			N            int    `json:"n"`
+			CodiceAvviso string `json:"codice_avviso"`
+			AmountCents  int64  `json:"amount_cents"`
+			State        string `json:"state"`
+		} `json:"instalments"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "sportello", "--data", ws, "payment", "list", "--cf", tariCF, "--json")), &tari); err != nil {
+		t.Fatal(err)
+	}
+	if len(tari) != 1 || len(tari[0].Instalments) != 2 || tari[0].Instalments[0].State != "da_pagare" || tari[0].Instalments[1].AmountCents != 11925 {
+		t.Fatalf("TARI of %s: %+v", tariCF, tari)
+	}
+	out = mustRun(t, "sportello", "--data", ws, "payment", "pay", "--id", tari[0].ID, "--rata", "1", "--method", "card", "--operator", "demo")
+	if !strings.Contains(out, "€ 119,25") || !strings.Contains(out, "rata 1 di 2") {
+		t.Fatalf("pay rata 1: %s", out)
+	}
+	if r := runBin(t, "sportello", "--data", ws, "payment", "pay", "--id", tari[0].ID, "--method", "cash", "--operator", "demo"); r.code != 1 || !strings.Contains(r.err, "rata unica") {
+		t.Fatalf("rata unica after rata 1: %+v", r)
+	}
+	rata2 := filepath.Join(dir, "rata2.pdf")
+	mustRun(t, "sportello", "--data", ws, "payment", "notice", "--id", tari[0].ID, "--rata", "2", "--out", rata2)
+	if b, err := exec.Command("pdftoppm", "-r", "200", "-png", "-singlefile", rata2, png+"-rata2").CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, b)
+	}
+	qr, err = exec.Command("zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", png+"-rata2.png").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "PAGOPA|002|" + tari[0].Instalments[1].CodiceAvviso + "|02253930156|0000011925"; strings.TrimSpace(string(qr)) != want {
+		t.Fatalf("rata 2's notice QR reads %q, want %q", qr, want)
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "sportello", "--data", ws, "payment", "list", "--cf", tariCF, "--json")), &tari); err != nil {
+		t.Fatal(err)
+	}
+	if tari[0].Status != "pagato in parte" || tari[0].Instalments[0].State != "pagato" || tari[0].Instalments[1].State != "da_pagare" {
+		t.Fatalf("TARI after rata 1: %+v", tari)
+	}
 
 	var fines []map[string]any
 	if err := json.Unmarshal([]byte(mustRun(t, "sportello", "--data", ws, "payment", "fine", "--plate", "fa 123 bc", "--json")), &fines); err != nil {
@@ -101,11 +171,11 @@ func TestPaymentCLI(t *testing.T) {
 
 	closing := filepath.Join(dir, "chiusura.pdf")
 	out = mustRun(t, "sportello", "--data", ws, "payment", "close", "--operator", "demo", "--out", closing)
-	if !strings.Contains(out, "1 incassi per € 84,50") {
+	if !strings.Contains(out, "2 incassi per € 203,75") {
 		t.Fatalf("close: %s", out)
 	}
 	text := strings.Join(strings.Fields(pdfText(t, closing)), " ")
-	if !strings.Contains(text, "Totale incassi € 84,50") || !strings.Contains(text, "FIRMA DELLA POSTAZIONE") {
+	if !strings.Contains(text, "Totale incassi € 203,75") || !strings.Contains(text, "FIRMA DELLA POSTAZIONE") {
 		t.Fatalf("closing report:\n%s", text)
 	}
 	if r := runBin(t, "sportello", "--data", ws, "payment", "close", "--operator", "demo", "--out", closing); r.code != 1 {

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,9 +15,11 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/demo"
+	"github.com/sportello/sportello/hub/hubdb"
 )
 
 type requestLine struct {
+	ID          string `json:"id"`
 	Number      string `json:"number"`
 	Provisional bool   `json:"provisional"`
 	ProvNumber  string `json:"provisional_number"`
@@ -58,6 +64,34 @@ func TestRequestCLI(t *testing.T) {
 		}
 	}
 
+	t.Run("ScannerFolder", func(t *testing.T) {
+		if out := mustRun(t, "sportello", "--data", ws, "request", "scanner-folder"); !strings.Contains(out, "non impostata") {
+			t.Fatalf("no folder set: %s", out)
+		}
+		dir := t.TempDir()
+		for i, f := range []struct{ name, data string }{{"vecchia.pdf", "%PDF-1.4 a"}, {"appunti.txt", "testo"}, {"nuova.jpg", "\xFF\xD8\xFF\xE0 b"}} {
+			path := filepath.Join(dir, f.name)
+			os.WriteFile(path, []byte(f.data), 0o644)
+			at := time.Now().Add(time.Duration(i-3) * time.Hour)
+			os.Chtimes(path, at, at)
+		}
+		out := mustRun(t, "sportello", "--data", ws, "request", "scanner-folder", dir)
+		if !strings.Contains(out, "cartella dello scanner: "+dir) || strings.Contains(out, "appunti.txt") ||
+			!strings.Contains(out, "nuova.jpg") || strings.Index(out, "nuova.jpg") > strings.Index(out, "vecchia.pdf") {
+			t.Fatalf("scanner-folder %s:\n%s", dir, out)
+		}
+		if out := mustRun(t, "sportello", "--data", ws, "request", "scanner-folder"); !strings.Contains(out, dir) {
+			t.Fatalf("the folder was not kept: %s", out)
+		}
+		if r := runBin(t, "sportello", "--data", ws, "request", "scanner-folder", filepath.Join(dir, "manca")); r.code != 1 || !strings.Contains(r.err, "non esiste") {
+			t.Fatalf("a missing folder: exit %d %s", r.code, r.err)
+		}
+		mustRun(t, "sportello", "--data", ws, "request", "scanner-folder", "--clear")
+		if out := mustRun(t, "sportello", "--data", ws, "request", "scanner-folder"); !strings.Contains(out, "non impostata") {
+			t.Fatalf("after --clear: %s", out)
+		}
+	})
+
 	if out := mustRun(t, "sportello", "--data", ws, "request", "services", "tari"); !strings.Contains(out, "tari-dichiarazione") {
 		t.Fatalf("services tari:\n%s", out)
 	}
@@ -89,6 +123,32 @@ func TestRequestCLI(t *testing.T) {
 		t.Fatalf("list = %+v", lines)
 	}
 	number := lines[0].Number
+	// The citizen's email links to the request's page on the hub, at the
+	// address the hub serves on (no --public-url given).
+	t.Run("NoticeLinksToTheFollowPage", func(t *testing.T) {
+		db, err := hubdb.Open(context.Background(), filepath.Join(hubData, "hub.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		ns, err := db.Notices(context.Background(), lines[0].ID)
+		if err != nil || len(ns) != 1 || ns[0].Channel != "email" {
+			t.Fatalf("notices %+v (%v)", ns, err)
+		}
+		link := regexp.MustCompile(`http://\S+/pratica\?id=\S+`).FindString(ns[0].Body)
+		if !strings.HasPrefix(link, url+"/pratica?id="+lines[0].ID+"&k=") {
+			t.Fatalf("the email links to %q:\n%s", link, ns[0].Body)
+		}
+		resp, err := http.Get(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		page, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), number) || !strings.Contains(string(page), "Ricevuta") {
+			t.Fatalf("follow page %d:\n%s", resp.StatusCode, page)
+		}
+	})
 	// The receipt printed at submission carries the provisional number; the
 	// reprint the protocol number.
 	if text := pdfText(t, receipt); !strings.Contains(text, "PROV-I690-W001-000001") || !strings.Contains(text, "foto.jpg") {

@@ -64,7 +64,7 @@ func newPaymentDesk(ctx context.Context, ws *workstation) *payment.Cashier {
 	return c
 }
 
-const paymentUsage = "payment: indicare list, notice, pay, fine, new, close, receipt, scan o refunds"
+const paymentUsage = "payment: indicare list, notice, pay, fine, new, close, receipt, scan, refunds o refund-done"
 
 func cmdPayment(ctx context.Context, o options, args []string) error {
 	if len(args) == 0 {
@@ -73,6 +73,7 @@ func cmdPayment(ctx context.Context, o options, args []string) error {
 	cmds := map[string]func(context.Context, options, []string) error{
 		"list": cmdPaymentList, "notice": cmdPaymentNotice, "pay": cmdPaymentPay, "fine": cmdPaymentFine, "new": cmdPaymentNew,
 		"close": cmdPaymentClose, "receipt": cmdPaymentReceipt, "scan": cmdPaymentScan, "refunds": cmdPaymentRefunds,
+		"refund-done": cmdPaymentRefundDone, // paymentcli_refund.go
 	}
 	f, ok := cmds[args[0]]
 	if !ok {
@@ -125,6 +126,18 @@ type positionLine struct {
 	DueDate      string `json:"due_date"`
 	Payable      bool   `json:"payable"`
 	Fine         string `json:"verbale,omitempty"`
+	// Instalments are the rate, each payable on its own with its avviso.
+	Instalments []instalmentLine `json:"instalments,omitempty"`
+}
+
+// instalmentLine is one rata of a position in `payment list --json`.
+type instalmentLine struct {
+	N            int    `json:"n"`
+	CodiceAvviso string `json:"codice_avviso"`
+	AmountCents  int64  `json:"amount_cents"`
+	DueDate      string `json:"due_date"`
+	State        string `json:"state"`
+	Status       string `json:"status"`
 }
 
 func cmdPaymentList(ctx context.Context, o options, args []string) error {
@@ -145,9 +158,18 @@ func cmdPaymentList(ctx context.Context, o options, args []string) error {
 	}
 	lines := []positionLine{}
 	for _, v := range list {
-		lines = append(lines, positionLine{ID: v.ID, CodiceAvviso: string(v.Avviso), AmountCents: v.AmountCents, State: string(v.State),
+		pl := positionLine{ID: v.ID, CodiceAvviso: string(v.Avviso), AmountCents: v.AmountCents, State: string(v.State),
 			Status: string(v.Status()), Causale: v.Causale, Service: string(v.Service), DueDate: v.DueDate.Format(app.DateLayout),
-			Payable: v.Published && !v.Unsent, Fine: v.Fine})
+			Payable: v.Published && !v.Unsent, Fine: v.Fine}
+		for _, in := range v.Instalments {
+			st := in.State
+			if st == "" {
+				st = payment.StateDue
+			}
+			pl.Instalments = append(pl.Instalments, instalmentLine{N: in.N, CodiceAvviso: string(in.Avviso), AmountCents: in.AmountCents,
+				DueDate: in.DueDate.Format(app.DateLayout), State: string(st), Status: string(v.InstalmentStatus(in.N))})
+		}
+		lines = append(lines, pl)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(o.stdout)
@@ -159,6 +181,9 @@ func cmdPaymentList(ctx context.Context, o options, args []string) error {
 	}
 	for _, l := range lines {
 		fmt.Fprintf(o.stdout, "%-22s %s  %12s  %s  %s (%s)\n", l.ID, l.CodiceAvviso, payment.Euro(l.AmountCents), l.DueDate, l.Causale, l.Status)
+		for _, in := range l.Instalments {
+			fmt.Fprintf(o.stdout, "  rata %-16d %s  %12s  %s  (%s)\n", in.N, in.CodiceAvviso, payment.Euro(in.AmountCents), in.DueDate, in.Status)
+		}
 	}
 	return nil
 }
@@ -168,22 +193,27 @@ func cmdPaymentNotice(ctx context.Context, o options, args []string) error {
 	id := fs.String("id", "", "")
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" || (*out == "" && *printer == "") {
-		return usageError{"payment notice: servono --id ID e --out FILE.pdf (o --print STAMPANTE)"}
+	rata := fs.Int("rata", 0, "")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" || (*out == "" && *printer == "") || *rata < 0 {
+		return usageError{"payment notice: servono --id ID [--rata N] e --out FILE.pdf (o --print STAMPANTE)"}
 	}
 	ws, c, err := openCashier(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	n, pdf, err := c.Notice(ctx, *id)
+	n, pdf, err := c.InstalmentNotice(ctx, *id, *rata)
 	if err != nil {
 		return err
 	}
 	if err := deliver(ctx, o, *out, *printer, "avviso-"+*id, pdf); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.stdout, "avviso %s: %s, %s\n", n.Position.Avviso.Grouped(), payment.Euro(n.Due), n.Position.Causale)
+	what := ""
+	if n.Instalment != nil {
+		what = ", " + n.Position.TargetName(n.Instalment.N)
+	}
+	fmt.Fprintf(o.stdout, "avviso %s: %s, %s%s\n", n.Avviso().Grouped(), payment.Euro(n.Due), n.Position.Causale, what)
 	if n.NotPayable {
 		fmt.Fprintln(o.stdout, "non ancora pagabile: l'hub non ha ancora registrato la posizione")
 	}
@@ -197,8 +227,9 @@ func cmdPaymentPay(ctx context.Context, o options, args []string) error {
 	opName := fs.String("operator", "", "")
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" || *method == "" {
-		return usageError{"payment pay: servono --id ID e --method cash|card [--operator UTENTE] [--out RICEVUTA.pdf | --print STAMPANTE]"}
+	rata := fs.Int("rata", 0, "")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" || *method == "" || *rata < 0 {
+		return usageError{"payment pay: servono --id ID e --method cash|card [--rata N] [--operator UTENTE] [--out RICEVUTA.pdf | --print STAMPANTE]"}
 	}
 	m, err := payment.ParseMethod(*method)
 	if err != nil {
@@ -213,7 +244,7 @@ func cmdPaymentPay(ctx context.Context, o options, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, pdf, err := c.Pay(ctx, op, *id, m)
+	p, pdf, err := c.PayInstalment(ctx, op, *id, *rata, m)
 	if err != nil {
 		return err
 	}
@@ -224,7 +255,11 @@ func cmdPaymentPay(ctx context.Context, o options, args []string) error {
 	fmt.Fprintf(o.stdout, "pagamento registrato: ricevuta %s, %s in %s per %s; %s\n", p.Receipt, payment.Euro(p.AmountCents),
 		strings.ToLower(p.Method.Name()), p.Causale, note)
 	if got, err := ws.store.Payment(ctx, p.Receipt); err == nil && got.Duplicate {
-		fmt.Fprintf(o.stdout, "ATTENZIONE: la posizione risultava già pagata: pagamento doppio, rimborso %s aperto\n", got.Refund)
+		what := "la posizione risultava già pagata"
+		if p.Instalment > 0 {
+			what = fmt.Sprintf("la rata %d risultava già pagata", p.Instalment)
+		}
+		fmt.Fprintf(o.stdout, "ATTENZIONE: %s: pagamento doppio, rimborso %s aperto\n", what, got.Refund)
 	}
 	return nil
 }
@@ -407,6 +442,8 @@ type scanLine struct {
 	Status      string `json:"stato"`
 	Message     string `json:"messaggio"`
 	Valid       bool   `json:"valido,omitempty"`
+	Instalment  int    `json:"rata,omitempty"`
+	Comune      string `json:"comune,omitempty"` // another comune of the network's
 }
 
 func cmdPaymentScan(ctx context.Context, o options, args []string) error {
@@ -427,7 +464,11 @@ func cmdPaymentScan(ctx context.Context, o options, args []string) error {
 	if err != nil {
 		return err
 	}
-	l := scanLine{Kind: r.Kind, Avviso: string(r.Avviso), AmountCents: r.Amount, Status: string(r.Status), Message: r.Message, Valid: r.Valid}
+	l := scanLine{Kind: r.Kind, Avviso: string(r.Avviso), AmountCents: r.Amount, Status: string(r.Status), Message: r.Message, Valid: r.Valid,
+		Instalment: r.Instalment}
+	if r.Remote {
+		l.Comune = r.ComuneName
+	}
 	if r.Position != nil {
 		l.PositionID = r.Position.ID
 	}
@@ -461,8 +502,15 @@ func cmdPaymentRefunds(ctx context.Context, o options, args []string) error {
 		for _, rc := range r.Receipts {
 			receipts = append(receipts, rc.Number+" ("+rc.Channel+", "+payment.Euro(rc.AmountCents)+")")
 		}
-		fmt.Fprintf(o.stdout, "%s %s: %s, pagato %s invece di %s, da rimborsare %s — ricevute %s [%s]\n", r.DebtorCF, r.DebtorName,
-			r.Causale, payment.Euro(r.PaidCents), payment.Euro(r.DueCents), payment.Euro(r.ExcessCents), strings.Join(receipts, ", "), r.State)
+		state := r.State
+		if r.Done != nil {
+			state += " " + r.Done.Describe()
+			if r.Unsent {
+				state += " (in attesa di conferma dell'hub)"
+			}
+		}
+		fmt.Fprintf(o.stdout, "%s %s %s: %s, pagato %s invece di %s, da rimborsare %s — ricevute %s [%s]\n", r.ID, r.DebtorCF, r.DebtorName,
+			r.Causale, payment.Euro(r.PaidCents), payment.Euro(r.DueCents), payment.Euro(r.ExcessCents), strings.Join(receipts, ", "), state)
 	}
 	return nil
 }

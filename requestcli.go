@@ -20,10 +20,11 @@ import (
 // layout, with the QR code to the hub's follow page.
 func newDesk(ws *workstation) *pratica.Desk {
 	return &pratica.Desk{
-		Store:   ws.store,
-		Profile: ws.store.Profile,
-		Render:  printing.RequestReceiptPDF,
-		Now:     time.Now,
+		Store:    ws.store,
+		Profile:  ws.store.Profile,
+		Settings: ws.store,
+		Render:   printing.RequestReceiptPDF,
+		Now:      time.Now,
 		FollowURL: func(r *pratica.Request) string {
 			p, err := ws.store.Profile(context.Background())
 			if err != nil || p.HubURL == "" {
@@ -41,7 +42,7 @@ func newDesk(ws *workstation) *pratica.Desk {
 
 func cmdRequest(ctx context.Context, o options, args []string) error {
 	if len(args) == 0 {
-		return usageError{"request: indicare services, submit, list, receipt o status"}
+		return usageError{"request: indicare services, submit, list, receipt, status o scanner-folder"}
 	}
 	switch args[0] {
 	case "services":
@@ -54,8 +55,10 @@ func cmdRequest(ctx context.Context, o options, args []string) error {
 		return cmdRequestReceipt(ctx, o, args[1:])
 	case "status":
 		return cmdRequestStatus(ctx, o, args[1:])
+	case "scanner-folder":
+		return cmdRequestScannerFolder(ctx, o, args[1:])
 	}
-	return usageError{fmt.Sprintf("request: comando sconosciuto %q (services, submit, list, receipt, status)", args[0])}
+	return usageError{fmt.Sprintf("request: comando sconosciuto %q (services, submit, list, receipt, status, scanner-folder)", args[0])}
 }
 
 // multiFlag collects a repeated flag.
@@ -352,5 +355,56 @@ func cmdRequestStatus(ctx context.Context, o options, args []string) error {
 		return app.Errorf(app.EOFFLINE, "cambio di stato in attesa dell'hub: la richiesta %s risulta ancora %s", got.DisplayNumber(), strings.ToLower(got.Status.Title()))
 	}
 	fmt.Fprintf(o.stdout, "richiesta %s: %s\n", got.DisplayNumber(), strings.ToLower(got.Status.Title()))
+	return nil
+}
+
+// cmdRequestScannerFolder shows or sets the folder the workstation's
+// scanner saves into (the request form offers its newest files), with the
+// files it would offer now; --clear unsets it.
+func cmdRequestScannerFolder(ctx context.Context, o options, args []string) error {
+	fs := subFlags("request scanner-folder")
+	unset := fs.Bool("clear", false, "")
+	if err := fs.Parse(args); err != nil {
+		return usageError{"request scanner-folder: " + err.Error()}
+	}
+	if fs.NArg() > 1 || (*unset && fs.NArg() > 0) {
+		return usageError{"request scanner-folder: indicare una sola CARTELLA, o --clear"}
+	}
+	ws, desk, err := openDesk(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	switch {
+	case *unset:
+		if _, err := desk.SetScannerFolder(ctx, ""); err != nil {
+			return err
+		}
+		fmt.Fprintln(o.stdout, "cartella dello scanner non impostata")
+		return nil
+	case fs.NArg() == 1:
+		dir, err := desk.SetScannerFolder(ctx, fs.Arg(0))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(o.stdout, "cartella dello scanner:", dir)
+	}
+	dir, scans, err := desk.Scans(ctx, 10)
+	if err != nil {
+		return err
+	}
+	if dir == "" {
+		fmt.Fprintln(o.stdout, "cartella dello scanner non impostata")
+		return nil
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(o.stdout, "cartella dello scanner:", dir)
+	}
+	if len(scans) == 0 {
+		fmt.Fprintln(o.stdout, "nessun file allegabile")
+	}
+	for _, s := range scans {
+		fmt.Fprintf(o.stdout, "  %s  %-15s %8d  %s\n", s.ModTime.Local().Format("02/01/2006 15:04"), s.Type, s.Size, s.Name)
+	}
 	return nil
 }

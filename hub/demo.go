@@ -79,6 +79,12 @@ func SeedDemo(ctx context.Context, db *hubdb.DB, o DemoOptions) (int, error) {
 	if err := SeedDemoPayments(ctx, db, o.Comune, o.Today); err != nil { // payments.go
 		return n, fmt.Errorf("demo payments: %w", err)
 	}
+	if err := SeedDemoRequests(ctx, db, o.Comune, o.Today); err != nil { // demo_requests.go
+		return n, fmt.Errorf("demo requests: %w", err)
+	}
+	if err := SeedDemoQueue(ctx, db, o.Comune, o.Today); err != nil { // demo_queue.go
+		return n, fmt.Errorf("demo queue: %w", err)
+	}
 	return n, nil
 }
 

@@ -40,7 +40,8 @@ func DemoPayee(comune, name string) payment.Payee {
 // settings and, for residents of its anagrafe, school canteen fees, TARI
 // in two instalments, fines with their plates at each stage of art. 202
 // CdS, identity card fees, one position paid through pagoPA and one paid
-// twice (with its refund). It does nothing when the comune has them.
+// twice (with its refund), a TARI with its first instalment paid. It does
+// nothing when the comune has them.
 func SeedDemoPayments(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
 	if _, err := db.Record(ctx, comune, payment.KindPayee, comune); err == nil {
 		return nil
@@ -126,6 +127,14 @@ func SeedDemoPayments(ctx context.Context, db *hubdb.DB, comune string, today ti
 			if _, err := db.RecordOnlinePayment(ctx, created[1].Avviso, created[1].AmountCents, today.Add(-24*time.Hour)); err != nil {
 				return err
 			}
+		}
+	}
+	// The first TARI has its first instalment paid online: the rest is
+	// payable one instalment at a time.
+	if len(created) > 10 && len(created[10].Instalments) > 0 {
+		in := created[10].Instalments[0]
+		if _, err := db.RecordOnlinePayment(ctx, in.Avviso, in.AmountCents, today.Add(-72*time.Hour)); err != nil {
+			return err
 		}
 	}
 	return nil

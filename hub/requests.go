@@ -87,13 +87,11 @@ func (s *server) handleFollow(w http.ResponseWriter, r *http.Request) {
 
 // FollowPath is the path of the follow page on the hub; FollowURL the
 // address a receipt's QR code carries.
-const FollowPath = "/pratica"
+const FollowPath = pratica.FollowPath
 
 // FollowURL is the address of the page that follows request r on the hub
 // at base (its public URL).
-func FollowURL(base string, r *pratica.Request) string {
-	return strings.TrimRight(base, "/") + FollowPath + "?id=" + r.ID + "&k=" + r.FollowCode
-}
+func FollowURL(base string, r *pratica.Request) string { return pratica.FollowURL(base, r) }
 
 // SeedCatalogue publishes the built-in catalogue to the network and, when
 // comune is not "", enables all of it for the comune (the demo's choice).

@@ -197,8 +197,9 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 			return nil, app.Errorf(app.EINVALID, "DataMatrix postale: %v", err)
 		}
 	}
+	avviso := n.Avviso()
 	subject := n.QR.String() + "\n" + n.DataMatrix
-	p, err := newDoc(gopdf.PageSizeA4, gopdf.PdfInfo{Title: "Avviso di pagamento " + pos.Avviso.Grouped(), Author: py.Name,
+	p, err := newDoc(gopdf.PageSizeA4, gopdf.PdfInfo{Title: "Avviso di pagamento " + avviso.Grouped(), Author: py.Name,
 		Subject: subject, Creator: "Sportello", Producer: "Sportello", CreationDate: n.PrintedOn})
 	if err != nil {
 		return nil, err
@@ -213,8 +214,12 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 		y = p.lines(styleMark, marginL, y, w, "NON ANCORA PAGABILE: l'avviso sarà pagabile appena l'ente lo avrà registrato su pagoPA (di norma entro un giorno lavorativo).") + 1
 	}
 
+	object := pos.Causale
+	if n.Instalment != nil {
+		object += " — " + pos.TargetName(n.Instalment.N)
+	}
 	p.text(styleSection, marginL, y+styleSection.ascent(), "OGGETTO DEL PAGAMENTO")
-	y = p.lines(styleValue, marginL, y+styleSection.lineHeight(), w, pos.Causale) + 4
+	y = p.lines(styleValue, marginL, y+styleSection.lineHeight(), w, object) + 4
 
 	half := (w - 6) / 2
 	top := y
@@ -227,7 +232,7 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 	p.fill(colorShade, marginL, y, w, 7)
 	p.text(styleSection, marginL+2, y+5, "QUANTO E QUANDO PAGARE?")
 	y += 10
-	amountLine := payment.Euro(n.Due) + "  entro il " + pos.DueDate.Format("02/01/2006")
+	amountLine := payment.Euro(n.Due) + "  entro il " + n.DueDate().Format("02/01/2006")
 	switch {
 	case n.Stage != nil:
 		amountLine = payment.Euro(n.Due)
@@ -247,11 +252,18 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 			y = p.lines(styleSmallBold, marginL, y, w, fmt.Sprintf("Dopo il %s l'importo dovuto è %s: pagare con l'avviso aggiornato.",
 				n.Stage.Until.Format("02/01/2006"), payment.Euro(n.Stage.NextCents)))
 		}
+	case n.Instalment != nil:
+		y = p.lines(styleSmall, marginL, y, w, fmt.Sprintf("Avviso della %s della posizione di %s in totale: paga questa rata con il suo codice avviso, entro la sua scadenza.",
+			pos.TargetName(n.Instalment.N), payment.Euro(pos.AmountCents)))
 	case len(pos.Instalments) > 0:
-		y = p.lines(styleSmall, marginL, y, w, "Puoi pagare in un'unica soluzione con questo codice avviso, oppure a rate:")
-		for _, in := range pos.Instalments {
-			y = p.lines(styleSmall, marginL+4, y, w-4, fmt.Sprintf("rata %d: %s entro il %s — codice avviso %s", in.N,
-				payment.Euro(in.AmountCents), in.DueDate.Format("02/01/2006"), in.Avviso.Grouped()))
+		y = p.lines(styleSmall, marginL, y, w, "Puoi pagare in un'unica soluzione con questo codice avviso, oppure a rate, ciascuna con il suo codice avviso:")
+		for i, in := range pos.Instalments {
+			line := fmt.Sprintf("rata %d: %s entro il %s — codice avviso %s", in.N,
+				payment.Euro(in.AmountCents), in.DueDate.Format("02/01/2006"), in.Avviso.Grouped())
+			if i < len(n.InstalmentStatus) && n.InstalmentStatus[i] != payment.StatusDue && n.InstalmentStatus[i] != payment.StatusNotPayable {
+				line += " — " + string(n.InstalmentStatus[i])
+			}
+			y = p.lines(styleSmall, marginL+4, y, w-4, line)
 		}
 	default:
 		y = p.lines(styleSmall, marginL, y, w, "L'importo è aggiornato automaticamente dal sistema pagoPA, così paghi sempre quanto dovuto.")
@@ -278,10 +290,10 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 	fy := y + 9
 	fy = p.labelled(fx, fy, fw, "Destinatario", pos.DebtorName, styleSmallBold)
 	fy = p.labelled(fx, fy+0.5, fw, "Ente creditore", py.Name, styleSmallBold)
-	fy = p.labelled(fx, fy+0.5, fw, "Oggetto del pagamento", pos.Causale, styleSmallBold)
+	fy = p.labelled(fx, fy+0.5, fw, "Oggetto del pagamento", object, styleSmallBold)
 	col := fw / 3
 	ry1 := p.labelled(fx, fy+1, col, "Codice CBILL", orDash(py.CBILL), styleCode)
-	ry2 := p.labelled(fx+col, fy+1, col*2, "Codice Avviso", pos.Avviso.Grouped(), styleCode)
+	ry2 := p.labelled(fx+col, fy+1, col*2, "Codice Avviso", avviso.Grouped(), styleCode)
 	fy = max(ry1, ry2)
 	ry1 = p.labelled(fx, fy+0.5, col, "Cod. Fiscale Ente Creditore", py.CFEnte, styleCode)
 	ry2 = p.labelled(fx+col, fy+0.5, col*2, "Euro", strings.TrimPrefix(payment.Euro(n.Due), "€ "), styleCode)
@@ -302,16 +314,20 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 		fw = w - dmW - 14
 		fy = y + 10
 		fy = p.labelled(fx, fy, fw, "Destinatario", pos.DebtorName, styleSmallBold)
-		fy = p.labelled(fx, fy+0.5, fw, "Oggetto del pagamento", pos.Causale, styleSmallBold)
+		fy = p.labelled(fx, fy+0.5, fw, "Oggetto del pagamento", object, styleSmallBold)
 		col = fw / 4
-		a1 := p.labelled(fx, fy+1, col*2, "Codice Avviso", pos.Avviso.Grouped(), styleCode)
+		a1 := p.labelled(fx, fy+1, col*2, "Codice Avviso", avviso.Grouped(), styleCode)
 		p.labelled(fx+col*2, fy+1, col, "Tipo", "P1", styleCode)
 		p.labelled(fx+col*3, fy+1, col, "Euro", strings.TrimPrefix(payment.Euro(n.Due), "€ "), styleCode)
 		a1 = p.labelled(fx, a1+0.5, col*2, "Cod. Fiscale Ente Creditore", py.CFEnte, styleCode)
 		_ = a1
 		y += boxH + 4
 	}
-	p.text(styleFooter, marginL, footerY, "Avviso della posizione "+pos.ID+" — stampato il "+n.PrintedOn.Format("02/01/2006"))
+	footer := "Avviso della posizione " + pos.ID
+	if n.Instalment != nil {
+		footer = fmt.Sprintf("Posizione %s, rata %d", pos.ID, n.Instalment.N)
+	}
+	p.text(styleFooter, marginL, footerY, footer+" — stampato il "+n.PrintedOn.Format("02/01/2006"))
 	p.textRight(styleFooter, right, footerY, "pagoPA — Sistema dei pagamenti della Pubblica Amministrazione")
 	_ = ry1
 	_ = ry2

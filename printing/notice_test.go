@@ -206,3 +206,62 @@ func readDataMatrix(t *testing.T, pdfPath, pngPath string) string {
 	}
 	return res.GetText()
 }
+
+// TestNoticePDFInstalment renders the notice of one instalment and reads
+// its QR code and DataMatrix back from the page: the instalment's own
+// codice avviso and amount; and the notice of the whole position lists the
+// instalments with the state of a paid one.
+func TestNoticePDFInstalment(t *testing.T) {
+	needTool(t, "pdftoppm", "zbarimg", "pdftotext")
+	n := tariNotice(t, true)
+	a1, _ := pagopa.NewAvviso(3, "01", 1235)
+	a2, _ := pagopa.NewAvviso(3, "01", 1236)
+	n.Position.Instalments = []payment.Instalment{{N: 1, Avviso: a1, AmountCents: 11925, DueDate: app.Date(2026, 11, 16), State: payment.StatePaid},
+		{N: 2, Avviso: a2, AmountCents: 11925, DueDate: app.Date(2026, 12, 16)}}
+	if err := n.Position.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	whole := *n
+	whole.InstalmentStatus = []payment.Status{payment.StatusPaid, payment.StatusDue}
+
+	in := &n.Position.Instalments[1]
+	n.Instalment, n.Due = in, in.AmountCents
+	n.QR = pagopa.QR{Avviso: in.Avviso, CFEnte: sesto.CFEnte, AmountCents: in.AmountCents}
+	dm := pagopa.DataMatrix{Avviso: in.Avviso, Account: sesto.PostalAccount, AmountCents: in.AmountCents, CFEnte: sesto.CFEnte,
+		DebtorCF: n.Position.DebtorCF, DebtorName: n.Position.DebtorName, Causale: n.Position.Causale}
+	n.DataMatrix = dm.String()
+	pdf, err := printing.NoticePDF(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writePDF(t, "avviso-rata", pdf)
+	base := filepath.Join(t.TempDir(), "page")
+	run(t, "pdftoppm", "-r", "200", "-png", "-singlefile", path, base)
+	if got := strings.TrimSpace(string(run(t, "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", base+".png"))); got != "PAGOPA|002|"+string(a2)+"|02253930156|0000011925" {
+		t.Fatalf("the instalment's QR code reads %q", got)
+	}
+	if got := readDataMatrix(t, path, base+".png"); got != n.DataMatrix {
+		t.Fatalf("the instalment's DataMatrix reads %q", got)
+	}
+	text := strings.Join(strings.Fields(string(run(t, "pdftotext", path, "-"))), " ")
+	for _, want := range []string{a2.Grouped(), "€ 119,25 entro il 16/12/2026", "rata 2 di 2", "posizione di € 238,50 in totale", "Posizione I690-2026-H0001234, rata 2 — stampato"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("instalment notice lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, n.Position.Avviso.Grouped()) {
+		t.Errorf("the instalment's notice carries the rata unica's avviso")
+	}
+
+	pdf, err = printing.NoticePDF(&whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = strings.Join(strings.Fields(string(run(t, "pdftotext", writePDF(t, "avviso-rate", pdf), "-"))), " ")
+	for _, want := range []string{"rata 1: € 119,25 entro il 16/11/2026 — codice avviso " + a1.Grouped() + " — pagato",
+		"rata 2: € 119,25 entro il 16/12/2026 — codice avviso " + a2.Grouped()} {
+		if !strings.Contains(text, want) {
+			t.Errorf("whole notice lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -120,7 +120,7 @@ func receiptRows(r *pratica.Request, s *pratica.Service) (head, form [][2]string
 		if !ok || f.Type == pratica.Attachment {
 			continue
 		}
-		form = append(form, [2]string{f.Label, displayValue(f, v)})
+		form = append(form, [2]string{f.Label, displayValue(f, v, r.MemberNames[f.ID])})
 	}
 	// Values of fields the service no longer has still print.
 	for _, k := range slices.Sorted(maps.Keys(r.Values)) {
@@ -155,9 +155,14 @@ func size(n int64) string {
 	return fmt.Sprintf("%d kB", (n+1023)/1024)
 }
 
-// displayValue writes a stored value as the form showed it.
-func displayValue(f pratica.Field, v string) string {
+// displayValue writes a stored value as the form showed it; member is the
+// name of the family member a FamilyMember field picked.
+func displayValue(f pratica.Field, v, member string) string {
 	switch f.Type {
+	case pratica.FamilyMember:
+		if member != "" {
+			return member + " - " + v
+		}
 	case pratica.Choice:
 		return f.OptionLabel(v)
 	case pratica.MultiChoice:

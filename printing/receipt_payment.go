@@ -53,6 +53,9 @@ func ReceiptPDF(p *payment.Payment, v *payment.View, py *payment.Payee) ([]byte,
 	if p.Fine != "" {
 		row("Verbale", p.Fine+" — "+payment.StageName(p.FineStage))
 	}
+	if p.Instalment > 0 {
+		row("Rata", v.TargetName(p.Instalment))
+	}
 	row("Codice avviso", p.Avviso.Grouped())
 	row("Posizione", p.PositionID)
 	row("Modalità", p.Method.Name())

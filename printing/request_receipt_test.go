@@ -26,6 +26,7 @@ func canteenRequest(t *testing.T) (*pratica.Request, *pratica.Service) {
 		Values: pratica.Values{"cognome": "Rossi", "nome": "Mario", "codice_fiscale": "RSSMRA85T10A562S", "figlio": "RSSLCU16A09F205X",
 			"scuola": "Primaria Gianni Rodari", "classe": "primaria_3", "anno_scolastico": "2026/2027", "dieta": "sanitaria",
 			"giorni": "lun,mer,ven", "isee": "12500.00", "dichiarazione": "si", "privacy": "si"},
+		MemberNames: map[string]string{"figlio": "Rossi Luca"},
 		Attachments: []pratica.AttachmentMeta{{Field: "certificato_dieta", Name: "certificato celiachia.pdf", Type: "application/pdf", Size: 48213, SHA256: strings.Repeat("a", 64)}},
 		SubmittedAt: at, Operator: "demo", Device: "I690-W001", Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR",
 		Status: pratica.StatusReceived, Version: 1, History: []pratica.StatusChange{{Status: pratica.StatusReceived, At: at, Version: 1}}}
@@ -51,7 +52,7 @@ func TestRequestReceiptPDF(t *testing.T) {
 	for _, want := range []string{
 		"COMUNE DI SESTO SAN GIOVANNI", "Servizi scolastici", "RICEVUTA DI PRESENTAZIONE DELLA RICHIESTA",
 		"Numero provvisorio PROV-I690-W001-000007", "NUMERO PROVVISORIO: IL NUMERO DI PROTOCOLLO SEGUE",
-		"Iscrizione alla mensa scolastica", "Rossi Mario - RSSMRA85T10A562S", "01/09/2026 10:45",
+		"Iscrizione alla mensa scolastica", "Rossi Mario - RSSMRA85T10A562S", "01/09/2026 10:45", "Alunno o alunna Rossi Luca - RSSLCU16A09F205X",
 		"30 giorni dalla presentazione", "Ricevuta", "Primaria - classe 3ª", "Lunedì, Mercoledì, Venerdì",
 		"Dieta sanitaria (allergie o intolleranze)", "€ 12500,00", "certificato celiachia.pdf (application/pdf, 48 kB)",
 		"Inquadri il codice per seguire la richiesta", "Ricevuta della richiesta n. PROV-I690-W001-000007",
@@ -90,6 +91,22 @@ func TestRequestReceiptPDF(t *testing.T) {
 			t.Error("the reprint still says the number is provisional")
 		}
 	})
+}
+
+// TestRequestReceiptMemberUnnamed prints a request kept before family
+// members were named: the codice fiscale alone, as it was picked.
+func TestRequestReceiptMemberUnnamed(t *testing.T) {
+	needTool(t, "pdftotext")
+	r, svc := canteenRequest(t)
+	r.MemberNames = nil
+	pdf, err := printing.RequestReceiptPDF("SESTO SAN GIOVANNI", r, svc, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := regexp.MustCompile(`\s+`).ReplaceAllString(string(run(t, "pdftotext", "-layout", writePDF(t, "senza-nome", pdf), "-")), " ")
+	if !strings.Contains(text, "Alunno o alunna RSSLCU16A09F205X") || strings.Contains(text, "Rossi Luca") {
+		t.Fatalf("receipt:\n%s", text)
+	}
 }
 
 func mustRead(t *testing.T, path string) []byte {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pratica"
-	"github.com/sportello/sportello/sync/wire"
 )
 
 var _ pratica.Store = (*Store)(nil)
@@ -24,7 +22,7 @@ func (s *Store) Services(ctx context.Context) ([]pratica.Service, error) {
 	}
 	out := make([]pratica.Service, 0, len(recs))
 	for _, r := range recs {
-		svc, err := wire.DecodeService(r.Data)
+		svc, err := pratica.DecodeService(r.Data)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: %w", r.Key, err)
 		}
@@ -43,7 +41,7 @@ func (s *Store) Enabled(ctx context.Context, comune string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return wire.DecodeEnabled(r.Data)
+	return pratica.DecodeEnabled(r.Data)
 }
 
 // SubmitRequest stores a request taken at the counter, its files, the
@@ -64,10 +62,7 @@ func (s *Store) SubmitRequest(ctx context.Context, operator string, files []prat
 		if err != nil {
 			return err
 		}
-		data, err := json.Marshal(wire.RequestToWire(r))
-		if err != nil {
-			return err
-		}
+		data := pratica.EncodeRequest(r)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, seq, provisional, codice_fiscale, submitted_at, data) VALUES (?, ?, ?, ?, ?, ?)`,
 			r.ID, seq, r.Provisional, r.CodiceFiscale, formatTime(r.SubmittedAt), string(data)); err != nil {
 			return fmt.Errorf("insert request: %w", err)
@@ -81,11 +76,7 @@ func (s *Store) SubmitRequest(ctx context.Context, operator string, files []prat
 				return fmt.Errorf("insert request file: %w", err)
 			}
 		}
-		fact, err := json.Marshal(wire.RequestFactToWire(r))
-		if err != nil {
-			return err
-		}
-		if err := insertOpData(ctx, tx, device, pratica.FactRequest, fact, r.SubmittedAt); err != nil {
+		if err := insertOpData(ctx, tx, device, pratica.FactRequest, pratica.EncodeRequestFact(r), r.SubmittedAt); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, device, operator, pratica.AuditSubmit, r.CodiceFiscale, r.SubmittedAt)
@@ -105,10 +96,7 @@ func (s *Store) ChangeStatus(ctx context.Context, f pratica.StatusFact) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	data, err := json.Marshal(wire.StatusFactToWire(&f))
-	if err != nil {
-		return err
-	}
+	data := pratica.EncodeStatusFact(&f)
 	r, err := s.Request(ctx, f.Request)
 	if err != nil {
 		return err
@@ -148,7 +136,7 @@ func (s *Store) Request(ctx context.Context, idOrNumber string) (*pratica.Reques
 	}
 	rec, err := s.Record(ctx, pratica.KindRequest, id)
 	if err == nil {
-		return wire.DecodeRequest(rec.Data)
+		return pratica.DecodeRequest(rec.Data)
 	}
 	if app.ErrorCode(err) != app.ENOTFOUND {
 		return nil, err
@@ -163,7 +151,7 @@ func (s *Store) localRequest(ctx context.Context, row rowScanner) (*pratica.Requ
 	if err := row.Scan(&data, &number, &at); err != nil {
 		return nil, err
 	}
-	r, err := wire.DecodeRequest([]byte(data))
+	r, err := pratica.DecodeRequest([]byte(data))
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +173,7 @@ func (s *Store) Requests(ctx context.Context, codiceFiscale string) ([]pratica.R
 	seen := map[string]bool{}
 	var out []pratica.Request
 	for _, rec := range recs {
-		r, err := wire.DecodeRequest(rec.Data)
+		r, err := pratica.DecodeRequest(rec.Data)
 		if err != nil {
 			return nil, fmt.Errorf("request %s: %w", rec.Key, err)
 		}
@@ -235,13 +223,11 @@ func (s *Store) OpAttachments(ctx context.Context, op app.Operation) ([]pratica.
 	if op.Kind != pratica.FactRequest {
 		return nil, nil
 	}
-	var w struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(op.Data, &w); err != nil {
+	id, err := pratica.RequestFactID(op.Data)
+	if err != nil {
 		return nil, fmt.Errorf("operation %s: %w", op.ID, err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT sha256, type, content FROM request_files WHERE request = ? AND content IS NOT NULL`, w.ID)
+	rows, err := s.db.QueryContext(ctx, `SELECT sha256, type, content FROM request_files WHERE request = ? AND content IS NOT NULL`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +247,7 @@ func (s *Store) OpAttachments(ctx context.Context, op app.Operation) ([]pratica.
 // request, in MarkOp's transaction, and lets go of the files the hub now
 // holds.
 func applyRequestAnswer(ctx context.Context, tx *sql.Tx, res app.OpResult) error {
-	number, at, err := wire.DecodeRequestAnswer(res.Data)
+	number, at, err := pratica.DecodeRequestAnswer(res.Data)
 	if err != nil {
 		return err
 	}
@@ -269,16 +255,14 @@ func applyRequestAnswer(ctx context.Context, tx *sql.Tx, res app.OpResult) error
 	if err := tx.QueryRowContext(ctx, `SELECT data FROM outbox WHERE id = ?`, res.ID).Scan(&data); err != nil {
 		return fmt.Errorf("request operation %s: %w", res.ID, err)
 	}
-	var w struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal([]byte(data), &w); err != nil {
+	id, err := pratica.RequestFactID([]byte(data))
+	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE requests SET number = ?, protocol_at = ? WHERE id = ?`, number, formatTime(at), w.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE requests SET number = ?, protocol_at = ? WHERE id = ?`, number, formatTime(at), id); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE request_files SET content = NULL WHERE request = ?`, w.ID)
+	_, err = tx.ExecContext(ctx, `UPDATE request_files SET content = NULL WHERE request = ?`, id)
 	return err
 }
 

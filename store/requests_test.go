@@ -8,7 +8,6 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pratica"
-	"github.com/sportello/sportello/sync/wire"
 )
 
 // TestRequests stores requests taken at the workstation with their files
@@ -72,7 +71,7 @@ func TestRequests(t *testing.T) {
 	}
 
 	// The hub's answer: the protocol number, and the files let go.
-	if err := st.MarkOp(ctx, reqOps[1].ID, app.OpResult{ID: reqOps[1].ID, Applied: true, Data: wire.EncodeRequestAnswer("2026/000010", at)}, at); err != nil {
+	if err := st.MarkOp(ctx, reqOps[1].ID, app.OpResult{ID: reqOps[1].ID, Applied: true, Data: pratica.EncodeRequestAnswer("2026/000010", at)}, at); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := st.Request(ctx, "2026/000010"); err != nil || got.ID != taken[1].ID || got.Provisional != "PROV-I690-W001-000002" {
@@ -86,7 +85,7 @@ func TestRequests(t *testing.T) {
 	hubView := *taken[0]
 	hubView.Number, hubView.Status, hubView.Version = "2026/000009", pratica.StatusWorking, 2
 	hubView.History = append(hubView.History, pratica.StatusChange{Status: pratica.StatusWorking, Note: "presa in carico", Version: 2, At: at})
-	rec := wire.RequestRecordOf(&hubView)
+	rec := pratica.RequestRecord(&hubView)
 	if err := st.ApplyChanges(ctx, "I690", []app.Change{{Scope: "I690", Seq: 1, Kind: rec.Kind, Key: rec.Key, At: at, Record: &rec}},
 		app.Cursor{Scope: "I690", Seq: 1, AsOf: at}); err != nil {
 		t.Fatal(err)

@@ -188,6 +188,18 @@ func TestRequestsThroughTheHub(t *testing.T) {
 		t.Fatalf("the refused request got number %s", got.Number)
 	}
 
+	t.Run("FamilyMemberNamed", func(t *testing.T) {
+		want := people[2].Surname + " " + people[2].GivenName
+		if first.MemberNames["figlio"] != want {
+			t.Fatalf("at the counter the child is %q, want %q", first.MemberNames["figlio"], want)
+		}
+		// The other workstation has it from the hub, named by its anagrafe.
+		got, err := w2.St.Request(ctx, first.ID)
+		if err != nil || got.MemberNames["figlio"] != want || got.Values["figlio"] != luca {
+			t.Fatalf("from the hub: %v %q (%v)", got.MemberNames, got.Values["figlio"], err)
+		}
+	})
+
 	t.Run("AttachmentsReachTheHub", func(t *testing.T) {
 		content, typ, err := h.DB.Attachment(ctx, first.Attachments[0].SHA256)
 		if err != nil || typ != "application/pdf" || string(content) != string(pdfCert) {

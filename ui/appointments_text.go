@@ -49,6 +49,10 @@ const (
 	msgKioskApptCancel
 	msgKioskApptCancelled
 	msgKioskNoBookable
+	msgKioskPayNotices
+	msgKioskNoPayable
+	msgKioskNoticePrinted
+	msgKioskNoticeHowToPay
 
 	msgStatsButton
 	msgStatsTitle
@@ -116,6 +120,10 @@ var apptCatalog = map[msg]struct{ it, en string }{
 	msgKioskApptCancel:     {"Annulla questo appuntamento", "Cancel this appointment"},
 	msgKioskApptCancelled:  {"Appuntamento annullato", "Appointment cancelled"},
 	msgKioskNoBookable:     {"Nessun servizio ha orari liberi: si rivolga allo sportello", "No service has free times: please ask at the counter"},
+	msgKioskPayNotices:     {"Stampa un avviso di pagamento pagoPA", "Print a pagoPA payment notice"},
+	msgKioskNoPayable:      {"Nessun pagamento da fare", "Nothing to pay"},
+	msgKioskNoticePrinted:  {"Avviso di pagamento stampato: lo ritiri qui sotto", "Payment notice printed: take it below"},
+	msgKioskNoticeHowToPay: {"Si paga con il codice QR dell'avviso dall'app della banca o della posta, in tabaccheria, in banca o su pagoPA.", "Pay with the notice's QR code in your bank's or the post office's app, at a tobacconist's, at a bank, or on pagoPA."},
 
 	msgStatsButton:      {"Statistiche coda", "Queue statistics"},
 	msgStatsTitle:       {"Statistiche della coda", "Queue statistics"},

@@ -195,6 +195,31 @@ const (
 	msgScanKindPoste
 	msgScanKindAvviso
 
+	// payments.go, payments_refund.go: instalments, refunds, other comuni
+	msgInstalmentLine
+	msgInstalmentNotice
+	msgPayWhat
+	msgPayUnica
+	msgPayInstalment
+	msgStatusPartial
+	msgStatusOffline
+	msgRefundDoneButton
+	msgRefundMethod
+	msgRefundDate
+	msgRefundNote
+	msgRefundNoteLabel
+	msgRefundDoneLine
+	msgRefundPending
+	msgRefundRecorded
+	msgRefundFailed
+	msgRefundBadDate
+	msgRefundTransfer
+	msgRefundCash
+	msgRefundCard
+	msgRefundOffset
+	msgScanCreditor
+	msgScanInstalment
+
 	// requests.go
 	msgNewRequest
 	msgRequestsFailed
@@ -220,6 +245,8 @@ const (
 	msgChooseFile
 	msgRequestTaken
 	msgRequestTakenNoReceipt
+	msgScannerFolder
+	msgNoScans
 
 	msgCount // keep last: the number of messages
 )
@@ -382,6 +409,8 @@ var catalog = map[msg]struct{ it, en string }{
 	msgChooseFile:            {"Scegli file…", "Choose file…"},
 	msgRequestTaken:          {"Richiesta %s presentata; ricevuta %s.", "Request %s submitted; receipt %s."},
 	msgRequestTakenNoReceipt: {"Richiesta %s presentata, ma la ricevuta non è stata stampata: %s", "Request %s submitted, but the receipt was not printed: %s"},
+	msgScannerFolder:         {"Dalla cartella dello scanner (%s):", "From the scanner folder (%s):"},
+	msgNoScans:               {"nessun documento da allegare", "no document to attach"},
 }
 
 // text returns message id in l.

@@ -60,6 +60,9 @@ type KioskDeps struct {
 	// Device names the kiosk as who booked.
 	Appointments AppointmentDesk
 	Device       string
+	// Payments prints the citizen's pagoPA notices (kiosk_notices.go);
+	// nil: not at this kiosk.
+	Payments KioskPayments
 }
 
 // Kiosk is the public kiosk in one fullscreen window: queue tickets,
@@ -543,6 +546,9 @@ func (k *Kiosk) showMenu() {
 		)
 		if k.d.Appointments != nil {
 			items = append(items, big(widget.NewButtonWithIcon(l.text(msgKioskMyAppointments), theme.HistoryIcon(), k.tap(k.showAppointments)), 720))
+		}
+		if k.d.Payments != nil {
+			items = append(items, big(widget.NewButtonWithIcon(l.text(msgKioskPayNotices), theme.DocumentPrintIcon(), k.tap(k.showPayNotices)), 720))
 		}
 		items = append(items,
 			big(widget.NewButtonWithIcon(l.text(msgKioskEnd), theme.LogoutIcon(), k.tap(k.wipe)), 720),

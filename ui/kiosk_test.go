@@ -170,6 +170,9 @@ func (p *fakeKioskPrinter) PrintTicket(_ context.Context, t queue.Ticket, area, 
 func (p *fakeKioskPrinter) PrintPDF(_ context.Context, name string, pdf []byte) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.paperOut {
+		return app.Errorf("printer", "carta esaurita nella stampante: avvisare il personale")
+	}
 	p.pdfs = append(p.pdfs, name)
 	return nil
 }
@@ -540,4 +543,60 @@ func TestKioskAppointments(t *testing.T) {
 	kh.k.wipe()
 	kh.assertShows("Prendi il numero")
 	kh.assertHides("Carta d'identità")
+}
+
+// fakeKioskPayments has one payable position of the test's citizen.
+type fakeKioskPayments struct {
+	mu      sync.Mutex
+	cf      string
+	printed []string
+}
+
+func (p *fakeKioskPayments) PayableNotices(_ context.Context, code string) ([]KioskNotice, error) {
+	if code != p.cf {
+		return nil, nil
+	}
+	return []KioskNotice{{ID: "I690-TARI-2026-0007", Label: "TARI 2026 — € 187,00, entro il 31/05/2026"}}, nil
+}
+
+func (p *fakeKioskPayments) NoticePDF(_ context.Context, code, id string) ([]byte, error) {
+	if code != p.cf {
+		return nil, app.Errorf(app.EFORBIDDEN, "l'avviso non è intestato alla persona identificata")
+	}
+	p.mu.Lock()
+	p.printed = append(p.printed, code+" "+id)
+	p.mu.Unlock()
+	return []byte("%PDF-1.7 avviso"), nil
+}
+
+// TestKioskPayNotices: the identified citizen prints the pagoPA notice of
+// a position to pay; out of paper, the kiosk says so and prints on retry.
+func TestKioskPayNotices(t *testing.T) {
+	kh := newKioskHarness(t, time.Minute)
+	pay := &fakeKioskPayments{cf: kh.cf}
+	kh.k.d.Payments = pay
+	kh.k.d.Appointments = newFakeBook(func() time.Time { return kh.clock })
+	kh.identify(kh.cf, kh.doc)
+	kh.waitFor("the menu", func() bool { return kh.k.screen == "menu" })
+	kh.capture("kiosk-menu-full.png")
+	kh.press("Stampa un avviso di pagamento pagoPA")
+	kh.waitFor("the positions", func() bool { return kh.k.screen == "pay-notices" })
+	kh.assertShows("TARI 2026 — € 187,00, entro il 31/05/2026")
+	kh.printer.mu.Lock()
+	kh.printer.paperOut = true
+	kh.printer.mu.Unlock()
+	kh.press("TARI 2026")
+	kh.waitFor("the printer's trouble", func() bool { return kh.k.screen == "printer" })
+	kh.printer.mu.Lock()
+	kh.printer.paperOut = false
+	kh.printer.mu.Unlock()
+	kh.press("Riprova")
+	kh.waitFor("the notice", func() bool { return kh.k.screen == "notice-printed" })
+	kh.assertShows("Avviso di pagamento stampato")
+	kh.printer.mu.Lock()
+	pdfs := kh.printer.pdfs
+	kh.printer.mu.Unlock()
+	if len(pdfs) != 1 || pdfs[0] != "Avviso I690-TARI-2026-0007" || len(pay.printed) != 1 || pay.printed[0] != kh.cf+" I690-TARI-2026-0007" {
+		t.Fatalf("printed %v, laid out %v", pdfs, pay.printed)
+	}
 }

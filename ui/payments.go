@@ -2,15 +2,18 @@ package ui
 
 import (
 	"context"
-	"strings"
+	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
 )
 
@@ -23,11 +26,16 @@ import (
 //   - Pay: EINVALID for a position already paid or cancelled, ECONFLICT
 //     for a closed day.
 //   - Scan: EINVALID for a text that is no code it knows.
+//   - PayInstalment pays rata n (0: the rata unica), InstalmentNotice is
+//     the notice of rata n: EINVALID for a rata paid or unknown.
+//   - CompleteRefund: EFORBIDDEN for an operator who is not a supervisor,
+//     ECONFLICT for a refund done already.
 type PaymentDesk interface {
 	List(ctx context.Context, debtorCF string) ([]payment.View, error)
 	Refunds(ctx context.Context, debtorCF string) ([]payment.Refund, error)
-	Notice(ctx context.Context, id string) (*payment.NoticeFields, []byte, error)
-	Pay(ctx context.Context, op *app.Operator, id string, m payment.Method) (*payment.Payment, []byte, error)
+	InstalmentNotice(ctx context.Context, id string, n int) (*payment.NoticeFields, []byte, error)
+	PayInstalment(ctx context.Context, op *app.Operator, id string, n int, m payment.Method) (*payment.Payment, []byte, error)
+	CompleteRefund(ctx context.Context, op *app.Operator, id string, m payment.RefundMethod, on time.Time, note string) (*payment.Repayment, error)
 	Scan(ctx context.Context, text string) (*payment.ScanResult, error)
 }
 
@@ -77,14 +85,7 @@ func (f *fileScreen) showPayments(r paymentsResult) {
 	} else {
 		rows := []fyne.CanvasObject{}
 		for _, rf := range r.refunds {
-			if rf.State != payment.RefundOpen {
-				continue
-			}
-			var receipts []string
-			for _, rc := range rf.Receipts {
-				receipts = append(receipts, rc.Number+" ("+rc.Channel+", "+l.formatEuro(rc.AmountCents)+", "+formatInstant(rc.At, romeZone)+")")
-			}
-			rows = append(rows, newNotice(l.textf(msgRefundLine, rf.Causale, l.formatEuro(rf.ExcessCents), strings.Join(receipts, "; ")), true))
+			rows = append(rows, f.refundRow(rf)) // payments_refund.go
 		}
 		for _, v := range r.list {
 			rows = append(rows, f.positionRow(v))
@@ -96,23 +97,15 @@ func (f *fileScreen) showPayments(r paymentsResult) {
 }
 
 // positionRow is one position: causale, amount and due date, its state,
-// the notice and, while it is to be paid, the payment.
+// the notice and, while it is to be paid, the payment; under it, each
+// instalment with its state and its own notice.
 func (f *fileScreen) positionRow(v payment.View) fyne.CanvasObject {
 	l := f.c.lang
 	lines := container.NewVBox(wrapped(l.textf(msgPositionLine, v.Causale, l.formatEuro(v.AmountCents), formatDate(v.DueDate))))
-	st := v.Status()
-	wash, ink := greyWash, greyText
-	if st == payment.StatusDuplicate || st == payment.StatusNotPayable {
-		wash, ink = amberWash, amberText
-	}
-	tags := container.NewHBox(newBadge(l.paymentStatus(st), wash, ink))
-	if v.Avviso != "" {
-		tags.Add(quiet(v.Avviso.Grouped(), fyne.TextStyle{Monospace: true}, theme.SizeNameCaptionText))
-	}
-	lines.Add(tags)
+	lines.Add(statusTags(l, v.Status(), v.Avviso))
 	id := v.ID
 	notice := widget.NewButtonWithIcon(l.text(msgNoticeButton), theme.DocumentPrintIcon(), nil)
-	notice.OnTapped = func() { f.onNotice(id, notice) }
+	notice.OnTapped = func() { f.onNotice(id, 0, notice) }
 	buttons := container.NewVBox(notice)
 	if !v.Settled() {
 		pay := widget.NewButtonWithIcon(l.text(msgPayButton), theme.ConfirmIcon(), nil)
@@ -120,17 +113,50 @@ func (f *fileScreen) positionRow(v payment.View) fyne.CanvasObject {
 		pay.OnTapped = func() { f.onPay(v) }
 		buttons.Add(pay)
 	}
-	return container.NewBorder(nil, nil, nil, buttons, lines)
+	row := container.NewBorder(nil, nil, nil, buttons, lines)
+	if len(v.Instalments) == 0 {
+		return row
+	}
+	rate := container.NewVBox()
+	for _, in := range v.Instalments {
+		n := in.N
+		b := widget.NewButtonWithIcon(l.textf(msgInstalmentNotice, n), theme.DocumentPrintIcon(), nil)
+		b.Importance = widget.LowImportance
+		b.OnTapped = func() { f.onNotice(id, n, b) }
+		text := container.NewVBox(wrapped(l.textf(msgInstalmentLine, n, l.formatEuro(in.AmountCents), formatDate(in.DueDate))),
+			statusTags(l, v.InstalmentStatus(n), in.Avviso))
+		rate.Add(container.NewBorder(nil, nil, nil, container.NewVBox(b), text))
+	}
+	indent := container.New(layout.NewCustomPaddedLayout(0, 0, 6*theme.Padding(), 0), rate)
+	return container.NewVBox(row, indent)
 }
 
-// onNotice prints the position's pagoPA notice, or saves it.
-func (f *fileScreen) onNotice(id string, b *widget.Button) {
+// statusTags are a status's badge and the codice avviso beside it.
+func statusTags(l lang, st payment.Status, a pagopa.CodiceAvviso) fyne.CanvasObject {
+	wash, ink := greyWash, greyText
+	if st == payment.StatusDuplicate || st == payment.StatusNotPayable {
+		wash, ink = amberWash, amberText
+	}
+	tags := container.NewHBox(newBadge(l.paymentStatus(st), wash, ink))
+	if a != "" {
+		tags.Add(quiet(a.Grouped(), fyne.TextStyle{Monospace: true}, theme.SizeNameCaptionText))
+	}
+	return tags
+}
+
+// onNotice prints the pagoPA notice of the position (n 0) or of its
+// instalment n, or saves it.
+func (f *fileScreen) onNotice(id string, n int, b *widget.Button) {
 	f.c.touch()
 	l := f.c.lang
 	b.Disable()
 	gen, desk, out, ctx := f.gen, f.c.d.Payments, f.c.d.Output, f.c.session
+	name := "avviso-" + id
+	if n > 0 {
+		name += fmt.Sprintf("-rata%d", n)
+	}
 	inBackground(f.c.ui, func() deliveryResult {
-		_, pdf, err := desk.Notice(ctx, id)
+		_, pdf, err := desk.InstalmentNotice(ctx, id, n)
 		if err != nil {
 			return deliveryResult{err: err}
 		}
@@ -138,7 +164,7 @@ func (f *fileScreen) onNotice(id string, b *widget.Button) {
 		if out != nil {
 			printer = out.DefaultPrinter()
 		}
-		dest, err := deliver(ctx, out, printer, "avviso-"+id+".pdf", "Avviso "+id, pdf)
+		dest, err := deliver(ctx, out, printer, name+".pdf", "Avviso "+id, pdf)
 		return deliveryResult{dest, err}
 	}, func(r deliveryResult) {
 		b.Enable()
@@ -153,17 +179,45 @@ func (f *fileScreen) onNotice(id string, b *widget.Button) {
 	})
 }
 
-// onPay asks how the citizen pays, then takes the payment.
+// onPay asks what the citizen pays, for a position with instalments (the
+// rata unica or one rata not yet paid), and how; then takes the payment.
 func (f *fileScreen) onPay(v payment.View) {
 	f.c.touch()
 	l := f.c.lang
 	method := widget.NewRadioGroup([]string{l.text(msgMethodCash), l.text(msgMethodCard)}, nil)
 	method.SetSelected(l.text(msgMethodCash))
-	body := container.NewVBox(
-		wrapped(l.textf(msgPayConfirm, v.Causale, v.DebtorName)),
-		wrapped(l.textf(msgPayAmountHint, l.formatEuro(v.AmountCents))),
-		method,
-	)
+	body := container.NewVBox(wrapped(l.textf(msgPayConfirm, v.Causale, v.DebtorName)))
+	what := map[string]int{}
+	var choice *widget.RadioGroup
+	if len(v.Instalments) == 0 {
+		body.Add(wrapped(l.textf(msgPayAmountHint, l.formatEuro(v.AmountCents))))
+	} else {
+		var options []string
+		for _, t := range v.Targets() {
+			if v.Payable(t.N) != nil {
+				continue
+			}
+			o := l.textf(msgPayUnica, l.formatEuro(t.AmountCents), formatDate(t.DueDate))
+			if t.N > 0 {
+				o = l.textf(msgPayInstalment, t.N, l.formatEuro(t.AmountCents), formatDate(t.DueDate))
+			}
+			what[o] = t.N
+			options = append(options, o)
+		}
+		choice = widget.NewRadioGroup(options, nil)
+		if len(options) > 0 {
+			choice.SetSelected(options[0])
+			for _, o := range options { // the first rata due, rather than the whole
+				if what[o] > 0 {
+					choice.SetSelected(o)
+					break
+				}
+			}
+		}
+		body.Add(widget.NewLabelWithStyle(l.text(msgPayWhat), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		body.Add(choice)
+	}
+	body.Add(method)
 	var dlg *dialog.ConfirmDialog
 	dlg = dialog.NewCustomConfirm(l.text(msgPayTitle), l.text(msgPayButton), l.text(msgClose), body, func(ok bool) {
 		if !ok {
@@ -173,7 +227,11 @@ func (f *fileScreen) onPay(v payment.View) {
 		if method.Selected == l.text(msgMethodCard) {
 			m = payment.Card
 		}
-		f.takePayment(v.ID, m)
+		n := 0
+		if choice != nil {
+			n = what[choice.Selected]
+		}
+		f.takePayment(v.ID, n, m)
 	}, f.c.w)
 	f.pay.dlg = dlg
 	dlg.Show()
@@ -186,12 +244,13 @@ type payResult struct {
 	derr error // the receipt could not be delivered; the payment stands
 }
 
-// takePayment records the payment and prints or saves its receipt.
-func (f *fileScreen) takePayment(id string, m payment.Method) {
+// takePayment records the payment of rata n and prints or saves its
+// receipt.
+func (f *fileScreen) takePayment(id string, n int, m payment.Method) {
 	l := f.c.lang
 	gen, op, desk, out, ctx := f.gen, f.c.op, f.c.d.Payments, f.c.d.Output, f.c.session
 	inBackground(f.c.ui, func() payResult {
-		p, pdf, err := desk.Pay(ctx, op, id, m)
+		p, pdf, err := desk.PayInstalment(ctx, op, id, n, m)
 		if err != nil {
 			return payResult{err: err}
 		}
@@ -232,6 +291,10 @@ func (l lang) paymentStatus(s payment.Status) string {
 		return l.text(msgStatusDuplicate)
 	case payment.StatusCancelled:
 		return l.text(msgStatusCancelled)
+	case payment.StatusPartial:
+		return l.text(msgStatusPartial)
+	case payment.StatusOffline:
+		return l.text(msgStatusOffline)
 	}
 	return l.text(msgStatusUnknown)
 }

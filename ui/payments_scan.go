@@ -91,7 +91,14 @@ func (s *scanField) show(r scanResult) {
 		if r.r.Amount > 0 {
 			body.Add(field(l.text(msgScanAmount), l.formatEuro(r.r.Amount)))
 		}
-		warn := r.r.Status == payment.StatusDuplicate || r.r.Status == payment.StatusUnknown || r.r.Status == payment.StatusNotPayable
+		if r.r.Remote {
+			body.Add(field(l.text(msgScanCreditor), r.r.ComuneName))
+		}
+		if v := r.r.Position; v != nil && r.r.Instalment > 0 {
+			body.Add(field(l.text(msgScanInstalment), v.TargetName(r.r.Instalment)))
+		}
+		warn := r.r.Status == payment.StatusDuplicate || r.r.Status == payment.StatusUnknown || r.r.Status == payment.StatusNotPayable ||
+			r.r.Status == payment.StatusOffline || r.r.Remote
 		body.Add(newBadge(l.paymentStatus(r.r.Status), statusWash(warn), statusInk(warn)))
 		body.Add(wrapped(r.r.Message))
 		if v := r.r.Position; v != nil && len(v.DebtorCF) == 16 {

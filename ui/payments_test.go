@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +27,8 @@ type fakeDesk struct {
 	views   map[string]*payment.View
 	refunds []payment.Refund
 	paid    []payment.Method
+	rate    []int // the rata of each payment
+	offline bool  // the hub cannot be reached for another comune's codes
 }
 
 func newFakeDesk(owner app.Citizen) *fakeDesk {
@@ -48,11 +52,12 @@ func (d *fakeDesk) List(_ context.Context, cf string) ([]payment.View, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []payment.View
-	for _, id := range []string{"I690-2026-H0000245", "I690-2026-H0001234"} {
-		if v := d.views[id]; v.DebtorCF == cf {
+	for _, v := range d.views {
+		if v.DebtorCF == cf {
 			out = append(out, *v)
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 
@@ -60,21 +65,50 @@ func (d *fakeDesk) Refunds(_ context.Context, cf string) ([]payment.Refund, erro
 	return d.refunds, nil
 }
 
-func (d *fakeDesk) Notice(_ context.Context, id string) (*payment.NoticeFields, []byte, error) {
-	return nil, []byte("%PDF avviso " + id), nil
+func (d *fakeDesk) InstalmentNotice(_ context.Context, id string, n int) (*payment.NoticeFields, []byte, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	t, err := d.views[id].Target(n)
+	if err != nil {
+		return nil, nil, err
+	}
+	return nil, []byte(fmt.Sprintf("%%PDF avviso %s rata %d %s", id, n, t.Avviso)), nil
 }
 
-func (d *fakeDesk) Pay(_ context.Context, op *app.Operator, id string, m payment.Method) (*payment.Payment, []byte, error) {
+// PayInstalment takes rata n as the cashier does: refused when the view
+// says it is not payable, recorded as a payment taken here.
+func (d *fakeDesk) PayInstalment(_ context.Context, op *app.Operator, id string, n int, m payment.Method) (*payment.Payment, []byte, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	v := d.views[id]
-	if v.Settled() {
-		return nil, nil, app.Errorf(app.EINVALID, "già pagata")
+	if err := v.Payable(n); err != nil {
+		return nil, nil, err
 	}
-	p := payment.Payment{Receipt: "ANAG-01-2026-R000001", PositionID: id, Avviso: v.Avviso, AmountCents: v.AmountCents, Method: m, Operator: op.Username}
+	t, _ := v.Target(n)
+	p := payment.Payment{Receipt: fmt.Sprintf("ANAG-01-2026-R%06d", len(d.paid)+1), PositionID: id, Avviso: t.Avviso, Instalment: n,
+		AmountCents: t.AmountCents, Method: m, Operator: op.Username}
 	v.Local = append(v.Local, p)
 	d.paid = append(d.paid, m)
+	d.rate = append(d.rate, n)
 	return &p, []byte("%PDF ricevuta"), nil
+}
+
+// CompleteRefund marks a refund done, waiting for the hub, for a
+// supervisor only, as the cashier does.
+func (d *fakeDesk) CompleteRefund(_ context.Context, op *app.Operator, id string, m payment.RefundMethod, on time.Time, note string) (*payment.Repayment, error) {
+	if !op.Has(app.RoleSupervisor) {
+		return nil, app.Errorf(app.EFORBIDDEN, "solo un supervisore")
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i := range d.refunds {
+		if rf := &d.refunds[i]; rf.ID == id && rf.State == payment.RefundOpen {
+			r := &payment.Repayment{Refund: id, Method: m, On: on, Note: note, Operator: op.Username}
+			rf.State, rf.Done, rf.Unsent = payment.RefundDone, r, true
+			return r, nil
+		}
+	}
+	return nil, app.Errorf(app.ECONFLICT, "già eseguito")
 }
 
 func (d *fakeDesk) Scan(_ context.Context, text string) (*payment.ScanResult, error) {
@@ -84,6 +118,17 @@ func (d *fakeDesk) Scan(_ context.Context, text string) (*payment.ScanResult, er
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if q.CFEnte != "02253930156" { // another comune's: the hub is asked, as the cashier does
+		if d.offline {
+			return &payment.ScanResult{Kind: payment.ScanPagoPA, Avviso: q.Avviso, Amount: q.AmountCents, CFEnte: q.CFEnte,
+				Status: payment.StatusOffline, Message: "Avviso di un altro ente creditore: serve il collegamento con l'hub"}, nil
+		}
+		v := &payment.View{Position: payment.Position{ID: "C707-2026-H0000001", Comune: "C707", DebtorCF: "DLCMRA70C02H501X",
+			DebtorName: "DE LUCA MARIO", Causale: "TARI 2026 Cinisello", AmountCents: q.AmountCents, Avviso: q.Avviso, State: payment.StateDue, Published: true}}
+		return &payment.ScanResult{Kind: payment.ScanPagoPA, Avviso: q.Avviso, Amount: q.AmountCents, CFEnte: q.CFEnte, Position: v,
+			Status: payment.StatusDue, Remote: true, ComuneName: "Comune di Cinisello Balsamo",
+			Message: "Comune di Cinisello Balsamo: TARI 2026 Cinisello — da pagare. Si paga con pagoPA"}, nil
+	}
 	for _, v := range d.views {
 		if v.Avviso == q.Avviso {
 			c := *v

@@ -234,6 +234,8 @@ type requestForm struct {
 	errs    map[string]*widget.RichText
 	files   map[string]pratica.File
 	busy    bool
+
+	scans *scanPicker // the scanner folder's newest files, under each attachment (requests_scans.go)
 }
 
 func newRequestForm(b *requestsBox) *requestForm {
@@ -344,6 +346,7 @@ func (fm *requestForm) pick(id string) {
 	fm.svc = &fm.services[i]
 	fm.inputs, fm.errs, fm.files = map[string]func() string{}, map[string]*widget.RichText{}, map[string]pratica.File{}
 	fm.widgets = map[string]fyne.CanvasObject{}
+	fm.scans = newScanPicker(fm)
 	pre := pratica.PrefillFrom(fm.svc, file)
 	rows := []fyne.CanvasObject{}
 	head := widget.NewLabel(fm.svc.Title)
@@ -366,6 +369,7 @@ func (fm *requestForm) pick(id string) {
 	fm.submit.Show()
 	fm.back.Show()
 	fm.setMessage("")
+	fm.scans.load()
 }
 
 // field is the widget of one field of the form, with its label and the
@@ -442,7 +446,7 @@ func (fm *requestForm) field(f pratica.Field, value string, file *app.CitizenFil
 		chosen := quiet(l.text(msgNoAttachment), fyne.TextStyle{Italic: true}, "")
 		pick := widget.NewButtonWithIcon(l.text(msgChooseFile), theme.FolderOpenIcon(), func() { fm.onChooseFile(f.ID, chosen) })
 		fm.inputs[f.ID] = func() string { return fm.files[f.ID].Name }
-		w = container.NewBorder(nil, nil, pick, nil, chosen)
+		w = container.NewVBox(container.NewBorder(nil, nil, pick, nil, chosen), fm.scans.box(f, chosen))
 	case pratica.LongText:
 		e := widget.NewMultiLineEntry()
 		e.SetText(value)
@@ -484,8 +488,8 @@ func placeholderFor(l lang, f pratica.Field) string {
 	return ""
 }
 
-// onChooseFile opens the file chooser for an attachment; the scanner's
-// folder is a place of the chooser like any other.
+// onChooseFile opens the file chooser for an attachment; the scanner
+// folder's newest files are also offered under the field (scanPicker).
 func (fm *requestForm) onChooseFile(field string, shown *widget.RichText) {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil || rc == nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/store"
-	"github.com/sportello/sportello/sync/wire"
 )
 
 // requestsDesk is the real requests counter over a real workstation store
@@ -34,13 +33,13 @@ func requestsDesk(t *testing.T) (*pratica.Desk, *store.Store) {
 	}
 	var changes []app.Change
 	for i, s := range pratica.DefaultCatalogue() {
-		rec := wire.ServiceRecord(&s)
+		rec := pratica.ServiceRecord(&s)
 		changes = append(changes, app.Change{Scope: app.ScopeNetwork, Seq: int64(i + 1), Kind: rec.Kind, Key: rec.Key, At: testNow, Record: &rec})
 	}
 	if err := st.ApplyChanges(ctx, app.ScopeNetwork, changes, app.Cursor{Scope: app.ScopeNetwork, Seq: int64(len(changes)), AsOf: testNow}); err != nil {
 		t.Fatal(err)
 	}
-	desk := &pratica.Desk{Store: st, Profile: st.Profile, Now: func() time.Time { return testNow },
+	desk := &pratica.Desk{Store: st, Profile: st.Profile, Settings: st, Now: func() time.Time { return testNow },
 		Render: func(comune string, r *pratica.Request, s *pratica.Service, url string) ([]byte, error) {
 			return []byte("%PDF-1.4 ricevuta " + r.DisplayNumber()), nil
 		}}
@@ -171,7 +170,7 @@ func TestRequestFlow(t *testing.T) {
 		t.Fatalf("stored %d requests (%v)", len(list), err)
 	}
 	r := list[0]
-	if r.Values["beneficiario"] != h.dir.byName("Bianchi", "Anna").CodiceFiscale || r.Values["prestazioni"] != "igiene,spesa" ||
+	if r.Values["beneficiario"] != h.dir.byName("Bianchi", "Anna").CodiceFiscale || r.MemberNames["beneficiario"] != "Bianchi Anna" || r.Values["prestazioni"] != "igiene,spesa" ||
 		len(r.Attachments) != 1 || r.Attachments[0].Type != "application/pdf" {
 		t.Fatalf("stored %+v", r)
 	}
@@ -201,7 +200,7 @@ func TestRequestStatusByBackOffice(t *testing.T) {
 		ApplicantName: "Rossi Mario", Values: pratica.Values{}, SubmittedAt: testNow.Add(-48 * time.Hour), Operator: "altro", Device: testComune + "-W002",
 		Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR", Status: pratica.StatusWorking, Version: 2,
 		History: []pratica.StatusChange{{Status: pratica.StatusReceived, Version: 1}, {Status: pratica.StatusWorking, Note: "in istruttoria", Version: 2}}}
-	rec := wire.RequestRecordOf(r)
+	rec := pratica.RequestRecord(r)
 	if err := st.ApplyChanges(ctx, testComune, []app.Change{{Scope: testComune, Seq: 1, Kind: rec.Kind, Key: rec.Key, At: testNow, Record: &rec}},
 		app.Cursor{Scope: testComune, Seq: 1, AsOf: testNow}); err != nil {
 		t.Fatal(err)
@@ -233,7 +232,7 @@ func TestRequestStatusByBackOffice(t *testing.T) {
 	if i < 0 {
 		t.Fatal("no state change in the outbox")
 	}
-	f, err := wire.StatusFactFromWire(ops[i].Data)
+	f, err := pratica.DecodeStatusFact(ops[i].Data)
 	if err != nil || f.To != pratica.StatusRejected || f.Expected != 2 || f.Note != "superficie non dichiarata" || f.Operator != testUser {
 		t.Fatalf("queued %+v (%v)", f, err)
 	}

@@ -120,6 +120,3 @@ func TestQueueStatsForSupervisors(t *testing.T) {
 		t.Fatal("the statistics must close")
 	}
 }
-
-
-

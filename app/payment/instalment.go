@@ -116,7 +116,8 @@ func (p *Position) targetPaid(n int) (bool, string) {
 			return true, r.Number
 		}
 	}
-	return p.State == StatePaid || p.State == StateDuplicate, ""
+	// Paid without a receipt of the hub's (an archive imported paid).
+	return len(p.Receipts) == 0 && (p.State == StatePaid || p.State == StateDuplicate), ""
 }
 
 // Covered is what the receipts standing pay for, what they total net of
@@ -153,6 +154,9 @@ func (p *Position) settle() {
 	}
 	t := p.tally()
 	_, _, excess := p.Covered()
+	for _, r := range p.Receipts {
+		excess = max(excess, r.ExcessCents-r.RefundedCents) // an excess opened is paid twice until refunded
+	}
 	dup := excess > 0
 	unica := p.unicaPaid(t)
 	all := len(p.Instalments) > 0
@@ -203,21 +207,34 @@ func (p *Position) Apply(r Receipt, now time.Time) (Applied, error) {
 		return Applied{}, err
 	}
 	a := Applied{Target: tg}
-	a.Duplicate, a.Earlier = p.targetPaid(r.Instalment)
+	paidBefore, earlier := p.targetPaid(r.Instalment)
+	var owed int64 // the excess of earlier receipts not yet refunded
+	for _, e := range p.Receipts {
+		owed += e.ExcessCents - e.RefundedCents
+	}
+	r.ExcessCents = 0
 	p.Receipts = append(p.Receipts, r)
 	p.settle()
 	due, paid, excess := p.Covered()
+	excess = min(max(excess-owed, 0), r.AmountCents)
+	if paidBefore && earlier == "" { // the hub knew it paid, without a receipt of its own
+		excess = r.AmountCents
+	}
 	if p.State == StateCancelled {
-		a.Duplicate, due, excess = true, 0, r.AmountCents
+		due, excess = 0, r.AmountCents
 	}
-	if a.Duplicate {
-		if excess <= 0 || excess > r.AmountCents {
-			excess = r.AmountCents
-		}
-		a.Refund = &Refund{ID: r.Number, PositionID: p.ID, Avviso: tg.Avviso, Comune: p.Comune, DebtorCF: p.DebtorCF,
-			DebtorName: p.DebtorName, Causale: p.Causale, DueCents: due, PaidCents: paid, ExcessCents: excess,
-			Receipts: append([]Receipt(nil), p.Receipts...), State: RefundOpen, OpenedAt: now, Instalment: r.Instalment}
+	if excess == 0 {
+		return a, nil
 	}
+	p.Receipts[len(p.Receipts)-1].ExcessCents = excess
+	p.settle()
+	a.Duplicate, a.Earlier = true, earlier
+	if !paidBefore && p.State != StateCancelled {
+		a.Earlier = "" // paid beyond its amount, not twice
+	}
+	a.Refund = &Refund{ID: r.Number, PositionID: p.ID, Avviso: tg.Avviso, Comune: p.Comune, DebtorCF: p.DebtorCF,
+		DebtorName: p.DebtorName, Causale: p.Causale, DueCents: due, PaidCents: paid, ExcessCents: excess,
+		Receipts: append([]Receipt(nil), p.Receipts...), State: RefundOpen, OpenedAt: now, Instalment: r.Instalment}
 	return a, nil
 }
 
@@ -230,7 +247,7 @@ func (p *Position) Refund(receipt string, cents int64) error {
 		if r.Number != receipt {
 			continue
 		}
-		if cents <= 0 || r.RefundedCents+cents > r.AmountCents {
+		if cents <= 0 || r.RefundedCents+cents > max(r.ExcessCents, 0) {
 			return app.Errorf(app.EINVALID, "rimborso di %s sulla ricevuta %s di %s non possibile", Euro(cents), receipt, Euro(r.AmountCents))
 		}
 		r.RefundedCents += cents

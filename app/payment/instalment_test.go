@@ -126,7 +126,9 @@ func TestApplyInstalments(t *testing.T) {
 // TestInstalmentStatus: what the counter shows and allows for a position
 // with instalments, from the hub's record and the payments taken here.
 func TestInstalmentStatus(t *testing.T) {
-	local := func(n int) payment.Payment { return payment.Payment{Receipt: "W1-R" + string(rune('0'+n)), Instalment: n} }
+	local := func(n int) payment.Payment {
+		return payment.Payment{Receipt: "W1-R" + string(rune('0'+n)), Instalment: n}
+	}
 	for _, tc := range []struct {
 		name      string
 		hub       []payment.State // the hub's states of instalments 1 and 2

@@ -32,6 +32,7 @@ type receiptJSON struct {
 	Device   string `json:"postazione,omitempty"`
 	Operator string `json:"operatore,omitempty"`
 	Rata     int    `json:"rata,omitempty"`
+	Excess   int64  `json:"eccedenza_centesimi,omitempty"`
 	Refunded int64  `json:"rimborsato_centesimi,omitempty"`
 }
 
@@ -97,7 +98,7 @@ func receiptsToJSON(rs []Receipt) []receiptJSON {
 	var out []receiptJSON
 	for _, r := range rs {
 		out = append(out, receiptJSON{Number: r.Number, Channel: r.Channel, Method: string(r.Method), Amount: r.AmountCents,
-			At: instant(r.At), Device: r.Device, Operator: r.Operator, Rata: r.Instalment, Refunded: r.RefundedCents})
+			At: instant(r.At), Device: r.Device, Operator: r.Operator, Rata: r.Instalment, Excess: r.ExcessCents, Refunded: r.RefundedCents})
 	}
 	return out
 }
@@ -106,7 +107,7 @@ func (d *decoder) receipts(js []receiptJSON) []Receipt {
 	var out []Receipt
 	for _, r := range js {
 		out = append(out, Receipt{Number: r.Number, Channel: r.Channel, Method: Method(r.Method), AmountCents: r.Amount,
-			At: d.instant("ricevuta", r.At), Device: r.Device, Operator: r.Operator, Instalment: r.Rata, RefundedCents: r.Refunded})
+			At: d.instant("ricevuta", r.At), Device: r.Device, Operator: r.Operator, Instalment: r.Rata, ExcessCents: r.Excess, RefundedCents: r.Refunded})
 	}
 	return out
 }

@@ -187,6 +187,9 @@ type Receipt struct {
 	Operator    string
 	// Instalment is the rata the receipt pays; 0 for the rata unica.
 	Instalment int
+	// ExcessCents is what the receipt paid beyond what was due when the
+	// hub applied it: the refund it opened.
+	ExcessCents int64
 	// RefundedCents is what was returned of it to the payer, as the
 	// excess of a double payment; a receipt refunded in full no longer
 	// pays the position.

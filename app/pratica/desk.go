@@ -65,6 +65,8 @@ type Renderer func(comuneName string, r *Request, s *Service, followURL string) 
 //   - Submit: EINVALID (a *FormError) with the fields to correct;
 //     EUNAUTHORIZED without an operator.
 //   - ChangeStatus: EFORBIDDEN without the back-office role.
+//   - Scans: the newest files of the workstation's scanner folder that
+//     attachments take (none without a folder); ReadScan reads one of them.
 type Requests interface {
 	Catalogue(ctx context.Context) ([]Service, error)
 	Service(ctx context.Context, id string) (*Service, error)
@@ -75,6 +77,10 @@ type Requests interface {
 	Get(ctx context.Context, idOrNumber string) (*Request, error)
 	Receipt(ctx context.Context, op *app.Operator, idOrNumber string) ([]byte, error)
 	ChangeStatus(ctx context.Context, op *app.Operator, id string, to Status, note string) (*Request, error)
+	ScannerFolder(ctx context.Context) (string, error)
+	SetScannerFolder(ctx context.Context, path string) (string, error)
+	Scans(ctx context.Context, limit int) (string, []Scan, error)
+	ReadScan(ctx context.Context, field, name string) (File, error)
 }
 
 var _ Requests = (*Desk)(nil)
@@ -83,8 +89,10 @@ var _ Requests = (*Desk)(nil)
 type Desk struct {
 	Store   Store
 	Profile func(ctx context.Context) (*app.Profile, error)
-	Render  Renderer
-	Now     func() time.Time
+	// Settings keep the workstation's scanner folder; nil: none.
+	Settings Settings
+	Render   Renderer
+	Now      func() time.Time
 	// FollowURL is the hub's page where the citizen follows a request
 	// (the QR code of the receipt); "" leaves the QR out.
 	FollowURL func(r *Request) string
@@ -347,7 +355,8 @@ func (d *Desk) Submit(ctx context.Context, op *app.Operator, file *app.CitizenFi
 		return nil, nil, err
 	}
 	now := d.now()
-	values, err := s.ValidateForm(v, atts, ApplicantOf(file, now))
+	who := ApplicantOf(file, now)
+	values, err := s.ValidateForm(v, atts, who)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -360,7 +369,7 @@ func (d *Desk) Submit(ctx context.Context, op *app.Operator, file *app.CitizenFi
 		req = &Request{
 			ID: NewID(), Comune: p.Comune, Provisional: ProvisionalNumber(p.Device, seq),
 			Service: s.ID, ServiceTitle: s.Title, CodiceFiscale: file.Citizen.CodiceFiscale,
-			ApplicantName: file.Citizen.FullName(), Values: values, Attachments: atts,
+			ApplicantName: file.Citizen.FullName(), Values: values, MemberNames: s.MemberNames(values, who), Attachments: atts,
 			SubmittedAt: now.UTC(), Operator: op.Username, Device: p.Device, Channel: channel,
 			FollowCode: newFollowCode(), Status: StatusReceived, Version: 1,
 			History: []StatusChange{{Status: StatusReceived, Operator: op.Username, At: now.UTC(), Version: 1}},

@@ -54,9 +54,23 @@ type NoticeQueue interface {
 	RecoverNotices(ctx context.Context) (int, error)
 }
 
+// FollowPath is the path of the hub's page where a citizen follows a
+// request, with no account: the request's id and its follow code open it.
+const FollowPath = "/pratica"
+
+// FollowURL is the address of the page that follows r on the hub whose
+// public address is base; "" without one.
+func FollowURL(base string, r *Request) string {
+	if base == "" {
+		return ""
+	}
+	return strings.TrimRight(base, "/") + FollowPath + "?id=" + r.ID + "&k=" + r.FollowCode
+}
+
 // NoticesFor composes the notices of a request at its current version,
-// one per contact of its form: email, SMS, PEC.
-func NoticesFor(r *Request, comuneName string, now time.Time) []Notice {
+// one per contact of its form: email, SMS, PEC. The email and the PEC link
+// to followURL, the request's page on the hub, when it is not "".
+func NoticesFor(r *Request, comuneName, followURL string, now time.Time) []Notice {
 	c := ContactsOf(r.Values)
 	subject := fmt.Sprintf("Comune di %s - richiesta %s: %s", comuneName, r.DisplayNumber(), strings.ToLower(r.Status.Title()))
 	var b strings.Builder
@@ -73,7 +87,12 @@ func NoticesFor(r *Request, comuneName string, now time.Time) []Notice {
 	if r.Status == StatusIntegration {
 		b.WriteString("\nPer completarla, porti o invii i documenti indicati citando il numero della richiesta.\n")
 	}
-	fmt.Fprintf(&b, "\nPuò seguirla inquadrando il codice QR della ricevuta.\n\nComune di %s\n", comuneName)
+	if followURL != "" {
+		fmt.Fprintf(&b, "\nPuò seguirla a questo indirizzo, o inquadrando il codice QR della ricevuta:\n%s\n", followURL)
+	} else {
+		b.WriteString("\nPuò seguirla inquadrando il codice QR della ricevuta.\n")
+	}
+	fmt.Fprintf(&b, "\nComune di %s\n", comuneName)
 	sms := fmt.Sprintf("Comune di %s: richiesta %s %s.", comuneName, r.DisplayNumber(), strings.ToLower(r.Status.Title()))
 	var out []Notice
 	add := func(channel, to, subject, body string) {

@@ -90,16 +90,20 @@ type Request struct {
 	CodiceFiscale string // the applicant
 	ApplicantName string
 	Values        Values
-	Attachments   []AttachmentMeta
-	SubmittedAt   time.Time
-	Operator      string
-	Device        string
-	Channel       string // "sportello" or "chiosco"
-	FollowCode    string // with ID, lets the citizen follow the request on the hub's page
-	Status        Status
-	Version       int // 1 when received; each change adds one
-	History       []StatusChange
-	ProtocolAt    time.Time // when the hub assigned Number
+	// MemberNames are the names of the family members the form names, by
+	// field id ("Rossi Luca"): the value is the codice fiscale, the
+	// receipt prints both.
+	MemberNames map[string]string
+	Attachments []AttachmentMeta
+	SubmittedAt time.Time
+	Operator    string
+	Device      string
+	Channel     string // "sportello" or "chiosco"
+	FollowCode  string // with ID, lets the citizen follow the request on the hub's page
+	Status      Status
+	Version     int // 1 when received; each change adds one
+	History     []StatusChange
+	ProtocolAt  time.Time // when the hub assigned Number
 }
 
 // DisplayNumber is the number to show: the protocol number, or the
@@ -249,4 +253,25 @@ type Contacts struct {
 // ContactsOf reads the applicant's contacts from the form.
 func ContactsOf(v Values) Contacts {
 	return Contacts{Email: v["email"], Phone: v["cellulare"], PEC: v["pec"]}
+}
+
+// MemberNames names the family members a checked form picks (its
+// FamilyMember fields, by field id), as the applicant's family sheet has
+// them: a receipt shows the person, not only a codice fiscale.
+func (s *Service) MemberNames(v Values, a Applicant) map[string]string {
+	var out map[string]string
+	for _, f := range s.Fields {
+		if f.Type != FamilyMember || v[f.ID] == "" {
+			continue
+		}
+		for _, m := range a.Family {
+			if m.CodiceFiscale == v[f.ID] && m.Name != "" {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[f.ID] = m.Name
+			}
+		}
+	}
+	return out
 }

@@ -358,10 +358,7 @@ func (f *Field) check(raw string, atts []AttachmentMeta, a Applicant) (string, s
 		}
 		return "", "non è un componente della famiglia del richiedente"
 	case Attachment:
-		accept := f.Accept
-		if len(accept) == 0 {
-			accept = DefaultAttachmentTypes
-		}
+		accept := f.AcceptedTypes()
 		for _, at := range atts {
 			if at.Field == f.ID && !slices.Contains(accept, at.Type) {
 				return "", fmt.Sprintf("il file %s non è di un tipo ammesso", at.Name)

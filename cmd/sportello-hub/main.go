@@ -66,7 +66,8 @@ func exitCode(err error) int {
 const usage = `uso: sportello-hub COMANDO [opzioni]
 
 comandi:
-  serve            --data DIR --addr HOST:PORTA      avvia l'hub
+  serve            --data DIR --addr HOST:PORTA [--public-url URL]   avvia l'hub
+                   (URL: l'indirizzo dei link negli avvisi; anche SPORTELLO_PUBLIC_URL)
   import-reference --data DIR CARTELLA               importa le tabelle ANPR
   demo             --data DIR --comune CODICE --residents N [--seed S]
   import-anagrafe  --data DIR --comune CODICE FILE.csv
@@ -77,6 +78,7 @@ comandi:
   compact          --data DIR --comune CODICE --upto SEQ
   payment online   --data DIR --avviso CODICE --amount CENTESIMI   un pagamento dal nodo pagoPA
   payment refunds  --data DIR --comune CODICE   i pagamenti doppi da rimborsare
+  payment refund-done --data DIR --comune CODICE --id RIMBORSO [--method M] [--date AAAA-MM-GG] [--note TESTO]   registra un rimborso eseguito
   root-key         --data DIR   la chiave pubblica della rete (base64), per verificare i certificati
 ` + requestsUsage + `
   fees             --data DIR --comune CODICE [--with-bollo CENT] [--exempt CENT] [--stato-civile CENT]
@@ -103,6 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	fs.SetOutput(io.Discard)
 	data := fs.String("data", "", "cartella dei dati dell'hub")
 	addr := fs.String("addr", "127.0.0.1:8450", "indirizzo di ascolto")
+	publicURL := fs.String("public-url", getenv("SPORTELLO_PUBLIC_URL"), "indirizzo pubblico dell'hub, per i link degli avvisi") // requests.go
 	comune := fs.String("comune", "", "codice catastale del comune (es. I690)")
 	residents := fs.Int("residents", 0, "residenti da generare")
 	seed := fs.Int64("seed", 1, "seme del generatore")
@@ -139,10 +142,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	switch cmd {
 	case "serve":
+		if err := checkPublicURL(*publicURL); err != nil { // requests.go
+			return err
+		}
 		if err := startNotifier(ctx, db, getenv, stderr); err != nil { // requests.go
 			return err
 		}
-		return serve(ctx, db, *addr, stderr)
+		return serve(ctx, db, *addr, *publicURL, stderr)
 	case "import-reference":
 		if fs.NArg() != 1 {
 			return usageError{"import-reference: indicare la cartella delle tabelle ANPR"}
@@ -270,7 +276,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return usageError{fmt.Sprintf("comando sconosciuto %q\n%s", cmd, usage)}
 }
 
-func serve(ctx context.Context, db *hubdb.DB, addr string, stderr io.Writer) error {
+func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := &http.Server{
 		Addr:              addr,
@@ -278,5 +284,8 @@ func serve(ctx context.Context, db *hubdb.DB, addr string, stderr io.Writer) err
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	return hub.Serve(ctx, srv, func(a string) { log.Info("hub listening", "addr", "http://"+a) })
+	return hub.Serve(ctx, srv, func(a string) {
+		db.PublicURL = publicAddress(publicURL, a) // requests.go
+		log.Info("hub listening", "addr", "http://"+a, "public", db.PublicURL)
+	})
 }

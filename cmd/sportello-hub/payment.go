@@ -17,9 +17,11 @@ import (
 )
 
 const paymentUsage = `uso: sportello-hub payment COMANDO --data DIR [opzioni]
-  online  --avviso CODICE --amount CENTESIMI [--at AAAA-MM-GGTHH:MM:SSZ]
-          registra un pagamento ricevuto dal nodo pagoPA (PSP, app IO)
-  refunds --comune CODICE   i pagamenti doppi da rimborsare`
+  online  --avviso CODICE --amount CENTESIMI [--ente CF] [--at AAAA-MM-GGTHH:MM:SSZ]
+          registra un pagamento ricevuto dal nodo pagoPA (PSP, app IO); l'avviso di una rata paga quella rata
+  refunds --comune CODICE   i pagamenti doppi da rimborsare, e quelli rimborsati
+  refund-done --comune CODICE --id RIMBORSO [--method bonifico|contanti|storno_pos|compensazione]
+          [--date AAAA-MM-GG] [--note TESTO]   registra il rimborso eseguito`
 
 // cmdPayment is `sportello-hub payment …`: what the pagoPA node tells the
 // creditor, simulated from the command line, and the refund worklist.
@@ -35,6 +37,11 @@ func cmdPayment(ctx context.Context, args []string, stdout io.Writer) error {
 	amount := fs.Int64("amount", 0, "")
 	at := fs.String("at", "", "")
 	comune := fs.String("comune", "", "")
+	ente := fs.String("ente", "", "")
+	id := fs.String("id", "", "")
+	method := fs.String("method", "bonifico", "")
+	on := fs.String("date", "", "")
+	note := fs.String("note", "", "")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("payment %s: argomenti non validi\n%s", sub, paymentUsage)}
 	}
@@ -64,12 +71,16 @@ func cmdPayment(ctx context.Context, args []string, stdout io.Writer) error {
 				return usageError{"payment online: --at vuole un istante RFC 3339"}
 			}
 		}
-		res, err := db.RecordOnlinePayment(ctx, a, *amount, when)
+		if *ente != "" && !pagopa.ValidCFEnte(*ente) {
+			return usageError{"payment online: --ente vuole il codice fiscale dell'ente creditore (11 cifre)"}
+		}
+		res, err := db.RecordOnlinePaymentTo(ctx, *ente, a, *amount, when)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "pagamento pagoPA registrato: ricevuta %s, %s per la posizione %s (%s)\n", res.Receipt,
-			payment.Euro(*amount), res.Position.ID, res.Position.Causale)
+		what := res.Position.TargetName(res.Instalment)
+		fmt.Fprintf(stdout, "pagamento pagoPA registrato: ricevuta %s, %s per la posizione %s (%s, %s)\n", res.Receipt,
+			payment.Euro(*amount), res.Position.ID, res.Position.Causale, what)
 		if res.Answer.Duplicate {
 			fmt.Fprintf(stdout, "PAGAMENTO DOPPIO: la posizione era già pagata; rimborso %s aperto\n", res.Answer.Refund)
 		}
@@ -91,8 +102,34 @@ func cmdPayment(ctx context.Context, args []string, stdout io.Writer) error {
 			for _, rc := range r.Receipts {
 				rs = append(rs, rc.Number+" ("+rc.Channel+")")
 			}
-			fmt.Fprintf(stdout, "%s %s %s: da rimborsare %s — ricevute %s [%s]\n", r.ID, r.DebtorCF, r.Causale, payment.Euro(r.ExcessCents), strings.Join(rs, ", "), r.State)
+			done := ""
+			if r.Done != nil {
+				done = " " + r.Done.Describe()
+			}
+			fmt.Fprintf(stdout, "%s %s %s: da rimborsare %s — ricevute %s [%s%s]\n", r.ID, r.DebtorCF, r.Causale, payment.Euro(r.ExcessCents), strings.Join(rs, ", "), r.State, done)
 		}
+		return nil
+	case "refund-done":
+		code := strings.ToUpper(*comune)
+		if !app.ValidBelfiore(code) || *id == "" {
+			return usageError{"payment refund-done: servono --comune CODICE e --id RIMBORSO"}
+		}
+		m, err := payment.ParseRefundMethod(*method)
+		if err != nil {
+			return usageError{"payment refund-done: " + app.ErrorMessage(err)}
+		}
+		day := time.Now().In(payment.Rome)
+		if *on != "" {
+			if day, err = app.ParseDate(*on); err != nil {
+				return usageError{"payment refund-done: --date vuole AAAA-MM-GG"}
+			}
+		}
+		rf, err := db.CompleteRefund(ctx, payment.Repayment{Refund: *id, Comune: code, Method: m, On: app.Date(day.Year(), day.Month(), day.Day()),
+			Note: strings.TrimSpace(*note)})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "rimborso %s di %s a %s registrato come eseguito %s\n", rf.ID, payment.Euro(rf.ExcessCents), rf.DebtorName, rf.Done.Describe())
 		return nil
 	}
 	return usageError{fmt.Sprintf("payment: comando sconosciuto %q\n%s", sub, paymentUsage)}

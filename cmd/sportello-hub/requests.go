@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,6 +72,7 @@ func runRequests(ctx context.Context, cmd string, args []string, getenv func(str
 		return err
 	}
 	defer db.Close()
+	db.PublicURL = getenv("SPORTELLO_PUBLIC_URL") // the notices of a status change link to the follow page
 
 	switch name {
 	case "catalogue import":
@@ -287,4 +290,36 @@ func startNotifier(ctx context.Context, db *hubdb.DB, getenv func(string) string
 	}
 	go w.Run(ctx, 30*time.Second)
 	return nil
+}
+
+// checkPublicURL refuses a --public-url that is not an http(s) address.
+func checkPublicURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return usageError{fmt.Sprintf("serve: --public-url vuole un indirizzo come https://hub.comune.it, non %q", s)}
+	}
+	return nil
+}
+
+// publicAddress is the hub's address in the links of the notices: the one
+// given, else the address it listens on, named by the machine's name when
+// it listens on every interface (":8450", "0.0.0.0:8450").
+func publicAddress(given, listen string) string {
+	if given != "" {
+		return strings.TrimRight(given, "/")
+	}
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+		if h, err := os.Hostname(); err == nil && h != "" {
+			host = h
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

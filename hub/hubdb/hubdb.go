@@ -33,6 +33,10 @@ var migrations embed.FS
 type DB struct {
 	db  *sql.DB
 	Now func() time.Time
+	// PublicURL is the hub's address as citizens reach it ("https://…"):
+	// the notices of requests link to its follow page. "" leaves the link
+	// out. Set it before serving.
+	PublicURL string
 }
 
 // Open opens or creates the hub database at path and migrates it.

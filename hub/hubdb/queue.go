@@ -215,8 +215,16 @@ func (d *DB) CallNext(ctx context.Context, dev *Device, req wire.CallRequest) (*
 		err := tx.QueryRowContext(ctx, `SELECT data FROM queue_tickets WHERE call_request = ? AND comune = ?`, req.RequestID, dev.Comune).Scan(&data)
 		if err == nil {
 			t, err := decodeTicket(data)
+			if err != nil {
+				return err
+			}
+			// A repeated request is the same call: from another counter
+			// it is not a repeat but an identifier used twice.
+			if t.Counter != req.Counter {
+				return app.Errorf(app.EINVALID, "identificativo di chiamata già usato da un'altra chiamata")
+			}
 			called = &t
-			return err
+			return nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err

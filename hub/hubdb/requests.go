@@ -32,7 +32,7 @@ func (d *DB) ImportCatalogue(ctx context.Context, services []pratica.Service) er
 			return app.Errorf(app.EINVALID, "servizio %s ripetuto nel catalogo", s.ID)
 		}
 		seen[s.ID] = true
-		recs = append(recs, wire.ServiceRecord(s))
+		recs = append(recs, pratica.ServiceRecord(s))
 	}
 	return d.PutRecords(ctx, app.ScopeNetwork, recs)
 }
@@ -45,7 +45,7 @@ func (d *DB) Catalogue(ctx context.Context) ([]pratica.Service, error) {
 	}
 	out := make([]pratica.Service, 0, len(recs))
 	for _, r := range recs {
-		s, err := wire.DecodeService(r.Data)
+		s, err := pratica.DecodeService(r.Data)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: %w", r.Key, err)
 		}
@@ -76,7 +76,7 @@ func (d *DB) EnableServices(ctx context.Context, comune string, ids []string) er
 			return app.Errorf(app.EINVALID, "servizio %q non presente nel catalogo", id)
 		}
 	}
-	return d.PutRecords(ctx, comune, []app.Record{wire.EnabledRecord(comune, ids)})
+	return d.PutRecords(ctx, comune, []app.Record{pratica.EnabledRecord(comune, ids)})
 }
 
 // EnabledServices returns the services a comune offers; nil when it has
@@ -89,7 +89,7 @@ func (d *DB) EnabledServices(ctx context.Context, comune string) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
-	return wire.DecodeEnabled(r.Data)
+	return pratica.DecodeEnabled(r.Data)
 }
 
 // PutAttachment stores the content of a request's file, uploaded by a
@@ -162,7 +162,7 @@ func applicantTx(ctx context.Context, tx *sql.Tx, cf string, day time.Time) (pra
 // same code as at the counter, against the hub's anagrafe. The answer is
 // the number, for the workstation's receipt.
 func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
-	r, err := wire.RequestFactFromWire(op.Data)
+	r, err := pratica.DecodeRequestFact(op.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 	if err != nil {
 		return nil, app.Errorf(app.EINVALID, "richiesta %s: servizio %s sconosciuto al catalogo", r.Provisional, r.Service)
 	}
-	svc, err := wire.DecodeService(rec.Data)
+	svc, err := pratica.DecodeService(rec.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -218,6 +218,7 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 		return nil, fmt.Errorf("protocol number: %w", err)
 	}
 	r.Values, r.Number, r.ProtocolAt = values, pratica.ProtocolNumber(year, seq), now
+	r.MemberNames = svc.MemberNames(values, who) // as the hub's anagrafe names them
 	r.Status, r.Version = pratica.StatusReceived, 1
 	r.History = []pratica.StatusChange{{Status: pratica.StatusReceived, Operator: r.Operator, At: now, Version: 1}}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, comune, year, seq, number, provisional, device, codice_fiscale, service,
@@ -235,7 +236,7 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 	if err := d.recordStep(ctx, tx, r); err != nil {
 		return nil, err
 	}
-	return wire.EncodeRequestAnswer(r.Number, now), nil
+	return pratica.EncodeRequestAnswer(r.Number, now), nil
 }
 
 // recordStep writes a request's latest step: its history row, its index
@@ -250,14 +251,14 @@ func (d *DB) recordStep(ctx context.Context, tx *sql.Tx, r *pratica.Request) err
 	if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = ?, version = ? WHERE id = ?`, string(r.Status), r.Version, r.ID); err != nil {
 		return err
 	}
-	if err := d.PutRecordsTx(ctx, tx, r.Comune, []app.Record{wire.RequestRecordOf(r)}); err != nil {
+	if err := d.PutRecordsTx(ctx, tx, r.Comune, []app.Record{pratica.RequestRecord(r)}); err != nil {
 		return err
 	}
 	com, err := comune(ctx, tx, r.Comune)
 	if err != nil {
 		return err
 	}
-	for _, n := range pratica.NoticesFor(r, placeName(com.Name), d.now()) {
+	for _, n := range pratica.NoticesFor(r, placeName(com.Name), pratica.FollowURL(d.PublicURL, r), d.now()) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notices (id, request, comune, channel, recipient, subject, body, state, next_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 			n.ID, n.Request, n.Comune, n.Channel, n.Recipient, n.Subject, n.Body, pratica.NoticeQueued, ts(n.CreatedAt), ts(n.CreatedAt)); err != nil {
@@ -295,7 +296,7 @@ func placeName(s string) string {
 // device's comune, and the request at the version the operator saw
 // (ECONFLICT otherwise, parked at the workstation with the reason).
 func (d *DB) applyRequestStatus(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
-	f, err := wire.StatusFactFromWire(op.Data)
+	f, err := pratica.DecodeStatusFact(op.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -325,8 +326,7 @@ func (d *DB) applyRequestStatus(ctx context.Context, tx *sql.Tx, dev *Device, op
 	if err != nil {
 		return nil, err
 	}
-	b, _ := json.Marshal(wire.StatusAnswer{Version: r.Version, Status: string(r.Status)})
-	return b, nil
+	return pratica.EncodeStatusAnswer(r), nil
 }
 
 // moveTx moves a request of comune through a state change in tx. expected
@@ -336,7 +336,7 @@ func (d *DB) moveTx(ctx context.Context, tx *sql.Tx, comune, id string, to prati
 	if err != nil {
 		return nil, app.Errorf(app.ENOTFOUND, "richiesta sconosciuta al comune %s", comune)
 	}
-	r, err := wire.DecodeRequest(rec.Data)
+	r, err := pratica.DecodeRequest(rec.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +389,7 @@ func (d *DB) HubRequest(ctx context.Context, comune, idOrNumber string) (*pratic
 	if err != nil {
 		return nil, err
 	}
-	return wire.DecodeRequest(rec.Data)
+	return pratica.DecodeRequest(rec.Data)
 }
 
 // FollowRequest returns a request by its id and follow code, for the
@@ -421,7 +421,7 @@ func (d *DB) HubRequests(ctx context.Context, comune string, status pratica.Stat
 		if err := rows.Scan(&data); err != nil {
 			return nil, err
 		}
-		r, err := wire.DecodeRequest([]byte(data))
+		r, err := pratica.DecodeRequest([]byte(data))
 		if err != nil {
 			return nil, err
 		}

@@ -26,7 +26,6 @@ import (
 	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/hub/notify"
-	"github.com/sportello/sportello/sync/wire"
 )
 
 // mailServer is a real SMTP server (go-smtp) on loopback that keeps what
@@ -156,6 +155,7 @@ func hubWithRequest(t *testing.T, clk *clock) (*hubdb.DB, *pratica.Request) {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.Now = clk.Now
+	db.PublicURL = "https://hub.comuneamico.it/"
 	if err := db.EnsureComune(ctx, "F205", "MILANO"); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func hubWithRequest(t *testing.T, clk *clock) (*hubdb.DB, *pratica.Request) {
 			"descrizione": "Buca profonda", "email": "giuseppe.verdi@example.it", "pec": "giuseppe.verdi@pec.example.it", "cellulare": "+393331234567",
 			"dichiarazione": "si", "privacy": "si"},
 		SubmittedAt: clk.Now(), Operator: "demo", Device: dev.ID, Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR"}
-	data, _ := json.Marshal(wire.RequestFactToWire(r))
+	data := pratica.EncodeRequestFact(r)
 	res := db.ApplyOp(ctx, dev, app.Operation{ID: pratica.NewID(), Device: dev.ID, Seq: 1, Kind: pratica.FactRequest, CreatedAt: clk.Now(), Data: data})
 	if !res.Applied {
 		t.Fatalf("request refused: %+v", res)
@@ -258,10 +258,17 @@ func TestNotifierThroughSMTP(t *testing.T) {
 		!strings.Contains(m.Body, "protocollata con il numero "+req.Number) {
 		t.Fatalf("email: to %s, id %s, subject %q, body %q", m.To, m.Msg.Header.Get("Message-ID"), subject, m.Body)
 	}
-	if p := pec.got()[0]; p.To != "giuseppe.verdi@pec.example.it" || p.From != "protocollo@pec.comune.milano.it" {
-		t.Fatalf("PEC: %s -> %s", p.From, p.To)
+	// The email and the PEC link to the request's page on the hub; the
+	// SMS stays one message.
+	link := "https://hub.comuneamico.it/pratica?id=" + req.ID + "&k=" + req.FollowCode
+	if !strings.Contains(m.Body, "Può seguirla a questo indirizzo, o inquadrando il codice QR della ricevuta:\n"+link+"\n") {
+		t.Fatalf("the email does not link to %s:\n%s", link, m.Body)
 	}
-	if s := gw.sent[0]; s["to"] != "+393331234567" || !strings.Contains(s["text"], req.Number) || s["id"] != req.ID+".v1.sms@sportello" {
+	if p := pec.got()[0]; p.To != "giuseppe.verdi@pec.example.it" || p.From != "protocollo@pec.comune.milano.it" || !strings.Contains(p.Body, link) {
+		t.Fatalf("PEC: %s -> %s\n%s", p.From, p.To, p.Body)
+	}
+	if s := gw.sent[0]; s["to"] != "+393331234567" || !strings.Contains(s["text"], req.Number) || s["id"] != req.ID+".v1.sms@sportello" ||
+		strings.Contains(s["text"], "http") || len(s["text"]) > 160 {
 		t.Fatalf("SMS: %v", s)
 	}
 

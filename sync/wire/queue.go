@@ -78,7 +78,7 @@ func TicketFromWire(w Ticket) (queue.Ticket, error) {
 		dst *time.Time
 		src string
 	}{{&t.Due, w.Due}, {&t.IssuedAt, w.IssuedAt}, {&t.CalledAt, w.CalledAt}, {&t.DoneAt, w.DoneAt}} {
-		if *f.dst, err = parseTime(f.src); err != nil {
+		if *f.dst, err = parseQueueTime(f.src); err != nil {
 			return t, err
 		}
 	}
@@ -121,7 +121,7 @@ func DecodeTicketFact(data []byte, device string) (queue.Ticket, error) {
 	t := queue.Ticket{ID: w.ID, Area: w.Area, Local: w.Local, Number: w.Local, Device: device,
 		CodiceFiscale: w.CodiceFiscale, Appointment: w.Appointment, Status: queue.Waiting}
 	var err error
-	if t.IssuedAt, err = parseTime(w.IssuedAt); err != nil {
+	if t.IssuedAt, err = parseQueueTime(w.IssuedAt); err != nil {
 		return t, err
 	}
 	if w.Local == "" || len(w.Local) > 20 {
@@ -176,7 +176,7 @@ func DecodeEvent(data []byte) (queue.Event, error) {
 	e := queue.Event{Ticket: w.Ticket, Number: w.Number, Action: queue.Action(w.Action), Counter: w.Counter,
 		Operator: w.Operator, ToArea: w.ToArea, ExpectStatus: queue.Status(w.ExpectStatus), ExpectVersion: w.ExpectVersion}
 	var err error
-	if e.At, err = parseTime(w.At); err != nil {
+	if e.At, err = parseQueueTime(w.At); err != nil {
 		return e, err
 	}
 	return e, e.Validate()
@@ -215,7 +215,7 @@ func DecodeState(data []byte) (queue.State, error) {
 	}
 	s := queue.State{Day: w.Day, Waiting: w.Waiting}
 	for _, c := range w.Calls {
-		at, err := parseTime(c.At)
+		at, err := parseQueueTime(c.At)
 		if err != nil {
 			return s, err
 		}
@@ -251,7 +251,7 @@ func DecodeSlot(data []byte) (queue.Slot, error) {
 	}
 	s := queue.Slot{ID: w.ID, Area: w.Area, Counter: w.Counter, Minutes: w.Minutes, Appointment: w.Appointment}
 	var err error
-	if s.Start, err = parseTime(w.Start); err != nil {
+	if s.Start, err = parseQueueTime(w.Start); err != nil {
 		return s, err
 	}
 	return s, s.Validate()
@@ -288,7 +288,7 @@ func DecodeAppointment(data []byte) (queue.Appointment, error) {
 	a := queue.Appointment{ID: w.ID, Slot: w.Slot, Area: w.Area, Counter: w.Counter, CodiceFiscale: w.CodiceFiscale,
 		Name: w.Name, Status: queue.AppointmentStatus(w.Status), Ticket: w.Ticket, Version: w.Version, BookedBy: w.BookedBy}
 	var err error
-	a.Start, err = parseTime(w.Start)
+	a.Start, err = parseQueueTime(w.Start)
 	return a, err
 }
 
@@ -320,7 +320,7 @@ func DecodeAppointmentChange(data []byte) (queue.AppointmentChange, error) {
 	c := queue.AppointmentChange{Appointment: w.Appointment, Action: queue.AppointmentAction(w.Action), Slot: w.Slot,
 		CodiceFiscale: w.CodiceFiscale, Name: w.Name, By: w.By, ExpectVersion: w.ExpectVersion}
 	var err error
-	if c.At, err = parseTime(w.At); err != nil {
+	if c.At, err = parseQueueTime(w.At); err != nil {
 		return c, err
 	}
 	return c, c.Validate()
@@ -418,4 +418,20 @@ func strictJSON(data []byte, v any) error {
 // TicketsResponse lists tickets of past days (GET /v1/queue/tickets).
 type TicketsResponse struct {
 	Tickets []Ticket `json:"tickets"`
+}
+
+// parseQueueTime is parseTime for the queue's times, refusing one that
+// would not come back once written in UTC (a year before 1 or after 9999
+// there, from an offset at the edge of the calendar): the hub stores the
+// tickets it reads, and one it could not read again would stop the
+// comune's queue.
+func parseQueueTime(s string) (time.Time, error) {
+	t, err := parseTime(s)
+	if err != nil {
+		return t, err
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return time.Time{}, app.Errorf(app.EINVALID, "ora non valida %q", s)
+	}
+	return t, nil
 }

@@ -1,0 +1,97 @@
+package hub_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/hub"
+	"github.com/sportello/sportello/hub/hubdb"
+)
+
+func demoHub(t *testing.T, today time.Time) *hubdb.DB {
+	t.Helper()
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	if err := db.ImportReference(ctx, anpr.Defaults()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hub.SeedDemo(ctx, db, hub.DemoOptions{Comune: "I690", Residents: 300, Seed: 1, Today: today,
+		HashPassword: func(string) (string, error) {
+			return "$argon2id$v=19$m=65536,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", nil
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// TestDemoRequests seeds the demo comune's requests: numbered gap-free in
+// the order they were taken, in every state with their notes, a child's
+// enrolments naming the child, no notice sent for the past, and the same
+// requests on every run.
+func TestDemoRequests(t *testing.T) {
+	ctx := context.Background()
+	today := time.Date(2026, 5, 14, 10, 0, 0, 0, time.UTC)
+	db := demoHub(t, today)
+	list, err := db.HubRequests(ctx, "I690", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 8 {
+		t.Fatalf("%d demo requests", len(list))
+	}
+	seen := map[pratica.Status]bool{}
+	for i, r := range list { // newest first
+		if want := pratica.ProtocolNumber(2026, int64(len(list)-i)); r.Number != want {
+			t.Errorf("request %d numbered %s, want %s", i, r.Number, want)
+		}
+		if i > 0 && r.SubmittedAt.After(list[i-1].SubmittedAt) {
+			t.Errorf("%s taken after %s but numbered before it", r.Number, list[i-1].Number)
+		}
+		if last := r.History[len(r.History)-1]; last.Status != r.Status || last.Version != r.Version || last.At.After(today) || r.SubmittedAt.After(today) {
+			t.Errorf("%s: history %+v", r.Number, r.History)
+		}
+		if (r.Status == pratica.StatusRejected || r.Status == pratica.StatusIntegration) && r.LastNote() == "" {
+			t.Errorf("%s is %s without a note", r.Number, r.Status)
+		}
+		if r.Values["figlio"] != "" && r.MemberNames["figlio"] == "" {
+			t.Errorf("%s: the child is not named", r.Number)
+		}
+		seen[r.Status] = true
+	}
+	for _, s := range pratica.Statuses {
+		if !seen[s] {
+			t.Errorf("no demo request is %s", s)
+		}
+	}
+	if ns, err := db.Notices(ctx, ""); err != nil || len(ns) != 0 {
+		t.Fatalf("%d notices queued for the demo's past (%v)", len(ns), err)
+	}
+
+	t.Run("Deterministic", func(t *testing.T) {
+		other, err := demoHub(t, today).HubRequests(ctx, "I690", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		encode := func(l []pratica.Request) (out []string) {
+			for i := range l {
+				out = append(out, string(pratica.EncodeRequest(&l[i])))
+			}
+			return out
+		}
+		if !slices.Equal(encode(list), encode(other)) {
+			t.Fatal("two demo hubs seeded the same day have different requests")
+		}
+	})
+	t.Run("AgainAddsNothing", func(t *testing.T) {
+		if err := hub.SeedDemoRequests(ctx, db, "I690", today.AddDate(0, 0, 3)); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := db.HubRequests(ctx, "I690", ""); len(again) != len(list) {
+			t.Fatalf("seeding again: %d requests", len(again))
+		}
+	})
+}

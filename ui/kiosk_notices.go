@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sportello/sportello/app"
+)
+
+// KioskNotice is a position the identified citizen can pay, as the kiosk
+// lists it: what it is, how much, by when.
+type KioskNotice struct {
+	ID    string
+	Label string
+}
+
+// KioskPayments prints the pagoPA notices of the identified citizen's
+// payable positions. NoticePDF refuses (EFORBIDDEN) a position that is not
+// the citizen's own.
+type KioskPayments interface {
+	PayableNotices(ctx context.Context, codiceFiscale string) ([]KioskNotice, error)
+	NoticePDF(ctx context.Context, codiceFiscale, id string) ([]byte, error)
+}
+
+type kioskNoticesResult struct {
+	n   []KioskNotice
+	err error
+}
+
+// showPayNotices lists the payable positions, each printing its notice.
+func (k *Kiosk) showPayNotices() {
+	if !k.session.Active() || k.d.Payments == nil {
+		return
+	}
+	ctx, cf, pay := k.ctx, k.session.Citizen.CodiceFiscale, k.d.Payments
+	inBackground(k.ui, func() kioskNoticesResult {
+		n, err := pay.PayableNotices(ctx, cf)
+		return kioskNoticesResult{n, err}
+	}, func(r kioskNoticesResult) {
+		if ctx.Err() != nil || !k.session.Active() {
+			return
+		}
+		l := k.lang
+		list := container.NewVBox()
+		if r.err != nil {
+			list.Add(k.errorText(app.ErrorMessage(r.err)))
+		} else if len(r.n) == 0 {
+			list.Add(widget.NewLabel(l.text(msgKioskNoPayable)))
+		}
+		for _, n := range r.n {
+			n := n
+			b := widget.NewButtonWithIcon(n.Label, theme.DocumentPrintIcon(), k.tap(func() { k.printNotice(n) }))
+			b.Alignment = widget.ButtonAlignLeading
+			list.Add(big(b, 900))
+		}
+		k.set("pay-notices", k.frame(l.text(msgKioskPayNotices), container.NewVScroll(list), k.showMenu))
+	})
+}
+
+func (k *Kiosk) printNotice(n KioskNotice) {
+	if !k.session.Active() {
+		return
+	}
+	ctx, cf, pay := k.ctx, k.session.Citizen.CodiceFiscale, k.d.Payments
+	k.set("printing", k.frame("", container.NewCenter(bigText(k.lang.text(msgKioskPrinting), 40, false)), nil))
+	inBackground(k.ui, func() certResult {
+		pdf, err := pay.NoticePDF(ctx, cf, n.ID)
+		return certResult{pdf: pdf, err: err}
+	}, func(r certResult) {
+		if ctx.Err() != nil {
+			return
+		}
+		if r.err != nil {
+			k.set("error", k.frame("", k.errorText(app.ErrorMessage(r.err)), k.showPayNotices))
+			return
+		}
+		k.printNoticePDF(n, r.pdf)
+	})
+}
+
+func (k *Kiosk) printNoticePDF(n KioskNotice, pdf []byte) {
+	ctx := k.ctx
+	inBackground(k.ui, func() error { return k.d.Printer.PrintPDF(ctx, "Avviso "+n.ID, pdf) }, func(err error) {
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			k.showPrinterTrouble(err, func() { k.printNoticePDF(n, pdf) })
+			return
+		}
+		l := k.lang
+		done := widget.NewButton(l.text(msgKioskDone), k.tap(k.showMenu))
+		done.Importance = widget.HighImportance
+		hint := widget.NewLabel(l.text(msgKioskNoticeHowToPay))
+		hint.Wrapping = fyne.TextWrapWord
+		k.set("notice-printed", k.frame("", container.NewCenter(container.NewVBox(
+			bigText(l.text(msgKioskNoticePrinted), 32, true), hint, container.NewCenter(big(done, 320)))), nil))
+	})
+}
