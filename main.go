@@ -107,6 +107,7 @@ comandi:
   request receipt --number N --out FILE.pdf     ristampa la ricevuta (con il protocollo, se assegnato)
   request status --number N --to STATO [--note TESTO] --operator UTENTE
                                                 cambia lo stato (ruolo backoffice)
+  request scanner-folder [CARTELLA | --clear]   la cartella dello scanner della postazione e i suoi ultimi file
   queue ticket --area A [--cf CF]               emette un biglietto della coda
   queue call --counter N [--area A,B]           chiama il prossimo allo sportello N
   queue board [--json]                          le ultime chiamate e le persone in attesa

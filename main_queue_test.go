@@ -127,6 +127,8 @@ func TestQueueCLI(t *testing.T) {
 			{[]string{"queue", "ticket"}, 2, "--area"},
 			{[]string{"queue", "call"}, 2, "--counter"},
 			{[]string{"queue", "stats", "--from", "ieri"}, 2, "queue stats"},
+			// The period is checked by queue.Service.Stats, as on the screen.
+			{[]string{"queue", "stats", "--from", "2026-05-12", "--to", "2026-05-01"}, 1, "viene dopo quella finale"},
 			{[]string{"queue", "ticket", "--area", "Z"}, 1, "area \"Z\" sconosciuta"},
 			{[]string{"queue", "dance"}, 2, "sconosciuto"},
 		} {

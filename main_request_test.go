@@ -56,9 +56,20 @@ func TestRequestCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Someone without the demo's requests.
+	var demoRequests []struct {
+		CF string `json:"codice_fiscale"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "sportello-hub", "request", "list", "--data", hubData, "--comune", "I690", "--json")), &demoRequests); err != nil || len(demoRequests) == 0 {
+		t.Fatalf("the demo's requests: %v %v", demoRequests, err)
+	}
+	applied := map[string]bool{}
+	for _, r := range demoRequests {
+		applied[r.CF] = true
+	}
 	var adult app.Citizen
 	for _, c := range people {
-		if c.Status == app.StatusResident && c.AgeOn(time.Now()) >= 30 {
+		if c.Status == app.StatusResident && c.AgeOn(time.Now()) >= 30 && !applied[c.CodiceFiscale] {
 			adult = c
 			break
 		}

@@ -96,12 +96,14 @@ func cmdQueue(ctx context.Context, o options, args []string) error {
 		}
 		return nil
 	case "stats":
-		return cmdQueueStats(ctx, o, ws, rest)
+		return cmdQueueStats(ctx, o, q, rest)
 	}
 	return usageError{fmt.Sprintf("queue: comando sconosciuto %q", args[0])}
 }
 
-func cmdQueueStats(ctx context.Context, o options, ws *workstation, args []string) error {
+// cmdQueueStats is `sportello queue stats`: the supervisor's statistics
+// through the queue service, as the counter's screen reads them.
+func cmdQueueStats(ctx context.Context, o options, q *queue.Service, args []string) error {
 	fs := subFlags("queue stats")
 	today := queue.Day(time.Now())
 	from := fs.String("from", today, "")
@@ -115,11 +117,10 @@ func cmdQueueStats(ctx context.Context, o options, ws *workstation, args []strin
 			return usageError{"queue stats: " + app.ErrorMessage(err)}
 		}
 	}
-	tickets, err := ws.client.QueueTickets(ctx, *from, *to)
+	rows, err := q.Stats(ctx, *from, *to)
 	if err != nil {
 		return err
 	}
-	rows := queue.Stats(tickets)
 	if *asJSON {
 		type row struct {
 			Day         string  `json:"day"`

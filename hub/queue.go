@@ -1,9 +1,11 @@
 package hub
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -25,8 +27,7 @@ func (s *server) handleQueueCall(w http.ResponseWriter, r *http.Request, dev *hu
 	}
 	res := wire.CallResponse{}
 	if t != nil {
-		wt := wire.TicketToWire(*t)
-		res.Ticket = &wt
+		res.Ticket = queue.EncodeTicket(*t)
 	}
 	writeJSON(w, http.StatusOK, res)
 }
@@ -48,9 +49,9 @@ func (s *server) handleQueueTickets(w http.ResponseWriter, r *http.Request, dev 
 		s.writeError(w, r, err)
 		return
 	}
-	res := wire.TicketsResponse{Tickets: make([]wire.Ticket, 0, len(ts))}
+	res := wire.TicketsResponse{Tickets: make([]json.RawMessage, 0, len(ts))}
 	for _, t := range ts {
-		res.Tickets = append(res.Tickets, wire.TicketToWire(t))
+		res.Tickets = append(res.Tickets, queue.EncodeTicket(t))
 	}
 	writeGzipJSON(w, r, res)
 }

@@ -29,7 +29,7 @@ func queueHub(tb testing.TB) *testHub {
 	}
 	for i := range 50 {
 		id := fmt.Sprintf("00000000-0000-4000-8000-%012d", 100+i)
-		data := wire.EncodeTicketFact(queue.Ticket{ID: id, Area: "A", Local: queue.LocalNumber("A", dev.ID, i+1), IssuedAt: time.Now()})
+		data := queue.EncodeTicketFact(queue.Ticket{ID: id, Area: "A", Local: queue.LocalNumber("A", dev.ID, i+1), IssuedAt: time.Now()})
 		res := h.DB.ApplyOp(ctx, dev, app.Operation{ID: fmt.Sprintf("00000000-0000-4000-9000-%012d", i), Device: dev.ID, Seq: int64(i + 1),
 			Kind: queue.FactTicket, Data: data, CreatedAt: time.Now()})
 		if !res.Applied {
@@ -68,8 +68,8 @@ func FuzzQueueCall(f *testing.F) {
 			if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
 				t.Fatalf("answer %q: %v", rec.Body, err)
 			}
-			if res.Ticket != nil {
-				tk, err := wire.TicketFromWire(*res.Ticket)
+			if res.HasTicket() {
+				tk, err := queue.DecodeTicket(res.Ticket)
 				// A repeated request gets its ticket back, which may have
 				// been served since: at the counter asked, never waiting.
 				if err != nil || tk.Status == queue.Waiting || tk.Counter != req.Counter {
@@ -107,6 +107,11 @@ func FuzzQueueTickets(f *testing.F) {
 			var res wire.TicketsResponse
 			if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || res.Tickets == nil {
 				t.Fatalf("answer %q: %v", rec.Body, err)
+			}
+			for _, b := range res.Tickets {
+				if tk, err := queue.DecodeTicket(b); err != nil || tk.Day < from || tk.Day > to {
+					t.Fatalf("from %q to %q: ticket %+v (%v)", from, to, tk, err)
+				}
 			}
 		case rec.Code == http.StatusBadRequest && !valid:
 		default:

@@ -12,14 +12,13 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/queue"
-	"github.com/sportello/sportello/sync/wire"
 )
 
 // The queue on the workstation: the tickets it issued with their numbers,
 // the facts of its counter, and the queue's records as the hub sent them
 // (areas, the day's tickets, the board, slots, appointments, the albo).
-// The JSON of facts and records is the protocol's (sync/wire), the same
-// bytes the hub reads.
+// The JSON of facts and records is the queue's own (app/queue, app/kiosk),
+// the same bytes the hub reads.
 
 var _ kiosk.Attempts = (*Store)(nil)
 
@@ -48,7 +47,7 @@ func (s *Store) IssueTicket(ctx context.Context, t queue.Ticket) (queue.Ticket, 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.ID, t.Day, t.Area, seq, t.Local, t.CodiceFiscale, t.Appointment, formatTime(t.IssuedAt)); err != nil {
 			return err
 		}
-		return insertOpData(ctx, tx, device, queue.FactTicket, wire.EncodeTicketFact(t), t.IssuedAt)
+		return insertOpData(ctx, tx, device, queue.FactTicket, queue.EncodeTicketFact(t), t.IssuedAt)
 	})
 	if err != nil {
 		if app.ErrorCode(err) != app.EINTERNAL {
@@ -85,7 +84,7 @@ func (s *Store) IssuedTicket(ctx context.Context, id string) (queue.Ticket, bool
 // applyTicketAnswer keeps the hub's number of a ticket, in MarkOp's
 // transaction.
 func applyTicketAnswer(ctx context.Context, tx *sql.Tx, res app.OpResult) error {
-	a, err := wire.DecodeTicketAnswer(res.Data)
+	a, err := queue.DecodeTicketAnswer(res.Data)
 	if err != nil {
 		return err
 	}
@@ -93,11 +92,11 @@ func applyTicketAnswer(ctx context.Context, tx *sql.Tx, res app.OpResult) error 
 	if err := tx.QueryRowContext(ctx, `SELECT data FROM outbox WHERE id = ?`, res.ID).Scan(&data); err != nil {
 		return err
 	}
-	var f wire.TicketFact
-	if err := json.Unmarshal([]byte(data), &f); err != nil {
+	id, err := queue.TicketFactID([]byte(data))
+	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE queue_issued SET number = ?, ahead = ?, wait_minutes = ? WHERE id = ?`, a.Number, a.Ahead, a.WaitMinutes, f.ID)
+	_, err = tx.ExecContext(ctx, `UPDATE queue_issued SET number = ?, ahead = ?, wait_minutes = ? WHERE id = ?`, a.Number, a.Ahead, a.WaitMinutes, id)
 	return err
 }
 
@@ -122,7 +121,7 @@ func (s *Store) MarkPrinted(ctx context.Context, t queue.Ticket, at time.Time) e
 			return err
 		}
 		e := queue.Event{Ticket: t.ID, Number: t.Number, Action: queue.ActionPrinted, At: at}
-		return insertOpData(ctx, tx, device, queue.FactEvent, wire.EncodeEvent(e), at)
+		return insertOpData(ctx, tx, device, queue.FactEvent, queue.EncodeEvent(e), at)
 	})
 	if err != nil {
 		return fmt.Errorf("mark ticket %s printed: %w", t.Number, err)
@@ -154,7 +153,7 @@ func (s *Store) AppendQueueEvent(ctx context.Context, e queue.Event) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return s.AppendFact(ctx, queue.FactEvent, wire.EncodeEvent(e), e.At, nil)
+	return s.AppendFact(ctx, queue.FactEvent, queue.EncodeEvent(e), e.At, nil)
 }
 
 // AppendAppointmentChange writes a booking, move or cancellation to the
@@ -163,7 +162,7 @@ func (s *Store) AppendAppointmentChange(ctx context.Context, c queue.Appointment
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return s.AppendFact(ctx, queue.FactAppointment, wire.EncodeAppointmentChange(c), c.At, nil)
+	return s.AppendFact(ctx, queue.FactAppointment, queue.EncodeAppointmentChange(c), c.At, nil)
 }
 
 // Areas are the comune's service areas, by code.
@@ -174,13 +173,9 @@ func (s *Store) Areas(ctx context.Context) ([]queue.Area, error) {
 	}
 	out := make([]queue.Area, 0, len(recs))
 	for _, r := range recs {
-		var w wire.Area
-		if err := json.Unmarshal(r.Data, &w); err != nil {
-			return nil, fmt.Errorf("area %s: %w", r.Key, err)
-		}
-		a, err := wire.AreaFromWire(w)
+		a, err := queue.DecodeArea(r.Data)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("area %s: %w", r.Key, err)
 		}
 		out = append(out, a)
 	}
@@ -196,13 +191,9 @@ func (s *Store) QueueTickets(ctx context.Context, day string) ([]queue.Ticket, e
 	}
 	var out []queue.Ticket
 	for _, r := range recs {
-		var w wire.Ticket
-		if err := json.Unmarshal(r.Data, &w); err != nil {
-			return nil, fmt.Errorf("ticket %s: %w", r.Key, err)
-		}
-		t, err := wire.TicketFromWire(w)
+		t, err := queue.DecodeTicket(r.Data)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("ticket %s: %w", r.Key, err)
 		}
 		if day == "" || t.Day == day {
 			out = append(out, t)
@@ -221,7 +212,7 @@ func (s *Store) QueueState(ctx context.Context) (queue.State, error) {
 	if err != nil {
 		return queue.State{}, err
 	}
-	return wire.DecodeState(r.Data)
+	return queue.DecodeState(r.Data)
 }
 
 // Slots are the slots of an area ("" for all) starting from..to, by time.
@@ -232,7 +223,7 @@ func (s *Store) Slots(ctx context.Context, area string, from, to time.Time) ([]q
 	}
 	var out []queue.Slot
 	for _, r := range recs {
-		sl, err := wire.DecodeSlot(r.Data)
+		sl, err := queue.DecodeSlot(r.Data)
 		if err != nil {
 			return nil, err
 		}
@@ -260,7 +251,7 @@ func (s *Store) Appointments(ctx context.Context, codiceFiscale string) ([]queue
 	}
 	out := make([]queue.Appointment, 0, len(recs))
 	for _, r := range recs {
-		a, err := wire.DecodeAppointment(r.Data)
+		a, err := queue.DecodeAppointment(r.Data)
 		if err != nil {
 			return nil, err
 		}
@@ -279,7 +270,7 @@ func (s *Store) Notices(ctx context.Context, day time.Time) ([]kiosk.Notice, err
 	}
 	var out []kiosk.Notice
 	for _, r := range recs {
-		n, err := wire.DecodeNotice(r.Data)
+		n, err := kiosk.DecodeNotice(r.Data)
 		if err != nil {
 			return nil, err
 		}
@@ -301,7 +292,7 @@ func (s *Store) KioskPolicy(ctx context.Context) (kiosk.Policy, error) {
 	if err != nil {
 		return kiosk.Policy{}, err
 	}
-	return wire.DecodePolicy(r.Data)
+	return kiosk.DecodePolicy(r.Data)
 }
 
 // Failures returns the wrong identifications recorded for key at the
@@ -376,7 +367,7 @@ func (s *Store) AppointmentChangeState(ctx context.Context, appointment string) 
 // took and freed, in MarkOp's transaction: the counter and the kiosk show
 // the booking as soon as the hub confirmed it, before the next pull.
 func applyAppointmentAnswer(ctx context.Context, tx *sql.Tx, res app.OpResult) error {
-	a, err := wire.DecodeAppointment(res.Data)
+	a, err := queue.DecodeAppointment(res.Data)
 	if err != nil {
 		return err
 	}
@@ -398,15 +389,16 @@ func applyAppointmentAnswer(ctx context.Context, tx *sql.Tx, res app.OpResult) e
 		if err != nil {
 			return err
 		}
-		sl, err := wire.DecodeSlot([]byte(data))
+		sl, err := queue.DecodeSlot([]byte(data))
 		if err != nil {
 			return err
 		}
 		sl.Appointment = appt
-		return upsertRecord(ctx, tx, comune, &app.Record{Kind: queue.KindSlot, Key: sl.ID, Data: wire.EncodeSlot(sl)}, nil)
+		r := queue.SlotRecord(sl)
+		return upsertRecord(ctx, tx, comune, &r, nil)
 	}
 	if old != "" {
-		if prev, err := wire.DecodeAppointment([]byte(old)); err == nil && prev.Slot != a.Slot {
+		if prev, err := queue.DecodeAppointment([]byte(old)); err == nil && prev.Slot != a.Slot {
 			if err := setSlot(prev.Slot, ""); err != nil {
 				return err
 			}

@@ -23,10 +23,10 @@ func (c *Client) CallNext(ctx context.Context, requestID, counter, operator stri
 	if err := c.do(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/queue/call", nil, req, &res); err != nil {
 		return nil, err
 	}
-	if res.Ticket == nil {
+	if !res.HasTicket() {
 		return nil, nil
 	}
-	t, err := wire.TicketFromWire(*res.Ticket)
+	t, err := queue.DecodeTicket(res.Ticket)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (c *Client) QueueTickets(ctx context.Context, from, to string) ([]queue.Tic
 	}
 	out := make([]queue.Ticket, 0, len(res.Tickets))
 	for _, w := range res.Tickets {
-		t, err := wire.TicketFromWire(w)
+		t, err := queue.DecodeTicket(w)
 		if err != nil {
 			return nil, err
 		}

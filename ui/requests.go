@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -503,6 +504,11 @@ func (fm *requestForm) onChooseFile(field string, shown *widget.RichText) {
 		}
 		fm.attach(field, rc.URI().Name(), data, shown)
 	}, fm.c.w)
+	if fm.scans != nil && fm.scans.dir != "" {
+		if at, err := storage.ListerForURI(storage.NewFileURI(fm.scans.dir)); err == nil {
+			d.SetLocation(at) // the scanner folder first
+		}
+	}
 	d.Show()
 }
 

@@ -25,6 +25,7 @@ const scansShown = 4
 type scanPicker struct {
 	fm     *requestForm
 	fields []*scanSlot
+	dir    string // the scanner folder, once loaded: where the file dialog opens
 }
 
 type scanSlot struct {
@@ -69,6 +70,7 @@ func (p *scanPicker) load() {
 
 func (p *scanPicker) show(r scansResult) {
 	l := p.fm.c.lang
+	p.dir = r.dir
 	now := time.Now()
 	for _, sf := range p.fields {
 		if r.dir == "" && r.err == nil {

@@ -153,4 +153,10 @@ func TestPolicy(t *testing.T) {
 	if err := bad.Validate(); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("a bollo type without exempt uses: %v", err)
 	}
+	// A policy the hub sent naming a type this workstation does not know
+	// is refused as invalid data (found by FuzzKioskRecords).
+	unknown := kiosk.Policy{Certificates: []kiosk.Allowed{{Type: ""}}}
+	if err := unknown.Validate(); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("an unknown type: %v", err)
+	}
 }

@@ -59,12 +59,12 @@ var DefaultPolicy = Policy{Certificates: []Allowed{
 }}
 
 // Validate checks a policy: known types, and an exemption for every use of
-// a type that bears the bollo.
+// a type that bears the bollo. EINVALID otherwise, an unknown type too.
 func (p *Policy) Validate() error {
 	for _, a := range p.Certificates {
 		t, err := certificate.TypeBySlug(a.Type)
 		if err != nil {
-			return err
+			return app.Errorf(app.EINVALID, "chiosco: %s", app.ErrorMessage(err))
 		}
 		if t.Bollo() && len(a.Uses) == 0 {
 			return app.Errorf(app.EINVALID, "chiosco: il certificato %s richiede il bollo: indicare gli usi esenti", a.Type)

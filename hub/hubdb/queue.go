@@ -3,7 +3,6 @@ package hubdb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -29,8 +28,7 @@ func (d *DB) PutAreas(ctx context.Context, comune string, areas []queue.Area) er
 		if err := a.Validate(); err != nil {
 			return err
 		}
-		b, _ := json.Marshal(wire.AreaToWire(a))
-		recs = append(recs, app.Record{Kind: queue.KindArea, Key: a.Code, Data: b})
+		recs = append(recs, queue.AreaRecord(a))
 	}
 	return d.PutRecords(ctx, comune, recs)
 }
@@ -47,7 +45,7 @@ func (d *DB) PutSlots(ctx context.Context, comune string, slots []queue.Slot) er
 			if old, err := slotTx(ctx, tx, comune, s.ID); err == nil {
 				s.Appointment = old.Appointment
 			}
-			recs = append(recs, app.Record{Kind: queue.KindSlot, Key: s.ID, Data: wire.EncodeSlot(s)})
+			recs = append(recs, queue.SlotRecord(s))
 		}
 		return d.PutRecordsTx(ctx, tx, comune, recs)
 	})
@@ -59,7 +57,7 @@ func (d *DB) PublishNotice(ctx context.Context, comune string, n kiosk.Notice) e
 	if err := n.Validate(); err != nil {
 		return err
 	}
-	return d.PutRecords(ctx, comune, []app.Record{{Kind: queue.KindNotice, Key: n.Number, Data: wire.EncodeNotice(n)}})
+	return d.PutRecords(ctx, comune, []app.Record{{Kind: queue.KindNotice, Key: n.Number, Data: kiosk.EncodeNotice(n)}})
 }
 
 func slotTx(ctx context.Context, tx *sql.Tx, comune, id string) (queue.Slot, error) {
@@ -67,7 +65,7 @@ func slotTx(ctx context.Context, tx *sql.Tx, comune, id string) (queue.Slot, err
 	if err != nil {
 		return queue.Slot{}, err
 	}
-	return wire.DecodeSlot(r.Data)
+	return queue.DecodeSlot(r.Data)
 }
 
 func areaTx(ctx context.Context, tx *sql.Tx, comune, code string) (queue.Area, error) {
@@ -78,18 +76,14 @@ func areaTx(ctx context.Context, tx *sql.Tx, comune, code string) (queue.Area, e
 	if err != nil {
 		return queue.Area{}, err
 	}
-	var w wire.Area
-	if err := json.Unmarshal(r.Data, &w); err != nil {
-		return queue.Area{}, err
-	}
-	return wire.AreaFromWire(w)
+	return queue.DecodeArea(r.Data)
 }
 
 // applyTicket numbers a ticket issued at a kiosk or counter and puts it
 // in the queue; a check-in also marks its appointment. The answer is the
 // number and the estimate the ticket prints.
 func (d *DB) applyTicket(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
-	t, err := wire.DecodeTicketFact(op.Data, dev.ID)
+	t, err := queue.DecodeTicketFact(op.Data, dev.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +105,7 @@ func (d *DB) applyTicket(ctx context.Context, tx *sql.Tx, dev *Device, op app.Op
 		}
 		a.Status, a.Ticket, a.Version = queue.CheckedIn, t.ID, a.Version+1
 		t.Due, t.Area = a.Start, a.Area
-		if err := d.PutRecordsTx(ctx, tx, dev.Comune, []app.Record{appointmentRecord(a)}); err != nil {
+		if err := d.PutRecordsTx(ctx, tx, dev.Comune, []app.Record{queue.AppointmentRecord(a)}); err != nil {
 			return nil, err
 		}
 	}
@@ -142,7 +136,7 @@ func (d *DB) applyTicket(ctx context.Context, tx *sql.Tx, dev *Device, op app.Op
 	if err := d.publishQueue(ctx, tx, dev.Comune, t.Day, t); err != nil {
 		return nil, err
 	}
-	return wire.EncodeTicketAnswer(t), nil
+	return queue.EncodeTicketAnswer(t), nil
 }
 
 // ahead counts the waiting tickets of t's area that will be called before t.
@@ -165,7 +159,7 @@ func ahead(today []queue.Ticket, t queue.Ticket, now time.Time) int {
 // applyQueueEvent applies a counter's action on a ticket, refusing a stale
 // one (ECONFLICT): the workstation parks it with the reason.
 func (d *DB) applyQueueEvent(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
-	e, err := wire.DecodeEvent(op.Data)
+	e, err := queue.DecodeEvent(op.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -196,8 +190,7 @@ func (d *DB) applyQueueEvent(ctx context.Context, tx *sql.Tx, dev *Device, op ap
 	if err := d.publishQueue(ctx, tx, dev.Comune, nt.Day, nt); err != nil {
 		return nil, err
 	}
-	b, _ := json.Marshal(wire.TicketToWire(nt))
-	return b, nil
+	return queue.EncodeTicket(nt), nil
 }
 
 // CallNext gives the counter the next ticket of the areas it serves (all
@@ -289,7 +282,7 @@ func (d *DB) closeCounter(ctx context.Context, tx *sql.Tx, comune, day, counter 
 		if err := d.saveTicket(ctx, tx, comune, nt, "", false); err != nil {
 			return err
 		}
-		if err := d.PutRecordsTx(ctx, tx, comune, []app.Record{ticketRecord(nt)}); err != nil {
+		if err := d.PutRecordsTx(ctx, tx, comune, []app.Record{queue.TicketRecord(nt)}); err != nil {
 			return err
 		}
 	}
@@ -300,7 +293,7 @@ func (d *DB) closeCounter(ctx context.Context, tx *sql.Tx, comune, day, counter 
 // taken is refused (ECONFLICT), as is a change to an appointment that has
 // changed meanwhile.
 func (d *DB) applyAppointment(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
-	c, err := wire.DecodeAppointmentChange(op.Data)
+	c, err := queue.DecodeAppointmentChange(op.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +313,7 @@ func (d *DB) applyAppointment(ctx context.Context, tx *sql.Tx, dev *Device, op a
 			return s, app.Errorf(app.EINVALID, "la fascia delle %s è già passata", s.Start.In(queue.Rome).Format("15:04 del 02/01"))
 		}
 		s.Appointment = appt
-		recs = append(recs, app.Record{Kind: queue.KindSlot, Key: s.ID, Data: wire.EncodeSlot(s)})
+		recs = append(recs, queue.SlotRecord(s))
 		return s, nil
 	}
 	release := func(id string) error {
@@ -329,7 +322,7 @@ func (d *DB) applyAppointment(ctx context.Context, tx *sql.Tx, dev *Device, op a
 			return err
 		}
 		s.Appointment = ""
-		recs = append(recs, app.Record{Kind: queue.KindSlot, Key: s.ID, Data: wire.EncodeSlot(s)})
+		recs = append(recs, queue.SlotRecord(s))
 		return nil
 	}
 	var a queue.Appointment
@@ -371,15 +364,11 @@ func (d *DB) applyAppointment(ctx context.Context, tx *sql.Tx, dev *Device, op a
 		}
 		a.Version++
 	}
-	recs = append(recs, appointmentRecord(a))
+	recs = append(recs, queue.AppointmentRecord(a))
 	if err := d.PutRecordsTx(ctx, tx, dev.Comune, recs); err != nil {
 		return nil, err
 	}
-	return wire.EncodeAppointment(a), nil
-}
-
-func appointmentRecord(a queue.Appointment) app.Record {
-	return app.Record{Kind: queue.KindAppointment, Key: a.ID, Subject: a.CodiceFiscale, Data: wire.EncodeAppointment(a)}
+	return queue.EncodeAppointment(a), nil
 }
 
 func appointmentTx(ctx context.Context, tx *sql.Tx, comune, id string) (queue.Appointment, error) {
@@ -390,25 +379,16 @@ func appointmentTx(ctx context.Context, tx *sql.Tx, comune, id string) (queue.Ap
 	if err != nil {
 		return queue.Appointment{}, err
 	}
-	return wire.DecodeAppointment(r.Data)
-}
-
-func ticketRecord(t queue.Ticket) app.Record {
-	b, _ := json.Marshal(wire.TicketToWire(t))
-	return app.Record{Kind: queue.KindTicket, Key: t.ID, Subject: t.CodiceFiscale, Data: b}
+	return queue.DecodeAppointment(r.Data)
 }
 
 func decodeTicket(data string) (queue.Ticket, error) {
-	var w wire.Ticket
-	if err := json.Unmarshal([]byte(data), &w); err != nil {
-		return queue.Ticket{}, fmt.Errorf("decode ticket: %w", err)
-	}
-	return wire.TicketFromWire(w)
+	return queue.DecodeTicket([]byte(data))
 }
 
 // saveTicket stores a ticket's state; a new one must not exist yet.
 func (d *DB) saveTicket(ctx context.Context, tx *sql.Tx, comune string, t queue.Ticket, callRequest string, isNew bool) error {
-	b, _ := json.Marshal(wire.TicketToWire(t))
+	b := queue.EncodeTicket(t)
 	var req any
 	if callRequest != "" {
 		req = callRequest
@@ -500,13 +480,13 @@ func (d *DB) publishQueue(ctx context.Context, tx *sql.Tx, comune, day string, c
 	}
 	recs := make([]app.Record, 0, len(changed)+1)
 	for _, t := range changed {
-		recs = append(recs, ticketRecord(t))
+		recs = append(recs, queue.TicketRecord(t))
 	}
 	today, err := dayTickets(ctx, tx, comune, day)
 	if err != nil {
 		return err
 	}
-	recs = append(recs, app.Record{Kind: queue.KindState, Key: queue.StateKey, Data: wire.EncodeState(queue.NewState(day, today))})
+	recs = append(recs, queue.StateRecord(queue.NewState(day, today)))
 	return d.PutRecordsTx(ctx, tx, comune, recs)
 }
 
