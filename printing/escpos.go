@@ -185,7 +185,7 @@ func (p ESCPOS) Print(ctx context.Context, data []byte) error {
 		return p.printTCP(ctx, strings.TrimPrefix(p.Target, "tcp://"), data, timeout)
 	case strings.HasPrefix(p.Target, "cups:"):
 		queue := strings.TrimPrefix(p.Target, "cups:")
-		cmd := exec.CommandContext(ctx, "lp", "-d", queue, "-o", "raw", "-t", "biglietto")
+		cmd := cupsCommand(ctx, "lp", "-d", queue, "-o", "raw", "-t", "biglietto")
 		cmd.Stdin = bytes.NewReader(data)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			var ee *exec.Error

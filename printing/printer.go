@@ -300,7 +300,7 @@ func (p LP) Print(ctx context.Context, name string, pdf []byte, copies int) erro
 	if p.Dest != "" {
 		args = append([]string{"-d", p.Dest}, args...)
 	}
-	cmd := exec.CommandContext(ctx, command, args...)
+	cmd := cupsCommand(ctx, command, args...)
 	cmd.Stdin = bytes.NewReader(pdf)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -482,7 +482,7 @@ func attrString(a ipp.Attributes, name string) string {
 }
 
 func listLpstat(ctx context.Context) ([]Destination, error) {
-	out, err := exec.CommandContext(ctx, "lpstat", "-e").Output()
+	out, err := cupsCommand(ctx, "lpstat", "-e").Output()
 	if err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
 			return nil, app.Errorf(CodePrinter, "servizio di stampa non disponibile: installare CUPS o salvare in PDF")
@@ -490,7 +490,7 @@ func listLpstat(ctx context.Context) ([]Destination, error) {
 		return nil, fmt.Errorf("lpstat -e: %w", err)
 	}
 	def := ""
-	if d, err := exec.CommandContext(ctx, "lpstat", "-d").Output(); err == nil {
+	if d, err := cupsCommand(ctx, "lpstat", "-d").Output(); err == nil {
 		// "system default destination: PDF"
 		if _, name, ok := strings.Cut(strings.TrimSpace(string(d)), ": "); ok {
 			def = name
@@ -532,4 +532,12 @@ func PrintTo(ctx context.Context, printer, jobName string, pdf []byte) error {
 		}
 	}
 	return LP{Dest: printer}.Print(ctx, jobName, pdf, 1)
+}
+
+// cupsCommand runs a command of CUPS in English: its messages follow the
+// caller's LANG ("lo scheduler è in funzione"), and we read them.
+func cupsCommand(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANG=C", "LC_MESSAGES=C")
+	return cmd
 }

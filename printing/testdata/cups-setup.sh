@@ -7,6 +7,9 @@
 # and running as root), and poppler-utils zbar-tools for the PDF tests.
 set -eu
 
+# CUPS's commands speak the caller's language: read them in English.
+export LC_ALL=C LANG=C
+
 CUPSD=/usr/sbin/cupsd
 PPD=/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd
 
