@@ -194,7 +194,9 @@ func (c *Counter) loggedIn(op *app.Operator) {
 	split.SetOffset(searchShare)
 	top := newHeader(c)
 	if bar := newQueueBar(c); bar != nil {
-		top = container.NewVBox(top, bar)
+		// The strip grows with the ticket at the counter and its actions:
+		// it scrolls sideways rather than widen the window past the screen.
+		top = container.NewVBox(top, container.NewHScroll(bar))
 	}
 	c.setBody(container.NewBorder(top, nil, nil, nil, split))
 	c.search.focusBox()
@@ -336,26 +338,41 @@ func newHeader(c *Counter) fyne.CanvasObject {
 	comune.TextSize = theme.TextSubHeadingSize()
 	left := container.NewHBox(title, comune)
 
-	right := container.NewHBox()
+	// The scanner field takes the width between the comune and the
+	// workstation; the workstation and the operator are two small lines,
+	// so that the band fits a 1280-pixel screen with everything in it.
+	var middle fyne.CanvasObject
 	if c.d.Payments != nil && c.op != nil {
-		right.Add(container.NewCenter(newScanField(c))) // payments_scan.go
+		middle = container.New(layout.NewCustomPaddedLayout(0, 0, 2*theme.Padding(), 2*theme.Padding()),
+			container.NewVBox(layout.NewSpacer(), newScanField(c), layout.NewSpacer())) // payments_scan.go
 	}
+	right := container.NewHBox()
 	if c.flags != nil {
 		right.Add(container.NewCenter(c.flags.button))
 	}
+	who := container.NewVBox()
 	if c.d.Profile.Device != "" {
-		right.Add(container.NewCenter(canvas.NewText(c.lang.textf(msgDevice, c.d.Profile.Device), white)))
+		t := canvas.NewText(c.lang.textf(msgDevice, c.d.Profile.Device), white)
+		t.TextSize = theme.CaptionTextSize() + 1
+		who.Add(t)
 	}
 	if c.op != nil {
 		name := c.op.Name
 		if name == "" {
 			name = c.op.Username
 		}
-		right.Add(container.NewCenter(canvas.NewText("·", white)))
-		right.Add(container.NewCenter(canvas.NewText(c.lang.textf(msgOperator, name), white)))
+		t := canvas.NewText(c.lang.textf(msgOperator, name), white)
+		t.TextSize = theme.CaptionTextSize() + 1
+		who.Add(t)
+	}
+	right.Add(container.NewCenter(who))
+	if c.op != nil {
 		right.Add(widget.NewButtonWithIcon(c.lang.text(msgLogout), theme.LogoutIcon(), c.Lock))
 	}
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
-	bar := container.NewBorder(nil, nil, container.NewCenter(left), right)
+	var bar fyne.CanvasObject = container.NewBorder(nil, nil, container.NewCenter(left), right)
+	if middle != nil {
+		bar = container.NewBorder(nil, nil, container.NewCenter(left), right, middle)
+	}
 	return container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(theme.Padding(), theme.Padding(), 2*theme.Padding(), 2*theme.Padding()), bar))
 }

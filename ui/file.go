@@ -169,10 +169,14 @@ func (f *fileScreen) header() fyne.CanvasObject {
 	cf.TextStyle.Monospace = true
 	cf.SizeName = theme.SizeNameSubHeadingText
 	cf.Selectable = true
-	line := container.NewHBox(name, container.NewCenter(cf))
+	// A long name gives way (with an ellipsis) before the codice fiscale
+	// and the buttons: the file never widens the window past the screen.
+	name.Truncation = fyne.TextTruncateEllipsis
+	tail := container.NewHBox(container.NewCenter(cf))
 	if st := l.statusText(file.Citizen.Status); st != "" {
-		line.Add(container.NewCenter(newBadge(st, greyWash, greyText)))
+		tail.Add(container.NewCenter(newBadge(st, greyWash, greyText)))
 	}
+	line := container.NewBorder(nil, nil, nil, tail, name)
 
 	asOf := l.text(msgAsOfUnknown)
 	if !file.AsOf.IsZero() {
@@ -185,12 +189,13 @@ func (f *fileScreen) header() fyne.CanvasObject {
 		actions.Add(container.NewVBox(issue))
 	}
 	actions.Add(f.backButton())
-	box := container.New(layout.NewCustomPaddedVBoxLayout(0),
-		container.NewBorder(nil, nil, nil, actions, line))
+	// The name has the whole first line; the buttons share the second with
+	// the age of the data.
+	box := container.New(layout.NewCustomPaddedVBoxLayout(0), line)
 	if file.Remote {
 		box.Add(newBanner(l.textf(msgRemoteMarker, comuneOf(file))))
 	}
-	box.Add(quiet(asOf, fyne.TextStyle{}, ""))
+	box.Add(container.NewBorder(nil, nil, nil, actions, container.NewVBox(layout.NewSpacer(), quiet(asOf, fyne.TextStyle{}, ""), layout.NewSpacer())))
 	return box
 }
 

@@ -40,7 +40,7 @@ func newScanField(c *Counter) *scanField {
 // MinSize keeps the field wide enough to see what was read.
 func (s *scanField) MinSize() fyne.Size {
 	m := s.Entry.MinSize()
-	return fyne.NewSize(max(m.Width, 400), m.Height)
+	return fyne.NewSize(max(m.Width, 240), m.Height)
 }
 
 type scanResult struct {

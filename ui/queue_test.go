@@ -5,6 +5,9 @@ import (
 	"sync"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
 	"github.com/sportello/sportello/app/queue"
 )
 
@@ -56,6 +59,8 @@ func TestQueueBar(t *testing.T) {
 	desk.waiting = []queue.Ticket{{ID: "00000000-0000-0000-0000-000000000001", Number: "A017", Area: "A", CodiceFiscale: mario.CodiceFiscale, Status: queue.Waiting}}
 	h.login()
 	h.waitFor("the areas of the queue", func() bool { return h.shows("Sportello 3") && h.shows("Chiama il prossimo") })
+	// The areas come from the desk in the background: call once they are there.
+	h.waitFor("the areas' check boxes", func() bool { return countAreaChecks(h.w.Content()) == 2 })
 	h.tap(findButton(h.w.Content(), "Chiama il prossimo"))
 	h.waitFor("the call", func() bool { return h.shows("Allo sportello: A017") })
 	h.assertShows("identificato al chiosco", "Richiama", "Assente", "Servito")
@@ -74,4 +79,25 @@ func TestQueueBar(t *testing.T) {
 	h.waitFor("nobody", func() bool { return desk.nCalls() == 2 })
 	h.settle(20e6)
 	h.assertShows("Nessuno in attesa")
+}
+
+// countAreaChecks counts the check boxes of the areas a counter serves.
+func countAreaChecks(o fyne.CanvasObject) int {
+	switch x := o.(type) {
+	case *areaCheck:
+		return 1
+	case *fyne.Container:
+		n := 0
+		for _, c := range x.Objects {
+			n += countAreaChecks(c)
+		}
+		return n
+	case fyne.Widget:
+		n := 0
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			n += countAreaChecks(c)
+		}
+		return n
+	}
+	return 0
 }
