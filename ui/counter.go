@@ -92,8 +92,9 @@ type Counter struct {
 	login   *loginScreen
 	search  *searchScreen
 	file    *fileScreen
-	flags   *worklist // nil without Certificates
-	queue   *queueUI  // the booking form and the statistics (appointments.go)
+	flags   *worklist   // nil without Certificates
+	refunds *refundList // nil without Payments (payments_worklist.go)
+	queue   *queueUI    // the booking form and the statistics (appointments.go)
 
 	seenSync time.Time // the last sync the worklist was read after
 
@@ -169,7 +170,7 @@ func (c *Counter) lock(notice string) {
 	c.idleGen++
 	c.endSess()
 	c.closeDialogs(true)
-	c.op, c.search, c.file, c.flags = nil, nil, nil, nil
+	c.op, c.search, c.file, c.flags, c.refunds = nil, nil, nil, nil, nil
 	c.showLogin(username, notice)
 }
 
@@ -189,6 +190,10 @@ func (c *Counter) loggedIn(op *app.Operator) {
 	if c.d.Certificates != nil {
 		c.flags = newWorklist(c)
 		c.flags.refresh()
+	}
+	if c.d.Payments != nil {
+		c.refunds = newRefundList(c)
+		c.refunds.refresh()
 	}
 	split := container.NewHSplit(c.search, c.file)
 	split.SetOffset(searchShare)
@@ -235,19 +240,26 @@ func (c *Counter) onIssue() {
 	}
 }
 
-// onSyncStatus reads the worklist again after each sync: the hub flags
-// certificates when it accepts them.
+// onSyncStatus reads the worklists again after each sync: the hub flags
+// certificates when it accepts them, and opens refunds when a second
+// payment of a position applies.
 func (c *Counter) onSyncStatus(st app.SyncStatus) {
-	if c.flags == nil || st.LastSync.Equal(c.seenSync) {
+	if (c.flags == nil && c.refunds == nil) || st.LastSync.Equal(c.seenSync) {
 		return
 	}
 	c.seenSync = st.LastSync
-	c.flags.refresh()
+	if c.flags != nil {
+		c.flags.refresh()
+	}
+	if c.refunds != nil {
+		c.refunds.refresh()
+	}
 }
 
 // dialogOpen reports whether the issue form or the worklist is open.
 func (c *Counter) dialogOpen() bool {
-	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil) || c.queueDialogOpen()
+	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil) ||
+		(c.refunds != nil && c.refunds.dlg != nil) || c.queueDialogOpen()
 }
 
 // closeDialogs closes the issue form and the worklist. Unless all is set, a
@@ -261,6 +273,9 @@ func (c *Counter) closeDialogs(all bool) {
 	}
 	if c.flags != nil {
 		c.flags.close()
+	}
+	if c.refunds != nil {
+		c.refunds.close()
 	}
 	c.closeQueueDialogs()
 }
@@ -349,6 +364,9 @@ func newHeader(c *Counter) fyne.CanvasObject {
 	right := container.NewHBox()
 	if c.flags != nil {
 		right.Add(container.NewCenter(c.flags.button))
+	}
+	if c.refunds != nil {
+		right.Add(container.NewCenter(c.refunds.button))
 	}
 	who := container.NewVBox()
 	if c.d.Profile.Device != "" {

@@ -247,6 +247,12 @@ const (
 	msgRequestTakenNoReceipt
 	msgScannerFolder
 	msgNoScans
+	msgRefundsButton
+	msgRefundsTitle
+	msgRefundsHint
+	msgNoRefunds
+	msgRefundsLine
+	msgRefundsReceipt
 
 	msgCount // keep last: the number of messages
 )

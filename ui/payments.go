@@ -30,9 +30,12 @@ import (
 //     the notice of rata n: EINVALID for a rata paid or unknown.
 //   - CompleteRefund: EFORBIDDEN for an operator who is not a supervisor,
 //     ECONFLICT for a refund done already.
+//   - OpenRefunds is the comune's refund worklist: the open refunds of
+//     every debtor, oldest first (payments_worklist.go).
 type PaymentDesk interface {
 	List(ctx context.Context, debtorCF string) ([]payment.View, error)
 	Refunds(ctx context.Context, debtorCF string) ([]payment.Refund, error)
+	OpenRefunds(ctx context.Context) ([]payment.Refund, error)
 	InstalmentNotice(ctx context.Context, id string, n int) (*payment.NoticeFields, []byte, error)
 	PayInstalment(ctx context.Context, op *app.Operator, id string, n int, m payment.Method) (*payment.Payment, []byte, error)
 	CompleteRefund(ctx context.Context, op *app.Operator, id string, m payment.RefundMethod, on time.Time, note string) (*payment.Repayment, error)

@@ -59,6 +59,14 @@ var paymentTexts = map[msg]struct{ it, en string }{
 	msgRefundOffset:     {"Compensazione con altra posizione", "Offset against another position"},
 	msgScanCreditor:     {"Ente creditore", "Creditor"},
 	msgScanInstalment:   {"Rata", "Instalment"},
+
+	// The refund worklist (payments_worklist.go).
+	msgRefundsButton:  {"Rimborsi da fare (%d)", "Refunds to make (%d)"},
+	msgRefundsTitle:   {"Rimborsi da fare", "Refunds to make"},
+	msgRefundsHint:    {"Posizioni pagate due volte: restituire l'eccedenza a chi ha pagato. Invio apre il fascicolo della persona.", "Positions paid twice: return the excess to the payer. Enter opens the person's file."},
+	msgNoRefunds:      {"Nessun rimborso da fare", "No refunds to make"},
+	msgRefundsLine:    {"%s — eccedenza %s, da rimborsare dal %s", "%s — excess %s, to refund since %s"},
+	msgRefundsReceipt: {"Ricevuta %s — %s, %s, %s", "Receipt %s — %s, %s, %s"},
 }
 
 func init() {

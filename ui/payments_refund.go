@@ -51,6 +51,16 @@ func (f *fileScreen) refundRow(rf payment.Refund) fyne.CanvasObject {
 func (f *fileScreen) onRefundDone(id string) {
 	f.c.touch()
 	l := f.c.lang
+	f.pay.dlg = showRefundDoneForm(f.c, func() { f.showNotice(l.text(msgRefundBadDate), true) },
+		func(m payment.RefundMethod, on time.Time, text string) { f.completeRefund(id, m, on, text) })
+}
+
+// showRefundDoneForm asks how and when the excess went back, with a
+// note, over the counter's window; the citizen file and the refund
+// worklist (payments_worklist.go) both use it. record gets a day not
+// after today; badDate is called for any other.
+func showRefundDoneForm(c *Counter, badDate func(), record func(m payment.RefundMethod, on time.Time, note string)) dialog.Dialog {
+	l := c.lang
 	names := make([]string, len(payment.RefundMethods))
 	byName := map[string]payment.RefundMethod{}
 	for i, m := range payment.RefundMethods {
@@ -60,7 +70,7 @@ func (f *fileScreen) onRefundDone(id string) {
 	method := widget.NewSelect(names, nil)
 	method.SetSelected(names[0])
 	day := widget.NewEntry()
-	day.SetText(f.c.d.Now().In(romeZone).Format("02/01/2006"))
+	day.SetText(c.d.Now().In(romeZone).Format("02/01/2006"))
 	text := widget.NewEntry()
 	text.SetPlaceHolder(l.text(msgRefundNote))
 	items := []*widget.FormItem{
@@ -73,15 +83,15 @@ func (f *fileScreen) onRefundDone(id string) {
 			return
 		}
 		on, err := time.ParseInLocation("02/01/2006", strings.TrimSpace(day.Text), romeZone)
-		if err != nil || on.After(f.c.d.Now()) {
-			f.showNotice(l.text(msgRefundBadDate), true)
+		if err != nil || on.After(c.d.Now()) {
+			badDate()
 			return
 		}
-		f.completeRefund(id, byName[method.Selected], app.Date(on.Year(), on.Month(), on.Day()), text.Text)
-	}, f.c.w)
+		record(byName[method.Selected], app.Date(on.Year(), on.Month(), on.Day()), text.Text)
+	}, c.w)
 	dlg.Resize(fyne.NewSize(520, dlg.MinSize().Height))
-	f.pay.dlg = dlg
 	dlg.Show()
+	return dlg
 }
 
 // completeRefund records the repayment off the UI goroutine.

@@ -62,7 +62,30 @@ func (d *fakeDesk) List(_ context.Context, cf string) ([]payment.View, error) {
 }
 
 func (d *fakeDesk) Refunds(_ context.Context, cf string) ([]payment.Refund, error) {
-	return d.refunds, nil
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []payment.Refund
+	for _, rf := range d.refunds {
+		if rf.DebtorCF == cf {
+			out = append(out, rf)
+		}
+	}
+	return out, nil
+}
+
+// OpenRefunds are the open refunds of every debtor, oldest first, as
+// the cashier gives them.
+func (d *fakeDesk) OpenRefunds(context.Context) ([]payment.Refund, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []payment.Refund
+	for _, rf := range d.refunds {
+		if rf.State == payment.RefundOpen {
+			out = append(out, rf)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].OpenedAt.Before(out[j].OpenedAt) })
+	return out, nil
 }
 
 func (d *fakeDesk) InstalmentNotice(_ context.Context, id string, n int) (*payment.NoticeFields, []byte, error) {
@@ -247,9 +270,16 @@ func selectCard(t *testing.T, h *harness) {
 	}
 }
 
+// writePNG saves the screen for a person to look at, into SPORTELLO_SHOTS
+// when it is set (the copies under testdata are the ones last looked at);
+// a plain test run writes nothing into the tree.
 func writePNG(t *testing.T, path string, h *harness) {
 	t.Helper()
-	f, err := os.Create(path)
+	dir := os.Getenv("SPORTELLO_SHOTS")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, filepath.Base(path)))
 	if err != nil {
 		t.Fatal(err)
 	}
