@@ -232,6 +232,16 @@ func TestCertificateCLI(t *testing.T) {
 		if text := strings.Join(strings.Fields(pdfText(t, out)), " "); !strings.Contains(text, "Diritti di segreteria: € 1,00") {
 			t.Fatalf("the comune's fees are not printed:\n%s", text)
 		}
+		// The cash closing takes what each certificate cost when it was
+		// issued: the comune's fees, not the law's.
+		mustRun(t, "sportello", "--data", ws, "certificate", "issue", "--cf", adult.CodiceFiscale, "--type", "residenza",
+			"--marca", "01234567890127", "--operator", "demo", "--out", filepath.Join(dir, "fees-demo.pdf"))
+		closing := filepath.Join(dir, "closing.pdf")
+		mustRun(t, "sportello", "--data", ws, "payment", "close", "--operator", "demo", "--out", closing)
+		if text := strings.Join(strings.Fields(pdfText(t, closing)), " "); !strings.Contains(text, "diritti € 1,00") ||
+			!strings.Contains(text, "Diritti di segreteria incassati € 1,00") {
+			t.Fatalf("the closing does not take the comune's fees:\n%s", text)
+		}
 		if r := runBin(t, "sportello-hub", "fees", "--data", hubData, "--comune", "I690", "--exempt", "-5"); r.code != 2 {
 			t.Fatalf("negative fees: exit %d", r.code)
 		}

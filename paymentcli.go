@@ -25,7 +25,6 @@ func newCashier(ws *workstation) *payment.Cashier {
 			Receipt: printing.ReceiptPDF,
 			Closing: printing.ClosingPDF,
 		},
-		Fees:    certificate.DefaultFees,
 		Network: ws.client.Network(), // the scanner looks other comuni's avvisi up at the hub
 		VerifyStamp: func(ctx context.Context, stamp string) (string, error) {
 			p, err := ws.store.Profile(ctx)

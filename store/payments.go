@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
 )
@@ -433,13 +432,15 @@ func (s *Store) DayPayments(ctx context.Context, operator, day string) ([]paymen
 
 // CertificateFees lists the certificates the operator issued here on the
 // day (in Rome), with their bollo and diritti.
-func (s *Store) CertificateFees(ctx context.Context, operator, day string, fees func(*certificate.Certificate) (int64, int64)) ([]payment.CertificateFee, error) {
+func (s *Store) CertificateFees(ctx context.Context, operator, day string) ([]payment.CertificateFee, error) {
 	d, err := time.ParseInLocation(app.DateLayout, day, payment.Rome)
 	if err != nil {
 		return nil, app.Errorf(app.EINVALID, "giornata %q non valida", day)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT type, data FROM certificates WHERE issued_at >= ? AND issued_at < ?
-		AND json_extract(data, '$.Operator') = ? ORDER BY issued_at, number`, formatTime(d), formatTime(d.AddDate(0, 0, 1)), operator)
+	// What each certificate cost was recorded when it was issued, with the
+	// comune's fees then (certificates_takings indexes the lookup).
+	rows, err := s.db.QueryContext(ctx, `SELECT type, data, bollo_cents, diritti_cents FROM certificates
+		WHERE operator = ? AND issued_at >= ? AND issued_at < ? ORDER BY issued_at, number`, operator, formatTime(d), formatTime(d.AddDate(0, 0, 1)))
 	if err != nil {
 		return nil, fmt.Errorf("certificates of the day: %w", err)
 	}
@@ -447,14 +448,14 @@ func (s *Store) CertificateFees(ctx context.Context, operator, day string, fees 
 	var out []payment.CertificateFee
 	for rows.Next() {
 		var typ, data string
-		if err := rows.Scan(&typ, &data); err != nil {
+		var bollo, diritti int64
+		if err := rows.Scan(&typ, &data, &bollo, &diritti); err != nil {
 			return nil, err
 		}
 		c, err := decodeCertificate(typ, data)
 		if err != nil {
 			return nil, err
 		}
-		bollo, diritti := fees(c)
 		out = append(out, payment.CertificateFee{Number: c.Number.String(), Type: c.Type.Title, IssuedAt: c.IssuedAt, BolloCents: bollo, DirittiCents: diritti})
 	}
 	return out, rows.Err()

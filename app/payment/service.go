@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/pagopa"
 )
 
@@ -95,7 +94,8 @@ func (v *View) Settled() bool {
 //     (Unsent); RecordRepayment stores one with its fact
 //     (FactRefundDone) and the supervisor's audit event.
 //   - CertificateFees are the certificates the operator issued at the
-//     workstation on the day, with fees applied to each.
+//     workstation on the day, each with the bollo and diritti it recorded
+//     when it was issued (with the comune's fees of that day).
 type Store interface {
 	Payee(ctx context.Context, comune string) (*Payee, error)
 	Positions(ctx context.Context, debtorCF string) ([]View, error)
@@ -110,7 +110,7 @@ type Store interface {
 	TakePayment(ctx context.Context, year int, build func(seq int64) (*Payment, error)) error
 	Payment(ctx context.Context, receipt string) (*Payment, error)
 	DayPayments(ctx context.Context, operator, day string) ([]Payment, error)
-	CertificateFees(ctx context.Context, operator, day string, fees func(*certificate.Certificate) (bollo, diritti int64)) ([]CertificateFee, error)
+	CertificateFees(ctx context.Context, operator, day string) ([]CertificateFee, error)
 	CloseDay(ctx context.Context, c *Closing) error
 	RecordRepayment(ctx context.Context, r *Repayment) error
 	Closing(ctx context.Context, operator, day string) (*Closing, error)
@@ -130,9 +130,6 @@ type Cashier struct {
 	Store   Store
 	Profile func(ctx context.Context) (*app.Profile, error)
 	Render  Renderers
-	// Fees are the comune's diritti di segreteria on certificates, for the
-	// closing; the zero value: certificate.DefaultFees.
-	Fees certificate.ComuneFees
 	// VerifyStamp checks a certificate's stamp (the scanner's third kind)
 	// and says what it certifies and whether it is valid.
 	VerifyStamp func(ctx context.Context, stamp string) (string, error)
@@ -486,13 +483,7 @@ func (s *Cashier) Close(ctx context.Context, op *app.Operator, day string) (*Clo
 	if err != nil {
 		return nil, nil, err
 	}
-	fees := s.Fees
-	if fees == (certificate.ComuneFees{}) {
-		fees = certificate.DefaultFees
-	}
-	certs, err := s.Store.CertificateFees(ctx, op.Username, day, func(c *certificate.Certificate) (int64, int64) {
-		return certificate.Fees(c.Type, c.Bollo, fees)
-	})
+	certs, err := s.Store.CertificateFees(ctx, op.Username, day)
 	if err != nil {
 		return nil, nil, err
 	}
