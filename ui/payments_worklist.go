@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -21,105 +22,32 @@ import (
 // on one opens that person's file, and a supervisor marks one done from
 // the list itself.
 type refundList struct {
-	c      *Counter
-	button *widget.Button
-	items  []payment.Refund
-	gen    int // of the latest reading; older ones are dropped
-
-	dlg    *dialog.CustomDialog // nil while closed
-	list   *pickList
-	scroll *container.Scroll
+	*headerList[payment.Refund]
 	notice *fyne.Container // what the last action did
 	form   dialog.Dialog   // the "Rimborso eseguito" form, while open
 }
 
 func newRefundList(c *Counter) *refundList {
-	w := &refundList{c: c}
-	w.button = widget.NewButtonWithIcon("", theme.WarningIcon(), w.onOpen)
-	w.button.Importance = widget.WarningImportance
-	w.button.Hide()
-	return w
-}
-
-type openRefundsResult struct {
-	list []payment.Refund
-	err  error
-}
-
-// refresh reads the open refunds off the UI goroutine. A reading that
-// fails keeps the previous count: the list shows the error.
-func (w *refundList) refresh() {
-	w.gen++
-	gen, desk, ctx := w.gen, w.c.d.Payments, w.c.session
-	inBackground(w.c.ui, func() openRefundsResult {
-		list, err := desk.OpenRefunds(ctx)
-		return openRefundsResult{list, err}
-	}, func(r openRefundsResult) {
-		if gen != w.gen || w.c.refunds != w {
-			return // a newer reading, or the session ended
-		}
-		if r.err != nil {
-			if w.dlg != nil {
-				w.list.setItems([]pickItem{{content: note(app.ErrorMessage(r.err), true)}})
+	w := &refundList{}
+	w.headerList = newHeaderList(c, headerListSpec[payment.Refund]{
+		load:    func(ctx context.Context) ([]payment.Refund, error) { return c.d.Payments.OpenRefunds(ctx) },
+		row:     w.row,
+		person:  func(rf payment.Refund) string { return rf.DebtorCF },
+		current: func() bool { return c.refunds == w },
+		button:  msgRefundsButton, title: msgRefundsTitle, hint: msgRefundsHint, empty: msgNoRefunds,
+		top: func() fyne.CanvasObject {
+			w.notice = container.NewStack()
+			return w.notice
+		},
+		closed: func() {
+			if w.form != nil {
+				w.form.Hide()
+				w.form = nil
 			}
-			return
-		}
-		w.items = r.list
-		w.button.SetText(w.c.lang.textf(msgRefundsButton, len(r.list)))
-		showIf(w.button, len(r.list) > 0)
-		if w.dlg != nil {
-			w.showItems()
-		}
+			w.notice = nil
+		},
 	})
-}
-
-// onOpen shows the list, read again.
-func (w *refundList) onOpen() {
-	c := w.c
-	c.touch()
-	if c.dialogOpen() {
-		return
-	}
-	l := c.lang
-	w.list = newPickList()
-	w.list.onOpen = w.onPick
-	w.list.onMove = func(id int) {
-		c.touch()
-		scrollIntoView(w.scroll, w.list.row(id))
-	}
-	w.list.onOther = func(ev *fyne.KeyEvent) {
-		c.touch()
-		if ev.Name == fyne.KeyEscape {
-			w.close()
-		}
-	}
-	w.scroll = container.NewVScroll(w.list)
-	w.notice = container.NewStack()
-	w.showItems()
-	hint := quiet(l.text(msgRefundsHint), fyne.TextStyle{}, "")
-	hint.Wrapping = fyne.TextWrapWord
-	closeButton := widget.NewButtonWithIcon(l.text(msgClose)+" (Esc)", theme.CancelIcon(), w.close)
-	w.dlg = dialog.NewCustomWithoutButtons(l.text(msgRefundsTitle), container.NewBorder(container.NewVBox(hint, w.notice), nil, nil, nil, w.scroll), c.w)
-	w.dlg.SetButtons([]fyne.CanvasObject{closeButton})
-	w.dlg.Resize(fyne.NewSize(worklistWidth, worklistHeight))
-	w.dlg.Show()
-	c.focus(w.list)
-	w.refresh()
-}
-
-func (w *refundList) showItems() {
-	l := w.c.lang
-	items := make([]pickItem, 0, len(w.items))
-	for _, rf := range w.items {
-		items = append(items, pickItem{content: w.row(rf), selectable: true})
-	}
-	if len(items) == 0 {
-		items = append(items, pickItem{content: note(l.text(msgNoRefunds), false)})
-	}
-	w.list.setItems(items)
-	if w.list.focused {
-		w.list.setSelected(w.list.first())
-	}
+	return w
 }
 
 // row is an open refund: whose, what for, how much, since when, and each
@@ -144,17 +72,6 @@ func (w *refundList) row(rf payment.Refund) fyne.CanvasObject {
 	id := rf.ID
 	done := widget.NewButtonWithIcon(l.text(msgRefundDoneButton), theme.ConfirmIcon(), func() { w.onDone(id) })
 	return container.NewBorder(nil, nil, nil, container.NewVBox(done), lines)
-}
-
-// onPick opens the file of the person of row id.
-func (w *refundList) onPick(id int) {
-	if id < 0 || id >= len(w.items) {
-		return
-	}
-	cf := w.items[id].DebtorCF
-	w.close()
-	w.c.w.Canvas().Unfocus() // the file takes the keyboard when it opens
-	w.c.openFile(cf)
 }
 
 // onDone asks the supervisor how and when the excess of refund id went
@@ -197,17 +114,4 @@ func (w *refundList) showNotice(text string, warn bool) {
 	}
 	w.notice.Objects = []fyne.CanvasObject{newNotice(text, warn)}
 	w.notice.Refresh()
-}
-
-// close hides the list and its form.
-func (w *refundList) close() {
-	if w.form != nil {
-		w.form.Hide()
-		w.form = nil
-	}
-	if w.dlg == nil {
-		return
-	}
-	w.dlg.Hide()
-	w.dlg, w.list, w.scroll, w.notice = nil, nil, nil, nil
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -12,14 +14,15 @@ import (
 	"github.com/sportello/sportello/app/certificate"
 )
 
-// worklist is the list of the certificates the hub flagged: the person's
-// record changed after the data they were issued from, and the operator must
-// check them. A button in the header says how many there are and opens
-// them; Enter on one opens that person's file.
-type worklist struct {
+// headerList is a worklist of the header: a button that says how many
+// items there are and opens them in a dialog, read again; Enter or a tap on
+// one opens that person's file. The certificates to check (worklist) and
+// the refunds to make (payments_worklist.go) are two.
+type headerList[T any] struct {
 	c      *Counter
+	spec   headerListSpec[T]
 	button *widget.Button
-	items  []certificate.Issued
+	items  []T
 	gen    int // of the latest reading; older ones are dropped
 
 	dlg    *dialog.CustomDialog // nil while closed
@@ -27,29 +30,43 @@ type worklist struct {
 	scroll *container.Scroll
 }
 
-func newWorklist(c *Counter) *worklist {
-	w := &worklist{c: c}
+// headerListSpec is what a header worklist lists and says.
+type headerListSpec[T any] struct {
+	load   func(ctx context.Context) ([]T, error) // off the UI goroutine
+	row    func(T) fyne.CanvasObject
+	person func(T) string // the codice fiscale whose file an item opens
+	// current reports whether the list is still the session's.
+	current                    func() bool
+	button, title, hint, empty msg
+	// top, when set, is shown under the hint (what the last action did).
+	top func() fyne.CanvasObject
+	// closed, when set, runs when the list closes.
+	closed func()
+}
+
+func newHeaderList[T any](c *Counter, spec headerListSpec[T]) *headerList[T] {
+	w := &headerList[T]{c: c, spec: spec}
 	w.button = widget.NewButtonWithIcon("", theme.WarningIcon(), w.onOpen)
 	w.button.Importance = widget.WarningImportance
 	w.button.Hide()
 	return w
 }
 
-type flaggedResult struct {
-	list []certificate.Issued
+type headerListResult[T any] struct {
+	list []T
 	err  error
 }
 
-// refresh reads the flagged certificates off the UI goroutine. A reading
-// that fails keeps the previous count: the list shows the error.
-func (w *worklist) refresh() {
+// refresh reads the items off the UI goroutine. A reading that fails keeps
+// the previous count: the list shows the error.
+func (w *headerList[T]) refresh() {
 	w.gen++
-	gen, issuer, ctx := w.gen, w.c.d.Certificates, w.c.session
-	inBackground(w.c.ui, func() flaggedResult {
-		list, err := issuer.Flagged(ctx)
-		return flaggedResult{list, err}
-	}, func(r flaggedResult) {
-		if gen != w.gen || w.c.flags != w {
+	gen, load, ctx := w.gen, w.spec.load, w.c.session
+	inBackground(w.c.ui, func() headerListResult[T] {
+		list, err := load(ctx)
+		return headerListResult[T]{list, err}
+	}, func(r headerListResult[T]) {
+		if gen != w.gen || !w.spec.current() {
 			return // a newer reading, or the session ended
 		}
 		if r.err != nil {
@@ -59,7 +76,7 @@ func (w *worklist) refresh() {
 			return
 		}
 		w.items = r.list
-		w.button.SetText(w.c.lang.textf(msgFlaggedButton, len(r.list)))
+		w.button.SetText(w.c.lang.textf(w.spec.button, len(r.list)))
 		showIf(w.button, len(r.list) > 0)
 		if w.dlg != nil {
 			w.showItems()
@@ -68,7 +85,7 @@ func (w *worklist) refresh() {
 }
 
 // onOpen shows the list, read again.
-func (w *worklist) onOpen() {
+func (w *headerList[T]) onOpen() {
 	c := w.c
 	c.touch()
 	if c.dialogOpen() {
@@ -89,10 +106,14 @@ func (w *worklist) onOpen() {
 	}
 	w.scroll = container.NewVScroll(w.list)
 	w.showItems()
-	hint := quiet(l.text(msgFlaggedHint), fyne.TextStyle{}, "")
+	hint := quiet(l.text(w.spec.hint), fyne.TextStyle{}, "")
 	hint.Wrapping = fyne.TextWrapWord
+	var top fyne.CanvasObject = hint
+	if w.spec.top != nil {
+		top = container.NewVBox(hint, w.spec.top())
+	}
 	closeButton := widget.NewButtonWithIcon(l.text(msgClose)+" (Esc)", theme.CancelIcon(), w.close)
-	w.dlg = dialog.NewCustomWithoutButtons(l.text(msgFlaggedTitle), container.NewBorder(hint, nil, nil, nil, w.scroll), c.w)
+	w.dlg = dialog.NewCustomWithoutButtons(l.text(w.spec.title), container.NewBorder(top, nil, nil, nil, w.scroll), c.w)
 	w.dlg.SetButtons([]fyne.CanvasObject{closeButton})
 	w.dlg.Resize(fyne.NewSize(worklistWidth, worklistHeight))
 	w.dlg.Show()
@@ -100,26 +121,67 @@ func (w *worklist) onOpen() {
 	w.refresh()
 }
 
-// The worklist's size in the counter's window.
-const (
-	worklistWidth  = 760
-	worklistHeight = 540
-)
-
-func (w *worklist) showItems() {
-	l := w.c.lang
+func (w *headerList[T]) showItems() {
 	items := make([]pickItem, 0, len(w.items))
-	for _, is := range w.items {
-		items = append(items, pickItem{content: w.row(is), selectable: true})
+	for _, it := range w.items {
+		items = append(items, pickItem{content: w.spec.row(it), selectable: true})
 	}
 	if len(items) == 0 {
-		items = append(items, pickItem{content: note(l.text(msgNoFlagged), false)})
+		items = append(items, pickItem{content: note(w.c.lang.text(w.spec.empty), false)})
 	}
 	w.list.setItems(items)
 	if w.list.focused {
 		w.list.setSelected(w.list.first())
 	}
 }
+
+// onPick opens the file of the person of row id.
+func (w *headerList[T]) onPick(id int) {
+	if id < 0 || id >= len(w.items) {
+		return
+	}
+	cf := w.spec.person(w.items[id])
+	w.close()
+	w.c.w.Canvas().Unfocus() // the file takes the keyboard when it opens
+	w.c.openFile(cf)
+}
+
+// close hides the list.
+func (w *headerList[T]) close() {
+	if w.spec.closed != nil {
+		w.spec.closed()
+	}
+	if w.dlg == nil {
+		return
+	}
+	w.dlg.Hide()
+	w.dlg, w.list, w.scroll = nil, nil, nil
+}
+
+// worklist is the list of the certificates the hub flagged: the person's
+// record changed after the data they were issued from, and the operator must
+// check them.
+type worklist struct {
+	*headerList[certificate.Issued]
+}
+
+func newWorklist(c *Counter) *worklist {
+	w := &worklist{}
+	w.headerList = newHeaderList(c, headerListSpec[certificate.Issued]{
+		load:    func(ctx context.Context) ([]certificate.Issued, error) { return c.d.Certificates.Flagged(ctx) },
+		row:     w.row,
+		person:  func(is certificate.Issued) string { return is.Certificate.Person.CodiceFiscale },
+		current: func() bool { return c.flags == w },
+		button:  msgFlaggedButton, title: msgFlaggedTitle, hint: msgFlaggedHint, empty: msgNoFlagged,
+	})
+	return w
+}
+
+// The worklist's size in the counter's window.
+const (
+	worklistWidth  = 760
+	worklistHeight = 540
+)
 
 // row is a flagged certificate: whose, which, and what the hub said.
 func (w *worklist) row(is certificate.Issued) fyne.CanvasObject {
@@ -133,24 +195,4 @@ func (w *worklist) row(is certificate.Issued) fyne.CanvasObject {
 	line.Wrapping = fyne.TextWrapWord
 	return container.New(layout.NewCustomPaddedVBoxLayout(0),
 		container.NewHBox(name, cf), line, newNotice(l.textf(msgToCheck, is.Flag), true))
-}
-
-// onPick opens the file of the person of row id.
-func (w *worklist) onPick(id int) {
-	if id < 0 || id >= len(w.items) {
-		return
-	}
-	cf := w.items[id].Certificate.Person.CodiceFiscale
-	w.close()
-	w.c.w.Canvas().Unfocus() // the file takes the keyboard when it opens
-	w.c.openFile(cf)
-}
-
-// close hides the list.
-func (w *worklist) close() {
-	if w.dlg == nil {
-		return
-	}
-	w.dlg.Hide()
-	w.dlg, w.list, w.scroll = nil, nil, nil
 }
