@@ -125,16 +125,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return usageError{cmd + ": manca --data DIR"}
 	}
 	*comune = strings.ToUpper(*comune)
-	needComune := func() error {
-		if !app.ValidBelfiore(*comune) || (*comune)[0] == 'Z' {
-			return usageError{fmt.Sprintf("%s: --comune vuole un codice catastale come I690, non %q", cmd, *comune)}
-		}
-		return nil
-	}
-	if err := os.MkdirAll(*data, 0o700); err != nil {
-		return err
-	}
-	db, err := hubdb.Open(ctx, filepath.Join(*data, "hub.db"))
+	needComune := func() error { return checkComune(cmd, *comune) }
+	db, err := openHubDB(ctx, *data)
 	if err != nil {
 		return err
 	}
@@ -288,4 +280,20 @@ func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, stderr io.
 		db.PublicURL = publicAddress(publicURL, a) // requests.go
 		log.Info("hub listening", "addr", "http://"+a, "public", db.PublicURL)
 	})
+}
+
+// checkComune refuses a --comune that is not a comune's Belfiore code.
+func checkComune(cmd, code string) error {
+	if !app.ValidBelfiore(code) || code[0] == 'Z' {
+		return usageError{fmt.Sprintf("%s: --comune vuole un codice catastale come I690, non %q", cmd, code)}
+	}
+	return nil
+}
+
+// openHubDB opens (creating it) the hub's database in its data folder.
+func openHubDB(ctx context.Context, data string) (*hubdb.DB, error) {
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return nil, err
+	}
+	return hubdb.Open(ctx, filepath.Join(data, "hub.db"))
 }

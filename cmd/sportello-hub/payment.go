@@ -5,15 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/hub/hubdb"
 )
 
 const paymentUsage = `uso: sportello-hub payment COMANDO --data DIR [opzioni]
@@ -48,10 +45,7 @@ func cmdPayment(ctx context.Context, args []string, stdout io.Writer) error {
 	if *data == "" {
 		return usageError{"payment " + sub + ": manca --data DIR"}
 	}
-	if err := os.MkdirAll(*data, 0o700); err != nil {
-		return err
-	}
-	db, err := hubdb.Open(ctx, filepath.Join(*data, "hub.db"))
+	db, err := openHubDB(ctx, *data)
 	if err != nil {
 		return err
 	}

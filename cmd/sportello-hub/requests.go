@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -58,16 +57,8 @@ func runRequests(ctx context.Context, cmd string, args []string, getenv func(str
 		return usageError{name + ": manca --data DIR"}
 	}
 	*comune = strings.ToUpper(*comune)
-	needComune := func() error {
-		if !app.ValidBelfiore(*comune) || (*comune)[0] == 'Z' {
-			return usageError{fmt.Sprintf("%s: --comune vuole un codice catastale come I690, non %q", name, *comune)}
-		}
-		return nil
-	}
-	if err := os.MkdirAll(*data, 0o700); err != nil {
-		return err
-	}
-	db, err := hubdb.Open(ctx, filepath.Join(*data, "hub.db"))
+	needComune := func() error { return checkComune(name, *comune) }
+	db, err := openHubDB(ctx, *data)
 	if err != nil {
 		return err
 	}
