@@ -32,3 +32,25 @@ func FormatDate(t time.Time) string {
 	}
 	return t.Format(DateLayout)
 }
+
+// FormatInstant writes an instant as the data of records and facts carry
+// it: RFC 3339 in UTC, "" for the zero time.
+func FormatInstant(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// ParseInstant reads what FormatInstant writes ("" is the zero time);
+// EINVALID for anything else.
+func ParseInstant(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, Errorf(EINVALID, "ora non valida %q", s)
+	}
+	return t, nil
+}

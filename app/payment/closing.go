@@ -173,13 +173,13 @@ func totalsToJSON(ts []Total) []totalJSON {
 // EncodeClosing is the JSON of a closing fact.
 func EncodeClosing(c *Closing) []byte {
 	j := closingJSON{Device: c.Device, Comune: c.Comune, Operator: c.Operator, OperatorName: c.OperatorName, Day: c.Day,
-		ClosedAt: instant(c.ClosedAt), Payments: []json.RawMessage{}, ByMethod: totalsToJSON(c.ByMethod), ByService: totalsToJSON(c.ByService),
+		ClosedAt: app.FormatInstant(c.ClosedAt), Payments: []json.RawMessage{}, ByMethod: totalsToJSON(c.ByMethod), ByService: totalsToJSON(c.ByService),
 		Total: c.TotalCents, Certificates: []certFeeJSON{}, Bollo: c.BolloCents, Diritti: c.DirittiCents, Signature: c.Signature, PublicKey: c.PublicKey}
 	for i := range c.Payments {
 		j.Payments = append(j.Payments, EncodePayment(&c.Payments[i]))
 	}
 	for _, f := range c.Certificates {
-		j.Certificates = append(j.Certificates, certFeeJSON{Number: f.Number, Type: f.Type, IssuedAt: instant(f.IssuedAt), Bollo: f.BolloCents, Diritti: f.DirittiCents})
+		j.Certificates = append(j.Certificates, certFeeJSON{Number: f.Number, Type: f.Type, IssuedAt: app.FormatInstant(f.IssuedAt), Bollo: f.BolloCents, Diritti: f.DirittiCents})
 	}
 	b, _ := json.Marshal(j)
 	return b

@@ -62,12 +62,6 @@ func date(t time.Time) string {
 	return t.Format(app.DateLayout)
 }
 
-func instant(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
 
 // decoder collects the first error of a sequence of conversions.
 type decoder struct{ err error }
@@ -98,7 +92,7 @@ func receiptsToJSON(rs []Receipt) []receiptJSON {
 	var out []receiptJSON
 	for _, r := range rs {
 		out = append(out, receiptJSON{Number: r.Number, Channel: r.Channel, Method: string(r.Method), Amount: r.AmountCents,
-			At: instant(r.At), Device: r.Device, Operator: r.Operator, Rata: r.Instalment, Excess: r.ExcessCents, Refunded: r.RefundedCents})
+			At: app.FormatInstant(r.At), Device: r.Device, Operator: r.Operator, Rata: r.Instalment, Excess: r.ExcessCents, Refunded: r.RefundedCents})
 	}
 	return out
 }
@@ -116,7 +110,7 @@ func (d *decoder) receipts(js []receiptJSON) []Receipt {
 func EncodePosition(p *Position) []byte {
 	j := positionJSON{ID: p.ID, Comune: p.Comune, DebtorCF: p.DebtorCF, DebtorName: p.DebtorName, Service: string(p.Service),
 		Causale: p.Causale, Amount: p.AmountCents, DueDate: date(p.DueDate), Avviso: string(p.Avviso), State: string(p.State),
-		Published: p.Published, Fine: p.Fine, Receipts: receiptsToJSON(p.Receipts), CreatedAt: instant(p.CreatedAt), CreatedBy: p.CreatedBy}
+		Published: p.Published, Fine: p.Fine, Receipts: receiptsToJSON(p.Receipts), CreatedAt: app.FormatInstant(p.CreatedAt), CreatedBy: p.CreatedBy}
 	for _, in := range p.Instalments {
 		j.Instalments = append(j.Instalments, instalmentJSON{N: in.N, Avviso: string(in.Avviso), Amount: in.AmountCents, DueDate: date(in.DueDate),
 			State: string(in.State)})
@@ -169,7 +163,7 @@ type fineJSON struct {
 // EncodeFine is the JSON of a fine record.
 func EncodeFine(f *Fine) []byte {
 	b, _ := json.Marshal(fineJSON{Number: f.Number, Comune: f.Comune, Plate: f.Plate, Offence: f.Offence, Article: f.Article,
-		ViolatedAt: instant(f.ViolatedAt), NotifiedOn: date(f.NotifiedOn), Min: f.MinCents, Max: f.MaxCents, Costs: f.CostsCents,
+		ViolatedAt: app.FormatInstant(f.ViolatedAt), NotifiedOn: date(f.NotifiedOn), Min: f.MinCents, Max: f.MaxCents, Costs: f.CostsCents,
 		DiscountAllowed: f.DiscountAllowed, OffenderCF: f.OffenderCF, OffenderName: f.OffenderName, PositionID: f.PositionID})
 	return b
 }
@@ -250,7 +244,7 @@ type paymentJSON struct {
 // EncodePayment is the JSON of a payment fact.
 func EncodePayment(p *Payment) []byte {
 	b, _ := json.Marshal(paymentJSON{Receipt: p.Receipt, PositionID: p.PositionID, Avviso: string(p.Avviso), Rata: p.Instalment, Amount: p.AmountCents,
-		Method: string(p.Method), Operator: p.Operator, Device: p.Device, At: instant(p.At), Day: p.Day, Service: string(p.Service),
+		Method: string(p.Method), Operator: p.Operator, Device: p.Device, At: app.FormatInstant(p.At), Day: p.Day, Service: string(p.Service),
 		Causale: p.Causale, DebtorCF: p.DebtorCF, DebtorName: p.DebtorName, Fine: p.Fine, FineStage: p.FineStage})
 	return b
 }
@@ -322,7 +316,7 @@ type refundJSON struct {
 func EncodeRefund(r *Refund) []byte {
 	b, _ := json.Marshal(refundJSON{ID: r.ID, PositionID: r.PositionID, Avviso: string(r.Avviso), Comune: r.Comune, DebtorCF: r.DebtorCF,
 		DebtorName: r.DebtorName, Causale: r.Causale, Due: r.DueCents, Paid: r.PaidCents, Excess: r.ExcessCents,
-		Receipts: receiptsToJSON(r.Receipts), State: r.State, OpenedAt: instant(r.OpenedAt), Rata: r.Instalment, Done: repaymentToJSON(r.Done)})
+		Receipts: receiptsToJSON(r.Receipts), State: r.State, OpenedAt: app.FormatInstant(r.OpenedAt), Rata: r.Instalment, Done: repaymentToJSON(r.Done)})
 	return b
 }
 
@@ -386,7 +380,7 @@ func repaymentToJSON(r *Repayment) *repaymentJSON {
 		return nil
 	}
 	return &repaymentJSON{Refund: r.Refund, Comune: r.Comune, Method: string(r.Method), On: date(r.On), Note: r.Note,
-		Operator: r.Operator, Device: r.Device, At: instant(r.At)}
+		Operator: r.Operator, Device: r.Device, At: app.FormatInstant(r.At)}
 }
 
 func (d *decoder) repayment(j *repaymentJSON) *Repayment {

@@ -127,24 +127,6 @@ type statusAnswerJSON struct {
 	Status  string `json:"status"`
 }
 
-func instant(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
-func parseInstant(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, app.Errorf(app.EINVALID, "ora non valida %q", s)
-	}
-	return t, nil
-}
-
 func serviceToJSON(s *Service) serviceJSON {
 	w := serviceJSON{ID: s.ID, Title: s.Title, Summary: s.Summary, Event: string(s.Event), Audience: string(s.Audience),
 		Office: s.Office, Days: s.Days, Kiosk: s.Kiosk, Keywords: s.Keywords}
@@ -219,7 +201,7 @@ func DecodeEnabled(data []byte) ([]string, error) {
 func requestFactToJSON(r *Request) requestFactJSON {
 	w := requestFactJSON{ID: r.ID, Comune: r.Comune, Provisional: r.Provisional, Service: r.Service, ServiceTitle: r.ServiceTitle,
 		CodiceFiscale: r.CodiceFiscale, ApplicantName: r.ApplicantName, Values: map[string]string(r.Values),
-		MemberNames: r.MemberNames, SubmittedAt: instant(r.SubmittedAt), Operator: r.Operator,
+		MemberNames: r.MemberNames, SubmittedAt: app.FormatInstant(r.SubmittedAt), Operator: r.Operator,
 		Device: r.Device, Channel: r.Channel, FollowCode: r.FollowCode}
 	for _, a := range r.Attachments {
 		w.Attachments = append(w.Attachments, attachmentJSON{Field: a.Field, Name: a.Name, Type: a.Type, Size: a.Size, SHA256: a.SHA256})
@@ -235,7 +217,7 @@ func requestFactFromJSON(w requestFactJSON) (*Request, error) {
 		r.Attachments = append(r.Attachments, AttachmentMeta{Field: a.Field, Name: a.Name, Type: a.Type, Size: a.Size, SHA256: a.SHA256})
 	}
 	var err error
-	if r.SubmittedAt, err = parseInstant(w.SubmittedAt); err != nil {
+	if r.SubmittedAt, err = app.ParseInstant(w.SubmittedAt); err != nil {
 		return nil, err
 	}
 	if r.Values == nil {
@@ -276,10 +258,10 @@ func RequestFactID(data []byte) (string, error) {
 // EncodeRequest is a request with its number, state and history: the Data
 // of its KindRequest record, and what a workstation keeps of its own.
 func EncodeRequest(r *Request) []byte {
-	w := requestJSON{requestFactJSON: requestFactToJSON(r), Number: r.Number, ProtocolAt: instant(r.ProtocolAt),
+	w := requestJSON{requestFactJSON: requestFactToJSON(r), Number: r.Number, ProtocolAt: app.FormatInstant(r.ProtocolAt),
 		Status: string(r.Status), Version: r.Version, History: []statusChangeJSON{}}
 	for _, h := range r.History {
-		w.History = append(w.History, statusChangeJSON{Status: string(h.Status), Note: h.Note, Operator: h.Operator, At: instant(h.At), Version: h.Version})
+		w.History = append(w.History, statusChangeJSON{Status: string(h.Status), Note: h.Note, Operator: h.Operator, At: app.FormatInstant(h.At), Version: h.Version})
 	}
 	b, _ := json.Marshal(w)
 	return b
@@ -302,12 +284,12 @@ func DecodeRequest(data []byte) (*Request, error) {
 		return nil, err
 	}
 	r.Number, r.Status, r.Version = w.Number, Status(w.Status), w.Version
-	if r.ProtocolAt, err = parseInstant(w.ProtocolAt); err != nil {
+	if r.ProtocolAt, err = app.ParseInstant(w.ProtocolAt); err != nil {
 		return nil, err
 	}
 	for _, h := range w.History {
 		c := StatusChange{Status: Status(h.Status), Note: h.Note, Operator: h.Operator, Version: h.Version}
-		if c.At, err = parseInstant(h.At); err != nil {
+		if c.At, err = app.ParseInstant(h.At); err != nil {
 			return nil, err
 		}
 		r.History = append(r.History, c)
@@ -321,7 +303,7 @@ func DecodeRequest(data []byte) (*Request, error) {
 // EncodeStatusFact is the Data of a FactStatus operation.
 func EncodeStatusFact(f *StatusFact) []byte {
 	b, _ := json.Marshal(statusFactJSON{Request: f.Request, Comune: f.Comune, To: string(f.To), Note: f.Note,
-		Expected: f.Expected, Operator: f.Operator, At: instant(f.At)})
+		Expected: f.Expected, Operator: f.Operator, At: app.FormatInstant(f.At)})
 	return b
 }
 
@@ -333,7 +315,7 @@ func DecodeStatusFact(data []byte) (*StatusFact, error) {
 	}
 	f := &StatusFact{Request: w.Request, Comune: w.Comune, To: Status(w.To), Note: w.Note, Expected: w.Expected, Operator: w.Operator}
 	var err error
-	if f.At, err = parseInstant(w.At); err != nil {
+	if f.At, err = app.ParseInstant(w.At); err != nil {
 		return nil, err
 	}
 	return f, f.Validate()
@@ -342,7 +324,7 @@ func DecodeStatusFact(data []byte) (*StatusFact, error) {
 // EncodeRequestAnswer is the hub's answer to a request: its protocol
 // number and when it was assigned.
 func EncodeRequestAnswer(number string, at time.Time) []byte {
-	b, _ := json.Marshal(requestAnswerJSON{Number: number, ProtocolAt: instant(at)})
+	b, _ := json.Marshal(requestAnswerJSON{Number: number, ProtocolAt: app.FormatInstant(at)})
 	return b
 }
 
@@ -355,7 +337,7 @@ func DecodeRequestAnswer(data []byte) (number string, at time.Time, err error) {
 	if _, _, err := ParseProtocolNumber(w.Number); err != nil {
 		return "", time.Time{}, err
 	}
-	at, err = parseInstant(w.ProtocolAt)
+	at, err = app.ParseInstant(w.ProtocolAt)
 	return w.Number, at, err
 }
 

@@ -125,13 +125,6 @@ type appointmentChangeJSON struct {
 	At            string `json:"at"`
 }
 
-func instant(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
 // parseInstant reads an instant written by instant ("" is the zero time),
 // refusing one that would not come back once written in UTC (a year
 // before 1 or after 9999 there, from an offset at the edge of the
@@ -141,9 +134,9 @@ func parseInstant(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
+	t, err := app.ParseInstant(s)
 	if err != nil {
-		return time.Time{}, app.Errorf(app.EINVALID, "ora non valida %q", s)
+		return time.Time{}, err
 	}
 	if y := t.UTC().Year(); y < 1 || y > 9999 {
 		return time.Time{}, app.Errorf(app.EINVALID, "ora non valida %q", s)
@@ -187,9 +180,9 @@ func DecodeArea(data []byte) (Area, error) {
 // record, what the hub keeps of it, and the ticket of a call's answer.
 func EncodeTicket(t Ticket) []byte {
 	b, _ := json.Marshal(ticketJSON{ID: t.ID, Number: t.Number, Local: t.Local, Area: t.Area, Day: t.Day, Device: t.Device,
-		CodiceFiscale: t.CodiceFiscale, Appointment: t.Appointment, Due: instant(t.Due), IssuedAt: instant(t.IssuedAt),
-		Status: string(t.Status), Counter: t.Counter, Operator: t.Operator, CalledAt: instant(t.CalledAt),
-		DoneAt: instant(t.DoneAt), Recalls: t.Recalls, Version: t.Version, Ahead: t.Ahead, WaitMinutes: t.WaitMinutes})
+		CodiceFiscale: t.CodiceFiscale, Appointment: t.Appointment, Due: app.FormatInstant(t.Due), IssuedAt: app.FormatInstant(t.IssuedAt),
+		Status: string(t.Status), Counter: t.Counter, Operator: t.Operator, CalledAt: app.FormatInstant(t.CalledAt),
+		DoneAt: app.FormatInstant(t.DoneAt), Recalls: t.Recalls, Version: t.Version, Ahead: t.Ahead, WaitMinutes: t.WaitMinutes})
 	return b
 }
 
@@ -223,7 +216,7 @@ func DecodeTicket(data []byte) (Ticket, error) {
 // EncodeTicketFact is the fact of a newly issued ticket (FactTicket).
 func EncodeTicketFact(t Ticket) []byte {
 	b, _ := json.Marshal(ticketFactJSON{ID: t.ID, Area: t.Area, Local: t.Local, CodiceFiscale: t.CodiceFiscale,
-		Appointment: t.Appointment, IssuedAt: instant(t.IssuedAt)})
+		Appointment: t.Appointment, IssuedAt: app.FormatInstant(t.IssuedAt)})
 	return b
 }
 
@@ -269,7 +262,7 @@ type TicketAnswer struct {
 
 // EncodeTicketAnswer is the hub's answer to a ticket fact.
 func EncodeTicketAnswer(t Ticket) []byte {
-	b, _ := json.Marshal(ticketAnswerJSON{Number: t.Number, Ahead: t.Ahead, WaitMinutes: t.WaitMinutes, Due: instant(t.Due)})
+	b, _ := json.Marshal(ticketAnswerJSON{Number: t.Number, Ahead: t.Ahead, WaitMinutes: t.WaitMinutes, Due: app.FormatInstant(t.Due)})
 	return b
 }
 
@@ -290,7 +283,7 @@ func DecodeTicketAnswer(data []byte) (TicketAnswer, error) {
 func EncodeEvent(e Event) []byte {
 	b, _ := json.Marshal(eventJSON{Ticket: e.Ticket, Number: e.Number, Action: string(e.Action), Counter: e.Counter,
 		Operator: e.Operator, ToArea: e.ToArea, ExpectStatus: string(e.ExpectStatus), ExpectVersion: e.ExpectVersion,
-		At: instant(e.At)})
+		At: app.FormatInstant(e.At)})
 	return b
 }
 
@@ -313,7 +306,7 @@ func DecodeEvent(data []byte) (Event, error) {
 func EncodeState(s State) []byte {
 	w := stateJSON{Day: s.Day, Calls: []callJSON{}, Waiting: s.Waiting}
 	for _, c := range s.Calls {
-		w.Calls = append(w.Calls, callJSON{Number: c.Number, Counter: c.Counter, Area: c.Area, At: instant(c.At)})
+		w.Calls = append(w.Calls, callJSON{Number: c.Number, Counter: c.Counter, Area: c.Area, At: app.FormatInstant(c.At)})
 	}
 	b, _ := json.Marshal(w)
 	return b
@@ -346,7 +339,7 @@ func DecodeState(data []byte) (State, error) {
 
 // EncodeSlot is the Data of a slot's record.
 func EncodeSlot(s Slot) []byte {
-	b, _ := json.Marshal(slotJSON{ID: s.ID, Area: s.Area, Counter: s.Counter, Start: instant(s.Start), Minutes: s.Minutes, Appointment: s.Appointment})
+	b, _ := json.Marshal(slotJSON{ID: s.ID, Area: s.Area, Counter: s.Counter, Start: app.FormatInstant(s.Start), Minutes: s.Minutes, Appointment: s.Appointment})
 	return b
 }
 
@@ -372,7 +365,7 @@ func DecodeSlot(data []byte) (Slot, error) {
 // EncodeAppointment is the Data of an appointment's record, and the hub's
 // answer to an appointment change.
 func EncodeAppointment(a Appointment) []byte {
-	b, _ := json.Marshal(appointmentJSON{ID: a.ID, Slot: a.Slot, Area: a.Area, Counter: a.Counter, Start: instant(a.Start),
+	b, _ := json.Marshal(appointmentJSON{ID: a.ID, Slot: a.Slot, Area: a.Area, Counter: a.Counter, Start: app.FormatInstant(a.Start),
 		CodiceFiscale: a.CodiceFiscale, Name: a.Name, Status: string(a.Status), Ticket: a.Ticket, Version: a.Version, BookedBy: a.BookedBy})
 	return b
 }
@@ -400,7 +393,7 @@ func DecodeAppointment(data []byte) (Appointment, error) {
 // (FactAppointment).
 func EncodeAppointmentChange(c AppointmentChange) []byte {
 	b, _ := json.Marshal(appointmentChangeJSON{Appointment: c.Appointment, Action: string(c.Action), Slot: c.Slot,
-		CodiceFiscale: c.CodiceFiscale, Name: c.Name, By: c.By, ExpectVersion: c.ExpectVersion, At: instant(c.At)})
+		CodiceFiscale: c.CodiceFiscale, Name: c.Name, By: c.By, ExpectVersion: c.ExpectVersion, At: app.FormatInstant(c.At)})
 	return b
 }
 

@@ -502,23 +502,11 @@ func unb64(s string) ([]byte, error) {
 func B64(b []byte) string            { return b64(b) }
 func UnB64(s string) ([]byte, error) { return unb64(s) }
 
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
-func parseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, app.Errorf(app.EINVALID, "ora non valida %q", s)
-	}
-	return t, nil
-}
+// The protocol's instants are those of records and facts.
+var (
+	formatTime = app.FormatInstant
+	parseTime  = app.ParseInstant
+)
 
 // FormatTime and ParseTime are the protocol's timestamps (RFC 3339, UTC).
 func FormatTime(t time.Time) string         { return formatTime(t) }
