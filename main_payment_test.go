@@ -29,7 +29,7 @@ func TestPaymentCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	debtors, err := db.DemoDebtors(context.Background(), "I690", 13)
+	debtors, err := db.ComuneCitizens(context.Background(), "I690", 13)
 	db.Close()
 	if err != nil || len(debtors) != 13 {
 		t.Fatalf("demo debtors: %v", err)

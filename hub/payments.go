@@ -54,7 +54,7 @@ func SeedDemoPayments(ctx context.Context, db *hubdb.DB, comune string, today ti
 	if err := db.PutPayee(ctx, &py); err != nil {
 		return err
 	}
-	people, err := db.DemoDebtors(ctx, comune, 60)
+	people, err := db.ComuneCitizens(ctx, comune, 60)
 	if err != nil {
 		return err
 	}

@@ -504,30 +504,3 @@ func (d *DB) ClosedDay(ctx context.Context, device, operator, day string) (close
 	}
 	return err == nil, total, hubTotal, err
 }
-
-// DemoDebtors lists up to n adults of a comune's anagrafe, by codice
-// fiscale, for the demo's positions.
-func (d *DB) DemoDebtors(ctx context.Context, comune string, n int) ([]app.Citizen, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT data FROM citizens WHERE comune = ? ORDER BY family_id, birth_date LIMIT ?`, comune, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []app.Citizen
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, err
-		}
-		var w wire.Citizen
-		if err := json.Unmarshal([]byte(data), &w); err != nil {
-			return nil, err
-		}
-		c, err := wire.CitizenFromWire(w)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pratica"
-	"github.com/sportello/sportello/sync/wire"
 )
 
 // ImportCatalogue publishes services to the whole network (records of kind
@@ -303,19 +301,7 @@ func (d *DB) applyRequestStatus(ctx context.Context, tx *sql.Tx, dev *Device, op
 	if f.Comune != dev.Comune {
 		return nil, app.Errorf(app.EFORBIDDEN, "cambio di stato per il comune %s da una postazione di %s", f.Comune, dev.Comune)
 	}
-	var data string
-	err = tx.QueryRowContext(ctx, `SELECT data FROM operators WHERE username = ? AND comune = ?`, f.Operator, dev.Comune).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, app.Errorf(app.EFORBIDDEN, "l'operatore %s non è del comune %s", f.Operator, dev.Comune)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var w wire.Operator
-	if err := json.Unmarshal([]byte(data), &w); err != nil {
-		return nil, err
-	}
-	o, err := wire.OperatorFromWire(w)
+	o, err := operatorTx(ctx, tx, dev.Comune, f.Operator)
 	if err != nil {
 		return nil, err
 	}
