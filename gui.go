@@ -142,23 +142,8 @@ func startDemoHub(ctx context.Context, dir string, log *slog.Logger) (string, er
 	}
 }
 
-// ensureDemoEnrolled enrols the workstation in the demo network the first
-// time, and follows the hub to its new port afterwards.
+// ensureDemoEnrolled enrols the counter in the demo network the first
+// time, and follows the hub to its new port afterwards (kioskgui.go).
 func ensureDemoEnrolled(ctx context.Context, ws *workstation, url, dir string) error {
-	p, err := ws.store.Profile(ctx)
-	switch {
-	case app.ErrorCode(err) == app.ENOTFOUND:
-		code, err := demoEnrollCode(ctx, dir)
-		if err != nil {
-			return err
-		}
-		_, err = ws.client.Enroll(ctx, url, code, "Sportello dimostrativo")
-		return err
-	case err != nil:
-		return err
-	case p.HubURL != url:
-		p.HubURL = url
-		return ws.store.SaveProfile(ctx, p)
-	}
-	return nil
+	return ensureRoleEnrolled(ctx, ws, url, dir, "Sportello dimostrativo")
 }

@@ -91,6 +91,9 @@ func openRole(ctx context.Context, o options, role, name string) (*workstation, 
 	return ws, p, ro.data, log, nil
 }
 
+// ensureRoleEnrolled enrols a workstation (the counter, the kiosk, the
+// board) in the demo network under name the first time, and follows the
+// hub to its new port afterwards.
 func ensureRoleEnrolled(ctx context.Context, ws *workstation, url, dir, name string) error {
 	p, err := ws.store.Profile(ctx)
 	switch {

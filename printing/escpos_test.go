@@ -152,12 +152,7 @@ func TestESCPOSPrinter(t *testing.T) {
 }
 
 func TestTicketPDF(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext missing")
-		}
-		t.Skip("pdftotext missing (poppler-utils)")
-	}
+	needTool(t, "pdftotext")
 	tk := sampleTicket()
 	tk.Number = "A-W2-017"
 	tk.Offline = true
