@@ -62,7 +62,6 @@ func date(t time.Time) string {
 	return t.Format(app.DateLayout)
 }
 
-
 // decoder collects the first error of a sequence of conversions.
 type decoder struct{ err error }
 
