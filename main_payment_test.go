@@ -165,7 +165,7 @@ func TestPaymentCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(mustRun(t, "sportello", "--data", ws, "payment", "fine", "--plate", "fa 123 bc", "--json")), &fines); err != nil {
 		t.Fatal(err)
 	}
-	if len(fines) != 2 || fines[0]["fase"] != "ridotto" {
+	if len(fines) != 2 || fines[0]["stage"] != "ridotto" {
 		t.Fatalf("fines of FA123BC: %+v", fines)
 	}
 
