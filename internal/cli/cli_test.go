@@ -282,3 +282,28 @@ func TestPreamble(t *testing.T) {
 		}
 	})
 }
+
+// TestJSONOutputsListed checks that outputs, which the vocabulary test
+// walks, names every command whose help offers --json.
+func TestJSONOutputsListed(t *testing.T) {
+	listed := map[string]bool{}
+	for _, o := range outputs {
+		listed[strings.TrimSuffix(o.command, " --json")] = true
+	}
+	for _, line := range strings.Split(Usage, "\n") {
+		fields := strings.Fields(line)
+		if !strings.Contains(line, "[--json]") || len(fields) == 0 {
+			continue
+		}
+		var words []string
+		for _, f := range fields {
+			if strings.HasPrefix(f, "-") || strings.HasPrefix(f, "[") || strings.HasPrefix(f, "(") || strings.ToUpper(f) == f {
+				break
+			}
+			words = append(words, f)
+		}
+		if cmd := strings.Join(words, " "); !listed[cmd] {
+			t.Errorf("%q offers --json but its keys are not checked: add it to outputs", cmd)
+		}
+	}
+}
