@@ -195,11 +195,14 @@ type kioskPayments struct{ *kiosk.Payments }
 
 func (p kioskPayments) PayableNotices(ctx context.Context, code string) ([]ui.KioskNotice, error) {
 	ns, err := p.Payments.PayableNotices(ctx, code)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]ui.KioskNotice, len(ns))
 	for i, n := range ns {
 		out[i] = ui.KioskNotice{ID: n.ID, Label: n.Label}
 	}
-	return out, err
+	return out, nil
 }
 
 // runBoard opens the display board, fullscreen.
