@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,7 +12,11 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/hub"
+	"github.com/sportello/sportello/internal/chime"
+	"github.com/sportello/sportello/internal/rotlog"
+	"github.com/sportello/sportello/printing"
 	"github.com/sportello/sportello/ui"
 )
 
@@ -24,12 +27,13 @@ const (
 	maxBackoff   = 5 * time.Minute
 )
 
-// runGUI opens the counter window. Without an enrolled profile and without
-// --hub it runs the embedded demo network: a hub inside this process on
-// loopback, with its own SQLite file, and the workstation enrolled to it.
-func runGUI(ctx context.Context, o options) error {
+// runCounter opens the counter window. Without an enrolled profile and
+// without --hub it runs the embedded demo network: a hub inside this
+// process on loopback, with its own SQLite file, and the workstation
+// enrolled to it.
+func runCounter(ctx context.Context, o options) error {
 	log := slog.New(slog.NewTextHandler(o.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	ws, err := openWorkstation(o, log)
+	ws, err := openWorkstation(o.data, log)
 	if err != nil {
 		return err
 	}
@@ -41,12 +45,8 @@ func runGUI(ctx context.Context, o options) error {
 	_, perr := ws.store.Profile(ctx)
 	demoDir := filepath.Join(o.data, "demo-hub")
 	if _, err := os.Stat(demoDir); err == nil || (app.ErrorCode(perr) == app.ENOTFOUND && o.hubURL == "") {
-		url, err := startDemoHub(ctx, demoDir, log)
-		if err != nil {
-			return fmt.Errorf("embedded demo hub: %w", err)
-		}
-		if err := ensureDemoEnrolled(ctx, ws, url, demoDir); err != nil {
-			return fmt.Errorf("enrol in the demo network: %w", err)
+		if err := joinDemo(ctx, ws, demoDir, "Sportello dimostrativo", log); err != nil {
+			return err
 		}
 		hint = fmt.Sprintf("Rete dimostrativa — operatore: %s   password: %s", hub.DemoOperator, hub.DemoPassword)
 		if o.lang == "en" {
@@ -57,32 +57,33 @@ func runGUI(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	if o.hubURL != "" && o.hubURL != p.HubURL {
-		p.HubURL = o.hubURL
-		if err := ws.store.SaveProfile(ctx, p); err != nil {
-			return err
-		}
+	if err := followHub(ctx, ws, p, o.hubURL); err != nil {
+		return err
 	}
 	go ws.client.Run(ctx, syncInterval, maxBackoff)
+	// IUVs in hand, so that notices print offline.
+	go func() { _ = ws.cashier.EnsureBlock(ctx) }()
 
 	a := fyneapp.NewWithID("it.sportello.counter")
 	w := a.NewWindow("Sportello — " + p.ComuneName)
 	c := ui.NewCounter(w, ui.Deps{
 		Counter:      ws.counter,
-		Certificates: newCertificates(ws),
-		Requests:     newDesk(ws), // requestcli.go
-		Output:       newPrinterOutput(ws.store, o.data),
-		Payments:     newPaymentDesk(ctx, ws), // paymentcli.go
+		Certificates: ws.certificates,
+		Requests:     ws.desk,
+		Output:       printing.NewOutput(ws.store, o.data),
+		Payments:     ws.cashier,
 		Status:       ws.client,
 		SyncNow:      ws.client.SyncNow,
 		Profile:      *p,
 		LoginHint:    hint,
 		Lang:         o.lang,
-		Now:          italianNow,
-		Queue:        newQueueService(ws), // kioskgui.go
+		// The screens agree with the certificates, which print Italian
+		// time, whatever the machine's zone.
+		Now:          func() time.Time { return time.Now().In(app.Rome) },
+		Queue:        ws.queue,
 		QueueCounter: o.getenv("SPORTELLO_COUNTER"),
-		Appointments: newQueueService(ws), // kioskgui.go
-		QueueStats:   newQueueService(ws),
+		Appointments: ws.queue,
+		QueueStats:   ws.queue,
 	})
 	defer c.Close()
 	w.Resize(fyne.NewSize(1280, 800))
@@ -91,59 +92,145 @@ func runGUI(ctx context.Context, o options) error {
 	return nil
 }
 
-// italianNow is the counter's clock in Italian time, whatever the
-// machine's zone: the screens agree with the certificates, which print
-// Europe/Rome.
-func italianNow() time.Time { return time.Now().In(rome) }
-
-var rome = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		panic(err) // embedded by time/tzdata
+// followHub points the profile at --hub when it names another hub.
+func followHub(ctx context.Context, ws *workstation, p *app.Profile, hubURL string) error {
+	if hubURL == "" || hubURL == p.HubURL {
+		return nil
 	}
-	return loc
-}()
-
-// The demo network: Sesto San Giovanni, where the workstation is, and
-// Cinisello Balsamo next door, whose citizens are found through the hub.
-var demoComuni = []hub.DemoOptions{
-	{Comune: "I690", Residents: 3000, Seed: 1},
-	{Comune: "C707", Residents: 800, Seed: 2},
+	p.HubURL = hubURL
+	return ws.store.SaveProfile(ctx, p)
 }
 
-// startDemoHub runs the demo network's hub in this process on a loopback
-// port, seeding it on first use, and returns its URL.
-func startDemoHub(ctx context.Context, dir string, log *slog.Logger) (string, error) {
-	db, err := openDemoHub(ctx, dir)
-	if err != nil {
-		return "", err
-	}
-	if err := hub.SeedDemoQueue(ctx, db, demoComuni[0].Comune, time.Now()); err != nil {
-		db.Close()
-		return "", err
-	}
-	if err := hub.SeedDemoRequests(ctx, db, demoComuni[0].Comune, time.Now()); err != nil { // a profile seeded before they were
-		db.Close()
-		return "", err
-	}
-	ready := make(chan string, 1)
-	errc := make(chan error, 1)
-	go func() {
-		defer db.Close()
-		errc <- serveHub(ctx, db, "127.0.0.1:0", log, func(addr string) { ready <- addr })
-	}()
-	select {
-	case addr := <-ready:
-		return "http://" + addr, nil
-	case err := <-errc:
-		return "", err
-	case <-time.After(10 * time.Second):
-		return "", errors.New("the demo hub did not start")
-	}
+// The kiosk (--kiosk) and the display board (--board) are workstations of
+// their own: each enrols in the network with its own device, key and
+// outbox, so that a kiosk's offline tickets carry its own prefix. On the
+// embedded demo each keeps its profile in a folder of the counter's
+// ("kiosk", "board") and runs the demo hub over the same database as the
+// counter, as several hub processes share one database in production.
+
+// role is an opened kiosk or board: its workstation, profile, folder and
+// log.
+type role struct {
+	*workstation
+	profile *app.Profile
+	dir     string
+	log     *slog.Logger
 }
 
-// ensureDemoEnrolled enrols the counter in the demo network the first
-// time, and follows the hub to its new port afterwards (kioskgui.go).
-func ensureDemoEnrolled(ctx context.Context, ws *workstation, url, dir string) error {
-	return ensureRoleEnrolled(ctx, ws, url, dir, "Sportello dimostrativo")
+// openRole opens the workstation of a kiosk or board and, on the demo,
+// starts the embedded hub and enrols it under name. Its log is
+// size-bounded under its profile.
+func openRole(ctx context.Context, o options, name, title string) (*role, error) {
+	demoDir := filepath.Join(o.data, "demo-hub")
+	_, demoErr := os.Stat(demoDir)
+	counter, err := openWorkstation(o.data, nil)
+	if err != nil {
+		return nil, err
+	}
+	_, perr := counter.store.Profile(ctx)
+	counter.Close()
+	demo := demoErr == nil || (app.ErrorCode(perr) == app.ENOTFOUND && o.hubURL == "")
+	dir := o.data
+	if demo {
+		dir = filepath.Join(o.data, name)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(rotlog.New(filepath.Join(dir, name+".log"), 1<<20), &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ws, err := openWorkstation(dir, log)
+	if err != nil {
+		return nil, err
+	}
+	r := &role{workstation: ws, dir: dir, log: log}
+	if demo {
+		if err := joinDemo(ctx, ws, demoDir, title, log); err != nil {
+			ws.Close()
+			return nil, err
+		}
+	}
+	if r.profile, err = ws.profile(ctx); err != nil {
+		ws.Close()
+		return nil, err
+	}
+	if err := followHub(ctx, ws, r.profile, o.hubURL); err != nil {
+		ws.Close()
+		return nil, err
+	}
+	if err := ws.client.Round(ctx); err != nil {
+		log.Info("first sync", "err", err) // offline is normal: the cache serves
+	}
+	return r, nil
+}
+
+// runKiosk opens the public kiosk, fullscreen, with no way out from its
+// window: closing is refused, and there is no menu.
+func runKiosk(ctx context.Context, o options) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r, err := openRole(ctx, o, "kiosk", "Chiosco dimostrativo")
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	go r.client.Run(ctx, syncInterval, maxBackoff)
+	self := &kiosk.Self{Cache: r.store, Device: r.profile.Device, Counter: r.counter, Certificates: r.certificates, Now: time.Now}
+	pr := &printing.KioskPrinter{Ticket: o.getenv("SPORTELLO_TICKET_PRINTER"), PDF: o.getenv("SPORTELLO_PRINTER"),
+		Dir: filepath.Join(r.dir, "stampe"), Comune: r.profile.ComuneName, Log: r.log}
+	a := fyneapp.NewWithID("it.sportello.kiosk")
+	w := a.NewWindow("Sportello — chiosco")
+	k := ui.NewKiosk(w, ui.KioskDeps{ComuneName: r.profile.ComuneName, Queue: r.queue, Self: self, Printer: pr, Lang: o.lang,
+		Now: time.Now, Appointments: r.queue, Device: r.profile.Device, Payments: kioskPayments{&kiosk.Payments{Cashier: r.cashier}}})
+	defer k.Close()
+	w.SetCloseIntercept(func() { r.log.Info("close refused: the kiosk stays open") })
+	w.SetFullScreen(o.getenv("SPORTELLO_KIOSK_WINDOWED") == "")
+	w.Resize(fyne.NewSize(1280, 1024))
+	w.SetMaster()
+	w.ShowAndRun()
+	return nil
+}
+
+// kioskPayments hands the kiosk's payable notices to its screen.
+type kioskPayments struct{ *kiosk.Payments }
+
+func (p kioskPayments) PayableNotices(ctx context.Context, code string) ([]ui.KioskNotice, error) {
+	ns, err := p.Payments.PayableNotices(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.KioskNotice, len(ns))
+	for i, n := range ns {
+		out[i] = ui.KioskNotice{ID: n.ID, Label: n.Label}
+	}
+	return out, nil
+}
+
+// runBoard opens the display board, fullscreen.
+func runBoard(ctx context.Context, o options) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r, err := openRole(ctx, o, "board", "Tabellone dimostrativo")
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	a := fyneapp.NewWithID("it.sportello.board")
+	w := a.NewWindow("Sportello — tabellone")
+	b := ui.NewBoard(w, ui.BoardDeps{
+		ComuneName: r.profile.ComuneName,
+		State:      r.store.QueueState,
+		Refresh: func(ctx context.Context) error {
+			rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			return r.client.Round(rctx)
+		},
+		Chime: chime.New(filepath.Join(r.dir, "chime.wav"), o.stdout, r.log),
+		Lang:  o.lang,
+	})
+	defer b.Close()
+	w.SetFullScreen(o.getenv("SPORTELLO_KIOSK_WINDOWED") == "")
+	w.Resize(fyne.NewSize(1920, 1080))
+	w.SetMaster()
+	w.ShowAndRun()
+	return nil
 }

@@ -1,11 +1,15 @@
 // Command sportello is the counter application of a network of comuni: the
 // Fyne desktop app (on an embedded demo network when nothing is configured)
 // and, for scripts and checks, headless subcommands over the same code.
+//
+// This package is wiring only: main.go opens the workstation and builds
+// its services once, then hands them to a headless command (internal/cli)
+// or to a window (gui.go: the counter, the kiosk, the board); demo.go runs
+// the embedded demo network's hub.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,11 +19,20 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
-	_ "time/tzdata" // Europe/Rome on every machine
+
+	"github.com/google/uuid"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/certificate"
+	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/hub"
+	"github.com/sportello/sportello/internal/cli"
+	"github.com/sportello/sportello/internal/cmdline"
 	_ "github.com/sportello/sportello/internal/locale" // before Fyne's init: see the package
 	"github.com/sportello/sportello/passwd"
+	"github.com/sportello/sportello/printing"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/sync"
 )
@@ -28,92 +41,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		var s silentError
-		if !errors.As(err, &s) {
-			fmt.Fprintln(os.Stderr, "sportello:", message(err))
-		}
-		os.Exit(exitCode(err))
-	}
+	os.Exit(cmdline.Report(os.Stderr, "sportello", err))
 }
-
-// usageError is a mistake in the command line: exit status 2.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-// silentError ends the command with a status whose reason was already
-// printed (an invalid codice fiscale under `cf`).
-type silentError struct{ code int }
-
-func (e silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
-
-func message(err error) string {
-	var ue usageError
-	if errors.As(err, &ue) {
-		return ue.msg
-	}
-	if app.ErrorCode(err) == app.EINTERNAL {
-		return err.Error()
-	}
-	return app.ErrorMessage(err)
-}
-
-func exitCode(err error) int {
-	var ue usageError
-	var se silentError
-	switch {
-	case errors.As(err, &ue):
-		return 2
-	case errors.As(err, &se):
-		return se.code
-	}
-	return 1
-}
-
-const usage = `uso: sportello [--data DIR] [--lang it|en] [COMANDO]
-
-senza comando apre l'applicazione di sportello; senza configurazione, su una
-rete dimostrativa con l'hub incorporato.
-
-comandi:
-  enroll --hub URL --code CODICE [--name NOME]   attiva la postazione
-  sync                                          una sincronizzazione completa
-  search [--json] TESTO                         cerca per codice fiscale o cognome e nome
-  cf [--json] CODICE                            verifica e decodifica un codice fiscale
-  certificate types                             i tipi di certificato
-  certificate issue --cf CF --type TIPO [--marca N | --esenzione ID] [--uso USO] [--estero]
-                    (--out FILE.pdf | --print STAMPANTE) [--operator UTENTE]
-                                                rilascia un certificato
-  certificate list (--cf CF | --flagged) [--json]  i certificati rilasciati
-  certificate reprint --number N (--out FILE.pdf | --print STAMPANTE)
-                                                ristampa un certificato (duplicato)
-  payment list --cf CF [--json]                 le posizioni di pagamento di una persona
-  payment notice --id ID [--rata N] (--out FILE.pdf | --print STAMPANTE)   l'avviso pagoPA (di una rata)
-  payment pay --id ID --method cash|card [--rata N] [--operator UTENTE] [--out RICEVUTA.pdf]
-  payment fine (--verbale N | --plate TARGA) [--json]   i verbali e l'importo dovuto oggi
-  payment new --cf CF --causale TESTO --amount CENTESIMI [--service S] [--due DATA] [--out AVVISO.pdf]
-  payment close --operator UTENTE [--day AAAA-MM-GG] --out FILE.pdf   la chiusura di cassa firmata
-  payment receipt --number RICEVUTA --out FILE.pdf   ristampa una ricevuta
-  payment scan [--json] TESTO                   riconosce un QR pagoPA, un DataMatrix postale, un certificato
-  payment refunds [--cf CF]                     i pagamenti doppi da rimborsare
-  payment refund-done --id RIMBORSO [--method M] [--date AAAA-MM-GG] [--note TESTO] --operator SUPERVISORE   rimborso eseguito
-  verify [--root-key CHIAVE] FILE.pdf|IMMAGINE|CONTRASSEGNO
-                                                verifica il contrassegno di un certificato
-  request services [--event EVENTO] [--json] [PAROLE]   i servizi offerti dal comune
-  request submit --cf CF --service ID [--field campo=valore ...] [--attach campo=FILE ...]
-                 [--out RICEVUTA.pdf] [--operator UTENTE]   presenta una richiesta (istanza)
-  request list --cf CF [--json]                 le richieste di una persona, con numero e stato
-  request receipt --number N --out FILE.pdf     ristampa la ricevuta (con il protocollo, se assegnato)
-  request status --number N --to STATO [--note TESTO] --operator UTENTE
-                                                cambia lo stato (ruolo backoffice)
-  request scanner-folder [CARTELLA | --clear]   la cartella dello scanner della postazione e i suoi ultimi file
-  queue ticket --area A [--cf CF]               emette un biglietto della coda
-  queue call --counter N [--area A,B]           chiama il prossimo allo sportello N
-  queue board [--json]                          le ultime chiamate e le persone in attesa
-  queue stats [--from AAAA-MM-GG] [--to AAAA-MM-GG] [--json]
-                                                tempi di attesa e di servizio per area e ora
-opzioni: --kiosk il chiosco pubblico, --board il tabellone (a schermo intero)`
 
 // options are the global flags.
 type options struct {
@@ -137,14 +66,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	boardMode := fs.Bool("board", false, "il tabellone delle chiamate, a schermo intero")
 	help := fs.Bool("help", false, "")
 	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error() + ": 'sportello help' elenca i comandi"}
+		return cmdline.Usagef("%v: 'sportello help' elenca i comandi", err)
 	}
 	if *help {
-		fmt.Fprintln(stdout, usage)
+		fmt.Fprintln(stdout, cli.Usage)
 		return nil
 	}
 	if o.lang != "it" && o.lang != "en" {
-		return usageError{"--lang: it oppure en"}
+		return cmdline.Usagef("--lang: it oppure en")
 	}
 	if o.data == "" {
 		dir, err := os.UserConfigDir()
@@ -154,53 +83,51 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		o.data = filepath.Join(dir, "sportello")
 	}
 	rest := fs.Args()
-	if len(rest) == 0 && *kioskMode {
+	switch {
+	case len(rest) > 0:
+		return cli.Run(ctx, &cli.Env{Lang: o.lang, HubURL: o.hubURL, Getenv: getenv, Stdout: stdout, Stderr: stderr,
+			Open: func(log *slog.Logger) (*cli.Workstation, error) {
+				ws, err := openWorkstation(o.data, log)
+				if err != nil {
+					return nil, err
+				}
+				return ws.headless(), nil
+			},
+			Exists: func() bool { _, err := os.Stat(storePath(o.data)); return err == nil },
+		}, rest)
+	case *kioskMode:
 		return runKiosk(ctx, o)
-	}
-	if len(rest) == 0 && *boardMode {
+	case *boardMode:
 		return runBoard(ctx, o)
 	}
-	if len(rest) == 0 {
-		return runGUI(ctx, o)
-	}
-	switch rest[0] {
-	case "enroll":
-		return cmdEnroll(ctx, o, rest[1:])
-	case "sync":
-		return cmdSync(ctx, o, rest[1:])
-	case "search":
-		return cmdSearch(ctx, o, rest[1:])
-	case "cf":
-		return cmdCF(ctx, o, rest[1:])
-	case "certificate":
-		return cmdCertificate(ctx, o, rest[1:])
-	case "payment":
-		return cmdPayment(ctx, o, rest[1:])
-	case "queue":
-		return cmdQueue(ctx, o, rest[1:])
-	case "verify":
-		return cmdVerify(ctx, o, rest[1:])
-	case "request":
-		return cmdRequest(ctx, o, rest[1:]) // requestcli.go
-	case "help":
-		fmt.Fprintln(stdout, usage)
-		return nil
-	}
-	return usageError{fmt.Sprintf("comando sconosciuto %q: 'sportello help' elenca i comandi", rest[0])}
+	return runCounter(ctx, o)
 }
 
-// workstation is an opened profile: the local store and its sync engine.
+// workstation is an opened profile: the local store, its sync engine and
+// the services every window and command of this binary uses, built once
+// here.
 type workstation struct {
-	store   *store.Store
-	client  *sync.Client
-	counter *app.CounterService
+	store        *store.Store
+	client       *sync.Client
+	counter      *app.CounterService
+	certificates *certificate.Service
+	desk         *pratica.Desk
+	cashier      *payment.Cashier
+	queue        *queue.Service
 }
 
-func openWorkstation(o options, log *slog.Logger) (*workstation, error) {
-	if err := os.MkdirAll(o.data, 0o700); err != nil {
+func storePath(dir string) string { return filepath.Join(dir, "sportello.db") }
+
+// openWorkstation opens the profile in dir, creating it, and wires its
+// services; log receives the sync engine's messages (nil discards them).
+func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(filepath.Join(o.data, "sportello.db"))
+	st, err := store.Open(storePath(dir))
 	if err != nil {
 		return nil, err
 	}
@@ -212,8 +139,85 @@ func openWorkstation(o options, log *slog.Logger) (*workstation, error) {
 		}
 	}})
 	ws.counter.Network = ws.client.Network()
-	ws.counter.Outboxed = func() { ws.client.RefreshStatus(context.Background()); ws.client.SyncNow() }
+	// Whatever a service stores for the hub is sent at once: the status
+	// bar's count moves and the engine wakes up.
+	outboxed := func() { ws.client.RefreshStatus(context.Background()); ws.client.SyncNow() }
+	ws.counter.Outboxed = outboxed
+	ws.certificates = &certificate.Service{
+		Store:   st,
+		Profile: st.Profile,
+		Index:   ws.counter.Index,
+		Render: func(c *certificate.Certificate, stamp string, fees certificate.ComuneFees) ([]byte, error) {
+			return printing.CertificatePDF(c, printing.Options{Stamp: stamp, Fees: fees})
+		},
+		Fees: func(ctx context.Context, comune string) (certificate.ComuneFees, error) {
+			r, err := st.Record(ctx, certificate.RecordFees, comune)
+			if app.ErrorCode(err) == app.ENOTFOUND {
+				return certificate.DefaultFees, nil
+			}
+			if err != nil {
+				return certificate.ComuneFees{}, err
+			}
+			return certificate.ParseFees(r.Data)
+		},
+		Online:   func() bool { return ws.client.Status().Online },
+		Now:      time.Now,
+		Outboxed: outboxed,
+	}
+	ws.desk = &pratica.Desk{
+		Store:    st,
+		Profile:  st.Profile,
+		Settings: st,
+		Render:   printing.RequestReceiptPDF,
+		Now:      time.Now,
+		// The receipt's QR code leads to the hub's follow page.
+		FollowURL: func(r *pratica.Request) string {
+			p, err := st.Profile(context.Background())
+			if err != nil || p.HubURL == "" {
+				return ""
+			}
+			return hub.FollowURL(p.HubURL, r)
+		},
+		Outboxed: outboxed,
+	}
+	ws.cashier = &payment.Cashier{
+		Store:   st,
+		Profile: st.Profile,
+		Render: payment.Renderers{
+			Notice:  printing.NoticePDF,
+			Receipt: printing.ReceiptPDF,
+			Closing: printing.ClosingPDF,
+		},
+		Network:     ws.client.Network(), // the scanner looks other comuni's avvisi up at the hub
+		VerifyStamp: ws.verifyStamp,
+		Now:         time.Now,
+		Outboxed:    outboxed,
+	}
+	ws.queue = &queue.Service{Local: st, Hub: ws.client, NewID: uuid.NewString, Now: time.Now, Outboxed: outboxed}
 	return ws, nil
+}
+
+// verifyStamp checks a scanned certificate stamp with the network's keys
+// the workstation holds, for the payment scanner.
+func (ws *workstation) verifyStamp(ctx context.Context, stamp string) (string, error) {
+	p, err := ws.store.Profile(ctx)
+	if err != nil {
+		return "", err
+	}
+	revoked := func(device string) (time.Time, bool) {
+		d, err := ws.store.DeviceKey(ctx, device)
+		if err != nil || d.RevokedAt.IsZero() {
+			return time.Time{}, false
+		}
+		return d.RevokedAt, true
+	}
+	f, err := certificate.Verify(stamp, p.RootKey, revoked, time.Now())
+	if f == nil {
+		return "", err
+	}
+	t, _ := certificate.TypeByID(f.Type)
+	return fmt.Sprintf("Certificato n. %s — %s — codice fiscale %s, rilasciato il %s", f.Number, t.Title, f.CodiceFiscale,
+		f.IssuedAt.In(app.Rome).Format("02/01/2006 15:04")), err
 }
 
 // profile returns the enrolled profile and sets the counter's comune.
@@ -229,8 +233,15 @@ func (ws *workstation) profile(ctx context.Context) (*app.Profile, error) {
 	return p, nil
 }
 
+// headless is the workstation as the headless commands receive it.
+func (ws *workstation) headless() *cli.Workstation {
+	return &cli.Workstation{Local: ws.store, Sync: ws.client, Counter: ws.counter, Certificates: ws.certificates,
+		Desk: ws.desk, Cashier: ws.cashier, Queue: ws.queue, Profile: ws.profile, Close: ws.Close}
+}
+
 func (ws *workstation) Close() error { return ws.store.Close() }
 
-func quietLog(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
-}
+var (
+	_ cli.Local = (*store.Store)(nil)
+	_ cli.Sync  = (*sync.Client)(nil)
+)

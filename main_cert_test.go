@@ -15,6 +15,17 @@ import (
 	"github.com/sportello/sportello/printing"
 )
 
+// certLine is one certificate of `certificate list --json`.
+type certLine struct {
+	Number   string `json:"number"`
+	Type     string `json:"type"`
+	IssuedAt string `json:"issued_at"`
+	Operator string `json:"operator"`
+	Offline  bool   `json:"offline"`
+	Synced   bool   `json:"synced"`
+	Flag     string `json:"flag"`
+}
+
 // needTool fails on CI and skips elsewhere when a command is missing.
 func needTool(t *testing.T, names ...string) {
 	t.Helper()

@@ -121,7 +121,7 @@ func TestPaymentCLI(t *testing.T) {
 	tariCF := debtors[12].CodiceFiscale
 	var tari []struct {
 		ID          string `json:"id"`
-		Status      string `json:"status"`
+		StateTitle  string `json:"state_title"`
 		Instalments []struct {
 			N            int    `json:"n"`
 			CodiceAvviso string `json:"codice_avviso"`
@@ -157,7 +157,7 @@ func TestPaymentCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(mustRun(t, "sportello", "--data", ws, "payment", "list", "--cf", tariCF, "--json")), &tari); err != nil {
 		t.Fatal(err)
 	}
-	if tari[0].Status != "pagato in parte" || tari[0].Instalments[0].State != "pagato" || tari[0].Instalments[1].State != "da_pagare" {
+	if tari[0].StateTitle != "pagato in parte" || tari[0].Instalments[0].State != "pagato" || tari[0].Instalments[1].State != "da_pagare" {
 		t.Fatalf("TARI after rata 1: %+v", tari)
 	}
 
@@ -165,7 +165,7 @@ func TestPaymentCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(mustRun(t, "sportello", "--data", ws, "payment", "fine", "--plate", "fa 123 bc", "--json")), &fines); err != nil {
 		t.Fatal(err)
 	}
-	if len(fines) != 2 || fines[0]["fase"] != "ridotto" {
+	if len(fines) != 2 || fines[0]["stage"] != "ridotto" {
 		t.Fatalf("fines of FA123BC: %+v", fines)
 	}
 

@@ -61,7 +61,15 @@ func TestQueueCLI(t *testing.T) {
 	}
 
 	t.Run("Board", func(t *testing.T) {
-		var st queue.State
+		var st struct {
+			Day   string `json:"day"`
+			Calls []struct {
+				Number   string `json:"number"`
+				Counter  string `json:"counter"`
+				CalledAt string `json:"called_at"`
+			} `json:"calls"`
+			Waiting map[string]int `json:"waiting"`
+		}
 		out := mustRun(t, "sportello", "--data", ws2, "queue", "board", "--json")
 		if err := json.Unmarshal([]byte(out), &st); err != nil {
 			t.Fatalf("%v: %s", err, out)

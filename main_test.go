@@ -18,6 +18,7 @@ import (
 	"github.com/sportello/sportello/app/anagrafe"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/demo"
+	"github.com/sportello/sportello/internal/cli"
 )
 
 // binaries built once for the process tests.
@@ -133,10 +134,10 @@ func startHub(t *testing.T, data string) string {
 
 type searchLine struct {
 	CodiceFiscale string `json:"codice_fiscale"`
-	Surname       string `json:"cognome"`
-	GivenName     string `json:"nome"`
+	Surname       string `json:"surname"`
+	GivenName     string `json:"given_name"`
 	Comune        string `json:"comune"`
-	Remote        bool   `json:"altro_comune"`
+	Remote        bool   `json:"remote"`
 }
 
 func search(t *testing.T, ws, text string) []searchLine {
@@ -212,7 +213,7 @@ func TestCLIChain(t *testing.T) {
 		}
 	})
 	t.Run("CF", func(t *testing.T) {
-		var res cfResult
+		var res cli.CFResult
 		if err := json.Unmarshal([]byte(mustRun(t, "sportello", "--data", ws, "cf", "--json", p.CodiceFiscale)), &res); err != nil {
 			t.Fatal(err)
 		}

@@ -1,21 +1,26 @@
-package main
+package printing
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/sportello/sportello/store"
 )
 
-func TestPrinterOutput(t *testing.T) {
+// settings is the workstation's settings kept in memory: the store's
+// contract is a key and its value, nothing more.
+type settings map[string]string
+
+func (s settings) Setting(_ context.Context, key string) (string, error) { return s[key], nil }
+func (s settings) SetSetting(_ context.Context, key, value string) error {
+	s[key] = value
+	return nil
+}
+
+func TestOutput(t *testing.T) {
 	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "sportello.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	o := &printerOutput{store: st, dir: filepath.Join(dir, "documenti")}
+	kept := settings{}
+	o := &Output{Settings: kept, Dir: filepath.Join(dir, "documenti")}
 	t.Run("SaveNamesTheFileOnce", func(t *testing.T) {
 		for _, want := range []string{"I690-W001-2026-000001.pdf", "I690-W001-2026-000001 (2).pdf"} {
 			path, err := o.Save("I690-W001-2026-000001.pdf", []byte("%PDF-1.4"))
@@ -37,7 +42,7 @@ func TestPrinterOutput(t *testing.T) {
 		if err := o.SetDefaultPrinter("PDF"); err != nil {
 			t.Fatal(err)
 		}
-		again := &printerOutput{store: st}
+		again := NewOutput(kept, dir)
 		if got := again.DefaultPrinter(); got != "PDF" {
 			t.Fatalf("default printer = %q, want PDF", got)
 		}
