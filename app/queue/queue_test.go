@@ -138,3 +138,22 @@ func TestSlots(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestStatsSubSecondWaits: the mean is rounded to the second, and so is
+// the longest wait, or a mean of 0.6 s rounded up to 1 s reads as longer
+// than the longest wait of 0.7 s (seen on the counter's statistics).
+func TestStatsSubSecondWaits(t *testing.T) {
+	at := time.Date(2026, 5, 12, 9, 0, 0, 0, app.Rome)
+	var tickets []queue.Ticket
+	for i, wait := range []time.Duration{500 * time.Millisecond, 700 * time.Millisecond} {
+		tickets = append(tickets, queue.Ticket{ID: string(rune('a' + i)), Area: "A", Day: queue.Day(at), IssuedAt: at,
+			Status: queue.Served, CalledAt: at.Add(wait), DoneAt: at.Add(time.Minute)})
+	}
+	rows := queue.Stats(tickets)
+	if len(rows) != 1 {
+		t.Fatalf("rows %+v", rows)
+	}
+	if r := rows[0]; r.MeanWait > r.MaxWait {
+		t.Fatalf("mean wait %v longer than the longest %v", r.MeanWait, r.MaxWait)
+	}
+}

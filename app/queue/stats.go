@@ -66,6 +66,9 @@ func Stats(tickets []Ticket) []StatRow {
 	out := make([]StatRow, 0, len(groups))
 	for _, a := range groups {
 		a.row.Called = a.nWait
+		// Rounded like the means: a mean rounded up past an unrounded
+		// maximum would read as a mean longer than the longest wait.
+		a.row.MaxWait = a.row.MaxWait.Round(time.Second)
 		if a.nWait > 0 {
 			a.row.MeanWait = (a.waits / time.Duration(a.nWait)).Round(time.Second)
 		}
