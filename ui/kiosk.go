@@ -184,7 +184,7 @@ func (k *Kiosk) onLang() {
 // content, and a way back unless this is the start.
 func (k *Kiosk) frame(title string, content fyne.CanvasObject, back func()) fyne.CanvasObject {
 	l := k.lang
-	head := canvas.NewText(l.textf(msgKioskWelcome, placeName(k.d.ComuneName)), color.White)
+	head := canvas.NewText(l.textf(msgComune, placeName(k.d.ComuneName)), color.White)
 	head.TextSize = 34
 	head.TextStyle.Bold = true
 	langBtn := widget.NewButton(l.text(msgKioskOtherLang), k.tap(k.onLang))
@@ -199,7 +199,7 @@ func (k *Kiosk) frame(title string, content fyne.CanvasObject, back func()) fyne
 	}
 	var bottom fyne.CanvasObject
 	if back != nil {
-		bottom = container.NewPadded(container.NewHBox(big(widget.NewButtonWithIcon(l.text(msgKioskBack), theme.NavigateBackIcon(), k.tap(back)), 280)))
+		bottom = container.NewPadded(container.NewHBox(big(widget.NewButtonWithIcon(l.text(msgBack), theme.NavigateBackIcon(), k.tap(back)), 280)))
 	}
 	return container.NewBorder(top, bottom, nil, nil, container.NewPadded(content))
 }
@@ -373,7 +373,7 @@ func (k *Kiosk) showPrinterTrouble(err error, retry func()) {
 	l := k.lang
 	r := widget.NewButtonWithIcon(l.text(msgKioskRetry), theme.ViewRefreshIcon(), k.tap(retry))
 	r.Importance = widget.HighImportance
-	c := widget.NewButton(l.text(msgKioskCancel), k.tap(k.home))
+	c := widget.NewButton(l.text(msgCancel), k.tap(k.home))
 	box := container.NewVBox(k.errorText(app.ErrorMessage(err)), container.NewGridWithColumns(2, big(r, 320), big(c, 320)))
 	k.set("printer", k.frame(l.text(msgKioskPrinterTrouble), box, nil))
 }
@@ -383,7 +383,7 @@ func (k *Kiosk) showTicket(t queue.Ticket) {
 	lines := []fyne.CanvasObject{bigText(l.text(msgKioskYourNumber), 36, false), bigText(t.Number, 150, true)}
 	switch {
 	case !t.Due.IsZero():
-		lines = append(lines, bigText(l.textf(msgKioskAppointmentAt, t.Due.In(queue.Rome).Format("15:04")), 32, false))
+		lines = append(lines, bigText(l.textf(msgKioskAppointmentAt, t.Due.In(app.Rome).Format("15:04")), 32, false))
 	case t.WaitMinutes > 0:
 		lines = append(lines, bigText(l.textf(msgKioskAhead, t.Ahead), 32, false), bigText(l.textf(msgKioskWait, t.WaitMinutes), 32, false))
 	default:
@@ -418,7 +418,7 @@ func (k *Kiosk) showIdentify() {
 	pick := func(e *widget.Entry) func() { return func() { k.target = e; k.w.Canvas().Focus(e) } }
 	cfBtn := widget.NewButton(l.text(msgKioskCF), k.tap(pick(k.cfBox)))
 	docBtn := widget.NewButton(l.text(msgKioskDocument), k.tap(pick(k.docBox)))
-	ok := widget.NewButtonWithIcon(l.text(msgKioskConfirm), theme.ConfirmIcon(), k.tap(k.onIdentify))
+	ok := widget.NewButtonWithIcon(l.text(msgConfirm), theme.ConfirmIcon(), k.tap(k.onIdentify))
 	ok.Importance = widget.HighImportance
 	form := container.NewVBox(
 		container.NewBorder(nil, nil, container.New(&minSize{fyne.NewSize(440, 72)}, cfBtn), nil, k.cfBox),
@@ -531,7 +531,7 @@ func (k *Kiosk) showMenu() {
 		now := k.d.Now()
 		for _, a := range r.appts {
 			if queue.CanCheckIn(&a, now) == nil {
-				b := widget.NewButtonWithIcon(l.textf(msgKioskCheckIn, a.Start.In(queue.Rome).Format("15:04")), theme.ConfirmIcon(), k.tap(k.onCheckIn))
+				b := widget.NewButtonWithIcon(l.textf(msgKioskCheckIn, a.Start.In(app.Rome).Format("15:04")), theme.ConfirmIcon(), k.tap(k.onCheckIn))
 				b.Importance = widget.SuccessImportance
 				items = append(items, big(b, 720))
 				break
@@ -591,7 +591,7 @@ func (k *Kiosk) showCertificates() {
 		}
 		for _, a := range r.p.Certificates {
 			a := a
-			title := certTitle(a.Type)
+			title := certificateTitle(a.Type)
 			if len(a.Uses) == 0 {
 				title += " — " + l.text(msgKioskCertExempt)
 			}
@@ -618,7 +618,7 @@ func (k *Kiosk) chooseUse(a kiosk.Allowed) {
 		}
 		list.Add(big(widget.NewButton(label, k.tap(func() { k.printCertificate(a.Type, i) })), 900))
 	}
-	k.set("use", k.frame(certTitle(a.Type)+" — "+l.text(msgKioskChooseUse), list, k.showCertificates))
+	k.set("use", k.frame(certificateTitle(a.Type)+" — "+l.text(msgKioskChooseUse), list, k.showCertificates))
 }
 
 type certResult struct {
@@ -706,10 +706,10 @@ func (k *Kiosk) showActivity() {
 			if a.Status != queue.Booked {
 				continue
 			}
-			st := a.Start.In(queue.Rome)
+			st := a.Start.In(app.Rome)
 			appts = append(appts, l.textf(msgKioskAppointmentLine, st.Format("02/01/2006"), st.Format("15:04"), a.Area, a.Counter))
 		}
-		box := container.NewVBox(section(l.text(msgKioskAppointments), appts), section(l.text(msgKioskRequests), r.requests), section(l.text(msgKioskPayments), r.payments))
+		box := container.NewVBox(section(l.text(msgAppointments), appts), section(l.text(msgKioskRequests), r.requests), section(l.text(msgPayments), r.payments))
 		if r.err != nil {
 			box.Add(k.errorText(app.ErrorMessage(r.err)))
 		}
@@ -770,12 +770,6 @@ func (k *Kiosk) showNotice(n kiosk.Notice) {
 	t.Wrapping = fyne.TextWrapWord
 	head := widget.NewLabel(k.lang.textf(msgKioskNoticeLine, n.Number, n.Office, formatDate(n.From), formatDate(n.To)))
 	k.set("notice", k.frame(n.Title, container.NewVScroll(container.NewVBox(head, t)), k.showAlbo))
-}
-
-// certTitle names a certificate type as the citizen reads it.
-func certTitle(slug string) string {
-	s := strings.ReplaceAll(slug, "-", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // kioskTheme is the counter's theme in large type: a touch screen read

@@ -57,7 +57,7 @@ func (k *Kiosk) showAppointments() {
 				continue
 			}
 			n++
-			line := bigLeft(l.textf(msgKioskAppointmentLine, l.day(a.Start), a.Start.In(queue.Rome).Format("15:04"),
+			line := bigLeft(l.textf(msgKioskAppointmentLine, l.day(a.Start), a.Start.In(app.Rome).Format("15:04"),
 				k.areaName(r.areas, a.Area), a.Counter), 28, true)
 			cancel := widget.NewButtonWithIcon(l.text(msgKioskApptCancel), theme.DeleteIcon(), k.tap(func() { k.cancelAppointment(a) }))
 			list.Add(container.NewVBox(line, container.NewHBox(big(cancel, 560))))
@@ -159,7 +159,7 @@ func (k *Kiosk) showBookTimes(a queue.Area, name, day string, slots []queue.Slot
 		if l.day(s.Start) != day {
 			continue
 		}
-		grid.Add(big(widget.NewButton(s.Start.In(queue.Rome).Format("15:04"), k.tap(func() { k.confirmBooking(name, s) })), 280))
+		grid.Add(big(widget.NewButton(s.Start.In(app.Rome).Format("15:04"), k.tap(func() { k.confirmBooking(name, s) })), 280))
 	}
 	k.set("book-times", k.frame(l.textf(msgKioskBookTime, name+", "+day), container.NewVScroll(container.NewVBox(grid)), func() { k.showBookDays(a, name) }))
 }
@@ -167,10 +167,10 @@ func (k *Kiosk) showBookTimes(a queue.Area, name, day string, slots []queue.Slot
 // confirmBooking asks once more before booking: what, when, where.
 func (k *Kiosk) confirmBooking(name string, s queue.Slot) {
 	l := k.lang
-	what := bigText(l.textf(msgKioskAppointmentLine, l.day(s.Start), s.Start.In(queue.Rome).Format("15:04"), name, s.Counter), 32, true)
+	what := bigText(l.textf(msgKioskAppointmentLine, l.day(s.Start), s.Start.In(app.Rome).Format("15:04"), name, s.Counter), 32, true)
 	yes := widget.NewButtonWithIcon(l.text(msgKioskBookYes), theme.ConfirmIcon(), k.tap(func() { k.book(name, s) }))
 	yes.Importance = widget.HighImportance
-	no := widget.NewButton(l.text(msgKioskCancel), k.tap(k.showAppointments))
+	no := widget.NewButton(l.text(msgCancel), k.tap(k.showAppointments))
 	k.set("book-confirm", k.frame(l.text(msgKioskBookConfirm), container.NewCenter(container.NewVBox(what,
 		container.NewGridWithColumns(2, big(yes, 360), big(no, 360)))), nil))
 }
@@ -196,7 +196,7 @@ func (k *Kiosk) book(name string, s queue.Slot) {
 		}
 		lines := []fyne.CanvasObject{
 			bigText(l.text(msgKioskBookDone), 40, true),
-			bigText(l.textf(msgKioskAppointmentLine, l.day(s.Start), s.Start.In(queue.Rome).Format("15:04"), name, s.Counter), 32, false),
+			bigText(l.textf(msgKioskAppointmentLine, l.day(s.Start), s.Start.In(app.Rome).Format("15:04"), name, s.Counter), 32, false),
 		}
 		if !r.b.Confirmed {
 			p := widget.NewLabel(l.text(msgKioskBookPending))
