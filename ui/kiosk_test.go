@@ -277,6 +277,12 @@ func (kh *kioskHarness) pressKey(s string) {
 					return b
 				}
 			}
+		case *keyboard:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				if b := find(c); b != nil {
+					return b
+				}
+			}
 		}
 		return nil
 	}
