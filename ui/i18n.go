@@ -132,10 +132,6 @@ const (
 	msgIssuedNotDelivered
 	msgReprintedTo
 	msgReprintFailed
-	msgPaperCertificate
-	msgPaperDuplicate
-	msgPaperNotice
-	msgPaperReceipt
 
 	// The issue form (issue.go).
 	msgIssueTitle
@@ -180,6 +176,13 @@ const (
 	msgNoFlagged
 	msgLoading
 	msgClose
+
+	// The names of the papers the screens print, as print jobs show them
+	// (certificates.go, issue.go, payments.go, requests.go, the kiosk).
+	msgPaperCertificate
+	msgPaperDuplicate
+	msgPaperNotice
+	msgPaperReceipt
 
 	// Payments (payments.go, payments_scan.go, payments_refund.go).
 	msgPaymentsLoadFailed
@@ -514,10 +517,6 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgIssuedNotDelivered:      {"Certificato N. %s rilasciato ma non stampato: %s. Ristamparlo dall'elenco dei certificati.", "Certificate No. %s issued but not printed: %s. Reprint it from the list of certificates."},
 	msgReprintedTo:             {"Duplicato del certificato N. %s %s.", "Duplicate of certificate No. %s %s."},
 	msgReprintFailed:           {"Ristampa del certificato N. %s non riuscita: %s", "Reprint of certificate No. %s failed: %s"},
-	msgPaperCertificate:        {"Certificato %s", "Certificato %s"},
-	msgPaperDuplicate:          {"Duplicato %s", "Duplicato %s"},
-	msgPaperNotice:             {"Avviso %s", "Avviso %s"},
-	msgPaperReceipt:            {"Ricevuta %s", "Ricevuta %s"},
 
 	// The issue form (issue.go).
 	msgIssueTitle:          {"Rilascio di un certificato — %s", "Issue a certificate — %s"},
@@ -562,6 +561,13 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgNoFlagged:     {"Nessun certificato da verificare", "No certificates to check"},
 	msgLoading:       {"Caricamento…", "Loading…"},
 	msgClose:         {"Chiudi", "Close"},
+
+	// The names of the papers the screens print: Italian papers, so Italian
+	// in both languages.
+	msgPaperCertificate: {"Certificato %s", "Certificato %s"},
+	msgPaperDuplicate:   {"Duplicato %s", "Duplicato %s"},
+	msgPaperNotice:      {"Avviso %s", "Avviso %s"},
+	msgPaperReceipt:     {"Ricevuta %s", "Ricevuta %s"},
 
 	// Payments (payments.go, payments_scan.go, payments_refund.go).
 	msgPaymentsLoadFailed: {"Pagamenti non disponibili: %s", "Payments not available: %s"},
