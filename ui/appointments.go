@@ -96,9 +96,9 @@ func (f *fileScreen) appointmentsSection() fyne.CanvasObject {
 		box: container.NewVBox(), notice: container.NewVBox()}
 	c.queueState().card = card
 	book := widget.NewButtonWithIcon(c.lang.text(msgApptBook), theme.ContentAddIcon(), card.onBook)
-	card.box.Add(quiet(c.lang.text(msgApptLoading), fyne.TextStyle{Italic: true}, ""))
+	card.box.Add(quiet(c.lang.text(msgLoading), fyne.TextStyle{Italic: true}, ""))
 	card.reload()
-	return newSection(c.lang.text(msgApptTitle), container.NewVBox(card.notice, card.box, container.NewHBox(book)))
+	return newSection(c.lang.text(msgAppointments), container.NewVBox(card.notice, card.box, container.NewHBox(book)))
 }
 
 type apptList struct {
@@ -154,7 +154,7 @@ func (a *apptCard) show(r apptList) {
 		row := container.NewBorder(nil, nil, nil, nil, line)
 		if ap.Status == queue.Booked && ap.Start.After(now) {
 			move := widget.NewButton(l.text(msgApptMove), func() { a.onMove(ap) })
-			cancel := widget.NewButton(l.text(msgApptCancel), func() { a.onCancel(ap) })
+			cancel := widget.NewButton(l.text(msgCancel), func() { a.onCancel(ap) })
 			cancel.Importance = widget.DangerImportance
 			row = container.NewBorder(nil, nil, nil, container.NewHBox(move, cancel), line)
 		}
@@ -209,7 +209,7 @@ func (a *apptCard) onCancel(ap queue.Appointment) {
 	l := c.lang
 	what := l.textf(msgApptLine, l.when(ap.Start), a.areaName(ap.Area), ap.Counter, l.apptStatus(ap.Status))
 	var dlg dialog.Dialog
-	dlg = dialog.NewCustomConfirm(l.textf(msgApptConfirmCancel, a.name), l.text(msgApptConfirmYes), l.text(msgApptConfirmNo),
+	dlg = dialog.NewCustomConfirm(l.textf(msgApptConfirmCancel, a.name), l.text(msgApptConfirmYes), l.text(msgBack),
 		wrapped(what), func(yes bool) {
 			if q := c.queue; q != nil && q.confirm == dlg {
 				q.confirm = nil
@@ -233,7 +233,7 @@ func (a *apptCard) cancel(ap queue.Appointment) {
 	c := a.f.c
 	ctx, by, desk := c.session, c.op.Username, c.d.Appointments
 	l := c.lang
-	when := l.textf(msgApptWhen, l.day(ap.Start), ap.Start.In(queue.Rome).Format("15:04"))
+	when := l.textf(msgApptWhen, l.day(ap.Start), ap.Start.In(app.Rome).Format("15:04"))
 	inBackground(c.ui, func() bookingResult {
 		b, err := desk.Cancel(ctx, by, ap)
 		return bookingResult{b, err}
@@ -288,9 +288,9 @@ func newBookingForm(card *apptCard, moving *queue.Appointment) *bookingForm {
 	l := c.lang
 	fm := &bookingForm{card: card, c: c, moving: moving, times: container.NewGridWithColumns(6), message: container.NewVBox()}
 	fm.area = widget.NewSelect(nil, fm.onArea)
-	fm.area.PlaceHolder = l.text(msgApptArea)
+	fm.area.PlaceHolder = l.text(msgService)
 	fm.day = widget.NewSelect(nil, fm.onDay)
-	fm.day.PlaceHolder = l.text(msgApptDay)
+	fm.day.PlaceHolder = l.text(msgDay)
 	label := msgApptSubmitBook
 	title := l.textf(msgApptFormTitle, card.name)
 	if moving != nil {
@@ -301,7 +301,7 @@ func newBookingForm(card *apptCard, moving *queue.Appointment) *bookingForm {
 	fm.submit.Disable()
 	closeButton := widget.NewButtonWithIcon(l.text(msgClose), theme.CancelIcon(), fm.close)
 	form := container.NewVBox(
-		container.New(layout.NewFormLayout(), widget.NewLabel(l.text(msgApptArea)), fm.area, widget.NewLabel(l.text(msgApptDay)), fm.day),
+		container.New(layout.NewFormLayout(), widget.NewLabel(l.text(msgService)), fm.area, widget.NewLabel(l.text(msgDay)), fm.day),
 		widget.NewLabel(l.text(msgApptPickTime)),
 	)
 	content := container.NewBorder(form, fm.message, nil, nil, container.NewVScroll(container.NewVBox(fm.times)))
@@ -333,7 +333,7 @@ type areasList struct {
 
 func (fm *bookingForm) loadAreas() {
 	c, ctx, desk := fm.c, fm.c.session, fm.c.d.Appointments
-	fm.say(c.lang.text(msgApptLoading), false)
+	fm.say(c.lang.text(msgLoading), false)
 	inBackground(c.ui, func() areasList {
 		as, err := desk.BookableAreas(ctx, bookingDays)
 		return areasList{as, err}
@@ -482,7 +482,7 @@ func (fm *bookingForm) choose(s *queue.Slot) {
 }
 
 func (fm *bookingForm) timeLabel(s *queue.Slot) string {
-	label := s.Start.In(queue.Rome).Format("15:04")
+	label := s.Start.In(app.Rome).Format("15:04")
 	if fm.counters(fm.c.lang.day(s.Start)) > 1 {
 		label += " · " + fm.c.lang.textf(msgQueueCounter, s.Counter)
 	}
@@ -493,7 +493,7 @@ func (fm *bookingForm) timeLabel(s *queue.Slot) string {
 // 09:20, sportello 1".
 func (fm *bookingForm) slotText(s *queue.Slot) string {
 	l := fm.c.lang
-	return l.textf(msgApptWhen, l.day(s.Start), s.Start.In(queue.Rome).Format("15:04")) + ", " + l.textf(msgApptCounter, s.Counter)
+	return l.textf(msgApptWhen, l.day(s.Start), s.Start.In(app.Rome).Format("15:04")) + ", " + l.textf(msgApptCounter, s.Counter)
 }
 
 // say shows a line under the times: the choice, or what went wrong.
@@ -559,25 +559,24 @@ func (c *Counter) queueState() *queueUI {
 
 // when writes an appointment's time: "mar 12/05/2026 alle 09:20".
 func (l lang) when(t time.Time) string {
-	return l.textf(msgApptWhen, l.day(t), t.In(queue.Rome).Format("15:04"))
+	return l.textf(msgApptWhen, l.day(t), t.In(app.Rome).Format("15:04"))
 }
 
 // day writes the day of t in the comune with its weekday: "mar 12/05/2026".
 func (l lang) day(t time.Time) string {
-	t = t.In(queue.Rome)
-	names := [...]string{"dom", "lun", "mar", "mer", "gio", "ven", "sab"}
-	if l == langEN {
-		names = [...]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
-	}
-	return names[t.Weekday()] + " " + t.Format(dateLayout)
+	t = t.In(app.Rome)
+	return l.text(weekdays[t.Weekday()]) + " " + t.Format(dateLayout)
 }
+
+// weekdays are the short names of the days, from Sunday as time.Weekday counts.
+var weekdays = [...]msg{msgSunday, msgMonday, msgTuesday, msgWednesday, msgThursday, msgFriday, msgSaturday}
 
 func (l lang) apptStatus(s queue.AppointmentStatus) string {
 	switch s {
 	case queue.CheckedIn:
 		return l.text(msgApptCheckedIn)
 	case queue.Cancelled:
-		return l.text(msgApptCancelledState)
+		return l.text(msgStatusCancelled)
 	}
 	return l.text(msgApptBooked)
 }

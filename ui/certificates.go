@@ -3,10 +3,6 @@ package ui
 import (
 	"context"
 	"image/color"
-	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -21,16 +17,6 @@ import (
 // The "Certificati" card of the citizen file: the certificates issued to the
 // person, newest first, each with its reprint, and the notice under the
 // file's header that says where the last one went.
-
-// romeZone is where certificates are issued: their times are shown in it
-// whatever the workstation's zone.
-var romeZone = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		panic("ui: Europe/Rome: " + err.Error()) // embedded by package certificate (time/tzdata)
-	}
-	return loc
-}()
 
 type certsResult struct {
 	list []certificate.Issued
@@ -69,7 +55,7 @@ func (f *fileScreen) certificateRow(is certificate.Issued) fyne.CanvasObject {
 	l := f.c.lang
 	c := &is.Certificate
 	number := c.Number.String()
-	lines := container.NewVBox(wrapped(l.textf(msgCertificateLine, number, certificateTitle(c.Type), formatInstant(c.IssuedAt, romeZone))))
+	lines := container.NewVBox(wrapped(l.textf(msgCertificateLine, number, certificateTitle(c.Type.Title), formatInstant(c.IssuedAt, app.Rome))))
 	if !is.Synced {
 		lines.Add(container.NewHBox(newBadge(l.text(msgNotSent), greyWash, greyText)))
 	}
@@ -119,7 +105,7 @@ func (f *fileScreen) onReprint(number string, b *widget.Button) {
 		if err != nil {
 			return deliveryResult{err: err}
 		}
-		dest, err := deliver(ctx, out, out.DefaultPrinter(), number+"-duplicato.pdf", "Duplicato "+number, pdf)
+		dest, err := deliver(ctx, out, out.DefaultPrinter(), number+"-duplicato.pdf", l.textf(msgPaperDuplicate, number), pdf)
 		return deliveryResult{dest, err}
 	}, func(r deliveryResult) {
 		b.Enable()
@@ -158,12 +144,4 @@ func newNotice(text string, warn bool) fyne.CanvasObject {
 	}})
 	t.Wrapping = fyne.TextWrapWord
 	return container.NewStack(bg, t)
-}
-
-// certificateTitle writes a type's printed title as a sentence does:
-// "CERTIFICATO DI RESIDENZA" as "Certificato di residenza".
-func certificateTitle(t certificate.Type) string {
-	s := strings.ToLower(t.Title)
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
 }

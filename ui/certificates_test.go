@@ -41,7 +41,7 @@ func (h *harness) openForm(text string) *issueForm {
 func (h *harness) chooseType(fm *issueForm, title string) {
 	h.t.Helper()
 	for range len(fm.types) {
-		if t, ok := fm.selectedType(); ok && certificateTitle(t) == title {
+		if t, ok := fm.selectedType(); ok && certificateTitle(t.Title) == title {
 			return
 		}
 		h.press(fyne.KeyDown)

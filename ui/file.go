@@ -96,7 +96,7 @@ func (f *fileScreen) setBody(o fyne.CanvasObject) {
 
 // backButton is the way back to the search, which Esc also takes.
 func (f *fileScreen) backButton() fyne.CanvasObject {
-	back := widget.NewButtonWithIcon(f.c.lang.text(msgBack)+" (Esc)", theme.NavigateBackIcon(), f.onBack)
+	back := widget.NewButtonWithIcon(f.c.lang.text(msgBackToSearch)+" (Esc)", theme.NavigateBackIcon(), f.onBack)
 	back.Importance = widget.LowImportance
 	return container.NewVBox(back)
 }
@@ -263,7 +263,7 @@ func (f *fileScreen) familyTable() fyne.CanvasObject {
 		return note(l.text(msgNoFamily), false)
 	}
 	head := make([]fyne.CanvasObject, 0, 4)
-	for _, id := range []msg{msgColRelationship, msgColName, msgColCodiceFiscale, msgColBirthDate} {
+	for _, id := range []msg{msgRelationship, msgColName, msgColCodiceFiscale, msgColBirthDate} {
 		h := quiet(l.text(id), fyne.TextStyle{Bold: true}, "")
 		h.Truncation = fyne.TextTruncateEllipsis
 		head = append(head, h)
@@ -310,7 +310,7 @@ func (f *fileScreen) payments() fyne.CanvasObject {
 	l := f.c.lang
 	var lines []fyne.CanvasObject
 	for _, p := range f.file.Payments {
-		lines = append(lines, wrapped(l.textf(msgPaymentLine, p.Causale, l.formatEuro(p.AmountCents), p.State, formatDate(p.DueDate))))
+		lines = append(lines, wrapped(l.textf(msgPaymentLine, p.Causale, l.euro(p.AmountCents), p.State, formatDate(p.DueDate))))
 	}
 	return listOr(lines, l.text(msgNoPayments))
 }

@@ -2,13 +2,14 @@ package ui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
-	"unicode"
-
-	"github.com/sportello/sportello/app"
 )
+
+// The one way the screens speak: every text a person reads on them is a msg
+// of catalog below, written in Italian and in English, and reaches a widget
+// through lang.text or lang.textf. Data that arrives in both languages (an
+// area's name, a use of a certificate) goes through lang.pick. Dates and
+// amounts are written by format.go.
 
 // lang is the language the screens speak: Italian unless English is asked for.
 type lang int
@@ -25,16 +26,26 @@ func langFor(code string) lang {
 	return langIT
 }
 
+// code is the language's ISO 639-1 code, as Deps.Lang takes it.
+func (l lang) code() string {
+	if l == langEN {
+		return "en"
+	}
+	return "it"
+}
+
 // msg identifies a text of the screens; catalog holds it in both languages.
+// The keys are grouped by the screen that shows them; a word every screen
+// uses (Annulla, Conferma) is one key, used everywhere.
 type msg int
 
 const (
+	// The window and the sign-in (counter.go, login.go).
 	msgWindowTitle msg = iota
 	msgComune
 	msgDevice
 	msgOperator
 	msgLogout
-
 	msgLoginTitle
 	msgUsername
 	msgPassword
@@ -42,6 +53,7 @@ const (
 	msgLoggingIn
 	msgIdleLocked
 
+	// The search (search.go).
 	msgSearchPlaceholder
 	msgSearchHint
 	msgSearching
@@ -55,9 +67,10 @@ const (
 	msgStatusDeceased
 	msgStatusAIRE
 
+	// The citizen's file (file.go).
 	msgNoFile
 	msgOpening
-	msgBack
+	msgBackToSearch
 	msgRemoteMarker
 	msgAsOf
 	msgAsOfUnknown
@@ -80,7 +93,6 @@ const (
 	msgComuneLabel
 	msgFamilySheet
 	msgFamily
-	msgColRelationship
 	msgColName
 	msgColCodiceFiscale
 	msgColBirthDate
@@ -96,6 +108,7 @@ const (
 	msgNoPayments
 	msgPaymentLine
 
+	// The status bar (statusbar.go).
 	msgOnline
 	msgOffline
 	msgLastSync
@@ -107,6 +120,7 @@ const (
 	msgSkewBehind
 	msgSyncNow
 
+	// The certificates card (certificates.go).
 	msgCertificatesUnavailable
 	msgCertificatesLoadFailed
 	msgNotSent
@@ -119,6 +133,7 @@ const (
 	msgReprintedTo
 	msgReprintFailed
 
+	// The issue form (issue.go).
 	msgIssueTitle
 	msgIssueHint
 	msgTypeLabel
@@ -154,6 +169,7 @@ const (
 	msgCancel
 	msgIssuing
 
+	// The certificates to check (worklist.go), and words every dialog uses.
 	msgFlaggedButton
 	msgFlaggedTitle
 	msgFlaggedHint
@@ -161,7 +177,14 @@ const (
 	msgLoading
 	msgClose
 
-	// payments_i18n.go
+	// The names of the papers the screens print, as print jobs show them
+	// (certificates.go, issue.go, payments.go, requests.go, the kiosk).
+	msgPaperCertificate
+	msgPaperDuplicate
+	msgPaperNotice
+	msgPaperReceipt
+
+	// Payments (payments.go, payments_scan.go, payments_refund.go).
 	msgPaymentsLoadFailed
 	msgRefundLine
 	msgPositionLine
@@ -194,8 +217,6 @@ const (
 	msgScanKindQR
 	msgScanKindPoste
 	msgScanKindAvviso
-
-	// payments.go, payments_refund.go: instalments, refunds, other comuni
 	msgInstalmentLine
 	msgInstalmentNotice
 	msgPayWhat
@@ -214,13 +235,20 @@ const (
 	msgRefundFailed
 	msgRefundBadDate
 	msgRefundTransfer
-	msgRefundCash
 	msgRefundCard
 	msgRefundOffset
 	msgScanCreditor
 	msgScanInstalment
 
-	// requests.go
+	// The refunds to make (payments_worklist.go).
+	msgRefundsButton
+	msgRefundsTitle
+	msgRefundsHint
+	msgNoRefunds
+	msgRefundsLine
+	msgRefundsReceipt
+
+	// Requests (requests.go, requests_scans.go).
 	msgNewRequest
 	msgRequestsFailed
 	msgProvisional
@@ -247,31 +275,170 @@ const (
 	msgRequestTakenNoReceipt
 	msgScannerFolder
 	msgNoScans
-	msgRefundsButton
-	msgRefundsTitle
-	msgRefundsHint
-	msgNoRefunds
-	msgRefundsLine
-	msgRefundsReceipt
+	msgRequestReceived
+	msgRequestWorking
+	msgRequestIntegration
+	msgRequestConcluded
+	msgRequestRejected
+	msgHintDate
+	msgHintAmount
+	msgHintPartitaIVA
+	msgHintCodiceFiscale
+	msgHintEmail
+
+	// Appointments at the counter (appointments.go).
+	msgAppointments
+	msgApptBook
+	msgApptMove
+	msgApptNone
+	msgApptLine
+	msgApptBooked
+	msgApptCheckedIn
+	msgApptFormTitle
+	msgApptMoveTitle
+	msgService
+	msgDay
+	msgApptPickTime
+	msgApptNoSlots
+	msgApptNoAreas
+	msgApptChosen
+	msgApptSubmitBook
+	msgApptSubmitMove
+	msgApptDoneBooked
+	msgApptDoneMoved
+	msgApptDoneCancelled
+	msgApptPending
+	msgApptConfirmCancel
+	msgApptConfirmYes
+	msgBack
+	msgApptNeedFile
+	msgApptWhen
+	msgApptCounter
+	msgSunday
+	msgMonday
+	msgTuesday
+	msgWednesday
+	msgThursday
+	msgFriday
+	msgSaturday
+
+	// The kiosk (kiosk*.go).
+	msgKioskTouch
+	msgKioskTakeTicket
+	msgKioskIdentify
+	msgKioskAlbo
+	msgKioskOtherLang
+	msgKioskChooseArea
+	msgKioskNoAreas
+	msgKioskYourNumber
+	msgKioskTakePaper
+	msgKioskAhead
+	msgKioskWait
+	msgKioskWaitNone
+	msgKioskOfflineTicket
+	msgKioskPrinting
+	msgKioskPrinterTrouble
+	msgKioskRetry
+	msgKioskDone
+	msgKioskCF
+	msgKioskDocument
+	msgKioskDocumentHint
+	msgKioskChecking
+	msgKioskHello
+	msgKioskLinkedTicket
+	msgKioskCheckIn
+	msgKioskCertificates
+	msgKioskActivity
+	msgKioskEnd
+	msgKioskChooseCert
+	msgKioskChooseUse
+	msgKioskCertPrinted
+	msgKioskCertExempt
+	msgKioskRequests
+	msgKioskNone
+	msgKioskAppointmentLine
+	msgKioskNoNotices
+	msgKioskNoticeLine
+	msgKioskAppointmentAt
+	msgKioskIdleSoon
+	msgKioskClear
+	msgKioskBook
+	msgKioskMyAppointments
+	msgKioskBookArea
+	msgKioskBookDay
+	msgKioskBookTime
+	msgKioskBookConfirm
+	msgKioskBookYes
+	msgKioskBookDone
+	msgKioskBookPending
+	msgKioskApptCancel
+	msgKioskApptCancelled
+	msgKioskNoBookable
+	msgKioskPayNotices
+	msgKioskNoPayable
+	msgKioskNoticePrinted
+	msgKioskNoticeHowToPay
+
+	// The display board (board.go).
+	msgBoardTitle
+	msgBoardNumber
+	msgBoardCounter
+	msgBoardWaiting
+	msgBoardNone
+
+	// The counter's queue bar (queue.go).
+	msgQueueCallNext
+	msgQueueRecall
+	msgQueueSkip
+	msgQueueServe
+	msgQueueNobody
+	msgQueueCurrent
+	msgQueueCounter
+	msgQueueCalling
+	msgQueueLinked
+	msgQueueTransferTo
+
+	// The supervisor's queue statistics (stats.go).
+	msgStatsButton
+	msgStatsToday
+	msgStatsYesterday
+	msgStatsLast7
+	msgStatsLast30
+	msgStatsTitle
+	msgStatsShow
+	msgStatsHour
+	msgStatsIssued
+	msgStatsServed
+	msgStatsSkipped
+	msgStatsMeanWait
+	msgStatsMaxWait
+	msgStatsMeanService
+	msgStatsNone
+	msgStatsTotal
+	msgStatsLoading
+	msgMinutes
 
 	msgCount // keep last: the number of messages
 )
 
-// catalog is every text of the screens, in the words of the counter.
-var catalog = map[msg]struct{ it, en string }{
+// catalog is every text of the screens, in the words of the counter:
+// Italian first, English second. Its length is msgCount, so a key past
+// the end does not compile; a key without its texts fails TestCatalog.
+var catalog = [msgCount]struct{ it, en string }{
+	// The window and the sign-in (counter.go, login.go).
 	msgWindowTitle: {"Sportello — Comune di %s", "Sportello — Comune of %s"},
 	msgComune:      {"Comune di %s", "Comune of %s"},
 	msgDevice:      {"Postazione %s", "Workstation %s"},
 	msgOperator:    {"Operatore: %s", "Operator: %s"},
 	msgLogout:      {"Esci", "Log out"},
+	msgLoginTitle:  {"Accesso alla postazione", "Sign in to this workstation"},
+	msgUsername:    {"Nome utente", "Username"},
+	msgPassword:    {"Password", "Password"},
+	msgLogin:       {"Accedi", "Sign in"},
+	msgLoggingIn:   {"Verifica delle credenziali…", "Checking credentials…"},
+	msgIdleLocked:  {"Sessione chiusa per inattività: accedere di nuovo.", "Session closed after inactivity: please sign in again."},
 
-	msgLoginTitle: {"Accesso alla postazione", "Sign in to this workstation"},
-	msgUsername:   {"Nome utente", "Username"},
-	msgPassword:   {"Password", "Password"},
-	msgLogin:      {"Accedi", "Sign in"},
-	msgLoggingIn:  {"Verifica delle credenziali…", "Checking credentials…"},
-	msgIdleLocked: {"Sessione chiusa per inattività: accedere di nuovo.", "Session closed after inactivity: please sign in again."},
-
+	// The search (search.go).
 	msgSearchPlaceholder: {"Codice fiscale oppure cognome e nome", "Codice fiscale or surname and name"},
 	msgSearchHint:        {"Scrivere il codice fiscale oppure cognome e nome (Ctrl+F). Frecce per scegliere, Invio per aprire il fascicolo.", "Type the codice fiscale or surname and name (Ctrl+F). Arrows to choose, Enter to open the file."},
 	msgSearching:         {"Ricerca in corso…", "Searching…"},
@@ -285,9 +452,10 @@ var catalog = map[msg]struct{ it, en string }{
 	msgStatusDeceased:    {"deceduto", "deceased"},
 	msgStatusAIRE:        {"iscritto AIRE", "AIRE (abroad)"},
 
+	// The citizen's file (file.go).
 	msgNoFile:           {"Nessun fascicolo aperto: cercare un cittadino e premere Invio.", "No file open: search for a citizen and press Enter."},
 	msgOpening:          {"Apertura del fascicolo…", "Opening the file…"},
-	msgBack:             {"Torna alla ricerca", "Back to search"},
+	msgBackToSearch:     {"Torna alla ricerca", "Back to search"},
 	msgRemoteMarker:     {"Altro comune: %s (dati dalla rete)", "Other comune: %s (data from the network)"},
 	msgAsOf:             {"Dati anagrafici aggiornati al %s", "Registry data as of %s"},
 	msgAsOfUnknown:      {"Dati anagrafici: data di aggiornamento non nota", "Registry data: date of update unknown"},
@@ -310,7 +478,6 @@ var catalog = map[msg]struct{ it, en string }{
 	msgComuneLabel:      {"Comune", "Comune"},
 	msgFamilySheet:      {"Scheda di famiglia", "Family sheet"},
 	msgFamily:           {"Famiglia", "Family"},
-	msgColRelationship:  {"Relazione di parentela", "Relationship"},
 	msgColName:          {"Cognome e nome", "Surname and name"},
 	msgColCodiceFiscale: {"Codice fiscale", "Codice fiscale"},
 	msgColBirthDate:     {"Data di nascita", "Date of birth"},
@@ -326,6 +493,7 @@ var catalog = map[msg]struct{ it, en string }{
 	msgNoPayments:       {"Nessun pagamento", "No payments"},
 	msgPaymentLine:      {"%s — %s — %s, scadenza %s", "%s — %s — %s, due %s"},
 
+	// The status bar (statusbar.go).
 	msgOnline:     {"Online", "Online"},
 	msgOffline:    {"Offline", "Offline"},
 	msgLastSync:   {"Ultima sincronizzazione: %s", "Last sync: %s"},
@@ -337,6 +505,7 @@ var catalog = map[msg]struct{ it, en string }{
 	msgSkewBehind: {"Orologio della postazione indietro di %d minuti", "Workstation clock %d minutes behind"},
 	msgSyncNow:    {"Sincronizza", "Sync now"},
 
+	// The certificates card (certificates.go).
 	msgCertificatesUnavailable: {"Certificati non disponibili su questa postazione", "Certificates are not available on this workstation"},
 	msgCertificatesLoadFailed:  {"Elenco dei certificati non disponibile: %s", "List of certificates unavailable: %s"},
 	msgNotSent:                 {"in attesa di invio", "waiting to be sent"},
@@ -349,6 +518,7 @@ var catalog = map[msg]struct{ it, en string }{
 	msgReprintedTo:             {"Duplicato del certificato N. %s %s.", "Duplicate of certificate No. %s %s."},
 	msgReprintFailed:           {"Ristampa del certificato N. %s non riuscita: %s", "Reprint of certificate No. %s failed: %s"},
 
+	// The issue form (issue.go).
 	msgIssueTitle:          {"Rilascio di un certificato — %s", "Issue a certificate — %s"},
 	msgIssueHint:           {"Frecce e Invio per il tipo, Tab per passare da un campo all'altro, Invio per rilasciare e stampare, Esc per annullare.", "Arrows and Enter for the type, Tab to move between fields, Enter to issue and print, Esc to cancel."},
 	msgTypeLabel:           {"Tipo di certificato", "Type of certificate"},
@@ -384,13 +554,86 @@ var catalog = map[msg]struct{ it, en string }{
 	msgCancel:              {"Annulla", "Cancel"},
 	msgIssuing:             {"Rilascio in corso…", "Issuing…"},
 
+	// The certificates to check (worklist.go), and words every dialog uses.
 	msgFlaggedButton: {"Certificati da verificare (%d)", "Certificates to check (%d)"},
 	msgFlaggedTitle:  {"Certificati da verificare", "Certificates to check"},
 	msgFlaggedHint:   {"I dati sono cambiati dopo il rilascio. Invio apre il fascicolo: se i fatti certificati sono diversi, rilasciare di nuovo il certificato.", "The data changed after issue. Enter opens the file: if the certified facts differ, issue the certificate again."},
 	msgNoFlagged:     {"Nessun certificato da verificare", "No certificates to check"},
 	msgLoading:       {"Caricamento…", "Loading…"},
 	msgClose:         {"Chiudi", "Close"},
-	// requests.go
+
+	// The names of the papers the screens print: Italian papers, so Italian
+	// in both languages.
+	msgPaperCertificate: {"Certificato %s", "Certificato %s"},
+	msgPaperDuplicate:   {"Duplicato %s", "Duplicato %s"},
+	msgPaperNotice:      {"Avviso %s", "Avviso %s"},
+	msgPaperReceipt:     {"Ricevuta %s", "Ricevuta %s"},
+
+	// Payments (payments.go, payments_scan.go, payments_refund.go).
+	msgPaymentsLoadFailed: {"Pagamenti non disponibili: %s", "Payments not available: %s"},
+	msgRefundLine:         {"Pagamento doppio da rimborsare — %s: eccedenza %s. Ricevute: %s", "Double payment to refund — %s: excess %s. Receipts: %s"},
+	msgPositionLine:       {"%s — %s, scadenza %s", "%s — %s, due %s"},
+	msgNoticeButton:       {"Avviso", "Notice"},
+	msgPayButton:          {"Incassa", "Take payment"},
+	msgNoticeFailed:       {"Avviso non stampato: %s", "Notice not printed: %s"},
+	msgNoticeDone:         {"Avviso pagoPA %s", "pagoPA notice %s"},
+	msgMethodCash:         {"Contanti", "Cash"},
+	msgMethodCard:         {"Carta (POS)", "Card (POS)"},
+	msgPayTitle:           {"Incasso allo sportello", "Payment at the counter"},
+	msgPayConfirm:         {"%s — %s", "%s — %s"},
+	msgPayAmountHint:      {"Importo: %s (per un verbale, l'importo dovuto oggi secondo l'art. 202 CdS)", "Amount: %s (for a fine, what art. 202 CdS makes due today)"},
+	msgPayFailed:          {"Pagamento non registrato: %s", "Payment not recorded: %s"},
+	msgPaidNoReceipt:      {"Pagamento %s di %s registrato, ma ricevuta non stampata: %s", "Payment %s of %s recorded, but the receipt was not printed: %s"},
+	msgPaid:               {"Pagamento registrato: ricevuta %s di %s, %s", "Payment recorded: receipt %s of %s, %s"},
+	msgStatusDue:          {"da pagare", "to be paid"},
+	msgStatusNotPayable:   {"non ancora pagabile", "not yet payable"},
+	msgStatusPaid:         {"pagato", "paid"},
+	msgStatusPaidHere:     {"pagato allo sportello, in attesa dell'hub", "paid at the counter, waiting for the hub"},
+	msgStatusDuplicate:    {"pagato due volte: da rimborsare", "paid twice: to refund"},
+	msgStatusCancelled:    {"annullato", "cancelled"},
+	msgStatusUnknown:      {"sconosciuto", "unknown"},
+	msgScanPlaceholder:    {"Leggi o incolla un codice: avviso, bollettino, certificato", "Scan or paste a code: notice, slip, certificate"},
+	msgScanUnknown:        {"Codice non riconosciuto", "Code not recognised"},
+	msgScanCertificate:    {"Verifica del certificato", "Certificate check"},
+	msgScanPosition:       {"Pagamento letto da %s", "Payment read from %s"},
+	msgScanAvviso:         {"Codice avviso", "Notice code"},
+	msgScanAmount:         {"Importo del codice", "Amount in the code"},
+	msgScanOpenFile:       {"Apri il fascicolo di %s", "Open the file of %s"},
+	msgScanKindQR:         {"QR code pagoPA", "pagoPA QR code"},
+	msgScanKindPoste:      {"DataMatrix del bollettino postale", "postal slip DataMatrix"},
+	msgScanKindAvviso:     {"codice avviso", "notice code"},
+	msgInstalmentLine:     {"Rata %d — %s, scadenza %s", "Instalment %d — %s, due %s"},
+	msgInstalmentNotice:   {"Avviso rata %d", "Notice of instalment %d"},
+	msgPayWhat:            {"Che cosa paga il cittadino", "What the citizen pays"},
+	msgPayUnica:           {"Rata unica: %s entro il %s", "Whole amount: %s by %s"},
+	msgPayInstalment:      {"Rata %d: %s entro il %s", "Instalment %d: %s by %s"},
+	msgStatusPartial:      {"pagato in parte", "partly paid"},
+	msgStatusOffline:      {"serve la rete", "needs the network"},
+	msgRefundDoneButton:   {"Rimborso eseguito", "Refund done"},
+	msgRefundMethod:       {"Come è stato restituito", "How it was returned"},
+	msgRefundDate:         {"Data del rimborso (GG/MM/AAAA)", "Date of the refund (DD/MM/YYYY)"},
+	msgRefundNote:         {"Nota: CRO del bonifico, mandato, ricevuta…", "Note: transfer reference, mandate, receipt…"},
+	msgRefundNoteLabel:    {"Nota", "Note"},
+	msgRefundDoneLine:     {"Pagamento doppio rimborsato — %s: %s restituiti il %s (%s)%s", "Double payment refunded — %s: %s returned on %s (%s)%s"},
+	msgRefundPending:      {", in attesa di conferma dell'hub", ", waiting for the hub"},
+	msgRefundRecorded:     {"Rimborso %s registrato come eseguito", "Refund %s recorded as done"},
+	msgRefundFailed:       {"Rimborso non registrato: %s", "Refund not recorded: %s"},
+	msgRefundBadDate:      {"Data non valida: scrivere GG/MM/AAAA, non oltre oggi", "Invalid date: write DD/MM/YYYY, not after today"},
+	msgRefundTransfer:     {"Bonifico", "Bank transfer"},
+	msgRefundCard:         {"Storno sulla carta (POS)", "Card reversal (POS)"},
+	msgRefundOffset:       {"Compensazione con altra posizione", "Offset against another position"},
+	msgScanCreditor:       {"Ente creditore", "Creditor"},
+	msgScanInstalment:     {"Rata", "Instalment"},
+
+	// The refunds to make (payments_worklist.go).
+	msgRefundsButton:  {"Rimborsi da fare (%d)", "Refunds to make (%d)"},
+	msgRefundsTitle:   {"Rimborsi da fare", "Refunds to make"},
+	msgRefundsHint:    {"Posizioni pagate due volte: restituire l'eccedenza a chi ha pagato. Invio apre il fascicolo della persona.", "Positions paid twice: return the excess to the payer. Enter opens the person's file."},
+	msgNoRefunds:      {"Nessun rimborso da fare", "No refunds to make"},
+	msgRefundsLine:    {"%s — eccedenza %s, da rimborsare dal %s", "%s — excess %s, to refund since %s"},
+	msgRefundsReceipt: {"Ricevuta %s — %s, %s, %s", "Receipt %s — %s, %s, %s"},
+
+	// Requests (requests.go, requests_scans.go).
 	msgNewRequest:            {"Nuova istanza", "New request"},
 	msgRequestsFailed:        {"Istanze non disponibili: %s", "Requests unavailable: %s"},
 	msgProvisional:           {"%s (provvisorio)", "%s (provisional)"},
@@ -417,141 +660,170 @@ var catalog = map[msg]struct{ it, en string }{
 	msgRequestTakenNoReceipt: {"Richiesta %s presentata, ma la ricevuta non è stata stampata: %s", "Request %s submitted, but the receipt was not printed: %s"},
 	msgScannerFolder:         {"Dalla cartella dello scanner (%s):", "From the scanner folder (%s):"},
 	msgNoScans:               {"nessun documento da allegare", "no document to attach"},
+	msgRequestReceived:       {"ricevuta", "received"},
+	msgRequestWorking:        {"in lavorazione", "in progress"},
+	msgRequestIntegration:    {"integrazione richiesta", "documents requested"},
+	msgRequestConcluded:      {"conclusa", "concluded"},
+	msgRequestRejected:       {"respinta", "rejected"},
+	msgHintDate:              {"gg/mm/aaaa", "dd/mm/yyyy"},
+	msgHintAmount:            {"0,00", "0,00"},
+	msgHintPartitaIVA:        {"11 cifre", "11 digits"},
+	msgHintCodiceFiscale:     {"16 caratteri", "16 characters"},
+	msgHintEmail:             {"nome@esempio.it", "name@example.com"},
+
+	// Appointments at the counter (appointments.go).
+	msgAppointments:      {"Appuntamenti", "Appointments"},
+	msgApptBook:          {"Prenota appuntamento", "Book an appointment"},
+	msgApptMove:          {"Sposta", "Move"},
+	msgApptNone:          {"Nessun appuntamento", "No appointments"},
+	msgApptLine:          {"%s — %s, sportello %s — %s", "%s — %s, counter %s — %s"},
+	msgApptBooked:        {"prenotato", "booked"},
+	msgApptCheckedIn:     {"presentato al chiosco", "checked in at the kiosk"},
+	msgApptFormTitle:     {"Prenota un appuntamento per %s", "Book an appointment for %s"},
+	msgApptMoveTitle:     {"Sposta l'appuntamento di %s", "Move the appointment of %s"},
+	msgService:           {"Servizio", "Service"},
+	msgDay:               {"Giorno", "Day"},
+	msgApptPickTime:      {"Scegliere l'orario", "Pick the time"},
+	msgApptNoSlots:       {"Nessuna fascia libera nei prossimi %d giorni", "No free slot in the next %d days"},
+	msgApptNoAreas:       {"Nessun servizio su appuntamento ha fasce libere", "No appointment service has free slots"},
+	msgApptChosen:        {"Scelto: %s, %s", "Chosen: %s, %s"},
+	msgApptSubmitBook:    {"Prenota", "Book"},
+	msgApptSubmitMove:    {"Sposta qui", "Move here"},
+	msgApptDoneBooked:    {"Appuntamento prenotato: %s", "Appointment booked: %s"},
+	msgApptDoneMoved:     {"Appuntamento spostato: %s", "Appointment moved: %s"},
+	msgApptDoneCancelled: {"Appuntamento annullato: %s", "Appointment cancelled: %s"},
+	msgApptPending:       {"%s — senza rete: l'hub lo confermerà appena raggiungibile", "%s — offline: the hub will confirm it once reachable"},
+	msgApptConfirmCancel: {"Annullare l'appuntamento di %s?", "Cancel the appointment of %s?"},
+	msgApptConfirmYes:    {"Annulla l'appuntamento", "Cancel the appointment"},
+	msgBack:              {"Indietro", "Back"},
+	msgApptNeedFile:      {"Aprire prima la scheda del cittadino", "Open the citizen's file first"},
+	msgApptWhen:          {"%s alle %s", "%s at %s"},
+	msgApptCounter:       {"sportello %s", "counter %s"},
+	msgSunday:            {"dom", "Sun"},
+	msgMonday:            {"lun", "Mon"},
+	msgTuesday:           {"mar", "Tue"},
+	msgWednesday:         {"mer", "Wed"},
+	msgThursday:          {"gio", "Thu"},
+	msgFriday:            {"ven", "Fri"},
+	msgSaturday:          {"sab", "Sat"},
+
+	// The kiosk (kiosk*.go).
+	msgKioskTouch:           {"Tocchi lo schermo per iniziare", "Touch the screen to start"},
+	msgKioskTakeTicket:      {"Prendi il numero", "Take a ticket"},
+	msgKioskIdentify:        {"Certificati e pratiche (codice fiscale)", "Certificates and requests (codice fiscale)"},
+	msgKioskAlbo:            {"Albo pretorio", "Public notices (albo pretorio)"},
+	msgKioskOtherLang:       {"English", "Italiano"},
+	msgKioskChooseArea:      {"Scelga il servizio", "Choose the service"},
+	msgKioskNoAreas:         {"Nessun servizio disponibile al chiosco: si rivolga allo sportello", "No service available at the kiosk: please ask at the counter"},
+	msgKioskYourNumber:      {"Il suo numero", "Your number"},
+	msgKioskTakePaper:       {"Ritiri il biglietto qui sotto", "Take your ticket below"},
+	msgKioskAhead:           {"Persone in attesa prima di lei: %d", "People ahead of you: %d"},
+	msgKioskWait:            {"Attesa stimata: %d minuti", "Estimated wait: %d minutes"},
+	msgKioskWaitNone:        {"Attesa stimata: nessuna", "Estimated wait: none"},
+	msgKioskOfflineTicket:   {"Biglietto emesso senza rete: il numero comparirà sul tabellone", "Ticket issued offline: your number will show on the board"},
+	msgKioskPrinting:        {"Stampa in corso…", "Printing…"},
+	msgKioskPrinterTrouble:  {"Problema di stampa", "Printing problem"},
+	msgKioskRetry:           {"Riprova", "Try again"},
+	msgKioskDone:            {"Fine", "Done"},
+	msgKioskCF:              {"Codice fiscale", "Codice fiscale (tax code)"},
+	msgKioskDocument:        {"Numero del documento d'identità", "Identity document number"},
+	msgKioskDocumentHint:    {"Il numero della carta d'identità registrata in anagrafe", "The number of the identity card on file at the registry office"},
+	msgKioskChecking:        {"Verifica in corso…", "Checking…"},
+	msgKioskHello:           {"Buongiorno, %s", "Hello, %s"},
+	msgKioskLinkedTicket:    {"Numero per lo sportello", "Ticket for the counter"},
+	msgKioskCheckIn:         {"Sono qui per l'appuntamento delle %s", "I am here for my %s appointment"},
+	msgKioskCertificates:    {"Stampa un certificato", "Print a certificate"},
+	msgKioskActivity:        {"Le mie pratiche, pagamenti e appuntamenti", "My requests, payments and appointments"},
+	msgKioskEnd:             {"Esci e cancella i miei dati dallo schermo", "Leave and clear my data from the screen"},
+	msgKioskChooseCert:      {"Scelga il certificato", "Choose the certificate"},
+	msgKioskChooseUse:       {"Per quale uso? (esente da bollo)", "What is it for? (bollo-exempt)"},
+	msgKioskCertPrinted:     {"Certificato n. %s stampato: lo ritiri qui sotto", "Certificate no. %s printed: take it below"},
+	msgKioskCertExempt:      {"esente da bollo per legge", "bollo-exempt by law"},
+	msgKioskRequests:        {"Pratiche", "Requests"},
+	msgKioskNone:            {"Nessuna", "None"},
+	msgKioskAppointmentLine: {"%s alle %s — %s, sportello %s", "%s at %s — %s, counter %s"},
+	msgKioskNoNotices:       {"Nessun atto pubblicato oggi", "No notices published today"},
+	msgKioskNoticeLine:      {"n. %s — %s — pubblicato dal %s al %s", "no. %s — %s — published %s to %s"},
+	msgKioskAppointmentAt:   {"Appuntamento delle %s", "Appointment at %s"},
+	msgKioskIdleSoon:        {"Per la sua riservatezza lo schermo torna all'inizio dopo un minuto senza tocchi", "For your privacy the screen returns to the start after a minute without touches"},
+	msgKioskClear:           {"Cancella", "Clear"},
+	msgKioskBook:            {"Prenota un appuntamento", "Book an appointment"},
+	msgKioskMyAppointments:  {"I miei appuntamenti", "My appointments"},
+	msgKioskBookArea:        {"Per quale servizio?", "For which service?"},
+	msgKioskBookDay:         {"%s — scelga il giorno", "%s — choose the day"},
+	msgKioskBookTime:        {"%s — scelga l'orario", "%s — choose the time"},
+	msgKioskBookConfirm:     {"Conferma la prenotazione?", "Confirm the booking?"},
+	msgKioskBookYes:         {"Sì, prenota", "Yes, book it"},
+	msgKioskBookDone:        {"Appuntamento prenotato", "Appointment booked"},
+	msgKioskBookPending:     {"Il chiosco è senza rete: la prenotazione sarà confermata appena possibile. Se la fascia fosse stata presa nel frattempo, la contatterà lo sportello.", "The kiosk is offline: the booking will be confirmed as soon as possible. Should the slot have been taken meanwhile, the office will contact you."},
+	msgKioskApptCancel:      {"Annulla questo appuntamento", "Cancel this appointment"},
+	msgKioskApptCancelled:   {"Appuntamento annullato", "Appointment cancelled"},
+	msgKioskNoBookable:      {"Nessun servizio ha orari liberi: si rivolga allo sportello", "No service has free times: please ask at the counter"},
+	msgKioskPayNotices:      {"Stampa un avviso di pagamento pagoPA", "Print a pagoPA payment notice"},
+	msgKioskNoPayable:       {"Nessun pagamento da fare", "Nothing to pay"},
+	msgKioskNoticePrinted:   {"Avviso di pagamento stampato: lo ritiri qui sotto", "Payment notice printed: take it below"},
+	msgKioskNoticeHowToPay:  {"Si paga con il codice QR dell'avviso dall'app della banca o della posta, in tabaccheria, in banca o su pagoPA.", "Pay with the notice's QR code in your bank's or the post office's app, at a tobacconist's, at a bank, or on pagoPA."},
+
+	// The display board (board.go).
+	msgBoardTitle:   {"Comune di %s — Sportelli", "Comune of %s — Counters"},
+	msgBoardNumber:  {"Numero", "Number"},
+	msgBoardCounter: {"Sportello", "Counter"},
+	msgBoardWaiting: {"In attesa: %s", "Waiting: %s"},
+	msgBoardNone:    {"Benvenuti: prendete il numero al chiosco", "Welcome: take a ticket at the kiosk"},
+
+	// The counter's queue bar (queue.go).
+	msgQueueCallNext:   {"Chiama il prossimo (F2)", "Call next (F2)"},
+	msgQueueRecall:     {"Richiama", "Recall"},
+	msgQueueSkip:       {"Assente", "No-show"},
+	msgQueueServe:      {"Servito", "Served"},
+	msgQueueNobody:     {"Nessuno in attesa", "Nobody waiting"},
+	msgQueueCurrent:    {"Allo sportello: %s", "At the counter: %s"},
+	msgQueueCounter:    {"Sportello %s", "Counter %s"},
+	msgQueueCalling:    {"Chiamata…", "Calling…"},
+	msgQueueLinked:     {"%s (identificato al chiosco)", "%s (identified at the kiosk)"},
+	msgQueueTransferTo: {"Trasferisci a…", "Transfer to…"},
+
+	// The supervisor's queue statistics (stats.go).
+	msgStatsButton:      {"Statistiche coda", "Queue statistics"},
+	msgStatsToday:       {"Oggi", "Today"},
+	msgStatsYesterday:   {"Ieri", "Yesterday"},
+	msgStatsLast7:       {"Ultimi 7 giorni", "Last 7 days"},
+	msgStatsLast30:      {"Ultimi 30 giorni", "Last 30 days"},
+	msgStatsTitle:       {"Statistiche della coda", "Queue statistics"},
+	msgStatsShow:        {"Aggiorna", "Refresh"},
+	msgStatsHour:        {"Ora", "Hour"},
+	msgStatsIssued:      {"Emessi", "Issued"},
+	msgStatsServed:      {"Serviti", "Served"},
+	msgStatsSkipped:     {"Assenti", "No-shows"},
+	msgStatsMeanWait:    {"Attesa media", "Mean wait"},
+	msgStatsMaxWait:     {"Attesa max", "Longest wait"},
+	msgStatsMeanService: {"Servizio medio", "Mean service"},
+	msgStatsNone:        {"Nessun biglietto nel periodo", "No tickets in the period"},
+	msgStatsTotal:       {"Totale: %d emessi, %d serviti, %d assenti; attesa media %s", "Total: %d issued, %d served, %d no-shows; mean wait %s"},
+	msgStatsLoading:     {"Lettura dall'hub…", "Reading from the hub…"},
+	msgMinutes:          {"%d min", "%d min"},
 }
 
 // text returns message id in l.
 func (l lang) text(id msg) string {
-	m, ok := catalog[id]
-	if !ok {
+	if id < 0 || id >= msgCount || catalog[id].it == "" {
 		return fmt.Sprintf("!msg%d", id) // a missing entry shows, and a test catches it
 	}
 	if l == langEN {
-		return m.en
+		return catalog[id].en
 	}
-	return m.it
+	return catalog[id].it
 }
 
 // textf formats message id in l with args.
 func (l lang) textf(id msg, args ...any) string { return fmt.Sprintf(l.text(id), args...) }
 
-// Dates are written the Italian way in both languages: the counter's papers are Italian.
-const (
-	dateLayout     = "02/01/2006"
-	dateTimeLayout = "02/01/2006 15:04"
-)
-
-// formatDate writes a calendar date; dates are stored at UTC midnight, so
-// they are not moved to another zone.
-func formatDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// pick chooses between the Italian and the English of data that carries
+// both, such as a queue area's name; data without its English reads in
+// Italian.
+func (l lang) pick(it, en string) string {
+	if l == langEN && en != "" {
+		return en
 	}
-	return t.UTC().Format(dateLayout)
-}
-
-// formatInstant writes a moment in the zone of the counter's clock.
-func formatInstant(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format(dateTimeLayout)
-}
-
-// statusText is the position of a non-resident, or "" for a resident.
-func (l lang) statusText(s app.Status) string {
-	switch s {
-	case app.StatusEmigrated:
-		return l.text(msgStatusEmigrated)
-	case app.StatusDeceased:
-		return l.text(msgStatusDeceased)
-	case app.StatusAIRE:
-		return l.text(msgStatusAIRE)
-	}
-	return ""
-}
-
-// formatEuro writes an amount in cents as the counter says it: "€ 16,00"
-// in Italian, "€16.00" in English.
-func (l lang) formatEuro(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	units, rest := strconv.FormatInt(cents/100, 10), cents%100
-	if l == langEN {
-		return fmt.Sprintf("%s€%s.%02d", sign, groupThousands(units, ","), rest)
-	}
-	return fmt.Sprintf("%s€ %s,%02d", sign, groupThousands(units, "."), rest)
-}
-
-func groupThousands(digits, sep string) string {
-	for i := len(digits) - 3; i > 0; i -= 3 {
-		digits = digits[:i] + sep + digits[i:]
-	}
-	return digits
-}
-
-// displayName is "SURNAME Given", as the anagrafe lists people, with a
-// given name stored in capitals written in its ordinary case.
-func displayName(surname, given string) string {
-	return strings.ToUpper(surname) + " " + properCase(given)
-}
-
-func properCase(s string) string {
-	if s != strings.ToUpper(s) {
-		return s // already written with care: keep it
-	}
-	rs := []rune(strings.ToLower(s))
-	start := true
-	for i, r := range rs {
-		if start {
-			rs[i] = []rune(strings.ToUpper(string(r)))[0]
-		}
-		start = r == ' ' || r == '\'' || r == '-'
-	}
-	return string(rs)
-}
-
-// placeName writes the name of a comune, which ANPR publishes in capitals,
-// as a sentence writes it: "SESTO SAN GIOVANNI" as "Sesto San Giovanni",
-// "REGGIO NELL'EMILIA" as "Reggio nell'Emilia", "BOLZANO/BOZEN" as
-// "Bolzano/Bozen". A name already in mixed case is kept.
-func placeName(s string) string {
-	if s != strings.ToUpper(s) {
-		return s
-	}
-	words := strings.Fields(strings.ToLower(s))
-	for i, w := range words {
-		if i > 0 && placeParticles[w] {
-			continue
-		}
-		if j := strings.IndexRune(w, '\''); j >= 0 {
-			head, rest := w[:j+1], w[j+1:]
-			if i == 0 || !placeParticles[head] {
-				head = capitalize(head)
-			}
-			words[i] = head + capitalize(rest)
-			continue
-		}
-		words[i] = capitalize(w)
-	}
-	return strings.Join(words, " ")
-}
-
-// placeParticles stay in lower case inside a name.
-var placeParticles = map[string]bool{
-	"a": true, "al": true, "alla": true, "d'": true, "da": true, "de": true, "dei": true, "degli": true,
-	"del": true, "dell'": true, "della": true, "delle": true, "dello": true, "di": true, "e": true,
-	"in": true, "nel": true, "nell'": true, "sul": true, "sull'": true, "sulla": true,
-}
-
-// capitalize upper-cases the first letter of w and of each part after a
-// hyphen or a slash.
-func capitalize(w string) string {
-	rs := []rune(w)
-	start := true
-	for i, r := range rs {
-		if start {
-			rs[i] = unicode.ToUpper(r)
-		}
-		start = r == '-' || r == '/'
-	}
-	return string(rs)
+	return it
 }

@@ -205,7 +205,7 @@ func (fm *issueForm) setTypes() {
 	l, today := fm.c.lang, fm.c.d.Now()
 	var items, refused []pickItem
 	for _, t := range certificate.Types() {
-		title := widget.NewLabel(certificateTitle(t))
+		title := widget.NewLabel(certificateTitle(t.Title))
 		if err := certificate.Check(t, &fm.file.Citizen, today); err != nil {
 			title.Importance = widget.LowImportance
 			reason := quiet(app.ErrorMessage(err), fyne.TextStyle{}, theme.SizeNameCaptionText)
@@ -491,7 +491,7 @@ func (fm *issueForm) onSubmit() {
 			_ = out.SetDefaultPrinter(printer)
 		}
 		number := issued.Certificate.Number.String()
-		dest, err := deliver(ctx, out, printer, number+".pdf", "Certificato "+number, pdf)
+		dest, err := deliver(ctx, out, printer, number+".pdf", l.textf(msgPaperCertificate, number), pdf)
 		return issueResult{issued: issued, dest: dest, outErr: err}
 	}, fm.onIssued)
 }

@@ -104,7 +104,7 @@ func (f *fileScreen) showPayments(r paymentsResult) {
 // instalment with its state and its own notice.
 func (f *fileScreen) positionRow(v payment.View) fyne.CanvasObject {
 	l := f.c.lang
-	lines := container.NewVBox(wrapped(l.textf(msgPositionLine, v.Causale, l.formatEuro(v.AmountCents), formatDate(v.DueDate))))
+	lines := container.NewVBox(wrapped(l.textf(msgPositionLine, v.Causale, l.euro(v.AmountCents), formatDate(v.DueDate))))
 	lines.Add(statusTags(l, v.Status(), v.Avviso))
 	id := v.ID
 	notice := widget.NewButtonWithIcon(l.text(msgNoticeButton), theme.DocumentPrintIcon(), nil)
@@ -126,7 +126,7 @@ func (f *fileScreen) positionRow(v payment.View) fyne.CanvasObject {
 		b := widget.NewButtonWithIcon(l.textf(msgInstalmentNotice, n), theme.DocumentPrintIcon(), nil)
 		b.Importance = widget.LowImportance
 		b.OnTapped = func() { f.onNotice(id, n, b) }
-		text := container.NewVBox(wrapped(l.textf(msgInstalmentLine, n, l.formatEuro(in.AmountCents), formatDate(in.DueDate))),
+		text := container.NewVBox(wrapped(l.textf(msgInstalmentLine, n, l.euro(in.AmountCents), formatDate(in.DueDate))),
 			statusTags(l, v.InstalmentStatus(n), in.Avviso))
 		rate.Add(container.NewBorder(nil, nil, nil, container.NewVBox(b), text))
 	}
@@ -167,7 +167,7 @@ func (f *fileScreen) onNotice(id string, n int, b *widget.Button) {
 		if out != nil {
 			printer = out.DefaultPrinter()
 		}
-		dest, err := deliver(ctx, out, printer, name+".pdf", "Avviso "+id, pdf)
+		dest, err := deliver(ctx, out, printer, name+".pdf", l.textf(msgPaperNotice, id), pdf)
 		return deliveryResult{dest, err}
 	}, func(r deliveryResult) {
 		b.Enable()
@@ -193,16 +193,16 @@ func (f *fileScreen) onPay(v payment.View) {
 	what := map[string]int{}
 	var choice *widget.RadioGroup
 	if len(v.Instalments) == 0 {
-		body.Add(wrapped(l.textf(msgPayAmountHint, l.formatEuro(v.AmountCents))))
+		body.Add(wrapped(l.textf(msgPayAmountHint, l.euro(v.AmountCents))))
 	} else {
 		var options []string
 		for _, t := range v.Targets() {
 			if v.Payable(t.N) != nil {
 				continue
 			}
-			o := l.textf(msgPayUnica, l.formatEuro(t.AmountCents), formatDate(t.DueDate))
+			o := l.textf(msgPayUnica, l.euro(t.AmountCents), formatDate(t.DueDate))
 			if t.N > 0 {
-				o = l.textf(msgPayInstalment, t.N, l.formatEuro(t.AmountCents), formatDate(t.DueDate))
+				o = l.textf(msgPayInstalment, t.N, l.euro(t.AmountCents), formatDate(t.DueDate))
 			}
 			what[o] = t.N
 			options = append(options, o)
@@ -261,7 +261,7 @@ func (f *fileScreen) takePayment(id string, n int, m payment.Method) {
 		if out != nil {
 			printer = out.DefaultPrinter()
 		}
-		dest, derr := deliver(ctx, out, printer, "ricevuta-"+p.Receipt+".pdf", "Ricevuta "+p.Receipt, pdf)
+		dest, derr := deliver(ctx, out, printer, "ricevuta-"+p.Receipt+".pdf", l.textf(msgPaperReceipt, p.Receipt), pdf)
 		return payResult{p: p, dest: dest, derr: derr}
 	}, func(r payResult) {
 		if gen != f.gen || f.c.file != f {
@@ -271,9 +271,9 @@ func (f *fileScreen) takePayment(id string, n int, m payment.Method) {
 		case r.err != nil:
 			f.showNotice(l.textf(msgPayFailed, app.ErrorMessage(r.err)), true)
 		case r.derr != nil:
-			f.showNotice(l.textf(msgPaidNoReceipt, r.p.Receipt, l.formatEuro(r.p.AmountCents), app.ErrorMessage(r.derr)), true)
+			f.showNotice(l.textf(msgPaidNoReceipt, r.p.Receipt, l.euro(r.p.AmountCents), app.ErrorMessage(r.derr)), true)
 		default:
-			f.showNotice(l.textf(msgPaid, r.p.Receipt, l.formatEuro(r.p.AmountCents), l.destinationText(r.dest)), false)
+			f.showNotice(l.textf(msgPaid, r.p.Receipt, l.euro(r.p.AmountCents), l.destinationText(r.dest)), false)
 		}
 		f.refreshPayments()
 	})

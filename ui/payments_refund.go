@@ -31,13 +31,13 @@ func (f *fileScreen) refundRow(rf payment.Refund) fyne.CanvasObject {
 		if rf.Done.Note != "" {
 			how += ", " + rf.Done.Note
 		}
-		return note(l.textf(msgRefundDoneLine, rf.Causale, l.formatEuro(rf.ExcessCents), formatDate(rf.Done.On), how, pending), false)
+		return note(l.textf(msgRefundDoneLine, rf.Causale, l.euro(rf.ExcessCents), formatDate(rf.Done.On), how, pending), false)
 	}
 	var receipts []string
 	for _, rc := range rf.Receipts {
-		receipts = append(receipts, rc.Number+" ("+rc.Channel+", "+l.formatEuro(rc.AmountCents)+", "+formatInstant(rc.At, romeZone)+")")
+		receipts = append(receipts, rc.Number+" ("+rc.Channel+", "+l.euro(rc.AmountCents)+", "+formatInstant(rc.At, app.Rome)+")")
 	}
-	line := newNotice(l.textf(msgRefundLine, rf.Causale, l.formatEuro(rf.ExcessCents), strings.Join(receipts, "; ")), true)
+	line := newNotice(l.textf(msgRefundLine, rf.Causale, l.euro(rf.ExcessCents), strings.Join(receipts, "; ")), true)
 	if f.c.op == nil || !f.c.op.Has(app.RoleSupervisor) {
 		return line
 	}
@@ -70,7 +70,7 @@ func showRefundDoneForm(c *Counter, badDate func(), record func(m payment.Refund
 	method := widget.NewSelect(names, nil)
 	method.SetSelected(names[0])
 	day := widget.NewEntry()
-	day.SetText(c.d.Now().In(romeZone).Format("02/01/2006"))
+	day.SetText(c.d.Now().In(app.Rome).Format("02/01/2006"))
 	text := widget.NewEntry()
 	text.SetPlaceHolder(l.text(msgRefundNote))
 	items := []*widget.FormItem{
@@ -82,7 +82,7 @@ func showRefundDoneForm(c *Counter, badDate func(), record func(m payment.Refund
 		if !ok {
 			return
 		}
-		on, err := time.ParseInLocation("02/01/2006", strings.TrimSpace(day.Text), romeZone)
+		on, err := time.ParseInLocation("02/01/2006", strings.TrimSpace(day.Text), app.Rome)
 		if err != nil || on.After(c.d.Now()) {
 			badDate()
 			return
@@ -120,7 +120,7 @@ func (l lang) refundMethod(m payment.RefundMethod) string {
 	case payment.RefundTransfer:
 		return l.text(msgRefundTransfer)
 	case payment.RefundCash:
-		return l.text(msgRefundCash)
+		return l.text(msgMethodCash)
 	case payment.RefundCard:
 		return l.text(msgRefundCard)
 	case payment.RefundOffset:

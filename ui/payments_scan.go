@@ -89,7 +89,7 @@ func (s *scanField) show(r scanResult) {
 			body.Add(field(l.text(msgScanAvviso), r.r.Avviso.Grouped()))
 		}
 		if r.r.Amount > 0 {
-			body.Add(field(l.text(msgScanAmount), l.formatEuro(r.r.Amount)))
+			body.Add(field(l.text(msgScanAmount), l.euro(r.r.Amount)))
 		}
 		if r.r.Remote {
 			body.Add(field(l.text(msgScanCreditor), r.r.ComuneName))

@@ -60,9 +60,9 @@ func (w *refundList) row(rf payment.Refund) fyne.CanvasObject {
 	cf := widget.NewLabel(rf.DebtorCF)
 	cf.TextStyle.Monospace = true
 	lines := container.New(layout.NewCustomPaddedVBoxLayout(0), container.NewHBox(name, cf),
-		newNotice(l.textf(msgRefundsLine, rf.Causale, l.formatEuro(rf.ExcessCents), formatDate(rf.OpenedAt.In(romeZone))), true))
+		newNotice(l.textf(msgRefundsLine, rf.Causale, l.euro(rf.ExcessCents), formatDate(rf.OpenedAt.In(app.Rome))), true))
 	for _, rc := range rf.Receipts {
-		t := quiet(l.textf(msgRefundsReceipt, rc.Number, rc.Channel, l.formatEuro(rc.AmountCents), formatInstant(rc.At, romeZone)), fyne.TextStyle{}, "")
+		t := quiet(l.textf(msgRefundsReceipt, rc.Number, rc.Channel, l.euro(rc.AmountCents), formatInstant(rc.At, app.Rome)), fyne.TextStyle{}, "")
 		t.Wrapping = fyne.TextWrapWord
 		lines.Add(t)
 	}

@@ -95,27 +95,25 @@ func (b *requestsBox) show(r requestsResult) {
 
 // requestStatus is a state in the operator's language.
 func (l lang) requestStatus(s pratica.Status) string {
-	if l == langEN {
-		switch s {
-		case pratica.StatusReceived:
-			return "received"
-		case pratica.StatusWorking:
-			return "in progress"
-		case pratica.StatusIntegration:
-			return "documents requested"
-		case pratica.StatusConcluded:
-			return "concluded"
-		case pratica.StatusRejected:
-			return "rejected"
-		}
+	switch s {
+	case pratica.StatusReceived:
+		return l.text(msgRequestReceived)
+	case pratica.StatusWorking:
+		return l.text(msgRequestWorking)
+	case pratica.StatusIntegration:
+		return l.text(msgRequestIntegration)
+	case pratica.StatusConcluded:
+		return l.text(msgRequestConcluded)
+	case pratica.StatusRejected:
+		return l.text(msgRequestRejected)
 	}
-	return strings.ToLower(s.Title())
+	return strings.ToLower(s.Title()) // a state newer than this screen: the hub's word
 }
 
 // onReceipt prints the receipt again: with the protocol number once the
 // hub has assigned it.
 func (b *requestsBox) onReceipt(r pratica.Request) {
-	f, c := b.f, b.f.c
+	f, c, l := b.f, b.f.c, b.f.c.lang
 	reqs, out, op, ctx := c.d.Requests, c.d.Output, c.op, c.session
 	printer := ""
 	if out != nil {
@@ -130,14 +128,14 @@ func (b *requestsBox) onReceipt(r pratica.Request) {
 		if err != nil {
 			return result{err: err}
 		}
-		d, err := deliver(ctx, out, printer, receiptName(&r), "Ricevuta "+r.DisplayNumber(), pdf)
+		d, err := deliver(ctx, out, printer, receiptName(&r), l.textf(msgPaperReceipt, r.DisplayNumber()), pdf)
 		return result{d, err}
 	}, func(res result) {
 		if res.err != nil {
-			f.showNotice(c.lang.textf(msgReceiptFailed, r.DisplayNumber(), app.ErrorMessage(res.err)), true)
+			f.showNotice(l.textf(msgReceiptFailed, r.DisplayNumber(), app.ErrorMessage(res.err)), true)
 			return
 		}
-		f.showNotice(c.lang.textf(msgReceiptDone, r.DisplayNumber(), c.lang.destinationText(res.dest)), false)
+		f.showNotice(l.textf(msgReceiptDone, r.DisplayNumber(), l.destinationText(res.dest)), false)
 	})
 }
 
@@ -360,7 +358,7 @@ func (fm *requestForm) pick(id string) {
 		rows = append(rows, sum)
 	}
 	if fees := fm.svc.TotalFees(); fees > 0 {
-		rows = append(rows, wrapped(l.textf(msgFees, l.formatEuro(fees))))
+		rows = append(rows, wrapped(l.textf(msgFees, l.euro(fees))))
 	}
 	for _, f := range fm.svc.Fields {
 		rows = append(rows, fm.field(f, pre[f.ID], file))
@@ -472,17 +470,17 @@ func (fm *requestForm) field(f pratica.Field, value string, file *app.CitizenFil
 func placeholderFor(l lang, f pratica.Field) string {
 	switch f.Type {
 	case pratica.Date:
-		return "gg/mm/aaaa"
+		return l.text(msgHintDate)
 	case pratica.Amount:
-		return "0,00"
+		return l.text(msgHintAmount)
 	case pratica.IBAN:
 		return "IT60 X054 2811 1010 0000 0123 456"
 	case pratica.PartitaIVA:
-		return "11 cifre"
+		return l.text(msgHintPartitaIVA)
 	case pratica.CodiceFisc:
-		return "16 caratteri"
+		return l.text(msgHintCodiceFiscale)
 	case pratica.Email:
-		return "nome@esempio.it"
+		return l.text(msgHintEmail)
 	case pratica.Phone:
 		return "+39 …"
 	}
@@ -581,7 +579,7 @@ func (fm *requestForm) onSubmit() {
 		if pdf == nil {
 			return submitResult{req: r}
 		}
-		d, perr := deliver(context.WithoutCancel(ctx), out, printer, receiptName(r), "Ricevuta "+r.DisplayNumber(), pdf)
+		d, perr := deliver(context.WithoutCancel(ctx), out, printer, receiptName(r), l.textf(msgPaperReceipt, r.DisplayNumber()), pdf)
 		return submitResult{req: r, dest: d, perr: perr}
 	}, func(r submitResult) {
 		fm.submit.Enable()

@@ -31,13 +31,13 @@ const (
 // statsPeriods are the periods the supervisor picks: today, yesterday,
 // the last 7 and 30 days (today included).
 var statsPeriods = []struct {
-	it, en     string
+	name       msg
 	from, back int // from = today - from days; to = today - back days
 }{
-	{"Oggi", "Today", 0, 0},
-	{"Ieri", "Yesterday", 1, 1},
-	{"Ultimi 7 giorni", "Last 7 days", 6, 0},
-	{"Ultimi 30 giorni", "Last 30 days", 29, 0},
+	{msgStatsToday, 0, 0},
+	{msgStatsYesterday, 1, 1},
+	{msgStatsLast7, 6, 0},
+	{msgStatsLast30, 29, 0},
 }
 
 // statsScreen is the supervisor's statistics of the queue: for the period
@@ -69,7 +69,7 @@ func (c *Counter) onStats() {
 	l := c.lang
 	var names []string
 	for _, p := range statsPeriods {
-		names = append(names, l.pick(p.it, p.en))
+		names = append(names, l.text(p.name))
 	}
 	s.period = widget.NewSelect(names, func(string) { c.touch(); s.load() })
 	refresh := widget.NewButtonWithIcon(l.text(msgStatsShow), theme.ViewRefreshIcon(), func() { c.touch(); s.load() })
@@ -99,7 +99,7 @@ type statsResult struct {
 // range is the period chosen as days of the comune.
 func (s *statsScreen) dates() (string, string) {
 	p := statsPeriods[max(s.period.SelectedIndex(), 0)]
-	today := s.c.d.Now().In(queue.Rome)
+	today := s.c.d.Now().In(app.Rome)
 	return queue.Day(today.AddDate(0, 0, -p.from)), queue.Day(today.AddDate(0, 0, -p.back))
 }
 
@@ -139,7 +139,7 @@ func (s *statsScreen) show(rows []queue.StatRow) {
 		return
 	}
 	grid := container.NewGridWithColumns(9)
-	for _, h := range []msg{msgStatsDay, msgStatsArea, msgStatsHour, msgStatsIssued, msgStatsServed, msgStatsSkipped, msgStatsMeanWait, msgStatsMaxWait, msgStatsMeanService} {
+	for _, h := range []msg{msgDay, msgService, msgStatsHour, msgStatsIssued, msgStatsServed, msgStatsSkipped, msgStatsMeanWait, msgStatsMaxWait, msgStatsMeanService} {
 		t := widget.NewLabel(l.text(h))
 		t.TextStyle.Bold = true
 		grid.Add(t)
@@ -180,12 +180,4 @@ func measured(n int, v string) string {
 // minutes writes a duration in whole minutes, rounded: "7 min".
 func (l lang) minutes(d time.Duration) string {
 	return l.textf(msgMinutes, int(d.Minutes()+0.5))
-}
-
-// pick is the Italian or the English of a text outside the catalog.
-func (l lang) pick(it, en string) string {
-	if l == langEN {
-		return en
-	}
-	return it
 }

@@ -50,7 +50,7 @@ func (s *fakeStats) last() [2]string {
 // serving times the hub's tickets give, and the period's totals; offline
 // it says so.
 func TestQueueStatsForSupervisors(t *testing.T) {
-	at := func(d, h, m int) time.Time { return time.Date(2025, 5, 14+d, h, m, 0, 0, queue.Rome) }
+	at := func(d, h, m int) time.Time { return time.Date(2025, 5, 14+d, h, m, 0, 0, app.Rome) }
 	ticket := func(n int, area string, issued, called, done time.Time, st queue.Status) queue.Ticket {
 		return queue.Ticket{ID: "t", Number: queue.HubNumber(area, n), Area: area, IssuedAt: issued, CalledAt: called, DoneAt: done, Status: st}
 	}

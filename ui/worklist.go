@@ -191,7 +191,7 @@ func (w *worklist) row(is certificate.Issued) fyne.CanvasObject {
 	name.TextStyle.Bold = true
 	cf := widget.NewLabel(c.Person.CodiceFiscale)
 	cf.TextStyle.Monospace = true
-	line := quiet(l.textf(msgCertificateLine, c.Number.String(), certificateTitle(c.Type), formatInstant(c.IssuedAt, romeZone)), fyne.TextStyle{}, "")
+	line := quiet(l.textf(msgCertificateLine, c.Number.String(), certificateTitle(c.Type.Title), formatInstant(c.IssuedAt, app.Rome)), fyne.TextStyle{}, "")
 	line.Wrapping = fyne.TextWrapWord
 	return container.New(layout.NewCustomPaddedVBoxLayout(0),
 		container.NewHBox(name, cf), line, newNotice(l.textf(msgToCheck, is.Flag), true))

@@ -11,6 +11,10 @@ import (
 	"github.com/sportello/sportello/app"
 )
 
+// Payments at the kiosk: the identified citizen's positions to pay, each
+// printing its pagoPA notice, and the result screen that says how to pay
+// it.
+
 // KioskNotice is a position the identified citizen can pay, as the kiosk
 // lists it: what it is, how much, by when.
 type KioskNotice struct {
@@ -31,7 +35,7 @@ type kioskNoticesResult struct {
 	err error
 }
 
-// showPayNotices lists the payable positions, each printing its notice.
+// showPayNotices lists the payable positions.
 func (k *Kiosk) showPayNotices() {
 	if !k.session.Active() || k.d.Payments == nil {
 		return
@@ -44,29 +48,33 @@ func (k *Kiosk) showPayNotices() {
 		if ctx.Err() != nil || !k.session.Active() {
 			return
 		}
-		l := k.lang
-		list := container.NewVBox()
-		if r.err != nil {
-			list.Add(k.errorText(app.ErrorMessage(r.err)))
-		} else if len(r.n) == 0 {
-			list.Add(widget.NewLabel(l.text(msgKioskNoPayable)))
-		}
-		for _, n := range r.n {
-			n := n
-			b := widget.NewButtonWithIcon(n.Label, theme.DocumentPrintIcon(), k.tap(func() { k.printNotice(n) }))
-			b.Alignment = widget.ButtonAlignLeading
-			list.Add(big(b, 900))
-		}
-		k.set("pay-notices", k.frame(l.text(msgKioskPayNotices), container.NewVScroll(list), k.showMenu))
+		k.set("pay-notices", newKioskPayNoticesScreen(k, r))
 	})
 }
 
-func (k *Kiosk) printNotice(n KioskNotice) {
+func newKioskPayNoticesScreen(k *Kiosk, r kioskNoticesResult) fyne.CanvasObject {
+	l := k.lang
+	list := container.NewVBox()
+	if r.err != nil {
+		list.Add(k.errorText(app.ErrorMessage(r.err)))
+	} else if len(r.n) == 0 {
+		list.Add(widget.NewLabel(l.text(msgKioskNoPayable)))
+	}
+	for _, n := range r.n {
+		b := widget.NewButtonWithIcon(n.Label, theme.DocumentPrintIcon(), k.tap(func() { k.onPayNotice(n) }))
+		b.Alignment = widget.ButtonAlignLeading
+		list.Add(big(b, 900))
+	}
+	return k.frame(l.text(msgKioskPayNotices), container.NewVScroll(list), k.showMenu)
+}
+
+// onPayNotice lays out the notice of n and prints it.
+func (k *Kiosk) onPayNotice(n KioskNotice) {
 	if !k.session.Active() {
 		return
 	}
 	ctx, cf, pay := k.ctx, k.session.Citizen.CodiceFiscale, k.d.Payments
-	k.set("printing", k.frame("", container.NewCenter(bigText(k.lang.text(msgKioskPrinting), 40, false)), nil))
+	k.showBusy("printing", msgKioskPrinting)
 	inBackground(k.ui, func() certResult {
 		pdf, err := pay.NoticePDF(ctx, cf, n.ID)
 		return certResult{pdf: pdf, err: err}
@@ -75,16 +83,18 @@ func (k *Kiosk) printNotice(n KioskNotice) {
 			return
 		}
 		if r.err != nil {
-			k.set("error", k.frame("", k.errorText(app.ErrorMessage(r.err)), k.showPayNotices))
+			k.showError(r.err, k.showPayNotices)
 			return
 		}
 		k.printNoticePDF(n, r.pdf)
 	})
 }
 
+// printNoticePDF puts the notice on paper; out of paper, it says so and
+// prints the same notice on retry.
 func (k *Kiosk) printNoticePDF(n KioskNotice, pdf []byte) {
-	ctx := k.ctx
-	inBackground(k.ui, func() error { return k.d.Printer.PrintPDF(ctx, "Avviso "+n.ID, pdf) }, func(err error) {
+	ctx, job := k.ctx, k.lang.textf(msgPaperNotice, n.ID)
+	inBackground(k.ui, func() error { return k.d.Printer.PrintPDF(ctx, job, pdf) }, func(err error) {
 		if ctx.Err() != nil {
 			return
 		}
@@ -92,12 +102,14 @@ func (k *Kiosk) printNoticePDF(n KioskNotice, pdf []byte) {
 			k.showPrinterTrouble(err, func() { k.printNoticePDF(n, pdf) })
 			return
 		}
-		l := k.lang
-		done := widget.NewButton(l.text(msgKioskDone), k.tap(k.showMenu))
-		done.Importance = widget.HighImportance
-		hint := widget.NewLabel(l.text(msgKioskNoticeHowToPay))
-		hint.Wrapping = fyne.TextWrapWord
-		k.set("notice-printed", k.frame("", container.NewCenter(container.NewVBox(
-			bigText(l.text(msgKioskNoticePrinted), 32, true), hint, container.NewCenter(big(done, 320)))), nil))
+		k.set("notice-printed", newKioskNoticePrintedScreen(k))
 	})
+}
+
+func newKioskNoticePrintedScreen(k *Kiosk) fyne.CanvasObject {
+	l := k.lang
+	hint := widget.NewLabel(l.text(msgKioskNoticeHowToPay))
+	hint.Wrapping = fyne.TextWrapWord
+	return k.frame("", container.NewCenter(container.NewVBox(
+		bigText(l.text(msgKioskNoticePrinted), 32, true), hint, k.doneButton(k.showMenu))), nil)
 }
