@@ -47,11 +47,15 @@ func formatEuro(cents int64, symbol, thousands, decimal string) string {
 }
 
 // PlaceTitle writes a place's name as registers print it in capitals
-// ("SESTO SAN GIOVANNI", "CASSANO D'ADDA", "REGGIO NELL'EMILIA") the way a
-// letter or a page writes it: "Sesto San Giovanni", "Cassano d'Adda",
-// "Reggio nell'Emilia". Articles and prepositions inside the name stay
-// lower case, as in ISTAT's official denominations.
+// ("SESTO SAN GIOVANNI", "CASSANO D'ADDA", "REGGIO NELL'EMILIA",
+// "BOLZANO/BOZEN") the way a letter or a page writes it: "Sesto San
+// Giovanni", "Cassano d'Adda", "Reggio nell'Emilia", "Bolzano/Bozen".
+// Articles and prepositions inside the name stay lower case, as in ISTAT's
+// official denominations; a name already written in mixed case is kept.
 func PlaceTitle(s string) string {
+	if s != strings.ToUpper(s) {
+		return s
+	}
 	words := strings.Fields(strings.ToLower(s))
 	for i, w := range words {
 		words[i] = titleWord(w, i == 0)
@@ -63,26 +67,27 @@ func PlaceTitle(s string) string {
 // in lower case inside a name.
 var lowerWords = map[string]bool{
 	"di": true, "de": true, "del": true, "dei": true, "della": true, "delle": true, "degli": true,
-	"dello": true, "d": true, "da": true, "dal": true, "dalla": true, "in": true, "nel": true,
+	"dello": true, "d": true, "a": true, "da": true, "dal": true, "dalla": true, "in": true, "nel": true,
 	"nella": true, "nell": true, "sul": true, "sulla": true, "sull": true, "al": true, "alla": true,
 	"all": true, "e": true, "ed": true, "la": true, "le": true, "lo": true, "l": true, "il": true,
 	"con": true,
 }
 
-// titleWord capitalises one word, and each part after an apostrophe or a
-// hyphen ("d'adda" → "d'Adda", "emilia-romagna" → "Emilia-Romagna").
+// titleWord capitalises one word, and each part after an apostrophe, a
+// hyphen or a slash ("d'adda" → "d'Adda", "emilia-romagna" →
+// "Emilia-Romagna", "bolzano/bozen" → "Bolzano/Bozen").
 func titleWord(w string, first bool) string {
 	var b strings.Builder
 	part := 0
 	for len(w) > 0 {
-		i := strings.IndexAny(w, "'-")
+		i := strings.IndexAny(w, "'-/")
 		seg, sep := w, ""
 		if i >= 0 {
 			seg, sep, w = w[:i], w[i:i+1], w[i+1:]
 		} else {
 			w = ""
 		}
-		keepLower := lowerWords[seg] && !(first && part == 0) && (sep == "'" || part > 0 || !first)
+		keepLower := lowerWords[seg] && !(first && part == 0)
 		if seg != "" && !keepLower {
 			r := []rune(seg)
 			seg = strings.ToUpper(string(r[0])) + string(r[1:])

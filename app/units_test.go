@@ -30,16 +30,20 @@ func TestEuro(t *testing.T) {
 
 func TestPlaceTitle(t *testing.T) {
 	for in, want := range map[string]string{
-		"SESTO SAN GIOVANNI":  "Sesto San Giovanni",
-		"CASSANO D'ADDA":      "Cassano d'Adda",
-		"REGGIO NELL'EMILIA":  "Reggio nell'Emilia",
-		"CINISELLO BALSAMO":   "Cinisello Balsamo",
-		"SAN DONATO MILANESE": "San Donato Milanese",
-		"CASTEL DEL PIANO":    "Castel del Piano",
-		"L'AQUILA":            "L'Aquila",
-		"MILANO":              "Milano",
-		"DI":                  "Di",
-		"":                    "",
+		"SESTO SAN GIOVANNI":   "Sesto San Giovanni",
+		"CASSANO D'ADDA":       "Cassano d'Adda",
+		"REGGIO NELL'EMILIA":   "Reggio nell'Emilia",
+		"CINISELLO BALSAMO":    "Cinisello Balsamo",
+		"SAN DONATO MILANESE":  "San Donato Milanese",
+		"CASTEL DEL PIANO":     "Castel del Piano",
+		"L'AQUILA":             "L'Aquila",
+		"MILANO":               "Milano",
+		"BOLZANO/BOZEN":        "Bolzano/Bozen",
+		"SANT'ANGELO A CUPOLO": "Sant'Angelo a Cupolo",
+		"EMILIA-ROMAGNA":       "Emilia-Romagna",
+		"Sesto San Giovanni":   "Sesto San Giovanni",
+		"DI":                   "Di",
+		"":                     "",
 	} {
 		if got := PlaceTitle(in); got != want {
 			t.Errorf("PlaceTitle(%q) = %q, want %q", in, got, want)

@@ -76,51 +76,9 @@ func properCase(s string) string {
 }
 
 // placeName writes the name of a comune, which ANPR publishes in capitals,
-// as a sentence writes it: "SESTO SAN GIOVANNI" as "Sesto San Giovanni",
-// "REGGIO NELL'EMILIA" as "Reggio nell'Emilia", "BOLZANO/BOZEN" as
-// "Bolzano/Bozen". A name already in mixed case is kept.
-func placeName(s string) string {
-	if s != strings.ToUpper(s) {
-		return s
-	}
-	words := strings.Fields(strings.ToLower(s))
-	for i, w := range words {
-		if i > 0 && placeParticles[w] {
-			continue
-		}
-		if j := strings.IndexRune(w, '\''); j >= 0 {
-			head, rest := w[:j+1], w[j+1:]
-			if i == 0 || !placeParticles[head] {
-				head = capitalize(head)
-			}
-			words[i] = head + capitalize(rest)
-			continue
-		}
-		words[i] = capitalize(w)
-	}
-	return strings.Join(words, " ")
-}
-
-// placeParticles stay in lower case inside a name.
-var placeParticles = map[string]bool{
-	"a": true, "al": true, "alla": true, "d'": true, "da": true, "de": true, "dei": true, "degli": true,
-	"del": true, "dell'": true, "della": true, "delle": true, "dello": true, "di": true, "e": true,
-	"in": true, "nel": true, "nell'": true, "sul": true, "sull'": true, "sulla": true,
-}
-
-// capitalize upper-cases the first letter of w and of each part after a
-// hyphen or a slash.
-func capitalize(w string) string {
-	rs := []rune(w)
-	start := true
-	for i, r := range rs {
-		if start {
-			rs[i] = unicode.ToUpper(r)
-		}
-		start = r == '-' || r == '/'
-	}
-	return string(rs)
-}
+// as a sentence writes it (app.PlaceTitle: "Reggio nell'Emilia",
+// "Bolzano/Bozen"); a name already in mixed case is kept.
+func placeName(s string) string { return app.PlaceTitle(s) }
 
 // certificateTitle names a certificate type as a sentence writes it. The
 // counter has the title printed in capitals: "CERTIFICATO DI RESIDENZA"
