@@ -2,98 +2,47 @@ package hub
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/anpr"
-	"github.com/sportello/sportello/app/demo"
+	"github.com/sportello/sportello/hub/demo"
 	"github.com/sportello/sportello/hub/hubdb"
 )
 
-// Demo credentials of the embedded default: printed on the login screen, so
-// they are no secret. A real network never runs SeedDemo.
+// The demo's seeding lives in package hub/demo. These names forward to it
+// only so that the desktop binary builds until it calls hub/demo itself:
+// delete this file then.
+
+// Demo credentials.
+//
+// Deprecated: use demo.Operator, demo.Password, demo.Supervisor.
 const (
-	DemoOperator   = "demo"
-	DemoPassword   = "sportello"
-	DemoSupervisor = "supervisore"
+	DemoOperator   = demo.Operator
+	DemoPassword   = demo.Password
+	DemoSupervisor = demo.Supervisor
 )
 
-// DemoOptions say what SeedDemo puts in a comune.
-type DemoOptions struct {
-	Comune    string
-	Residents int
-	Seed      int64
-	Today     time.Time
-	// HashPassword hashes the demo operators' password (argon2id).
-	HashPassword func(string) (string, error)
-}
+// DemoOptions is demo.Options.
+//
+// Deprecated: use demo.Options.
+type DemoOptions = demo.Options
 
-// SeedDemo adds a synthetic comune to the hub: the comune with its key, the
-// demo operators and a deterministic anagrafe. The comune's name comes from
-// the hub's reference tables.
+// SeedDemo is demo.Seed.
+//
+// Deprecated: use demo.Seed, or demo.SeedNetwork for the embedded default.
 func SeedDemo(ctx context.Context, db *hubdb.DB, o DemoOptions) (int, error) {
-	refs, err := db.Reference(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if o.Today.IsZero() {
-		o.Today = time.Now()
-	}
-	com, ok := anpr.NewIndex(refs).Comune(o.Comune, o.Today)
-	if !ok {
-		return 0, app.Errorf(app.ENOTFOUND, "comune %s sconosciuto alle tabelle di riferimento: importarle prima (import-reference)", o.Comune)
-	}
-	if err := db.EnsureComune(ctx, o.Comune, com.Name); err != nil {
-		return 0, err
-	}
-	hash, err := o.HashPassword(DemoPassword)
-	if err != nil {
-		return 0, err
-	}
-	ops := []app.Operator{
-		{Username: DemoOperator, Name: "Operatore dimostrativo", Roles: []app.Role{app.RoleOperator}},
-		{Username: DemoSupervisor, Name: "Supervisore dimostrativo", Roles: []app.Role{app.RoleOperator, app.RoleSupervisor, app.RoleBackOffice}},
-	}
-	for _, op := range ops {
-		// Usernames are network-wide: the first demo comune keeps the
-		// plain names, the others get theirs suffixed.
-		if existing, err := db.OperatorComune(ctx, op.Username); err == nil && existing != o.Comune {
-			op.Username += "." + lower(o.Comune)
-		}
-		op.Comune, op.PasswordHash, op.Active = o.Comune, hash, true
-		if err := db.PutOperator(ctx, op); err != nil {
-			return 0, fmt.Errorf("demo operator %s: %w", op.Username, err)
-		}
-	}
-	if _, err := SeedCatalogue(ctx, db, o.Comune); err != nil { // requests.go
-		return 0, fmt.Errorf("demo catalogue: %w", err)
-	}
-	opt := demo.Options{Comune: o.Comune, Residents: o.Residents, Seed: o.Seed, Today: o.Today}
-	n, err := db.SeedCitizens(ctx, o.Comune, func(yield func(app.Citizen) error) error {
-		return demo.Stream(opt, yield)
-	})
-	if err != nil {
-		return n, err
-	}
-	if err := SeedDemoPayments(ctx, db, o.Comune, o.Today); err != nil { // payments.go
-		return n, fmt.Errorf("demo payments: %w", err)
-	}
-	if err := SeedDemoRequests(ctx, db, o.Comune, o.Today); err != nil { // demo_requests.go
-		return n, fmt.Errorf("demo requests: %w", err)
-	}
-	if err := SeedDemoQueue(ctx, db, o.Comune, o.Today); err != nil { // demo_queue.go
-		return n, fmt.Errorf("demo queue: %w", err)
-	}
-	return n, nil
+	return demo.Seed(ctx, db, o)
 }
 
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
+// SeedDemoQueue is demo.SeedQueue.
+//
+// Deprecated: use demo.SeedNetwork, which tops up a seeded network.
+func SeedDemoQueue(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
+	return demo.SeedQueue(ctx, db, comune, today)
+}
+
+// SeedDemoRequests is demo.SeedRequests.
+//
+// Deprecated: use demo.SeedNetwork, which tops up a seeded network.
+func SeedDemoRequests(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
+	return demo.SeedRequests(ctx, db, comune, today)
 }
