@@ -168,7 +168,7 @@ var importAnagrafeCmd = &command{
 
 var enrollCodeCmd = &command{
 	name:     "enroll-code",
-	synopsis: "--data DIR --comune CODICE [--ttl 24h]",
+	synopsis: "--data DIR --comune CODICE [--ttl DURATA]",
 	summary:  "un codice di attivazione monouso per una postazione del comune (ultima riga)",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data, comune := dataFlag(fs), comuneFlag(fs)
@@ -195,7 +195,7 @@ var enrollCodeCmd = &command{
 
 var addOperatorCmd = &command{
 	name:     "add-operator",
-	synopsis: "--data DIR --comune CODICE --username U --name \"Nome Cognome\" [--role operatore,...]",
+	synopsis: "--data DIR --comune CODICE --username U --name NOME [--role RUOLI]",
 	summary:  "crea o aggiorna un operatore; la password da SPORTELLO_PASSWORD o dalla prima riga dell'input",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data, comune := dataFlag(fs), comuneFlag(fs)
@@ -262,7 +262,7 @@ var revokeDeviceCmd = &command{
 var compactCmd = &command{
 	name:     "compact",
 	synopsis: "--data DIR --comune CODICE --upto SEQ",
-	summary:  "compatta il registro delle modifiche del comune fino a SEQ: chi è più indietro riscarica tutto",
+	summary:  "compatta il registro delle modifiche del comune fino a SEQ: le postazioni più indietro riscaricano l'anagrafe",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data, comune := dataFlag(fs), comuneFlag(fs)
 		upto := fs.Int64("upto", 0, "l'ultima modifica `SEQ` da compattare")

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -89,9 +90,13 @@ func TestSubcommandHelp(t *testing.T) {
 						listed[f] = true
 					}
 				}
+				first, _, _ := strings.Cut(r.stdout, "\n")
 				for _, f := range want {
 					if !listed[f] {
 						t.Errorf("--%s not listed:\n%s", f, r.stdout)
+					}
+					if !regexp.MustCompile(`--` + f + `([^a-z-]|$)`).MatchString(first) {
+						t.Errorf("the usage line does not show --%s: %s", f, first)
 					}
 				}
 				for f := range listed {
@@ -100,7 +105,7 @@ func TestSubcommandHelp(t *testing.T) {
 					}
 				}
 				for f := range every {
-					if !slices.Contains(want, f) && strings.Contains(r.stdout, "--"+f+" ") {
+					if !slices.Contains(want, f) && regexp.MustCompile(`--`+f+`([^a-z-]|$)`).MatchString(r.stdout) {
 						t.Errorf("the usage of %s mentions --%s", name, f)
 					}
 				}

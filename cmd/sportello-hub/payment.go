@@ -18,7 +18,7 @@ import (
 
 var paymentOnlineCmd = &command{
 	name:     "payment online",
-	synopsis: "--data DIR --avviso CODICE --amount CENTESIMI [--ente CF] [--at AAAA-MM-GGTHH:MM:SSZ]",
+	synopsis: "--data DIR --avviso CODICE --amount CENTESIMI [--ente CF] [--at ISTANTE]",
 	summary:  "registra un pagamento ricevuto dal nodo pagoPA (PSP, app IO); l'avviso di una rata paga quella rata",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data := dataFlag(fs)
@@ -104,7 +104,7 @@ var paymentRefundsCmd = &command{
 
 var paymentRefundDoneCmd = &command{
 	name:     "payment refund-done",
-	synopsis: "--data DIR --comune CODICE --id RIMBORSO [--method bonifico|contanti|storno_pos|compensazione] [--date AAAA-MM-GG] [--note TESTO]",
+	synopsis: "--data DIR --comune CODICE --id RIMBORSO [--method MODO] [--date AAAA-MM-GG] [--note NOTA]",
 	summary:  "registra il rimborso eseguito di un pagamento doppio",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data, comune := dataFlag(fs), comuneFlag(fs)

@@ -214,7 +214,7 @@ var requestListCmd = &command{
 
 var requestStatusCmd = &command{
 	name:     "request status",
-	synopsis: "--data DIR --comune CODICE --number N --to STATO [--note TESTO] [--operator NOME]",
+	synopsis: "--data DIR --comune CODICE --number N --to STATO [--note NOTA] [--operator NOME]",
 	summary:  "porta una richiesta a un nuovo stato; il cittadino riceve l'avviso",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data, comune := dataFlag(fs), comuneFlag(fs)
