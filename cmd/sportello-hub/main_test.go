@@ -5,13 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/sportello/sportello/internal/cmdline"
 )
@@ -217,5 +221,71 @@ func TestCommands(t *testing.T) {
 	}
 	if r := runHub(t, nil, "request", "status", "--data", data, "--comune", "I690", "--number", "1999/000001", "--to", "conclusa"); r.code != 1 || r.stderr == "" {
 		t.Errorf("a request that does not exist: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// lockedBuffer is a stderr the test reads while the hub writes its log.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestServe runs the hub through run on a free port, as `serve` does: it
+// logs where it listens, answers the workstations' health check and the
+// public verification page, and stops cleanly (exit 0) when interrupted.
+func TestServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, func(string) string { return "" },
+			strings.NewReader(""), io.Discard, stderr)
+	}()
+	listening := regexp.MustCompile(`msg="hub listening" addr=(http://127\.0\.0\.1:\d+)`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended before listening: %v\n%s", err, stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not listen:\n%s", stderr)
+		}
+	}
+	for _, path := range []string{"/v1/health", "/verifica"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %s", path, resp.Status)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if code := cmdline.ExitCode(err); code != 0 {
+			t.Fatalf("interrupted serve: exit %d (%v)", code, err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop when interrupted")
 	}
 }
