@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/hub"
+	"github.com/sportello/sportello/hub/demo"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/passwd"
 )
@@ -23,13 +23,6 @@ import (
 // profile ("demo-hub"), seeded the first time. The workstation (and the
 // kiosk and board, each its own) enrols in it automatically. Every demo
 // seeding call of this binary is in this file.
-
-// demoComuni are Sesto San Giovanni, where the workstation is, and
-// Cinisello Balsamo next door, whose citizens are found through the hub.
-var demoComuni = []hub.DemoOptions{
-	{Comune: "I690", Residents: 3000, Seed: 1},
-	{Comune: "C707", Residents: 800, Seed: 2},
-}
 
 // joinDemo starts the demo hub and enrols ws in it under name the first
 // time, or follows the hub to its new port afterwards.
@@ -65,14 +58,6 @@ func startDemoHub(ctx context.Context, dir string, log *slog.Logger) (string, er
 	if err != nil {
 		return "", err
 	}
-	if err := hub.SeedDemoQueue(ctx, db, demoComuni[0].Comune, time.Now()); err != nil {
-		db.Close()
-		return "", err
-	}
-	if err := hub.SeedDemoRequests(ctx, db, demoComuni[0].Comune, time.Now()); err != nil { // a profile seeded before they were
-		db.Close()
-		return "", err
-	}
 	ready := make(chan string, 1)
 	errc := make(chan error, 1)
 	go func() {
@@ -89,8 +74,9 @@ func startDemoHub(ctx context.Context, dir string, log *slog.Logger) (string, er
 	}
 }
 
-// openDemoHub opens the demo hub's database, seeding it the first time with
-// the built-in reference tables and the demo comuni.
+// openDemoHub opens the demo hub's database: seeded the first time with the
+// built-in reference tables and the demo comuni (demo.Network), topped up
+// afterwards with what an older seeding lacks.
 func openDemoHub(ctx context.Context, dir string) (*hubdb.DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -99,20 +85,9 @@ func openDemoHub(ctx context.Context, dir string) (*hubdb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	comuni, err := db.Comuni(ctx)
-	if err != nil || len(comuni) > 0 {
-		return db, err
-	}
-	if err := db.ImportReference(ctx, anpr.Defaults()); err != nil {
+	if err := demo.SeedNetwork(ctx, db, passwd.Hash, time.Now()); err != nil {
 		db.Close()
 		return nil, err
-	}
-	for _, o := range demoComuni {
-		o.HashPassword = passwd.Hash
-		if _, err := hub.SeedDemo(ctx, db, o); err != nil {
-			db.Close()
-			return nil, err
-		}
 	}
 	return db, nil
 }
@@ -123,7 +98,7 @@ func demoEnrollCode(ctx context.Context, dir string) (string, error) {
 		return "", err
 	}
 	defer db.Close()
-	return db.NewEnrollCode(ctx, demoComuni[0].Comune, time.Hour)
+	return db.NewEnrollCode(ctx, demo.Home, time.Hour)
 }
 
 // serveHub serves the hub's API on addr until ctx ends.

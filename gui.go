@@ -13,7 +13,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/kiosk"
-	"github.com/sportello/sportello/hub"
+	"github.com/sportello/sportello/hub/demo"
 	"github.com/sportello/sportello/internal/chime"
 	"github.com/sportello/sportello/internal/rotlog"
 	"github.com/sportello/sportello/printing"
@@ -48,9 +48,9 @@ func runCounter(ctx context.Context, o options) error {
 		if err := joinDemo(ctx, ws, demoDir, "Sportello dimostrativo", log); err != nil {
 			return err
 		}
-		hint = fmt.Sprintf("Rete dimostrativa — operatore: %s   password: %s", hub.DemoOperator, hub.DemoPassword)
+		hint = fmt.Sprintf("Rete dimostrativa — operatore: %s   password: %s", demo.Operator, demo.Password)
 		if o.lang == "en" {
-			hint = fmt.Sprintf("Demo network — operator: %s   password: %s", hub.DemoOperator, hub.DemoPassword)
+			hint = fmt.Sprintf("Demo network — operator: %s   password: %s", demo.Operator, demo.Password)
 		}
 	}
 	p, err := ws.profile(ctx)

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/demo"
+	"github.com/sportello/sportello/internal/population"
 	"github.com/sportello/sportello/printing"
 )
 
@@ -61,7 +61,7 @@ func TestCertificateCLI(t *testing.T) {
 	mustRun(t, "sportello", "--data", ws, "enroll", "--hub", url, "--code", strings.TrimSpace(code))
 	mustRun(t, "sportello", "--data", ws, "sync")
 
-	people, err := demo.Generate(demo.Options{Comune: "I690", Residents: 300, Seed: 3, Today: time.Now()})
+	people, err := population.Generate(population.Options{Comune: "I690", Residents: 300, Seed: 3, Today: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

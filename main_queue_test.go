@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/demo"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/internal/population"
 )
 
 // TestQueueCLI runs the queue through the binaries: a hub in its own
@@ -27,7 +27,7 @@ func TestQueueCLI(t *testing.T) {
 		mustRun(t, "sportello", "--data", ws, "enroll", "--hub", url, "--code", code)
 		mustRun(t, "sportello", "--data", ws, "sync")
 	}
-	people, err := demo.Generate(demo.Options{Comune: "I690", Residents: 300, Seed: 3, Today: time.Now()})
+	people, err := population.Generate(population.Options{Comune: "I690", Residents: 300, Seed: 3, Today: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

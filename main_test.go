@@ -17,8 +17,8 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anagrafe"
 	"github.com/sportello/sportello/app/anpr"
-	"github.com/sportello/sportello/app/demo"
 	"github.com/sportello/sportello/internal/cli"
+	"github.com/sportello/sportello/internal/population"
 )
 
 // binaries built once for the process tests.
@@ -179,7 +179,7 @@ func TestCLIChain(t *testing.T) {
 	}
 	mustRun(t, "sportello", "--data", ws, "sync")
 
-	people, err := demo.Generate(demo.Options{Comune: "I690", Residents: 400, Seed: 7, Today: today})
+	people, err := population.Generate(population.Options{Comune: "I690", Residents: 400, Seed: 7, Today: today})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestCLIChain(t *testing.T) {
 		}
 	})
 	t.Run("CrossComune", func(t *testing.T) {
-		others, err := demo.Generate(demo.Options{Comune: "C707", Residents: 150, Seed: 8, Today: today})
+		others, err := population.Generate(population.Options{Comune: "C707", Residents: 150, Seed: 8, Today: today})
 		if err != nil {
 			t.Fatal(err)
 		}

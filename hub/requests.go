@@ -74,7 +74,7 @@ func (s *server) handleFollow(w http.ResponseWriter, r *http.Request) {
 	if req != nil {
 		// The citizen's page shows times in Italy's.
 		for i := range req.History {
-			req.History[i].At = req.History[i].At.In(rome)
+			req.History[i].At = req.History[i].At.In(app.Rome)
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

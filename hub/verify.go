@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Rome on every machine: the page prints the times of the certificate
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
@@ -42,14 +41,6 @@ const maxVerifyForm = 4 * maxStampInput
 var verifyHTML string
 
 var verifyPage = template.Must(template.New("verify.html").Parse(verifyHTML))
-
-var rome = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		panic("hub: Europe/Rome: " + err.Error()) // embedded by time/tzdata: cannot happen
-	}
-	return loc
-}()
 
 // verification is the outcome of checking one stamp, as the page and the
 // JSON answer show it.
@@ -296,8 +287,8 @@ func (p *pageView) show(v *verification) {
 		{t.GivenName, f.GivenName},
 		{t.CodiceFiscale, f.CodiceFiscale},
 		{t.BirthDate, f.BirthDate.Format("02/01/2006")},
-		{t.IssuedAt, f.IssuedAt.In(rome).Format("02/01/2006 15:04:05")},
-		{t.AsOf, f.AsOf.In(rome).Format("02/01/2006 15:04:05")},
+		{t.IssuedAt, f.IssuedAt.In(app.Rome).Format("02/01/2006 15:04:05")},
+		{t.AsOf, f.AsOf.In(app.Rome).Format("02/01/2006 15:04:05")},
 		{t.Issue, issue},
 		{t.Bollo, bolloText(t, f, v.Exemption)},
 		{t.ValidUntil, validUntil},
@@ -314,9 +305,9 @@ func received(t *words, v *verification) string {
 	case v.Twin:
 		return t.Twin
 	case r.Flag != "":
-		return fmt.Sprintf(t.ReceivedOn, r.ReceivedAt.In(rome).Format("02/01/2006 15:04")) + " — " + t.Flagged
+		return fmt.Sprintf(t.ReceivedOn, r.ReceivedAt.In(app.Rome).Format("02/01/2006 15:04")) + " — " + t.Flagged
 	default:
-		return fmt.Sprintf(t.ReceivedOn, r.ReceivedAt.In(rome).Format("02/01/2006 15:04"))
+		return fmt.Sprintf(t.ReceivedOn, r.ReceivedAt.In(app.Rome).Format("02/01/2006 15:04"))
 	}
 }
 

@@ -18,212 +18,318 @@ import (
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/hub/notify"
+	"github.com/sportello/sportello/internal/cmdline"
 )
 
-const requestsUsage = `  catalogue import  --data DIR            pubblica il catalogo dei servizi incorporato
-  catalogue list    --data DIR [--comune CODICE] [--json]
-  catalogue enable  --data DIR --comune CODICE (--all | ID...)   i servizi offerti dal comune
-  request list      --data DIR --comune CODICE [--status STATO] [--json]
-  request status    --data DIR --comune CODICE --number N --to STATO [--note TESTO] [--operator NOME]
-  notices list      --data DIR [--request ID]
-  notices send      --data DIR              invia una volta gli avvisi in coda (SMTP e SMS da variabili SPORTELLO_*)
-  notices requeue   --data DIR --id ID      rimette in coda un avviso sospeso o fallito`
+// The commands of the service catalogue, the requests and their notices.
 
-// runRequests runs the hub's commands of the catalogue, the requests and
-// their notices: "catalogue", "request", "notices", each with a verb.
-func runRequests(ctx context.Context, cmd string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return usageError{cmd + ": manca il comando\n" + requestsUsage}
-	}
-	verb, args := args[0], args[1:]
-	name := cmd + " " + verb
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	data := fs.String("data", "", "")
-	comune := fs.String("comune", "", "")
-	number := fs.String("number", "", "")
-	to := fs.String("to", "", "")
-	note := fs.String("note", "", "")
-	operator := fs.String("operator", "", "")
-	status := fs.String("status", "", "")
-	request := fs.String("request", "", "")
-	id := fs.String("id", "", "")
-	all := fs.Bool("all", false, "")
-	asJSON := fs.Bool("json", false, "")
-	if err := fs.Parse(args); err != nil {
-		return usageError{fmt.Sprintf("%s: %v", name, err)}
-	}
-	if *data == "" {
-		return usageError{name + ": manca --data DIR"}
-	}
-	*comune = strings.ToUpper(*comune)
-	needComune := func() error { return checkComune(name, *comune) }
-	db, err := openHubDB(ctx, *data)
+// openRequestsDB opens the hub's database for a command of the requests:
+// a status change queues notices that link to the follow page, at the
+// hub's public address.
+func openRequestsDB(ctx context.Context, e *env, cmd, data string) (*hubdb.DB, error) {
+	db, err := openHubDB(ctx, cmd, data)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer db.Close()
-	db.PublicURL = getenv("SPORTELLO_PUBLIC_URL") // the notices of a status change link to the follow page
+	db.PublicURL = e.getenv("SPORTELLO_PUBLIC_URL")
+	return db, nil
+}
 
-	switch name {
-	case "catalogue import":
-		n, err := hub.SeedCatalogue(ctx, db, "")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "catalogo pubblicato: %d servizi\n", n)
-		return nil
-	case "catalogue list":
-		cat, err := db.Catalogue(ctx)
-		if err != nil {
-			return err
-		}
-		var enabled []string
-		if *comune != "" {
-			if err := needComune(); err != nil {
+var catalogueImportCmd = &command{
+	name:     "catalogue import",
+	synopsis: "--data DIR",
+	summary:  "pubblica il catalogo dei servizi incorporato",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		return func(ctx context.Context) error {
+			db, err := openRequestsDB(ctx, e, "catalogue import", *data)
+			if err != nil {
 				return err
 			}
-			if enabled, err = db.EnabledServices(ctx, *comune); err != nil {
+			defer db.Close()
+			n, err := hub.SeedCatalogue(ctx, db, "")
+			if err != nil {
 				return err
 			}
+			fmt.Fprintf(e.stdout, "catalogo pubblicato: %d servizi\n", n)
+			return nil
 		}
-		pratica.SortServices(cat)
-		type line struct {
-			ID       string `json:"id"`
-			Title    string `json:"title"`
-			Event    string `json:"event"`
-			Audience string `json:"audience"`
-			Enabled  bool   `json:"enabled"`
-		}
-		out := []line{}
-		for _, s := range cat {
-			on := enabled == nil || contains(enabled, s.ID)
-			out = append(out, line{s.ID, s.Title, string(s.Event), string(s.Audience), on})
-		}
-		if *asJSON {
-			return json.NewEncoder(stdout).Encode(out)
-		}
-		for _, l := range out {
-			mark := " "
-			if l.Enabled {
-				mark = "*"
+	},
+}
+
+var catalogueListCmd = &command{
+	name:     "catalogue list",
+	synopsis: "--data DIR [--comune CODICE] [--json]",
+	summary:  "il catalogo dei servizi; con --comune, segnati con * quelli che il comune offre",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		asJSON := fs.Bool("json", false, "in JSON: id, title, event, audience, enabled")
+		return func(ctx context.Context) error {
+			code := ""
+			if *comune != "" {
+				var err error
+				if code, err = checkComune("catalogue list", *comune); err != nil {
+					return err
+				}
 			}
-			fmt.Fprintf(stdout, "%s %-36s %-10s %s\n", mark, l.ID, l.Audience, l.Title)
-		}
-		return nil
-	case "catalogue enable":
-		if err := needComune(); err != nil {
-			return err
-		}
-		ids := fs.Args()
-		if *all {
+			db, err := openRequestsDB(ctx, e, "catalogue list", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
 			cat, err := db.Catalogue(ctx)
 			if err != nil {
 				return err
 			}
-			ids = nil
-			for _, s := range cat {
-				ids = append(ids, s.ID)
+			var enabled []string
+			if code != "" {
+				if enabled, err = db.EnabledServices(ctx, code); err != nil {
+					return err
+				}
 			}
-		}
-		if len(ids) == 0 {
-			return usageError{name + ": indicare --all o gli identificativi dei servizi"}
-		}
-		if err := db.EnableServices(ctx, *comune, ids); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "comune %s: %d servizi offerti\n", *comune, len(ids))
-		return nil
-	case "request list":
-		if err := needComune(); err != nil {
-			return err
-		}
-		var st pratica.Status
-		if *status != "" {
-			if st, err = pratica.ParseStatus(*status); err != nil {
-				return usageError{name + ": " + app.ErrorMessage(err)}
-			}
-		}
-		list, err := db.HubRequests(ctx, *comune, st)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
+			pratica.SortServices(cat)
 			type line struct {
-				ID          string `json:"id"`
-				Number      string `json:"number"`
-				Provisional string `json:"provisional_number"`
-				Service     string `json:"service"`
-				Applicant   string `json:"codice_fiscale"`
-				Status      string `json:"status"`
-				Version     int    `json:"version"`
-				SubmittedAt string `json:"submitted_at"`
+				ID       string `json:"id"`
+				Title    string `json:"title"`
+				Event    string `json:"event"`
+				Audience string `json:"audience"`
+				Enabled  bool   `json:"enabled"`
 			}
 			out := []line{}
-			for _, r := range list {
-				out = append(out, line{r.ID, r.Number, r.Provisional, r.Service, r.CodiceFiscale, string(r.Status), r.Version, r.SubmittedAt.UTC().Format(time.RFC3339)})
+			for _, s := range cat {
+				on := enabled == nil || contains(enabled, s.ID)
+				out = append(out, line{s.ID, s.Title, string(s.Event), string(s.Audience), on})
 			}
-			return json.NewEncoder(stdout).Encode(out)
+			if *asJSON {
+				return json.NewEncoder(e.stdout).Encode(out)
+			}
+			for _, l := range out {
+				mark := " "
+				if l.Enabled {
+					mark = "*"
+				}
+				fmt.Fprintf(e.stdout, "%s %-36s %-10s %s\n", mark, l.ID, l.Audience, l.Title)
+			}
+			return nil
 		}
-		for _, r := range list {
-			fmt.Fprintf(stdout, "%s  %-22s %s  %s\n", r.Number, r.Status.Title(), r.CodiceFiscale, r.ServiceTitle)
+	},
+}
+
+var catalogueEnableCmd = &command{
+	name:     "catalogue enable",
+	synopsis: "--data DIR --comune CODICE (--all | ID...)",
+	summary:  "i servizi che il comune offre: tutti, o quelli indicati",
+	args:     -1,
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		all := fs.Bool("all", false, "tutti i servizi del catalogo")
+		return func(ctx context.Context) error {
+			code, err := checkComune("catalogue enable", *comune)
+			if err != nil {
+				return err
+			}
+			ids := fs.Args()
+			if !*all && len(ids) == 0 {
+				return cmdline.Usagef("catalogue enable: indicare --all o gli identificativi dei servizi")
+			}
+			db, err := openRequestsDB(ctx, e, "catalogue enable", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if *all {
+				cat, err := db.Catalogue(ctx)
+				if err != nil {
+					return err
+				}
+				ids = nil
+				for _, s := range cat {
+					ids = append(ids, s.ID)
+				}
+			}
+			if len(ids) == 0 {
+				return cmdline.Usagef("catalogue enable: indicare --all o gli identificativi dei servizi")
+			}
+			if err := db.EnableServices(ctx, code, ids); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "comune %s: %d servizi offerti\n", code, len(ids))
+			return nil
 		}
-		return nil
-	case "request status":
-		if err := needComune(); err != nil {
-			return err
+	},
+}
+
+var requestListCmd = &command{
+	name:     "request list",
+	synopsis: "--data DIR --comune CODICE [--status STATO] [--json]",
+	summary:  "le richieste del comune, dalla più recente",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		status := fs.String("status", "", "solo le richieste nello `STATO` : ricevuta, in_lavorazione, integrazione_richiesta, conclusa, respinta")
+		asJSON := fs.Bool("json", false, "in JSON: id, number, provisional_number, service, codice_fiscale, status, version, submitted_at")
+		return func(ctx context.Context) error {
+			code, err := checkComune("request list", *comune)
+			if err != nil {
+				return err
+			}
+			var st pratica.Status
+			if *status != "" {
+				if st, err = pratica.ParseStatus(*status); err != nil {
+					return cmdline.Usagef("request list: %s", app.ErrorMessage(err))
+				}
+			}
+			db, err := openRequestsDB(ctx, e, "request list", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			list, err := db.HubRequests(ctx, code, st)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				type line struct {
+					ID          string `json:"id"`
+					Number      string `json:"number"`
+					Provisional string `json:"provisional_number"`
+					Service     string `json:"service"`
+					Applicant   string `json:"codice_fiscale"`
+					Status      string `json:"status"`
+					Version     int    `json:"version"`
+					SubmittedAt string `json:"submitted_at"`
+				}
+				out := []line{}
+				for _, r := range list {
+					out = append(out, line{r.ID, r.Number, r.Provisional, r.Service, r.CodiceFiscale, string(r.Status), r.Version, r.SubmittedAt.UTC().Format(time.RFC3339)})
+				}
+				return json.NewEncoder(e.stdout).Encode(out)
+			}
+			for _, r := range list {
+				fmt.Fprintf(e.stdout, "%s  %-22s %s  %s\n", r.Number, r.Status.Title(), r.CodiceFiscale, r.ServiceTitle)
+			}
+			return nil
 		}
-		if *number == "" || *to == "" {
-			return usageError{name + ": servono --number N e --to STATO"}
+	},
+}
+
+var requestStatusCmd = &command{
+	name:     "request status",
+	synopsis: "--data DIR --comune CODICE --number N --to STATO [--note NOTA] [--operator NOME]",
+	summary:  "porta una richiesta a un nuovo stato; il cittadino riceve l'avviso",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		number := fs.String("number", "", "il numero di protocollo `N` della richiesta (es. 2026/000012)")
+		to := fs.String("to", "", "il nuovo `STATO`: in_lavorazione, integrazione_richiesta, conclusa, respinta")
+		note := fs.String("note", "", "la `NOTA` per il cittadino (per integrazione_richiesta e respinta)")
+		operator := fs.String("operator", "", "chi fa il passaggio, `NOME` nella storia della richiesta (predefinito: hub)")
+		return func(ctx context.Context) error {
+			code, err := checkComune("request status", *comune)
+			if err != nil {
+				return err
+			}
+			if *number == "" || *to == "" {
+				return cmdline.Usagef("request status: servono --number N e --to STATO")
+			}
+			st, err := pratica.ParseStatus(*to)
+			if err != nil {
+				return cmdline.Usagef("request status: %s", app.ErrorMessage(err))
+			}
+			who := *operator
+			if who == "" {
+				who = "hub"
+			}
+			db, err := openRequestsDB(ctx, e, "request status", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			r, err := db.SetRequestStatus(ctx, code, *number, st, *note, who)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "richiesta %s: %s (versione %d)\n", r.Number, strings.ToLower(r.Status.Title()), r.Version)
+			return nil
 		}
-		st, err := pratica.ParseStatus(*to)
-		if err != nil {
-			return usageError{name + ": " + app.ErrorMessage(err)}
+	},
+}
+
+var noticesListCmd = &command{
+	name:     "notices list",
+	synopsis: "--data DIR [--request ID]",
+	summary:  "gli avvisi ai cittadini: stato, canale, destinatario, id, ultimo errore",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		request := fs.String("request", "", "solo gli avvisi della richiesta `ID`")
+		return func(ctx context.Context) error {
+			db, err := openRequestsDB(ctx, e, "notices list", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ns, err := db.Notices(ctx, *request)
+			if err != nil {
+				return err
+			}
+			for _, n := range ns {
+				fmt.Fprintf(e.stdout, "%-10s %-5s %-32s %s %s\n", n.State, n.Channel, n.Recipient, n.ID, n.LastError)
+			}
+			return nil
 		}
-		who := *operator
-		if who == "" {
-			who = "hub"
+	},
+}
+
+var noticesSendCmd = &command{
+	name:     "notices send",
+	synopsis: "--data DIR",
+	summary:  "invia una volta gli avvisi in coda (SMTP, PEC e SMS dalle variabili SPORTELLO_*)",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		return func(ctx context.Context) error {
+			db, err := openRequestsDB(ctx, e, "notices send", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			w, err := notifier(db, e.getenv, e.stderr)
+			if err != nil {
+				return err
+			}
+			if err := w.Start(ctx); err != nil {
+				return err
+			}
+			n, err := w.RunOnce(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "avvisi inviati: %d\n", n)
+			return nil
 		}
-		r, err := db.SetRequestStatus(ctx, *comune, *number, st, *note, who)
-		if err != nil {
-			return err
+	},
+}
+
+var noticesRequeueCmd = &command{
+	name:     "notices requeue",
+	synopsis: "--data DIR --id ID",
+	summary:  "rimette in coda un avviso sospeso o fallito",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		id := fs.String("id", "", "l'avviso `ID`, come lo elenca notices list")
+		return func(ctx context.Context) error {
+			if *id == "" {
+				return cmdline.Usagef("notices requeue: serve --id ID")
+			}
+			db, err := openRequestsDB(ctx, e, "notices requeue", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.RequeueNotice(ctx, *id); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "avviso %s rimesso in coda\n", *id)
+			return nil
 		}
-		fmt.Fprintf(stdout, "richiesta %s: %s (versione %d)\n", r.Number, strings.ToLower(r.Status.Title()), r.Version)
-		return nil
-	case "notices list":
-		ns, err := db.Notices(ctx, *request)
-		if err != nil {
-			return err
-		}
-		for _, n := range ns {
-			fmt.Fprintf(stdout, "%-10s %-5s %-32s %s %s\n", n.State, n.Channel, n.Recipient, n.ID, n.LastError)
-		}
-		return nil
-	case "notices send":
-		w, err := notifier(db, getenv, stderr)
-		if err != nil {
-			return err
-		}
-		if err := w.Start(ctx); err != nil {
-			return err
-		}
-		n, err := w.RunOnce(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "avvisi inviati: %d\n", n)
-		return nil
-	case "notices requeue":
-		if *id == "" {
-			return usageError{name + ": serve --id ID"}
-		}
-		if err := db.RequeueNotice(ctx, *id); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "avviso %s rimesso in coda\n", *id)
-		return nil
-	}
-	return usageError{fmt.Sprintf("comando sconosciuto %q\n%s", name, requestsUsage)}
+	},
 }
 
 func contains(list []string, s string) bool {
@@ -290,7 +396,7 @@ func checkPublicURL(s string) error {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return usageError{fmt.Sprintf("serve: --public-url vuole un indirizzo come https://hub.comune.it, non %q", s)}
+		return cmdline.Usagef("serve: --public-url vuole un indirizzo come https://hub.comune.it, non %q", s)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"testing"
+
+	"github.com/sportello/sportello/internal/cmdline"
 )
 
 // TestPublicAddress is the address the notices link to: the one given,
@@ -27,7 +29,7 @@ func TestPublicAddress(t *testing.T) {
 		})
 	}
 	for _, bad := range []string{"hub.comune.it", "ftp://hub.comune.it", "https://", "https://hub.it/?x=1"} {
-		var ue usageError
+		var ue cmdline.UsageError
 		if err := checkPublicURL(bad); !errors.As(err, &ue) {
 			t.Errorf("--public-url %q taken (%v)", bad, err)
 		}

@@ -83,7 +83,7 @@ func (d *DB) createPositionTx(ctx context.Context, tx *sql.Tx, p *payment.Positi
 			return err
 		}
 		if p.ID == "" {
-			p.ID = fmt.Sprintf("%s-%d-H%07d", p.Comune, d.now().In(payment.Rome).Year(), base)
+			p.ID = fmt.Sprintf("%s-%d-H%07d", p.Comune, d.now().In(app.Rome).Year(), base)
 		}
 	}
 	for i := range p.Instalments {

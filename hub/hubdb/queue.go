@@ -307,10 +307,10 @@ func (d *DB) applyAppointment(ctx context.Context, tx *sql.Tx, dev *Device, op a
 			return s, err
 		}
 		if s.Appointment != "" && s.Appointment != appt {
-			return s, app.Errorf(app.ECONFLICT, "la fascia delle %s è già prenotata: sceglierne un'altra", s.Start.In(queue.Rome).Format("15:04 del 02/01"))
+			return s, app.Errorf(app.ECONFLICT, "la fascia delle %s è già prenotata: sceglierne un'altra", s.Start.In(app.Rome).Format("15:04 del 02/01"))
 		}
 		if !s.Start.After(d.now()) {
-			return s, app.Errorf(app.EINVALID, "la fascia delle %s è già passata", s.Start.In(queue.Rome).Format("15:04 del 02/01"))
+			return s, app.Errorf(app.EINVALID, "la fascia delle %s è già passata", s.Start.In(app.Rome).Format("15:04 del 02/01"))
 		}
 		s.Appointment = appt
 		recs = append(recs, queue.SlotRecord(s))
@@ -342,7 +342,7 @@ func (d *DB) applyAppointment(ctx context.Context, tx *sql.Tx, dev *Device, op a
 			return nil, err
 		}
 		if a.Status != queue.Booked {
-			return nil, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(queue.Rome).Format("15:04 del 02/01"))
+			return nil, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(app.Rome).Format("15:04 del 02/01"))
 		}
 		if a.Version != c.ExpectVersion {
 			return nil, app.Errorf(app.ECONFLICT, "l'appuntamento è cambiato nel frattempo: aggiornare i dati")

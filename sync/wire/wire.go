@@ -516,16 +516,3 @@ func ParseTime(s string) (time.Time, error) { return parseTime(s) }
 type FamilyResponse struct {
 	Members []Citizen `json:"members"`
 }
-
-// StatusCodes maps HTTP statuses back to the domain's error codes: the
-// inverse of the hub's table, for answers whose body is not a wire.Error.
-var StatusCodes = map[int]string{
-	400: app.EINVALID,
-	401: app.EUNAUTHORIZED,
-	403: app.EFORBIDDEN,
-	404: app.ENOTFOUND,
-	409: app.ECONFLICT,
-	410: app.ERESNAPSHOT,
-	423: app.ELOCKED,
-	503: app.EOFFLINE,
-}

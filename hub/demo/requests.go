@@ -1,4 +1,4 @@
-package hub
+package demo
 
 import (
 	"context"
@@ -14,6 +14,20 @@ import (
 	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/hub/hubdb"
 )
+
+// seedCatalogue publishes the built-in catalogue to the network and
+// enables all of it for the comune: a demo comune offers every service.
+func seedCatalogue(ctx context.Context, db *hubdb.DB, comune string) error {
+	cat := pratica.DefaultCatalogue()
+	if err := db.ImportCatalogue(ctx, cat); err != nil {
+		return err
+	}
+	ids := make([]string, len(cat))
+	for i, s := range cat {
+		ids[i] = s.ID
+	}
+	return db.EnableServices(ctx, comune, ids)
+}
 
 // demoRequest is a request of the demo: who applies (a parent, or anyone
 // of age), for which service, with what, when, and what happened since.
@@ -72,13 +86,13 @@ func demoID(comune string, n int) (id, followCode string) {
 // workstation is ever enrolled as, so its provisional numbers never clash.
 func demoDevice(comune string) string { return comune + "-W000" }
 
-// SeedDemoRequests gives the demo comune requests in every state, with
+// SeedRequests gives the demo comune requests in every state, with
 // their history and notes, taken over the last weeks from its first
 // families: a parent's canteen, school bus and summer camp enrolments for
 // a child, and an adult's waste tax declaration, reports, a dog adoption,
 // a theatre booking. The same requests every time for the same anagrafe;
 // seeding again adds nothing.
-func SeedDemoRequests(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
+func SeedRequests(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
 	if first, _ := demoID(comune, 0); db.HasRequest(ctx, first) {
 		return nil
 	}
@@ -90,15 +104,15 @@ func SeedDemoRequests(ctx context.Context, db *hubdb.DB, comune string, today ti
 	if parent == nil || adult == nil {
 		return nil // an anagrafe too small for the demo's requests
 	}
-	clerk, office := demoUsername(ctx, db, DemoOperator, comune), demoUsername(ctx, db, DemoSupervisor, comune)
-	y, m, d := today.In(rome).Date()
+	clerk, office := username(ctx, db, Operator, comune), username(ctx, db, Supervisor, comune)
+	y, m, d := today.In(app.Rome).Date()
 	type dated struct {
 		n  int
 		at time.Time
 	}
 	order := make([]dated, len(demoRequests))
 	for i, dr := range demoRequests {
-		order[i] = dated{i, time.Date(y, m, d, 9, 10+7*i, 0, 0, rome).AddDate(0, 0, -dr.days)}
+		order[i] = dated{i, time.Date(y, m, d, 9, 10+7*i, 0, 0, app.Rome).AddDate(0, 0, -dr.days)}
 	}
 	// Protocol numbers follow the order in which they were taken.
 	sort.SliceStable(order, func(i, j int) bool { return order[i].at.Before(order[j].at) })
@@ -123,7 +137,7 @@ func SeedDemoRequests(ctx context.Context, db *hubdb.DB, comune string, today ti
 			v["anno_scolastico"] = schoolYear(o.at)
 		}
 		if dr.service == "prenotazione-teatro" {
-			v["data_spettacolo"] = today.In(rome).AddDate(0, 0, 9).Format("02/01/2006")
+			v["data_spettacolo"] = today.In(app.Rome).AddDate(0, 0, 9).Format("02/01/2006")
 		}
 		v["email"] = demoEmail(who)
 		v["dichiarazione"], v["privacy"] = "si", "si"
@@ -193,15 +207,6 @@ func demoApplicants(people []app.Citizen, today time.Time) (parent, child, adult
 	return parent, child, adult
 }
 
-// demoUsername is a demo operator's username in comune, as SeedDemo made
-// it: the first demo comune keeps the plain names.
-func demoUsername(ctx context.Context, db *hubdb.DB, name, comune string) string {
-	if c, err := db.OperatorComune(ctx, name); err == nil && c != comune {
-		return name + "." + lower(comune)
-	}
-	return name
-}
-
 func demoEmail(c *app.Citizen) string {
 	clean := func(s string) string {
 		return strings.Map(func(r rune) rune {
@@ -226,8 +231,8 @@ func serviceByID(id string) (*pratica.Service, error) {
 // schoolYear is the school year a day falls in ("2026/2027" from
 // September).
 func schoolYear(t time.Time) string {
-	y := t.In(rome).Year()
-	if t.In(rome).Month() < time.September {
+	y := t.In(app.Rome).Year()
+	if t.In(app.Rome).Month() < time.September {
 		y--
 	}
 	return fmt.Sprintf("%d/%d", y, y+1)

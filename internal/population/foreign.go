@@ -1,4 +1,4 @@
-package demo
+package population
 
 // community is a foreign community living in Italy: its citizenship and
 // the names its people carry, spelled as their documents spell them

@@ -1,4 +1,4 @@
-package hub
+package demo
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 	"github.com/sportello/sportello/hub/hubdb"
 )
 
-// DemoAreas are the service areas of the demo comune.
-var DemoAreas = []queue.Area{
+// areas are the service areas of the demo comune.
+var areas = []queue.Area{
 	{Code: "A", Name: "Anagrafe", NameEN: "Registry office", Minutes: 6, Kiosk: true},
 	{Code: "C", Name: "Carta d'identità", NameEN: "Identity card", Minutes: 20, Kiosk: true},
 	{Code: "T", Name: "Tributi", NameEN: "Local taxes", Minutes: 10, Kiosk: true},
@@ -19,18 +19,18 @@ var DemoAreas = []queue.Area{
 	{Code: "P", Name: "Protocollo", NameEN: "Registry of documents", Minutes: 4, Kiosk: false},
 }
 
-// SeedDemoQueue gives the demo comune its queue: the service areas,
+// SeedQueue gives the demo comune its queue: the service areas,
 // bookable identity-card slots at counter 1 for the next week (working
 // days, 09:00-12:20 every 20 minutes) and a few acts of the albo
 // pretorio. It can run at every start: what is there stays, bookings too.
-func SeedDemoQueue(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
-	if err := db.PutAreas(ctx, comune, DemoAreas); err != nil {
+func SeedQueue(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
+	if err := db.PutAreas(ctx, comune, areas); err != nil {
 		return err
 	}
 	var slots []queue.Slot
 	for d := 0; d < 7; d++ {
 		day := today.AddDate(0, 0, d)
-		if wd := day.In(queue.Rome).Weekday(); wd == time.Saturday || wd == time.Sunday {
+		if wd := day.In(app.Rome).Weekday(); wd == time.Saturday || wd == time.Sunday {
 			continue
 		}
 		s, err := queue.Slots("C", "1", day, "09:00-12:20", 20)
@@ -42,7 +42,7 @@ func SeedDemoQueue(ctx context.Context, db *hubdb.DB, comune string, today time.
 	if err := db.PutSlots(ctx, comune, slots); err != nil {
 		return err
 	}
-	y, m, d := today.In(queue.Rome).Date()
+	y, m, d := today.In(app.Rome).Date()
 	first := app.Date(y, m, d).AddDate(0, 0, -5)
 	for _, n := range []kiosk.Notice{
 		{Number: "2026/0142", Title: "Avviso di deposito della variante al Piano di Governo del Territorio", Office: "Settore Urbanistica",

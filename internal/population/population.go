@@ -1,7 +1,8 @@
-// Package demo generates the anagrafe of the demo network: a synthetic but
-// plausible population of one comune, the same for the same options, so
-// that the embedded default, the tests and a screenshot in the docs all show
-// the same people.
+// Package population generates the anagrafe of the demo network: a
+// synthetic but plausible population of one comune, the same for the same
+// options, so that the embedded default, the tests and a screenshot in the
+// docs all show the same people. It is a generator, not domain: the hub's
+// demo (hub/demo) and the tests are its only users.
 //
 // # What it makes
 //
@@ -46,7 +47,7 @@
 // document on file (a number shaped as a carta d'identità elettronica,
 // CA12345AB); residents are fully certifiable (2) except about 1.3%
 // (partially certifiable, under guardianship, not certifiable).
-package demo
+package population
 
 import (
 	"fmt"
@@ -368,7 +369,7 @@ func (g *generator) codiceFiscale(c *app.Citizen) (bool, error) {
 		BirthDate: c.BirthDate, BirthPlaceCode: c.BirthPlaceCode,
 	})
 	if err != nil {
-		return false, fmt.Errorf("demo: codice fiscale of %s %s: %w", c.Surname, c.GivenName, err)
+		return false, fmt.Errorf("population: codice fiscale of %s %s: %w", c.Surname, c.GivenName, err)
 	}
 	key := pack(code)
 	level := int(g.codes[key])
@@ -381,7 +382,7 @@ func (g *generator) codiceFiscale(c *app.Citizen) (bool, error) {
 	g.codes[key] = uint8(level + 1)
 	if level > 0 {
 		if code, err = cf.Omocode(code, level); err != nil {
-			return false, fmt.Errorf("demo: omocodia of %s: %w", code, err)
+			return false, fmt.Errorf("population: omocodia of %s: %w", code, err)
 		}
 	}
 	c.CodiceFiscale = code

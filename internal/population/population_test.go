@@ -1,4 +1,4 @@
-package demo_test
+package population_test
 
 import (
 	"bytes"
@@ -18,18 +18,18 @@ import (
 	"github.com/sportello/sportello/app/anagrafe"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/cf"
-	"github.com/sportello/sportello/app/demo"
+	"github.com/sportello/sportello/internal/population"
 )
 
 var today = app.Date(2026, time.November, 23)
 
-func sesto(residents int, seed int64) demo.Options {
-	return demo.Options{Comune: "I690", Residents: residents, Seed: seed, Today: today}
+func sesto(residents int, seed int64) population.Options {
+	return population.Options{Comune: "I690", Residents: residents, Seed: seed, Today: today}
 }
 
 // population20k is the 20,000-resident run most tests look at, made once.
 var population20k = sync.OnceValues(func() ([]app.Citizen, error) {
-	return demo.Generate(sesto(20000, 42))
+	return population.Generate(sesto(20000, 42))
 })
 
 func people(t *testing.T) []app.Citizen {
@@ -64,7 +64,7 @@ func TestGenerateCounts(t *testing.T) {
 		t.Errorf("statuses = %v, want %v", count, want)
 	}
 	for _, n := range []int{0, 1, 7, 99, 101} {
-		cs, err := demo.Generate(sesto(n, 1))
+		cs, err := population.Generate(sesto(n, 1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func TestGenerateCounts(t *testing.T) {
 				residents++
 			}
 		}
-		if residents != n || len(cs) != n+n*demo.EmigratedPercent/100+n*demo.DeceasedPercent/100 {
+		if residents != n || len(cs) != n+n*population.EmigratedPercent/100+n*population.DeceasedPercent/100 {
 			t.Errorf("Residents %d: got %d residents of %d people", n, residents, len(cs))
 		}
 	}
@@ -383,18 +383,18 @@ func TestGenerateFamilies(t *testing.T) {
 }
 
 func TestGenerateDeterministic(t *testing.T) {
-	a, err := demo.Generate(sesto(3000, 7))
+	a, err := population.Generate(sesto(3000, 7))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := demo.Generate(sesto(3000, 7))
+	b, err := population.Generate(sesto(3000, 7))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("the same options gave two populations")
 	}
-	c, err := demo.Generate(sesto(3000, 8))
+	c, err := population.Generate(sesto(3000, 8))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -410,13 +410,13 @@ func TestGenerateDeterministic(t *testing.T) {
 }
 
 func TestStream(t *testing.T) {
-	all, err := demo.Generate(sesto(500, 3))
+	all, err := population.Generate(sesto(500, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []app.Citizen
 	stop := errors.New("enough")
-	err = demo.Stream(sesto(500, 3), func(c app.Citizen) error {
+	err = population.Stream(sesto(500, 3), func(c app.Citizen) error {
 		got = append(got, c)
 		if len(got) == 100 {
 			return stop
@@ -454,16 +454,16 @@ func TestRoundTrip(t *testing.T) {
 func TestPostcodes(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		o    demo.Options
+		o    population.Options
 		ok   func(cap string) bool
 	}{
 		{"SestoSanGiovanni", sesto(300, 1), func(cap string) bool { return cap == "20099" }},
-		{"MilanoByStreet", demo.Options{Comune: "F205", Residents: 300, Today: today}, func(cap string) bool { return cap >= "20121" && cap <= "20162" }},
-		{"FromProvince", demo.Options{Comune: "G078", Residents: 300, Today: today}, func(cap string) bool { return len(cap) == 5 && strings.HasPrefix(cap, "200") }},
-		{"Given", demo.Options{Comune: "I690", Residents: 300, Today: today, Postcode: "20100"}, func(cap string) bool { return cap == "20100" }},
+		{"MilanoByStreet", population.Options{Comune: "F205", Residents: 300, Today: today}, func(cap string) bool { return cap >= "20121" && cap <= "20162" }},
+		{"FromProvince", population.Options{Comune: "G078", Residents: 300, Today: today}, func(cap string) bool { return len(cap) == 5 && strings.HasPrefix(cap, "200") }},
+		{"Given", population.Options{Comune: "I690", Residents: 300, Today: today, Postcode: "20100"}, func(cap string) bool { return cap == "20100" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cs, err := demo.Generate(tc.o)
+			cs, err := population.Generate(tc.o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -487,26 +487,26 @@ func TestOptionsRefused(t *testing.T) {
 	odd.Comuni = append(odd.Comuni, anpr.Comune{Code: "M999", Name: "NUOVO COMUNE", Province: "XX", ValidFrom: app.Date(2020, 1, 1), ValidTo: anpr.OpenEnd})
 	for _, tc := range []struct {
 		name string
-		o    demo.Options
+		o    population.Options
 	}{
 		{"NegativeResidents", sesto(-1, 1)},
-		{"NoToday", demo.Options{Comune: "I690", Residents: 10}},
-		{"NotAComune", demo.Options{Comune: "Z129", Residents: 10, Today: today}},
-		{"UnknownComune", demo.Options{Comune: "B999", Residents: 10, Today: today}},
-		{"CeasedComune", demo.Options{Comune: "L768", Residents: 10, Today: today}},
-		{"NoPostcode", demo.Options{Comune: "M999", Residents: 10, Today: today, Tables: odd}},
+		{"NoToday", population.Options{Comune: "I690", Residents: 10}},
+		{"NotAComune", population.Options{Comune: "Z129", Residents: 10, Today: today}},
+		{"UnknownComune", population.Options{Comune: "B999", Residents: 10, Today: today}},
+		{"CeasedComune", population.Options{Comune: "L768", Residents: 10, Today: today}},
+		{"NoPostcode", population.Options{Comune: "M999", Residents: 10, Today: today, Tables: odd}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			called := false
-			err := demo.Stream(tc.o, func(app.Citizen) error { called = true; return nil })
+			err := population.Stream(tc.o, func(app.Citizen) error { called = true; return nil })
 			if app.ErrorCode(err) != app.EINVALID || called {
 				t.Errorf("Stream error = %v (fn called: %v), want EINVALID before any person", err, called)
 			}
 		})
 	}
 	t.Run("PostcodeGiven", func(t *testing.T) {
-		o := demo.Options{Comune: "M999", Residents: 10, Today: today, Tables: odd, Postcode: "99999"}
-		if _, err := demo.Generate(o); err != nil {
+		o := population.Options{Comune: "M999", Residents: 10, Today: today, Tables: odd, Postcode: "99999"}
+		if _, err := population.Generate(o); err != nil {
 			t.Errorf("Generate with a CAP given: %v", err)
 		}
 	})
@@ -519,7 +519,7 @@ func BenchmarkStream(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n = 0
-		if err := demo.Stream(o, func(app.Citizen) error { n++; return nil }); err != nil {
+		if err := population.Stream(o, func(app.Citizen) error { n++; return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -539,7 +539,7 @@ func TestMilano(t *testing.T) {
 	n := 0
 	var peak uint64
 	var ms runtime.MemStats
-	err := demo.Stream(demo.Options{Comune: "F205", Residents: 1_400_000, Seed: 1, Today: today}, func(c app.Citizen) error {
+	err := population.Stream(population.Options{Comune: "F205", Residents: 1_400_000, Seed: 1, Today: today}, func(c app.Citizen) error {
 		n++
 		if n%100_000 == 0 {
 			runtime.ReadMemStats(&ms)
@@ -580,7 +580,7 @@ func TestGenerateWithFullTables(t *testing.T) {
 	}
 	o := sesto(5000, 1)
 	o.Tables = tables
-	cs, err := demo.Generate(o)
+	cs, err := population.Generate(o)
 	if err != nil {
 		t.Fatal(err)
 	}

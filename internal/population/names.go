@@ -1,4 +1,4 @@
-package demo
+package population
 
 // Italian surnames: the most common ones nationally (Rossi, Russo, Ferrari…),
 // the Lombard ones a comune around Milano is full of (Brambilla, Fumagalli),

@@ -1,4 +1,4 @@
-package hub_test
+package demo_test
 
 import (
 	"context"
@@ -6,27 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/pratica"
-	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/demo"
 )
-
-func demoHub(t *testing.T, today time.Time) *hubdb.DB {
-	t.Helper()
-	ctx := context.Background()
-	db := MustOpenDB(t)
-	if err := db.ImportReference(ctx, anpr.Defaults()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := hub.SeedDemo(ctx, db, hub.DemoOptions{Comune: "I690", Residents: 300, Seed: 1, Today: today,
-		HashPassword: func(string) (string, error) {
-			return "$argon2id$v=19$m=65536,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", nil
-		}}); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
 
 // TestDemoRequests seeds the demo comune's requests: numbered gap-free in
 // the order they were taken, in every state with their notes, a child's
@@ -87,7 +69,7 @@ func TestDemoRequests(t *testing.T) {
 		}
 	})
 	t.Run("AgainAddsNothing", func(t *testing.T) {
-		if err := hub.SeedDemoRequests(ctx, db, "I690", today.AddDate(0, 0, 3)); err != nil {
+		if err := demo.SeedRequests(ctx, db, "I690", today.AddDate(0, 0, 3)); err != nil {
 			t.Fatal(err)
 		}
 		if again, _ := db.HubRequests(ctx, "I690", ""); len(again) != len(list) {

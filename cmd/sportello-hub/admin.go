@@ -1,0 +1,340 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/anagrafe"
+	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/app/certificate"
+	"github.com/sportello/sportello/hub"
+	"github.com/sportello/sportello/hub/demo"
+	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/internal/cmdline"
+	"github.com/sportello/sportello/passwd"
+)
+
+// The hub's own commands: serving, its reference tables and anagrafi, its
+// workstations and operators, a comune's fees.
+
+var serveCmd = &command{
+	name:     "serve",
+	synopsis: "--data DIR [--addr HOST:PORTA] [--public-url URL]",
+	summary:  "avvia l'hub: l'API delle postazioni, la pagina di verifica e quella delle richieste\n(URL: l'indirizzo dei link negli avvisi; anche SPORTELLO_PUBLIC_URL)",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		addr := fs.String("addr", "127.0.0.1:8450", "l'indirizzo `HOST:PORTA` di ascolto")
+		publicURL := fs.String("public-url", e.getenv("SPORTELLO_PUBLIC_URL"), "l'indirizzo pubblico `URL` dell'hub, per i link degli avvisi")
+		return func(ctx context.Context) error {
+			if err := checkPublicURL(*publicURL); err != nil { // requests.go
+				return err
+			}
+			db, err := openHubDB(ctx, "serve", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := startNotifier(ctx, db, e.getenv, e.stderr); err != nil { // requests.go
+				return err
+			}
+			return serve(ctx, db, *addr, *publicURL, e.stderr)
+		}
+	},
+}
+
+func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, stderr io.Writer) error {
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           hub.NewServer(hub.Deps{DB: db, Log: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	return hub.Serve(ctx, srv, func(a string) {
+		db.PublicURL = publicAddress(publicURL, a) // requests.go
+		log.Info("hub listening", "addr", "http://"+a, "public", db.PublicURL)
+	})
+}
+
+var importReferenceCmd = &command{
+	name:     "import-reference",
+	synopsis: "--data DIR CARTELLA",
+	summary:  "importa le tabelle ANPR della CARTELLA e le pubblica a ogni postazione",
+	args:     1,
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		return func(ctx context.Context) error {
+			if fs.NArg() != 1 {
+				return cmdline.Usagef("import-reference: indicare la cartella delle tabelle ANPR")
+			}
+			t, err := anpr.ReadDir(fs.Arg(0))
+			if err != nil {
+				return app.Errorf(app.EINVALID, "%v", err)
+			}
+			db, err := openHubDB(ctx, "import-reference", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.ImportReference(ctx, t); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "tabelle importate: %d comuni, %d stati esteri, %d tipi di certificato\n", len(t.Comuni), len(t.States), len(t.CertificateTypes))
+			return nil
+		}
+	},
+}
+
+var demoCmd = &command{
+	name:     "demo",
+	synopsis: "--data DIR --comune CODICE --residents N [--seed S]",
+	summary:  "aggiunge un comune dimostrativo: anagrafe sintetica, operatori, catalogo, richieste,\npagamenti e multe, code e albo",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		residents := fs.Int("residents", 0, "`N` residenti da generare (da 1 a 5000000)")
+		seed := fs.Int64("seed", 1, "il seme `S` del generatore: lo stesso seme dà le stesse persone")
+		return func(ctx context.Context) error {
+			code, err := checkComune("demo", *comune)
+			if err != nil {
+				return err
+			}
+			if *residents < 1 || *residents > 5_000_000 {
+				return cmdline.Usagef("demo: --residents vuole un numero tra 1 e 5000000")
+			}
+			db, err := openHubDB(ctx, "demo", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			start := time.Now()
+			n, err := demo.Seed(ctx, db, demo.Options{Comune: code, Residents: *residents, Seed: *seed, HashPassword: passwd.Hash})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "comune %s: %d persone in anagrafe (%s); operatore %s, password %s\n", code, n, time.Since(start).Round(time.Millisecond), demo.Operator, demo.Password)
+			return nil
+		}
+	},
+}
+
+var importAnagrafeCmd = &command{
+	name:     "import-anagrafe",
+	synopsis: "--data DIR --comune CODICE FILE.csv",
+	summary:  "fa del FILE l'anagrafe del comune: le differenze arrivano alle postazioni;\nun file con righe errate è rifiutato per intero",
+	args:     1,
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		return func(ctx context.Context) error {
+			code, err := checkComune("import-anagrafe", *comune)
+			if err != nil {
+				return err
+			}
+			if fs.NArg() != 1 {
+				return cmdline.Usagef("import-anagrafe: indicare il file CSV")
+			}
+			db, err := openHubDB(ctx, "import-anagrafe", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			f, err := os.Open(fs.Arg(0))
+			if err != nil {
+				return app.Errorf(app.EINVALID, "file non leggibile: %v", err)
+			}
+			defer f.Close()
+			citizens, err := anagrafe.Read(f, code)
+			if err != nil {
+				return app.Errorf(app.EINVALID, "%v", err)
+			}
+			res, err := db.ReplaceAnagrafe(ctx, code, citizens)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "anagrafe di %s: %d nuovi, %d modificati, %d cancellati, %d invariati\n", code, res.Added, res.Updated, res.Deleted, res.Unchanged)
+			return nil
+		}
+	},
+}
+
+var enrollCodeCmd = &command{
+	name:     "enroll-code",
+	synopsis: "--data DIR --comune CODICE [--ttl DURATA]",
+	summary:  "un codice di attivazione monouso per una postazione del comune (ultima riga)",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		ttl := fs.Duration("ttl", 24*time.Hour, "la validità `DURATA` del codice (es. 24h, 30m)")
+		return func(ctx context.Context) error {
+			code, err := checkComune("enroll-code", *comune)
+			if err != nil {
+				return err
+			}
+			db, err := openHubDB(ctx, "enroll-code", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			enroll, err := db.NewEnrollCode(ctx, code, *ttl)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "codice di attivazione per una postazione di %s, valido %s:\n%s\n", code, *ttl, enroll)
+			return nil
+		}
+	},
+}
+
+var addOperatorCmd = &command{
+	name:     "add-operator",
+	synopsis: "--data DIR --comune CODICE --username U --name NOME [--role RUOLI]",
+	summary:  "crea o aggiorna un operatore; la password da SPORTELLO_PASSWORD o dalla prima riga dell'input",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		username := fs.String("username", "", "il nome utente `U`")
+		name := fs.String("name", "", "il `NOME` e cognome dell'operatore")
+		roles := fs.String("role", string(app.RoleOperator), "i `RUOLI` separati da virgola: operatore, supervisore, backoffice")
+		return func(ctx context.Context) error {
+			code, err := checkComune("add-operator", *comune)
+			if err != nil {
+				return err
+			}
+			pw := e.getenv("SPORTELLO_PASSWORD")
+			if pw == "" {
+				b, _ := io.ReadAll(io.LimitReader(e.stdin, 1024))
+				pw, _, _ = strings.Cut(string(b), "\n")
+			}
+			if len(pw) < 8 {
+				return app.Errorf(app.EINVALID, "password troppo corta: almeno 8 caratteri")
+			}
+			hash, err := passwd.Hash(pw)
+			if err != nil {
+				return err
+			}
+			op := app.Operator{Username: *username, Name: *name, Comune: code, PasswordHash: hash, Active: true}
+			for _, r := range strings.Split(*roles, ",") {
+				op.Roles = append(op.Roles, app.Role(strings.TrimSpace(r)))
+			}
+			db, err := openHubDB(ctx, "add-operator", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.PutOperator(ctx, op); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "operatore %s salvato\n", op.Username)
+			return nil
+		}
+	},
+}
+
+var revokeDeviceCmd = &command{
+	name:     "revoke-device",
+	synopsis: "--data DIR --device ID",
+	summary:  "revoca una postazione: il suo token smette di valere, la revoca della chiave arriva alle altre",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		device := fs.String("device", "", "la postazione `ID` da revocare")
+		return func(ctx context.Context) error {
+			db, err := openHubDB(ctx, "revoke-device", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.RevokeDevice(ctx, *device); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "postazione %s revocata\n", *device)
+			return nil
+		}
+	},
+}
+
+var compactCmd = &command{
+	name:     "compact",
+	synopsis: "--data DIR --comune CODICE --upto SEQ",
+	summary:  "compatta il registro delle modifiche del comune fino a SEQ: le postazioni più indietro riscaricano l'anagrafe",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		upto := fs.Int64("upto", 0, "l'ultima modifica `SEQ` da compattare")
+		return func(ctx context.Context) error {
+			code, err := checkComune("compact", *comune)
+			if err != nil {
+				return err
+			}
+			db, err := openHubDB(ctx, "compact", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return db.Compact(ctx, code, *upto)
+		}
+	},
+}
+
+var rootKeyCmd = &command{
+	name:     "root-key",
+	synopsis: "--data DIR",
+	summary:  "la chiave pubblica della rete (base64), per verificare i certificati (sportello verify --root-key)",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		return func(ctx context.Context) error {
+			db, err := openHubDB(ctx, "root-key", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			k, err := db.RootKey(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, base64.StdEncoding.EncodeToString(k.Public().(ed25519.PublicKey)))
+			return nil
+		}
+	},
+}
+
+var feesCmd = &command{
+	name:     "fees",
+	synopsis: "--data DIR --comune CODICE [--with-bollo CENT] [--exempt CENT] [--stato-civile CENT]",
+	summary:  "i diritti di segreteria del comune sui certificati, che ogni sua postazione stampa e incassa",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(fs), comuneFlag(fs)
+		withBollo := fs.Int64("with-bollo", certificate.DefaultFees.WithBolloCents, "i diritti `CENT` su un certificato in bollo, in centesimi")
+		exempt := fs.Int64("exempt", certificate.DefaultFees.ExemptCents, "i diritti `CENT` su un certificato esente, in centesimi")
+		statoCivile := fs.Int64("stato-civile", certificate.DefaultFees.StatoCivileCents, "i diritti `CENT` su un certificato di stato civile, in centesimi")
+		return func(ctx context.Context) error {
+			code, err := checkComune("fees", *comune)
+			if err != nil {
+				return err
+			}
+			if *withBollo < 0 || *exempt < 0 || *statoCivile < 0 {
+				return cmdline.Usagef("fees: gli importi sono in centesimi, non negativi")
+			}
+			rec, err := certificate.FeesRecord(code, certificate.ComuneFees{WithBolloCents: *withBollo, ExemptCents: *exempt, StatoCivileCents: *statoCivile})
+			if err != nil {
+				return err
+			}
+			db, err := openHubDB(ctx, "fees", *data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.PutRecords(ctx, code, []app.Record{rec}); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "diritti di segreteria di %s: %d centesimi in bollo, %d in carta libera, %d sui certificati di stato civile\n",
+				code, *withBollo, *exempt, *statoCivile)
+			return nil
+		}
+	},
+}

@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/internal/cmdline"
+)
+
+// result is what a user sees of one run: the exit status and both streams.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runHub runs the command as the binary would, with env as its
+// environment and nothing on its input.
+func runHub(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+	code := cmdline.Report(&stderr, "sportello-hub", err)
+	return result{code, stdout.String(), stderr.String()}
+}
+
+// flagsOf are the flags each subcommand takes, as docs/CLI.md lists them:
+// scripts rely on these names.
+var flagsOf = map[string][]string{
+	"serve":               {"data", "addr", "public-url"},
+	"import-reference":    {"data"},
+	"demo":                {"data", "comune", "residents", "seed"},
+	"import-anagrafe":     {"data", "comune"},
+	"enroll-code":         {"data", "comune", "ttl"},
+	"add-operator":        {"data", "comune", "username", "name", "role"},
+	"revoke-device":       {"data", "device"},
+	"compact":             {"data", "comune", "upto"},
+	"root-key":            {"data"},
+	"fees":                {"data", "comune", "with-bollo", "exempt", "stato-civile"},
+	"payment online":      {"data", "avviso", "amount", "ente", "at"},
+	"payment refunds":     {"data", "comune"},
+	"payment refund-done": {"data", "comune", "id", "method", "date", "note"},
+	"catalogue import":    {"data"},
+	"catalogue list":      {"data", "comune", "json"},
+	"catalogue enable":    {"data", "comune", "all"},
+	"request list":        {"data", "comune", "status", "json"},
+	"request status":      {"data", "comune", "number", "to", "note", "operator"},
+	"notices list":        {"data", "request"},
+	"notices send":        {"data"},
+	"notices requeue":     {"data", "id"},
+}
+
+// TestSubcommandHelp asks every subcommand for its usage, both ways: it
+// is printed on stdout with exit status 0, names the command, lists each
+// of its flags and no flag of another command.
+func TestSubcommandHelp(t *testing.T) {
+	every := map[string]bool{}
+	for _, fl := range flagsOf {
+		for _, f := range fl {
+			every[f] = true
+		}
+	}
+	for _, c := range commands {
+		if _, ok := flagsOf[c.name]; !ok {
+			t.Errorf("subcommand %q is not in the test's table", c.name)
+		}
+	}
+	for name, want := range flagsOf {
+		for _, help := range []string{"--help", "-h"} {
+			t.Run(strings.ReplaceAll(name, " ", "_")+help, func(t *testing.T) {
+				r := runHub(t, nil, append(strings.Fields(name), help)...)
+				if r.code != 0 || r.stderr != "" {
+					t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+				}
+				if !strings.HasPrefix(r.stdout, "uso: sportello-hub "+name+" ") {
+					t.Errorf("usage does not start with the command:\n%s", r.stdout)
+				}
+				listed := map[string]bool{}
+				for _, line := range strings.Split(r.stdout, "\n") {
+					if f, ok := strings.CutPrefix(line, "  --"); ok {
+						f, _, _ = strings.Cut(f, " ")
+						listed[f] = true
+					}
+				}
+				first, _, _ := strings.Cut(r.stdout, "\n")
+				for _, f := range want {
+					if !listed[f] {
+						t.Errorf("--%s not listed:\n%s", f, r.stdout)
+					}
+					if !regexp.MustCompile(`--` + f + `([^a-z-]|$)`).MatchString(first) {
+						t.Errorf("the usage line does not show --%s: %s", f, first)
+					}
+				}
+				for f := range listed {
+					if !slices.Contains(want, f) {
+						t.Errorf("--%s listed, but it is not a flag of %s", f, name)
+					}
+				}
+				for f := range every {
+					if !slices.Contains(want, f) && regexp.MustCompile(`--`+f+`([^a-z-]|$)`).MatchString(r.stdout) {
+						t.Errorf("the usage of %s mentions --%s", name, f)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestUsageErrors: a command line the hub cannot read ends with exit
+// status 2 and one line on stderr that says what is wrong, before any
+// data folder is touched.
+func TestUsageErrors(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "hub")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"UnknownFlag", []string{"fees", "--data", data, "--comune", "I690", "--residents", "3"}, "fees: opzione sconosciuta --residents"},
+		{"FlagOfAnotherVerb", []string{"payment", "refunds", "--data", data, "--amount", "5"}, "payment refunds: opzione sconosciuta --amount"},
+		{"BadValue", []string{"enroll-code", "--data", data, "--comune", "I690", "--ttl", "domani"}, `enroll-code: valore non valido "domani" per --ttl`},
+		{"MissingValue", []string{"demo", "--data"}, "demo: manca il valore di --data"},
+		{"UnknownCommand", []string{"backup"}, `comando sconosciuto "backup"`},
+		{"UnknownVerb", []string{"payment", "offline"}, `payment: comando sconosciuto "offline"`},
+		{"MissingVerb", []string{"request"}, "request: manca il comando (list, status)"},
+		{"MissingData", []string{"root-key"}, "root-key: manca --data DIR"},
+		{"BadComune", []string{"fees", "--data", data, "--comune", "Milano"}, "fees: --comune vuole un codice catastale"},
+		{"ExtraArgument", []string{"serve", "--data", data, "8450"}, `serve: argomento inatteso "8450"`},
+		{"NoCommand", nil, "manca il comando"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runHub(t, nil, tc.args...)
+			if r.code != 2 {
+				t.Errorf("exit %d, want 2", r.code)
+			}
+			if !strings.HasPrefix(r.stderr, "sportello-hub: ") || !strings.Contains(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("stderr %q, want one line with %q", r.stderr, tc.want)
+			}
+		})
+	}
+	if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a refused command line made the data folder (%v)", err)
+	}
+}
+
+// TestHelp lists every command on stdout with exit status 0, also as
+// `help COMMAND`.
+func TestHelp(t *testing.T) {
+	r := runHub(t, nil, "--help")
+	if r.code != 0 {
+		t.Fatalf("exit %d", r.code)
+	}
+	for _, c := range commands {
+		if !strings.Contains(r.stdout, "\n  "+c.name+" ") {
+			t.Errorf("%s is not listed:\n%s", c.name, r.stdout)
+		}
+	}
+	if r := runHub(t, nil, "help", "payment", "online"); r.code != 0 || !strings.Contains(r.stdout, "--avviso CODICE") {
+		t.Errorf("help payment online: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := runHub(t, nil, "catalogue", "--help"); r.code != 0 || !strings.Contains(r.stdout, "catalogue enable") || strings.Contains(r.stdout, "payment") {
+		t.Errorf("catalogue --help: exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestCommands runs the hub's administration through run, as a comune's
+// IT person scripts it: the reference tables, a demo comune, its fees, an
+// enrolment code, its requests and refunds, the network's key; a refused
+// input exits 1.
+func TestCommands(t *testing.T) {
+	data := t.TempDir()
+	mustRun := func(args ...string) string {
+		t.Helper()
+		r := runHub(t, nil, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d, stderr %s", args, r.code, r.stderr)
+		}
+		return r.stdout
+	}
+	out := mustRun("import-reference", "--data", data, filepath.Join("..", "..", "..", "shared", "data", "anpr"))
+	if !strings.HasPrefix(out, "tabelle importate: ") {
+		t.Errorf("import-reference: %q", out)
+	}
+	out = mustRun("demo", "--data", data, "--comune", "i690", "--residents", "300", "--seed", "3")
+	if !strings.HasPrefix(out, "comune I690: ") || !strings.Contains(out, "operatore demo, password sportello") {
+		t.Errorf("demo: %q", out)
+	}
+	out = mustRun("fees", "--data", data, "--comune", "I690", "--with-bollo", "100", "--exempt", "50")
+	if want := "diritti di segreteria di I690: 100 centesimi in bollo, 50 in carta libera, 0 sui certificati di stato civile\n"; out != want {
+		t.Errorf("fees: %q, want %q", out, want)
+	}
+	lines := strings.Split(strings.TrimSpace(mustRun("enroll-code", "--data", data, "--comune", "I690", "--ttl", "1h")), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "codice di attivazione per una postazione di I690, valido 1h0m0s:") || lines[1] == "" {
+		t.Errorf("enroll-code: %q", lines)
+	}
+	var requests []struct {
+		Number string `json:"number"`
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(mustRun("request", "list", "--data", data, "--comune", "I690", "--json")), &requests); err != nil || len(requests) == 0 {
+		t.Fatalf("request list --json: %d requests (%v)", len(requests), err)
+	}
+	out = mustRun("payment", "refunds", "--data", data, "--comune", "I690")
+	if !strings.Contains(out, "da rimborsare € ") {
+		t.Errorf("payment refunds: the demo's double payment is not listed:\n%s", out)
+	}
+	if key := strings.TrimSpace(mustRun("root-key", "--data", data)); len(key) != 44 {
+		t.Errorf("root-key: %q", key)
+	}
+	if r := runHub(t, nil, "request", "status", "--data", data, "--comune", "I690", "--number", "1999/000001", "--to", "conclusa"); r.code != 1 || r.stderr == "" {
+		t.Errorf("a request that does not exist: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// lockedBuffer is a stderr the test reads while the hub writes its log.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestServe runs the hub through run on a free port, as `serve` does: it
+// logs where it listens, answers the workstations' health check and the
+// public verification page, and stops cleanly (exit 0) when interrupted.
+func TestServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, func(string) string { return "" },
+			strings.NewReader(""), io.Discard, stderr)
+	}()
+	listening := regexp.MustCompile(`msg="hub listening" addr=(http://127\.0\.0\.1:\d+)`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended before listening: %v\n%s", err, stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not listen:\n%s", stderr)
+		}
+	}
+	for _, path := range []string{"/v1/health", "/verifica"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %s", path, resp.Status)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if code := cmdline.ExitCode(err); code != 0 {
+			t.Fatalf("interrupted serve: exit %d (%v)", code, err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop when interrupted")
+	}
+}
