@@ -94,10 +94,11 @@ func newHarness(t *testing.T, edit ...func(*Deps)) *harness {
 }
 
 // waitFor polls until cond holds, running the UI updates queued meanwhile;
-// the test fails after a few seconds.
+// the test fails after 15 seconds (generous: the race detector on a
+// loaded two-core machine is slow, and a passing test never waits it out).
 func (h *harness) waitFor(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
 		h.q.drain()
 		if cond() {
@@ -264,7 +265,7 @@ func (h *harness) openByKeyboard(text string, n int) {
 		h.press(fyne.KeyDown)
 	}
 	h.press(fyne.KeyReturn)
-	h.waitFor("the file to open", func() bool { return h.c.file.file != nil })
+	h.waitFor("the file to open", func() bool { return h.c.file != nil && h.c.file.file != nil })
 }
 
 // resultNames lists the names of the citizens in the result list, in order.

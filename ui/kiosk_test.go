@@ -385,7 +385,10 @@ func TestKioskIdentityLockout(t *testing.T) {
 // TestKioskIdleWipe: an identified citizen who walks away is forgotten
 // after the idle timeout: the start screen, no name, no session.
 func TestKioskIdleWipe(t *testing.T) {
-	kh := newKioskHarness(t, 300*time.Millisecond)
+	// The idle time leaves a wide margin over the pauses below, so a
+	// loaded machine (the race detector, two cores) cannot wipe early.
+	const idle = 2 * time.Second
+	kh := newKioskHarness(t, idle)
 	kh.identify(kh.cf, kh.doc)
 	kh.waitFor("the menu", func() bool { return kh.k.screen == "menu" })
 	kh.assertShows("Buongiorno, Giulia CANTÙ", "Numero per lo sportello", "Stampa un certificato", "Esci e cancella")
@@ -402,11 +405,11 @@ func TestKioskIdleWipe(t *testing.T) {
 	kh.press("Fine")
 	kh.waitFor("the menu", func() bool { return kh.k.screen == "menu" })
 	// Touching keeps it; walking away wipes it.
-	kh.settle(200 * time.Millisecond)
+	kh.settle(idle / 2)
 	kh.press("Le mie pratiche")
 	kh.waitFor("the activity", func() bool { return kh.k.screen == "activity" })
 	kh.assertShows("Cambio di residenza")
-	kh.settle(200 * time.Millisecond)
+	kh.settle(idle / 2)
 	if kh.k.screen != "activity" {
 		t.Fatalf("wiped while in use: %s", kh.k.screen)
 	}

@@ -89,7 +89,8 @@ func TestLogin(t *testing.T) {
 }
 
 func TestIdleLockReturnsToLogin(t *testing.T) {
-	h := newHarness(t, func(d *Deps) { d.IdleLock = 600 * time.Millisecond })
+	// Long enough that a loaded machine opens the file before the lock.
+	h := newHarness(t, func(d *Deps) { d.IdleLock = 2 * time.Second })
 	h.login()
 	h.openByKeyboard("rossi mario", 1)
 	h.assertShows("ROSSI Mario")
