@@ -3,9 +3,10 @@
 // the validation of a filled form (the same code runs at the counter and
 // at the hub), the requests with their protocol numbers and their states.
 //
-// The catalogue is hub data: the default one below is written as Go data,
-// seeded into the hub as records of kind KindService for the whole network;
-// a comune enables the ones it offers (KindEnabled). A request is taken at a
+// The catalogue is hub data: the default one is a data file embedded in
+// the package (catalogue.json, in the format docs/CATALOGUE.md describes),
+// seeded into the hub as records of kind KindService for the whole
+// network; a comune enables the ones it offers (KindEnabled). A request is taken at a
 // workstation as a fact (FactRequest) with a provisional number; the hub
 // gives it its protocol number, per comune and per year, gap-free, in the
 // transaction that applies it, and keeps its state and history as a record
