@@ -94,6 +94,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	}
 	cmd, args := args[0], args[1:]
+	if cmd == "catalogue" && len(args) > 0 && args[0] == "import" { // its own flags: catalogue_import.go
+		return runCatalogueImport(ctx, args[1:], stdout)
+	}
 	switch cmd {
 	case "catalogue", "request", "notices": // requests.go
 		return runRequests(ctx, cmd, args, getenv, stdout, stderr)

@@ -15,12 +15,11 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pratica"
-	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/hub/notify"
 )
 
-const requestsUsage = `  catalogue import  --data DIR            pubblica il catalogo dei servizi incorporato
+const requestsUsage = `  catalogue import  --data DIR [FILE]     pubblica il catalogo incorporato, o quello del comune (FILE)
   catalogue list    --data DIR [--comune CODICE] [--json]
   catalogue enable  --data DIR --comune CODICE (--all | ID...)   i servizi offerti dal comune
   request list      --data DIR --comune CODICE [--status STATO] [--json]
@@ -66,13 +65,6 @@ func runRequests(ctx context.Context, cmd string, args []string, getenv func(str
 	db.PublicURL = getenv("SPORTELLO_PUBLIC_URL") // the notices of a status change link to the follow page
 
 	switch name {
-	case "catalogue import":
-		n, err := hub.SeedCatalogue(ctx, db, "")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "catalogo pubblicato: %d servizi\n", n)
-		return nil
 	case "catalogue list":
 		cat, err := db.Catalogue(ctx)
 		if err != nil {
