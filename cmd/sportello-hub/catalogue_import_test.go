@@ -35,7 +35,7 @@ func TestCatalogueImport(t *testing.T) {
 
 	cat := pratica.DefaultCatalogue()
 	cat[0].Title = "Cambio di residenza e di abitazione" // changed
-	cat = append(cat[:1], cat[2:]...)                  // contributo-affitto dropped
+	cat = append(cat[:1], cat[2:]...)                    // contributo-affitto dropped
 	cat = append(cat, pratica.Service{ID: "orto-didattico", Title: "Orto didattico per le scuole", Event: pratica.EventSport,
 		Audience: pratica.Citizens, Office: "Ufficio Ambiente", Days: 60,
 		Fields: []pratica.Field{{ID: "nome", Label: "Nome", Type: pratica.Text, Required: true, Prefill: pratica.FromGivenName}}})
