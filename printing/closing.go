@@ -35,7 +35,7 @@ func ClosingPDF(c *payment.Closing, py *payment.Payee) ([]byte, error) {
 	}
 	p, err := newDoc(gopdf.PageSizeA4, gopdf.PdfInfo{Title: "Chiusura di cassa " + c.Day + " " + c.Operator, Author: name,
 		Subject: fmt.Sprintf("%s %s %s %d", c.Device, c.Operator, c.Day, c.TotalCents), Creator: "Sportello", Producer: "Sportello",
-		CreationDate: c.ClosedAt.In(rome)})
+		CreationDate: c.ClosedAt.In(app.Rome)})
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func ClosingPDF(c *payment.Closing, py *payment.Payee) ([]byte, error) {
 		}
 		base := y + styleTable.ascent()
 		p.text(styleTable, cols[0].x+1, base, pay.Receipt)
-		p.text(styleTable, cols[1].x+1, base, pay.At.In(rome).Format("15:04"))
+		p.text(styleTable, cols[1].x+1, base, pay.At.In(app.Rome).Format("15:04"))
 		for i, line := range desc {
 			p.text(styleTable, cols[2].x+1, base+float64(i)*styleTable.lineHeight(), line)
 		}

@@ -364,4 +364,4 @@ func NoticeCodes(pdf []byte) (qr, dm string, err error) {
 }
 
 // when is an instant in Rome for documents.
-func when(t time.Time) string { return t.In(rome).Format("02/01/2006 15:04") }
+func when(t time.Time) string { return t.In(app.Rome).Format("02/01/2006 15:04") }

@@ -31,7 +31,7 @@ func ReceiptPDF(p *payment.Payment, v *payment.View, py *payment.Payee) ([]byte,
 		return nil, err
 	}
 	pen, err := newDoc(gopdf.PageSizeA5, gopdf.PdfInfo{Title: "Ricevuta " + p.Receipt, Author: name, Subject: p.Receipt + "\n" + p.Avviso.String(),
-		Creator: "Sportello", Producer: "Sportello", CreationDate: p.At.In(rome)})
+		Creator: "Sportello", Producer: "Sportello", CreationDate: p.At.In(app.Rome)})
 	if err != nil {
 		return nil, err
 	}

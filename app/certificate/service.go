@@ -146,13 +146,13 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 	now := s.Now().UTC().Truncate(time.Second)
 	offline := !file.Remote && s.Online != nil && !s.Online()
 	// Check before taking a number, so that a refusal costs nothing.
-	if err := Check(t, &file.Citizen, now.In(rome)); err != nil {
+	if err := Check(t, &file.Citizen, now.In(app.Rome)); err != nil {
 		return nil, nil, err
 	}
 	var issued *Issued
 	var pdf []byte
-	err = s.Store.IssueCertificate(ctx, now.In(rome).Year(), op.Username, func(seq int64) (*Issued, error) {
-		n, err := NewNumber(p.Device, now.In(rome).Year(), seq)
+	err = s.Store.IssueCertificate(ctx, now.In(app.Rome).Year(), op.Username, func(seq int64) (*Issued, error) {
+		n, err := NewNumber(p.Device, now.In(app.Rome).Year(), seq)
 		if err != nil {
 			return nil, err
 		}

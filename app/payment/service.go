@@ -289,7 +289,7 @@ func (s *Cashier) NewPosition(ctx context.Context, op *app.Operator, p Position)
 	var pdf []byte
 	err = s.Store.NumberPosition(ctx, func(avviso pagopa.CodiceAvviso, seq int64) (*Position, error) {
 		q := p
-		q.ID = fmt.Sprintf("%s-%d-P%06d", prof.Device, now.In(Rome).Year(), seq)
+		q.ID = fmt.Sprintf("%s-%d-P%06d", prof.Device, now.In(app.Rome).Year(), seq)
 		q.Comune, q.Avviso, q.State, q.Published = prof.Comune, avviso, StateDue, false
 		q.CreatedAt, q.CreatedBy, q.Receipts = now, prof.Device, nil
 		if err := q.Validate(); err != nil {
@@ -360,9 +360,9 @@ func (s *Cashier) PayInstalment(ctx context.Context, op *app.Operator, id string
 	}
 	var paid *Payment
 	var pdf []byte
-	err = s.Store.TakePayment(ctx, now.In(Rome).Year(), func(seq int64) (*Payment, error) {
+	err = s.Store.TakePayment(ctx, now.In(app.Rome).Year(), func(seq int64) (*Payment, error) {
 		p := &Payment{
-			Receipt: fmt.Sprintf("%s-%d-R%06d", prof.Device, now.In(Rome).Year(), seq), PositionID: v.ID, Avviso: target.Avviso,
+			Receipt: fmt.Sprintf("%s-%d-R%06d", prof.Device, now.In(app.Rome).Year(), seq), PositionID: v.ID, Avviso: target.Avviso,
 			Instalment: n, AmountCents: amount, Method: m, Operator: op.Username, Device: prof.Device, At: now, Day: DayOf(now),
 			Service: v.Service, Causale: causale, DebtorCF: v.DebtorCF, DebtorName: v.DebtorName, Fine: v.Fine,
 		}
@@ -410,7 +410,7 @@ func lastReceipt(v *View) string {
 		return "secondo l'hub"
 	}
 	r := v.Receipts[len(v.Receipts)-1]
-	return fmt.Sprintf("ricevuta %s del %s, %s", r.Number, r.At.In(Rome).Format("02/01/2006"), r.Channel)
+	return fmt.Sprintf("ricevuta %s del %s, %s", r.Number, r.At.In(app.Rome).Format("02/01/2006"), r.Channel)
 }
 
 // FineView is a fine with what it costs today and its position.

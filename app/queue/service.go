@@ -228,7 +228,7 @@ func (s *Service) Book(ctx context.Context, by, slot, codiceFiscale, name string
 // Move moves an appointment to another slot of its area.
 func (s *Service) Move(ctx context.Context, by string, a Appointment, slot string) (Booking, error) {
 	if a.Status != Booked {
-		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(Rome).Format("15:04 del 02/01"))
+		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(app.Rome).Format("15:04 del 02/01"))
 	}
 	if slot == a.Slot {
 		return Booking{}, app.Errorf(app.EINVALID, "scegliere una fascia diversa da quella prenotata")
@@ -239,7 +239,7 @@ func (s *Service) Move(ctx context.Context, by string, a Appointment, slot strin
 // Cancel cancels an appointment, freeing its slot.
 func (s *Service) Cancel(ctx context.Context, by string, a Appointment) (Booking, error) {
 	if a.Status != Booked {
-		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(Rome).Format("15:04 del 02/01"))
+		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(app.Rome).Format("15:04 del 02/01"))
 	}
 	return s.change(ctx, AppointmentChange{Appointment: a.ID, Action: Cancel, By: by, ExpectVersion: a.Version, At: s.Now()})
 }
