@@ -138,7 +138,7 @@ func (s *Cashier) CompleteRefund(ctx context.Context, op *app.Operator, id strin
 	if err := s.Store.RecordRepayment(ctx, r); err != nil {
 		return nil, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return r, nil
 }
 

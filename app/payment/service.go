@@ -135,11 +135,9 @@ type Cashier struct {
 	VerifyStamp func(ctx context.Context, stamp string) (string, error)
 	// Network finds the positions of the other comuni of the network at
 	// the hub, for the scanner; nil on a workstation that never asks.
-	Network Network
-	Now     func() time.Time
-	// Outboxed, when set, is called after a fact was stored, so the sync
-	// engine sends it.
-	Outboxed func()
+	Network  Network
+	Now      func() time.Time
+	Outboxed app.Outboxed // after a fact was stored
 }
 
 // MinIUVLeft is when the workstation asks the hub for another block.
@@ -150,12 +148,6 @@ func (s *Cashier) now() time.Time {
 		return time.Now()
 	}
 	return s.Now()
-}
-
-func (s *Cashier) outboxed() {
-	if s.Outboxed != nil {
-		s.Outboxed()
-	}
 }
 
 func (s *Cashier) payee(ctx context.Context) (*app.Profile, *Payee, error) {
@@ -179,7 +171,7 @@ func (s *Cashier) EnsureBlock(ctx context.Context) error {
 	}
 	queued, err := s.Store.RequestIUVBlock(ctx, s.now())
 	if queued {
-		s.outboxed()
+		s.Outboxed.Notify()
 	}
 	return err
 }
@@ -308,7 +300,7 @@ func (s *Cashier) NewPosition(ctx context.Context, op *app.Operator, p Position)
 	if err != nil {
 		return nil, nil, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	_ = s.EnsureBlock(ctx)
 	return view, pdf, nil
 }
@@ -384,7 +376,7 @@ func (s *Cashier) PayInstalment(ctx context.Context, op *app.Operator, id string
 	if err != nil {
 		return nil, nil, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return paid, pdf, nil
 }
 
@@ -505,7 +497,7 @@ func (s *Cashier) Close(ctx context.Context, op *app.Operator, day string) (*Clo
 	if err := s.Store.CloseDay(ctx, c); err != nil {
 		return nil, nil, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return c, pdf, nil
 }
 
