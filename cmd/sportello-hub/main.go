@@ -148,7 +148,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if fs.NArg() != 1 {
 			return usageError{"import-reference: indicare la cartella delle tabelle ANPR"}
 		}
-		t, err := anpr.ReadDir(fs.Arg(0))
+		t, err := anpr.ReadFS(os.DirFS(fs.Arg(0)))
 		if err != nil {
 			return app.Errorf(app.EINVALID, "%v", err)
 		}
