@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/sportello/sportello/app"
 )
@@ -27,13 +29,36 @@ var catalogueFile []byte
 
 // DefaultCatalogue is the built-in service catalogue. The hub publishes it
 // (sportello-hub catalogue import); a comune enables what it offers. Each
-// call returns a fresh copy.
+// call returns a fresh copy, which the caller may change.
 func DefaultCatalogue() []Service {
+	cat := defaultCatalogue()
+	out := make([]Service, len(cat))
+	for i, s := range cat {
+		out[i] = s.clone()
+	}
+	return out
+}
+
+// defaultCatalogue decodes the file once: it takes milliseconds, and the
+// demo and the tests ask for the catalogue many times.
+var defaultCatalogue = sync.OnceValue(func() []Service {
 	cat, err := DecodeCatalogue(catalogueFile)
 	if err != nil {
-		panic("pratica: the built-in catalogue.json: " + err.Error()) // TestDefaultCatalogue reads it
+		panic("pratica: the built-in catalogue.json: " + err.Error()) // TestCatalogueFile reads it
 	}
 	return cat
+})
+
+// clone is s with nothing shared with it.
+func (s Service) clone() Service {
+	s.Keywords = slices.Clone(s.Keywords)
+	s.Fees = slices.Clone(s.Fees)
+	s.Fields = slices.Clone(s.Fields)
+	for i := range s.Fields {
+		s.Fields[i].Options = slices.Clone(s.Fields[i].Options)
+		s.Fields[i].Accept = slices.Clone(s.Fields[i].Accept)
+	}
+	return s
 }
 
 type catalogueFileJSON struct {
