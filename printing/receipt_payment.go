@@ -62,7 +62,7 @@ func ReceiptPDF(p *payment.Payment, v *payment.View, py *payment.Payee) ([]byte,
 	y += 3
 	pen.fill(colorShade, x, y, w, 13)
 	pen.text(styleBodyBold, x+3, y+8.5, "IMPORTO PAGATO")
-	pen.textRight(styleAmount, x+w-3, y+10, payment.Euro(p.AmountCents))
+	pen.textRight(styleAmount, x+w-3, y+10, app.Euro(p.AmountCents))
 	y += 18
 	row("Operatore", p.Operator)
 	row("Postazione", p.Device)
