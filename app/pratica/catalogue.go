@@ -208,6 +208,8 @@ func decodeFileService(raw json.RawMessage, data []byte, start int64) (*Service,
 	if err := dec.Decode(&w); err != nil {
 		var typ *json.UnmarshalTypeError
 		switch {
+		case errors.As(err, &typ) && typ.Field == "":
+			return nil, app.Errorf(app.EINVALID, "catalogo, riga %d: un servizio deve essere un oggetto {...}, non %s", line, typ.Value)
 		case errors.As(err, &typ):
 			l, c := position(data, start+typ.Offset)
 			return nil, app.Errorf(app.EINVALID, "catalogo, riga %d colonna %d: servizio %s: la chiave %q vuole un valore di tipo %s, non %s",

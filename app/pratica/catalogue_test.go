@@ -134,6 +134,8 @@ func TestDecodeCatalogueErrors(t *testing.T) {
 		{"NoOptions", "{\"services\": [" + strings.Replace(good, `"type": "text"`, `"type": "choice"`, 1) + "]}", []string{"iscrizione-x", "campo nome senza opzioni"}},
 		{"Twice", "{\"services\": [\n" + good + ",\n" + good + "\n]}", []string{"riga 4", "iscrizione-x ripetuto", "riga 2"}},
 		{"NoServices", `{"services": []}`, []string{"nessun servizio"}},
+		{"NotAnObject", "{\"services\": [\n" + good + ",\n 7]}", []string{"riga 4", "oggetto", "number"}},
+		{"NotAList", `{"services": null}`, []string{"elenco"}},
 		{"TopLevelArray", "[" + good + "]", []string{"riga 1", `{"services": [...]}`}},
 		{"TopLevelKey", `{"servizi": [` + good + `]}`, []string{`"servizi"`}},
 		{"Empty", ``, []string{"JSON non valido"}},
