@@ -17,6 +17,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anagrafe"
 	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/internal/anprdir"
 	"github.com/sportello/sportello/internal/cli"
 	"github.com/sportello/sportello/internal/population"
 )
@@ -86,7 +87,7 @@ func referenceDir(t *testing.T) string {
 		t.Fatalf("CI: the ANPR tables are missing at %s", official)
 	}
 	dir := t.TempDir()
-	if err := anpr.WriteDir(dir, anpr.Defaults()); err != nil {
+	if err := anprdir.WriteDir(dir, anpr.Defaults()); err != nil {
 		t.Fatal(err)
 	}
 	return dir

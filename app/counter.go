@@ -48,14 +48,12 @@ type Local interface {
 // CounterService implements Counter over the local cache and, when
 // reachable, the hub.
 type CounterService struct {
-	Local   Local
-	Network Directory // the hub; nil on a workstation that has no network
-	Verify  PasswordVerifier
-	Comune  string
-	Now     func() time.Time
-	// Outboxed, when set, is called after a fact was written to the
-	// outbox, so the sync engine can show and send it.
-	Outboxed func()
+	Local    Local
+	Network  Directory // the hub; nil on a workstation that has no network
+	Verify   PasswordVerifier
+	Comune   string
+	Now      func() time.Time
+	Outboxed Outboxed // after a fact was written to the outbox
 
 	mu   sync.Mutex
 	refs *anpr.Index
@@ -170,9 +168,7 @@ func (s *CounterService) audit(ctx context.Context, operator, action, subject st
 	if err := s.Local.AppendAudit(ctx, operator, action, subject, s.Now()); err != nil {
 		return err
 	}
-	if s.Outboxed != nil {
-		s.Outboxed()
-	}
+	s.Outboxed.Notify()
 	return nil
 }
 

@@ -35,7 +35,7 @@ func ClosingPDF(c *payment.Closing, py *payment.Payee) ([]byte, error) {
 	}
 	p, err := newDoc(gopdf.PageSizeA4, gopdf.PdfInfo{Title: "Chiusura di cassa " + c.Day + " " + c.Operator, Author: name,
 		Subject: fmt.Sprintf("%s %s %s %d", c.Device, c.Operator, c.Day, c.TotalCents), Creator: "Sportello", Producer: "Sportello",
-		CreationDate: c.ClosedAt.In(rome)})
+		CreationDate: c.ClosedAt.In(app.Rome)})
 	if err != nil {
 		return nil, err
 	}
@@ -96,12 +96,12 @@ func ClosingPDF(c *payment.Closing, py *payment.Payee) ([]byte, error) {
 		}
 		base := y + styleTable.ascent()
 		p.text(styleTable, cols[0].x+1, base, pay.Receipt)
-		p.text(styleTable, cols[1].x+1, base, pay.At.In(rome).Format("15:04"))
+		p.text(styleTable, cols[1].x+1, base, pay.At.In(app.Rome).Format("15:04"))
 		for i, line := range desc {
 			p.text(styleTable, cols[2].x+1, base+float64(i)*styleTable.lineHeight(), line)
 		}
 		p.text(styleTable, cols[3].x+1, base, pay.Method.Name())
-		p.textRight(styleTable, cols[4].x+cols[4].w-1, base, payment.Euro(pay.AmountCents))
+		p.textRight(styleTable, cols[4].x+cols[4].w-1, base, app.Euro(pay.AmountCents))
 		y += h
 		p.rule(colorRule, 0.15, marginL, right, y-0.5)
 	}
@@ -112,13 +112,13 @@ func ClosingPDF(c *payment.Closing, py *payment.Payee) ([]byte, error) {
 		y += styleSection.lineHeight() + 1
 		for _, t := range ts {
 			p.text(styleBody, marginL+2, y+styleBody.ascent(), fmt.Sprintf("%s (%d)", t.Name, t.Count))
-			p.textRight(styleBody, right, y+styleBody.ascent(), payment.Euro(t.Cents))
+			p.textRight(styleBody, right, y+styleBody.ascent(), app.Euro(t.Cents))
 			y += styleBody.lineHeight()
 		}
 		p.rule(colorBrand, 0.3, marginL, right, y+0.5)
 		y += 1.5
 		p.text(styleBodyBold, marginL+2, y+styleBodyBold.ascent(), "Totale incassi")
-		p.textRight(styleBodyBold, right, y+styleBodyBold.ascent(), payment.Euro(c.TotalCents))
+		p.textRight(styleBodyBold, right, y+styleBodyBold.ascent(), app.Euro(c.TotalCents))
 		y += styleBodyBold.lineHeight() + 4
 	}
 	totals("TOTALI PER MODALITÀ", c.ByMethod)
@@ -130,20 +130,20 @@ func ClosingPDF(c *payment.Closing, py *payment.Payee) ([]byte, error) {
 	for _, cf := range c.Certificates {
 		ensure(6)
 		p.text(styleTable, marginL+2, y+styleTable.ascent(), cf.Number+" — "+cf.Type)
-		p.textRight(styleTable, right-30, y+styleTable.ascent(), "bollo "+payment.Euro(cf.BolloCents))
-		p.textRight(styleTable, right, y+styleTable.ascent(), "diritti "+payment.Euro(cf.DirittiCents))
+		p.textRight(styleTable, right-30, y+styleTable.ascent(), "bollo "+app.Euro(cf.BolloCents))
+		p.textRight(styleTable, right, y+styleTable.ascent(), "diritti "+app.Euro(cf.DirittiCents))
 		y += styleTable.lineHeight()
 	}
 	y += 1
 	p.text(styleBody, marginL+2, y+styleBody.ascent(), "Imposta di bollo assolta con marca (non incassata dal Comune)")
-	p.textRight(styleBody, right, y+styleBody.ascent(), payment.Euro(c.BolloCents))
+	p.textRight(styleBody, right, y+styleBody.ascent(), app.Euro(c.BolloCents))
 	y += styleBody.lineHeight()
 	p.text(styleBody, marginL+2, y+styleBody.ascent(), "Diritti di segreteria incassati")
-	p.textRight(styleBody, right, y+styleBody.ascent(), payment.Euro(c.DirittiCents))
+	p.textRight(styleBody, right, y+styleBody.ascent(), app.Euro(c.DirittiCents))
 	y += styleBody.lineHeight() + 3
 	p.fill(colorShade, marginL, y, contentW, 9)
 	p.text(styleBodyBold, marginL+2, y+6.3, "TOTALE DELLA GIORNATA (incassi e diritti)")
-	p.textRight(styleBodyBold, right-2, y+6.3, payment.Euro(c.GrandTotalCents()))
+	p.textRight(styleBodyBold, right-2, y+6.3, app.Euro(c.GrandTotalCents()))
 	y += 14
 
 	ensure(30)

@@ -232,10 +232,10 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 	p.fill(colorShade, marginL, y, w, 7)
 	p.text(styleSection, marginL+2, y+5, "QUANTO E QUANDO PAGARE?")
 	y += 10
-	amountLine := payment.Euro(n.Due) + "  entro il " + n.DueDate().Format("02/01/2006")
+	amountLine := app.Euro(n.Due) + "  entro il " + n.DueDate().Format("02/01/2006")
 	switch {
 	case n.Stage != nil:
-		amountLine = payment.Euro(n.Due)
+		amountLine = app.Euro(n.Due)
 		if !n.Stage.Until.IsZero() {
 			amountLine += "  entro il " + n.Stage.Until.Format("02/01/2006")
 		}
@@ -246,20 +246,20 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 	case n.Fine != nil:
 		f := n.Fine
 		y = p.lines(styleSmall, marginL, y, w, fmt.Sprintf("Verbale n. %s del %s, targa %s: %s (%s).", f.Number,
-			f.ViolatedAt.In(payment.Rome).Format("02/01/2006"), f.Plate, f.Offence, f.Article))
-		y = p.lines(styleSmall, marginL, y, w, "Importo "+payment.StageName(n.Stage.Stage)+", spese di notifica comprese ("+payment.Euro(f.CostsCents)+").")
+			f.ViolatedAt.In(app.Rome).Format("02/01/2006"), f.Plate, f.Offence, f.Article))
+		y = p.lines(styleSmall, marginL, y, w, "Importo "+payment.StageName(n.Stage.Stage)+", spese di notifica comprese ("+app.Euro(f.CostsCents)+").")
 		if n.Stage.NextCents > 0 {
 			y = p.lines(styleSmallBold, marginL, y, w, fmt.Sprintf("Dopo il %s l'importo dovuto è %s: pagare con l'avviso aggiornato.",
-				n.Stage.Until.Format("02/01/2006"), payment.Euro(n.Stage.NextCents)))
+				n.Stage.Until.Format("02/01/2006"), app.Euro(n.Stage.NextCents)))
 		}
 	case n.Instalment != nil:
 		y = p.lines(styleSmall, marginL, y, w, fmt.Sprintf("Avviso della %s della posizione di %s in totale: paga questa rata con il suo codice avviso, entro la sua scadenza.",
-			pos.TargetName(n.Instalment.N), payment.Euro(pos.AmountCents)))
+			pos.TargetName(n.Instalment.N), app.Euro(pos.AmountCents)))
 	case len(pos.Instalments) > 0:
 		y = p.lines(styleSmall, marginL, y, w, "Puoi pagare in un'unica soluzione con questo codice avviso, oppure a rate, ciascuna con il suo codice avviso:")
 		for i, in := range pos.Instalments {
 			line := fmt.Sprintf("rata %d: %s entro il %s — codice avviso %s", in.N,
-				payment.Euro(in.AmountCents), in.DueDate.Format("02/01/2006"), in.Avviso.Grouped())
+				app.Euro(in.AmountCents), in.DueDate.Format("02/01/2006"), in.Avviso.Grouped())
 			if i < len(n.InstalmentStatus) && n.InstalmentStatus[i] != payment.StatusDue && n.InstalmentStatus[i] != payment.StatusNotPayable {
 				line += " — " + string(n.InstalmentStatus[i])
 			}
@@ -296,7 +296,7 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 	ry2 := p.labelled(fx+col, fy+1, col*2, "Codice Avviso", avviso.Grouped(), styleCode)
 	fy = max(ry1, ry2)
 	ry1 = p.labelled(fx, fy+0.5, col, "Cod. Fiscale Ente Creditore", py.CFEnte, styleCode)
-	ry2 = p.labelled(fx+col, fy+0.5, col*2, "Euro", strings.TrimPrefix(payment.Euro(n.Due), "€ "), styleCode)
+	ry2 = p.labelled(fx+col, fy+0.5, col*2, "Euro", strings.TrimPrefix(app.Euro(n.Due), "€ "), styleCode)
 	y += boxH + 5
 
 	if dm != nil {
@@ -318,7 +318,7 @@ func NoticePDF(n *payment.NoticeFields) ([]byte, error) {
 		col = fw / 4
 		a1 := p.labelled(fx, fy+1, col*2, "Codice Avviso", avviso.Grouped(), styleCode)
 		p.labelled(fx+col*2, fy+1, col, "Tipo", "P1", styleCode)
-		p.labelled(fx+col*3, fy+1, col, "Euro", strings.TrimPrefix(payment.Euro(n.Due), "€ "), styleCode)
+		p.labelled(fx+col*3, fy+1, col, "Euro", strings.TrimPrefix(app.Euro(n.Due), "€ "), styleCode)
 		a1 = p.labelled(fx, a1+0.5, col*2, "Cod. Fiscale Ente Creditore", py.CFEnte, styleCode)
 		_ = a1
 		y += boxH + 4
@@ -364,4 +364,4 @@ func NoticeCodes(pdf []byte) (qr, dm string, err error) {
 }
 
 // when is an instant in Rome for documents.
-func when(t time.Time) string { return t.In(rome).Format("02/01/2006 15:04") }
+func when(t time.Time) string { return t.In(app.Rome).Format("02/01/2006 15:04") }

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Rome on every machine: a certificate's times do not depend on the host
 
 	"github.com/signintech/gopdf"
 	qrcode "github.com/skip2/go-qrcode"
@@ -81,15 +80,6 @@ var (
 	styleFooter    = style{fontRegular, 8, colorMuted}
 	styleMark      = style{fontBold, 11, colorAlert}
 )
-
-// rome is the time zone of every time a certificate prints.
-var rome = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		panic("printing: Europe/Rome: " + err.Error()) // embedded by time/tzdata: cannot happen
-	}
-	return loc
-}()
 
 // CertificatePDF lays the certificate out on A4 pages and returns the PDF:
 // the comune's header, the title, the certifying sentence, the certified
@@ -201,7 +191,7 @@ func (l *layout) render() (*gopdf.GoPdf, int, error) {
 		Subject:      c.CertifiedText() + l.opts.Stamp,
 		Creator:      "Sportello",
 		Producer:     "Sportello",
-		CreationDate: c.IssuedAt.In(rome),
+		CreationDate: c.IssuedAt.In(app.Rome),
 	})
 	l.p = &pen{pdf: pdf}
 	l.page = 0
@@ -496,7 +486,7 @@ func (l *layout) closing() {
 	}
 	p := l.p
 	base := l.y + 6 + styleBody.ascent()
-	p.text(styleBody, marginL, base, l.c.ComuneName+", "+l.c.IssuedAt.In(rome).Format("02/01/2006"))
+	p.text(styleBody, marginL, base, l.c.ComuneName+", "+l.c.IssuedAt.In(app.Rome).Format("02/01/2006"))
 	p.textCenter(styleBodyBold, right-qrColumn/2, base, "L'UFFICIALE D'ANAGRAFE")
 	l.y += signH
 
@@ -519,14 +509,14 @@ func (l *layout) bottomLeft(top, w float64, draw bool) float64 {
 	var bollo string
 	switch {
 	case c.Bollo.Marca != "":
-		bollo = "Assolta con marca da bollo n. " + c.Bollo.Marca + " di " + euro(c.Bollo.AmountCents)
+		bollo = "Assolta con marca da bollo n. " + c.Bollo.Marca + " di " + app.Euro(c.Bollo.AmountCents)
 	case c.Type.Bollo():
 		bollo = "Esente da imposta di bollo ai sensi di: " + c.Bollo.ExemptionText
 	default:
 		bollo = "Esente da imposta di bollo: " + c.Bollo.ExemptionText
 	}
 	_, diritti := certificate.Fees(c.Type, c.Bollo, l.opts.Fees)
-	dirittiText := "Diritti di segreteria: " + euro(diritti)
+	dirittiText := "Diritti di segreteria: " + app.Euro(diritti)
 	switch {
 	case c.Bollo.DirittiExempt:
 		dirittiText = "Diritti di segreteria: esente"
@@ -552,12 +542,12 @@ func (l *layout) bottomLeft(top, w float64, draw bool) float64 {
 
 	validity := "Validità illimitata (art. 41 DPR 445/2000)"
 	if until := c.ValidUntil(); !until.IsZero() {
-		validity = "Valido fino al " + until.In(rome).Format("02/01/2006") + " (art. 41 DPR 445/2000)"
+		validity = "Valido fino al " + until.In(app.Rome).Format("02/01/2006") + " (art. 41 DPR 445/2000)"
 	}
-	issued := c.IssuedAt.In(rome)
+	issued := c.IssuedAt.In(app.Rome)
 	for _, s := range []string{
 		validity,
-		"Dati anagrafici aggiornati al " + c.AsOf.In(rome).Format("02/01/2006 15:04"),
+		"Dati anagrafici aggiornati al " + c.AsOf.In(app.Rome).Format("02/01/2006 15:04"),
 		"Rilasciato il " + issued.Format("02/01/2006") + " alle ore " + issued.Format("15:04") +
 			" da postazione " + c.Number.DeviceID() + " (operatore " + c.Operator + ")",
 	} {
@@ -659,9 +649,6 @@ func born(sex string) string {
 
 // formatDate is a calendar date (birth, registration) as stored.
 func formatDate(t time.Time) string { return t.Format("02/01/2006") }
-
-// euro formats cents as "€ 16,00".
-func euro(cents int64) string { return fmt.Sprintf("€ %d,%02d", cents/100, cents%100) }
 
 // Embedded returns what CertificatePDF writes in a PDF's subject: the
 // certified text (certificate.CertifiedText) and the stamp. A verifier

@@ -60,7 +60,7 @@ func RequestReceiptPDF(comuneName string, r *pratica.Request, s *pratica.Service
 	}
 	comune := strings.ToUpper(comuneName)
 	pdf.SetInfo(gopdf.PdfInfo{Title: "Ricevuta della richiesta n. " + r.DisplayNumber(), Author: "Comune di " + comuneName,
-		Subject: s.Title, Creator: "Sportello", Producer: "Sportello", CreationDate: r.SubmittedAt.In(rome)})
+		Subject: s.Title, Creator: "Sportello", Producer: "Sportello", CreationDate: r.SubmittedAt.In(app.Rome)})
 	l := &receiptLayout{p: &pen{pdf: pdf}, r: r, comune: comune, qr: qr, url: followURL}
 	l.newPage()
 	l.header(s.Office)
@@ -95,17 +95,17 @@ func receiptRows(r *pratica.Request, s *pratica.Service) (head, form [][2]string
 	if len(s.Fees) > 0 {
 		var parts []string
 		for _, f := range s.Fees {
-			parts = append(parts, f.Label+" "+euro(f.Cents))
+			parts = append(parts, f.Label+" "+app.Euro(f.Cents))
 		}
 		fees = strings.Join(parts, "; ")
 		if len(s.Fees) > 1 {
-			fees += " (totale " + euro(s.TotalFees()) + ")"
+			fees += " (totale " + app.Euro(s.TotalFees()) + ")"
 		}
 	}
 	rows := [][2]string{
 		{"Servizio", s.Title},
 		{"Richiedente", r.ApplicantName + " - " + r.CodiceFiscale},
-		{"Presentata il", r.SubmittedAt.In(rome).Format("02/01/2006 15:04")},
+		{"Presentata il", r.SubmittedAt.In(app.Rome).Format("02/01/2006 15:04")},
 		{"Ufficio competente", orNone(s.Office)},
 		{"Termine", termine(s.Days)},
 		{"Stato", r.Status.Title()},
@@ -113,7 +113,7 @@ func receiptRows(r *pratica.Request, s *pratica.Service) (head, form [][2]string
 		{"Operatore", r.Operator},
 	}
 	if r.Number != "" {
-		rows = append(rows, [2]string{"Protocollata il", r.ProtocolAt.In(rome).Format("02/01/2006 15:04")})
+		rows = append(rows, [2]string{"Protocollata il", r.ProtocolAt.In(app.Rome).Format("02/01/2006 15:04")})
 	}
 	for _, f := range s.Fields {
 		v, ok := r.Values[f.ID]
@@ -177,7 +177,7 @@ func displayValue(f pratica.Field, v, member string) string {
 		}
 	case pratica.Amount:
 		if n, err := strconv.ParseFloat(v, 64); err == nil {
-			return euro(int64(n*100 + 0.5))
+			return app.Euro(int64(n*100 + 0.5))
 		}
 	case pratica.Consent:
 		return "Sì"

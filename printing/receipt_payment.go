@@ -31,7 +31,7 @@ func ReceiptPDF(p *payment.Payment, v *payment.View, py *payment.Payee) ([]byte,
 		return nil, err
 	}
 	pen, err := newDoc(gopdf.PageSizeA5, gopdf.PdfInfo{Title: "Ricevuta " + p.Receipt, Author: name, Subject: p.Receipt + "\n" + p.Avviso.String(),
-		Creator: "Sportello", Producer: "Sportello", CreationDate: p.At.In(rome)})
+		Creator: "Sportello", Producer: "Sportello", CreationDate: p.At.In(app.Rome)})
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func ReceiptPDF(p *payment.Payment, v *payment.View, py *payment.Payee) ([]byte,
 	y += 3
 	pen.fill(colorShade, x, y, w, 13)
 	pen.text(styleBodyBold, x+3, y+8.5, "IMPORTO PAGATO")
-	pen.textRight(styleAmount, x+w-3, y+10, payment.Euro(p.AmountCents))
+	pen.textRight(styleAmount, x+w-3, y+10, app.Euro(p.AmountCents))
 	y += 18
 	row("Operatore", p.Operator)
 	row("Postazione", p.Device)

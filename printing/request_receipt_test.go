@@ -54,7 +54,7 @@ func TestRequestReceiptPDF(t *testing.T) {
 		"Numero provvisorio PROV-I690-W001-000007", "NUMERO PROVVISORIO: IL NUMERO DI PROTOCOLLO SEGUE",
 		"Iscrizione alla mensa scolastica", "Rossi Mario - RSSMRA85T10A562S", "01/09/2026 10:45", "Alunno o alunna Rossi Luca - RSSLCU16A09F205X",
 		"30 giorni dalla presentazione", "Ricevuta", "Primaria - classe 3ª", "Lunedì, Mercoledì, Venerdì",
-		"Dieta sanitaria (allergie o intolleranze)", "€ 12500,00", "certificato celiachia.pdf (application/pdf, 48 kB)",
+		"Dieta sanitaria (allergie o intolleranze)", "€ 12.500,00", "certificato celiachia.pdf (application/pdf, 48 kB)",
 		"Inquadri il codice per seguire la richiesta", "Ricevuta della richiesta n. PROV-I690-W001-000007",
 	} {
 		if !strings.Contains(norm, want) {

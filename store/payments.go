@@ -433,7 +433,7 @@ func (s *Store) DayPayments(ctx context.Context, operator, day string) ([]paymen
 // CertificateFees lists the certificates the operator issued here on the
 // day (in Rome), with their bollo and diritti.
 func (s *Store) CertificateFees(ctx context.Context, operator, day string) ([]payment.CertificateFee, error) {
-	d, err := time.ParseInLocation(app.DateLayout, day, payment.Rome)
+	d, err := time.ParseInLocation(app.DateLayout, day, app.Rome)
 	if err != nil {
 		return nil, app.Errorf(app.EINVALID, "giornata %q non valida", day)
 	}

@@ -62,7 +62,7 @@ func TestInstalmentsRefundsAndTheNetwork(t *testing.T) {
 	}
 
 	var clock atomic.Int64
-	clock.Store(time.Date(2026, 11, 23, 9, 30, 0, 0, payment.Rome).Unix())
+	clock.Store(time.Date(2026, 11, 23, 9, 30, 0, 0, app.Rome).Unix())
 	now := func() time.Time { return time.Unix(clock.Load(), 0) }
 	w1, w2 := h.synced("F205"), h.synced("F205")
 	c1, c2 := cashier(w1, now), cashier(w2, now)

@@ -5,7 +5,7 @@
 // status, citizenship types, reasons a person cannot be certified).
 //
 // The tables reach a workstation in two ways. The hub imports the CSV files
-// that ANPR publishes (ReadDir) and distributes them through sync; before the
+// that ANPR publishes (ReadFS) and distributes them through sync; before the
 // first sync, and in the demo network, the app uses Defaults, a small subset
 // written as code. Either way an Index answers the lookups, and it answers
 // them by date, because a code on a document is only meaningful on the date of
@@ -26,7 +26,7 @@ import (
 	"unicode/utf8"
 )
 
-// The file names under which ANPR publishes the tables. ReadDir and WriteDir
+// The file names under which ANPR publishes the tables. ReadFS and Files
 // use them so that an import folder is the published folder, unchanged.
 const (
 	FileComuni            = "archivio_comuni.csv"

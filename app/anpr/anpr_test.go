@@ -215,7 +215,7 @@ func TestReadErrors(t *testing.T) {
 func TestReadDirErrors(t *testing.T) {
 	t.Run("BadLine", func(t *testing.T) {
 		dir := t.TempDir()
-		if err := WriteDir(dir, Defaults()); err != nil {
+		if err := writeDir(dir, Defaults()); err != nil {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, FileCivilStatus)
@@ -228,7 +228,7 @@ func TestReadDirErrors(t *testing.T) {
 		if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err = ReadDir(dir)
+		_, err = readDir(dir)
 		want := `read stato_civile.csv: line 3: ID: "due" is not a number`
 		if err == nil || err.Error() != want {
 			t.Errorf("ReadDir: %v, want %q", err, want)
@@ -236,13 +236,13 @@ func TestReadDirErrors(t *testing.T) {
 	})
 	t.Run("MissingFile", func(t *testing.T) {
 		dir := t.TempDir()
-		if err := WriteDir(dir, Defaults()); err != nil {
+		if err := writeDir(dir, Defaults()); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.Remove(filepath.Join(dir, FileStates)); err != nil {
 			t.Fatal(err)
 		}
-		_, err := ReadDir(dir)
+		_, err := readDir(dir)
 		if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), FileStates) {
 			t.Errorf("ReadDir: %v, want a not-exist error naming %s", err, FileStates)
 		}
@@ -252,15 +252,15 @@ func TestReadDirErrors(t *testing.T) {
 func TestWriteDirRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	want := Defaults()
-	if err := WriteDir(dir, want); err != nil {
+	if err := writeDir(dir, want); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadDir(dir)
+	got, err := readDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ReadDir(WriteDir(Defaults())) differs from Defaults()")
+		t.Errorf("readDir(writeDir(Defaults())) differs from Defaults()")
 	}
 	// The files have the published shape, so that an import folder written
 	// here reads like the real one.
@@ -573,7 +573,7 @@ func TestFold(t *testing.T) {
 // The full official tables, next to the repository (../shared/data/anpr).
 const fullDir = "../../../shared/data/anpr"
 
-var loadFull = sync.OnceValues(func() (*Tables, error) { return ReadDir(fullDir) })
+var loadFull = sync.OnceValues(func() (*Tables, error) { return readDir(fullDir) })
 
 // fullTables reads the published tables once. Without them the test is
 // skipped on a developer machine, but fails in CI, where a missing input
@@ -689,15 +689,15 @@ func TestFullTables(t *testing.T) {
 
 	t.Run("RoundTrip", func(t *testing.T) {
 		dir := t.TempDir()
-		if err := WriteDir(dir, full); err != nil {
+		if err := writeDir(dir, full); err != nil {
 			t.Fatal(err)
 		}
-		back, err := ReadDir(dir)
+		back, err := readDir(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(back, full) {
-			t.Error("ReadDir(WriteDir(full tables)) differs")
+			t.Error("readDir(writeDir(full tables)) differs")
 		}
 	})
 }
@@ -705,7 +705,7 @@ func TestFullTables(t *testing.T) {
 func BenchmarkReadDir(b *testing.B) {
 	fullTables(b)
 	for b.Loop() {
-		if _, err := ReadDir(fullDir); err != nil {
+		if _, err := readDir(fullDir); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -731,4 +731,21 @@ func BenchmarkPlaceName(b *testing.B) {
 		ix.PlaceName(codes[i%len(codes)], on)
 		i++
 	}
+}
+
+// readDir reads the tables from a folder, as internal/anprdir does.
+func readDir(dir string) (*Tables, error) { return ReadFS(os.DirFS(dir)) }
+
+// writeDir writes the tables into a folder, as internal/anprdir does.
+func writeDir(dir string, t *Tables) error {
+	files, err := t.Files()
+	if err != nil {
+		return err
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

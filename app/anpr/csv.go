@@ -7,8 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"strconv"
 	"strings"
 	"time"
@@ -59,27 +58,28 @@ var entryLayouts = map[TableName]entryLayout{
 	TableCitizenshipTypes: {index: true},
 }
 
-// ReadDir reads the eight published files from dir. An error names the file
-// and, for a bad record, its line.
-func ReadDir(dir string) (*Tables, error) {
+// ReadFS reads the eight published files from the top of fsys (a folder
+// as the adapter that reads it gives it: os.DirFS, an archive, a test's
+// fstest.MapFS). An error names the file and, for a bad record, its line.
+func ReadFS(fsys fs.FS) (*Tables, error) {
 	t := &Tables{}
 	var err error
-	if t.Comuni, err = readFile(dir, FileComuni, ReadComuni); err != nil {
+	if t.Comuni, err = readFile(fsys, FileComuni, ReadComuni); err != nil {
 		return nil, err
 	}
-	if t.States, err = readFile(dir, FileStates, ReadStates); err != nil {
+	if t.States, err = readFile(fsys, FileStates, ReadStates); err != nil {
 		return nil, err
 	}
 	for _, name := range TableNames() {
-		if *t.entries(name), err = readFile(dir, name.File(), ReadEntries); err != nil {
+		if *t.entries(name), err = readFile(fsys, name.File(), ReadEntries); err != nil {
 			return nil, err
 		}
 	}
 	return t, nil
 }
 
-func readFile[T any](dir, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
-	f, err := os.Open(filepath.Join(dir, name))
+func readFile[T any](fsys fs.FS, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
+	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("read ANPR tables: %w", err)
 	}
@@ -91,13 +91,9 @@ func readFile[T any](dir, name string, read func(io.Reader) ([]T, error)) ([]T, 
 	return recs, nil
 }
 
-// WriteDir writes t into dir as the eight published files, creating dir if
-// needed, so that tests and the demo hub can produce an import folder.
-// ReadDir gives t back.
-func WriteDir(dir string, t *Tables) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write ANPR tables: %w", err)
-	}
+// Files writes t as the eight published files, by name, so that tests and
+// the demo hub can produce an import folder; ReadFS gives t back.
+func (t *Tables) Files() (map[string][]byte, error) {
 	type file struct {
 		name  string
 		write func(io.Writer) error
@@ -109,16 +105,15 @@ func WriteDir(dir string, t *Tables) error {
 	for _, name := range TableNames() {
 		files = append(files, file{name.File(), func(w io.Writer) error { return WriteEntries(w, name, t.Entries(name)) }})
 	}
+	out := make(map[string][]byte, len(files))
 	for _, f := range files {
 		var buf bytes.Buffer
 		if err := f.write(&buf); err != nil {
-			return fmt.Errorf("write %s: %w", f.name, err)
+			return nil, fmt.Errorf("write %s: %w", f.name, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, f.name), buf.Bytes(), 0o644); err != nil {
-			return fmt.Errorf("write ANPR tables: %w", err)
-		}
+		out[f.name] = buf.Bytes()
 	}
-	return nil
+	return out, nil
 }
 
 // ReadComuni reads archivio_comuni.csv. It accepts the published file as it

@@ -5,21 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Rome on every machine: the certified text must not depend on the host
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/cf"
 )
-
-// rome is the time zone of every date a certificate prints.
-var rome = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		panic("certificate: Europe/Rome: " + err.Error()) // embedded by time/tzdata: cannot happen
-	}
-	return loc
-}()
 
 // maxNameRunes bounds a surname or given name, so that the stamp stays a
 // QR code a phone reads.
@@ -108,7 +98,7 @@ func New(t Type, file *app.CitizenFile, refs *anpr.Index, r Request) (*Certifica
 		return nil, app.Errorf(app.EINVALID, "fascicolo della persona mancante")
 	}
 	issued := r.IssuedAt.UTC().Truncate(time.Second)
-	if err := Check(t, &file.Citizen, issued.In(rome)); err != nil {
+	if err := Check(t, &file.Citizen, issued.In(app.Rome)); err != nil {
 		return nil, err
 	}
 	b, err := ResolveBollo(t, r.Bollo, refs)
@@ -252,7 +242,7 @@ func (c *Certificate) Validate() error {
 		return app.Errorf(app.EINVALID, "data di rilascio mancante o non al secondo")
 	case c.AsOf.IsZero() || c.AsOf.After(c.IssuedAt) || !c.AsOf.Equal(c.AsOf.Truncate(time.Second)):
 		return app.Errorf(app.EINVALID, "data di aggiornamento dei dati mancante o successiva al rilascio")
-	case c.Number.Year != c.IssuedAt.In(rome).Year() && c.Number.Year != c.IssuedAt.UTC().Year():
+	case c.Number.Year != c.IssuedAt.In(app.Rome).Year() && c.Number.Year != c.IssuedAt.UTC().Year():
 		return app.Errorf(app.EINVALID, "l'anno del numero %s non è quello del rilascio", c.Number)
 	}
 	self := false
@@ -354,7 +344,7 @@ func (c *Certificate) CertifiedText() string {
 		line("Uso", c.Use)
 	}
 	if c.Bollo.Marca != "" {
-		line("Imposta di bollo", "assolta con marca da bollo n. "+c.Bollo.Marca+" di "+euro(c.Bollo.AmountCents))
+		line("Imposta di bollo", "assolta con marca da bollo n. "+c.Bollo.Marca+" di "+app.Euro(c.Bollo.AmountCents))
 	} else {
 		line("Esente da imposta di bollo", c.Bollo.ExemptionText)
 	}
@@ -399,10 +389,10 @@ func validUntil(t Type, issued time.Time) time.Time {
 	if t.ValidMonths == 0 {
 		return time.Time{}
 	}
-	y, m, d := issued.In(rome).Date()
-	first := time.Date(y, m+time.Month(t.ValidMonths), 1, 0, 0, 0, 0, rome)
+	y, m, d := issued.In(app.Rome).Date()
+	first := time.Date(y, m+time.Month(t.ValidMonths), 1, 0, 0, 0, 0, app.Rome)
 	last := first.AddDate(0, 1, -1).Day()
-	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, rome)
+	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, app.Rome)
 }
 
 func born(sex string) string {
@@ -417,10 +407,10 @@ func born(sex string) string {
 func formatDate(t time.Time) string { return t.Format("02/01/2006") }
 
 // formatTime is a moment in Rome.
-func formatTime(t time.Time) string { return t.In(rome).Format("02/01/2006 15:04:05") }
+func formatTime(t time.Time) string { return t.In(app.Rome).Format("02/01/2006 15:04:05") }
 
-// euro formats cents as "€ 16,00".
-func euro(cents int64) string { return fmt.Sprintf("€ %d,%02d", cents/100, cents%100) }
+// euro is app.Euro under the name bollo.go still calls it by.
+var euro = app.Euro
 
 func validCF(s string) bool { return cf.Normalize(s) == s && cf.Valid(s) }
 

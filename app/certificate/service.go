@@ -98,11 +98,9 @@ type Service struct {
 	Fees func(ctx context.Context, comune string) (ComuneFees, error)
 	// Online reports whether the hub answered the last time it was asked:
 	// a certificate issued from the cache without it says so.
-	Online func() bool
-	Now    func() time.Time
-	// Outboxed, when set, is called after a certificate was stored, so the
-	// sync engine can send it.
-	Outboxed func()
+	Online   func() bool
+	Now      func() time.Time
+	Outboxed app.Outboxed // after a certificate was stored
 }
 
 var _ Issuer = (*Service)(nil)
@@ -146,13 +144,13 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 	now := s.Now().UTC().Truncate(time.Second)
 	offline := !file.Remote && s.Online != nil && !s.Online()
 	// Check before taking a number, so that a refusal costs nothing.
-	if err := Check(t, &file.Citizen, now.In(rome)); err != nil {
+	if err := Check(t, &file.Citizen, now.In(app.Rome)); err != nil {
 		return nil, nil, err
 	}
 	var issued *Issued
 	var pdf []byte
-	err = s.Store.IssueCertificate(ctx, now.In(rome).Year(), op.Username, func(seq int64) (*Issued, error) {
-		n, err := NewNumber(p.Device, now.In(rome).Year(), seq)
+	err = s.Store.IssueCertificate(ctx, now.In(app.Rome).Year(), op.Username, func(seq int64) (*Issued, error) {
+		n, err := NewNumber(p.Device, now.In(app.Rome).Year(), seq)
 		if err != nil {
 			return nil, err
 		}
@@ -180,9 +178,7 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 	if err != nil {
 		return nil, nil, err
 	}
-	if s.Outboxed != nil {
-		s.Outboxed()
-	}
+	s.Outboxed.Notify()
 	return issued, pdf, nil
 }
 
@@ -205,9 +201,7 @@ func (s *Service) Reprint(ctx context.Context, op *app.Operator, number string) 
 	if err := s.Store.AppendAudit(ctx, op.Username, AuditReprint, c.Person.CodiceFiscale+" "+number, s.Now()); err != nil {
 		return nil, err
 	}
-	if s.Outboxed != nil {
-		s.Outboxed()
-	}
+	s.Outboxed.Notify()
 	return pdf, nil
 }
 

@@ -107,7 +107,7 @@ func (f *Facts) Validate() error {
 		return app.Errorf(app.EINVALID, "data di rilascio non valida")
 	case f.AsOf.IsZero() || f.AsOf.After(issued) || !f.AsOf.Equal(f.AsOf.Truncate(time.Second)):
 		return app.Errorf(app.EINVALID, "data di aggiornamento dei dati non valida")
-	case f.Number.Year != issued.In(rome).Year() && f.Number.Year != issued.UTC().Year():
+	case f.Number.Year != issued.In(app.Rome).Year() && f.Number.Year != issued.UTC().Year():
 		return app.Errorf(app.EINVALID, "l'anno del numero %s non è quello del rilascio", f.Number)
 	case f.Marca != "" && !ValidMarca(f.Marca):
 		return app.Errorf(app.EINVALID, "numero della marca da bollo non valido %q", f.Marca)
@@ -468,7 +468,7 @@ func Verify(stamp string, root ed25519.PublicKey, revoked func(device string) (t
 	}
 	if until := f.ValidUntil(); !until.IsZero() {
 		y, m, d := until.Date()
-		if !now.Before(time.Date(y, m, d+1, 0, 0, 0, 0, rome)) {
+		if !now.Before(time.Date(y, m, d+1, 0, 0, 0, 0, app.Rome)) {
 			return f, verifyErr(Expired, "certificato scaduto: valido fino al %s (art. 41 DPR 445/2000)", formatDate(until))
 		}
 	}

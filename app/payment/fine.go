@@ -75,7 +75,7 @@ type Due struct {
 }
 
 // Due is the amount due for the fine if paid on day (a calendar date in
-// Rome) under art. 202 and 203 of the Codice della Strada:
+// app.Rome) under art. 202 and 203 of the Codice della Strada:
 //
 //   - within 5 days of the contestazione or notificazione, the minimum
 //     reduced by 30% (art. 202 c. 2, as amended by DL 69/2013 art. 20),
@@ -175,7 +175,7 @@ func Easter(y int) time.Time {
 // a date.
 func truncDay(t time.Time) time.Time {
 	if t.Location() != time.UTC {
-		t = t.In(Rome)
+		t = t.In(app.Rome)
 	}
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
@@ -183,6 +183,6 @@ func truncDay(t time.Time) time.Time {
 
 // Today is the calendar date in Rome of the instant now.
 func Today(now time.Time) time.Time {
-	y, m, d := now.In(Rome).Date()
+	y, m, d := now.In(app.Rome).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

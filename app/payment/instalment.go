@@ -248,7 +248,7 @@ func (p *Position) Refund(receipt string, cents int64) error {
 			continue
 		}
 		if cents <= 0 || r.RefundedCents+cents > max(r.ExcessCents, 0) {
-			return app.Errorf(app.EINVALID, "rimborso di %s sulla ricevuta %s di %s non possibile", Euro(cents), receipt, Euro(r.AmountCents))
+			return app.Errorf(app.EINVALID, "rimborso di %s sulla ricevuta %s di %s non possibile", app.Euro(cents), receipt, app.Euro(r.AmountCents))
 		}
 		r.RefundedCents += cents
 		p.settle()

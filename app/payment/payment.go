@@ -15,7 +15,6 @@ package payment
 import (
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Rome on every machine: a receipt's day does not depend on the host
 	"unicode/utf8"
 
 	"github.com/sportello/sportello/app"
@@ -356,59 +355,10 @@ const (
 	RefundDone = "rimborsato"
 )
 
-// Rome is the time zone of the counter's days and receipts.
-var Rome = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		panic("payment: Europe/Rome: " + err.Error()) // embedded by time/tzdata: cannot happen
-	}
-	return loc
-}()
-
 // DayOf is the working day of an instant at the counter, AAAA-MM-GG.
-func DayOf(t time.Time) string { return t.In(Rome).Format(app.DateLayout) }
+func DayOf(t time.Time) string { return t.In(app.Rome).Format(app.DateLayout) }
 
 func printable(s string, max int) bool {
 	return strings.TrimSpace(s) != "" && utf8.ValidString(s) && utf8.RuneCountInString(s) <= max && !strings.ContainsAny(s, "\n\r\t")
 }
 
-// Euro writes cents as the counter reads them: "€ 1.234,50".
-func Euro(cents int64) string {
-	neg := cents < 0
-	if neg {
-		cents = -cents
-	}
-	units := cents / 100
-	s := ""
-	for {
-		part := units % 1000
-		units /= 1000
-		if units == 0 {
-			s = itoa(part) + s
-			break
-		}
-		s = "." + pad3(part) + s
-	}
-	out := "€ " + s + "," + pad2(cents%100)
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
-}
-
-func pad2(n int64) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
-func pad3(n int64) string {
-	return string([]byte{byte('0' + n/100), byte('0' + n/10%10), byte('0' + n%10)})
-}

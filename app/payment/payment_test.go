@@ -82,14 +82,6 @@ func TestEasterAndHolidays(t *testing.T) {
 	}
 }
 
-func TestEuro(t *testing.T) {
-	for cents, want := range map[int64]string{0: "€ 0,00", 5: "€ 0,05", 123456: "€ 1.234,56", 100000000: "€ 1.000.000,00", -250: "-€ 2,50"} {
-		if got := payment.Euro(cents); got != want {
-			t.Errorf("Euro(%d) = %q, want %q", cents, got, want)
-		}
-	}
-}
-
 // TestClosingTotalsAreTheReceipts: the closing's totals are the sums of
 // its payments, by method and service, and its signature binds them.
 func TestClosingTotalsAreTheReceipts(t *testing.T) {

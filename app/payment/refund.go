@@ -85,7 +85,7 @@ func (r *Repayment) Validate() error {
 		return app.Errorf(app.EINVALID, "rimborso %s senza data di esecuzione", r.Refund)
 	case r.At.IsZero():
 		return app.Errorf(app.EINVALID, "rimborso %s senza data di registrazione", r.Refund)
-	case r.On.After(r.At.In(Rome).AddDate(0, 0, 1)):
+	case r.On.After(r.At.In(app.Rome).AddDate(0, 0, 1)):
 		return app.Errorf(app.EINVALID, "la data del rimborso %s è nel futuro", r.On.Format("02/01/2006"))
 	case len(r.Note) > 500 || strings.ContainsAny(r.Note, "\r\t"):
 		return app.Errorf(app.EINVALID, "nota del rimborso troppo lunga o non valida")
@@ -138,7 +138,7 @@ func (s *Cashier) CompleteRefund(ctx context.Context, op *app.Operator, id strin
 	if err := s.Store.RecordRepayment(ctx, r); err != nil {
 		return nil, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return r, nil
 }
 

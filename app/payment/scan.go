@@ -107,7 +107,7 @@ func (s *Cashier) describe(ctx context.Context, r *ScanResult, v *View) {
 	causale := v.Causale
 	if t, ok := v.TargetOf(r.Avviso); ok && t.N > 0 {
 		r.Instalment, r.Status = t.N, v.InstalmentStatus(t.N)
-		causale += " — " + v.TargetName(t.N) + ", " + Euro(t.AmountCents) + " entro il " + t.DueDate.Format("02/01/2006")
+		causale += " — " + v.TargetName(t.N) + ", " + app.Euro(t.AmountCents) + " entro il " + t.DueDate.Format("02/01/2006")
 	}
 	r.Message = causale + " — " + string(r.Status)
 	if r.Remote {
@@ -125,7 +125,7 @@ func (s *Cashier) describe(ctx context.Context, r *ScanResult, v *View) {
 			due = d
 		}
 		if due > 0 && due != r.Amount {
-			r.Message += "; l'importo del codice (" + Euro(r.Amount) + ") non è più quello dovuto oggi: " + Euro(due)
+			r.Message += "; l'importo del codice (" + app.Euro(r.Amount) + ") non è più quello dovuto oggi: " + app.Euro(due)
 		}
 	}
 }

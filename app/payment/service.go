@@ -135,11 +135,9 @@ type Cashier struct {
 	VerifyStamp func(ctx context.Context, stamp string) (string, error)
 	// Network finds the positions of the other comuni of the network at
 	// the hub, for the scanner; nil on a workstation that never asks.
-	Network Network
-	Now     func() time.Time
-	// Outboxed, when set, is called after a fact was stored, so the sync
-	// engine sends it.
-	Outboxed func()
+	Network  Network
+	Now      func() time.Time
+	Outboxed app.Outboxed // after a fact was stored
 }
 
 // MinIUVLeft is when the workstation asks the hub for another block.
@@ -150,12 +148,6 @@ func (s *Cashier) now() time.Time {
 		return time.Now()
 	}
 	return s.Now()
-}
-
-func (s *Cashier) outboxed() {
-	if s.Outboxed != nil {
-		s.Outboxed()
-	}
 }
 
 func (s *Cashier) payee(ctx context.Context) (*app.Profile, *Payee, error) {
@@ -179,7 +171,7 @@ func (s *Cashier) EnsureBlock(ctx context.Context) error {
 	}
 	queued, err := s.Store.RequestIUVBlock(ctx, s.now())
 	if queued {
-		s.outboxed()
+		s.Outboxed.Notify()
 	}
 	return err
 }
@@ -289,7 +281,7 @@ func (s *Cashier) NewPosition(ctx context.Context, op *app.Operator, p Position)
 	var pdf []byte
 	err = s.Store.NumberPosition(ctx, func(avviso pagopa.CodiceAvviso, seq int64) (*Position, error) {
 		q := p
-		q.ID = fmt.Sprintf("%s-%d-P%06d", prof.Device, now.In(Rome).Year(), seq)
+		q.ID = fmt.Sprintf("%s-%d-P%06d", prof.Device, now.In(app.Rome).Year(), seq)
 		q.Comune, q.Avviso, q.State, q.Published = prof.Comune, avviso, StateDue, false
 		q.CreatedAt, q.CreatedBy, q.Receipts = now, prof.Device, nil
 		if err := q.Validate(); err != nil {
@@ -308,7 +300,7 @@ func (s *Cashier) NewPosition(ctx context.Context, op *app.Operator, p Position)
 	if err != nil {
 		return nil, nil, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	_ = s.EnsureBlock(ctx)
 	return view, pdf, nil
 }
@@ -360,9 +352,9 @@ func (s *Cashier) PayInstalment(ctx context.Context, op *app.Operator, id string
 	}
 	var paid *Payment
 	var pdf []byte
-	err = s.Store.TakePayment(ctx, now.In(Rome).Year(), func(seq int64) (*Payment, error) {
+	err = s.Store.TakePayment(ctx, now.In(app.Rome).Year(), func(seq int64) (*Payment, error) {
 		p := &Payment{
-			Receipt: fmt.Sprintf("%s-%d-R%06d", prof.Device, now.In(Rome).Year(), seq), PositionID: v.ID, Avviso: target.Avviso,
+			Receipt: fmt.Sprintf("%s-%d-R%06d", prof.Device, now.In(app.Rome).Year(), seq), PositionID: v.ID, Avviso: target.Avviso,
 			Instalment: n, AmountCents: amount, Method: m, Operator: op.Username, Device: prof.Device, At: now, Day: DayOf(now),
 			Service: v.Service, Causale: causale, DebtorCF: v.DebtorCF, DebtorName: v.DebtorName, Fine: v.Fine,
 		}
@@ -384,7 +376,7 @@ func (s *Cashier) PayInstalment(ctx context.Context, op *app.Operator, id string
 	if err != nil {
 		return nil, nil, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return paid, pdf, nil
 }
 
@@ -410,7 +402,7 @@ func lastReceipt(v *View) string {
 		return "secondo l'hub"
 	}
 	r := v.Receipts[len(v.Receipts)-1]
-	return fmt.Sprintf("ricevuta %s del %s, %s", r.Number, r.At.In(Rome).Format("02/01/2006"), r.Channel)
+	return fmt.Sprintf("ricevuta %s del %s, %s", r.Number, r.At.In(app.Rome).Format("02/01/2006"), r.Channel)
 }
 
 // FineView is a fine with what it costs today and its position.
@@ -505,7 +497,7 @@ func (s *Cashier) Close(ctx context.Context, op *app.Operator, day string) (*Clo
 	if err := s.Store.CloseDay(ctx, c); err != nil {
 		return nil, nil, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return c, pdf, nil
 }
 

@@ -1,1018 +1,354 @@
 package pratica
 
-import "slices"
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
 
-// Offices of the default catalogue.
-const (
-	officeAnagrafe  = "Ufficio Anagrafe"
-	officeCivil     = "Ufficio Stato civile"
-	officeElection  = "Ufficio Elettorale"
-	officeSchool    = "Servizi scolastici"
-	officeSocial    = "Servizi sociali"
-	officeTaxes     = "Ufficio Tributi"
-	officePolice    = "Polizia locale"
-	officeSUAP      = "SUAP - Sportello unico per le attività produttive"
-	officeSUE       = "SUE - Sportello unico per l'edilizia"
-	officeCulture   = "Ufficio Cultura e tempo libero"
-	officeSport     = "Ufficio Sport"
-	officeEnv       = "Ufficio Ambiente"
-	officeURP       = "URP - Ufficio relazioni con il pubblico"
-	officeWorks     = "Ufficio Tecnico - Lavori pubblici"
-	officeMobility  = "Ufficio Mobilità e trasporti"
-	officeHousing   = "Ufficio Casa"
-	officeProperty  = "Ufficio Patrimonio"
-	officeCommerce  = "Ufficio Commercio"
-	officeProtocol  = "Ufficio Protocollo"
-	officeCemetery  = "Servizi cimiteriali"
-	officeAnimals   = "Ufficio Tutela animali - Canile municipale"
-	officeTheatre   = "Teatro comunale - Biglietteria"
-	officeLibrary   = "Biblioteca civica"
-	officeFinance   = "Ufficio Ragioneria"
-	officeTourism   = "Ufficio Turismo"
-	officeEnergy    = "Ufficio Energia"
-	officeLandscape = "Ufficio Paesaggio"
+	"github.com/sportello/sportello/app"
 )
 
-// DefaultCatalogue is the built-in service catalogue: the services of the
-// ten life events for citizens and businesses, with their forms. The hub
-// seeds it (sportello-hub catalogue import); a comune enables what it
-// offers. Each call returns a fresh copy.
+// The catalogue file: the services of a catalogue as one JSON document, the
+// format of the built-in catalogue (catalogue.json) and of a comune's own
+// (sportello-hub catalogue import). docs/CATALOGUE.md describes it. It is a
+// contract with the people who write it, so its structs are its own and
+// not the records' (json.go): the two may evolve apart.
+
+// catalogueFile is the built-in catalogue: the services of the ten life
+// events for citizens and businesses, with their forms, as data a comune's
+// IT person reads, diffs and copies to write the comune's own.
+//
+//go:embed catalogue.json
+var catalogueFile []byte
+
+// DefaultCatalogue is the built-in service catalogue. The hub publishes it
+// (sportello-hub catalogue import); a comune enables what it offers. Each
+// call returns a fresh copy, which the caller may change.
 func DefaultCatalogue() []Service {
-	out := slices.Clone(defaultCatalogue)
-	for i := range out {
-		out[i].Fields = slices.Clone(out[i].Fields)
-		out[i].Fees = slices.Clone(out[i].Fees)
+	cat := defaultCatalogue()
+	out := make([]Service, len(cat))
+	for i, s := range cat {
+		out[i] = s.clone()
 	}
 	return out
 }
 
-var children = choice("classe", "Classe / sezione", "infanzia=Scuola dell'infanzia", "primaria_1=Primaria - classe 1ª",
-	"primaria_2=Primaria - classe 2ª", "primaria_3=Primaria - classe 3ª", "primaria_4=Primaria - classe 4ª",
-	"primaria_5=Primaria - classe 5ª", "secondaria_1=Secondaria di I grado - classe 1ª",
-	"secondaria_2=Secondaria di I grado - classe 2ª", "secondaria_3=Secondaria di I grado - classe 3ª")
+// defaultCatalogue decodes the file once: it takes milliseconds, and the
+// demo and the tests ask for the catalogue many times.
+var defaultCatalogue = sync.OnceValue(func() []Service {
+	cat, err := DecodeCatalogue(catalogueFile)
+	if err != nil {
+		panic("pratica: the built-in catalogue.json: " + err.Error()) // TestCatalogueFile reads it
+	}
+	return cat
+})
 
-var defaultCatalogue = []Service{
-	// --- Abitare ---------------------------------------------------------
-	{ID: "cambio-residenza", Title: "Cambio di residenza", Event: EventHome, Audience: Citizens, Office: officeAnagrafe, Days: 45,
-		Summary:  "Dichiarazione di residenza per chi arriva da un altro comune o dall'estero, o cambia abitazione nel comune (art. 13 DPR 223/1989); la registrazione avviene entro 2 giorni lavorativi, l'accertamento dei vigili entro 45 giorni.",
-		Keywords: []string{"residenza", "trasferimento", "indirizzo", "trasloco", "iscrizione anagrafica", "immigrazione"},
-		Fields: citizenForm(
-			choice("provenienza", "Provenienza", "altro_comune=Da altro comune italiano", "estero=Dall'estero", "stesso_comune=Cambio di abitazione nel comune", "aire=Rimpatrio da iscrizione AIRE").req(),
-			txt("comune_provenienza", "Comune o Stato di provenienza"),
-			txt("nuovo_indirizzo", "Nuovo indirizzo (via e civico)").req(),
-			txt("scala_piano_interno", "Scala, piano, interno"),
-			date("decorrenza", "Data da cui si abita all'indirizzo").req(),
-			choice("titolo", "Titolo di occupazione dell'alloggio", "proprieta=Proprietà", "locazione=Locazione registrata", "comodato=Comodato d'uso", "usufrutto=Usufrutto", "erp=Alloggio di edilizia pubblica", "ospite=Ospite del proprietario o dell'intestatario").req(),
-			txt("dati_catastali", "Dati catastali (foglio, particella, subalterno)").help("obbligatori per la proprietà (art. 5 DL 47/2014)"),
-			long("componenti", "Altri componenti che si trasferiscono (cognome, nome, codice fiscale)"),
-			consent("famiglia_esistente", "Mi trasferisco presso una famiglia già residente"),
-			txt("patente", "Numero della patente di guida").help("per l'aggiornamento presso la Motorizzazione"),
-			txt("targhe", "Targhe dei veicoli intestati"),
-			idDoc, attach("contratto", "Contratto di locazione o titolo di occupazione"),
-		)},
-	{ID: "contributo-affitto", Title: "Contributo per il pagamento del canone di locazione", Event: EventHome, Audience: Citizens, Office: officeHousing, Days: 90,
-		Summary:  "Contributo del fondo sostegno affitti per i nuclei con ISEE basso o in morosità incolpevole.",
-		Keywords: []string{"affitto", "locazione", "canone", "sostegno", "morosità"},
-		Fields: citizenForm(append(isee(),
-			amount("canone_annuo", "Canone annuo di locazione (euro)").req(),
-			date("data_contratto", "Data di registrazione del contratto").req(),
-			choice("morosita", "Morosità incolpevole", "no=No", "perdita_lavoro=Sì, per perdita del lavoro", "malattia=Sì, per malattia grave", "riduzione_reddito=Sì, per riduzione del reddito"),
-			iban("iban", "IBAN per l'accredito").req(),
-			attach("contratto", "Contratto di locazione registrato").req(), idDoc)...)},
-	{ID: "alloggio-erp", Title: "Domanda di alloggio di edilizia residenziale pubblica", Event: EventHome, Audience: Citizens, Office: officeHousing, Days: 120,
-		Summary:  "Partecipazione al bando per l'assegnazione di un alloggio popolare (ERP/SAP).",
-		Keywords: []string{"casa popolare", "alloggio", "erp", "sap", "aler", "graduatoria"},
-		Fields: citizenForm(append(isee(),
-			num("componenti_nucleo", "Componenti del nucleo familiare", 1, 20).req(),
-			multi("condizioni", "Condizioni del nucleo", "anziani=Presenza di ultrasessantacinquenni", "disabili=Presenza di persone con disabilità", "sfratto=Sfratto esecutivo", "monogenitore=Nucleo monogenitoriale", "giovane_coppia=Giovane coppia"),
-			num("anni_residenza", "Anni di residenza in regione", 0, 100).req(),
-			idDoc)...)},
-	{ID: "ospitalita-stranieri", Title: "Dichiarazione di ospitalità o cessione di fabbricato", Event: EventHome, Audience: Citizens, Office: officePolice, Days: 2,
-		Summary:  "Comunicazione entro 48 ore di chi dà alloggio o ospitalità a cittadini stranieri (art. 7 D.Lgs. 286/1998).",
-		Keywords: []string{"ospitalità", "cessione fabbricato", "stranieri", "ospite", "questura"},
-		Fields: citizenForm(
-			txt("ospite_cognome", "Cognome dell'ospite").req(), txt("ospite_nome", "Nome dell'ospite").req(),
-			date("ospite_nascita", "Data di nascita dell'ospite").req(), txt("ospite_cittadinanza", "Cittadinanza dell'ospite").req(),
-			txt("ospite_documento", "Passaporto o permesso di soggiorno (numero)").req(),
-			txt("indirizzo_alloggio", "Indirizzo dell'alloggio").req(), date("dal", "Ospite dal").req(),
-			choice("titolo", "A titolo di", "ospitalita=Ospitalità gratuita", "locazione=Locazione", "comodato=Comodato").req(),
-			attach("documento_ospite", "Documento dell'ospite").req(), idDoc)},
-	{ID: "bonus-idrico", Title: "Agevolazione sulla tariffa del servizio idrico", Event: EventHome, Audience: Citizens, Office: officeSocial, Days: 60,
-		Summary:  "Bonus idrico integrativo comunale per le utenze domestiche dei nuclei in disagio economico.",
-		Keywords: []string{"acqua", "bonus", "bolletta", "servizio idrico", "agevolazione"},
-		Fields: citizenForm(append(isee(),
-			txt("codice_utenza", "Codice utenza del servizio idrico").req(),
-			choice("tipo_utenza", "Tipo di utenza", "diretta=Diretta (intestata al richiedente)", "condominiale=Condominiale").req(),
-			iban("iban", "IBAN per l'accredito"))...)},
-	{ID: "segnalazione-disservizio", Title: "Segnalazione di un disservizio", Event: EventHome, Audience: Citizens, Office: officeURP, Days: 30, Kiosk: true,
-		Summary:  "Buche, illuminazione pubblica spenta, rifiuti abbandonati, verde da curare: la segnalazione va all'ufficio competente.",
-		Keywords: []string{"segnalazione", "guasto", "buca", "lampione", "rifiuti", "reclamo", "disservizio"},
-		Fields: citizenForm(
-			choice("categoria", "Categoria", "strade=Strade e marciapiedi", "illuminazione=Illuminazione pubblica", "rifiuti=Rifiuti e pulizia", "verde=Verde pubblico", "segnaletica=Segnaletica", "altro=Altro").req(),
-			txt("luogo", "Luogo (via, civico, riferimenti)").req(),
-			long("descrizione", "Descrizione").req(),
-			attach("foto", "Fotografia"))},
-	{ID: "idoneita-alloggiativa", Title: "Certificato di idoneità alloggiativa", Event: EventHome, Audience: Citizens, Office: officeWorks, Days: 30,
-		Summary:  "Attestazione dei requisiti igienico-sanitari e di superficie dell'alloggio, per il ricongiungimento familiare o il permesso di soggiorno.",
-		Keywords: []string{"idoneità", "alloggio", "ricongiungimento", "permesso di soggiorno", "stranieri"},
-		Fees:     []Fee{bollo, fee("Diritti di segreteria", 5000)},
-		Fields: citizenForm(
-			txt("indirizzo_alloggio", "Indirizzo dell'alloggio").req(),
-			txt("dati_catastali", "Dati catastali").req(),
-			num("superficie", "Superficie utile (m²)", 9, 1000).req(),
-			num("vani", "Numero di vani", 1, 30).req(),
-			choice("scopo", "Per", "ricongiungimento=Ricongiungimento familiare", "permesso=Permesso di soggiorno UE", "coesione=Coesione familiare").req(),
-			attach("planimetria", "Planimetria catastale").req(), idDoc)},
+// clone is s with nothing shared with it.
+func (s Service) clone() Service {
+	s.Keywords = slices.Clone(s.Keywords)
+	s.Fees = slices.Clone(s.Fees)
+	s.Fields = slices.Clone(s.Fields)
+	for i := range s.Fields {
+		s.Fields[i].Options = slices.Clone(s.Fields[i].Options)
+		s.Fields[i].Accept = slices.Clone(s.Fields[i].Accept)
+	}
+	return s
+}
 
-	// --- Avere una famiglia ----------------------------------------------
-	{ID: "adozione-cane", Title: "Adozione di un cane dal canile municipale", Event: EventFamily, Audience: Citizens, Office: officeAnimals, Days: 15, Kiosk: true,
-		Summary:  "Richiesta di affido definitivo di un cane ospite del canile municipale, con colloquio preliminare e visita di pre-affido.",
-		Keywords: []string{"cane", "canile", "adozione", "animali", "affido", "gatto"},
-		Fields: citizenForm(
-			txt("nome_cane", "Nome o numero di microchip del cane scelto").help("se già scelto durante la visita"),
-			choice("taglia", "Taglia preferita", "piccola=Piccola", "media=Media", "grande=Grande", "indifferente=Indifferente").req(),
-			choice("abitazione", "Abitazione", "appartamento=Appartamento", "giardino=Casa con giardino", "cascina=Cascina o terreno").req(),
-			consent("altri_animali", "In casa ci sono altri animali"),
-			consent("bambini", "In casa ci sono bambini"),
-			num("ore_solo", "Ore al giorno in cui il cane resterebbe solo", 0, 24).req(),
-			consent("impegno", "Mi impegno a non cedere il cane e a consentire le visite di controllo").req())},
-	{ID: "assegno-maternita", Title: "Assegno di maternità dei comuni", Event: EventFamily, Audience: Citizens, Office: officeSocial, Days: 60,
-		Summary:  "Assegno per le madri senza altra indennità di maternità, concesso dal comune ed erogato dall'INPS (art. 74 D.Lgs. 151/2001), entro 6 mesi dalla nascita.",
-		Keywords: []string{"maternità", "nascita", "assegno", "madre", "inps", "bonus bebè"},
-		Fields: citizenForm(append(isee(),
-			member("figlio", "Figlio o figlia", true).req(),
-			date("data_nascita_figlio", "Data di nascita o di ingresso in famiglia").req(),
-			choice("evento", "Evento", "nascita=Nascita", "adozione=Adozione", "affidamento=Affidamento preadottivo").req(),
-			iban("iban", "IBAN per l'accredito").req(), idDoc)...)},
-	{ID: "assegno-nucleo-tre-figli", Title: "Contributo per famiglie numerose", Event: EventFamily, Audience: Citizens, Office: officeSocial, Days: 60,
-		Summary:  "Contributo comunale per i nuclei con almeno tre figli minori.",
-		Keywords: []string{"famiglia numerosa", "tre figli", "assegno", "contributo"},
-		Fields: citizenForm(append(isee(),
-			num("figli_minori", "Figli minori nel nucleo", 3, 20).req(),
-			iban("iban", "IBAN per l'accredito").req())...)},
-	{ID: "pubblicazioni-matrimonio", Title: "Richiesta di pubblicazioni di matrimonio", Event: EventFamily, Audience: Citizens, Office: officeCivil, Days: 30,
-		Summary:  "Le pubblicazioni restano all'albo online per 8 giorni; il matrimonio si celebra nei 180 giorni successivi.",
-		Keywords: []string{"matrimonio", "pubblicazioni", "nozze", "sposarsi", "rito civile", "rito religioso"},
-		Fees:     []Fee{bollo},
-		Fields: citizenForm(
-			cfcode("cf_nubendo", "Codice fiscale dell'altro nubendo").req(),
-			txt("nome_nubendo", "Cognome e nome dell'altro nubendo").req(),
-			choice("rito", "Rito", "civile=Civile", "concordatario=Concordatario (cattolico)", "altro_culto=Altro culto ammesso").req(),
-			date("data_prevista", "Data prevista delle nozze"),
-			choice("regime", "Regime patrimoniale", "comunione=Comunione dei beni", "separazione=Separazione dei beni").req(),
-			idDoc)},
-	{ID: "unione-civile", Title: "Richiesta di costituzione di unione civile", Event: EventFamily, Audience: Citizens, Office: officeCivil, Days: 30,
-		Summary:  "Richiesta all'ufficiale di stato civile di costituire un'unione civile tra persone dello stesso sesso (L. 76/2016).",
-		Keywords: []string{"unione civile", "coppia", "stato civile"},
-		Fees:     []Fee{bollo},
-		Fields: citizenForm(
-			cfcode("cf_parte", "Codice fiscale dell'altra parte").req(),
-			txt("nome_parte", "Cognome e nome dell'altra parte").req(),
-			date("data_prevista", "Data preferita per la costituzione"),
-			choice("cognome_comune", "Cognome comune", "nessuno=Nessuno", "richiedente=Il cognome del richiedente", "altra_parte=Il cognome dell'altra parte").req(),
-			choice("regime", "Regime patrimoniale", "comunione=Comunione dei beni", "separazione=Separazione dei beni").req(),
-			idDoc)},
-	{ID: "separazione-stato-civile", Title: "Accordo di separazione o divorzio davanti all'ufficiale di stato civile", Event: EventFamily, Audience: Citizens, Office: officeCivil, Days: 60,
-		Summary:  "Separazione, divorzio o modifica delle condizioni senza figli minori, davanti al sindaco (art. 12 DL 132/2014).",
-		Keywords: []string{"separazione", "divorzio", "stato civile", "negoziazione"},
-		Fees:     []Fee{fee("Diritto fisso", 1600)},
-		Fields: citizenForm(
-			choice("tipo", "Tipo di accordo", "separazione=Separazione consensuale", "divorzio=Divorzio (scioglimento o cessazione effetti civili)", "modifica=Modifica delle condizioni").req(),
-			cfcode("cf_coniuge", "Codice fiscale del coniuge").req(),
-			date("data_matrimonio", "Data del matrimonio").req(),
-			txt("luogo_matrimonio", "Comune del matrimonio").req(),
-			consent("no_figli", "Dichiaro che non ci sono figli minori, maggiorenni incapaci o non autosufficienti").req(),
-			idDoc)},
-	{ID: "registrazione-dat", Title: "Deposito delle disposizioni anticipate di trattamento (DAT)", Event: EventHealth, Audience: Citizens, Office: officeCivil, Days: 5,
-		Summary:  "Consegna del testamento biologico all'ufficio di stato civile (L. 219/2017), trasmesso alla banca dati nazionale.",
-		Keywords: []string{"testamento biologico", "dat", "biotestamento", "fine vita"},
-		Fields: citizenForm(
-			txt("fiduciario", "Cognome e nome del fiduciario"),
-			cfcode("cf_fiduciario", "Codice fiscale del fiduciario"),
-			consent("banca_dati", "Consenso alla trasmissione alla Banca dati nazionale delle DAT").req(),
-			attach("dat", "Documento delle DAT firmato").req(), idDoc)},
+type catalogueFileJSON struct {
+	Services []serviceFileJSON `json:"services"`
+}
 
-	// --- Essere cittadino ------------------------------------------------
-	{ID: "appuntamento-passaporto", Title: "Appuntamento per il passaporto", Event: EventCitizen, Audience: Citizens, Office: officeURP, Days: 30, Kiosk: true,
-		Summary:  "Il comune raccoglie la domanda e fissa l'appuntamento presso la Questura o il punto Polis di Poste; per i minori servono l'assenso di entrambi i genitori.",
-		Keywords: []string{"passaporto", "espatrio", "questura", "appuntamento", "documento", "viaggio"},
-		Fees:     []Fee{fee("Contributo amministrativo (versamento su c/c 67422808)", 4270), fee("Contrassegno telematico", 7350)},
-		Fields: citizenForm(
-			choice("per_chi", "Il passaporto è per", "richiedente=Il richiedente", "figlio=Un figlio minore").req(),
-			member("minore", "Figlio minore", true),
-			choice("motivo", "Motivo", "primo=Primo rilascio", "scaduto=Rinnovo per scadenza", "smarrito=Smarrimento o furto (con denuncia)", "pagine=Pagine esaurite").req(),
-			date("partenza", "Data della partenza prevista"),
-			choice("fascia", "Fascia oraria preferita", "mattina=Mattina", "pomeriggio=Pomeriggio").req(),
-			attach("denuncia", "Denuncia di smarrimento o furto"), attach("ricevuta", "Ricevuta dei versamenti"), idDoc)},
-	{ID: "appuntamento-cie", Title: "Appuntamento per la carta d'identità elettronica", Event: EventCitizen, Audience: Citizens, Office: officeAnagrafe, Days: 30, Kiosk: true,
-		Summary:  "Prenotazione dell'emissione della CIE allo sportello anagrafe; la carta arriva a casa in 6 giorni lavorativi.",
-		Keywords: []string{"carta d'identità", "cie", "documento", "appuntamento", "identità elettronica"},
-		Fees:     []Fee{fee("Corrispettivo CIE", 1679), fee("Diritti fissi comunali", 542)},
-		Fields: citizenForm(
-			member("titolare", "Per", false).req(),
-			choice("motivo", "Motivo", "primo=Primo rilascio", "scadenza=Scadenza", "deterioramento=Deterioramento", "smarrimento=Smarrimento o furto").req(),
-			consent("donazione", "Voglio esprimere il consenso alla donazione di organi e tessuti"),
-			choice("fascia", "Fascia oraria preferita", "mattina=Mattina", "pomeriggio=Pomeriggio").req())},
-	{ID: "albo-scrutatori", Title: "Iscrizione all'albo degli scrutatori di seggio", Event: EventCitizen, Audience: Citizens, Office: officeElection, Days: 60,
-		Summary:  "Domanda di iscrizione all'albo, dal 1° ottobre al 30 novembre (L. 95/1989).",
-		Keywords: []string{"scrutatore", "seggio", "elezioni", "albo"},
-		Fields: citizenForm(
-			choice("titolo_studio", "Titolo di studio", "licenza_media=Licenza media", "diploma=Diploma", "laurea=Laurea").req(),
-			txt("professione", "Professione").req(),
-			consent("elettore", "Sono elettore del comune").req())},
-	{ID: "albo-presidenti", Title: "Iscrizione all'albo dei presidenti di seggio", Event: EventCitizen, Audience: Citizens, Office: officeElection, Days: 60,
-		Summary:  "Domanda alla Corte d'appello tramite il comune, entro il 31 ottobre (L. 53/1990); serve il diploma.",
-		Keywords: []string{"presidente di seggio", "seggio", "elezioni", "albo"},
-		Fields: citizenForm(
-			choice("titolo_studio", "Titolo di studio", "diploma=Diploma", "laurea=Laurea").req(),
-			txt("professione", "Professione").req())},
-	{ID: "tessera-elettorale", Title: "Duplicato della tessera elettorale", Event: EventCitizen, Audience: Citizens, Office: officeElection, Days: 3, Kiosk: true,
-		Summary:  "Nuova tessera per smarrimento, furto, deterioramento o spazi esauriti.",
-		Keywords: []string{"tessera elettorale", "elezioni", "voto", "duplicato"},
-		Fields: citizenForm(
-			choice("motivo", "Motivo", "smarrimento=Smarrimento", "furto=Furto", "deterioramento=Deterioramento", "esaurita=Spazi esauriti").req(),
-			attach("denuncia", "Denuncia di furto"))},
-	{ID: "voto-domiciliare", Title: "Voto a domicilio", Event: EventCitizen, Audience: Citizens, Office: officeElection, Days: 20,
-		Summary:  "Per gli elettori in dipendenza continuativa da apparecchiature elettromedicali o intrasportabili (L. 46/2009), tra il 40° e il 20° giorno prima del voto.",
-		Keywords: []string{"voto domiciliare", "elezioni", "disabilità", "elettore"},
-		Fields: citizenForm(
-			txt("indirizzo_voto", "Indirizzo dove votare").req(),
-			attach("certificato_asl", "Certificato del medico ASL").req())},
-	{ID: "accesso-atti", Title: "Accesso ai documenti amministrativi", Event: EventCitizen, Audience: Citizens, Office: officeProtocol, Days: 30,
-		Summary:  "Visione o copia di documenti con un interesse diretto, concreto e attuale (L. 241/1990).",
-		Keywords: []string{"accesso agli atti", "documenti", "copia", "241"},
-		Fees:     []Fee{fee("Rimborso costi di riproduzione (stima)", 500)},
-		Fields: citizenForm(
-			long("documenti", "Documenti richiesti").req(),
-			long("motivazione", "Interesse e motivazione").req(),
-			choice("modalita", "Modalità", "visione=Visione", "copia_semplice=Copia semplice", "copia_conforme=Copia conforme", "digitale=Copia digitale via PEC").req())},
-	{ID: "accesso-civico", Title: "Accesso civico generalizzato (FOIA)", Event: EventCitizen, Audience: Citizens, Office: officeURP, Days: 30,
-		Summary:  "Chiunque può chiedere dati e documenti del comune, senza motivazione (art. 5 D.Lgs. 33/2013).",
-		Keywords: []string{"foia", "accesso civico", "trasparenza", "dati"},
-		Fields: citizenForm(
-			long("oggetto", "Dati o documenti richiesti").req(),
-			choice("formato", "Formato", "digitale=Digitale", "cartaceo=Cartaceo").req())},
-	{ID: "contributo-economico", Title: "Contributo economico straordinario (SISA)", Event: EventHealth, Audience: Citizens, Office: officeSocial, Days: 45,
-		Summary:  "Sostegno economico una tantum per spese urgenti (utenze, salute, casa) a chi è in difficoltà, valutato dall'assistente sociale.",
-		Keywords: []string{"sisa", "contributo", "sostegno", "assistenza", "servizi sociali", "povertà"},
-		Fields: citizenForm(append(isee(),
-			choice("motivo", "Per", "utenze=Utenze domestiche", "affitto=Affitto o spese condominiali", "salute=Spese sanitarie", "scuola=Spese scolastiche", "altro=Altro").req(),
-			amount("importo", "Importo richiesto (euro)").req(),
-			long("situazione", "Descrizione della situazione").req(),
-			iban("iban", "IBAN per l'accredito"),
-			attach("giustificativi", "Bollette o giustificativi di spesa"), idDoc)...)},
-	{ID: "assistenza-domiciliare", Title: "Servizio di assistenza domiciliare (SAD - SISA)", Event: EventHealth, Audience: Citizens, Office: officeSocial, Days: 30,
-		Summary:  "Aiuto a casa per l'igiene personale, la cura dell'alloggio e le commissioni, per anziani e persone non autosufficienti.",
-		Keywords: []string{"sisa", "sad", "assistenza domiciliare", "anziani", "badante", "non autosufficienza"},
-		Fields: citizenForm(
-			member("beneficiario", "Persona da assistere", false).req(),
-			multi("prestazioni", "Prestazioni richieste", "igiene=Igiene personale", "pulizia=Cura dell'alloggio", "pasti=Preparazione dei pasti", "spesa=Spesa e commissioni", "compagnia=Compagnia e sorveglianza").req(),
-			num("ore_settimana", "Ore alla settimana", 1, 40).req(),
-			amount("isee", "Valore ISEE sociosanitario (euro)"),
-			attach("certificato_medico", "Certificato del medico curante"))},
-	{ID: "pasti-domicilio", Title: "Pasti a domicilio (SISA)", Event: EventHealth, Audience: Citizens, Office: officeSocial, Days: 15,
-		Summary:  "Consegna del pranzo a casa, dal lunedì al sabato, per anziani soli e persone con ridotta autonomia.",
-		Keywords: []string{"sisa", "pasti", "domicilio", "anziani", "pranzo"},
-		Fees:     []Fee{fee("Tariffa a pasto (secondo ISEE, fino a)", 650)},
-		Fields: citizenForm(
-			member("beneficiario", "Persona a cui consegnare", false).req(),
-			multi("giorni", "Giorni", "lun=Lunedì", "mar=Martedì", "mer=Mercoledì", "gio=Giovedì", "ven=Venerdì", "sab=Sabato").req(),
-			choice("dieta", "Dieta", "normale=Normale", "diabetica=Per diabetici", "iposodica=Iposodica", "frullata=Frullata").req(),
-			amount("isee", "Valore ISEE (euro)"))},
-	{ID: "telesoccorso", Title: "Telesoccorso (SISA)", Event: EventHealth, Audience: Citizens, Office: officeSocial, Days: 20,
-		Summary:  "Un dispositivo da portare con sé per chiamare aiuto 24 ore su 24.",
-		Keywords: []string{"sisa", "telesoccorso", "allarme", "anziani", "emergenza"},
-		Fields: citizenForm(
-			member("beneficiario", "Persona a cui installarlo", false).req(),
-			txt("referente", "Familiare o vicino da avvisare (nome e telefono)").req(),
-			consent("telefono_fisso", "In casa c'è una linea telefonica fissa"))},
-	{ID: "trasporto-sociale", Title: "Trasporto sociale per visite e terapie", Event: EventHealth, Audience: Citizens, Office: officeSocial, Days: 10, Kiosk: true,
-		Summary:  "Accompagnamento con i mezzi del comune o dei volontari a visite, terapie e centri diurni.",
-		Keywords: []string{"trasporto", "accompagnamento", "visite", "terapie", "disabili", "anziani"},
-		Fields: citizenForm(
-			member("beneficiario", "Persona da accompagnare", false).req(),
-			txt("destinazione", "Struttura di destinazione").req(),
-			date("data", "Data della visita").req(),
-			choice("mezzo", "Serve", "auto=Auto", "carrozzina=Mezzo attrezzato per carrozzina").req(),
-			choice("frequenza", "Frequenza", "una_volta=Una volta", "settimanale=Ogni settimana", "ciclo=Per un ciclo di terapie").req())},
-	{ID: "barriere-architettoniche", Title: "Contributo per l'eliminazione delle barriere architettoniche", Event: EventHealth, Audience: Citizens, Office: officeSocial, Days: 90,
-		Summary:  "Contributo per le opere nelle abitazioni di persone con disabilità (L. 13/1989), domanda entro il 1° marzo.",
-		Keywords: []string{"barriere architettoniche", "disabilità", "montascale", "ascensore", "contributo", "legge 13"},
-		Fees:     []Fee{bollo},
-		Fields: citizenForm(
-			member("disabile", "Persona con disabilità", false).req(),
-			txt("indirizzo_immobile", "Immobile").req(),
-			multi("opere", "Opere", "montascale=Montascale o servoscala", "ascensore=Ascensore", "bagno=Adeguamento del bagno", "rampe=Rampe e accessi", "porte=Porte e percorsi").req(),
-			amount("spesa", "Spesa prevista (euro)").req(),
-			attach("certificato", "Certificato di invalidità o di disabilità").req(),
-			attach("preventivo", "Preventivo").req())},
+type serviceFileJSON struct {
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Event    string          `json:"event"`
+	Audience string          `json:"audience"`
+	Office   string          `json:"office"`
+	Days     int             `json:"days"`
+	Kiosk    bool            `json:"kiosk,omitempty"`
+	Summary  string          `json:"summary,omitempty"`
+	Keywords []string        `json:"keywords,omitempty"`
+	Fees     []feeFileJSON   `json:"fees,omitempty"`
+	Fields   []fieldFileJSON `json:"fields"`
+}
 
-	// --- Fare sport e tempo libero ----------------------------------------
-	{ID: "prenotazione-teatro", Title: "Prenotazione di posti a teatro", Event: EventSport, Audience: Citizens, Office: officeTheatre, Days: 3, Kiosk: true,
-		Summary:  "Prenotazione dei biglietti per gli spettacoli della stagione del teatro comunale, da ritirare in biglietteria entro un'ora dall'inizio.",
-		Keywords: []string{"teatro", "spettacolo", "biglietti", "prenotazione", "stagione", "cultura"},
-		Fields: citizenForm(
-			txt("spettacolo", "Spettacolo").req(),
-			date("data_spettacolo", "Data della replica").req(),
-			num("posti", "Numero di posti", 1, 10).req(),
-			choice("settore", "Settore", "platea=Platea", "galleria=Galleria", "palco=Palco").req(),
-			multi("riduzioni", "Riduzioni", "over65=Over 65", "under26=Under 26", "disabile=Persona con disabilità e accompagnatore"))},
-	{ID: "centri-estivi", Title: "Iscrizione ai centri ricreativi estivi", Event: EventSchool, Audience: Citizens, Office: officeSchool, Days: 20,
-		Summary:  "Centri estivi comunali per i bambini dai 3 ai 14 anni, a settimane, da giugno a settembre.",
-		Keywords: []string{"centro estivo", "centri ricreativi", "estate", "bambini", "campus"},
-		Fields: citizenForm(
-			member("figlio", "Bambino o bambina", true).req(),
-			multi("settimane", "Settimane", "giu2=2ª settimana di giugno", "giu3=3ª settimana di giugno", "giu4=4ª settimana di giugno", "lug1=1ª settimana di luglio", "lug2=2ª settimana di luglio", "lug3=3ª settimana di luglio", "lug4=4ª settimana di luglio", "ago4=ultima settimana di agosto", "set1=1ª settimana di settembre").req(),
-			choice("orario", "Orario", "intero=Giornata intera con pranzo", "mattina=Solo mattina").req(),
-			long("allergie", "Allergie, intolleranze e terapie"),
-			consent("foto", "Autorizzo foto e riprese durante le attività"),
-			amount("isee", "Valore ISEE per la retta agevolata (euro)"))},
-	{ID: "palestre-comunali", Title: "Concessione in uso di palestre e impianti sportivi", Event: EventSport, Audience: Citizens, Office: officeSport, Days: 30,
-		Summary:  "Uso orario di palestre scolastiche e impianti comunali per gruppi di cittadini.",
-		Keywords: []string{"palestra", "impianto sportivo", "campo", "sport", "concessione"},
-		Fields: citizenForm(
-			choice("impianto", "Impianto", "palestra_scuola=Palestra scolastica", "palazzetto=Palazzetto dello sport", "campo_calcio=Campo di calcio", "piscina=Piscina comunale").req(),
-			choice("giorno", "Giorno", "lun=Lunedì", "mar=Martedì", "mer=Mercoledì", "gio=Giovedì", "ven=Venerdì", "sab=Sabato", "dom=Domenica").req(),
-			txt("orario", "Orario (es. 20:00-22:00)").req(),
-			txt("disciplina", "Disciplina").req(),
-			num("partecipanti", "Partecipanti", 1, 200).req())},
-	{ID: "sala-civica", Title: "Prenotazione di una sala civica", Event: EventSport, Audience: Citizens, Office: officeCulture, Days: 10,
-		Summary:  "Sale del comune per riunioni, corsi e feste private.",
-		Keywords: []string{"sala", "sala civica", "riunione", "festa", "prenotazione"},
-		Fees:     []Fee{fee("Tariffa d'uso (mezza giornata)", 5000)},
-		Fields: citizenForm(
-			choice("sala", "Sala", "consiliare=Sala consiliare", "polifunzionale=Sala polifunzionale", "biblioteca=Sala della biblioteca").req(),
-			date("data", "Data").req(), txt("orario", "Orario").req(),
-			txt("iniziativa", "Iniziativa").req(), num("partecipanti", "Partecipanti previsti", 1, 500).req())},
-	{ID: "orti-urbani", Title: "Assegnazione di un orto urbano", Event: EventSport, Audience: Citizens, Office: officeEnv, Days: 60,
-		Summary:  "Appezzamenti comunali assegnati per tre anni ai residenti, con priorità agli over 60.",
-		Keywords: []string{"orto", "orti urbani", "giardinaggio", "pensionati"},
-		Fields: citizenForm(
-			consent("pensionato", "Sono pensionato"),
-			choice("zona", "Zona preferita", "nord=Nord", "centro=Centro", "sud=Sud", "indifferente=Indifferente").req())},
-	{ID: "iscrizione-biblioteca", Title: "Iscrizione alla biblioteca civica", Event: EventSport, Audience: Citizens, Office: officeLibrary, Days: 2, Kiosk: true,
-		Summary:  "Tessera per il prestito di libri, film e riviste e per il prestito interbibliotecario.",
-		Keywords: []string{"biblioteca", "prestito", "libri", "tessera"},
-		Fields: citizenForm(
-			member("iscritto", "Da iscrivere", false).req(),
-			choice("categoria", "Categoria", "adulto=Adulto", "ragazzo=Ragazzo (sotto i 14 anni)", "studente=Studente universitario").req())},
+type feeFileJSON struct {
+	Label string `json:"label"`
+	Cents int64  `json:"cents"`
+}
 
-	// --- Pagare le tasse ---------------------------------------------------
-	{ID: "tari-dichiarazione", Title: "Dichiarazione TARI per utenze domestiche", Event: EventTaxes, Audience: Citizens, Office: officeTaxes, Days: 30, Kiosk: true,
-		Summary:  "Iscrizione, variazione o cessazione della tassa sui rifiuti, entro 90 giorni dall'evento.",
-		Keywords: []string{"tari", "rifiuti", "tassa", "immondizia", "iscrizione", "cessazione", "variazione"},
-		Fields: citizenForm(
-			choice("tipo", "Dichiarazione di", "iscrizione=Iscrizione (nuova utenza)", "variazione=Variazione", "cessazione=Cessazione").req(),
-			txt("indirizzo_immobile", "Indirizzo dell'immobile").req(),
-			txt("dati_catastali", "Dati catastali (foglio, particella, subalterno)").req(),
-			num("superficie", "Superficie calpestabile (m²)", 1, 5000).req(),
-			num("occupanti", "Numero di occupanti", 0, 30).req(),
-			date("decorrenza", "Data di inizio, variazione o cessazione").req(),
-			choice("titolo", "Titolo", "proprietario=Proprietario", "inquilino=Inquilino", "usufruttuario=Usufruttuario", "comodatario=Comodatario").req(),
-			txt("proprietario", "Proprietario (se diverso)"),
-			multi("riduzioni", "Riduzioni richieste", "compostaggio=Compostaggio domestico", "unico_occupante=Unico occupante", "non_residente=Abitazione a disposizione di non residente", "distanza=Distanza dal punto di raccolta"))},
-	{ID: "tari-agevolazione", Title: "Agevolazione TARI per disagio economico", Event: EventTaxes, Audience: Citizens, Office: officeTaxes, Days: 60,
-		Summary:  "Riduzione della TARI per i nuclei con ISEE sotto la soglia del regolamento comunale.",
-		Keywords: []string{"tari", "riduzione", "agevolazione", "isee", "rifiuti", "bonus"},
-		Fields:   citizenForm(append(isee(), txt("codice_contribuente", "Codice contribuente TARI"))...)},
-	{ID: "rimborso-imu", Title: "Rimborso IMU versata in eccesso", Event: EventTaxes, Audience: Citizens, Office: officeTaxes, Days: 180,
-		Summary:  "Richiesta di rimborso entro 5 anni dal versamento (art. 1 c. 164 L. 296/2006).",
-		Keywords: []string{"imu", "rimborso", "tasse", "immobili", "versamento"},
-		Fields: citizenForm(
-			num("anno", "Anno d'imposta", 2012, 2100).req(),
-			amount("importo", "Importo da rimborsare (euro)").req(),
-			long("motivo", "Motivo del rimborso").req(),
-			iban("iban", "IBAN per il rimborso").req(),
-			attach("f24", "Ricevute F24").req())},
-	{ID: "rateizzazione-tributi", Title: "Rateizzazione di tributi e avvisi di accertamento", Event: EventTaxes, Audience: Citizens, Office: officeTaxes, Days: 30,
-		Summary:  "Pagamento a rate di avvisi di accertamento IMU e TARI per chi è in temporanea difficoltà.",
-		Keywords: []string{"rate", "rateizzazione", "dilazione", "accertamento", "imu", "tari"},
-		Fields: citizenForm(
-			txt("avviso", "Numero dell'avviso di accertamento").req(),
-			amount("importo", "Importo dell'avviso (euro)").req(),
-			num("rate", "Numero di rate", 2, 72).req(),
-			long("motivo", "Motivo della difficoltà").req())},
-	{ID: "autotutela-tributi", Title: "Istanza di annullamento in autotutela", Event: EventTaxes, Audience: Citizens, Office: officeTaxes, Days: 60,
-		Summary:  "Richiesta di annullare un avviso di accertamento o una cartella errati.",
-		Keywords: []string{"autotutela", "annullamento", "errore", "avviso", "tributi", "ricorso"},
-		Fields: citizenForm(
-			txt("atto", "Numero dell'atto").req(), date("data_atto", "Data di notifica").req(),
-			long("motivi", "Motivi").req(), attach("atto_file", "Copia dell'atto").req())},
-	{ID: "rateizzazione-sanzioni", Title: "Rateizzazione delle sanzioni del Codice della strada", Event: EventTransport, Audience: Citizens, Office: officePolice, Days: 90,
-		Summary:  "Pagamento a rate dei verbali oltre 200 euro per chi ha un reddito basso (art. 202-bis CdS).",
-		Keywords: []string{"multa", "verbale", "rate", "codice della strada", "sanzione"},
-		Fields: citizenForm(
-			txt("verbale", "Numero del verbale").req(), amount("importo", "Importo (euro)").req(),
-			amount("reddito", "Reddito imponibile dell'ultima dichiarazione (euro)").req(),
-			num("rate", "Numero di rate", 2, 60).req(), attach("verbale_file", "Copia del verbale").req())},
+type fieldFileJSON struct {
+	ID       string           `json:"id"`
+	Label    string           `json:"label"`
+	Type     string           `json:"type"`
+	Required bool             `json:"required,omitempty"`
+	Prefill  string           `json:"prefill,omitempty"`
+	Member   string           `json:"member,omitempty"`
+	Min      float64          `json:"min,omitempty"`
+	Max      float64          `json:"max,omitempty"`
+	Help     string           `json:"help,omitempty"`
+	Accept   []string         `json:"accept,omitempty"`
+	Options  []optionFileJSON `json:"options,omitempty"`
+}
 
-	// --- Studiare ----------------------------------------------------------
-	{ID: "iscrizione-mensa", Title: "Iscrizione alla mensa scolastica", Event: EventSchool, Audience: Citizens, Office: officeSchool, Days: 30, Kiosk: true,
-		Summary:  "Iscrizione alla refezione delle scuole dell'infanzia, primarie e secondarie di I grado, valida per l'anno scolastico; la retta dipende dall'ISEE.",
-		Keywords: []string{"mensa", "refezione", "pranzo", "scuola", "iscrizione", "dieta"},
-		Fields: citizenForm(
-			member("figlio", "Alunno o alunna", true).req(),
-			txt("scuola", "Scuola").req(), children.req(),
-			txt("anno_scolastico", "Anno scolastico (es. 2026/2027)").req(),
-			choice("dieta", "Dieta", "normale=Normale", "sanitaria=Dieta sanitaria (allergie o intolleranze)", "etico_religiosa=Dieta etico-religiosa", "vegetariana=Vegetariana").req(),
-			long("dettaglio_dieta", "Alimenti da escludere"),
-			multi("giorni", "Giorni di rientro", "lun=Lunedì", "mar=Martedì", "mer=Mercoledì", "gio=Giovedì", "ven=Venerdì").req(),
-			attach("certificato_dieta", "Certificato medico per la dieta sanitaria"),
-			amount("isee", "Valore ISEE per la tariffa (euro)").help("senza ISEE si applica la tariffa massima"))},
-	{ID: "esenzione-mensa", Title: "Riduzione o esenzione della retta della mensa", Event: EventSchool, Audience: Citizens, Office: officeSchool, Days: 30,
-		Summary:  "Tariffa agevolata o esenzione dal pagamento della refezione secondo le fasce ISEE del comune.",
-		Keywords: []string{"mensa", "esenzione", "riduzione", "retta", "isee", "tariffa"},
-		Fields: citizenForm(append(isee(),
-			member("figlio", "Alunno o alunna", true).req(),
-			txt("scuola", "Scuola").req(),
-			choice("richiesta", "Richiesta", "riduzione=Riduzione per fascia ISEE", "esenzione=Esenzione totale", "fratelli=Riduzione per più figli iscritti").req(),
-			consent("servizi_sociali", "Il nucleo è seguito dai servizi sociali"))...)},
-	{ID: "trasporto-scolastico", Title: "Iscrizione al trasporto scolastico", Event: EventSchool, Audience: Citizens, Office: officeSchool, Days: 30, Kiosk: true,
-		Summary:  "Scuolabus comunale per gli alunni residenti lontano dalla scuola.",
-		Keywords: []string{"scuolabus", "trasporto", "scuola", "pulmino", "iscrizione"},
-		Fees:     []Fee{fee("Quota annuale (prima rata)", 9000)},
-		Fields: citizenForm(
-			member("figlio", "Alunno o alunna", true).req(),
-			txt("scuola", "Scuola").req(), children.req(),
-			txt("fermata", "Fermata richiesta").req(),
-			choice("tragitto", "Tragitto", "andata_ritorno=Andata e ritorno", "andata=Solo andata", "ritorno=Solo ritorno").req(),
-			txt("delegati", "Adulti delegati a ritirare l'alunno alla fermata"),
-			consent("uscita_autonoma", "Autorizzo la discesa autonoma (art. 19-bis DL 148/2017)"))},
-	{ID: "pre-post-scuola", Title: "Iscrizione al pre e post scuola", Event: EventSchool, Audience: Citizens, Office: officeSchool, Days: 20,
-		Summary:  "Accoglienza prima dell'inizio e dopo la fine delle lezioni, per i figli di genitori che lavorano.",
-		Keywords: []string{"pre scuola", "post scuola", "doposcuola", "accoglienza", "orario"},
-		Fields: citizenForm(
-			member("figlio", "Alunno o alunna", true).req(), txt("scuola", "Scuola").req(),
-			multi("servizio", "Servizio", "pre=Pre scuola (7:30-8:30)", "post=Post scuola (16:30-18:00)").req(),
-			consent("lavoro", "Entrambi i genitori lavorano").req())},
-	{ID: "asilo-nido", Title: "Iscrizione all'asilo nido comunale", Event: EventSchool, Audience: Citizens, Office: officeSchool, Days: 60,
-		Summary:  "Domanda per i bambini da 3 a 36 mesi; graduatoria secondo i criteri del regolamento, retta secondo ISEE.",
-		Keywords: []string{"nido", "asilo nido", "bambini", "infanzia", "graduatoria"},
-		Fields: citizenForm(
-			member("figlio", "Bambino o bambina", true).req(),
-			choice("nido", "Nido preferito", "centro=Nido del centro", "nord=Nido nord", "sud=Nido sud").req(),
-			choice("orario", "Orario", "tempo_pieno=Tempo pieno", "part_time=Part time mattino").req(),
-			multi("punteggio", "Condizioni", "genitori_lavoratori=Entrambi i genitori lavorano", "monogenitore=Nucleo monogenitoriale", "fratelli_nido=Fratelli già iscritti", "disabilita=Disabilità del bambino o di un familiare"),
-			amount("isee", "Valore ISEE (euro)"))},
-	{ID: "anagrafe-scolastica", Title: "Iscrizione all'anagrafe scolastica e alla scuola dell'infanzia comunale", Event: EventSchool, Audience: Citizens, Office: officeSchool, Days: 30,
-		Summary:  "Registrazione dell'alunno nell'anagrafe scolastica del comune, per i servizi e la vigilanza sull'obbligo.",
-		Keywords: []string{"anagrafe scolastica", "scuola dell'infanzia", "iscrizione", "obbligo scolastico"},
-		Fields: citizenForm(
-			member("figlio", "Alunno o alunna", true).req(),
-			txt("scuola", "Scuola").req(), children.req(),
-			consent("vaccinazioni", "Il bambino è in regola con le vaccinazioni (L. 119/2017)").req(),
-			choice("religione", "Insegnamento della religione cattolica", "si=Sì", "no=No, attività alternative").req())},
-	{ID: "rette-scolastiche", Title: "Pagamento agevolato e rateizzazione delle rette scolastiche", Event: EventSchool, Audience: Citizens, Office: officeSchool, Days: 30,
-		Summary:  "Rate mensili o riduzione delle rette di nido, mensa e trasporto.",
-		Keywords: []string{"rette", "rette scolastiche", "rate", "pagamento", "morosità"},
-		Fields: citizenForm(
-			member("figlio", "Alunno o alunna", true).req(),
-			multi("servizi", "Servizi", "nido=Asilo nido", "mensa=Mensa", "trasporto=Trasporto", "centri_estivi=Centri estivi").req(),
-			amount("importo", "Importo dovuto (euro)").req(),
-			num("rate", "Rate mensili", 2, 12).req(), iban("iban", "IBAN per l'addebito SEPA"))},
-	{ID: "dote-scuola", Title: "Contributo per libri di testo e materiale didattico", Event: EventSchool, Audience: Citizens, Office: officeSchool, Days: 90,
-		Summary:  "Contributo per gli studenti delle secondarie con ISEE sotto soglia (L. 448/1998).",
-		Keywords: []string{"libri", "dote scuola", "borsa di studio", "contributo", "cedole"},
-		Fields: citizenForm(append(isee(),
-			member("figlio", "Studente", true).req(),
-			txt("scuola", "Scuola frequentata").req(),
-			amount("spesa", "Spesa sostenuta (euro)").req(),
-			iban("iban", "IBAN per l'accredito").req(),
-			attach("scontrini", "Scontrini o fatture"))...)},
+type optionFileJSON struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
 
-	// --- Usare un mezzo di trasporto --------------------------------------
-	{ID: "contrassegno-disabili", Title: "Contrassegno di parcheggio per persone con disabilità (CUDE)", Event: EventTransport, Audience: Citizens, Office: officePolice, Days: 30,
-		Summary:  "Contrassegno europeo per la sosta e la circolazione dei veicoli al servizio di persone con capacità di deambulazione ridotta (art. 381 DPR 495/1992).",
-		Keywords: []string{"contrassegno", "disabili", "parcheggio", "cude", "invalidi", "sosta"},
-		Fields: citizenForm(
-			member("titolare", "Persona con disabilità", false).req(),
-			choice("tipo", "Rilascio", "permanente=Permanente (5 anni)", "temporaneo=Temporaneo", "rinnovo=Rinnovo", "duplicato=Duplicato").req(),
-			txt("targhe", "Targhe dei veicoli usati (fino a 2)"),
-			attach("certificato", "Certificato medico legale ASL").req(), attach("foto", "Fototessera").req())},
-	{ID: "permesso-ztl", Title: "Permesso di transito nella zona a traffico limitato", Event: EventTransport, Audience: Citizens, Office: officeMobility, Days: 15,
-		Summary:  "Permesso per residenti, domiciliati e titolari di posto auto nella ZTL.",
-		Keywords: []string{"ztl", "permesso", "transito", "centro storico", "auto"},
-		Fees:     []Fee{fee("Diritti di istruttoria", 2500)},
-		Fields: citizenForm(
-			choice("categoria", "Categoria", "residente=Residente", "domicilio=Domiciliato", "box=Titolare di box o posto auto", "assistenza=Assistenza a familiare").req(),
-			txt("targa", "Targa").req(), txt("targa2", "Seconda targa"),
-			attach("libretto", "Carta di circolazione").req())},
-	{ID: "abbonamento-sosta", Title: "Abbonamento alla sosta per residenti", Event: EventTransport, Audience: Citizens, Office: officeMobility, Days: 10, Kiosk: true,
-		Summary:  "Sosta sulle strisce blu del proprio settore a tariffa ridotta.",
-		Keywords: []string{"sosta", "parcheggio", "strisce blu", "abbonamento", "residenti"},
-		Fees:     []Fee{fee("Abbonamento annuale", 6000)},
-		Fields: citizenForm(
-			txt("targa", "Targa").req(),
-			choice("settore", "Settore", "a=Settore A - centro", "b=Settore B - stazione", "c=Settore C - ospedale").req(),
-			choice("durata", "Durata", "semestrale=Semestrale", "annuale=Annuale").req())},
-	{ID: "contributo-tpl", Title: "Contributo per l'abbonamento al trasporto pubblico", Event: EventTransport, Audience: Citizens, Office: officeMobility, Days: 60,
-		Summary:  "Rimborso parziale dell'abbonamento annuale a bus e treni per studenti e over 65.",
-		Keywords: []string{"abbonamento", "autobus", "treno", "trasporto pubblico", "studenti", "anziani", "rimborso"},
-		Fields: citizenForm(
-			member("beneficiario", "Titolare dell'abbonamento", false).req(),
-			choice("categoria", "Categoria", "studente=Studente", "over65=Over 65", "disabile=Persona con disabilità").req(),
-			amount("costo", "Costo dell'abbonamento (euro)").req(),
-			iban("iban", "IBAN per l'accredito").req(),
-			attach("abbonamento", "Copia dell'abbonamento e della ricevuta").req())},
-	{ID: "veicolo-abbandonato", Title: "Segnalazione di un veicolo abbandonato", Event: EventTransport, Audience: Citizens, Office: officePolice, Days: 30, Kiosk: true,
-		Summary:  "La polizia locale verifica e rimuove i veicoli in stato di abbandono.",
-		Keywords: []string{"veicolo abbandonato", "auto", "rimozione", "segnalazione"},
-		Fields: citizenForm(
-			txt("luogo", "Luogo").req(), txt("targa", "Targa (se visibile)"),
-			txt("veicolo", "Marca, modello e colore").req(), attach("foto", "Fotografia"))},
+func (w *serviceFileJSON) service() *Service {
+	s := &Service{ID: w.ID, Title: w.Title, Summary: w.Summary, Event: LifeEvent(w.Event), Audience: Audience(w.Audience),
+		Office: w.Office, Days: w.Days, Kiosk: w.Kiosk, Keywords: nonEmpty(w.Keywords)}
+	for _, f := range w.Fees {
+		s.Fees = append(s.Fees, Fee{Label: f.Label, Cents: f.Cents})
+	}
+	for _, f := range w.Fields {
+		pf := Field{ID: f.ID, Label: f.Label, Type: FieldType(f.Type), Required: f.Required, Help: f.Help,
+			Min: f.Min, Max: f.Max, Member: f.Member, Prefill: Prefill(f.Prefill), Accept: nonEmpty(f.Accept)}
+		for _, o := range f.Options {
+			pf.Options = append(pf.Options, Option{ID: o.ID, Label: o.Label})
+		}
+		s.Fields = append(s.Fields, pf)
+	}
+	return s
+}
 
-	// --- Possedere immobili (cittadini) ------------------------------------
-	{ID: "cila", Title: "Comunicazione di inizio lavori asseverata (CILA)", Event: EventProperty, Audience: Citizens, Office: officeSUE, Days: 30,
-		Summary:  "Per la manutenzione straordinaria che non tocca le parti strutturali (art. 6-bis DPR 380/2001), con l'asseverazione di un tecnico abilitato.",
-		Keywords: []string{"cila", "edilizia", "lavori", "ristrutturazione", "manutenzione straordinaria"},
-		Fees:     []Fee{fee("Diritti di segreteria", 10000)},
-		Fields: citizenForm(
-			txt("indirizzo_immobile", "Immobile").req(), txt("dati_catastali", "Dati catastali").req(),
-			long("descrizione_lavori", "Descrizione dei lavori").req(),
-			date("inizio_lavori", "Data di inizio lavori").req(),
-			txt("tecnico", "Tecnico asseverante (nome, albo, numero)").req(),
-			piva("piva_impresa", "Partita IVA dell'impresa esecutrice").req(),
-			attach("asseverazione", "Relazione tecnica asseverata").req(), attach("elaborati", "Elaborati grafici").req())},
-	{ID: "scia-edilizia", Title: "Segnalazione certificata di inizio attività edilizia (SCIA)", Event: EventProperty, Audience: Citizens, Office: officeSUE, Days: 30,
-		Summary:  "Interventi sulle parti strutturali e ristrutturazioni leggere (art. 22 DPR 380/2001).",
-		Keywords: []string{"scia", "edilizia", "ristrutturazione", "strutturale", "lavori"},
-		Fees:     []Fee{fee("Diritti di segreteria", 15000)},
-		Fields: citizenForm(
-			txt("indirizzo_immobile", "Immobile").req(), txt("dati_catastali", "Dati catastali").req(),
-			choice("intervento", "Intervento", "manutenzione_strutturale=Manutenzione straordinaria strutturale", "restauro=Restauro e risanamento conservativo", "ristrutturazione=Ristrutturazione edilizia leggera").req(),
-			long("descrizione_lavori", "Descrizione").req(), txt("tecnico", "Tecnico progettista").req(),
-			piva("piva_impresa", "Partita IVA dell'impresa esecutrice").req(),
-			amount("costo_costruzione", "Costo di costruzione (euro)"),
-			attach("relazione", "Relazione tecnica asseverata").req(), attach("elaborati", "Elaborati grafici").req())},
-	{ID: "permesso-costruire", Title: "Permesso di costruire", Event: EventProperty, Audience: Citizens, Office: officeSUE, Days: 90,
-		Summary:  "Per le nuove costruzioni e le ristrutturazioni pesanti (art. 20 DPR 380/2001): istruttoria in 60 giorni, provvedimento nei 30 successivi.",
-		Keywords: []string{"permesso di costruire", "nuova costruzione", "ampliamento", "edilizia"},
-		Fees:     []Fee{bollo, fee("Diritti di segreteria", 30000)},
-		Fields: citizenForm(
-			txt("indirizzo_immobile", "Area o immobile").req(), txt("dati_catastali", "Dati catastali").req(),
-			choice("intervento", "Intervento", "nuova=Nuova costruzione", "ampliamento=Ampliamento", "ristrutturazione_pesante=Ristrutturazione pesante").req(),
-			num("volume", "Volume (m³)", 0, 1e6).req(), txt("tecnico", "Progettista").req(),
-			attach("progetto", "Progetto").req(), attach("relazione", "Relazione tecnica").req())},
-	{ID: "agibilita", Title: "Segnalazione certificata di agibilità", Event: EventProperty, Audience: Citizens, Office: officeSUE, Days: 30,
-		Summary:  "Entro 15 giorni dalla fine dei lavori (art. 24 DPR 380/2001).",
-		Keywords: []string{"agibilità", "abitabilità", "fine lavori", "edilizia"},
-		Fees:     []Fee{fee("Diritti di segreteria", 7500)},
-		Fields: citizenForm(
-			txt("titolo_edilizio", "Titolo edilizio (numero e data)").req(), date("fine_lavori", "Data di fine lavori").req(),
-			txt("indirizzo_immobile", "Immobile").req(),
-			attach("collaudo", "Certificato di collaudo statico").req(), attach("conformita_impianti", "Dichiarazioni di conformità degli impianti").req(),
-			attach("accatastamento", "Ricevuta dell'accatastamento").req())},
-	{ID: "cdu", Title: "Certificato di destinazione urbanistica", Event: EventProperty, Audience: Citizens, Office: officeSUE, Days: 30,
-		Summary:  "Le prescrizioni urbanistiche di un terreno, per compravendite e successioni (art. 30 DPR 380/2001).",
-		Keywords: []string{"cdu", "destinazione urbanistica", "terreno", "compravendita", "successione"},
-		Fees:     []Fee{bollo, fee("Diritti di segreteria", 5000)},
-		Fields: citizenForm(
-			txt("foglio", "Foglio").req(), long("particelle", "Particelle").req(),
-			choice("uso", "Uso", "compravendita=Compravendita", "successione=Successione", "altro=Altro").req(),
-			attach("estratto_mappa", "Estratto di mappa").req())},
-	{ID: "numero-civico", Title: "Assegnazione del numero civico", Event: EventProperty, Audience: Citizens, Office: officeWorks, Days: 30,
-		Summary:  "Numerazione degli accessi di un nuovo edificio o di un nuovo ingresso (art. 43 DPR 223/1989).",
-		Keywords: []string{"numero civico", "toponomastica", "accesso", "nuovo edificio"},
-		Fees:     []Fee{fee("Costo della targhetta", 1500)},
-		Fields: citizenForm(
-			txt("via", "Via").req(), num("accessi", "Accessi da numerare", 1, 20).req(),
-			txt("titolo_edilizio", "Titolo edilizio dell'edificio"), attach("planimetria", "Planimetria con gli accessi").req())},
-	{ID: "passo-carrabile", Title: "Autorizzazione di passo carrabile", Event: EventProperty, Audience: Citizens, Office: officePolice, Days: 30,
-		Summary:  "Cartello di passo carrabile e divieto di sosta davanti all'accesso (art. 22 CdS).",
-		Keywords: []string{"passo carrabile", "cartello", "accesso", "garage", "sosta"},
-		Fees:     []Fee{bollo, fee("Cartello", 2500)},
-		Fields: citizenForm(
-			txt("indirizzo_accesso", "Accesso").req(), num("larghezza", "Larghezza (m)", 1, 20).req(),
-			choice("tipo", "Tipo", "raso=A raso", "con_manufatto=Con manufatto (scivolo)").req(),
-			attach("planimetria", "Planimetria").req(), attach("foto", "Fotografia dell'accesso").req())},
-	{ID: "taglio-alberi", Title: "Autorizzazione all'abbattimento di alberi", Event: EventProperty, Audience: Citizens, Office: officeEnv, Days: 30,
-		Summary:  "Per gli alberi di pregio nei giardini privati, secondo il regolamento del verde.",
-		Keywords: []string{"alberi", "abbattimento", "giardino", "verde", "potatura"},
-		Fields: citizenForm(
-			txt("luogo", "Luogo").req(), txt("specie", "Specie").req(), num("circonferenza", "Circonferenza del tronco a 1,30 m (cm)", 1, 1000).req(),
-			long("motivo", "Motivo").req(), attach("perizia", "Perizia di un agronomo"), attach("foto", "Fotografie").req())},
-	{ID: "occupazione-suolo-cittadini", Title: "Occupazione temporanea di suolo pubblico (traslochi, ponteggi)", Event: EventProperty, Audience: Citizens, Office: officePolice, Days: 10,
-		Summary:  "Spazio pubblico per un trasloco, un ponteggio, un cassone: canone unico patrimoniale secondo metri e giorni.",
-		Keywords: []string{"suolo pubblico", "occupazione", "trasloco", "ponteggio", "cassone", "canone unico"},
-		Fees:     []Fee{bollo},
-		Fields: citizenForm(
-			txt("luogo", "Luogo (via e civico)").req(),
-			choice("motivo", "Per", "trasloco=Trasloco", "ponteggio=Ponteggio", "cassone=Cassone per macerie", "autoscala=Autoscala").req(),
-			num("metri_quadri", "Superficie (m²)", 1, 500).req(),
-			date("dal", "Dal").req(), date("al", "Al").req(),
-			attach("planimetria", "Planimetria dell'occupazione").req())},
-	{ID: "allaccio-fognatura", Title: "Autorizzazione all'allacciamento alla fognatura", Event: EventProperty, Audience: Citizens, Office: officeWorks, Days: 45,
-		Summary:  "Allaccio degli scarichi domestici alla rete fognaria comunale.",
-		Keywords: []string{"fognatura", "allaccio", "scarichi", "acque reflue"},
-		Fees:     []Fee{bollo, fee("Diritti di istruttoria", 5000)},
-		Fields: citizenForm(
-			txt("indirizzo_immobile", "Immobile").req(), num("unita", "Unità abitative", 1, 200).req(),
-			attach("progetto", "Progetto dell'allaccio").req())},
-	{ID: "concessione-cimiteriale", Title: "Concessione di loculo o cinerario", Event: EventFamily, Audience: Citizens, Office: officeCemetery, Days: 30,
-		Summary:  "Concessione trentennale di un loculo, di una celletta ossario o di un cinerario nel cimitero comunale.",
-		Keywords: []string{"cimitero", "loculo", "ossario", "cinerario", "concessione", "defunto"},
-		Fields: citizenForm(
-			choice("tipo", "Tipo", "loculo=Loculo", "ossario=Celletta ossario", "cinerario=Cinerario").req(),
-			txt("defunto", "Defunto (cognome, nome, data di morte)").req(),
-			choice("cimitero", "Cimitero", "capoluogo=Cimitero del capoluogo", "frazione=Cimitero della frazione").req())},
+// nonEmpty is list, or nil for an empty one: "keywords": [] and no
+// keywords are the same service.
+func nonEmpty(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
+}
 
-	// --- Aprire, sviluppare, terminare un'attività (imprese) --------------
-	{ID: "scia-vicinato", Title: "SCIA per l'apertura di un esercizio di vicinato", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 60,
-		Summary:  "Commercio al dettaglio fino a 250 m² (art. 7 D.Lgs. 114/1998), avviabile dal giorno della segnalazione.",
-		Keywords: []string{"scia", "suap", "negozio", "commercio", "vicinato", "apertura"},
-		Fees:     []Fee{fee("Diritti SUAP", 5000)},
-		Fields: businessForm(
-			txt("indirizzo_esercizio", "Indirizzo dell'esercizio").req(),
-			num("superficie_vendita", "Superficie di vendita (m²)", 1, 250).req(),
-			multi("settore", "Settore merceologico", "alimentare=Alimentare", "non_alimentare=Non alimentare").req(),
-			consent("requisiti_morali", "Possiedo i requisiti morali (art. 71 D.Lgs. 59/2010)").req(),
-			txt("requisito_professionale", "Requisito professionale per l'alimentare (corso, titolo, pratica)"),
-			attach("planimetria", "Planimetria dei locali").req(), idDoc)},
-	{ID: "scia-somministrazione", Title: "SCIA per la somministrazione di alimenti e bevande", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 60,
-		Summary:  "Apertura di bar e ristoranti in zona non tutelata, con la notifica sanitaria (Reg. CE 852/2004).",
-		Keywords: []string{"scia", "suap", "bar", "ristorante", "somministrazione", "pubblico esercizio"},
-		Fees:     []Fee{fee("Diritti SUAP", 10000)},
-		Fields: businessForm(
-			txt("insegna", "Insegna").req(), txt("indirizzo_esercizio", "Indirizzo").req(),
-			num("superficie_somministrazione", "Superficie di somministrazione (m²)", 1, 5000).req(),
-			choice("tipologia", "Tipologia", "bar=Bar", "ristorante=Ristorante", "pizzeria=Pizzeria", "mista=Mista").req(),
-			txt("requisito_professionale", "Requisito professionale").req(),
-			consent("impatto_acustico", "Allego la valutazione di impatto acustico"),
-			attach("planimetria", "Planimetria").req(), attach("notifica_sanitaria", "Notifica sanitaria").req(), idDoc)},
-	{ID: "subingresso", Title: "Subingresso in un'attività commerciale", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 30,
-		Summary:  "Comunicazione del passaggio di un'attività per cessione o affitto d'azienda.",
-		Keywords: []string{"subingresso", "cessione", "affitto d'azienda", "suap", "commercio"},
-		Fees:     []Fee{fee("Diritti SUAP", 5000)},
-		Fields: businessForm(
-			txt("cedente", "Impresa cedente").req(), piva("piva_cedente", "Partita IVA del cedente").req(),
-			choice("titolo", "Titolo", "cessione=Cessione d'azienda", "affitto=Affitto d'azienda", "successione=Successione").req(),
-			txt("atto", "Atto notarile (repertorio e data)").req(), attach("atto_file", "Copia dell'atto").req(), idDoc)},
-	{ID: "cessazione-attivita", Title: "Comunicazione di cessazione dell'attività", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 30, Kiosk: true,
-		Summary:  "Chiusura di un esercizio commerciale o di un pubblico esercizio, entro 30 giorni.",
-		Keywords: []string{"cessazione", "chiusura", "suap", "attività", "negozio"},
-		Fields: businessForm(
-			txt("indirizzo_esercizio", "Esercizio").req(), date("data_cessazione", "Data di cessazione").req(),
-			choice("motivo", "Motivo", "chiusura=Chiusura definitiva", "trasferimento=Trasferimento in altro comune", "cessione=Cessione a terzi").req())},
-	{ID: "scia-acconciatori", Title: "SCIA per acconciatori ed estetisti", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 60,
-		Summary:  "Avvio di un'attività di acconciatore (L. 174/2005) o estetista (L. 1/1990).",
-		Keywords: []string{"parrucchiere", "acconciatore", "estetista", "scia", "suap", "artigiano"},
-		Fees:     []Fee{fee("Diritti SUAP", 5000)},
-		Fields: businessForm(
-			choice("attivita", "Attività", "acconciatore=Acconciatore", "estetista=Estetista", "entrambe=Entrambe").req(),
-			txt("indirizzo_esercizio", "Indirizzo").req(),
-			txt("responsabile_tecnico", "Responsabile tecnico qualificato").req(),
-			attach("abilitazione", "Attestato di qualifica").req(), attach("planimetria", "Planimetria").req())},
-	{ID: "notifica-sanitaria", Title: "Notifica ai fini della registrazione sanitaria (Reg. CE 852/2004)", Event: EventHealth, Audience: Businesses, Office: officeSUAP, Days: 30,
-		Summary:  "Registrazione di un'impresa alimentare presso l'ATS/ASL tramite il SUAP.",
-		Keywords: []string{"notifica sanitaria", "852", "haccp", "alimenti", "asl", "ats"},
-		Fields: businessForm(
-			txt("stabilimento", "Indirizzo dello stabilimento").req(),
-			multi("attivita_alimentari", "Attività", "produzione=Produzione", "deposito=Deposito", "vendita=Vendita", "somministrazione=Somministrazione", "trasporto=Trasporto").req(),
-			choice("tipo", "Notifica di", "avvio=Avvio", "modifica=Modifica", "cessazione=Cessazione").req(),
-			attach("planimetria", "Planimetria").req(), attach("relazione", "Relazione tecnica").req())},
-	{ID: "media-struttura", Title: "Autorizzazione per una media struttura di vendita", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 90,
-		Summary:  "Commercio al dettaglio tra 250 e 2.500 m² (art. 8 D.Lgs. 114/1998).",
-		Keywords: []string{"media struttura", "supermercato", "commercio", "autorizzazione", "suap"},
-		Fees:     []Fee{bollo, fee("Diritti SUAP", 30000)},
-		Fields: businessForm(
-			txt("indirizzo_esercizio", "Indirizzo").req(),
-			num("superficie_vendita", "Superficie di vendita (m²)", 251, 2500).req(),
-			multi("settore", "Settore", "alimentare=Alimentare", "non_alimentare=Non alimentare").req(),
-			attach("studio_viabilistico", "Studio di impatto viabilistico").req(), attach("planimetria", "Planimetria").req())},
-	{ID: "commercio-ambulante", Title: "Autorizzazione al commercio su aree pubbliche (itinerante)", Event: EventBusiness, Audience: Businesses, Office: officeCommerce, Days: 90,
-		Summary:  "Autorizzazione di tipo B per il commercio in forma itinerante (art. 28 D.Lgs. 114/1998).",
-		Keywords: []string{"ambulante", "commercio itinerante", "aree pubbliche", "autorizzazione", "tipo b"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			multi("settore", "Settore", "alimentare=Alimentare", "non_alimentare=Non alimentare").req(),
-			txt("veicolo", "Targa del veicolo attrezzato"),
-			attach("durc", "DURC o attestazione di regolarità contributiva").req())},
-	{ID: "posteggio-mercato", Title: "Assegnazione di un posteggio al mercato settimanale", Event: EventBusiness, Audience: Businesses, Office: officeCommerce, Days: 60,
-		Summary:  "Partecipazione al bando per i posteggi liberi del mercato o alla spunta giornaliera.",
-		Keywords: []string{"mercato", "posteggio", "spunta", "ambulante", "bando"},
-		Fields: businessForm(
-			choice("mercato", "Mercato", "martedi=Mercato del martedì", "sabato=Mercato del sabato", "agricolo=Mercato agricolo").req(),
-			choice("richiesta", "Richiesta", "posteggio=Posteggio fisso", "spunta=Spunta").req(),
-			txt("autorizzazione", "Autorizzazione posseduta (numero e comune)").req(),
-			num("metri", "Lunghezza del banco (m)", 1, 20).req())},
-	{ID: "occupazione-suolo-dehors", Title: "Concessione di suolo pubblico per dehors", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 45,
-		Summary:  "Tavolini, pedane e ombrelloni all'aperto davanti ai pubblici esercizi; canone unico patrimoniale.",
-		Keywords: []string{"dehors", "suolo pubblico", "occupazione", "tavolini", "bar", "canone unico"},
-		Fees:     []Fee{bollo, fee("Diritti di istruttoria", 5000)},
-		Fields: businessForm(
-			txt("indirizzo_esercizio", "Pubblico esercizio").req(),
-			num("metri_quadri", "Superficie (m²)", 1, 500).req(),
-			choice("periodo", "Periodo", "stagionale=Stagionale (aprile-ottobre)", "annuale=Annuale").req(),
-			multi("elementi", "Elementi", "tavoli=Tavoli e sedie", "pedana=Pedana", "ombrelloni=Ombrelloni", "fioriere=Fioriere", "copertura=Copertura chiusa").req(),
-			attach("progetto", "Progetto del dehors").req(), attach("foto", "Fotografie del luogo").req())},
-	{ID: "occupazione-suolo-pubblico", Title: "Occupazione di suolo pubblico per cantieri ed eventi", Event: EventBusiness, Audience: Businesses, Office: officePolice, Days: 15,
-		Summary:  "Concessione temporanea di aree pubbliche per cantieri, gazebo promozionali e manifestazioni.",
-		Keywords: []string{"suolo pubblico", "occupazione", "cantiere", "gazebo", "evento", "canone unico"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			txt("luogo", "Luogo").req(),
-			choice("motivo", "Per", "cantiere=Cantiere edile", "promozione=Gazebo promozionale", "evento=Manifestazione", "riprese=Riprese cinematografiche").req(),
-			num("metri_quadri", "Superficie (m²)", 1, 5000).req(),
-			date("dal", "Dal").req(), date("al", "Al").req(),
-			consent("chiusura_strada", "Serve la chiusura al traffico"),
-			attach("planimetria", "Planimetria").req())},
-	{ID: "insegna", Title: "Autorizzazione all'installazione di insegne", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 60,
-		Summary:  "Insegne di esercizio, targhe e mezzi pubblicitari (art. 23 CdS), con il canone unico.",
-		Keywords: []string{"insegna", "pubblicità", "cartello", "targa", "canone unico"},
-		Fees:     []Fee{bollo, fee("Diritti di istruttoria", 5000)},
-		Fields: businessForm(
-			txt("indirizzo_esercizio", "Luogo").req(),
-			choice("tipo", "Mezzo", "insegna=Insegna di esercizio", "targa=Targa", "cartello=Cartello pubblicitario", "totem=Totem").req(),
-			num("superficie", "Superficie (m²)", 0.1, 50).req(),
-			consent("luminosa", "Luminosa"),
-			attach("bozzetto", "Bozzetto a colori").req(), attach("foto", "Fotoinserimento").req())},
-	{ID: "somministrazione-temporanea", Title: "Somministrazione temporanea in sagre e manifestazioni", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 15,
-		Summary:  "SCIA per somministrare alimenti e bevande durante un evento (art. 41 DL 5/2012).",
-		Keywords: []string{"sagra", "festa", "manifestazione", "somministrazione temporanea", "stand"},
-		Fields: businessForm(
-			txt("evento", "Manifestazione").req(), txt("luogo", "Luogo").req(),
-			date("dal", "Dal").req(), date("al", "Al").req(),
-			txt("responsabile", "Responsabile della somministrazione").req(),
-			attach("notifica_sanitaria", "Notifica sanitaria").req())},
-	{ID: "vendite-straordinarie", Title: "Comunicazione di vendite di liquidazione", Event: EventBusiness, Audience: Businesses, Office: officeCommerce, Days: 5,
-		Summary:  "Comunicazione almeno 15 giorni prima di una vendita per cessazione, trasferimento o rinnovo dei locali.",
-		Keywords: []string{"liquidazione", "saldi", "vendite straordinarie", "svendita"},
-		Fields: businessForm(
-			txt("indirizzo_esercizio", "Esercizio").req(),
-			choice("motivo", "Motivo", "cessazione=Cessazione", "trasferimento=Trasferimento", "rinnovo=Rinnovo dei locali", "cessione=Cessione d'azienda").req(),
-			date("dal", "Dal").req(), date("al", "Al").req(), attach("inventario", "Inventario delle merci").req())},
-	{ID: "struttura-ricettiva", Title: "SCIA per una struttura ricettiva extralberghiera", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 60,
-		Summary:  "Avvio di B&B, affittacamere, case vacanza; con la comunicazione dei prezzi e il codice identificativo nazionale (CIN).",
-		Keywords: []string{"b&b", "bed and breakfast", "affittacamere", "casa vacanze", "turismo", "cin"},
-		Fees:     []Fee{fee("Diritti SUAP", 5000)},
-		Fields: businessForm(
-			choice("tipologia", "Tipologia", "bb=Bed & breakfast", "affittacamere=Affittacamere", "casa_vacanze=Casa e appartamento per vacanze", "ostello=Ostello").req(),
-			txt("indirizzo_struttura", "Indirizzo").req(), num("camere", "Camere", 1, 100).req(), num("posti_letto", "Posti letto", 1, 300).req(),
-			attach("planimetria", "Planimetria").req(), attach("agibilita", "Agibilità dei locali").req())},
-	{ID: "pubblico-spettacolo", Title: "Licenza di pubblico spettacolo", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 60,
-		Summary:  "Per concerti, spettacoli e intrattenimenti aperti al pubblico (artt. 68 e 80 TULPS), con il parere della commissione di vigilanza oltre 200 persone.",
-		Keywords: []string{"spettacolo", "concerto", "tulps", "intrattenimento", "discoteca", "evento"},
-		Fees:     []Fee{bollo, fee("Diritti di istruttoria", 10000)},
-		Fields: businessForm(
-			txt("evento", "Evento").req(), txt("luogo", "Luogo").req(), date("data_evento", "Data").req(),
-			num("capienza", "Capienza", 1, 100000).req(),
-			consent("commissione", "Chiedo il sopralluogo della commissione comunale di vigilanza"),
-			attach("relazione_tecnica", "Relazione tecnica di un professionista").req(), attach("planimetria", "Planimetria").req())},
-	{ID: "noleggio-conducente", Title: "Autorizzazione al noleggio con conducente (NCC)", Event: EventTransport, Audience: Businesses, Office: officeMobility, Days: 90,
-		Summary:  "Partecipazione al bando per le autorizzazioni NCC con autovettura (L. 21/1992).",
-		Keywords: []string{"ncc", "noleggio con conducente", "autorizzazione", "autista", "taxi"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			txt("ruolo_conducenti", "Iscrizione al ruolo dei conducenti (numero e CCIAA)").req(),
-			txt("targa", "Targa del veicolo").req(), txt("rimessa", "Indirizzo della rimessa").req(),
-			attach("kb", "Certificato di abilitazione professionale (CAP KB)").req())},
-	{ID: "transito-mezzi-pesanti", Title: "Permesso di transito per mezzi pesanti", Event: EventTransport, Audience: Businesses, Office: officePolice, Days: 10,
-		Summary:  "Deroga ai divieti di transito per veicoli oltre le 3,5 tonnellate.",
-		Keywords: []string{"mezzi pesanti", "camion", "transito", "deroga", "tonnellate"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			txt("targa", "Targa").req(), num("massa", "Massa complessiva (t)", 3.5, 200).req(),
-			long("percorso", "Percorso").req(), date("dal", "Dal").req(), date("al", "Al").req(),
-			attach("libretto", "Carta di circolazione").req())},
-	{ID: "carico-scarico", Title: "Permesso di carico e scarico merci in ZTL", Event: EventTransport, Audience: Businesses, Office: officeMobility, Days: 10,
-		Summary:  "Accesso nelle fasce orarie di consegna per i veicoli commerciali.",
-		Keywords: []string{"carico scarico", "ztl", "consegne", "merci", "furgone"},
-		Fees:     []Fee{fee("Diritti di istruttoria", 2500)},
-		Fields: businessForm(
-			txt("targa", "Targa").req(), choice("alimentazione", "Alimentazione", "elettrico=Elettrico", "ibrido=Ibrido", "euro6=Euro 6", "altro=Altro").req(),
-			choice("fascia", "Fascia oraria", "mattina=7:00-10:00", "pomeriggio=14:00-16:00").req())},
-	{ID: "tari-non-domestica", Title: "Dichiarazione TARI per utenze non domestiche", Event: EventTaxes, Audience: Businesses, Office: officeTaxes, Days: 30,
-		Summary:  "Iscrizione, variazione o cessazione della TARI di negozi, uffici e capannoni, con le categorie del DPR 158/1999.",
-		Keywords: []string{"tari", "rifiuti", "utenza non domestica", "negozio", "capannone", "tassa"},
-		Fields: businessForm(
-			choice("tipo", "Dichiarazione di", "iscrizione=Iscrizione", "variazione=Variazione", "cessazione=Cessazione").req(),
-			txt("indirizzo_immobile", "Locali").req(), txt("dati_catastali", "Dati catastali").req(),
-			choice("categoria", "Categoria (DPR 158/1999)", "uffici=Uffici, agenzie, studi professionali", "negozi=Negozi di beni durevoli", "alimentari=Negozi alimentari", "ristoranti=Ristoranti, pizzerie", "bar=Bar, caffè, pasticcerie", "artigiani=Attività artigianali", "industriali=Attività industriali con capannoni", "magazzini=Magazzini senza vendita").req(),
-			num("superficie", "Superficie (m²)", 1, 100000).req(),
-			num("superficie_rifiuti_speciali", "Superficie con rifiuti speciali avviati al recupero (m²)", 0, 100000),
-			date("decorrenza", "Decorrenza").req())},
-	{ID: "imposta-soggiorno", Title: "Dichiarazione dell'imposta di soggiorno", Event: EventTaxes, Audience: Businesses, Office: officeTaxes, Days: 30,
-		Summary:  "Dichiarazione trimestrale dei pernottamenti e dell'imposta riscossa dai gestori delle strutture ricettive.",
-		Keywords: []string{"imposta di soggiorno", "turisti", "pernottamenti", "albergo", "b&b"},
-		Fields: businessForm(
-			txt("struttura", "Struttura").req(),
-			choice("trimestre", "Trimestre", "t1=Gennaio-marzo", "t2=Aprile-giugno", "t3=Luglio-settembre", "t4=Ottobre-dicembre").req(),
-			num("anno", "Anno", 2012, 2100).req(),
-			num("pernottamenti", "Pernottamenti imponibili", 0, 1e6).req(),
-			num("esenti", "Pernottamenti esenti", 0, 1e6).req(),
-			amount("imposta", "Imposta riscossa (euro)").req())},
-	{ID: "canone-pubblicita", Title: "Dichiarazione del canone unico per la pubblicità", Event: EventTaxes, Audience: Businesses, Office: officeTaxes, Days: 30,
-		Summary:  "Dichiarazione dei mezzi pubblicitari esposti, per il canone unico patrimoniale (L. 160/2019).",
-		Keywords: []string{"canone unico", "pubblicità", "insegne", "dichiarazione", "cup"},
-		Fields: businessForm(
-			num("mezzi", "Mezzi pubblicitari", 1, 1000).req(), num("superficie", "Superficie complessiva (m²)", 0.1, 10000).req(),
-			consent("luminosi", "Ci sono mezzi luminosi"), date("decorrenza", "Decorrenza").req())},
-	{ID: "rimborso-tributi-imprese", Title: "Rimborso di tributi locali versati dalle imprese", Event: EventTaxes, Audience: Businesses, Office: officeTaxes, Days: 180,
-		Summary:  "Rimborso di IMU, TARI o canone unico versati in eccesso.",
-		Keywords: []string{"rimborso", "tributi", "imu", "tari", "impresa"},
-		Fields: businessForm(
-			choice("tributo", "Tributo", "imu=IMU", "tari=TARI", "canone=Canone unico").req(),
-			num("anno", "Anno", 2012, 2100).req(), amount("importo", "Importo (euro)").req(),
-			iban("iban", "IBAN dell'impresa").req(), attach("versamenti", "Ricevute dei versamenti").req())},
-	{ID: "contributo-associazioni-sportive", Title: "Contributo alle associazioni sportive", Event: EventSport, Audience: Businesses, Office: officeSport, Days: 90,
-		Summary:  "Contributi annuali alle associazioni e società sportive dilettantistiche del territorio.",
-		Keywords: []string{"associazione sportiva", "asd", "ssd", "contributo", "sport"},
-		Fields: businessForm(
-			txt("registro_coni", "Iscrizione al Registro nazionale delle attività sportive dilettantistiche").req(),
-			num("tesserati", "Tesserati residenti", 0, 10000).req(), num("tesserati_minori", "Di cui minori", 0, 10000).req(),
-			amount("bilancio", "Spese dell'ultimo bilancio (euro)").req(),
-			iban("iban", "IBAN dell'associazione").req(), attach("bilancio_file", "Bilancio approvato").req())},
-	{ID: "impianto-sportivo-associazioni", Title: "Concessione stagionale di impianti sportivi alle associazioni", Event: EventSport, Audience: Businesses, Office: officeSport, Days: 60,
-		Summary:  "Assegnazione degli spazi orari negli impianti comunali per la stagione sportiva.",
-		Keywords: []string{"impianto sportivo", "palestra", "stagione", "associazione", "orari"},
-		Fields: businessForm(
-			choice("impianto", "Impianto", "palazzetto=Palazzetto", "palestra_scuola=Palestre scolastiche", "campo_calcio=Campi di calcio", "piscina=Piscina").req(),
-			long("orari", "Spazi orari richiesti").req(), txt("disciplina", "Disciplina").req(),
-			num("squadre", "Squadre", 1, 100).req())},
-	{ID: "patrocinio", Title: "Richiesta di patrocinio e uso del logo del comune", Event: EventSport, Audience: Businesses, Office: officeCulture, Days: 30,
-		Summary:  "Patrocinio gratuito o oneroso per iniziative culturali, sportive e sociali.",
-		Keywords: []string{"patrocinio", "logo", "evento", "iniziativa", "associazione"},
-		Fields: businessForm(
-			txt("iniziativa", "Iniziativa").req(), date("data_evento", "Data").req(), txt("luogo", "Luogo").req(),
-			choice("tipo", "Patrocinio", "gratuito=Gratuito", "oneroso=Con contributo").req(),
-			long("programma", "Programma").req())},
-	{ID: "accreditamento-centri-estivi", Title: "Accreditamento dei gestori di centri estivi", Event: EventSchool, Audience: Businesses, Office: officeSchool, Days: 45,
-		Summary:  "Iscrizione all'elenco dei gestori privati di centri estivi convenzionati con il comune.",
-		Keywords: []string{"centri estivi", "gestori", "accreditamento", "convenzione", "cooperativa"},
-		Fields: businessForm(
-			txt("sede_centro", "Sede del centro").req(), num("posti", "Posti", 1, 1000).req(),
-			num("educatori", "Educatori", 1, 200).req(), consent("assicurazione", "Ho una polizza RC per le attività").req(),
-			attach("progetto_educativo", "Progetto educativo").req())},
-	{ID: "nido-privato", Title: "Autorizzazione al funzionamento di un nido privato", Event: EventSchool, Audience: Businesses, Office: officeSocial, Days: 90,
-		Summary:  "Autorizzazione di nidi e micronidi privati secondo gli standard regionali.",
-		Keywords: []string{"nido privato", "micronido", "autorizzazione", "infanzia"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			choice("tipologia", "Tipologia", "nido=Nido", "micronido=Micronido", "sezione_primavera=Sezione primavera").req(),
-			txt("sede", "Sede").req(), num("posti", "Posti", 1, 120).req(),
-			attach("planimetria", "Planimetria").req(), attach("regolamento", "Regolamento interno").req())},
-	{ID: "struttura-socio-assistenziale", Title: "Autorizzazione di una struttura socio-assistenziale", Event: EventHealth, Audience: Businesses, Office: officeSocial, Days: 90,
-		Summary:  "Comunità, centri diurni e alloggi protetti per anziani e persone con disabilità.",
-		Keywords: []string{"rsa", "comunità", "centro diurno", "socio-assistenziale", "anziani"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			choice("tipologia", "Tipologia", "centro_diurno=Centro diurno", "comunita_alloggio=Comunità alloggio", "alloggio_protetto=Alloggio protetto").req(),
-			txt("sede", "Sede").req(), num("posti", "Posti", 1, 200).req(),
-			attach("relazione", "Relazione sull'organizzazione").req())},
-	{ID: "deroga-acustica", Title: "Autorizzazione in deroga ai limiti acustici", Event: EventHealth, Audience: Businesses, Office: officeEnv, Days: 30,
-		Summary:  "Per cantieri e manifestazioni rumorose temporanee (L. 447/1995).",
-		Keywords: []string{"rumore", "deroga acustica", "cantiere", "musica", "evento"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			choice("attivita", "Attività", "cantiere=Cantiere", "manifestazione=Manifestazione musicale", "altro=Altro").req(),
-			txt("luogo", "Luogo").req(), date("dal", "Dal").req(), date("al", "Al").req(), txt("orari", "Orari").req(),
-			attach("relazione_acustica", "Relazione di un tecnico competente in acustica").req())},
-	{ID: "aua", Title: "Autorizzazione unica ambientale (AUA)", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 120,
-		Summary:  "Scarichi, emissioni in atmosfera e impatto acustico delle attività produttive in un solo titolo (DPR 59/2013).",
-		Keywords: []string{"aua", "ambiente", "scarichi", "emissioni", "autorizzazione"},
-		Fees:     []Fee{bollo, fee("Oneri istruttori", 20000)},
-		Fields: businessForm(
-			multi("titoli", "Titoli compresi", "scarichi=Scarichi di acque reflue", "emissioni=Emissioni in atmosfera", "acustica=Impatto acustico", "rifiuti=Recupero di rifiuti").req(),
-			txt("stabilimento", "Stabilimento").req(), attach("relazione", "Relazione tecnica").req())},
-	{ID: "scarichi-industriali", Title: "Autorizzazione agli scarichi in fognatura di acque reflue industriali", Event: EventBusiness, Audience: Businesses, Office: officeEnv, Days: 90,
-		Summary:  "Scarichi diversi dai domestici in pubblica fognatura (art. 124 D.Lgs. 152/2006).",
-		Keywords: []string{"scarichi", "fognatura", "acque reflue", "industriali"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			txt("stabilimento", "Stabilimento").req(), num("portata", "Portata media (m³/giorno)", 0.1, 100000).req(),
-			attach("analisi", "Analisi delle acque").req())},
-	{ID: "contributo-commercio", Title: "Contributo per il commercio di vicinato e le botteghe", Event: EventBusiness, Audience: Businesses, Office: officeCommerce, Days: 90,
-		Summary:  "Bando per l'ammodernamento dei negozi e l'apertura di nuove attività nel centro storico.",
-		Keywords: []string{"contributo", "bando", "negozi", "commercio", "botteghe", "centro storico"},
-		Fields: businessForm(
-			choice("intervento", "Intervento", "apertura=Nuova apertura", "ammodernamento=Ammodernamento", "digitale=Digitalizzazione", "efficienza=Efficienza energetica").req(),
-			amount("spesa", "Spesa prevista (euro)").req(), amount("contributo", "Contributo richiesto (euro)").req(),
-			iban("iban", "IBAN dell'impresa").req(), attach("preventivi", "Preventivi").req(), attach("durc", "DURC").req())},
-	{ID: "albo-fornitori", Title: "Iscrizione all'albo dei fornitori del comune", Event: EventBusiness, Audience: Businesses, Office: officeFinance, Days: 30,
-		Summary:  "Elenco degli operatori economici per gli affidamenti diretti e le procedure negoziate.",
-		Keywords: []string{"albo fornitori", "appalti", "affidamento", "operatori economici", "gare"},
-		Fields: businessForm(
-			multi("categorie", "Categorie", "lavori=Lavori", "servizi=Servizi", "forniture=Forniture", "progettazione=Servizi di ingegneria e architettura").req(),
-			iban("iban", "IBAN per i pagamenti (conto dedicato L. 136/2010)").req(),
-			consent("requisiti", "Non ricorrono le cause di esclusione (art. 94 D.Lgs. 36/2023)").req(),
-			attach("visura", "Visura camerale").req())},
-	{ID: "orari-esercizio", Title: "Comunicazione degli orari e delle chiusure per ferie", Event: EventBusiness, Audience: Businesses, Office: officeCommerce, Days: 5, Kiosk: true,
-		Summary:  "Orari di apertura e periodi di chiusura dei pubblici esercizi e delle farmacie.",
-		Keywords: []string{"orari", "ferie", "chiusura", "apertura", "esercizio"},
-		Fields: businessForm(
-			txt("indirizzo_esercizio", "Esercizio").req(), long("orari", "Orari settimanali").req(),
-			date("ferie_dal", "Chiusura per ferie dal"), date("ferie_al", "al"))},
-	{ID: "distributore-carburanti", Title: "Autorizzazione di un impianto di distribuzione carburanti", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 90,
-		Summary:  "Nuovi impianti, potenziamenti e aggiunta di prodotti (GPL, metano, ricarica elettrica).",
-		Keywords: []string{"carburanti", "distributore", "benzina", "ricarica", "gpl", "metano"},
-		Fees:     []Fee{bollo, fee("Diritti SUAP", 30000)},
-		Fields: businessForm(
-			choice("intervento", "Intervento", "nuovo=Nuovo impianto", "potenziamento=Potenziamento", "prodotti=Aggiunta di prodotti", "ricarica=Punti di ricarica elettrica").req(),
-			txt("localizzazione", "Localizzazione").req(), attach("progetto", "Progetto").req(), attach("vvf", "Parere dei Vigili del fuoco").req())},
-	{ID: "sala-giochi", Title: "Licenza per sala giochi", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 60,
-		Summary:  "Licenza per sale giochi con apparecchi da intrattenimento (art. 86 TULPS), nel rispetto delle distanze dai luoghi sensibili.",
-		Keywords: []string{"sala giochi", "slot", "tulps", "licenza", "intrattenimento"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			txt("indirizzo_esercizio", "Locale").req(), num("apparecchi", "Apparecchi", 1, 500).req(),
-			consent("distanze", "Il locale rispetta le distanze dai luoghi sensibili").req(), attach("planimetria", "Planimetria").req())},
-	{ID: "agibilita-impresa", Title: "Agibilità di locali per attività produttive", Event: EventProperty, Audience: Businesses, Office: officeSUE, Days: 30,
-		Summary:  "Segnalazione certificata di agibilità di capannoni e locali commerciali.",
-		Keywords: []string{"agibilità", "capannone", "locali", "attività produttive"},
-		Fees:     []Fee{fee("Diritti di segreteria", 10000)},
-		Fields: businessForm(
-			txt("immobile", "Immobile").req(), txt("titolo_edilizio", "Titolo edilizio").req(), date("fine_lavori", "Fine lavori").req(),
-			attach("collaudo", "Collaudo statico").req(), attach("prevenzione_incendi", "SCIA antincendio").req())},
-	{ID: "permesso-costruire-impresa", Title: "Permesso di costruire per insediamenti produttivi", Event: EventProperty, Audience: Businesses, Office: officeSUAP, Days: 90,
-		Summary:  "Procedimento unico SUAP per nuovi insediamenti e ampliamenti di attività produttive (DPR 160/2010).",
-		Keywords: []string{"permesso di costruire", "capannone", "insediamento produttivo", "suap", "ampliamento"},
-		Fees:     []Fee{bollo, fee("Diritti di segreteria", 50000)},
-		Fields: businessForm(
-			txt("area", "Area").req(), txt("dati_catastali", "Dati catastali").req(),
-			num("superficie_coperta", "Superficie coperta (m²)", 1, 1e6).req(),
-			attach("progetto", "Progetto").req(), attach("relazione", "Relazione tecnica").req())},
-	{ID: "cdu-impresa", Title: "Certificato di destinazione urbanistica per imprese", Event: EventProperty, Audience: Businesses, Office: officeSUE, Days: 30,
-		Summary:  "Le prescrizioni urbanistiche delle aree, per acquisti, fusioni e finanziamenti.",
-		Keywords: []string{"cdu", "destinazione urbanistica", "area", "impresa"},
-		Fees:     []Fee{bollo, fee("Diritti di segreteria", 5000)},
-		Fields: businessForm(
-			txt("foglio", "Foglio").req(), long("particelle", "Particelle").req(), attach("estratto_mappa", "Estratto di mappa").req())},
-	{ID: "accesso-atti-edilizi", Title: "Accesso agli atti edilizi", Event: EventProperty, Audience: Businesses, Office: officeSUE, Days: 30,
-		Summary:  "Copia di pratiche edilizie, per tecnici, agenzie e imprese (L. 241/1990).",
-		Keywords: []string{"accesso atti", "pratiche edilizie", "licenza", "condono", "tecnico"},
-		Fees:     []Fee{fee("Diritti di ricerca", 2500)},
-		Fields: businessForm(
-			txt("immobile", "Immobile").req(), long("pratiche", "Pratiche richieste (numero, anno, intestatario)").req(),
-			long("motivazione", "Interesse").req(), attach("delega", "Delega della proprietà"))},
-	{ID: "cessione-fabbricato-impresa", Title: "Comunicazione di cessione di fabbricato da parte di imprese", Event: EventHome, Audience: Businesses, Office: officePolice, Days: 2,
-		Summary:  "Comunicazione entro 48 ore della cessione di un immobile, da imprese e agenzie (art. 12 DL 59/1978).",
-		Keywords: []string{"cessione fabbricato", "affitto", "locazione", "agenzia immobiliare"},
-		Fields: businessForm(
-			txt("immobile", "Immobile").req(), txt("cessionario", "Cessionario (cognome, nome, codice fiscale)").req(),
-			date("data_cessione", "Data della cessione").req(),
-			choice("titolo", "Titolo", "vendita=Vendita", "locazione=Locazione", "comodato=Comodato").req())},
-	{ID: "alloggi-temporanei-imprese", Title: "Convenzione per alloggi temporanei dei lavoratori", Event: EventHome, Audience: Businesses, Office: officeHousing, Days: 60,
-		Summary:  "Alloggi di proprietà comunale a canone concordato per i lavoratori trasferiti delle imprese del territorio.",
-		Keywords: []string{"alloggi", "lavoratori", "foresteria", "convenzione", "canone concordato"},
-		Fields: businessForm(
-			num("alloggi", "Alloggi richiesti", 1, 50).req(), num("mesi", "Durata (mesi)", 1, 36).req(),
-			long("lavoratori", "Lavoratori da alloggiare").req())},
-	{ID: "contributo-nascita-impresa-famiglia", Title: "Contributo ai datori di lavoro per asili aziendali", Event: EventFamily, Audience: Businesses, Office: officeSocial, Days: 90,
-		Summary:  "Contributo alle imprese che attivano posti nido aziendali o convenzionati per i figli dei dipendenti.",
-		Keywords: []string{"nido aziendale", "welfare", "conciliazione", "famiglia", "impresa"},
-		Fields: businessForm(
-			num("posti", "Posti nido", 1, 200).req(), amount("spesa", "Spesa annua (euro)").req(),
-			iban("iban", "IBAN dell'impresa").req(), attach("convenzione", "Convenzione con il nido").req())},
-	{ID: "conciliazione-orari-famiglia", Title: "Adesione al piano territoriale degli orari per le famiglie", Event: EventFamily, Audience: Businesses, Office: officeSocial, Days: 60,
-		Summary:  "Imprese che offrono orari flessibili e servizi di conciliazione ai dipendenti con figli, con premialità comunali.",
-		Keywords: []string{"conciliazione", "orari", "famiglia", "welfare aziendale"},
-		Fields: businessForm(
-			num("dipendenti", "Dipendenti", 1, 100000).req(),
-			multi("misure", "Misure", "flessibilita=Orario flessibile", "smart_working=Lavoro agile", "banca_ore=Banca delle ore", "servizi=Servizi per l'infanzia").req())},
-	{ID: "iscrizione-albo-associazioni", Title: "Iscrizione all'albo comunale delle associazioni", Event: EventCitizen, Audience: Businesses, Office: officeURP, Days: 60,
-		Summary:  "Albo delle associazioni del territorio, per i contributi, le sedi e la partecipazione.",
-		Keywords: []string{"albo associazioni", "terzo settore", "associazione", "runts", "volontariato"},
-		Fields: businessForm(
-			choice("settore", "Settore", "sociale=Sociale", "culturale=Culturale", "sportivo=Sportivo", "ambientale=Ambientale", "protezione_civile=Protezione civile").req(),
-			txt("runts", "Iscrizione al RUNTS (numero)"), num("soci", "Soci", 1, 100000).req(),
-			attach("statuto", "Statuto").req())},
-	{ID: "segnalazione-impresa", Title: "Reclamo o segnalazione di un'impresa", Event: EventCitizen, Audience: Businesses, Office: officeURP, Days: 30,
-		Summary:  "Reclami sui servizi comunali e sui tempi dei procedimenti da parte delle imprese.",
-		Keywords: []string{"reclamo", "segnalazione", "ritardo", "urp", "impresa"},
-		Fields: businessForm(
-			txt("oggetto", "Oggetto").req(), long("descrizione", "Descrizione").req(),
-			txt("pratica", "Numero della pratica a cui si riferisce"))},
-	{ID: "conferenza-servizi", Title: "Richiesta di conferenza di servizi preliminare", Event: EventBusiness, Audience: Businesses, Office: officeSUAP, Days: 45,
-		Summary:  "Esame preliminare di un progetto complesso con tutti gli enti coinvolti (art. 14 L. 241/1990).",
-		Keywords: []string{"conferenza di servizi", "progetto", "suap", "enti", "preliminare"},
-		Fields: businessForm(
-			txt("progetto", "Progetto").req(), long("enti", "Enti da convocare").req(),
-			attach("studio_fattibilita", "Studio di fattibilità").req())},
-	{ID: "ricarica-elettrica-suolo", Title: "Concessione di suolo pubblico per colonnine di ricarica", Event: EventTransport, Audience: Businesses, Office: officeMobility, Days: 60,
-		Summary:  "Installazione e gestione di infrastrutture di ricarica dei veicoli elettrici su suolo pubblico.",
-		Keywords: []string{"ricarica", "colonnine", "veicoli elettrici", "suolo pubblico", "mobilità"},
-		Fees:     []Fee{bollo},
-		Fields: businessForm(
-			num("punti", "Punti di ricarica", 1, 100).req(), long("ubicazioni", "Ubicazioni proposte").req(),
-			num("potenza", "Potenza per punto (kW)", 3, 400).req(), attach("progetto", "Progetto").req())},
-	{ID: "impianto-fotovoltaico", Title: "Comunicazione per impianti fotovoltaici su edifici", Event: EventProperty, Audience: Citizens, Office: officeEnergy, Days: 30,
-		Summary:  "Modello unico semplificato per impianti fotovoltaici sui tetti (D.Lgs. 199/2021, art. 25).",
-		Keywords: []string{"fotovoltaico", "pannelli solari", "energia", "tetto", "modello unico"},
-		Fields: citizenForm(
-			txt("indirizzo_immobile", "Immobile").req(), num("potenza", "Potenza (kWp)", 0.5, 200).req(),
-			consent("vincolo", "L'edificio è in area vincolata"),
-			txt("installatore", "Installatore").req(), attach("schema", "Schema dell'impianto").req())},
-	{ID: "autorizzazione-paesaggistica", Title: "Autorizzazione paesaggistica semplificata", Event: EventProperty, Audience: Citizens, Office: officeLandscape, Days: 60,
-		Summary:  "Interventi di lieve entità in area vincolata (DPR 31/2017).",
-		Keywords: []string{"paesaggistica", "vincolo", "soprintendenza", "lieve entità"},
-		Fees:     []Fee{bollo, fee("Diritti di istruttoria", 5000)},
-		Fields: citizenForm(
-			txt("indirizzo_immobile", "Immobile").req(), txt("voce_allegato_b", "Voce dell'allegato B del DPR 31/2017").req(),
-			long("descrizione", "Descrizione").req(), attach("relazione_paesaggistica", "Relazione paesaggistica semplificata").req())},
-	{ID: "tassa-turistica-esenzione", Title: "Esenzione dall'imposta di soggiorno per cure", Event: EventTaxes, Audience: Citizens, Office: officeTourism, Days: 15,
-		Summary:  "Esenzione per chi assiste un familiare ricoverato nelle strutture sanitarie del comune.",
-		Keywords: []string{"imposta di soggiorno", "esenzione", "ricovero", "assistenza"},
-		Fields: citizenForm(
-			txt("struttura_sanitaria", "Struttura sanitaria").req(), txt("struttura_ricettiva", "Struttura ricettiva").req(),
-			date("dal", "Dal").req(), date("al", "Al").req(), attach("attestazione", "Attestazione del ricovero").req())},
+// DecodeCatalogue reads and validates a catalogue file: every service with
+// Service.Validate, the same check the hub and the counter make, and no id
+// twice. It refuses the whole file at the first mistake with an EINVALID
+// error naming where it is: the line and column of a JSON syntax error,
+// the line, the service and the key of anything else.
+func DecodeCatalogue(data []byte) ([]Service, error) {
+	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			// Offset counts the offending byte; a cut file ends at len(data).
+			line, col := position(data, syn.Offset-1)
+			return nil, app.Errorf(app.EINVALID, "catalogo, riga %d colonna %d: JSON non valido (%v)", line, col, syn)
+		}
+		return nil, app.Errorf(app.EINVALID, "catalogo: JSON non valido (%v)", err)
+	}
+	// The file is well-formed: walk it token by token to know where each
+	// service starts, so that a mistake is reported at its line.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, _ := dec.Token(); t != json.Delim('{') {
+		return nil, app.Errorf(app.EINVALID, "catalogo, riga 1: si attende un oggetto {\"services\": [...]}")
+	}
+	var out []Service
+	found := false
+	for dec.More() {
+		t, _ := dec.Token()
+		key, _ := t.(string)
+		if key != "services" || found {
+			line, _ := position(data, dec.InputOffset())
+			return nil, app.Errorf(app.EINVALID, "catalogo, riga %d: chiave %q sconosciuta o ripetuta (si attende \"services\")", line, key)
+		}
+		found = true
+		if t, _ := dec.Token(); t != json.Delim('[') {
+			line, _ := position(data, dec.InputOffset())
+			return nil, app.Errorf(app.EINVALID, "catalogo, riga %d: \"services\" deve essere un elenco [...]", line)
+		}
+		lines := map[string]int{}
+		for dec.More() {
+			start := skipSeparators(data, dec.InputOffset())
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil { // cannot happen: the file is well-formed
+				return nil, app.Errorf(app.EINVALID, "catalogo: %v", err)
+			}
+			line, _ := position(data, start)
+			s, err := decodeFileService(raw, data, start)
+			if err != nil {
+				return nil, err
+			}
+			if first, ok := lines[s.ID]; ok {
+				return nil, app.Errorf(app.EINVALID, "catalogo, riga %d: servizio %s ripetuto (già alla riga %d)", line, s.ID, first)
+			}
+			lines[s.ID] = line
+			out = append(out, *s)
+		}
+		dec.Token() // ]
+	}
+	if len(out) == 0 {
+		return nil, app.Errorf(app.EINVALID, "catalogo: nessun servizio (si attende {\"services\": [...]})")
+	}
+	return out, nil
+}
+
+// decodeFileService decodes and validates the service raw, found at offset
+// start of data.
+func decodeFileService(raw json.RawMessage, data []byte, start int64) (*Service, error) {
+	line, _ := position(data, start)
+	var id struct {
+		ID any `json:"id"`
+	}
+	json.Unmarshal(raw, &id) // best effort, to name the service in an error
+	name := "senza id"
+	if s, ok := id.ID.(string); ok && s != "" {
+		name = s
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var w serviceFileJSON
+	if err := dec.Decode(&w); err != nil {
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typ) && typ.Field == "":
+			return nil, app.Errorf(app.EINVALID, "catalogo, riga %d: un servizio deve essere un oggetto {...}, non %s", line, typ.Value)
+		case errors.As(err, &typ):
+			l, c := position(data, start+typ.Offset)
+			return nil, app.Errorf(app.EINVALID, "catalogo, riga %d colonna %d: servizio %s: la chiave %q vuole un valore di tipo %s, non %s",
+				l, c, name, typ.Field, typ.Type, typ.Value)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return nil, app.Errorf(app.EINVALID, "catalogo, riga %d: servizio %s: chiave sconosciuta %s", line, name,
+				strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return nil, app.Errorf(app.EINVALID, "catalogo, riga %d: servizio %s: %v", line, name, err)
+	}
+	s := w.service()
+	if err := s.Validate(); err != nil {
+		return nil, app.Errorf(app.EINVALID, "catalogo, riga %d: %s", line, app.ErrorMessage(err))
+	}
+	return s, nil
+}
+
+// position is the line and column (from 1, in bytes) of offset in data.
+func position(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+// skipSeparators moves offset past the blanks and the comma before the
+// next value.
+func skipSeparators(data []byte, offset int64) int64 {
+	for offset < int64(len(data)) && strings.IndexByte(" \t\r\n,", data[offset]) >= 0 {
+		offset++
+	}
+	return offset
+}
+
+// EncodeCatalogue writes services as a catalogue file in its canonical
+// layout: a key per line for a service, a line per fee, field and option,
+// so that a change to a form is a change to one line of a diff.
+func EncodeCatalogue(w io.Writer, services []Service) error {
+	var b bytes.Buffer
+	b.WriteString("{\"services\": [\n")
+	for i := range services {
+		s := &services[i]
+		b.WriteString("  {\n")
+		kv := []string{pair("id", s.ID), pair("title", s.Title), pair("event", string(s.Event)),
+			pair("audience", string(s.Audience)), pair("office", s.Office), pair("days", s.Days)}
+		if s.Kiosk {
+			kv = append(kv, pair("kiosk", true))
+		}
+		if s.Summary != "" {
+			kv = append(kv, pair("summary", s.Summary))
+		}
+		if len(s.Keywords) > 0 {
+			kv = append(kv, pair("keywords", s.Keywords))
+		}
+		if len(s.Fees) > 0 {
+			var fees []string
+			for _, f := range s.Fees {
+				fees = append(fees, "      "+object(pair("label", f.Label), pair("cents", f.Cents)))
+			}
+			kv = append(kv, `"fees": [`+"\n"+strings.Join(fees, ",\n")+"\n    ]")
+		}
+		var fields []string
+		for _, f := range s.Fields {
+			fields = append(fields, "      "+fieldLine(&f))
+		}
+		kv = append(kv, `"fields": [`+"\n"+strings.Join(fields, ",\n")+"\n    ]")
+		b.WriteString("    " + strings.Join(kv, ",\n    ") + "\n  }")
+		if i < len(services)-1 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("]}\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// fieldLine is a field on one line; its options, if any, one per line
+// below it.
+func fieldLine(f *Field) string {
+	kv := []string{pair("id", f.ID), pair("label", f.Label), pair("type", string(f.Type))}
+	if f.Required {
+		kv = append(kv, pair("required", true))
+	}
+	if f.Prefill != "" {
+		kv = append(kv, pair("prefill", string(f.Prefill)))
+	}
+	if f.Member != "" {
+		kv = append(kv, pair("member", f.Member))
+	}
+	if f.Min != 0 {
+		kv = append(kv, pair("min", f.Min))
+	}
+	if f.Max != 0 {
+		kv = append(kv, pair("max", f.Max))
+	}
+	if f.Help != "" {
+		kv = append(kv, pair("help", f.Help))
+	}
+	if len(f.Accept) > 0 {
+		kv = append(kv, pair("accept", f.Accept))
+	}
+	if len(f.Options) == 0 {
+		return object(kv...)
+	}
+	var opts []string
+	for _, o := range f.Options {
+		opts = append(opts, "        "+object(pair("id", o.ID), pair("label", o.Label)))
+	}
+	return "{" + strings.Join(kv, ", ") + `, "options": [` + "\n" + strings.Join(opts, ",\n") + "\n      ]}"
+}
+
+func object(kv ...string) string { return "{" + strings.Join(kv, ", ") + "}" }
+
+// pair is `"key": value` with value in JSON, and a space after each comma
+// of a list: the file is for people to read.
+func pair(key string, v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(fmt.Sprintf("catalogue: %s: %v", key, err)) // strings, numbers, booleans: cannot fail
+	}
+	val := strings.TrimSuffix(b.String(), "\n")
+	if list, ok := v.([]string); ok {
+		parts := make([]string, len(list))
+		for i, s := range list {
+			parts[i] = pairValue(s)
+		}
+		val = "[" + strings.Join(parts, ", ") + "]"
+	}
+	return `"` + key + `": ` + val
+}
+
+func pairValue(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -96,8 +96,8 @@ type Desk struct {
 	// FollowURL is the hub's page where the citizen follows a request
 	// (the QR code of the receipt); "" leaves the QR out.
 	FollowURL func(r *Request) string
-	Channel   string // "sportello" (default) or "chiosco"
-	Outboxed  func() // after a write to the outbox: sync soon
+	Channel   string       // "sportello" (default) or "chiosco"
+	Outboxed  app.Outboxed // after a write to the outbox
 }
 
 func (d *Desk) now() time.Time {
@@ -379,9 +379,7 @@ func (d *Desk) Submit(ctx context.Context, op *app.Operator, file *app.CitizenFi
 	if err != nil {
 		return nil, nil, err
 	}
-	if d.Outboxed != nil {
-		d.Outboxed()
-	}
+	d.Outboxed.Notify()
 	pdf, err := d.render(p, req, s)
 	if err != nil {
 		// The request is taken; the receipt can be printed again.
@@ -480,8 +478,6 @@ func (d *Desk) ChangeStatus(ctx context.Context, op *app.Operator, id string, to
 	if err := d.Store.ChangeStatus(ctx, f); err != nil {
 		return nil, err
 	}
-	if d.Outboxed != nil {
-		d.Outboxed()
-	}
+	d.Outboxed.Notify()
 	return &moved, nil
 }

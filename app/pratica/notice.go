@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sportello/sportello/app"
 )
 
 // Notice channels.
@@ -77,7 +79,7 @@ func NoticesFor(r *Request, comuneName, followURL string, now time.Time) []Notic
 	fmt.Fprintf(&b, "Gentile %s,\n\n", r.ApplicantName)
 	if r.Version == 1 {
 		fmt.Fprintf(&b, "la sua richiesta \"%s\" è stata protocollata con il numero %s del %s.\n",
-			r.ServiceTitle, r.Number, r.ProtocolAt.In(rome).Format("02/01/2006"))
+			r.ServiceTitle, r.Number, r.ProtocolAt.In(app.Rome).Format("02/01/2006"))
 	} else {
 		fmt.Fprintf(&b, "la sua richiesta \"%s\" n. %s è ora: %s.\n", r.ServiceTitle, r.DisplayNumber(), strings.ToLower(r.Status.Title()))
 	}
@@ -107,11 +109,3 @@ func NoticesFor(r *Request, comuneName, followURL string, now time.Time) []Notic
 	add(ChannelSMS, c.Phone, "", sms)
 	return out
 }
-
-// rome is the comuni's time zone, for dates in messages.
-var rome = func() *time.Location {
-	if l, err := time.LoadLocation("Europe/Rome"); err == nil {
-		return l
-	}
-	return time.FixedZone("CET", 3600)
-}()

@@ -3,9 +3,10 @@
 // the validation of a filled form (the same code runs at the counter and
 // at the hub), the requests with their protocol numbers and their states.
 //
-// The catalogue is hub data: the default one below is written as Go data,
-// seeded into the hub as records of kind KindService for the whole network;
-// a comune enables the ones it offers (KindEnabled). A request is taken at a
+// The catalogue is hub data: the default one is a data file embedded in
+// the package (catalogue.json, in the format docs/CATALOGUE.md describes),
+// seeded into the hub as records of kind KindService for the whole
+// network; a comune enables the ones it offers (KindEnabled). A request is taken at a
 // workstation as a fact (FactRequest) with a provisional number; the hub
 // gives it its protocol number, per comune and per year, gap-free, in the
 // transaction that applies it, and keeps its state and history as a record
@@ -179,27 +180,29 @@ var (
 )
 
 // Validate checks a service's definition as it crosses a boundary (the
-// catalogue's import, a record from the hub).
+// catalogue's import, a record from the hub). Its messages name the
+// service, the key of the catalogue file (docs/CATALOGUE.md) and the form
+// field at fault, for whoever wrote the file.
 func (s *Service) Validate() error {
 	switch {
 	case !idRE.MatchString(s.ID):
-		return app.Errorf(app.EINVALID, "servizio: identificativo non valido %q", s.ID)
+		return app.Errorf(app.EINVALID, "servizio: identificativo (id) non valido %q", s.ID)
 	case strings.TrimSpace(s.Title) == "" || len(s.Title) > 200:
-		return app.Errorf(app.EINVALID, "servizio %s senza titolo", s.ID)
+		return app.Errorf(app.EINVALID, "servizio %s: titolo (title) vuoto o più lungo di 200 byte", s.ID)
 	case !s.Event.Valid():
-		return app.Errorf(app.EINVALID, "servizio %s: evento della vita sconosciuto %q", s.ID, s.Event)
+		return app.Errorf(app.EINVALID, "servizio %s: evento della vita (event) sconosciuto %q", s.ID, s.Event)
 	case s.Audience != Citizens && s.Audience != Businesses:
-		return app.Errorf(app.EINVALID, "servizio %s: destinatari sconosciuti %q", s.ID, s.Audience)
+		return app.Errorf(app.EINVALID, "servizio %s: destinatari (audience) sconosciuti %q", s.ID, s.Audience)
 	case strings.TrimSpace(s.Office) == "":
-		return app.Errorf(app.EINVALID, "servizio %s senza ufficio competente", s.ID)
+		return app.Errorf(app.EINVALID, "servizio %s senza ufficio competente (office)", s.ID)
 	case s.Days <= 0 || s.Days > 365:
-		return app.Errorf(app.EINVALID, "servizio %s: termine in giorni non valido", s.ID)
+		return app.Errorf(app.EINVALID, "servizio %s: termine in giorni (days) %d, non tra 1 e 365", s.ID, s.Days)
 	case len(s.Fields) == 0 || len(s.Fields) > 60:
-		return app.Errorf(app.EINVALID, "servizio %s: modulo vuoto o troppo lungo", s.ID)
+		return app.Errorf(app.EINVALID, "servizio %s: modulo (fields) con %d campi, non tra 1 e 60", s.ID, len(s.Fields))
 	}
 	for _, f := range s.Fees {
 		if f.Cents < 0 || strings.TrimSpace(f.Label) == "" {
-			return app.Errorf(app.EINVALID, "servizio %s: importo non valido", s.ID)
+			return app.Errorf(app.EINVALID, "servizio %s: importo (fees) non valido: %q, %d centesimi", s.ID, f.Label, f.Cents)
 		}
 	}
 	seen := map[string]bool{}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -19,10 +17,19 @@ import (
 const SettingScannerFolder = "scanner_folder"
 
 // Settings are the workstation's own settings (the store's settings
-// table): Setting returns "" for one never set.
+// table) and the folders of the machine a setting names, such as the
+// scanner's: the domain decides which files to offer, the adapter that
+// implements Settings is the one that touches the file system.
 type Settings interface {
+	// Setting returns "" for a setting never set.
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
+	// Folder returns path, made absolute, when it names an existing
+	// folder of the machine; EINVALID otherwise, with a message for the
+	// operator.
+	Folder(path string) (string, error)
+	// FolderFS is the files of the folder at the absolute path dir.
+	FolderFS(dir string) fs.FS
 }
 
 // Scan is a file of the scanner folder that an attachment may take.
@@ -121,13 +128,9 @@ func (d *Desk) SetScannerFolder(ctx context.Context, path string) (string, error
 	}
 	path = strings.TrimSpace(path)
 	if path != "" {
-		abs, err := filepath.Abs(path)
+		abs, err := d.Settings.Folder(path)
 		if err != nil {
-			return "", app.Errorf(app.EINVALID, "cartella non valida %q", path)
-		}
-		st, err := os.Stat(abs)
-		if err != nil || !st.IsDir() {
-			return "", app.Errorf(app.EINVALID, "la cartella %s non esiste", abs)
+			return "", err
 		}
 		path = abs
 	}
@@ -143,7 +146,7 @@ func (d *Desk) Scans(ctx context.Context, limit int) (string, []Scan, error) {
 	if err != nil || dir == "" {
 		return dir, nil, err
 	}
-	list, err := RecentScans(os.DirFS(dir), limit)
+	list, err := RecentScans(d.Settings.FolderFS(dir), limit)
 	if err != nil {
 		return dir, nil, app.Errorf(app.ENOTFOUND, "cartella dello scanner %s non leggibile", dir)
 	}
@@ -159,7 +162,7 @@ func (d *Desk) ReadScan(ctx context.Context, field, name string) (File, error) {
 	if dir == "" {
 		return File{}, app.Errorf(app.EINVALID, "nessuna cartella dello scanner impostata")
 	}
-	return ReadScan(os.DirFS(dir), field, name)
+	return ReadScan(d.Settings.FolderFS(dir), field, name)
 }
 
 // AcceptedTypes are the content types an Attachment field takes.

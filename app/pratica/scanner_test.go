@@ -3,9 +3,9 @@ package pratica_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -73,30 +73,52 @@ func TestRecentScans(t *testing.T) {
 	})
 }
 
-// settings is the workstation's settings table, in memory.
-type settings map[string]string
+// settings is the workstation's settings table and the folders of its
+// machine, in memory: folders maps an absolute path to its files.
+type settings struct {
+	values  map[string]string
+	folders map[string]fstest.MapFS
+}
 
-func (s settings) Setting(_ context.Context, k string) (string, error) { return s[k], nil }
-func (s settings) SetSetting(_ context.Context, k, v string) error     { s[k] = v; return nil }
+func (s settings) Setting(_ context.Context, k string) (string, error) { return s.values[k], nil }
+func (s settings) SetSetting(_ context.Context, k, v string) error     { s.values[k] = v; return nil }
 
-// TestDeskScannerFolder keeps the folder as an absolute path and refuses
-// one that does not exist.
+func (s settings) Folder(path string) (string, error) {
+	if !strings.HasPrefix(path, "/") {
+		path = "/home/operatore/" + path
+	}
+	if _, ok := s.folders[path]; !ok {
+		return "", app.Errorf(app.EINVALID, "la cartella %s non esiste", path)
+	}
+	return path, nil
+}
+
+func (s settings) FolderFS(dir string) fs.FS {
+	if f, ok := s.folders[dir]; ok {
+		return f
+	}
+	return gone{}
+}
+
+// gone is a folder that was there and is not any more.
+type gone struct{}
+
+func (gone) Open(string) (fs.File, error) { return nil, fs.ErrNotExist }
+
+// TestDeskScannerFolder keeps the folder the machine resolves, refuses one
+// that does not exist, and offers and reads its files.
 func TestDeskScannerFolder(t *testing.T) {
 	ctx := context.Background()
-	set := settings{}
+	set := settings{values: map[string]string{}, folders: map[string]fstest.MapFS{
+		"/home/operatore/scanner": {"doc.pdf": {Data: []byte("%PDF-1.4 doc")}},
+	}}
 	d := &pratica.Desk{Settings: set}
 	if dir, list, err := d.Scans(ctx, 5); dir != "" || list != nil || err != nil {
 		t.Fatalf("no folder: %q %v %v", dir, list, err)
 	}
-	tmp := t.TempDir()
-	if err := os.Mkdir(filepath.Join(tmp, "scanner"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(tmp, "scanner", "doc.pdf"), []byte("%PDF-1.4 doc"), 0o644)
-	t.Chdir(tmp)
-	dir, err := d.SetScannerFolder(ctx, "scanner")
-	if err != nil || dir != filepath.Join(tmp, "scanner") || set[pratica.SettingScannerFolder] != dir {
-		t.Fatalf("SetScannerFolder = %q, %v; kept %q", dir, err, set[pratica.SettingScannerFolder])
+	dir, err := d.SetScannerFolder(ctx, " scanner ")
+	if err != nil || dir != "/home/operatore/scanner" || set.values[pratica.SettingScannerFolder] != dir {
+		t.Fatalf("SetScannerFolder = %q, %v; kept %q", dir, err, set.values[pratica.SettingScannerFolder])
 	}
 	if got, list, err := d.Scans(ctx, 5); got != dir || len(list) != 1 || list[0].Name != "doc.pdf" || err != nil {
 		t.Fatalf("Scans = %q %+v %v", got, list, err)
@@ -104,14 +126,17 @@ func TestDeskScannerFolder(t *testing.T) {
 	if f, err := d.ReadScan(ctx, "documento", "doc.pdf"); err != nil || string(f.Data) != "%PDF-1.4 doc" {
 		t.Fatalf("ReadScan = %+v %v", f, err)
 	}
-	if _, err := d.SetScannerFolder(ctx, "manca"); app.ErrorCode(err) != app.EINVALID || set[pratica.SettingScannerFolder] != dir {
-		t.Fatalf("a missing folder: %v; kept %q", err, set[pratica.SettingScannerFolder])
+	if _, err := d.SetScannerFolder(ctx, "manca"); app.ErrorCode(err) != app.EINVALID || set.values[pratica.SettingScannerFolder] != dir {
+		t.Fatalf("a missing folder: %v; kept %q", err, set.values[pratica.SettingScannerFolder])
 	}
-	os.RemoveAll(filepath.Join(tmp, "scanner"))
+	delete(set.folders, dir)
 	if _, _, err := d.Scans(ctx, 5); app.ErrorCode(err) != app.ENOTFOUND {
 		t.Fatalf("a folder gone: %v", err)
 	}
-	if _, err := d.SetScannerFolder(ctx, ""); err != nil || set[pratica.SettingScannerFolder] != "" {
+	if _, err := d.ReadScan(ctx, "documento", "doc.pdf"); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("a file of a folder gone: %v", err)
+	}
+	if _, err := d.SetScannerFolder(ctx, ""); err != nil || set.values[pratica.SettingScannerFolder] != "" {
 		t.Fatalf("unset: %v", err)
 	}
 }

@@ -22,7 +22,7 @@ type Slot struct {
 
 // SlotID names the slot of area at counter starting at start.
 func SlotID(area, counter string, start time.Time) string {
-	return fmt.Sprintf("%s-%s-%s", area, start.In(Rome).Format("2006-01-02T15:04"), counter)
+	return fmt.Sprintf("%s-%s-%s", area, start.In(app.Rome).Format("2006-01-02T15:04"), counter)
 }
 
 // Validate checks a slot's shape.
@@ -45,13 +45,13 @@ func Slots(area, counter string, day time.Time, hours string, minutes int) ([]Sl
 	if !ok || minutes <= 0 {
 		return nil, app.Errorf(app.EINVALID, "orario %q non valido: ad esempio 09:00-12:30", hours)
 	}
-	y, m, d := day.In(Rome).Date()
+	y, m, d := day.In(app.Rome).Date()
 	at := func(hm string) (time.Time, error) {
 		t, err := time.Parse("15:04", strings.TrimSpace(hm))
 		if err != nil {
 			return time.Time{}, app.Errorf(app.EINVALID, "orario %q non valido: ad esempio 09:00-12:30", hours)
 		}
-		return time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, Rome), nil
+		return time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, app.Rome), nil
 	}
 	start, err := at(from)
 	if err != nil {
@@ -152,13 +152,13 @@ const (
 func CanCheckIn(a *Appointment, now time.Time) error {
 	switch {
 	case a.Status == CheckedIn:
-		return app.Errorf(app.ECONFLICT, "l'appuntamento delle %s è già stato registrato", a.Start.In(Rome).Format("15:04"))
+		return app.Errorf(app.ECONFLICT, "l'appuntamento delle %s è già stato registrato", a.Start.In(app.Rome).Format("15:04"))
 	case a.Status != Booked:
 		return app.Errorf(app.EINVALID, "l'appuntamento è stato annullato")
 	case now.Before(a.Start.Add(-CheckInEarly)):
-		return app.Errorf(app.EINVALID, "l'appuntamento è alle %s del %s: presentarsi al massimo un'ora prima", a.Start.In(Rome).Format("15:04"), a.Start.In(Rome).Format("02/01/2006"))
+		return app.Errorf(app.EINVALID, "l'appuntamento è alle %s del %s: presentarsi al massimo un'ora prima", a.Start.In(app.Rome).Format("15:04"), a.Start.In(app.Rome).Format("02/01/2006"))
 	case now.After(a.Start.Add(CheckInLate)):
-		return app.Errorf(app.EINVALID, "l'appuntamento delle %s è scaduto: rivolgersi allo sportello", a.Start.In(Rome).Format("15:04"))
+		return app.Errorf(app.EINVALID, "l'appuntamento delle %s è scaduto: rivolgersi allo sportello", a.Start.In(app.Rome).Format("15:04"))
 	}
 	return nil
 }

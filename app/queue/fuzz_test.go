@@ -20,7 +20,7 @@ func FuzzSlots(f *testing.F) {
 	}{{"09:00-12:30", 20}, {" 14:00 - 16:00 ", 15}, {"09:00-09:10", 20}, {"12:00-09:00", 10}, {"9-12", 30}, {"00:00-23:59", 1}, {"10:00-11:00", 0}, {"25:00-26:00", 5}} {
 		f.Add(s.hours, s.minutes)
 	}
-	day := time.Date(2026, 5, 12, 0, 0, 0, 0, queue.Rome)
+	day := time.Date(2026, 5, 12, 0, 0, 0, 0, app.Rome)
 	f.Fuzz(func(t *testing.T, hours string, minutes int) {
 		slots, err := queue.Slots("C", "1", day, hours, minutes)
 		if err != nil {

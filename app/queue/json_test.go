@@ -14,7 +14,7 @@ func rec(r app.Record) [3]string { return [3]string{r.Kind, r.Key, r.Subject} }
 // the hub keeps them and the workstations cache them, so a change here is
 // a change of the protocol, not a refactoring.
 func TestJSONFormat(t *testing.T) {
-	at := time.Date(2026, 5, 12, 9, 30, 0, 0, queue.Rome) // 07:30 UTC
+	at := time.Date(2026, 5, 12, 9, 30, 0, 0, app.Rome) // 07:30 UTC
 	tk := queue.Ticket{ID: fuzzID, Number: "A001", Local: "A-W2-001", Area: "A", Day: "2026-05-12", Device: "F205-W002",
 		CodiceFiscale: "RSSMRA85T10A562S", IssuedAt: at, Status: queue.Called, Counter: "1", Operator: "demo",
 		CalledAt: at.Add(time.Minute), Version: 2, Ahead: 3, WaitMinutes: 18}

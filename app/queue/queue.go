@@ -18,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Rome everywhere: a queue's day is the comune's
 
 	"github.com/sportello/sportello/app"
 )
@@ -42,17 +41,8 @@ const (
 	StateKey = "board"
 )
 
-// Rome is the zone of a queue's day and of the times a ticket prints.
-var Rome = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		panic("queue: Europe/Rome: " + err.Error()) // embedded by time/tzdata
-	}
-	return loc
-}()
-
 // Day is the calendar day of t in the comune: "2026-05-12".
-func Day(t time.Time) string { return t.In(Rome).Format(app.DateLayout) }
+func Day(t time.Time) string { return t.In(app.Rome).Format(app.DateLayout) }
 
 // Area is a service area of the comune: anagrafe, tributi, scuola… Its
 // letter starts the numbers of its tickets.

@@ -50,15 +50,7 @@ type Service struct {
 	// PushWait bounds the wait for the hub's number before a ticket prints
 	// with the device's own; 0 is 3 s.
 	PushWait time.Duration
-	// Outboxed, when set, is called after a fact was written, so the sync
-	// engine sends it.
-	Outboxed func()
-}
-
-func (s *Service) outboxed() {
-	if s.Outboxed != nil {
-		s.Outboxed()
-	}
+	Outboxed app.Outboxed // after a fact was written
 }
 
 // Issue issues a ticket of area, linked to codiceFiscale when the citizen
@@ -110,7 +102,7 @@ func (s *Service) Issue(ctx context.Context, area, codiceFiscale, appointment st
 		}
 		t.WaitMinutes = Estimate(t.Ahead, ServiceMinutes(tickets, area, ar.Minutes), 1)
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return t, nil
 }
 
@@ -121,7 +113,7 @@ func (s *Service) Printed(ctx context.Context, t Ticket) error {
 	if err := s.Local.MarkPrinted(ctx, t, s.Now()); err != nil {
 		return err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return nil
 }
 
@@ -182,7 +174,7 @@ func (s *Service) CallNext(ctx context.Context, operator, counter string, areas 
 	if err := s.Local.AppendQueueEvent(ctx, e); err != nil {
 		return nil, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return &t, nil
 }
 
@@ -204,7 +196,7 @@ func (s *Service) Act(ctx context.Context, operator, counter string, t Ticket, a
 	if err := s.Local.AppendQueueEvent(ctx, e); err != nil {
 		return t, err
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return nt, nil
 }
 
@@ -228,7 +220,7 @@ func (s *Service) Book(ctx context.Context, by, slot, codiceFiscale, name string
 // Move moves an appointment to another slot of its area.
 func (s *Service) Move(ctx context.Context, by string, a Appointment, slot string) (Booking, error) {
 	if a.Status != Booked {
-		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(Rome).Format("15:04 del 02/01"))
+		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(app.Rome).Format("15:04 del 02/01"))
 	}
 	if slot == a.Slot {
 		return Booking{}, app.Errorf(app.EINVALID, "scegliere una fascia diversa da quella prenotata")
@@ -239,7 +231,7 @@ func (s *Service) Move(ctx context.Context, by string, a Appointment, slot strin
 // Cancel cancels an appointment, freeing its slot.
 func (s *Service) Cancel(ctx context.Context, by string, a Appointment) (Booking, error) {
 	if a.Status != Booked {
-		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(Rome).Format("15:04 del 02/01"))
+		return Booking{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(app.Rome).Format("15:04 del 02/01"))
 	}
 	return s.change(ctx, AppointmentChange{Appointment: a.ID, Action: Cancel, By: by, ExpectVersion: a.Version, At: s.Now()})
 }
@@ -259,7 +251,7 @@ func (s *Service) change(ctx context.Context, c AppointmentChange) (Booking, err
 		}
 		b.Confirmed = st == app.OpDone
 	}
-	s.outboxed()
+	s.Outboxed.Notify()
 	return b, nil
 }
 

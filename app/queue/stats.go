@@ -3,6 +3,8 @@ package queue
 import (
 	"sort"
 	"time"
+
+	"github.com/sportello/sportello/app"
 )
 
 // StatRow is the waiting and serving times of one area in one hour of a
@@ -35,7 +37,7 @@ func Stats(tickets []Ticket) []StatRow {
 	}
 	groups := map[key]*acc{}
 	for _, t := range tickets {
-		local := t.IssuedAt.In(Rome)
+		local := t.IssuedAt.In(app.Rome)
 		k := key{Day(t.IssuedAt), t.Area, local.Hour()}
 		a := groups[k]
 		if a == nil {

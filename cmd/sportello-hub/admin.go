@@ -77,7 +77,7 @@ var importReferenceCmd = &command{
 			if fs.NArg() != 1 {
 				return cmdline.Usagef("import-reference: indicare la cartella delle tabelle ANPR")
 			}
-			t, err := anpr.ReadDir(fs.Arg(0))
+			t, err := anpr.ReadFS(os.DirFS(fs.Arg(0)))
 			if err != nil {
 				return app.Errorf(app.EINVALID, "%v", err)
 			}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pratica"
-	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/hub/notify"
 	"github.com/sportello/sportello/internal/cmdline"
@@ -33,28 +32,6 @@ func openRequestsDB(ctx context.Context, e *env, cmd, data string) (*hubdb.DB, e
 	}
 	db.PublicURL = e.getenv("SPORTELLO_PUBLIC_URL")
 	return db, nil
-}
-
-var catalogueImportCmd = &command{
-	name:     "catalogue import",
-	synopsis: "--data DIR",
-	summary:  "pubblica il catalogo dei servizi incorporato",
-	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
-		return func(ctx context.Context) error {
-			db, err := openRequestsDB(ctx, e, "catalogue import", *data)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			n, err := hub.SeedCatalogue(ctx, db, "")
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "catalogo pubblicato: %d servizi\n", n)
-			return nil
-		}
-	},
 }
 
 var catalogueListCmd = &command{

@@ -574,7 +574,7 @@ func TestGenerateWithFullTables(t *testing.T) {
 		}
 		t.Skipf("ANPR tables not found: %v", err)
 	}
-	tables, err := anpr.ReadDir(fullDir)
+	tables, err := anpr.ReadFS(os.DirFS(fullDir))
 	if err != nil {
 		t.Fatal(err)
 	}
