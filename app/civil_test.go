@@ -51,7 +51,10 @@ func TestCitizenHistoryValidate(t *testing.T) {
 		mod    func(*app.Citizen)
 		reason string // "" for valid
 	}{
-		{"Deceased", func(c *app.Citizen) { deceased(c); c.Death = &app.Death{Date: app.Date(2024, time.March, 5), PlaceCode: "Z133"} }, ""},
+		{"Deceased", func(c *app.Citizen) {
+			deceased(c)
+			c.Death = &app.Death{Date: app.Date(2024, time.March, 5), PlaceCode: "Z133"}
+		}, ""},
 		{"AIRE", func(c *app.Citizen) {
 			c.Status, c.CancelledOn = app.StatusAIRE, app.Date(2020, time.May, 1)
 			c.AIRE = &app.AIRERecord{RegisteredOn: c.CancelledOn, CountryCode: "Z133", Locality: "Basilea", Address: "Rheinweg 4", Consulate: "Consolato d'Italia a Basilea"}
@@ -99,7 +102,10 @@ func TestCitizenHistoryValidate(t *testing.T) {
 			c.Cohabitations = []app.Cohabitation{x, x}
 		}, "più di una convivenza"},
 		{"ErrDeathOfTheLiving", func(c *app.Citizen) { c.Death = &app.Death{Date: app.Date(2024, time.March, 5), PlaceCode: "I690"} }, "decesso registrato per una persona in posizione residente"},
-		{"ErrDeathAfterCancellation", func(c *app.Citizen) { deceased(c); c.Death = &app.Death{Date: app.Date(2024, time.March, 6), PlaceCode: "I690"} }, "posteriore alla cancellazione"},
+		{"ErrDeathAfterCancellation", func(c *app.Citizen) {
+			deceased(c)
+			c.Death = &app.Death{Date: app.Date(2024, time.March, 6), PlaceCode: "I690"}
+		}, "posteriore alla cancellazione"},
 		{"ErrDeathPlace", func(c *app.Citizen) { deceased(c); c.Death = &app.Death{Date: app.Date(2024, time.March, 5)} }, "decesso: luogo"},
 		{"ErrAIREOfResident", func(c *app.Citizen) {
 			c.AIRE = &app.AIRERecord{RegisteredOn: app.Date(2020, time.May, 1), CountryCode: "Z133", Locality: "Basilea", Address: "Rheinweg 4", Consulate: "Consolato"}
