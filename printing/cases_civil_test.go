@@ -70,7 +70,7 @@ func civilGoldenCases() []goldenCase {
 				c.Cohabitations = []app.Cohabitation{{PartnerSurname: partner.Surname, PartnerGivenName: partner.GivenName,
 					PartnerCodiceFiscale: partner.CodiceFiscale, Since: app.Date(2016, time.March, 1),
 					ContractDate: app.Date(2016, time.April, 12), ContractProfessional: "Notaio Carla Verdi di Milano",
-					ContractReference: "rep. n. 12345, racc. n. 6789, registrato a Milano il 20/04/2016 al n. 4521 serie 1T",
+					ContractReference:    "rep. n. 12345, racc. n. 6789, registrato a Milano il 20/04/2016 al n. 4521 serie 1T",
 					ContractRegisteredOn: app.Date(2016, time.April, 28)}}
 			})
 			return issue(tb, certificate.SlugContrattoConvivenza, f, 27, certificate.Bollo{})
