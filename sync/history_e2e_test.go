@@ -3,10 +3,12 @@ package sync_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/certificate"
 )
 
 // withHistories gives three citizens of Milano the civil and residence
@@ -64,6 +66,42 @@ func TestSyncHistory(t *testing.T) {
 		t.Errorf("download: AIRE registration lost: %+v", got)
 	}
 
+	// The counter issues the certificates of the history from its cache,
+	// and the hub accepts them.
+	online := true
+	cs2, svc := counterOf(w, &online)
+	for _, tc := range []struct{ code, slug, want string }{
+		{cs[0].CodiceFiscale, certificate.SlugMatrimonio, "Matrimonio: celebrato il 22/05/2010 a SVIZZERA"},
+		{cs[3].CodiceFiscale, certificate.SlugContrattoConvivenza, "Contratto di convivenza: stipulato il 01/02/2022 presso Notaio Carla Verdi, rep. 1234"},
+		{cs[4].CodiceFiscale, certificate.SlugStoricoCittadinanza, "Cittadinanza FRANCIA: dal 01/09/2020 al 01/09/2023, per matrimonio"},
+		{cs[5].CodiceFiscale, certificate.SlugResidenzaAIRE, "Residenza all'estero: 12 rue de Rivoli, Parigi (FRANCIA)"},
+	} {
+		is := issue(t, cs2, svc, tc.code, tc.slug)
+		if text := is.Certificate.CertifiedText(); !strings.Contains(text, tc.want) {
+			t.Errorf("%s lacks %q:\n%s", tc.slug, tc.want, text)
+		}
+	}
+	file, err := cs2.OpenFile(ctx, clerk, cs[0].CodiceFiscale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	is, _, err := svc.Issue(ctx, clerk, file, certificate.IssueRequest{Type: certificate.SlugResidenzaAllaData, Marca: "01234567890123", On: app.Date(2005, 1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := is.Certificate.CertifiedText(); !strings.Contains(text, "Residenza: Via Roma 1, ") || !strings.Contains(text, "Periodo di residenza: dal 10/12/1985 al 01/03/2011") {
+		t.Errorf("storico alla data:\n%s", text)
+	}
+	if again := stored(t, w, is.Certificate.Number.String()); again.Certificate.Civil.ResidenceOn == nil {
+		t.Error("the stored certificate lost the residence it certifies")
+	}
+	if err := w.C.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, parked := w.outbox(t); parked != 0 {
+		t.Errorf("%d certificates of the history parked by the hub", parked)
+	}
+
 	// Paolo dies; Mario's wife becomes his widow: two changes.
 	paolo := &cs[9]
 	paolo.Status, paolo.CancelledOn, paolo.CancelReason = app.StatusDeceased, app.Date(2026, 1, 3), "decesso"
@@ -87,6 +125,10 @@ func TestSyncHistory(t *testing.T) {
 	}
 	if got, _ := w.St.Citizen(ctx, cs[1].CodiceFiscale); got == nil || got.Unions[0].EndReason != app.UnionEndDeath {
 		t.Errorf("change log: the widow's marriage did not end: %+v", got)
+	}
+	// Issued from the changed cache: the death is certified.
+	if is := issue(t, cs2, svc, paolo.CodiceFiscale, certificate.SlugMorte); !strings.Contains(is.Certificate.CertifiedText(), "Deceduto il: 02/01/2026 a MILANO") {
+		t.Errorf("morte:\n%s", is.Certificate.CertifiedText())
 	}
 	if cur, err := w.St.Cursor(ctx, "F205"); err != nil || cur.Seq != h.lastSeq("F205") {
 		t.Errorf("cursor %+v (%v), want the hub's last change %d", cur, err, h.lastSeq("F205"))
