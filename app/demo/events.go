@@ -126,7 +126,12 @@ func (g *generator) union(h *household, a, b *app.Citizen, kind app.UnionKind, f
 		place = g.italianBirthPlace(day)
 	}
 	act := fmt.Sprintf("atto n. %d, parte I, serie A, anno %d", g.between(1, 240), day.Year())
-	if kind == app.UnionCivilUnion {
+	switch {
+	case place[0] == 'Z' && h.comm != nil:
+		act = "" // foreigners married abroad: no Italian register holds the act
+	case place[0] == 'Z':
+		act = fmt.Sprintf("trascrizione: atto n. %d, parte II, serie C, anno %d", g.between(1, 60), day.Year())
+	case kind == app.UnionCivilUnion:
 		act = fmt.Sprintf("atto n. %d, parte II, serie A, anno %d", g.between(1, 40), day.Year())
 	}
 	u := app.Union{Kind: kind, Date: day, PlaceCode: place, Act: act}
