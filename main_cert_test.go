@@ -211,7 +211,7 @@ func TestCertificateCLI(t *testing.T) {
 			{"ErrMinorStatoLibero", []string{"--cf", minor.CodiceFiscale, "--type", "stato-libero", "--marca", "01234567890123"}, 1, "non rilasciabile"},
 			{"ErrShortMarca", []string{"--cf", adult.CodiceFiscale, "--type", "residenza", "--marca", "0123456789012"}, 1, "marca"},
 			{"ErrNoBollo", []string{"--cf", adult.CodiceFiscale, "--type", "residenza"}, 2, "--marca"},
-			{"ErrUnknownType", []string{"--cf", adult.CodiceFiscale, "--type", "matrimonio", "--marca", "01234567890123"}, 2, "residenza"},
+			{"ErrUnknownType", []string{"--cf", adult.CodiceFiscale, "--type", "matrimonio-religioso", "--marca", "01234567890123"}, 2, "residenza"},
 			{"ErrUnknownExemption", []string{"--cf", adult.CodiceFiscale, "--type", "residenza", "--esenzione", "9999"}, 1, "esenzione"},
 			{"ErrUnknownPerson", []string{"--cf", "RSSMRA85T10A562S", "--type", "residenza", "--marca", "01234567890123"}, 1, ""},
 		}

@@ -68,6 +68,17 @@ type Citizen struct {
 	Certifiability int    // ANPR motivi_non_certificabilita code; 2 = fully certifiable
 	DocumentNumber string // identity document on file: the kiosk's second factor, never printed
 	UpdatedAt      time.Time
+
+	// Civil and residence history (civil.go): the facts of the ANPR
+	// certificates of marriage, civil union, convivenza contract, death,
+	// AIRE, citizenship history and residence at a date. Empty when the
+	// comune's file does not carry them; lists oldest first.
+	Unions        []Union
+	Cohabitations []Cohabitation // convivenze di fatto
+	Death         *Death         // deceased persons whose death is recorded
+	AIRE          *AIRERecord    // persons registered in the AIRE
+	Citizenships  []CitizenshipPeriod
+	Residences    []ResidencePeriod
 }
 
 // ANPR codes used by the rules below (ANPR tables relazione_parentela,
@@ -149,7 +160,7 @@ func (c *Citizen) Validate() error {
 	case !c.CancelledOn.IsZero() && c.CancelledOn.Before(c.RegisteredOn):
 		return Errorf(EINVALID, "cancellazione anteriore all'iscrizione")
 	}
-	return nil
+	return c.validateCivil()
 }
 
 func sameDay(a, b time.Time) bool {

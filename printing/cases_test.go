@@ -22,7 +22,7 @@ func goldenCases() []goldenCase {
 			return issue(tb, slug, nicolo(tb), seq, certificate.Bollo{})
 		}
 	}
-	return []goldenCase{
+	cases := []goldenCase{
 		{"nascita", plain(certificate.SlugNascita, 1)},
 		{"cancellazione-anagrafica", func(tb testing.TB) *certificate.Certificate {
 			f := nicolo(tb)
@@ -75,6 +75,7 @@ func goldenCases() []goldenCase {
 			return issue(tb, certificate.SlugStatoDiFamigliaParentela, longFamily(tb), 15, certificate.Bollo{})
 		}},
 	}
+	return append(cases, civilGoldenCases()...)
 }
 
 // longFamily has the longest names and address the layout must wrap: a

@@ -201,7 +201,7 @@ func (l *layout) render() (*gopdf.GoPdf, int, error) {
 	l.title()
 	l.certifies()
 	l.facts()
-	if c.Type.Facts.Has(certificate.FactFamily) {
+	if c.Type.Facts.ListsFamily() {
 		l.family()
 	}
 	if c.Use != "" {
@@ -364,6 +364,9 @@ func (l *layout) facts() {
 		}
 		l.row("Cancellazione anagrafica", formatDate(p.CancelledOn)+", "+reason)
 	}
+	for _, r := range l.c.CivilRows() {
+		l.row(r.Label, r.Value)
+	}
 }
 
 // row is a label and its value, both wrapped in their columns, with a
@@ -454,6 +457,9 @@ func (l *layout) family() {
 	headLines, headH := cells(titles, styleTableHead)
 
 	intro := "La famiglia anagrafica risulta così composta:"
+	if f.Has(certificate.FactAIREFamily) {
+		intro = "La famiglia iscritta all'AIRE risulta così composta:"
+	}
 	l.ensure(styleBody.lineHeight() + 3 + headH + 10)
 	l.y += 2
 	l.y = p.paragraph([]span{{styleBody, intro}}, marginL, l.y, contentW, true) + 1.5

@@ -81,6 +81,9 @@ func TestCertificatePDFGolden(t *testing.T) {
 var mainTypes = map[string]bool{
 	"residenza": true, "stato-di-famiglia-con-rapporti-di-parentela": true, "nascita": true,
 	"residenza-duplicato": true, "esistenza-in-vita-offline": true, "nomi-lunghi": true,
+	// The types of the civil and residence history.
+	"morte": true, "matrimonio": true, "cittadinanza-storico": true, "residenza-aire": true, "stato-di-famiglia-aire": true,
+	"unione-civile": true, "contratto-di-convivenza": true, "residenza-storico-alla-data": true,
 }
 
 // lineDiff shows the first lines that differ.

@@ -226,7 +226,11 @@ func TestCertificatesThroughTheHub(t *testing.T) {
 			if err != nil {
 				return nil, err
 			}
-			c, err := certificate.New(certificate.Types()[4], file, nil, certificate.Request{Number: n, Bollo: certificate.Bollo{Marca: "01234567890124"},
+			residenza, err := certificate.TypeBySlug(certificate.SlugResidenza)
+			if err != nil {
+				return nil, err
+			}
+			c, err := certificate.New(residenza, file, nil, certificate.Request{Number: n, Bollo: certificate.Bollo{Marca: "01234567890124"},
 				IssuedAt: time.Now(), Operator: "mrossi"})
 			if err != nil {
 				return nil, err

@@ -20,6 +20,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	stdsync "sync"
@@ -345,7 +346,7 @@ func roma() []app.Citizen {
 // hub stamps it on changes, not in its snapshot rows.
 func sameCitizen(a, b app.Citizen) bool {
 	a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}
-	return a == b
+	return reflect.DeepEqual(a, b)
 }
 
 // assertMirrors checks that the workstation holds exactly the hub's

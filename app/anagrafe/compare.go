@@ -1,6 +1,7 @@
 package anagrafe
 
 import (
+	"reflect"
 	"time"
 
 	"github.com/sportello/sportello/app"
@@ -53,12 +54,13 @@ func Compare(old, new []app.Citizen) Diff {
 	return d
 }
 
-// sameCitizen compares every field but UpdatedAt. It compares whole structs,
-// so that a field added to app.Citizen is compared without touching this
-// code; the dates are brought to one representation first, because == on
-// time.Time also compares the location and the monotonic clock reading.
+// sameCitizen compares every field but UpdatedAt. It compares whole
+// records (reflect.DeepEqual), so that a field added to app.Citizen is
+// compared without touching this code; the dates are brought to one
+// representation first, because time.Time also holds the location and the
+// monotonic clock reading.
 func sameCitizen(a, b *app.Citizen) bool {
-	return normalized(*a) == normalized(*b)
+	return reflect.DeepEqual(normalized(*a), normalized(*b))
 }
 
 func normalized(c app.Citizen) app.Citizen {
@@ -66,5 +68,44 @@ func normalized(c app.Citizen) app.Citizen {
 	c.BirthDate = c.BirthDate.UTC()
 	c.RegisteredOn = c.RegisteredOn.UTC()
 	c.CancelledOn = c.CancelledOn.UTC()
+	// The history is copied before its dates are touched: the caller's
+	// records stay as they are. Empty and nil lists are the same history.
+	c.Unions = mapOrNil(c.Unions, func(u app.Union) app.Union {
+		u.Date, u.EndDate = u.Date.UTC(), u.EndDate.UTC()
+		return u
+	})
+	c.Cohabitations = mapOrNil(c.Cohabitations, func(x app.Cohabitation) app.Cohabitation {
+		x.Since, x.ContractDate, x.ContractRegisteredOn, x.EndDate = x.Since.UTC(), x.ContractDate.UTC(), x.ContractRegisteredOn.UTC(), x.EndDate.UTC()
+		return x
+	})
+	c.Citizenships = mapOrNil(c.Citizenships, func(p app.CitizenshipPeriod) app.CitizenshipPeriod {
+		p.From, p.To = p.From.UTC(), p.To.UTC()
+		return p
+	})
+	c.Residences = mapOrNil(c.Residences, func(p app.ResidencePeriod) app.ResidencePeriod {
+		p.From, p.To = p.From.UTC(), p.To.UTC()
+		return p
+	})
+	if c.Death != nil {
+		d := *c.Death
+		d.Date = d.Date.UTC()
+		c.Death = &d
+	}
+	if c.AIRE != nil {
+		a := *c.AIRE
+		a.RegisteredOn = a.RegisteredOn.UTC()
+		c.AIRE = &a
+	}
 	return c
+}
+
+func mapOrNil[T any](xs []T, f func(T) T) []T {
+	if len(xs) == 0 {
+		return nil
+	}
+	out := make([]T, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
 }

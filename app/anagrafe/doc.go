@@ -43,6 +43,18 @@
 //
 // The comune is not a column: the hub knows whose file it is receiving.
 //
+// # The history sections
+//
+// After the people the file may carry sections of their civil and
+// residence history: [unioni] (marriages and civil unions), [convivenze]
+// (convivenze di fatto and their contracts), [decessi], [aire],
+// [cittadinanze] and [residenze]. A section is a line with its name in
+// brackets, its own header line, and one line per record naming its person
+// by codice fiscale (sections.go lists the columns; FORMAT.md documents
+// them). Each record is checked on its line, then each person with a
+// history is checked whole (app.Citizen.Validate), reported on the first
+// line of the history.
+//
 // # The checks
 //
 // Each person must pass app.Citizen.Validate (the codice fiscale agrees with

@@ -23,6 +23,8 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(withField(8, "nome", `"Salvatore`)))
 	f.Add([]byte(withField(3, "cognome", `"Bianchi ""detta"" Anna"`)))
 	f.Add([]byte(""))
+	f.Add([]byte(historyFile()))
+	f.Add([]byte(withHistoryLine(30, "RSSMRA70C15F205N,2000-03-01,,I690,Via Giuseppe Garibaldi,12/A,20099")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cs, err := anagrafe.Read(bytes.NewReader(data), "I690")
 		if err != nil {

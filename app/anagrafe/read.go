@@ -100,6 +100,7 @@ func Read(r io.Reader, comune string) ([]app.Citizen, error) {
 		return nil, err
 	}
 	rd.crossCheck()
+	rd.checkHistory()
 	if len(rd.errs) > 0 {
 		sort.SliceStable(rd.errs, func(i, j int) bool { return rd.errs[i].Line < rd.errs[j].Line })
 		return nil, &ReadError{Rows: rd.errs}
@@ -114,9 +115,16 @@ type reader struct {
 	index  []int // index[i] is the column of the i-th field of a line
 	people chunks
 	lines  []int    // lines[i] is the line of people[i]
-	bad    []uint32 // bad[i] has bit c set when column c of people[i] was refused
+	bad    []uint32 // bad[i] has bit c set when column c of people[i] was refused, badRecord when the record was
 	errs   []RowError
+	// historyLine maps a person (index in people) to the first line of
+	// the sections that gives them history.
+	historyLine map[int]int
 }
+
+// badRecord marks in bad a person refused as a whole (Validate), whose
+// columns were each readable.
+const badRecord = 1 << 31
 
 func (rd *reader) fail(line int, field, msg string) {
 	rd.errs = append(rd.errs, RowError{Line: line, Field: field, Message: msg})
@@ -197,6 +205,10 @@ func (rd *reader) rows() error {
 			return fmt.Errorf("read anagrafe: %w", err)
 		}
 		line, _ := rd.cr.FieldPos(0)
+		if name, ok := sectionMarker(rec); ok {
+			// The people end where the history begins (sections.go).
+			return rd.readSections(name, line)
+		}
 		if len(rec) != len(rd.index) {
 			rd.fail(line, "", fmt.Sprintf("la riga ha %d valori, l'intestazione %d colonne", len(rec), len(rd.index)))
 			continue
@@ -216,6 +228,7 @@ func (rd *reader) rows() error {
 		}
 		if bad == 0 {
 			if err := c.Validate(); err != nil {
+				bad |= badRecord
 				rd.fail(line, "", app.ErrorMessage(err))
 			}
 			if c.Status == app.StatusResident {

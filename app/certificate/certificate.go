@@ -59,6 +59,7 @@ type Certificate struct {
 	ComuneName string
 	Person     Person
 	Family     []Member // family types only, head first
+	Civil      Civil    // the facts of the civil and residence history (civil.go)
 	// Use is the use the applicant declares ("uso"). It decides the bollo:
 	// an exemption exists only for a use the law names, and the office
 	// prints the use on an exempt certificate.
@@ -79,10 +80,13 @@ type Certificate struct {
 
 // Request is what the counter decides when it issues a certificate.
 type Request struct {
-	Number   Number
-	Use      string
-	Abroad   bool
-	Bollo    Bollo // Marca, or ExemptionID (and for ExemptionOther its text): ResolveBollo completes it
+	Number Number
+	Use    string
+	Abroad bool
+	Bollo  Bollo // Marca, or ExemptionID (and for ExemptionOther its text): ResolveBollo completes it
+	// On is the date a certificate storico di residenza alla data
+	// certifies the residence on; ignored by the other types.
+	On       time.Time
 	IssuedAt time.Time
 	Offline  bool
 	Operator string
@@ -184,6 +188,12 @@ func New(t Type, file *app.CitizenFile, refs *anpr.Index, r Request) (*Certifica
 			c.Family = append(c.Family, mem)
 		}
 	}
+	civil, family, err := newCivil(t, file, ix, r.On, issued.In(app.Rome))
+	if err != nil {
+		return nil, err
+	}
+	c.Civil = civil
+	c.Family = append(c.Family, family...)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -229,8 +239,8 @@ func (c *Certificate) Validate() error {
 		return app.Errorf(app.EINVALID, "data di iscrizione mancante")
 	case f.Has(FactCancellation) && p.CancelledOn.IsZero():
 		return app.Errorf(app.EINVALID, "data di cancellazione mancante")
-	case f.Has(FactFamily) != (len(c.Family) > 0):
-		if f.Has(FactFamily) {
+	case f.ListsFamily() != (len(c.Family) > 0):
+		if f.ListsFamily() {
 			return app.Errorf(app.EINVALID, "componenti della famiglia mancanti")
 		}
 		return app.Errorf(app.EINVALID, "componenti della famiglia su un certificato che non li certifica")
@@ -259,6 +269,9 @@ func (c *Certificate) Validate() error {
 	}
 	if len(c.Family) > 0 && !self {
 		return app.Errorf(app.EINVALID, "la persona non è tra i componenti della famiglia")
+	}
+	if err := c.Civil.validate(c.Type); err != nil {
+		return err
 	}
 	return c.Bollo.validateShape(c.Type)
 }
@@ -327,8 +340,15 @@ func (c *Certificate) CertifiedText() string {
 		}
 		line("Cancellazione anagrafica", formatDate(p.CancelledOn)+", "+reason)
 	}
-	if f.Has(FactFamily) {
-		b.WriteString("Famiglia anagrafica:\n")
+	for _, r := range c.CivilRows() {
+		line(r.Label, r.Value)
+	}
+	if f.ListsFamily() {
+		if f.Has(FactAIREFamily) {
+			b.WriteString("Famiglia AIRE:\n")
+		} else {
+			b.WriteString("Famiglia anagrafica:\n")
+		}
 		for i, m := range c.Family {
 			fmt.Fprintf(&b, "%d. %s %s, %s il %s a %s", i+1, m.Surname, m.GivenName, strings.ToLower(born(m.Sex)), formatDate(m.BirthDate), m.BirthPlace)
 			if f.Has(FactRelationships) {

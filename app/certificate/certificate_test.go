@@ -15,6 +15,9 @@ func TestNew(t *testing.T) {
 		certificate.SlugCancellazione:       person(t, func(c *app.Citizen) { c.Status, c.CancelReason = app.StatusEmigrated, "emigrato a MONZA" }),
 		certificate.SlugResidenzaConvivenza: person(t, func(c *app.Citizen) { c.Relationship = 25 }),
 	}
+	for slug, c := range civilHolders(t) {
+		holder[slug] = c
+	}
 	for _, typ := range certificate.Types() {
 		t.Run(typ.Slug, func(t *testing.T) {
 			c, ok := holder[typ.Slug]

@@ -29,7 +29,8 @@ const adultAge = 18
 
 // partialFacts are the facts a partially certifiable person can have
 // certified: "solo residenza e stato di famiglia".
-const partialFacts = FactResidence | FactResidenceHistory | FactFamily | FactRelationships | FactConvivenza
+const partialFacts = FactResidence | FactResidenceHistory | FactFamily | FactRelationships | FactConvivenza |
+	FactAIREResidence | FactAIREFamily | FactResidenceOnDate
 
 // currentResidence are the facts that only a person living in the comune
 // today has.
@@ -68,6 +69,13 @@ const currentResidence = FactResidence | FactFamily | FactConvivenza
 //     acquires the documents itself); residence in convivenza only for a
 //     member of a convivenza anagrafica, and the family certificates never
 //     for one (a convivenza is not a family, DPR 223/1989 art. 5).
+//   - The types of the civil and residence history (checkCivil, civil.go):
+//     morte only for the deceased whose death is recorded; matrimonio and
+//     unione civile only for a person married or united now, with the
+//     union's data; contratto di convivenza only with a registered contract;
+//     the AIRE types only for the AIRE-registered with the address abroad;
+//     storico di cittadinanza only with the history, never for AIRE;
+//     storico di residenza alla data only with the residence history.
 func Check(t Type, c *app.Citizen, today time.Time) error {
 	if c == nil {
 		return app.Errorf(app.EINVALID, "persona mancante")
@@ -77,11 +85,11 @@ func Check(t Type, c *app.Citizen, today time.Time) error {
 	}
 	switch c.Status {
 	case app.StatusDeceased:
-		if t.Slug != SlugCancellazione {
-			return refuse(t, "persona deceduta%s: si rilascia solo il certificato di cancellazione anagrafica", since(c.CancelledOn))
+		if t.Slug != SlugCancellazione && t.Slug != SlugMorte {
+			return refuse(t, "persona deceduta%s: si rilasciano solo i certificati di cancellazione anagrafica e di morte", since(c.CancelledOn))
 		}
 	case app.StatusEmigrated:
-		if t.Slug != SlugCancellazione && t.Slug != SlugResidenzaStorico {
+		if t.Slug != SlugCancellazione && t.Slug != SlugResidenzaStorico && t.Slug != SlugResidenzaAllaData {
 			return refuse(t, "persona emigrata%s: lo rilascia il comune di nuova residenza; qui solo il certificato storico di residenza o di cancellazione", since(c.CancelledOn))
 		}
 	case app.StatusAIRE:
@@ -140,7 +148,7 @@ func Check(t Type, c *app.Citizen, today time.Time) error {
 	case t.Facts.Has(FactCancellation) && c.CancelledOn.IsZero():
 		return refuse(t, "data di cancellazione non nota")
 	}
-	return nil
+	return checkCivil(t, c, today)
 }
 
 // freeStatus reports whether a civil status is "stato libero".
@@ -160,7 +168,8 @@ func refuse(t Type, format string, args ...any) error {
 // lowerTitle is the title without "CERTIFICATO", in lower case, for a
 // sentence: "di stato libero".
 func lowerTitle(t Type) string {
-	return strings.ToLower(strings.TrimPrefix(t.Title, "CERTIFICATO "))
+	// AIRE is an acronym: it stays in capitals.
+	return strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(t.Title, "CERTIFICATO ")), " aire", " AIRE")
 }
 
 // since is the date of cancellation for a refusal: the anagrafe records

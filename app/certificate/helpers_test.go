@@ -120,7 +120,7 @@ func issue(tb testing.TB, t certificate.Type, f *app.CitizenFile, seq int64) *ce
 		tb.Fatal(err)
 	}
 	c, err := certificate.New(t, f, refs, certificate.Request{
-		Number: n, Use: "uso privato", Bollo: bolloFor(t), IssuedAt: now, Operator: "mrossi",
+		Number: n, Use: "uso privato", Bollo: bolloFor(t), IssuedAt: now, Operator: "mrossi", On: residenceDay,
 	})
 	if err != nil {
 		tb.Fatalf("issue %s: %v", t.Slug, err)

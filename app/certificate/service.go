@@ -45,6 +45,8 @@ type IssueRequest struct {
 	Marca         string
 	ExemptionID   int
 	ExemptionText string
+	// On is the date of a certificate storico di residenza alla data.
+	On time.Time
 }
 
 // Store is the workstation's record of the certificates it issued.
@@ -155,7 +157,7 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 			return nil, err
 		}
 		c, err := New(t, file, refs, Request{
-			Number: n, Use: r.Use, Abroad: r.Abroad,
+			Number: n, Use: r.Use, Abroad: r.Abroad, On: r.On,
 			Bollo:    Bollo{Marca: r.Marca, ExemptionID: r.ExemptionID, ExemptionText: r.ExemptionText},
 			IssuedAt: now, Offline: offline, Operator: op.Username,
 		})

@@ -39,7 +39,7 @@ func (k Kind) String() string {
 // Fact is one kind of fact a certificate certifies beyond the identity of
 // the person (names, codice fiscale, date and place of birth), which every
 // certificate prints.
-type Fact uint16
+type Fact uint32
 
 // The facts. A Type's Facts is their union.
 const (
@@ -55,6 +55,16 @@ const (
 	FactFamilyCivilStatus                  // each member's civil status
 	FactConvivenza                         // member of a convivenza anagrafica
 	FactCancellation                       // date and reason of the cancellation from the anagrafe
+
+	// The facts of the civil and residence history (civil.go).
+	FactMarriage             // the current marriage: date, place, spouse
+	FactCivilUnion           // the current civil union: date, place, partner
+	FactCohabitationContract // the convivenza di fatto and its registered contract
+	FactDeath                // date and place of death
+	FactCitizenshipHistory   // the citizenships held, from when, how acquired
+	FactAIREResidence        // the address abroad and the consulate
+	FactAIREFamily           // the members of the AIRE family
+	FactResidenceOnDate      // the residence on a date the applicant names
 )
 
 var factNames = []struct {
@@ -73,6 +83,14 @@ var factNames = []struct {
 	{FactFamilyCivilStatus, "stato civile dei componenti"},
 	{FactConvivenza, "convivenza anagrafica"},
 	{FactCancellation, "cancellazione anagrafica"},
+	{FactMarriage, "matrimonio"},
+	{FactCivilUnion, "unione civile"},
+	{FactCohabitationContract, "contratto di convivenza"},
+	{FactDeath, "morte"},
+	{FactCitizenshipHistory, "storico di cittadinanza"},
+	{FactAIREResidence, "residenza all'estero (AIRE)"},
+	{FactAIREFamily, "famiglia AIRE"},
+	{FactResidenceOnDate, "residenza alla data"},
 }
 
 // Has reports whether f includes all of g.
@@ -137,34 +155,52 @@ const (
 	SlugStatoDiFamigliaParentela   = "stato-di-famiglia-con-rapporti-di-parentela"
 	SlugStatoLibero                = "stato-libero"
 	SlugContestuale                = "contestuale-residenza-stato-di-famiglia"
+
+	SlugMorte               = "morte"
+	SlugMatrimonio          = "matrimonio"
+	SlugStoricoCittadinanza = "cittadinanza-storico"
+	SlugResidenzaAIRE       = "residenza-aire"
+	SlugStatoDiFamigliaAIRE = "stato-di-famiglia-aire"
+	SlugUnioneCivile        = "unione-civile"
+	SlugContrattoConvivenza = "contratto-di-convivenza"
+	SlugResidenzaAllaData   = "residenza-storico-alla-data"
 )
 
 // sixMonths is the validity of every certificate whose facts can change
 // (DPR 445/2000 art. 41 c. 1).
 const sixMonths = 6
 
-// types are the ANPR types that Sportello's anagrafe data supports, in the
-// order of ANPR's table, then Sportello's own. The other ANPR types need
-// facts the data does not hold: di morte (place of death), di matrimonio and
-// di unione civile (spouse, date and place of the act), storico di
-// cittadinanza (citizenship history), AIRE residence and family (the address
-// abroad), contratto di convivenza (the contract), storico di residenza alla
-// data (the address history).
+// types are ANPR's 20 types, in the order of ANPR's table, then
+// Sportello's own. The types of the civil and residence history (morte,
+// matrimonio, storico di cittadinanza, AIRE, unione civile, contratto di
+// convivenza, storico di residenza alla data) are anagrafe certificates,
+// with bollo unless an exemption applies, as ANPR issues them. Death is a
+// fact that cannot change: its certificate is valid without limit (DPR
+// 445/2000 art. 41 c. 1); the others can (a marriage ends, a contract is
+// resolved, the history grows): six months.
 var types = []Type{
 	{SlugNascita, 1, 1, "CERTIFICATO ANAGRAFICO DI NASCITA", StatoCivile, FactBirth, 0},
+	{SlugMorte, 2, 2, "CERTIFICATO ANAGRAFICO DI MORTE", Anagrafe, FactDeath, 0},
+	{SlugMatrimonio, 3, 3, "CERTIFICATO ANAGRAFICO DI MATRIMONIO", Anagrafe, FactMarriage, sixMonths},
 	// Cancellation is a past fact, but the person may be registered again:
 	// six months, as anything that can change.
 	{SlugCancellazione, 4, 4, "CERTIFICATO DI CANCELLAZIONE ANAGRAFICA", Anagrafe, FactCancellation, sixMonths},
 	{SlugCittadinanza, 5, 5, "CERTIFICATO DI CITTADINANZA", StatoCivile, FactCitizenship, sixMonths},
+	{SlugStoricoCittadinanza, 6, 6, "CERTIFICATO STORICO DI CITTADINANZA", Anagrafe, FactCitizenship | FactCitizenshipHistory, sixMonths},
 	{SlugEsistenzaInVita, 7, 7, "CERTIFICATO DI ESISTENZA IN VITA", Anagrafe, FactAlive, sixMonths},
 	{SlugResidenza, 8, 8, "CERTIFICATO DI RESIDENZA", Anagrafe, FactResidence, sixMonths},
 	{SlugResidenzaStorico, 9, 9, "CERTIFICATO STORICO DI RESIDENZA", Anagrafe, FactResidenceHistory, sixMonths},
+	{SlugResidenzaAIRE, 10, 10, "CERTIFICATO DI RESIDENZA AIRE", Anagrafe, FactAIREResidence, sixMonths},
 	{SlugStatoCivile, 11, 11, "CERTIFICATO DI STATO CIVILE", Anagrafe, FactCivilStatus, sixMonths},
 	{SlugStatoDiFamiglia, 12, 12, "CERTIFICATO DI STATO DI FAMIGLIA", Anagrafe, FactResidence | FactFamily, sixMonths},
 	{SlugStatoDiFamigliaStatoCivile, 13, 13, "CERTIFICATO DI STATO DI FAMIGLIA E DI STATO CIVILE", Anagrafe, FactResidence | FactFamily | FactCivilStatus | FactFamilyCivilStatus, sixMonths},
 	{SlugResidenzaConvivenza, 14, 14, "CERTIFICATO DI RESIDENZA IN CONVIVENZA", Anagrafe, FactResidence | FactConvivenza, sixMonths},
+	{SlugStatoDiFamigliaAIRE, 15, 15, "CERTIFICATO DI STATO DI FAMIGLIA AIRE", Anagrafe, FactAIREResidence | FactAIREFamily, sixMonths},
 	{SlugStatoDiFamigliaParentela, 16, 16, "CERTIFICATO DI STATO DI FAMIGLIA CON RAPPORTI DI PARENTELA", Anagrafe, FactResidence | FactFamily | FactRelationships, sixMonths},
 	{SlugStatoLibero, 17, 17, "CERTIFICATO DI STATO LIBERO", Anagrafe, FactCivilStatus | FactFreeStatus, sixMonths},
+	{SlugUnioneCivile, 18, 18, "CERTIFICATO ANAGRAFICO DI UNIONE CIVILE", Anagrafe, FactCivilUnion, sixMonths},
+	{SlugContrattoConvivenza, 19, 19, "CERTIFICATO DI CONTRATTO DI CONVIVENZA", Anagrafe, FactCohabitationContract, sixMonths},
+	{SlugResidenzaAllaData, 20, 20, "CERTIFICATO STORICO DI RESIDENZA ALLA DATA", Anagrafe, FactResidenceOnDate, sixMonths},
 	{SlugContestuale, 101, 12, "CERTIFICATO CONTESTUALE DI RESIDENZA E STATO DI FAMIGLIA", Anagrafe, FactResidence | FactFamily, sixMonths},
 }
 

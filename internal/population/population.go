@@ -9,7 +9,10 @@
 // Exactly Options.Residents people with posizione residente, and besides
 // them people the comune has cancelled: emigrated people amounting to 5% of
 // the residents and deceased people amounting to 3% (rounded down), each
-// with the date and reason of the cancellation. They come family by family,
+// with the date and reason of the cancellation, and Italians registered in
+// the comune's AIRE amounting to 1%, with their address abroad. Marriages,
+// unions, convivenze, deaths, citizenship changes and moves within the
+// comune carry their history (events.go). They come family by family,
 // in families of 1 to 8 residents shaped roughly as ISTAT counts them (a
 // third of the families are one person; then couples with and without
 // children, single parents, and a few with a parent, a sibling or a
@@ -95,7 +98,7 @@ const (
 
 // Generate returns the population of o: Stream's people, in its order.
 func Generate(o Options) ([]app.Citizen, error) {
-	cs := make([]app.Citizen, 0, o.Residents+o.Residents*(EmigratedPercent+DeceasedPercent)/100)
+	cs := make([]app.Citizen, 0, o.Residents+o.Residents*(EmigratedPercent+DeceasedPercent+AIREPercent)/100)
 	err := Stream(o, func(c app.Citizen) error {
 		cs = append(cs, c)
 		return nil
@@ -139,6 +142,7 @@ type generator struct {
 	docs     uint64 // identity documents issued so far
 
 	residents, emigrated, deceased int
+	ev                             events    // the civil and residence history, and the AIRE (events.go)
 	h                              household // the family being built, reused
 }
 
@@ -306,6 +310,9 @@ func (g *generator) run(fn func(app.Citizen) error) error {
 		if err := g.household(g.o.Residents - g.residents); err != nil {
 			return err
 		}
+		if err := g.householdHistory(&g.h); err != nil {
+			return err
+		}
 		for i := range g.h.members {
 			if err := fn(g.h.members[i]); err != nil {
 				return err
@@ -316,6 +323,9 @@ func (g *generator) run(fn func(app.Citizen) error) error {
 		// point of the stream their shares are what the package promises.
 		for g.deceased < g.residents*DeceasedPercent/100 {
 			c, err := g.deceasedPerson()
+			if err == nil {
+				err = g.cancelledHistory(&c)
+			}
 			if err != nil {
 				return err
 			}
@@ -333,6 +343,12 @@ func (g *generator) run(fn func(app.Citizen) error) error {
 				return err
 			}
 			g.emigrated++
+		}
+		for g.ev.aire < g.residents*AIREPercent/100 {
+			// A family may run ahead of the share, never past the total.
+			if err := g.aireFamily(g.o.Residents*AIREPercent/100-g.ev.aire, fn); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

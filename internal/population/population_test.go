@@ -59,7 +59,7 @@ func TestGenerateCounts(t *testing.T) {
 	for _, c := range cs {
 		count[c.Status]++
 	}
-	want := map[app.Status]int{app.StatusResident: 20000, app.StatusEmigrated: 1000, app.StatusDeceased: 600}
+	want := map[app.Status]int{app.StatusResident: 20000, app.StatusEmigrated: 1000, app.StatusDeceased: 600, app.StatusAIRE: 200}
 	if !reflect.DeepEqual(count, want) {
 		t.Errorf("statuses = %v, want %v", count, want)
 	}
@@ -74,7 +74,7 @@ func TestGenerateCounts(t *testing.T) {
 				residents++
 			}
 		}
-		if residents != n || len(cs) != n+n*population.EmigratedPercent/100+n*population.DeceasedPercent/100 {
+		if residents != n || len(cs) != n+n*population.EmigratedPercent/100+n*population.DeceasedPercent/100+n*population.AIREPercent/100 {
 			t.Errorf("Residents %d: got %d residents of %d people", n, residents, len(cs))
 		}
 	}
@@ -270,6 +270,9 @@ func TestGenerateFamilies(t *testing.T) {
 	families := map[string]*family{}
 	var order []string
 	for _, c := range people(t) {
+		if c.Status == app.StatusAIRE {
+			continue // the AIRE's own family sheets: TestGenerateHistory
+		}
 		if !familyRE.MatchString(c.FamilyID) {
 			t.Fatalf("family id %q", c.FamilyID)
 		}

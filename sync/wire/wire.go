@@ -53,11 +53,20 @@ type Citizen struct {
 	Certifiability int    `json:"certificabilita"`
 	DocumentNumber string `json:"documento,omitempty"`
 	UpdatedAt      string `json:"aggiornato,omitempty"`
+
+	// The civil and residence history (history.go): English keys, left
+	// out when empty, so that an older client reads the rest unchanged.
+	Unions             []Union             `json:"unions,omitempty"`
+	Cohabitations      []Cohabitation      `json:"cohabitations,omitempty"`
+	Death              *Death              `json:"death,omitempty"`
+	AIRE               *AIRE               `json:"aire,omitempty"`
+	CitizenshipHistory []CitizenshipPeriod `json:"citizenship_history,omitempty"`
+	ResidenceHistory   []ResidencePeriod   `json:"residence_history,omitempty"`
 }
 
 // CitizenToWire converts a citizen for the wire.
 func CitizenToWire(c *app.Citizen) Citizen {
-	return Citizen{
+	w := Citizen{
 		CodiceFiscale: c.CodiceFiscale, Surname: c.Surname, GivenName: c.GivenName, Sex: c.Sex,
 		BirthDate: app.FormatDate(c.BirthDate), BirthPlaceCode: c.BirthPlaceCode, Citizenship: c.Citizenship,
 		CivilStatus: c.CivilStatus, Comune: c.Comune, Street: c.Address.Street, HouseNumber: c.Address.HouseNumber,
@@ -66,6 +75,8 @@ func CitizenToWire(c *app.Citizen) Citizen {
 		CancelReason: c.CancelReason, Certifiability: c.Certifiability, DocumentNumber: c.DocumentNumber,
 		UpdatedAt: formatTime(c.UpdatedAt),
 	}
+	historyToWire(c, &w)
+	return w
 }
 
 // CitizenFromWire converts and validates a citizen from the wire.
@@ -89,6 +100,9 @@ func CitizenFromWire(w Citizen) (app.Citizen, error) {
 	}
 	if c.UpdatedAt, err = parseTime(w.UpdatedAt); err != nil {
 		return c, err
+	}
+	if err := historyFromWire(&w, &c); err != nil {
+		return c, fmt.Errorf("cittadino %s: %w", w.CodiceFiscale, err)
 	}
 	if err := c.Validate(); err != nil {
 		return c, fmt.Errorf("cittadino %s: %w", w.CodiceFiscale, err)
