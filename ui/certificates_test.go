@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -76,7 +77,7 @@ func TestIssue(t *testing.T) {
 		number := testComune + "-" + testDevice + "-2025-000001"
 		reqs, _ := h.issuer.calls()
 		want := certificate.IssueRequest{Type: certificate.SlugResidenza, Use: "lavoro", Marca: validMarca}
-		if len(reqs) != 1 || reqs[0] != want {
+		if len(reqs) != 1 || !reflect.DeepEqual(reqs[0], want) {
 			t.Errorf("issue requests = %+v, want [%+v]", reqs, want)
 		}
 		printed, saved := h.output.jobs()
@@ -155,7 +156,7 @@ func TestIssue(t *testing.T) {
 		h.waitIssued()
 		reqs, _ := h.issuer.calls()
 		want := certificate.IssueRequest{Type: certificate.SlugStatoDiFamiglia, ExemptionID: certificate.ExemptionOther, ExemptionText: "art. 5 L. 123/2024"}
-		if len(reqs) != 1 || reqs[0] != want {
+		if len(reqs) != 1 || !reflect.DeepEqual(reqs[0], want) {
 			t.Errorf("issue requests = %+v, want [%+v]", reqs, want)
 		}
 	})

@@ -206,7 +206,7 @@ func (fm *issueForm) setTypes() {
 	var items, refused []pickItem
 	for _, t := range certificate.Types() {
 		title := widget.NewLabel(certificateTitle(t))
-		if err := certificate.Check(t, &fm.file.Citizen, today); err != nil {
+		if err := certificate.Check(t, fm.file, today); err != nil {
 			title.Importance = widget.LowImportance
 			reason := quiet(app.ErrorMessage(err), fyne.TextStyle{}, theme.SizeNameCaptionText)
 			reason.Wrapping = fyne.TextWrapWord
