@@ -306,12 +306,13 @@ func (in *Input) members() []app.FamilyMember {
 func (in *Input) notExempt() bool { return in.Bollo.Marca != "" }
 
 // reference is the date a historical certificate certifies: the reference
-// date, or the day of issue.
+// date, or for the storico di residenza, which certifies a period, its
+// start.
 func (in *Input) reference() time.Time {
 	if !in.ReferenceDate.IsZero() {
 		return in.ReferenceDate
 	}
-	return in.Today
+	return in.residenceSince()
 }
 
 func (in *Input) residenceSince() time.Time {
@@ -792,6 +793,8 @@ func excluded(t, w int) bool {
 		return w == 13 || w == 14 || w == 16
 	case 13, 16:
 		return w == 12 || w == 13 || w == 14 || w == 16
+	case 14:
+		return w == 12 || w == 13 || w == 16
 	case 17:
 		return w == 3 || w == 11
 	}
