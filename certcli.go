@@ -52,11 +52,13 @@ func newCertificates(ws *workstation) *certificate.Service {
 
 func cmdCertificate(ctx context.Context, o options, args []string) error {
 	if len(args) == 0 {
-		return usageError{"certificate: indicare types, issue, list o reprint"}
+		return usageError{"certificate: indicare types, controls, issue, list o reprint"}
 	}
 	switch args[0] {
 	case "types":
 		return cmdCertTypes(o, args[1:])
+	case "controls":
+		return cmdCertControls(o, args[1:])
 	case "issue":
 		return cmdCertIssue(ctx, o, args[1:])
 	case "list":
@@ -64,7 +66,69 @@ func cmdCertificate(ctx context.Context, o options, args []string) error {
 	case "reprint":
 		return cmdCertReprint(ctx, o, args[1:])
 	}
-	return usageError{fmt.Sprintf("certificate: comando sconosciuto %q (types, issue, list, reprint)", args[0])}
+	return usageError{fmt.Sprintf("certificate: comando sconosciuto %q (types, controls, issue, list, reprint)", args[0])}
+}
+
+// cmdCertControls lists ANPR's issuing controls of a type: the ids that
+// --force takes, whether each can be forced, ANPR's section and words.
+func cmdCertControls(o options, args []string) error {
+	fs := subFlags("certificate controls")
+	typ := fs.String("type", "", "")
+	if err := fs.Parse(args); err != nil {
+		return usageError{"certificate controls: " + err.Error()}
+	}
+	if fs.NArg() > 0 || *typ == "" {
+		return usageError{"certificate controls: serve --type TIPO (sportello certificate types li elenca)"}
+	}
+	t, err := certificate.TypeBySlug(*typ)
+	if err != nil {
+		return usageError{"certificate controls: " + app.ErrorMessage(err)}
+	}
+	for _, c := range certificate.ControlsOf(t) {
+		kind := "bloccante"
+		if c.Forceable {
+			kind = "forzabile"
+		}
+		what := c.ANPR
+		if what == "" {
+			what = c.Source
+		}
+		fmt.Fprintf(o.stdout, "%-45s %-9s %s: %s\n", c.ID, kind, c.Category, what)
+	}
+	return nil
+}
+
+// forceFlag collects --force CONTROL, repeatable.
+type forceFlag []certificate.ControlID
+
+func (f *forceFlag) String() string { return fmt.Sprint(*f) }
+func (f *forceFlag) Set(s string) error {
+	*f = append(*f, certificate.ControlID(strings.TrimSpace(s)))
+	return nil
+}
+
+// certIssueRules reads the flags of the issuing controls into the request:
+// the controls forced with the one reason, the destination, the PA's
+// request. A usage error when --force and --reason do not go together.
+func certIssueRules(req *certificate.IssueRequest, force forceFlag, reason, destination, paRequest string) error {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case len(force) > 0 && reason == "":
+		return usageError{"certificate issue: --force vuole --reason TESTO, il motivo della forzatura (al massimo 256 caratteri)"}
+	case len(force) == 0 && reason != "":
+		return usageError{"certificate issue: --reason senza --force CONTROLLO (sportello certificate controls --type TIPO li elenca)"}
+	}
+	for _, id := range force {
+		req.Force = append(req.Force, certificate.Forcing{Control: id, Reason: reason})
+	}
+	d, err := certificate.ParseDestination(destination)
+	if err != nil {
+		return usageError{"certificate issue: --destinazione: " + app.ErrorMessage(err)}
+	}
+	req.Destination = d
+	req.PARequest = strings.TrimSpace(paRequest)
+	req.RequesterPA = req.PARequest != ""
+	return nil
 }
 
 func cmdCertTypes(o options, args []string) error {
@@ -117,6 +181,11 @@ func cmdCertIssue(ctx context.Context, o options, args []string) error {
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
 	opName := fs.String("operator", "", "")
+	var force forceFlag
+	fs.Var(&force, "force", "")
+	reason := fs.String("reason", "", "")
+	destination := fs.String("destinazione", "", "")
+	paRequest := fs.String("richiesta-pa", "", "")
 	if err := fs.Parse(args); err != nil {
 		return usageError{"certificate issue: " + err.Error()}
 	}
@@ -135,6 +204,9 @@ func cmdCertIssue(ctx context.Context, o options, args []string) error {
 		return usageError{"certificate issue: " + app.ErrorMessage(err)}
 	}
 	req := certificate.IssueRequest{Type: t.Slug, Use: *use, Abroad: *abroad, Marca: *marca, ExemptionText: *esenzioneText}
+	if err := certIssueRules(&req, force, *reason, *destination, *paRequest); err != nil {
+		return err
+	}
 	if *esenzione != "" {
 		n, err := strconv.Atoi(*esenzione)
 		if err != nil || n <= 0 {
@@ -183,6 +255,9 @@ func cmdCertIssue(ctx context.Context, o options, args []string) error {
 		is.Certificate.Person.Surname, is.Certificate.Person.GivenName, sent)
 	if is.Certificate.Offline {
 		fmt.Fprintln(o.stdout, "rilasciato senza collegamento con l'hub: sarà verificato alla prossima sincronizzazione")
+	}
+	for _, f := range is.Certificate.Forced {
+		fmt.Fprintf(o.stdout, "controllo ANPR forzato: %s (registrato nel registro delle attività)\n", f.Control)
 	}
 	if issued, err := ws.store.Certificate(ctx, is.Certificate.Number.String()); err == nil && issued.Flag != "" {
 		fmt.Fprintln(o.stdout, "ATTENZIONE:", issued.Flag)
