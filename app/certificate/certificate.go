@@ -127,7 +127,7 @@ type Request struct {
 
 // checkIssue runs every control of type t for the request on today, the
 // bollo settled: nil, or EINVALID with every failure not forced.
-func checkIssue(t Type, file *app.CitizenFile, b Bollo, r Request, today time.Time) error {
+func checkIssue(t Type, file *app.CitizenFile, refs *anpr.Index, b Bollo, r Request, today time.Time) error {
 	if !file.Citizen.Status.Valid() {
 		return refuse(t, "posizione anagrafica non valida %q", file.Citizen.Status)
 	}
@@ -136,7 +136,7 @@ func checkIssue(t Type, file *app.CitizenFile, b Bollo, r Request, today time.Ti
 		fees = *r.Fees
 	}
 	in := InputOf(file, today)
-	in.Settled, in.Bollo = true, b
+	in.Settled, in.Bollo, in.Refs = true, b, refs
 	in.BolloCents, in.DirittiCents = Fees(t, b, fees)
 	in.Destination, in.RequesterPA, in.PARequest = r.Destination, r.RequesterPA, strings.TrimSpace(r.PARequest)
 	in.Acts, in.ReferenceDate = r.Acts, r.ReferenceDate
@@ -157,7 +157,7 @@ func New(t Type, file *app.CitizenFile, refs *anpr.Index, r Request) (*Certifica
 		return nil, app.Errorf(app.EINVALID, "tipo di certificato sconosciuto")
 	}
 	b := settle(t, r.Bollo, refs)
-	if err := checkIssue(t, file, b, r, issued.In(rome)); err != nil {
+	if err := checkIssue(t, file, refs, b, r, issued.In(rome)); err != nil {
 		return nil, err
 	}
 	if err := b.Validate(t, refs); err != nil {

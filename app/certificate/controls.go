@@ -198,7 +198,10 @@ type Input struct {
 	// Settled is set once the bollo is known: the controls of the section
 	// "Esenzione bolli" run only then (the counter's list of types runs
 	// the others before the operator chooses).
-	Settled      bool
+	Settled bool
+	// Refs are the reference tables the bollo was settled with (nil: the
+	// built-in ones): an exemption the hub's tables add is judged by them.
+	Refs         *anpr.Index
 	Bollo        Bollo
 	BolloCents   int64
 	DirittiCents int64
@@ -378,7 +381,7 @@ var controlDefs = map[ControlID]def{
 		test: func(in *Input, _ int) string {
 			b := in.Bollo
 			bad := b.DirittiExempt && (b.Marca != "" || b.ExemptionID == 0) ||
-				(b.ExemptionID > 0 && b.ExemptionID != ExemptionOther && b.DirittiExempt != exemptionWaivesDiritti(b.ExemptionID))
+				(b.ExemptionID > 0 && b.ExemptionID != ExemptionOther && b.DirittiExempt != exemptionWaivesDiritti(in.Refs, b.ExemptionID))
 			return when(bad, "esenzione dai diritti di segreteria non conforme alla tabella ANPR delle esenzioni")
 		}},
 	CtlEsenzione99Diritti: {cat: CategoryBollo, anpr: "Se motivo esenzione bollo=99 e esenzione diritti = 1 (esente) e il campo importo dei diritti di segreteria > 0",
@@ -654,9 +657,9 @@ var controlDefs = map[ControlID]def{
 }
 
 // exemptionWaivesDiritti is the "ESENZIONE DIRITTO DI SEGRETERIA" column
-// of the built-in table.
-func exemptionWaivesDiritti(id int) bool {
-	e, ok := index(nil).Entry(anpr.TableBolloExemptions, id)
+// of the table.
+func exemptionWaivesDiritti(refs *anpr.Index, id int) bool {
+	e, ok := index(refs).Entry(anpr.TableBolloExemptions, id)
 	return ok && e.Flag
 }
 

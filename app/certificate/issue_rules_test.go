@@ -167,6 +167,16 @@ func TestIssueControls(t *testing.T) {
 			t.Errorf("text:\n%s", c.CertifiedText())
 		}
 	})
+	t.Run("ExemptionOfTheHubTables", func(t *testing.T) {
+		// An exemption the hub's tables add, waiving the diritti too, is
+		// judged by those tables, not the built-in ones.
+		tables := anpr.Defaults()
+		tables.BolloExemptions = append(tables.BolloExemptions, anpr.Entry{ID: 11, Description: "NUOVA ESENZIONE - art. 1 L. 1/2030", Flag: true})
+		c, err := certificate.New(mustType(t, certificate.SlugResidenza), file(t, person(t)), anpr.NewIndex(tables), request(t, 1, certificate.Bollo{ExemptionID: 11}))
+		if err != nil || !c.Bollo.DirittiExempt {
+			t.Fatalf("got %+v, %v", c, err)
+		}
+	})
 	t.Run("ErrDirittiZero", func(t *testing.T) {
 		r := request(t, 1, certificate.Bollo{Marca: marca})
 		r.Fees = &certificate.ComuneFees{}

@@ -165,7 +165,7 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 		Fees:  &fees, Force: r.Force, IssuedAt: now, Offline: offline, Operator: op.Username,
 	}
 	// Check before taking a number, so that a refusal costs nothing.
-	if err := checkIssue(t, file, settle(t, req.Bollo, refs), req, now.In(rome)); err != nil {
+	if err := checkIssue(t, file, refs, settle(t, req.Bollo, refs), req, now.In(rome)); err != nil {
 		return nil, nil, err
 	}
 	var issued *Issued
