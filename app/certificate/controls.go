@@ -153,7 +153,7 @@ const (
 	DestinationCourt       Destination = 3
 )
 
-// DestinationText is the notice ANPR prints for the destination, in its
+// Text is the notice ANPR prints for the destination, in its
 // words (controllo-certificati, section "Esenzione bolli"); "" for none.
 func (d Destination) Text() string {
 	switch d {
@@ -402,7 +402,8 @@ var controlDefs = map[ControlID]def{
 		test: func(in *Input, _ int) string {
 			return when(in.notExempt() && in.BolloCents == 0, "certificato in bollo con importo del bollo pari a zero")
 		}},
-	CtlCumulativo: {cat: CategoryCombination, anpr: "Se richiesto con certificati con cui ANPR non lo cumula (per ciascun tipo: quelli della sua pagina, o nessuno se va richiesto singolarmente)",
+	// ANPR's words differ per type: combinationWords.
+	CtlCumulativo: {cat: CategoryCombination,
 		test: func(in *Input, t int) string {
 			for _, w := range in.With {
 				if excluded(t, w) {
@@ -471,7 +472,7 @@ var controlDefs = map[ControlID]def{
 			return when(c.CitizenshipStatus == app.CitizenshipKnown && c.Citizenship != "" && c.Citizenship != "ITA",
 				fmt.Sprintf("la persona non ha la cittadinanza italiana (%s)", c.Citizenship))
 		}},
-	CtlStatoCivileMancante: {cat: CategorySpecific, anpr: "Se mancano i dati sullo stato civile (lo stato civile non è indicato)",
+	CtlStatoCivileMancante: {cat: CategorySpecific, anpr: "Se lo stato civile non è indicato",
 		test: func(in *Input, _ int) string {
 			cs := in.Citizen.CivilStatus
 			return when(cs <= 0 || cs == app.CivilStatusUnknown, "stato civile non noto all'anagrafe")
@@ -480,7 +481,7 @@ var controlDefs = map[ControlID]def{
 		test: func(in *Input, _ int) string {
 			return when(in.Acts != nil && in.Acts.CivilStatusDataMissing, "dati dell'atto dello stato civile assenti")
 		}},
-	CtlStatoNonLibero: {cat: CategorySpecific, anpr: "Se lo stato civile è diverso da: libero, vedovo/a, divorziato/a, stato libero per scioglimento con la parte unita civilmente, stato libero per decesso della parte unita civilmente",
+	CtlStatoNonLibero: {cat: CategorySpecific, anpr: "Se lo stato civile è diverso da: 1. libero 2. vedovo/a 3. divorziato/a 4. stato libero per scioglimento con la parte unita civilmente 5. stato libero per decesso della parte unita civilmente",
 		test: func(in *Input, _ int) string {
 			switch cs := in.Citizen.CivilStatus; {
 			case freeStatus(cs):
@@ -848,9 +849,58 @@ func ANPRControls(anprType int) []Control {
 	return out
 }
 
+// combinationWords are the lines of the section "Combinazioni certificati
+// su cumulativi" of each ANPR page, which excluded applies.
+var combinationWords = map[int]string{
+	2:  "Se richiesto con altri certificati (può essere prodotto solo singolarmente)",
+	3:  "Se richiesto con quello di stato libero o unione civile",
+	4:  "Se richiesto con altri certificati (può essere richiesto solo singolarmente)",
+	6:  "Se richiesto con altri certificati (può essere richiesto solo singolarmente)",
+	9:  "Se richiesto con altri certificati (può essere richiesto solo singolarmente)",
+	10: "Se richiesto con certificati previsti solo per i residenti",
+	11: "Se richiesto con quelli di stato di famiglia, stato di famiglia per convivenza e stato di famiglia con rapporti di parentela",
+	12: "Se richiesto con quelli di stato di famiglia e stato civile, stato di famiglia per convivenza e stato di famiglia con rapporti di parentela",
+	13: "Se richiesto con quelli di stato di famiglia per convivenza, stato di famiglia e stato civile e stato di famiglia",
+	14: "Se richiesto con quelli di stato di famiglia, stato di famiglia e stato civile e stato di famiglia con rapporti di parentela",
+	15: "Se richiesto con quelli previsti per i residenti",
+	16: "Se richiesto con quelli di stato di famiglia per convivenza, stato di famiglia e stato civile e stato di famiglia",
+	17: "Se richiesto con quelli di matrimonio o stato civile",
+	20: "Se richiesto con altri certificati (puo' essere richiesto solo singolarmente)",
+}
+
+// pageWords are ANPR's words where a page words a control its own way.
+var pageWords = map[ControlID]map[int]string{
+	CtlParzialmente: {
+		9:  "Se Soggetto parzialmente certificabile. e forzaCertificazione assente o uguale a 0",
+		18: "Se Soggetto parzialmente certificabile. e forzaCertificazione assente o uguale a 0",
+		20: "Se Soggetto parz. cert. e forzaCertificazione assente o uguale a 0",
+	},
+	CtlStatoCivileMancante: {
+		3:  "Se lo stato civile non è indicato",
+		11: "Se mancano i dati sullo stato civile;",
+		18: "Se lo stato civile è mancante",
+	},
+	CtlCittadinanzaAssente: {6: "Se i dati previsti per la cittadinanza sono integralmente assenti"},
+	CtlNonItaliano: {
+		5: "Se il soggetto non è cittadino italiano; questa condizione può essere forzata con il campo forzaCertificazione",
+	},
+}
+
+// usoWordsLater is how the pages of types 6, 9, 11, 12, 13, 15, 16, 17,
+// 18 and 20 word CtlUsoSenzaEsenzione.
+const usoWordsLater = "Se il campo paEstera=2 ( destinazione d'uso = CERTIFICATO RILASCIATO PER PROCEDIMENTI DISCIPLINATI DALLE NORME SULL'IMMIGRAZIONE ) o paEstera=3 (destinazione d'uso = AI SENSI DELL'ART. 40, D.P.R. 445/2000 IL PRESENTE CERTIFICATO E' RILASCIATO PER CAUSE GIUDIZIARIE) ed il certificato non è esente da bollo"
+
 func control(r row, anprType int) Control {
 	d := controlDefs[r.id]
 	c := Control{ID: r.id, Category: d.cat, ANPR: d.anpr, Forceable: r.forceable, Statement: d.statement, Source: d.own}
+	switch {
+	case r.id == CtlCumulativo:
+		c.ANPR = combinationWords[anprType]
+	case r.id == CtlUsoSenzaEsenzione && slices.Contains([]int{6, 9, 11, 12, 13, 15, 16, 17, 18, 20}, anprType):
+		c.ANPR = usoWordsLater
+	case pageWords[r.id][anprType] != "":
+		c.ANPR = pageWords[r.id][anprType]
+	}
 	if c.Source == "" {
 		c.Source = "ANPR, controllo-certificati: " + anprTypeName(anprType)
 	}
