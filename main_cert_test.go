@@ -282,6 +282,51 @@ func TestCertificateCLI(t *testing.T) {
 			t.Fatal("a refused certificate left a PDF")
 		}
 	})
+	// Birth and citizenship are anagrafe certificates: no marca nor
+	// exemption, no certificate (issue 14).
+	t.Run("NascitaInBollo", func(t *testing.T) {
+		out := filepath.Join(dir, "nascita.pdf")
+		if r := runBin(t, "sportello", "--data", ws, "certificate", "issue", "--cf", adult.CodiceFiscale, "--type", "nascita", "--out", out); r.code != 2 || !strings.Contains(r.err, "--marca") {
+			t.Fatalf("nascita without marca: exit %d %s", r.code, r.err)
+		}
+		mustRun(t, "sportello", "--data", ws, "certificate", "issue", "--cf", adult.CodiceFiscale, "--type", "nascita",
+			"--marca", "01234567890127", "--out", out)
+		text := strings.Join(strings.Fields(pdfText(t, out)), " ")
+		if !strings.Contains(text, "Assolta con marca da bollo n. 01234567890127") || strings.Contains(text, "stato civile") {
+			t.Fatalf("nascita in bollo:\n%s", text)
+		}
+	})
+	t.Run("Forced", func(t *testing.T) {
+		var who app.Citizen
+		control := ""
+		for _, c := range people {
+			if c.Status == app.StatusResident && (c.Certifiability == 1 || c.Certifiability == 4) {
+				who, control = c, map[int]string{1: "parzialmente-certificabile", 4: "interdetto"}[c.Certifiability]
+				break
+			}
+		}
+		if control == "" {
+			t.Fatal("fixture: no partially certifiable or interdetto resident in the demo comune")
+		}
+		out := filepath.Join(dir, "forzato.pdf")
+		args := []string{"--data", ws, "certificate", "issue", "--cf", who.CodiceFiscale, "--type", "nascita", "--marca", "01234567890128", "--out", out}
+		if r := runBin(t, "sportello", args...); r.code != 1 || !strings.Contains(r.err, "forzabile con un motivo: "+control) {
+			t.Fatalf("not forced: exit %d %s", r.code, r.err)
+		}
+		if r := runBin(t, "sportello", append(args, "--force", control)...); r.code != 2 || !strings.Contains(r.err, "--reason") {
+			t.Fatalf("forced without a reason: exit %d %s", r.code, r.err)
+		}
+		said := mustRun(t, "sportello", append(args, "--force", control, "--reason", "verificato con l'ufficio anagrafe")...)
+		if !strings.Contains(said, "controllo ANPR forzato: "+control) {
+			t.Errorf("issue said: %s", said)
+		}
+		if text := strings.Join(strings.Fields(pdfText(t, out)), " "); !strings.Contains(text, "In deroga") || strings.Contains(text, "verificato con") {
+			t.Errorf("the forced certificate:\n%s", text)
+		}
+		if !strings.Contains(mustRun(t, "sportello", "certificate", "controls", "--type", "nascita"), control) {
+			t.Error("certificate controls does not list the control")
+		}
+	})
 	t.Run("Exempt", func(t *testing.T) {
 		out := filepath.Join(dir, "esente.pdf")
 		mustRun(t, "sportello", "--data", ws, "certificate", "issue", "--cf", adult.CodiceFiscale, "--type", "stato-di-famiglia",

@@ -79,6 +79,47 @@ type Citizen struct {
 	AIRE          *AIRERecord    // persons registered in the AIRE
 	Citizenships  []CitizenshipPeriod
 	Residences    []ResidencePeriod
+
+	// CitizenshipStatus says why Citizenship is empty, as ANPR records it:
+	// "" when Citizenship holds the citizenship. ANPR's stati_esteri gives
+	// the two cases codes of their own (997 in corso di definizione, 998
+	// non attribuibile) with no ISO code; its certificates also stop when
+	// the data is missing altogether.
+	CitizenshipStatus CitizenshipStatus
+	// OtherCitizenships are the person's further citizenships beyond
+	// Citizenship, ISO 3166 alpha-3 codes separated by spaces ("FRA USA";
+	// a string keeps Citizen comparable): ANPR refuses the certificate of
+	// citizenship to a person holding several.
+	OtherCitizenships string
+	// OpenProcedure is set while an administrative procedure on the
+	// person's record is open (a change of residence being checked, a
+	// cancellation under way): ANPR stops certificates until it closes,
+	// unless the officer forces it.
+	OpenProcedure bool
+	// NoFixedAbode marks a person registered as senza fissa dimora (L.
+	// 1228/1954 art. 2 c. 3): ANPR issues no stato di famiglia for them.
+	NoFixedAbode bool
+}
+
+// CitizenshipStatus is why a person's citizenship is not known, in ANPR's
+// terms (stati_esteri codes 997 and 998).
+type CitizenshipStatus string
+
+// The citizenship statuses. JSON and CSV carry these values.
+const (
+	CitizenshipKnown           CitizenshipStatus = ""
+	CitizenshipDefining        CitizenshipStatus = "in_definizione"   // ANPR 997: in corso di definizione
+	CitizenshipNotAttributable CitizenshipStatus = "non_attribuibile" // ANPR 998: non attribuibile
+	CitizenshipMissing         CitizenshipStatus = "assente"          // no citizenship data at all
+)
+
+// Valid reports whether s is one of the known statuses.
+func (s CitizenshipStatus) Valid() bool {
+	switch s {
+	case CitizenshipKnown, CitizenshipDefining, CitizenshipNotAttributable, CitizenshipMissing:
+		return true
+	}
+	return false
 }
 
 // ANPR codes used by the rules below (ANPR tables relazione_parentela,
@@ -143,8 +184,14 @@ func (c *Citizen) Validate() error {
 		return Errorf(EINVALID, "la data di nascita non corrisponde al codice fiscale %s", c.CodiceFiscale)
 	case !ValidBelfiore(c.BirthPlaceCode):
 		return Errorf(EINVALID, "codice del luogo di nascita non valido %q", c.BirthPlaceCode)
-	case !iso3RE.MatchString(c.Citizenship):
+	case !c.CitizenshipStatus.Valid():
+		return Errorf(EINVALID, "stato della cittadinanza non valido %q", c.CitizenshipStatus)
+	case c.CitizenshipStatus == CitizenshipKnown && !iso3RE.MatchString(c.Citizenship):
 		return Errorf(EINVALID, "cittadinanza non valida %q: codice ISO a tre lettere", c.Citizenship)
+	case c.CitizenshipStatus != CitizenshipKnown && (c.Citizenship != "" || c.OtherCitizenships != ""):
+		return Errorf(EINVALID, "cittadinanza %q indicata con stato %q: lasciarla vuota", c.Citizenship, c.CitizenshipStatus)
+	case !validOtherCitizenships(c.Citizenship, c.OtherCitizenships):
+		return Errorf(EINVALID, "altre cittadinanze non valide: codici ISO a tre lettere, diversi tra loro e dalla prima")
 	case !ValidBelfiore(c.Comune) || c.Comune[0] == 'Z':
 		return Errorf(EINVALID, "codice del comune non valido %q", c.Comune)
 	case !c.Status.Valid():
@@ -161,6 +208,22 @@ func (c *Citizen) Validate() error {
 		return Errorf(EINVALID, "cancellazione anteriore all'iscrizione")
 	}
 	return c.validateCivil()
+}
+
+// validOtherCitizenships reports whether other lists ISO codes separated
+// by single spaces, none repeated nor equal to first.
+func validOtherCitizenships(first string, other string) bool {
+	if other == "" {
+		return true
+	}
+	seen := map[string]bool{first: true}
+	for _, o := range strings.Split(other, " ") {
+		if !iso3RE.MatchString(o) || seen[o] {
+			return false
+		}
+		seen[o] = true
+	}
+	return true
 }
 
 func sameDay(a, b time.Time) bool {

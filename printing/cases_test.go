@@ -31,7 +31,11 @@ func goldenCases() []goldenCase {
 			f.Citizen.CancelReason = "emigrazione nel comune di MILANO"
 			return issue(tb, certificate.SlugCancellazione, f, 2, certificate.Bollo{})
 		}},
-		{"cittadinanza", plain(certificate.SlugCittadinanza, 3)},
+		// An anagrafe certificate, exempt for a use of ANPR's table: the
+		// exemption's legal reference is printed (issue 14).
+		{"cittadinanza", func(tb testing.TB) *certificate.Certificate {
+			return issue(tb, certificate.SlugCittadinanza, nicolo(tb), 3, certificate.Bollo{ExemptionID: 9})
+		}},
 		{"esistenza-in-vita-offline", func(tb testing.TB) *certificate.Certificate {
 			c := issue(tb, certificate.SlugEsistenzaInVita, nicolo(tb), 4, certificate.Bollo{})
 			c.Offline = true
@@ -71,6 +75,15 @@ func goldenCases() []goldenCase {
 			return issue(tb, certificate.SlugStatoLibero, f, 13, certificate.Bollo{})
 		}},
 		{"contestuale-residenza-stato-di-famiglia", plain(certificate.SlugContestuale, 14)},
+		// A control ANPR lets the officer force: the certificate states
+		// the fact that applies (the citizenship is not Italian).
+		{"cittadinanza-forzata", func(tb testing.TB) *certificate.Certificate {
+			f := nicolo(tb)
+			f.Citizen.Citizenship = "CHE"
+			f.CitizenshipName = "SVIZZERA"
+			return issueForced(tb, certificate.SlugCittadinanza, f, 16, certificate.Forcing{
+				Control: certificate.CtlNonItaliano, Reason: "richiesto dal consolato per la pratica di doppia cittadinanza"})
+		}},
 		{"nomi-lunghi", func(tb testing.TB) *certificate.Certificate {
 			return issue(tb, certificate.SlugStatoDiFamigliaParentela, longFamily(tb), 15, certificate.Bollo{})
 		}},

@@ -135,6 +135,26 @@ func issue(tb testing.TB, slug string, f *app.CitizenFile, seq int64, b certific
 	return c
 }
 
+// issueForced issues with a marca, forcing the controls.
+func issueForced(tb testing.TB, slug string, f *app.CitizenFile, seq int64, force ...certificate.Forcing) *certificate.Certificate {
+	tb.Helper()
+	t, err := certificate.TypeBySlug(slug)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n, err := certificate.NewNumber("I690-W001", 2026, seq)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c, err := certificate.New(t, f, refs, certificate.Request{
+		Number: n, Use: "uso consentito dalla legge", Bollo: certificate.Bollo{Marca: marca}, Force: force, IssuedAt: issuedAt, Operator: "mrossi",
+	})
+	if err != nil {
+		tb.Fatalf("issue %s: %v", slug, err)
+	}
+	return c
+}
+
 // The network's keys: deterministic, so that stamps and golden files are
 // reproducible.
 var (

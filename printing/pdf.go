@@ -208,6 +208,14 @@ func (l *layout) render() (*gopdf.GoPdf, int, error) {
 		l.gap(1)
 		l.row("Uso", c.Use)
 	}
+	if c.PARequest != "" {
+		l.row("Richiesta della P.A.", c.PARequest)
+	}
+	// A control of ANPR the officer forced: the certificate states the
+	// fact that applies, so that it says nothing false.
+	for _, s := range c.ForcedStatements() {
+		l.row("In deroga", s)
+	}
 	l.closing()
 	return pdf, l.page, l.p.err
 }

@@ -80,7 +80,7 @@ func TestCertificatePDFGolden(t *testing.T) {
 // mainTypes are the cases whose page is kept as a PNG for review.
 var mainTypes = map[string]bool{
 	"residenza": true, "stato-di-famiglia-con-rapporti-di-parentela": true, "nascita": true,
-	"residenza-duplicato": true, "esistenza-in-vita-offline": true, "nomi-lunghi": true,
+	"residenza-duplicato": true, "esistenza-in-vita-offline": true, "nomi-lunghi": true, "cittadinanza-forzata": true,
 	// The types of the civil and residence history.
 	"morte": true, "matrimonio": true, "cittadinanza-storico": true, "residenza-aire": true, "stato-di-famiglia-aire": true,
 	"unione-civile": true, "contratto-di-convivenza": true, "residenza-storico-alla-data": true,
@@ -181,10 +181,21 @@ func TestCertificatePDFText(t *testing.T) {
 		c := cases["stato-di-famiglia-esente"]
 		must(t, text(t, c), "Esente da imposta di bollo ai sensi di: "+c.Bollo.ExemptionText, "Diritti di segreteria: € 0,26")
 	})
-	t.Run("StatoCivileExempt", func(t *testing.T) {
+	// Birth and citizenship are anagrafe certificates: in bollo, or
+	// exempt with the exemption's legal reference (issue 14).
+	t.Run("NascitaInBollo", func(t *testing.T) {
 		s := text(t, cases["nascita"])
-		must(t, s, "Esente da imposta di bollo: "+certificate.StatoCivileExemption, "Validità illimitata")
-		mustNot(t, s, "marca da bollo")
+		must(t, s, "Assolta con marca da bollo n. "+marca, "Diritti di segreteria: € 0,52", "Validità illimitata")
+		mustNot(t, s, "stato civile", "Esente")
+	})
+	t.Run("CittadinanzaExempt", func(t *testing.T) {
+		c := cases["cittadinanza"]
+		must(t, text(t, c), "Esente da imposta di bollo ai sensi di: "+c.Bollo.ExemptionText, "Diritti di segreteria: € 0,26")
+	})
+	t.Run("Forced", func(t *testing.T) {
+		s := text(t, cases["cittadinanza-forzata"])
+		must(t, s, "In deroga", "SVIZZERA", "cittadinanza non italiana")
+		mustNot(t, s, "ITALIANA", "doppia cittadinanza")
 	})
 	t.Run("FamilyRelationships", func(t *testing.T) {
 		must(t, text(t, cases["stato-di-famiglia-con-rapporti-di-parentela"]),

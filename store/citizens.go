@@ -15,13 +15,14 @@ import (
 // reads them and citizenArgs writes them.
 const citizenCols = `codice_fiscale, surname, given_name, sex, birth_date, birth_place_code,
 	citizenship, civil_status, comune, street, house_number, postcode, family_id, relationship,
-	status, registered_on, cancelled_on, cancel_reason, certifiability, document_number, updated_at, history`
+	status, registered_on, cancelled_on, cancel_reason, certifiability, document_number, updated_at, history,
+	citizenship_status, other_citizenships, open_procedure, no_fixed_abode`
 
 // upsertCitizenSQL writes a whole citizen. snapshot_gen is set only by an
 // initial download (the last argument, NULL otherwise), so a change applied
 // after a download does not hide the row from the next one's clean-up.
 const upsertCitizenSQL = `INSERT INTO citizens (` + citizenCols + `, surname_key, given_key, snapshot_gen)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (codice_fiscale) DO UPDATE SET
 		surname = excluded.surname, given_name = excluded.given_name, sex = excluded.sex,
 		birth_date = excluded.birth_date, birth_place_code = excluded.birth_place_code,
@@ -32,6 +33,8 @@ const upsertCitizenSQL = `INSERT INTO citizens (` + citizenCols + `, surname_key
 		registered_on = excluded.registered_on, cancelled_on = excluded.cancelled_on,
 		cancel_reason = excluded.cancel_reason, certifiability = excluded.certifiability,
 		document_number = excluded.document_number, updated_at = excluded.updated_at, history = excluded.history,
+		citizenship_status = excluded.citizenship_status, other_citizenships = excluded.other_citizenships,
+		open_procedure = excluded.open_procedure, no_fixed_abode = excluded.no_fixed_abode,
 		surname_key = excluded.surname_key, given_key = excluded.given_key,
 		snapshot_gen = COALESCE(excluded.snapshot_gen, citizens.snapshot_gen)`
 
@@ -44,6 +47,7 @@ func citizenArgs(c *app.Citizen, gen any) []any {
 		c.Citizenship, c.CivilStatus, c.Comune, c.Address.Street, c.Address.HouseNumber, c.Address.Postcode, c.FamilyID, c.Relationship,
 		string(c.Status), app.FormatDate(c.RegisteredOn), app.FormatDate(c.CancelledOn), c.CancelReason, c.Certifiability, c.DocumentNumber, formatTime(c.UpdatedAt),
 		historyText(c),
+		string(c.CitizenshipStatus), c.OtherCitizenships, c.OpenProcedure, c.NoFixedAbode,
 		app.NameKey(c.Surname), app.NameKey(c.GivenName), gen,
 	}
 }
@@ -52,18 +56,20 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanCitizen(row scanner) (*app.Citizen, error) {
 	var (
-		c                                   app.Citizen
-		status, birth, reg, canc, upd, hist string
+		c                                            app.Citizen
+		status, birth, reg, canc, upd, hist, cstatus string
 	)
 	if err := row.Scan(&c.CodiceFiscale, &c.Surname, &c.GivenName, &c.Sex, &birth, &c.BirthPlaceCode,
 		&c.Citizenship, &c.CivilStatus, &c.Comune, &c.Address.Street, &c.Address.HouseNumber, &c.Address.Postcode, &c.FamilyID, &c.Relationship,
-		&status, &reg, &canc, &c.CancelReason, &c.Certifiability, &c.DocumentNumber, &upd, &hist); err != nil {
+		&status, &reg, &canc, &c.CancelReason, &c.Certifiability, &c.DocumentNumber, &upd, &hist,
+		&cstatus, &c.OtherCitizenships, &c.OpenProcedure, &c.NoFixedAbode); err != nil {
 		return nil, err
 	}
 	if err := setHistory(&c, hist); err != nil {
 		return nil, err
 	}
 	c.Status = app.Status(status)
+	c.CitizenshipStatus = app.CitizenshipStatus(cstatus)
 	var err error
 	if c.BirthDate, err = parseDate(birth); err != nil {
 		return nil, fmt.Errorf("citizen %s: %w", c.CodiceFiscale, err)

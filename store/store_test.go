@@ -255,6 +255,8 @@ func TestCitizen(t *testing.T) {
 		c.Status = app.StatusEmigrated
 		c.CancelledOn = app.Date(2024, 2, 29)
 		c.CancelReason = "Emigrazione in altro comune"
+		// What ANPR's issuing controls read.
+		c.OtherCitizenships, c.OpenProcedure, c.NoFixedAbode = "FRA USA", true, true
 		if err := s.PutCitizens(ctx, []app.Citizen{c}); err != nil {
 			t.Fatal(err)
 		}
@@ -264,6 +266,16 @@ func TestCitizen(t *testing.T) {
 		}
 		if !reflect.DeepEqual(*got, c) {
 			t.Errorf("got  %+v\nwant %+v", *got, c)
+		}
+	})
+	t.Run("CitizenshipStatusKept", func(t *testing.T) {
+		c := rossiMarta
+		c.Citizenship, c.CitizenshipStatus = "", app.CitizenshipNotAttributable
+		if err := s.PutCitizens(ctx, []app.Citizen{c}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Citizen(ctx, c.CodiceFiscale); err != nil || !reflect.DeepEqual(*got, c) {
+			t.Errorf("got %+v, %v\nwant %+v", got, err, c)
 		}
 	})
 	t.Run("LowerCaseCode", func(t *testing.T) {

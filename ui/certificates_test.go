@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -49,6 +50,17 @@ func (h *harness) chooseType(fm *issueForm, title string) {
 	h.t.Fatalf("type %q cannot be chosen; the form shows:\n%s", title, h.screen())
 }
 
+// issueFirstType issues the type the form selects first, the anagrafico
+// di nascita, in bollo like every ANPR type: Enter on the type, Enter in
+// the use (on to the marca), the marca, Enter.
+func (h *harness) issueFirstType() {
+	h.t.Helper()
+	h.press(fyne.KeyReturn)
+	h.press(fyne.KeyReturn)
+	h.typeText(validMarca)
+	h.press(fyne.KeyReturn)
+}
+
 // waitIssued waits for the form to close after issuing.
 func (h *harness) waitIssued() {
 	h.t.Helper()
@@ -76,7 +88,7 @@ func TestIssue(t *testing.T) {
 		number := testComune + "-" + testDevice + "-2025-000001"
 		reqs, _ := h.issuer.calls()
 		want := certificate.IssueRequest{Type: certificate.SlugResidenza, Use: "lavoro", Marca: validMarca}
-		if len(reqs) != 1 || reqs[0] != want {
+		if len(reqs) != 1 || !reflect.DeepEqual(reqs[0], want) {
 			t.Errorf("issue requests = %+v, want [%+v]", reqs, want)
 		}
 		printed, saved := h.output.jobs()
@@ -103,8 +115,7 @@ func TestIssue(t *testing.T) {
 		h.w.Canvas().Focus(fm.output)
 		h.press(fyne.KeyRight) // the next printer
 		h.w.Canvas().Focus(fm.list)
-		h.press(fyne.KeyReturn) // birth: stato civile, no bollo
-		h.press(fyne.KeyReturn)
+		h.issueFirstType()
 		h.waitIssued()
 		printed, _ := h.output.jobs()
 		if len(printed) != 1 || printed[0].printer != printerOffice {
@@ -122,8 +133,7 @@ func TestIssue(t *testing.T) {
 		if fm.output.Selected != "Salva come PDF" {
 			t.Fatalf("output = %q, want Salva come PDF without a workstation printer", fm.output.Selected)
 		}
-		h.press(fyne.KeyReturn)
-		h.press(fyne.KeyReturn)
+		h.issueFirstType()
 		h.waitIssued()
 		number := testComune + "-" + testDevice + "-2025-000001"
 		printed, saved := h.output.jobs()
@@ -155,8 +165,37 @@ func TestIssue(t *testing.T) {
 		h.waitIssued()
 		reqs, _ := h.issuer.calls()
 		want := certificate.IssueRequest{Type: certificate.SlugStatoDiFamiglia, ExemptionID: certificate.ExemptionOther, ExemptionText: "art. 5 L. 123/2024"}
-		if len(reqs) != 1 || reqs[0] != want {
+		if len(reqs) != 1 || !reflect.DeepEqual(reqs[0], want) {
 			t.Errorf("issue requests = %+v, want [%+v]", reqs, want)
+		}
+	})
+	// A control ANPR lets the officer force: the type is listed, tagged,
+	// the form names the control and wants the reason, which goes with
+	// the request.
+	t.Run("ForcedControl", func(t *testing.T) {
+		h := newHarness(t)
+		for i := range h.dir.citizens {
+			if h.dir.citizens[i].GivenName == "Mario" {
+				h.dir.citizens[i].OpenProcedure = true
+			}
+		}
+		fm := h.openForm("rossi mario")
+		h.chooseType(fm, "Certificato di residenza")
+		h.assertShows("da forzare", "Controlli ANPR da forzare: procedimento amministrativo aperto sulla posizione anagrafica")
+		h.w.Canvas().Focus(fm.marca)
+		h.typeText(validMarca)
+		h.press(fyne.KeyReturn)
+		h.assertShows("Indicare il motivo per cui si rilascia nonostante i controlli ANPR")
+		if h.w.Canvas().Focused() != fm.forceReason {
+			t.Fatal("the missing reason did not take the keyboard")
+		}
+		h.typeText("cambio di via d'ufficio")
+		h.press(fyne.KeyReturn)
+		h.waitIssued()
+		reqs, _ := h.issuer.calls()
+		want := []certificate.Forcing{{Control: certificate.CtlProcedimentoAperto, Reason: "cambio di via d'ufficio"}}
+		if len(reqs) != 1 || !reflect.DeepEqual(reqs[0].Force, want) || reqs[0].Marca != validMarca {
+			t.Errorf("issue requests = %+v, want the forcing %+v", reqs, want)
 		}
 	})
 	t.Run("RefusalStaysInTheForm", func(t *testing.T) {
@@ -190,8 +229,7 @@ func TestIssue(t *testing.T) {
 			return issue(ctx, op, file, r)
 		}
 		fm := h.openForm("rossi mario")
-		h.press(fyne.KeyReturn)
-		h.press(fyne.KeyReturn)
+		h.issueFirstType()
 		h.settle(20 * time.Millisecond)
 		h.assertShows("Rilascio in corso…")
 		if !fm.submit.Disabled() || !fm.cancel.Disabled() {
@@ -211,8 +249,7 @@ func TestIssue(t *testing.T) {
 			return app.Errorf(app.EOFFLINE, "stampante %s non raggiungibile", printerDesk)
 		}
 		h.openForm("rossi mario")
-		h.press(fyne.KeyReturn)
-		h.press(fyne.KeyReturn)
+		h.issueFirstType()
 		h.waitIssued()
 		h.assertShows("Certificato N. I690-W001-2025-000001 rilasciato ma non stampato: stampante " + printerDesk +
 			" non raggiungibile. Ristamparlo dall'elenco dei certificati.")
@@ -281,8 +318,10 @@ func TestIssueTypes(t *testing.T) {
 			title string
 			bollo bool
 		}{
-			{"Certificato anagrafico di nascita", false},
-			{"Certificato di cittadinanza", false},
+			// Birth and citizenship are ANPR anagrafe certificates, in
+			// bollo like the others (issue 14).
+			{"Certificato anagrafico di nascita", true},
+			{"Certificato di cittadinanza", true},
 			{"Certificato di residenza", true},
 			{"Certificato di stato di famiglia con rapporti di parentela", true},
 		} {
@@ -315,7 +354,7 @@ func TestIssueTypes(t *testing.T) {
 		fm := h.openForm("rossi mario") // resident and married
 		h.assertShows("Non rilasciabili a questa persona",
 			"Certificato di stato libero non rilasciabile: persona coniugata",
-			"Certificato di cancellazione anagrafica non rilasciabile: la persona è residente")
+			"Certificato di cancellazione anagrafica non rilasciabile: data di cancellazione assente")
 		for range len(fm.types) {
 			h.press(fyne.KeyDown)
 		}
@@ -331,8 +370,10 @@ func TestIssueTypes(t *testing.T) {
 	t.Run("Deceased", func(t *testing.T) {
 		h := newHarness(t)
 		fm := h.openForm("rossi giuseppe")
-		if got, ok := fm.selectedType(); !ok || got.Slug != certificate.SlugCancellazione {
-			t.Errorf("selected %q, want the cancellation, the only one for a deceased person", got.Slug)
+		// ANPR refuses even the cancellation to a deceased person; the
+		// history of residence remains.
+		if got, ok := fm.selectedType(); !ok || got.Slug != certificate.SlugResidenzaStorico {
+			t.Errorf("selected %q, want the historical residence, the only one for a deceased person", got.Slug)
 		}
 		h.assertShows("Certificato di residenza non rilasciabile: persona deceduta (cancellata il 24/12/2021)")
 	})
@@ -444,7 +485,7 @@ func TestIssueEnglish(t *testing.T) {
 	h.issuer.add(t, h.dir.byName("Rossi", "Mario"), certificate.SlugResidenza, testNow, "data changed", false)
 	fm := h.openForm("rossi mario")
 	h.assertShows("Issue a certificate — ROSSI Mario", "Type of certificate", "Not available for this person",
-		"Use", "For use abroad", "Stamp duty (bollo)", "Exempt by law (stato civile)", "Print to", "Issue and print", "Cancel (Esc)")
+		"Use", "For use abroad", "Stamp duty (bollo)", "Print to", "Issue and print", "Cancel (Esc)")
 	h.assertHides("Tipo di certificato", "Per l'estero", "Annulla", "Stampa su")
 	h.chooseType(fm, "Certificato di residenza")
 	h.assertShows("Marca da bollo no.", "Exempt", "The 14-digit number printed on the marca")

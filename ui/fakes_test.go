@@ -424,7 +424,7 @@ func newFakeIssuer() *fakeIssuer {
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := certificate.Check(t, &file.Citizen, testNow); err != nil {
+		if err := certificate.Decide(t, certificate.Failures(t, file, testNow), r.Force); err != nil {
 			return nil, nil, err
 		}
 		b, err := certificate.ResolveBollo(t, certificate.Bollo{Marca: r.Marca, ExemptionID: r.ExemptionID, ExemptionText: r.ExemptionText}, nil)

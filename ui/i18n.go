@@ -168,6 +168,12 @@ const (
 	msgIssueSubmit
 	msgCancel
 	msgIssuing
+	// ANPR's issuing controls that the officer may override.
+	msgForceableTag
+	msgForceTitle
+	msgForceReason
+	msgForceReasonMissing
+	msgForceReasonLong
 
 	// The certificates to check (worklist.go), and words every dialog uses.
 	msgFlaggedButton
@@ -553,6 +559,11 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgIssueSubmit:         {"Rilascia e stampa", "Issue and print"},
 	msgCancel:              {"Annulla", "Cancel"},
 	msgIssuing:             {"Rilascio in corso…", "Issuing…"},
+	msgForceableTag:        {"da forzare", "to override"},
+	msgForceTitle:          {"Controlli ANPR da forzare: %s", "ANPR checks to override: %s"},
+	msgForceReason:         {"Motivo della forzatura (registrato)", "Reason for the override (recorded)"},
+	msgForceReasonMissing:  {"Indicare il motivo per cui si rilascia nonostante i controlli ANPR", "Enter why the certificate is issued despite the ANPR checks"},
+	msgForceReasonLong:     {"Motivo troppo lungo: al massimo %d caratteri", "Reason too long: at most %d characters"},
 
 	// The certificates to check (worklist.go), and words every dialog uses.
 	msgFlaggedButton: {"Certificati da verificare (%d)", "Certificates to check (%d)"},

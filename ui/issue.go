@@ -40,6 +40,9 @@ type issueForm struct {
 	c     *Counter
 	file  *app.CitizenFile
 	types []certificate.Type // of each row of list; zero for headers and refused types
+	// failures are the forceable ANPR controls each row's type fails: the
+	// operator issues it only with a reason (forceBox).
+	failures [][]certificate.Failure
 
 	list   *pickList
 	scroll *container.Scroll
@@ -57,6 +60,11 @@ type issueForm struct {
 	exemptions []anpr.Entry // of each option of exemption
 	law        *formEntry
 	exemptNote *widget.RichText
+
+	forceBox    *fyne.Container
+	forceTitle  *widget.RichText
+	forceReason *formEntry
+	forceNote   *widget.RichText
 
 	output         *widget.Select
 	printers       []string
@@ -140,6 +148,13 @@ func newIssueForm(f *fileScreen) *issueForm {
 	fm.withBollo = container.NewVBox(fm.choice, fm.marcaBox, fm.exemptBox)
 	fm.byLaw = widget.NewLabel(l.text(msgExemptByLaw))
 
+	fm.forceTitle = note("", true)
+	fm.forceReason = newFormEntry(fm.onSubmit, fm.onCancel, c.touch)
+	fm.forceReason.SetPlaceHolder(l.text(msgForceReason))
+	fm.forceNote = note("", true)
+	fm.forceBox = container.NewVBox(fm.forceTitle, fm.forceReason, fm.forceNote)
+	fm.forceBox.Hide()
+
 	fm.output = widget.NewSelect(nil, func(string) { c.touch() })
 	fm.output.PlaceHolder = l.text(msgLoading)
 	fm.output.Disable()
@@ -155,6 +170,7 @@ func newIssueForm(f *fileScreen) *issueForm {
 
 	left := container.NewBorder(caption(l.text(msgTypeLabel)), nil, nil, nil, fm.scroll)
 	right := container.NewVBox(
+		fm.forceBox,
 		labelled(l.text(msgUse), fm.use),
 		fm.abroad,
 		widget.NewSeparator(),
@@ -201,12 +217,21 @@ func (fm *issueForm) close() {
 
 // setTypes lists the types the person can have, then those they cannot
 // with the reason, which certificate.Check gives on the operator's today.
+// A type whose failing ANPR controls can all be forced is listed with the
+// others, tagged: the form asks for the reason.
 func (fm *issueForm) setTypes() {
 	l, today := fm.c.lang, fm.c.d.Now()
 	var items, refused []pickItem
 	for _, t := range certificate.Types() {
 		title := widget.NewLabel(certificateTitle(t.Title))
-		if err := certificate.Check(t, &fm.file.Citizen, today); err != nil {
+		if failures := certificate.Failures(t, fm.file, today); certificate.Forceable(failures) {
+			row := container.NewHBox(title, container.NewCenter(newBadge(l.text(msgForceableTag), greyWash, greyText)))
+			items = append(items, pickItem{content: row, selectable: true})
+			fm.types = append(fm.types, t)
+			fm.failures = append(fm.failures, failures)
+			continue
+		}
+		if err := certificate.Check(t, fm.file, today); err != nil {
 			title.Importance = widget.LowImportance
 			reason := quiet(app.ErrorMessage(err), fyne.TextStyle{}, theme.SizeNameCaptionText)
 			reason.Wrapping = fyne.TextWrapWord
@@ -219,6 +244,7 @@ func (fm *issueForm) setTypes() {
 		}
 		items = append(items, pickItem{content: row, selectable: true})
 		fm.types = append(fm.types, t)
+		fm.failures = append(fm.failures, nil)
 	}
 	if len(items) == 0 {
 		items = append(items, pickItem{content: note(l.text(msgNoIssuableType), true)})
@@ -234,6 +260,15 @@ func (fm *issueForm) setTypes() {
 		fm.types = append(fm.types, certificate.Type{})
 	}
 	fm.list.setItems(items)
+}
+
+// selectedFailures are the forceable controls the chosen type fails.
+func (fm *issueForm) selectedFailures() []certificate.Failure {
+	id := fm.list.selected
+	if !fm.list.selectable(id) || id >= len(fm.failures) {
+		return nil
+	}
+	return fm.failures[id]
 }
 
 // selectedType is the type chosen in the list.
@@ -314,6 +349,16 @@ func (fm *issueForm) onType() {
 	taxed := !ok || t.Bollo()
 	showIf(fm.withBollo, taxed)
 	showIf(fm.byLaw, !taxed)
+	failures := fm.selectedFailures()
+	showIf(fm.forceBox, len(failures) > 0)
+	if len(failures) > 0 {
+		reasons := make([]string, len(failures))
+		for i, f := range failures {
+			reasons[i] = f.Reason
+		}
+		setNote(fm.forceTitle, fm.c.lang.textf(msgForceTitle, strings.Join(reasons, "; ")), true)
+		setNote(fm.forceNote, "", true)
+	}
 }
 
 func (fm *issueForm) onBolloChoice() {
@@ -405,6 +450,18 @@ func (fm *issueForm) request() (certificate.IssueRequest, *problem) {
 	r := certificate.IssueRequest{Type: t.Slug, Use: strings.TrimSpace(fm.use.Text), Abroad: fm.abroad.Checked}
 	if fm.c.d.Output == nil {
 		return r, &problem{text: l.text(msgNoOutput)}
+	}
+	if failures := fm.selectedFailures(); len(failures) > 0 {
+		reason := strings.TrimSpace(fm.forceReason.Text)
+		switch {
+		case reason == "":
+			return r, &problem{text: l.text(msgForceReasonMissing), note: fm.forceNote, focus: fm.forceReason}
+		case len([]rune(reason)) > certificate.MaxForceReason:
+			return r, &problem{text: l.textf(msgForceReasonLong, certificate.MaxForceReason), note: fm.forceNote, focus: fm.forceReason}
+		}
+		for _, f := range failures {
+			r.Force = append(r.Force, certificate.Forcing{Control: f.Control.ID, Reason: reason})
+		}
 	}
 	if !t.Bollo() {
 		return r, nil

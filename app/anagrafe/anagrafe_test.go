@@ -15,6 +15,10 @@ import (
 
 const header = "codice_fiscale,cognome,nome,sesso,data_nascita,luogo_nascita,cittadinanza,stato_civile,indirizzo,civico,cap,id_famiglia,relazione_parentela,posizione,data_iscrizione,data_cancellazione,motivo_cancellazione,certificabilita,documento_identita"
 
+// writtenHeader is header with the optional columns of ANPR's issuing
+// controls, which Write always writes and a comune's file may leave out.
+const writtenHeader = header + ",stato_cittadinanza,altre_cittadinanze,procedimento_aperto,senza_fissa_dimora"
+
 // sample is a small valid file: a family of three and its daughter who
 // moved away, a widower born in A562 when it was still Bagni San Giuliano, a
 // Romanian citizen with diacritics, a deceased man. The codes are real
@@ -154,7 +158,7 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	if err := anagrafe.Write(&buf, cs); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.SplitN(buf.String(), "\n", 2)[0]; got != header {
+	if got := strings.SplitN(buf.String(), "\n", 2)[0]; got != writtenHeader {
 		t.Errorf("header written as %q", got)
 	}
 	back, err := anagrafe.Read(&buf, "I690")
@@ -166,12 +170,39 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	}
 }
 
+// TestControlsColumns reads the optional columns of ANPR's issuing
+// controls, and refuses their wrong values.
+func TestControlsColumns(t *testing.T) {
+	const line = "RSSMRA70C15F205N,Rossi,Mario,M,1970-03-15,F205,%s,2,Via Giuseppe Garibaldi,12/A,20099,I690-F000001,1,residente,1995-06-01,,,2,CA12345AB,%s,%s,%s,%s\n"
+	read := func(citizenship, status, other, procedure, abode string) ([]app.Citizen, error) {
+		return anagrafe.Read(strings.NewReader(writtenHeader+"\n"+fmt.Sprintf(line, citizenship, status, other, procedure, abode)), "I690")
+	}
+	cs, err := read("ITA", "", "FRA  USA", "1", "0")
+	if err != nil || len(cs) != 1 || cs[0].OtherCitizenships != "FRA USA" || !cs[0].OpenProcedure || cs[0].NoFixedAbode {
+		t.Fatalf("got %+v, %v", cs, err)
+	}
+	cs, err = read("", "non_attribuibile", "", "", "1")
+	if err != nil || cs[0].CitizenshipStatus != app.CitizenshipNotAttributable || !cs[0].NoFixedAbode {
+		t.Fatalf("got %+v, %v", cs, err)
+	}
+	for _, bad := range [][5]string{
+		{"ITA", "boh", "", "0", "0"},
+		{"ITA", "", "", "si", "0"},
+		{"ITA", "in_definizione", "", "0", "0"},
+		{"ITA", "", "ITA", "0", "0"},
+	} {
+		if _, err := read(bad[0], bad[1], bad[2], bad[3], bad[4]); app.ErrorCode(err) != app.EINVALID {
+			t.Errorf("%q: got %v, want EINVALID", bad, err)
+		}
+	}
+}
+
 func TestWriteEmpty(t *testing.T) {
 	var buf bytes.Buffer
 	if err := anagrafe.Write(&buf, nil); err != nil {
 		t.Fatal(err)
 	}
-	if buf.String() != header+"\n" {
+	if buf.String() != writtenHeader+"\n" {
 		t.Errorf("empty file is %q, want only the header", buf.String())
 	}
 	cs, err := anagrafe.Read(&buf, "I690")

@@ -2,6 +2,7 @@ package anagrafe
 
 import (
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -22,6 +23,13 @@ type column struct {
 	// set stores the trimmed value s in c, or returns an *app.Error saying
 	// what is wrong with it.
 	set func(c *app.Citizen, s string) error
+}
+
+// optional are the columns a header may leave out: the files of the comuni
+// written before they existed stay readable, a person without them is
+// certifiable as before (no procedure open, one known citizenship).
+var optional = map[string]bool{
+	"stato_cittadinanza": true, "altre_cittadinanze": true, "procedimento_aperto": true, "senza_fissa_dimora": true,
 }
 
 // columns are the columns in the order Write puts them.
@@ -109,6 +117,47 @@ var columns = []column{
 	{"documento_identita",
 		func(c *app.Citizen) string { return c.DocumentNumber },
 		func(c *app.Citizen, s string) error { c.DocumentNumber = s; return nil }},
+	// What ANPR's issuing controls read (certificate.Evaluate).
+	{"stato_cittadinanza",
+		func(c *app.Citizen) string { return string(c.CitizenshipStatus) },
+		func(c *app.Citizen, s string) error {
+			if !app.CitizenshipStatus(s).Valid() {
+				return app.Errorf(app.EINVALID, "stato della cittadinanza non valido %q: vuoto, in_definizione, non_attribuibile o assente", s)
+			}
+			c.CitizenshipStatus = app.CitizenshipStatus(s)
+			return nil
+		}},
+	{"altre_cittadinanze",
+		func(c *app.Citizen) string { return c.OtherCitizenships },
+		func(c *app.Citizen, s string) error {
+			c.OtherCitizenships = strings.Join(strings.Fields(s), " ")
+			return nil
+		}},
+	{"procedimento_aperto",
+		func(c *app.Citizen) string { return flag(c.OpenProcedure) },
+		func(c *app.Citizen, s string) (err error) { c.OpenProcedure, err = parseFlag(s); return err }},
+	{"senza_fissa_dimora",
+		func(c *app.Citizen) string { return flag(c.NoFixedAbode) },
+		func(c *app.Citizen, s string) (err error) { c.NoFixedAbode, err = parseFlag(s); return err }},
+}
+
+// flag writes a yes/no column: 1 or 0.
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// parseFlag reads a yes/no column: 1, or 0 or empty.
+func parseFlag(s string) (bool, error) {
+	switch s {
+	case "1":
+		return true, nil
+	case "0", "":
+		return false, nil
+	}
+	return false, app.Errorf(app.EINVALID, "valore non valido %q: 1 (sì) o 0 (no)", s)
 }
 
 // Column indexes used by the checks across lines.

@@ -161,7 +161,7 @@ func (rd *reader) header() error {
 			rd.index = append(rd.index, c)
 		}
 		for c, ok := range seen {
-			if !ok {
+			if !ok && !optional[columns[c].name] {
 				rd.fail(line, columns[c].name, fmt.Sprintf("colonna %q mancante", columns[c].name))
 			}
 		}

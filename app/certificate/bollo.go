@@ -27,6 +27,10 @@ const ExemptionOther = 99
 
 // StatoCivileExemption is the legal reference printed on stato civile
 // certificates in place of an exemption of the ANPR table (see StatoCivile).
+// Before Sportello applied ANPR's reading, the anagrafico di nascita and
+// the certificato di cittadinanza were issued with it, without marca: those
+// stored certificates keep it (validateShape accepts it on these two types
+// only), no new one gets it (Validate refuses it).
 const StatoCivileExemption = "certificato di stato civile (art. 7 L. 405/1990)"
 
 // The notices of DPR 445/2000 art. 40. Notice goes on every certificate
@@ -72,6 +76,13 @@ func (b Bollo) Exempt() bool { return b.Marca == "" }
 // returns EINVALID when the choice is wrong for the type or unknown to the
 // reference tables (nil: the built-in defaults).
 func ResolveBollo(t Type, b Bollo, refs *anpr.Index) (Bollo, error) {
+	b = settle(t, b, refs)
+	return b, b.Validate(t, refs)
+}
+
+// settle completes the operator's choice without judging it: the controls
+// (Evaluate) and Validate say what is wrong with it.
+func settle(t Type, b Bollo, refs *anpr.Index) Bollo {
 	b.Marca = strings.TrimSpace(b.Marca)
 	b.ExemptionText = strings.TrimSpace(b.ExemptionText)
 	switch {
@@ -93,7 +104,7 @@ func ResolveBollo(t Type, b Bollo, refs *anpr.Index) (Bollo, error) {
 		}
 		b.DirittiExempt = e.Flag
 	}
-	return b, b.Validate(t, refs)
+	return b
 }
 
 // Validate checks a settled bollo against the type and the reference
@@ -101,6 +112,9 @@ func ResolveBollo(t Type, b Bollo, refs *anpr.Index) (Bollo, error) {
 // amount of €16 per foglio, or an exemption of the table with its text and
 // flag, never both; stato civile certificates take neither.
 func (b Bollo) Validate(t Type, refs *anpr.Index) error {
+	if b.legacy(t) {
+		return app.Errorf(app.EINVALID, "il certificato %s è un certificato anagrafico in bollo: indicare il numero della marca da bollo (%d cifre) o il motivo di esenzione", lowerTitle(t), MarcaLength)
+	}
 	if !t.Bollo() || b.Marca != "" || b.ExemptionID == 0 {
 		return b.validateShape(t)
 	}
@@ -133,6 +147,8 @@ func (b Bollo) validateShape(t Type) error {
 			return app.Errorf(app.EINVALID, "bollo del certificato di stato civile non valido")
 		}
 		return nil
+	case b.legacy(t):
+		return nil
 	case b.Marca == "" && b.ExemptionID == 0:
 		return app.Errorf(app.EINVALID, "certificato in bollo: indicare il numero della marca da bollo (%d cifre) o il motivo di esenzione", MarcaLength)
 	case b.Marca != "":
@@ -160,6 +176,19 @@ func (b Bollo) validateShape(t Type) error {
 	return nil
 }
 
+// legacy reports whether b is the bollo of a birth or citizenship
+// certificate issued as a stato civile one (see StatoCivileExemption).
+func (b Bollo) legacy(t Type) bool {
+	return legacyStatoCivile(t) && b.Marca == "" && b.ExemptionID == 0 &&
+		b.ExemptionText == StatoCivileExemption && b.AmountCents == 0 && !b.DirittiExempt
+}
+
+// legacyStatoCivile reports whether certificates of type t were issued as
+// stato civile ones, without marca nor exemption, before Sportello read
+// ANPR rightly: their stamps still verify, and they still reprint; New
+// issues no more of them.
+func legacyStatoCivile(t Type) bool { return t.Bollo() && (t.ID == 1 || t.ID == 5) }
+
 // ValidMarca reports whether s is the identificativo of a marca da bollo:
 // exactly fourteen ASCII digits.
 func ValidMarca(s string) bool {
@@ -177,13 +206,17 @@ func ValidMarca(s string) bool {
 // ComuneFees are a comune's diritti di segreteria on a certificate. The
 // law's amounts are those of L. 604/1962 tabella D (€0.52 in bollo, €0.26
 // in carta libera, DefaultFees); comuni print others, so they are
-// configuration.
+// configuration. The diritti follow the bollo: a certificate with a marca
+// pays WithBolloCents, which ANPR requires to be more than zero (control
+// CtlDirittiZero); an exempt one ExemptCents, or nothing when its
+// exemption waives the diritti too (esenzione_bollo, column "ESENZIONE
+// DIRITTO DI SEGRETERIA").
 type ComuneFees struct {
 	WithBolloCents int64 // on a certificate with a marca da bollo
 	ExemptCents    int64 // on a certificate exempt from bollo (carta libera)
-	// StatoCivileCents is charged on stato civile certificates. The comuni
-	// we read charge nothing; we could not find the provision they apply,
-	// so it is configuration too, 0 by default.
+	// StatoCivileCents is charged on stato civile certificates, which the
+	// counter no longer issues (see StatoCivile): it prices the reprint of
+	// one issued before. The comuni we read charge nothing; 0 by default.
 	StatoCivileCents int64
 }
 
@@ -239,7 +272,7 @@ func (f ComuneFees) Validate() error {
 // DirittiExempt is set (the table's "SI") waives the diritti too.
 func Fees(t Type, b Bollo, fees ComuneFees) (bolloCents, dirittiCents int64) {
 	switch {
-	case !t.Bollo():
+	case !t.Bollo() || b.legacy(t):
 		return 0, fees.StatoCivileCents
 	case b.Marca != "":
 		if b.AmountCents == 0 {

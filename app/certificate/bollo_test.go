@@ -12,6 +12,7 @@ import (
 func TestResolveBollo(t *testing.T) {
 	residenza := mustType(t, certificate.SlugResidenza)
 	nascita := mustType(t, certificate.SlugNascita)
+	cittadinanza := mustType(t, certificate.SlugCittadinanza)
 	for _, tc := range []struct {
 		name string
 		typ  certificate.Type
@@ -26,7 +27,14 @@ func TestResolveBollo(t *testing.T) {
 			certificate.Bollo{ExemptionID: 10, ExemptionText: "SCAMBIO DI ATTI E DOCUMENTI FRA PP.AA. - art. 16, tabella allegato B) DPR 642/1972", DirittiExempt: true}},
 		{"ExemptionOtherStatesTheLaw", residenza, certificate.Bollo{ExemptionID: 99, ExemptionText: "Borsa di studio - art. 11 tabella B DPR 642/1972"},
 			certificate.Bollo{ExemptionID: 99, ExemptionText: "Borsa di studio - art. 11 tabella B DPR 642/1972"}},
-		{"StatoCivileExemptByLaw", nascita, certificate.Bollo{}, certificate.Bollo{ExemptionText: certificate.StatoCivileExemption}},
+		// Birth and citizenship are anagrafe certificates (ANPR): a
+		// marca, or an exemption whose legal reference is printed.
+		{"NascitaMarca", nascita, certificate.Bollo{Marca: marca}, certificate.Bollo{Marca: marca, AmountCents: 1600}},
+		{"NascitaExemption", nascita, certificate.Bollo{ExemptionID: 7},
+			certificate.Bollo{ExemptionID: 7, ExemptionText: "SEPARAZIONE/DIVORZIO ai sensi dell'art. 19 della legge 74/1987", DirittiExempt: true}},
+		{"CittadinanzaMarca", cittadinanza, certificate.Bollo{Marca: marca}, certificate.Bollo{Marca: marca, AmountCents: 1600}},
+		{"CittadinanzaExemption", cittadinanza, certificate.Bollo{ExemptionID: 9},
+			certificate.Bollo{ExemptionID: 9, ExemptionText: "PENSIONE ESTERA - art. 9, tabella allegato B)  DPR 642/1972"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := certificate.ResolveBollo(tc.typ, tc.in, nil)
@@ -57,8 +65,13 @@ func TestResolveBollo(t *testing.T) {
 		{"ErrExemptionNegative", residenza, certificate.Bollo{ExemptionID: -1}, "sconosciuto"},
 		{"ErrExemptionOtherWithoutLaw", residenza, certificate.Bollo{ExemptionID: 99}, "norma di legge"},
 		{"ErrExemptionOtherOnlyTableText", residenza, certificate.Bollo{ExemptionID: 99, ExemptionText: "ALTRO MOTIVO DI ESENZIONE"}, "norma di legge"},
-		{"ErrStatoCivileWithMarca", nascita, certificate.Bollo{Marca: marca}, "esente da bollo per legge"},
-		{"ErrStatoCivileWithExemption", nascita, certificate.Bollo{ExemptionID: 9}, "esente da bollo per legge"},
+		// The old reading (stato civile, exempt by law) is gone: neither
+		// nothing nor its legal reference issues a birth or citizenship
+		// certificate.
+		{"ErrNascitaNeither", nascita, certificate.Bollo{}, "marca da bollo"},
+		{"ErrCittadinanzaNeither", cittadinanza, certificate.Bollo{}, "marca da bollo"},
+		{"ErrNascitaStatoCivileReference", nascita, certificate.Bollo{ExemptionText: certificate.StatoCivileExemption}, "certificato anagrafico in bollo"},
+		{"ErrCittadinanzaStatoCivileReference", cittadinanza, certificate.Bollo{ExemptionText: certificate.StatoCivileExemption}, "certificato anagrafico in bollo"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := certificate.ResolveBollo(tc.typ, tc.in, nil)
@@ -122,10 +135,12 @@ func TestFees(t *testing.T) {
 		{"InBolloUnresolved", residenza, certificate.Bollo{Marca: marca}, certificate.DefaultFees, 1600, 52, "the amount defaults to one foglio"},
 		{"Exempt", residenza, resolve(residenza, certificate.Bollo{ExemptionID: 9}), certificate.DefaultFees, 0, 26, "carta libera"},
 		{"ExemptAlsoFromDiritti", residenza, resolve(residenza, certificate.Bollo{ExemptionID: 6}), certificate.DefaultFees, 0, 0, "table says SI"},
-		{"StatoCivile", cittadinanza, resolve(cittadinanza, certificate.Bollo{}), certificate.DefaultFees, 0, 0, "stato civile"},
+		{"CittadinanzaInBollo", cittadinanza, resolve(cittadinanza, certificate.Bollo{Marca: marca}), certificate.DefaultFees, 1600, 52, "an anagrafe certificate, in bollo"},
+		{"CittadinanzaExempt", cittadinanza, resolve(cittadinanza, certificate.Bollo{ExemptionID: 9}), certificate.DefaultFees, 0, 26, "an anagrafe certificate, in carta libera"},
+		{"LegacyStatoCivile", cittadinanza, certificate.Bollo{ExemptionText: certificate.StatoCivileExemption}, certificate.DefaultFees, 0, 0, "issued as stato civile before: as issued"},
 		{"ComuneInBollo", residenza, resolve(residenza, certificate.Bollo{Marca: marca}), custom, 1600, 100, "comune's amount"},
 		{"ComuneExempt", residenza, resolve(residenza, certificate.Bollo{ExemptionID: 3}), custom, 0, 50, "comune's amount"},
-		{"ComuneStatoCivile", cittadinanza, resolve(cittadinanza, certificate.Bollo{}), custom, 0, 26, "comune's amount"},
+		{"ComuneLegacyStatoCivile", cittadinanza, certificate.Bollo{ExemptionText: certificate.StatoCivileExemption}, custom, 0, 26, "comune's amount"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, d := certificate.Fees(tc.typ, tc.bollo, tc.fees)

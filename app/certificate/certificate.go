@@ -3,6 +3,7 @@ package certificate
 import (
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,7 +66,18 @@ type Certificate struct {
 	// prints the use on an exempt certificate.
 	Use    string
 	Abroad bool // for use abroad: NoticeAbroad replaces Notice
-	Bollo  Bollo
+	// Destination is ANPR's use for immigration procedures or for court:
+	// its words replace the notice of art. 40 (Notice).
+	Destination Destination
+	// PARequest is the reference of the request of the public
+	// administration that asks for the certificate, printed ("estremi
+	// della richiesta", ANPR control CtlRichiedentePA).
+	PARequest string
+	Bollo     Bollo
+	// Forced are the ANPR controls the officer overrode, with the reason.
+	// The certificate prints each control's Statement (the fact that
+	// applies), never the reason, which the audit trail keeps.
+	Forced []Forcing
 	// IssuedAt is the moment of issue, UTC, whole seconds; AsOf is when the
 	// data it certifies was last heard from the hub ("dati anagrafici
 	// aggiornati al"), never after IssuedAt.
@@ -80,16 +92,56 @@ type Certificate struct {
 
 // Request is what the counter decides when it issues a certificate.
 type Request struct {
-	Number Number
-	Use    string
-	Abroad bool
-	Bollo  Bollo // Marca, or ExemptionID (and for ExemptionOther its text): ResolveBollo completes it
+	Number      Number
+	Use         string
+	Abroad      bool
+	Destination Destination
+	// RequesterPA: a public administration asks; PARequest is the
+	// reference of its request, which ANPR requires (and requires too with
+	// the exemption "scambio di atti fra PP.AA.").
+	RequesterPA bool
+	PARequest   string
+	Bollo       Bollo // Marca, or ExemptionID (and for ExemptionOther its text): ResolveBollo completes it
+	// Fees are the comune's diritti, which the controls of the bollo read;
+	// nil: DefaultFees.
+	Fees *ComuneFees
+	// Force overrides forceable controls that fail, each with a reason.
+	Force []Forcing
 	// On is the date a certificate storico di residenza alla data
 	// certifies the residence on; ignored by the other types.
 	On       time.Time
 	IssuedAt time.Time
 	Offline  bool
 	Operator string
+	// Acts, when set, replaces the view of the acts the controls read
+	// (ActsOf the person's record by default); tests set it directly.
+	Acts *Acts
+}
+
+// checkIssue runs every control of type t for the request on today, the
+// bollo settled: nil, or EINVALID with every failure not forced.
+func checkIssue(t Type, file *app.CitizenFile, refs *anpr.Index, b Bollo, r Request, today time.Time) error {
+	if !file.Citizen.Status.Valid() {
+		return refuse(t, "posizione anagrafica non valida %q", file.Citizen.Status)
+	}
+	fees := DefaultFees
+	if r.Fees != nil {
+		fees = *r.Fees
+	}
+	in := InputOf(file, today)
+	in.Settled, in.Bollo, in.Refs = true, b, refs
+	in.BolloCents, in.DirittiCents = Fees(t, b, fees)
+	in.Destination, in.RequesterPA, in.PARequest = r.Destination, r.RequesterPA, strings.TrimSpace(r.PARequest)
+	in.ReferenceDate = r.On
+	if r.Acts != nil {
+		in.Acts = r.Acts
+	}
+	if err := Decide(t, Evaluate(t, in), r.Force); err != nil {
+		return err
+	}
+	// What ANPR's controls leave to the data: the history a type
+	// certifies must be on the record (civil.go).
+	return checkCivil(t, &file.Citizen, today)
 }
 
 // New issues a certificate of type t from a citizen file: it checks that the
@@ -102,11 +154,14 @@ func New(t Type, file *app.CitizenFile, refs *anpr.Index, r Request) (*Certifica
 		return nil, app.Errorf(app.EINVALID, "fascicolo della persona mancante")
 	}
 	issued := r.IssuedAt.UTC().Truncate(time.Second)
-	if err := Check(t, &file.Citizen, issued.In(app.Rome)); err != nil {
+	if known, ok := TypeByID(t.ID); !ok || known != t {
+		return nil, app.Errorf(app.EINVALID, "tipo di certificato sconosciuto")
+	}
+	b := settle(t, r.Bollo, refs)
+	if err := checkIssue(t, file, refs, b, r, issued.In(app.Rome)); err != nil {
 		return nil, err
 	}
-	b, err := ResolveBollo(t, r.Bollo, refs)
-	if err != nil {
+	if err := b.Validate(t, refs); err != nil {
 		return nil, err
 	}
 	ix := index(refs)
@@ -128,13 +183,16 @@ func New(t Type, file *app.CitizenFile, refs *anpr.Index, r Request) (*Certifica
 			BirthDate:     p.BirthDate,
 			BirthPlace:    file.BirthPlaceName,
 		},
-		Use:      strings.TrimSpace(r.Use),
-		Abroad:   r.Abroad,
-		Bollo:    b,
-		IssuedAt: issued,
-		AsOf:     asOf,
-		Offline:  r.Offline,
-		Operator: r.Operator,
+		Use:         strings.TrimSpace(r.Use),
+		Abroad:      r.Abroad,
+		Destination: r.Destination,
+		PARequest:   strings.TrimSpace(r.PARequest),
+		Bollo:       b,
+		Forced:      slices.Clone(r.Force),
+		IssuedAt:    issued,
+		AsOf:        asOf,
+		Offline:     r.Offline,
+		Operator:    r.Operator,
 	}
 	if c.Person.BirthPlace == "" {
 		c.Person.BirthPlace = placeName(ix, p.BirthPlaceCode, p.BirthDate)
@@ -244,6 +302,10 @@ func (c *Certificate) Validate() error {
 			return app.Errorf(app.EINVALID, "componenti della famiglia mancanti")
 		}
 		return app.Errorf(app.EINVALID, "componenti della famiglia su un certificato che non li certifica")
+	case !c.Destination.Valid() || (c.Abroad && c.Destination != DestinationNone):
+		return app.Errorf(app.EINVALID, "destinazione d'uso non valida: per l'estero, per procedimenti di immigrazione o per cause giudiziarie, una sola")
+	case c.PARequest != "" && !printable(c.PARequest, maxTextRunes):
+		return app.Errorf(app.EINVALID, "estremi della richiesta della pubblica amministrazione non validi: testo su una riga, al massimo %d caratteri", maxTextRunes)
 	case c.Use != "" && !printable(c.Use, maxTextRunes):
 		return app.Errorf(app.EINVALID, "uso non valido: testo su una riga, al massimo %d caratteri", maxTextRunes)
 	case !printable(c.Operator, maxNameRunes):
@@ -273,11 +335,33 @@ func (c *Certificate) Validate() error {
 	if err := c.Civil.validate(c.Type); err != nil {
 		return err
 	}
+	for _, f := range c.Forced {
+		ctl, ok := c.control(f.Control)
+		switch {
+		case !ok || !ctl.Forceable:
+			return app.Errorf(app.EINVALID, "controllo forzato %q non forzabile per questo certificato", f.Control)
+		case !printable(f.Reason, MaxForceReason):
+			return app.Errorf(app.EINVALID, "motivo della forzatura del controllo %q mancante o oltre %d caratteri", f.Control, MaxForceReason)
+		}
+	}
 	return c.Bollo.validateShape(c.Type)
+}
+
+// control is the control id of the certificate's type.
+func (c *Certificate) control(id ControlID) (Control, bool) {
+	for _, ctl := range ControlsOf(c.Type) {
+		if ctl.ID == id {
+			return ctl, true
+		}
+	}
+	return Control{}, false
 }
 
 // Notice is the art. 40 DPR 445/2000 notice the certificate prints.
 func (c *Certificate) Notice() string {
+	if t := c.Destination.Text(); t != "" {
+		return t
+	}
 	if c.Abroad {
 		return NoticeAbroad
 	}
@@ -363,6 +447,12 @@ func (c *Certificate) CertifiedText() string {
 	if c.Use != "" {
 		line("Uso", c.Use)
 	}
+	if c.PARequest != "" {
+		line("Richiesta della pubblica amministrazione", c.PARequest)
+	}
+	for _, s := range c.ForcedStatements() {
+		line("Rilasciato in deroga al controllo ANPR", s)
+	}
 	if c.Bollo.Marca != "" {
 		line("Imposta di bollo", "assolta con marca da bollo n. "+c.Bollo.Marca+" di "+app.Euro(c.Bollo.AmountCents))
 	} else {
@@ -378,6 +468,18 @@ func (c *Certificate) CertifiedText() string {
 	}
 	b.WriteString(c.Notice() + "\n")
 	return b.String()
+}
+
+// ForcedStatements are what the certificate states of the controls the
+// officer forced, in the order they were forced.
+func (c *Certificate) ForcedStatements() []string {
+	var out []string
+	for _, f := range c.Forced {
+		if ctl, ok := c.control(f.Control); ok {
+			out = append(out, ctl.Statement)
+		}
+	}
+	return out
 }
 
 // Digest is the SHA-256 of CertifiedText.

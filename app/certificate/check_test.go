@@ -44,9 +44,14 @@ func TestTypes(t *testing.T) {
 			if (typ.ValidMonths == 0) != (typ.Slug == certificate.SlugNascita || typ.Slug == certificate.SlugMorte) {
 				t.Errorf("validity %d months: only birth and death are valid without limit (DPR 445/2000 art. 41)", typ.ValidMonths)
 			}
-			stato := typ.Slug == certificate.SlugNascita || typ.Slug == certificate.SlugCittadinanza
-			if typ.Bollo() == stato {
-				t.Errorf("kind %s: stato civile are birth and citizenship, the rest anagrafe", typ.Kind)
+			// ANPR's 20 types are all anagrafe certificates, birth and
+			// citizenship included: with bollo unless an exemption is
+			// declared (controllo-certificati/index.rst; issue 14).
+			if typ.Kind != certificate.Anagrafe || !typ.Bollo() {
+				t.Errorf("kind %s: every ANPR type is an anagrafe certificate, in bollo", typ.Kind)
+			}
+			if len(certificate.ControlsOf(typ)) == 0 {
+				t.Error("no issuing controls")
 			}
 		})
 	}
@@ -66,7 +71,8 @@ func TestTypes(t *testing.T) {
 
 // TestCheck runs every type against every situation a counter meets; each
 // row lists the types the person can have, and every other type must be
-// refused with a reason.
+// refused with a reason. The rules are ANPR's (controls.go); TestControls
+// proves each of them alone.
 func TestCheck(t *testing.T) {
 	all := func(except ...string) []string {
 		var out []string
@@ -85,7 +91,10 @@ func TestCheck(t *testing.T) {
 	minus := func(set []string, except ...string) []string {
 		return slices.DeleteFunc(slices.Clone(set), func(s string) bool { return slices.Contains(except, s) })
 	}
-	residenceAndFamily := []string{certificate.SlugResidenza, certificate.SlugResidenzaStorico, certificate.SlugStatoDiFamiglia, certificate.SlugStatoDiFamigliaParentela, certificate.SlugContestuale}
+	// ANPR's pages of residence and family alone leave out "parzialmente
+	// certificabile": "certificabilità parziale (solo residenza e stato di
+	// famiglia)".
+	residenceAndFamily := []string{certificate.SlugResidenza, certificate.SlugStatoDiFamiglia, certificate.SlugContestuale}
 
 	for _, tc := range []struct {
 		name    string
@@ -94,10 +103,14 @@ func TestCheck(t *testing.T) {
 		reason  string // in the refusal of some refused type
 	}{
 		{"Resident", func(*app.Citizen) {}, resident, "non risulta cancellata"},
-		{"Deceased", func(c *app.Citizen) { c.Status = app.StatusDeceased }, []string{certificate.SlugCancellazione}, "deceduta (cancellata il 05/03/2024)"},
+		// ANPR refuses even the cancellation to the deceased (the
+		// anagrafico di morte certifies the death); the history remains.
+		{"Deceased", func(c *app.Citizen) { c.Status = app.StatusDeceased }, []string{certificate.SlugResidenzaStorico}, "deceduta (cancellata il 05/03/2024)"},
 		{"Emigrated", func(c *app.Citizen) { c.Status = app.StatusEmigrated }, []string{certificate.SlugCancellazione, certificate.SlugResidenzaStorico}, "comune di nuova residenza"},
 		{"AIRE", func(c *app.Citizen) { c.Status = app.StatusAIRE },
-			[]string{certificate.SlugNascita, certificate.SlugCancellazione, certificate.SlugCittadinanza, certificate.SlugEsistenzaInVita, certificate.SlugResidenzaStorico, certificate.SlugStatoCivile, certificate.SlugStatoLibero}, "AIRE"},
+			[]string{certificate.SlugNascita, certificate.SlugCittadinanza, certificate.SlugResidenzaStorico}, "AIRE"},
+		{"AIREBornAbroad", func(c *app.Citizen) { c.Status, c.BirthPlaceCode = app.StatusAIRE, "Z133" },
+			[]string{certificate.SlugCittadinanza, certificate.SlugResidenzaStorico}, "nata all'estero"},
 		{"Minor", func(c *app.Citizen) { c.BirthDate = app.Date(2008, time.November, 24) }, minus(resident, certificate.SlugStatoLibero), "minorenne"},
 		{"EighteenToday", func(c *app.Citizen) { c.BirthDate = app.Date(2008, time.November, 23) }, resident, ""},
 		{"Married", func(c *app.Citizen) { c.CivilStatus = app.CivilStatusMarried }, minus(resident, certificate.SlugStatoLibero), "coniugata"},
@@ -106,7 +119,7 @@ func TestCheck(t *testing.T) {
 		{"Divorced", func(c *app.Citizen) { c.CivilStatus = app.CivilStatusDivorced }, resident, ""},
 		{"FreeAfterCivilUnion", func(c *app.Citizen) { c.CivilStatus = 8 }, resident, ""},
 		{"CivilStatusUnknown", func(c *app.Citizen) { c.CivilStatus = app.CivilStatusUnknown },
-			minus(resident, certificate.SlugStatoCivile, certificate.SlugStatoDiFamigliaStatoCivile, certificate.SlugStatoLibero), "stato civile non noto"},
+			minus(resident, certificate.SlugStatoCivile, certificate.SlugStatoLibero), "stato civile non noto"},
 		{"Foreigner", func(c *app.Citizen) { c.Citizenship = "ALB" }, minus(resident, certificate.SlugCittadinanza), "cittadinanza italiana"},
 		{"ConvivenzaMember", func(c *app.Citizen) { c.Relationship = 25 },
 			[]string{certificate.SlugNascita, certificate.SlugCittadinanza, certificate.SlugEsistenzaInVita, certificate.SlugResidenza, certificate.SlugResidenzaStorico, certificate.SlugStatoCivile, certificate.SlugResidenzaConvivenza, certificate.SlugStatoLibero}, "convivenza anagrafica"},
@@ -115,7 +128,11 @@ func TestCheck(t *testing.T) {
 		{"NonCertificabile", func(c *app.Citizen) { c.Certifiability = 0 }, nil, "non certificabile"},
 		{"CertificabilitaParziale", func(c *app.Citizen) { c.Certifiability = 1 }, residenceAndFamily, "solo per residenza e stato di famiglia"},
 		{"SoggettoNonIscrivibile", func(c *app.Citizen) { c.Certifiability = 3 }, nil, "non iscrivibile"},
-		{"InterdettoSottopostoATutela", func(c *app.Citizen) { c.Certifiability = 4 }, residenceAndFamily, "interdetto"},
+		{"InterdettoSottopostoATutela", func(c *app.Citizen) { c.Certifiability = 4 }, nil, "interdetta"},
+		{"OpenProcedure", func(c *app.Citizen) { c.OpenProcedure = true }, nil, "procedimento amministrativo aperto"},
+		{"SeveralCitizenships", func(c *app.Citizen) { c.OtherCitizenships = "FRA" }, minus(resident, certificate.SlugCittadinanza), "più cittadinanze"},
+		{"CitizenshipDefining", func(c *app.Citizen) { c.Citizenship, c.CitizenshipStatus = "", app.CitizenshipDefining }, minus(resident, certificate.SlugCittadinanza), "997"},
+		{"NoFixedAbode", func(c *app.Citizen) { c.NoFixedAbode = true }, minus(resident, certificate.SlugStatoDiFamiglia, certificate.SlugContestuale), "senza fissa dimora"},
 		{"CertifiabilityUnknown", func(c *app.Citizen) { c.Certifiability = 7 }, nil, "sconosciuto (7)"},
 		{"DeceasedNonCertificabile", func(c *app.Citizen) { c.Status, c.Certifiability = app.StatusDeceased, 0 }, nil, "deceduta"},
 		{"RegistrationUnknown", func(c *app.Citizen) { c.RegisteredOn = time.Time{} }, minus(resident, certificate.SlugResidenzaStorico), "ricerca d'archivio"},
@@ -124,7 +141,7 @@ func TestCheck(t *testing.T) {
 			c := person(t, tc.mod)
 			var reasons []string
 			for _, typ := range certificate.Types() {
-				err := certificate.Check(typ, c, now)
+				err := certificate.Check(typ, file(t, c), now)
 				want := slices.Contains(tc.allowed, typ.Slug)
 				switch {
 				case want && err != nil:
@@ -151,7 +168,7 @@ func TestCheck(t *testing.T) {
 		}
 	})
 	t.Run("ErrUnknownType", func(t *testing.T) {
-		if err := certificate.Check(certificate.Type{Slug: "matrimonio", ID: 3}, person(t), now); app.ErrorCode(err) != app.EINVALID {
+		if err := certificate.Check(certificate.Type{Slug: "matrimonio", ID: 3}, file(t, person(t)), now); app.ErrorCode(err) != app.EINVALID {
 			t.Errorf("got %v", err)
 		}
 	})

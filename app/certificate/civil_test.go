@@ -92,15 +92,15 @@ func TestCheckCivil(t *testing.T) {
 		{"MorteWithoutDeathData", []func(*app.Citizen){dead, func(c *app.Citizen) { c.Death = nil }}, certificate.SlugMorte, "data e luogo del decesso"},
 		{"MorteAIRE", []func(*app.Citizen){abroad}, certificate.SlugMorte, "non risulta cancellata per decesso"},
 		{"MatrimonioMarried", []func(*app.Citizen){married}, certificate.SlugMatrimonio, ""},
-		{"MatrimonioSingle", nil, certificate.SlugMatrimonio, "non risulta coniugata"},
-		{"MatrimonioUnited", []func(*app.Citizen){united}, certificate.SlugMatrimonio, "non risulta coniugata"},
+		{"MatrimonioSingle", nil, certificate.SlugMatrimonio, "dati del matrimonio assenti"},
+		{"MatrimonioUnited", []func(*app.Citizen){united}, certificate.SlugMatrimonio, "dati del matrimonio assenti"},
 		{"MatrimonioStatusUnknown", []func(*app.Citizen){func(c *app.Citizen) { c.CivilStatus = app.CivilStatusUnknown }}, certificate.SlugMatrimonio, "stato civile non noto"},
 		{"MatrimonioWithoutData", []func(*app.Citizen){func(c *app.Citizen) { c.CivilStatus = app.CivilStatusMarried }}, certificate.SlugMatrimonio, "dati del matrimonio"},
 		{"MatrimonioDivorced", []func(*app.Citizen){func(c *app.Citizen) {
 			u := marriage
 			u.EndDate, u.EndReason = app.Date(2016, time.January, 8), app.UnionEndDivorce
 			c.CivilStatus, c.Unions = app.CivilStatusDivorced, []app.Union{u}
-		}}, certificate.SlugMatrimonio, "non risulta coniugata"},
+		}}, certificate.SlugMatrimonio, "dati del matrimonio assenti"},
 		{"MatrimonioAfterAIRE", []func(*app.Citizen){abroad, func(c *app.Citizen) {
 			u := marriage
 			u.Date = app.Date(2025, time.June, 14)
@@ -113,20 +113,20 @@ func TestCheckCivil(t *testing.T) {
 			u := civilUnion
 			u.Date = app.Date(2025, time.June, 14)
 			c.CivilStatus, c.Unions = app.CivilStatusCivilUnion, []app.Union{u}
-		}}, certificate.SlugUnioneCivile, "dopo l'iscrizione all'AIRE"},
+		}}, certificate.SlugUnioneCivile, "successiva all'espatrio"},
 		{"UnioneCivileDeceased", []func(*app.Citizen){united, dead}, certificate.SlugUnioneCivile, "deceduta"},
 		{"Contratto", []func(*app.Citizen){cohabiting}, certificate.SlugContrattoConvivenza, ""},
-		{"ContrattoNoConvivenza", nil, certificate.SlugContrattoConvivenza, "non risulta in una convivenza di fatto"},
+		{"ContrattoNoConvivenza", nil, certificate.SlugContrattoConvivenza, "dati del contratto di convivenza assenti"},
 		{"ContrattoWithoutContract", []func(*app.Citizen){func(c *app.Citizen) {
 			x := cohabitation
 			x.ContractDate, x.ContractProfessional, x.ContractReference, x.ContractRegisteredOn = time.Time{}, "", "", time.Time{}
 			c.Cohabitations = []app.Cohabitation{x}
-		}}, certificate.SlugContrattoConvivenza, "nessun contratto"},
+		}}, certificate.SlugContrattoConvivenza, "dati del contratto di convivenza assenti"},
 		{"ContrattoEnded", []func(*app.Citizen){func(c *app.Citizen) {
 			x := cohabitation
 			x.EndDate, x.EndReason = app.Date(2022, time.February, 1), "cessazione della convivenza"
 			c.Cohabitations = []app.Cohabitation{x}
-		}}, certificate.SlugContrattoConvivenza, "non risulta in una convivenza di fatto"},
+		}}, certificate.SlugContrattoConvivenza, "dati del contratto di convivenza assenti"},
 		{"StoricoCittadinanza", []func(*app.Citizen){naturalized}, certificate.SlugStoricoCittadinanza, ""},
 		{"StoricoCittadinanzaWithoutHistory", nil, certificate.SlugStoricoCittadinanza, "non presente in anagrafe"},
 		{"StoricoCittadinanzaForeigner", []func(*app.Citizen){func(c *app.Citizen) {
@@ -137,7 +137,7 @@ func TestCheckCivil(t *testing.T) {
 		{"ResidenzaAIRE", []func(*app.Citizen){abroad}, certificate.SlugResidenzaAIRE, ""},
 		{"ResidenzaAIREResident", nil, certificate.SlugResidenzaAIRE, "non è iscritta all'AIRE"},
 		{"ResidenzaAIREWithoutAddress", []func(*app.Citizen){abroad, func(c *app.Citizen) { c.AIRE = nil }}, certificate.SlugResidenzaAIRE, "indirizzo estero"},
-		{"ResidenzaAIREPartial", []func(*app.Citizen){abroad, func(c *app.Citizen) { c.Certifiability = 1 }}, certificate.SlugResidenzaAIRE, ""},
+		{"ResidenzaAIREPartial", []func(*app.Citizen){abroad, func(c *app.Citizen) { c.Certifiability = 1 }}, certificate.SlugResidenzaAIRE, "forzabile con un motivo: parzialmente-certificabile"},
 		{"StatoDiFamigliaAIRE", []func(*app.Citizen){abroad}, certificate.SlugStatoDiFamigliaAIRE, ""},
 		{"StatoDiFamigliaAIREResident", nil, certificate.SlugStatoDiFamigliaAIRE, "non è iscritta all'AIRE"},
 		{"StatoDiFamigliaAIREConvivenza", []func(*app.Citizen){abroad, func(c *app.Citizen) { c.Relationship = 25 }}, certificate.SlugStatoDiFamigliaAIRE, "famiglia AIRE"},
@@ -150,7 +150,7 @@ func TestCheckCivil(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := person(t, tc.mods...)
-			err := certificate.Check(mustType(t, tc.slug), c, now)
+			err := certificate.Check(mustType(t, tc.slug), &app.CitizenFile{Citizen: *c}, now)
 			switch {
 			case tc.reason == "" && err != nil:
 				t.Errorf("refused: %v", err)
@@ -210,9 +210,9 @@ func TestNewCivil(t *testing.T) {
 			on     time.Time
 			reason string
 		}{
-			{"NoDate", time.Time{}, "indicare la data"},
+			{"NoDate", time.Time{}, "data di riferimento del certificato mancante"},
 			{"Future", app.Date(2026, time.November, 24), "futura"},
-			{"BeforeFirstResidence", app.Date(1979, time.December, 31), "non risulta ancora iscritta"},
+			{"BeforeFirstResidence", app.Date(1979, time.December, 31), "anteriore alla prima iscrizione anagrafica"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				_, err := certificate.New(typ, f, refs, certificate.Request{Number: n, Bollo: bolloFor(typ), IssuedAt: now, Operator: "mrossi", On: tc.on})
@@ -237,7 +237,7 @@ func TestNewCivil(t *testing.T) {
 				c.Residences[1].To = c.CancelledOn
 			}))
 			_, err := certificate.New(typ, g, refs, certificate.Request{Number: n, Bollo: bolloFor(typ), IssuedAt: now, Operator: "mrossi", On: app.Date(2025, time.January, 1)})
-			if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "già cancellata") {
+			if app.ErrorCode(err) != app.EINVALID || !strings.Contains(app.ErrorMessage(err), "successiva alla cancellazione anagrafica") {
 				t.Errorf("got %v", err)
 			}
 		})

@@ -6,11 +6,14 @@
 //   - which certificates exist and which facts each certifies (types.go):
 //     the ANPR types that the anagrafe data of Sportello supports, named by
 //     the kebab-case slugs of the CLI;
-//   - whether a person can have one (check.go): deceased, emigrated, AIRE,
-//     the ANPR reasons of non-certifiability, age and civil status;
+//   - whether it can be issued (controls.go): every issuing control ANPR
+//     publishes for the type (controllo-certificati), as a table per ANPR
+//     type evaluated by one function that returns every failure, with
+//     ANPR's sections and the controls the officer may force with a
+//     reason (docs/CERTIFICATES.md lists them with their tests);
 //   - what it costs (bollo.go): the imposta di bollo of DPR 642/1972 or the
-//     exemption that waives it, and the diritti di segreteria of
-//     L. 604/1962;
+//     exemption that waives it, on every ANPR type, and the diritti di
+//     segreteria of L. 604/1962;
 //   - how it is numbered, what it says and how it is signed (number.go,
 //     certificate.go, stamp.go): numbers unique without coordination, the
 //     canonical certified text, and the contrassegno elettronico of CAD

@@ -3,6 +3,7 @@ package certificate
 import (
 	"context"
 	"crypto/ed25519"
+	"fmt"
 	"time"
 
 	"github.com/sportello/sportello/app"
@@ -47,6 +48,16 @@ type IssueRequest struct {
 	ExemptionText string
 	// On is the date of a certificate storico di residenza alla data.
 	On time.Time
+	// Destination is ANPR's use for immigration or court (none: Italy, or
+	// Abroad); RequesterPA and PARequest a public administration's request
+	// with its reference.
+	Destination Destination
+	RequesterPA bool
+	PARequest   string
+	// Force overrides the forceable controls that fail (Failures), each
+	// with the officer's reason: audited (AuditForce) and kept with the
+	// certificate.
+	Force []Forcing
 }
 
 // Store is the workstation's record of the certificates it issued.
@@ -70,6 +81,9 @@ type Store interface {
 const (
 	AuditIssue   = "certificate.issue"
 	AuditReprint = "certificate.reprint"
+	// AuditForce records a forced ANPR control: subject the codice
+	// fiscale, the number, the control and the officer's reason.
+	AuditForce = "certificate.force"
 )
 
 // Renderer lays a certificate out as a PDF with its stamp and the comune's
@@ -145,8 +159,13 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 	}
 	now := s.Now().UTC().Truncate(time.Second)
 	offline := !file.Remote && s.Online != nil && !s.Online()
+	req := Request{
+		Use: r.Use, Abroad: r.Abroad, Destination: r.Destination, RequesterPA: r.RequesterPA, PARequest: r.PARequest,
+		Bollo: Bollo{Marca: r.Marca, ExemptionID: r.ExemptionID, ExemptionText: r.ExemptionText},
+		Fees:  &fees, Force: r.Force, On: r.On, IssuedAt: now, Offline: offline, Operator: op.Username,
+	}
 	// Check before taking a number, so that a refusal costs nothing.
-	if err := Check(t, &file.Citizen, now.In(app.Rome)); err != nil {
+	if err := checkIssue(t, file, refs, settle(t, req.Bollo, refs), req, now.In(app.Rome)); err != nil {
 		return nil, nil, err
 	}
 	var issued *Issued
@@ -156,11 +175,8 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 		if err != nil {
 			return nil, err
 		}
-		c, err := New(t, file, refs, Request{
-			Number: n, Use: r.Use, Abroad: r.Abroad, On: r.On,
-			Bollo:    Bollo{Marca: r.Marca, ExemptionID: r.ExemptionID, ExemptionText: r.ExemptionText},
-			IssuedAt: now, Offline: offline, Operator: op.Username,
-		})
+		req.Number = n
+		c, err := New(t, file, refs, req)
 		if err != nil {
 			return nil, err
 		}
@@ -179,6 +195,14 @@ func (s *Service) Issue(ctx context.Context, op *app.Operator, file *app.Citizen
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	// The forcings are kept with the certificate already; the audit trail
+	// says who forced what and why, uploaded like every audit event.
+	for _, f := range issued.Certificate.Forced {
+		subject := issued.Certificate.Person.CodiceFiscale + " " + issued.Certificate.Number.String() + " " + string(f.Control) + ": " + f.Reason
+		if err := s.Store.AppendAudit(ctx, op.Username, AuditForce, subject, now); err != nil {
+			return nil, nil, fmt.Errorf("certificato %s rilasciato, ma la forzatura non è registrata: %w", issued.Certificate.Number, err)
+		}
 	}
 	s.Outboxed.Notify()
 	return issued, pdf, nil

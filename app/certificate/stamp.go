@@ -113,7 +113,7 @@ func (f *Facts) Validate() error {
 		return app.Errorf(app.EINVALID, "numero della marca da bollo non valido %q", f.Marca)
 	case f.ExemptionID < 0 || (f.Marca != "" && f.ExemptionID != 0):
 		return app.Errorf(app.EINVALID, "bollo non valido")
-	case t.Bollo() && f.Marca == "" && f.ExemptionID == 0:
+	case t.Bollo() && f.Marca == "" && f.ExemptionID == 0 && !legacyStatoCivile(t):
 		return app.Errorf(app.EINVALID, "certificato senza marca da bollo né esenzione")
 	case !t.Bollo() && (f.Marca != "" || f.ExemptionID != 0):
 		return app.Errorf(app.EINVALID, "certificato di stato civile con bollo")

@@ -236,7 +236,7 @@ func TestSign(t *testing.T) {
 		{"ErrKeyNotTheCertified", nil, func() ed25519.PrivateKey { return milano.devKey }, network.devCert, network.comCert},
 		{"ErrBadMarca", func(f certificate.Facts) certificate.Facts { f.Marca = "123"; return f }, nil, network.devCert, network.comCert},
 		{"ErrAsOfAfterIssue", func(f certificate.Facts) certificate.Facts { f.AsOf = f.IssuedAt.Add(time.Second); return f }, nil, network.devCert, network.comCert},
-		{"ErrStatoCivileWithMarca", func(f certificate.Facts) certificate.Facts { f.Type = 1; return f }, nil, network.devCert, network.comCert},
+		{"ErrResidenzaWithoutBollo", func(f certificate.Facts) certificate.Facts { f.Marca, f.ExemptionID = "", 0; return f }, nil, network.devCert, network.comCert},
 		{"ErrUnknownType", func(f certificate.Facts) certificate.Facts { f.Type = 21; return f }, nil, network.devCert, network.comCert},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,14 +14,31 @@ const (
 	// start ("sin dall'origine"): DPR 642/1972, tariffa allegato A, parte I,
 	// art. 4 c. 1 (text of DM 20 agosto 1992), €16 per foglio since DL
 	// 43/2013 art. 7-bis c. 3. Only an exemption of law, declared by the
-	// applicant and printed, waives it.
+	// applicant and printed, waives it. Every one of ANPR's 20 types is of
+	// this kind: ANPR's own pages call them all "certificati anagrafici
+	// producibili dagli ufficiali di anagrafe" (controllo-certificati,
+	// index.rst), and its open data count the "anagrafico di nascita" and
+	// "di cittadinanza" both with bollo and exempt (italia/anpr-opendata,
+	// certificati_export: November 2021, residents, 21,983 NASCITA with
+	// bollo and 29,845 exempt; 4,969 CITTADINANZA with bollo and 3,810
+	// exempt). They certify what the anagrafe records of a birth or a
+	// citizenship; they are not extracts of the registers of stato civile.
 	Anagrafe Kind = iota + 1
-	// StatoCivile certificates reproduce facts of the registers of stato
-	// civile (birth, citizenship) and are exempt from bollo by law. The
-	// comuni cite art. 7 L. 29 dicembre 1990 n. 405; we read its commas 1-4
-	// in the Gazzetta Ufficiale (bollo amounts), not the one that exempts,
-	// so the printed reference names the article only. The comuni do not
-	// cite tabella B of DPR 642/1972 for it.
+	// StatoCivile certificates are the certificates and extracts of the
+	// registers of stato civile (DPR 396/2000 art. 106-108), issued by the
+	// ufficiale di stato civile, exempt from bollo: the comuni cite art. 7
+	// L. 29 dicembre 1990 n. 405 for "i certificati e gli estratti di
+	// nascita, matrimonio e morte" (Comune di Terni, servizio imposta di
+	// bollo); we read its commas 1-4 in the Gazzetta Ufficiale (bollo
+	// amounts), not the one that exempts. Some comuni also list the
+	// certificate of citizenship among them (Comune di Agna); ANPR issues
+	// it with bollo. Where the sources disagree Sportello takes the
+	// stricter reading, collecting the bollo unless an exemption is
+	// declared. The anagrafe counter issues no stato civile extract, so no
+	// type is of this kind: it stays so that Bollo() is false only on
+	// purpose, and certificates of birth and citizenship issued as stato
+	// civile ones before Sportello read ANPR rightly are kept and
+	// reprinted as issued (see StatoCivileExemption).
 	StatoCivile
 )
 
@@ -179,13 +196,13 @@ const sixMonths = 6
 // 445/2000 art. 41 c. 1); the others can (a marriage ends, a contract is
 // resolved, the history grows): six months.
 var types = []Type{
-	{SlugNascita, 1, 1, "CERTIFICATO ANAGRAFICO DI NASCITA", StatoCivile, FactBirth, 0},
+	{SlugNascita, 1, 1, "CERTIFICATO ANAGRAFICO DI NASCITA", Anagrafe, FactBirth, 0},
 	{SlugMorte, 2, 2, "CERTIFICATO ANAGRAFICO DI MORTE", Anagrafe, FactDeath, 0},
 	{SlugMatrimonio, 3, 3, "CERTIFICATO ANAGRAFICO DI MATRIMONIO", Anagrafe, FactMarriage, sixMonths},
 	// Cancellation is a past fact, but the person may be registered again:
 	// six months, as anything that can change.
 	{SlugCancellazione, 4, 4, "CERTIFICATO DI CANCELLAZIONE ANAGRAFICA", Anagrafe, FactCancellation, sixMonths},
-	{SlugCittadinanza, 5, 5, "CERTIFICATO DI CITTADINANZA", StatoCivile, FactCitizenship, sixMonths},
+	{SlugCittadinanza, 5, 5, "CERTIFICATO DI CITTADINANZA", Anagrafe, FactCitizenship, sixMonths},
 	{SlugStoricoCittadinanza, 6, 6, "CERTIFICATO STORICO DI CITTADINANZA", Anagrafe, FactCitizenship | FactCitizenshipHistory, sixMonths},
 	{SlugEsistenzaInVita, 7, 7, "CERTIFICATO DI ESISTENZA IN VITA", Anagrafe, FactAlive, sixMonths},
 	{SlugResidenza, 8, 8, "CERTIFICATO DI RESIDENZA", Anagrafe, FactResidence, sixMonths},

@@ -143,8 +143,30 @@ func TestPolicy(t *testing.T) {
 	if err != nil || r.ExemptionID != 9 || r.Use != "pensione estera" || r.Marca != "" {
 		t.Fatalf("%+v %v", r, err)
 	}
-	if r, err := p.Request("nascita", -1); err != nil || r.ExemptionID != 0 || r.Type != "nascita" {
-		t.Fatalf("stato civile: %+v %v", r, err)
+	// Birth and citizenship are anagrafe certificates in bollo (ANPR): the
+	// kiosk, which takes no marca, prints them only for an exempt use.
+	for _, slug := range []string{"nascita", "cittadinanza"} {
+		if r, err := p.Request(slug, 0); err != nil || r.ExemptionID != 9 || r.Use != "pensione estera" || r.Type != slug {
+			t.Fatalf("%s for an exempt use: %+v %v", slug, r, err)
+		}
+		if _, err := p.Request(slug, -1); app.ErrorCode(err) != app.EINVALID {
+			t.Fatalf("%s without a use: %v", slug, err)
+		}
+	}
+	// No certificate of the default policy leaves the kiosk without a
+	// declared exemption.
+	for _, a := range p.Certificates {
+		for i := range a.Uses {
+			if r, err := p.Request(a.Type, i); err != nil || r.ExemptionID == 0 || r.Marca != "" {
+				t.Errorf("%s use %d: %+v %v", a.Type, i, r, err)
+			}
+		}
+	}
+	// A policy published before (nascita with no use, as a stato civile
+	// certificate) is refused: the kiosk would print it without bollo.
+	old := kiosk.Policy{Certificates: []kiosk.Allowed{{Type: "nascita"}}}
+	if err := old.Validate(); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("nascita without exempt uses: %v", err)
 	}
 	if _, err := p.Request("stato-libero", 0); app.ErrorCode(err) != app.EFORBIDDEN {
 		t.Fatalf("not allowed: %v", err)

@@ -9,12 +9,14 @@ import (
 )
 
 // Policy is what the comune lets its kiosks print. A kiosk takes no money
-// and no marca da bollo, so it prints only what needs neither:
-//   - stato civile certificates (nascita, cittadinanza), exempt from the
-//     bollo by law (art. 7 L. 405/1990);
-//   - anagrafe certificates for a use that an exemption of the ANPR table
-//     covers: the citizen picks the use, the certificate prints the use and
-//     the exemption with its legal reference, as at the counter.
+// and no marca da bollo, so it prints only certificates for a use that an
+// exemption of the ANPR table covers: the citizen picks the use, the
+// certificate prints the use and the exemption with its legal reference,
+// as at the counter. Every type the kiosk knows is an anagrafe certificate
+// in bollo, the anagrafico di nascita and the certificato di cittadinanza
+// included (ANPR issues them with bollo unless the use is exempt; see
+// certificate.Anagrafe): no certificate leaves the kiosk without a declared
+// exemption, and Validate refuses a policy that offers one without uses.
 //
 // The diritti di segreteria are not charged at the kiosk: the comune waives
 // them for self-service, as ANPR does for the certificates citizens print
@@ -28,11 +30,11 @@ type Policy struct {
 // printed for.
 type Allowed struct {
 	Type string // certificate slug
-	Uses []Use  // for bollo types: at least one; stato civile types need none
+	Uses []Use  // for bollo types (all of ANPR's): at least one
 }
 
 // Use is a use the citizen may declare at the kiosk and the bollo
-// exemption it carries (0 for the stato civile types, exempt by law).
+// exemption it carries (ANPR esenzione_bollo).
 type Use struct {
 	Label       string // printed on the certificate as the use: "pensione estera"
 	LabelEN     string
@@ -40,9 +42,21 @@ type Use struct {
 }
 
 // DefaultPolicy is the policy of a comune that has not published its own.
+// The uses are exemptions of DPR 642/1972 tabella allegato B (art. 9
+// pensione estera, art. 13 adozione e tutela di minori) and of art. 19 L.
+// 74/1987 (separazione e divorzio), as ANPR's table names them; a birth or
+// citizenship certificate is asked for the same procedures.
 var DefaultPolicy = Policy{Certificates: []Allowed{
-	{Type: certificate.SlugNascita},
-	{Type: certificate.SlugCittadinanza},
+	{Type: certificate.SlugNascita, Uses: []Use{
+		{"pensione estera", "foreign pension", 9},
+		{"separazione o divorzio", "separation or divorce", 7},
+		{"adozione, affidamento, tutela di minori", "adoption, fostering, guardianship of minors", 6},
+	}},
+	{Type: certificate.SlugCittadinanza, Uses: []Use{
+		{"pensione estera", "foreign pension", 9},
+		{"separazione o divorzio", "separation or divorce", 7},
+		{"adozione, affidamento, tutela di minori", "adoption, fostering, guardianship of minors", 6},
+	}},
 	{Type: certificate.SlugResidenza, Uses: []Use{
 		{"pensione estera", "foreign pension", 9},
 		{"separazione o divorzio", "separation or divorce", 7},

@@ -361,4 +361,3 @@ func DayOf(t time.Time) string { return t.In(app.Rome).Format(app.DateLayout) }
 func printable(s string, max int) bool {
 	return strings.TrimSpace(s) != "" && utf8.ValidString(s) && utf8.RuneCountInString(s) <= max && !strings.ContainsAny(s, "\n\r\t")
 }
-

@@ -32,6 +32,76 @@ func cmdCertTypes(_ context.Context, e *Env, args []string) error {
 	return nil
 }
 
+// cmdCertControls lists ANPR's issuing controls of a type: the ids that
+// --force takes, whether each can be forced, ANPR's section and words.
+func cmdCertControls(_ context.Context, e *Env, args []string) error {
+	fs := flags("certificate controls")
+	typ := fs.String("type", "", "")
+	if err := fs.Parse(args); err != nil {
+		return cmdline.Usagef("certificate controls: %v", err)
+	}
+	if fs.NArg() > 0 || *typ == "" {
+		return cmdline.Usagef("certificate controls: serve --type TIPO (sportello certificate types li elenca)")
+	}
+	t, err := certificate.TypeBySlug(*typ)
+	if err != nil {
+		return cmdline.Usagef("certificate controls: %s", app.ErrorMessage(err))
+	}
+	for _, c := range certificate.ControlsOf(t) {
+		kind := "bloccante"
+		if c.Forceable {
+			kind = "forzabile"
+		}
+		what := c.ANPR
+		if what == "" {
+			what = c.Source
+		}
+		fmt.Fprintf(e.Stdout, "%-45s %-9s %s: %s\n", c.ID, kind, c.Category, what)
+	}
+	return nil
+}
+
+// forceFlag collects --force CONTROL, repeatable.
+type forceFlag []certificate.ControlID
+
+func (f *forceFlag) String() string { return fmt.Sprint(*f) }
+func (f *forceFlag) Set(s string) error {
+	*f = append(*f, certificate.ControlID(strings.TrimSpace(s)))
+	return nil
+}
+
+// certIssueRules reads the flags of the issuing controls into the request:
+// the controls forced with the one reason, the destination, the PA's
+// request, the reference date of a historical certificate. A usage error
+// when --force and --reason do not go together.
+func certIssueRules(req *certificate.IssueRequest, force forceFlag, reason, destination, paRequest, on string) error {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case len(force) > 0 && reason == "":
+		return cmdline.Usagef("certificate issue: --force vuole --reason TESTO, il motivo della forzatura (al massimo 256 caratteri)")
+	case len(force) == 0 && reason != "":
+		return cmdline.Usagef("certificate issue: --reason senza --force CONTROLLO (sportello certificate controls --type TIPO li elenca)")
+	}
+	for _, id := range force {
+		req.Force = append(req.Force, certificate.Forcing{Control: id, Reason: reason})
+	}
+	d, err := certificate.ParseDestination(destination)
+	if err != nil {
+		return cmdline.Usagef("certificate issue: --destinazione: %s", app.ErrorMessage(err))
+	}
+	req.Destination = d
+	req.PARequest = strings.TrimSpace(paRequest)
+	req.RequesterPA = req.PARequest != ""
+	if on != "" {
+		day, err := app.ParseDate(on)
+		if err != nil || day.IsZero() {
+			return cmdline.Usagef("certificate issue: --alla-data vuole una data AAAA-MM-GG")
+		}
+		req.On = day
+	}
+	return nil
+}
+
 func cmdCertIssue(ctx context.Context, e *Env, args []string) error {
 	fs := flags("certificate issue")
 	cfCode := fs.String("cf", "", "")
@@ -44,6 +114,12 @@ func cmdCertIssue(ctx context.Context, e *Env, args []string) error {
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
 	opName := fs.String("operator", "", "")
+	var force forceFlag
+	fs.Var(&force, "force", "")
+	reason := fs.String("reason", "", "")
+	destination := fs.String("destinazione", "", "")
+	paRequest := fs.String("richiesta-pa", "", "")
+	on := fs.String("alla-data", "", "")
 	if err := fs.Parse(args); err != nil {
 		return cmdline.Usagef("certificate issue: %v", err)
 	}
@@ -62,6 +138,9 @@ func cmdCertIssue(ctx context.Context, e *Env, args []string) error {
 		return cmdline.Usagef("certificate issue: %s", app.ErrorMessage(err))
 	}
 	req := certificate.IssueRequest{Type: t.Slug, Use: *use, Abroad: *abroad, Marca: *marca, ExemptionText: *esenzioneText}
+	if err := certIssueRules(&req, force, *reason, *destination, *paRequest, *on); err != nil {
+		return err
+	}
 	if *esenzione != "" {
 		n, err := strconv.Atoi(*esenzione)
 		if err != nil || n <= 0 {
@@ -98,6 +177,9 @@ func cmdCertIssue(ctx context.Context, e *Env, args []string) error {
 		is.Certificate.Person.Surname, is.Certificate.Person.GivenName, s.sentNote(ctx))
 	if is.Certificate.Offline {
 		fmt.Fprintln(e.Stdout, "rilasciato senza collegamento con l'hub: sarà verificato alla prossima sincronizzazione")
+	}
+	for _, f := range is.Certificate.Forced {
+		fmt.Fprintf(e.Stdout, "controllo ANPR forzato: %s (registrato nel registro delle attività)\n", f.Control)
 	}
 	if issued, err := s.Local.Certificate(ctx, is.Certificate.Number.String()); err == nil && issued.Flag != "" {
 		fmt.Fprintln(e.Stdout, "ATTENZIONE:", issued.Flag)

@@ -135,8 +135,8 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"enroll": cmdEnroll, "sync": cmdSync, "search": cmdSearch, "cf": cmdCF, "verify": cmdVerify,
-		"certificate": group("certificate", "types, issue, list, reprint", map[string]command{
-			"types": cmdCertTypes, "issue": cmdCertIssue, "list": cmdCertList, "reprint": cmdCertReprint,
+		"certificate": group("certificate", "types, controls, issue, list, reprint", map[string]command{
+			"types": cmdCertTypes, "controls": cmdCertControls, "issue": cmdCertIssue, "list": cmdCertList, "reprint": cmdCertReprint,
 		}),
 		"payment": group("payment", "list, notice, pay, fine, new, close, receipt, scan, refunds, refund-done", map[string]command{
 			"list": cmdPaymentList, "notice": cmdPaymentNotice, "pay": cmdPaymentPay, "fine": cmdPaymentFine,

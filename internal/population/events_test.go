@@ -88,7 +88,7 @@ func TestGenerateHistory(t *testing.T) {
 		}
 		n := 0
 		for i := range cs {
-			if certificate.Check(typ, &cs[i], today) == nil {
+			if certificate.Check(typ, &app.CitizenFile{Citizen: cs[i]}, today) == nil {
 				n++
 			}
 		}

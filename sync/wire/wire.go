@@ -62,6 +62,13 @@ type Citizen struct {
 	AIRE               *AIRE               `json:"aire,omitempty"`
 	CitizenshipHistory []CitizenshipPeriod `json:"citizenship_history,omitempty"`
 	ResidenceHistory   []ResidencePeriod   `json:"residence_history,omitempty"`
+
+	// What ANPR's issuing controls read (app.Citizen): omitted when
+	// unset, so that a previous client or hub reads the record as before.
+	CitizenshipStatus string `json:"citizenship_status,omitempty"`
+	OtherCitizenships string `json:"other_citizenships,omitempty"`
+	OpenProcedure     bool   `json:"open_procedure,omitempty"`
+	NoFixedAbode      bool   `json:"no_fixed_abode,omitempty"`
 }
 
 // CitizenToWire converts a citizen for the wire.
@@ -73,7 +80,9 @@ func CitizenToWire(c *app.Citizen) Citizen {
 		Postcode: c.Address.Postcode, FamilyID: c.FamilyID, Relationship: c.Relationship, Status: string(c.Status),
 		RegisteredOn: app.FormatDate(c.RegisteredOn), CancelledOn: app.FormatDate(c.CancelledOn),
 		CancelReason: c.CancelReason, Certifiability: c.Certifiability, DocumentNumber: c.DocumentNumber,
-		UpdatedAt: formatTime(c.UpdatedAt),
+		UpdatedAt:         formatTime(c.UpdatedAt),
+		CitizenshipStatus: string(c.CitizenshipStatus), OtherCitizenships: c.OtherCitizenships,
+		OpenProcedure: c.OpenProcedure, NoFixedAbode: c.NoFixedAbode,
 	}
 	historyToWire(c, &w)
 	return w
@@ -87,6 +96,8 @@ func CitizenFromWire(w Citizen) (app.Citizen, error) {
 		Address:  app.Address{Street: w.Street, HouseNumber: w.HouseNumber, Postcode: w.Postcode},
 		FamilyID: w.FamilyID, Relationship: w.Relationship, Status: app.Status(w.Status), CancelReason: w.CancelReason,
 		Certifiability: w.Certifiability, DocumentNumber: w.DocumentNumber,
+		CitizenshipStatus: app.CitizenshipStatus(w.CitizenshipStatus), OtherCitizenships: w.OtherCitizenships,
+		OpenProcedure: w.OpenProcedure, NoFixedAbode: w.NoFixedAbode,
 	}
 	var err error
 	if c.BirthDate, err = app.ParseDate(w.BirthDate); err != nil {
