@@ -68,17 +68,24 @@ func NewServer(d Deps) http.Handler {
 // common adds what every answer carries: the hub's clock, for the
 // workstations' skew warning, and the protocol check.
 func (s *server) common(next http.Handler) http.Handler {
+	v3 := s.checkV3(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(wire.HeaderHubTime, s.now().UTC().Format(time.RFC3339Nano))
 		w.Header().Set(wire.HeaderProtocol, strconv.Itoa(wire.ProtocolVersion))
+		n := wire.ProtocolVersion // a script that names no version speaks the current one
 		if v := r.Header.Get(wire.HeaderProtocol); v != "" {
-			n, err := strconv.Atoi(v)
+			var err error
+			n, err = strconv.Atoi(v)
 			if err != nil || n < wire.MinProtocolVersion || n > wire.ProtocolVersion {
 				s.writeError(w, r, app.Errorf(app.EINVALID, "versione del protocollo %q non supportata dall'hub (accetta %d-%d): aggiornare la postazione", v, wire.MinProtocolVersion, wire.ProtocolVersion))
 				return
 			}
 		}
-		next.ServeHTTP(w, r)
+		if n < wire.ProtocolVersion {
+			s.serveV2(next, w, r) // compat.go
+			return
+		}
+		v3.ServeHTTP(w, r)
 	})
 }
 

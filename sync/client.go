@@ -76,6 +76,9 @@ func New(store app.SyncStore, opt Options) *Client {
 		SetTimeout(opt.Timeout).
 		SetHeader(wire.HeaderProtocol, strconv.Itoa(wire.ProtocolVersion)).
 		SetHeader("User-Agent", "sportello/"+strconv.Itoa(wire.ProtocolVersion)).
+		// Answers are read strictly: a key this version does not know is
+		// an error, not a field silently left empty.
+		SetJSONUnmarshaler(app.DecodeJSON).
 		// A few quick retries of one request, with resty's jittered
 		// backoff, ride out a hub restart; longer outages are the Run
 		// loop's business. Every request is safe to repeat: reads, and

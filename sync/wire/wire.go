@@ -18,8 +18,8 @@ import (
 // Protocol versions. The hub accepts the current and the previous one, so
 // workstations can be updated after the hub.
 const (
-	ProtocolVersion    = 2
-	MinProtocolVersion = 1
+	ProtocolVersion    = 3
+	MinProtocolVersion = 2
 	HeaderProtocol     = "Sportello-Protocol"
 	HeaderHubTime      = "Sportello-Hub-Time" // RFC 3339, for clock-skew warnings
 )
@@ -33,26 +33,26 @@ type Error struct {
 // Citizen is a citizen record on the wire.
 type Citizen struct {
 	CodiceFiscale  string `json:"codice_fiscale"`
-	Surname        string `json:"cognome"`
-	GivenName      string `json:"nome"`
-	Sex            string `json:"sesso"`
-	BirthDate      string `json:"data_nascita"`
-	BirthPlaceCode string `json:"luogo_nascita"`
-	Citizenship    string `json:"cittadinanza"`
-	CivilStatus    int    `json:"stato_civile"`
+	Surname        string `json:"surname"`
+	GivenName      string `json:"given_name"`
+	Sex            string `json:"sex"`
+	BirthDate      string `json:"birth_date"`
+	BirthPlaceCode string `json:"birth_place_code"`
+	Citizenship    string `json:"citizenship"`
+	CivilStatus    int    `json:"civil_status"`
 	Comune         string `json:"comune"`
-	Street         string `json:"indirizzo"`
-	HouseNumber    string `json:"civico"`
-	Postcode       string `json:"cap"`
-	FamilyID       string `json:"id_famiglia"`
-	Relationship   int    `json:"relazione_parentela"`
-	Status         string `json:"posizione"`
-	RegisteredOn   string `json:"data_iscrizione,omitempty"`
-	CancelledOn    string `json:"data_cancellazione,omitempty"`
-	CancelReason   string `json:"motivo_cancellazione,omitempty"`
-	Certifiability int    `json:"certificabilita"`
-	DocumentNumber string `json:"documento,omitempty"`
-	UpdatedAt      string `json:"aggiornato,omitempty"`
+	Street         string `json:"street"`
+	HouseNumber    string `json:"house_number"`
+	Postcode       string `json:"postcode"`
+	FamilyID       string `json:"family_id"`
+	Relationship   int    `json:"relationship"`
+	Status         string `json:"status"`
+	RegisteredOn   string `json:"registered_on,omitempty"`
+	CancelledOn    string `json:"cancelled_on,omitempty"`
+	CancelReason   string `json:"cancel_reason,omitempty"`
+	Certifiability int    `json:"certifiability"`
+	DocumentNumber string `json:"document_number,omitempty"`
+	UpdatedAt      string `json:"updated_at,omitempty"`
 }
 
 // CitizenToWire converts a citizen for the wire.
@@ -99,11 +99,11 @@ func CitizenFromWire(w Citizen) (app.Citizen, error) {
 // CitizenSummary is a search result on the wire.
 type CitizenSummary struct {
 	CodiceFiscale string `json:"codice_fiscale"`
-	Surname       string `json:"cognome"`
-	GivenName     string `json:"nome"`
-	BirthDate     string `json:"data_nascita"`
+	Surname       string `json:"surname"`
+	GivenName     string `json:"given_name"`
+	BirthDate     string `json:"birth_date"`
 	Comune        string `json:"comune"`
-	Status        string `json:"posizione"`
+	Status        string `json:"status"`
 }
 
 // SummaryToWire converts a search result for the wire.
@@ -126,12 +126,12 @@ func SummaryFromWire(w CitizenSummary) (app.CitizenSummary, error) {
 // so that login works offline; the workstation's lockout state never does.
 type Operator struct {
 	Username     string   `json:"username"`
-	Name         string   `json:"nome"`
+	Name         string   `json:"name"`
 	Comune       string   `json:"comune"`
-	Roles        []string `json:"ruoli"`
+	Roles        []string `json:"roles"`
 	PasswordHash string   `json:"password_hash"`
-	Active       bool     `json:"attivo"`
-	UpdatedAt    string   `json:"aggiornato,omitempty"`
+	Active       bool     `json:"active"`
+	UpdatedAt    string   `json:"updated_at,omitempty"`
 }
 
 // OperatorToWire converts an operator for the wire.
