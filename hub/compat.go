@@ -35,7 +35,7 @@ func v2Shapes(r *http.Request) (req, answer *wire.Shape) {
 	case p == "/v1/citizens":
 		return nil, wire.V2Search
 	case strings.HasPrefix(p, "/v1/citizens/"):
-		return nil, wire.V2Citizen
+		return nil, wire.V2CitizenAnswer
 	case strings.HasPrefix(p, "/v1/families/"):
 		return nil, wire.V2Family
 	case p == "/v1/payments/positions":

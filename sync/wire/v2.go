@@ -127,9 +127,10 @@ var v2Answers = map[string]*Shape{
 	payment.FactIUVBlock: v2Block,
 }
 
-// The shapes of the protocol's own types.
+// The shapes of the protocol's own types, as the hub also keeps them: a
+// citizen, an operator, a change of the change log.
 var (
-	v2Citizen = newShape("citizen", map[string]string{
+	V2Citizen = newShape("citizen", map[string]string{
 		"cognome": "surname", "nome": "given_name", "sesso": "sex", "data_nascita": "birth_date",
 		"luogo_nascita": "birth_place_code", "cittadinanza": "citizenship", "stato_civile": "civil_status",
 		"indirizzo": "street", "civico": "house_number", "cap": "postcode", "id_famiglia": "family_id",
@@ -137,24 +138,24 @@ var (
 		"data_cancellazione": "cancelled_on", "motivo_cancellazione": "cancel_reason", "certificabilita": "certifiability",
 		"documento": "document_number", "aggiornato": "updated_at",
 	}, nil)
-	v2Operator = newShape("operator", map[string]string{
+	V2Operator = newShape("operator", map[string]string{
 		"nome": "name", "ruoli": "roles", "attivo": "active", "aggiornato": "updated_at",
 	}, nil)
 	v2Record = &Shape{name: "record", kinds: v2Data}
-	v2Change = newShape("change", nil, map[string]*Shape{"citizen": v2Citizen, "operator": v2Operator, "record": v2Record})
+	V2Change = newShape("change", nil, map[string]*Shape{"citizen": V2Citizen, "operator": V2Operator, "record": v2Record})
 	v2Op     = &Shape{name: "operation", kinds: v2Data}
 )
 
 // The bodies of the protocol whose keys changed, for UpgradeV2, DowngradeV2
 // and CheckV3. A body not listed here is the same in both protocols.
 var (
-	V2PushRequest = newShape("push", nil, map[string]*Shape{"ops": v2Op})
-	V2Changes     = newShape("changes", nil, map[string]*Shape{"changes": v2Change})
-	V2Snapshot    = newShape("snapshot", nil, map[string]*Shape{"citizens": v2Citizen, "operators": v2Operator, "records": v2Change})
-	V2Search      = newShape("search", nil, map[string]*Shape{"citizens": v2Citizen})
-	V2Citizen     = newShape("citizen answer", nil, map[string]*Shape{"citizen": v2Citizen, "family": v2Citizen})
-	V2Family      = newShape("family", nil, map[string]*Shape{"members": v2Citizen})
-	V2Position    = newShape("position answer", map[string]string{
+	V2PushRequest   = newShape("push", nil, map[string]*Shape{"ops": v2Op})
+	V2Changes       = newShape("changes", nil, map[string]*Shape{"changes": V2Change})
+	V2Snapshot      = newShape("snapshot", nil, map[string]*Shape{"citizens": V2Citizen, "operators": V2Operator, "records": V2Change})
+	V2Search        = newShape("search", nil, map[string]*Shape{"citizens": V2Citizen})
+	V2CitizenAnswer = newShape("citizen answer", nil, map[string]*Shape{"citizen": V2Citizen, "family": V2Citizen})
+	V2Family        = newShape("family", nil, map[string]*Shape{"members": V2Citizen})
+	V2Position      = newShape("position answer", map[string]string{
 		"comune_nome": "comune_name", "posizione": "position", "ente_creditore": "payee",
 	}, map[string]*Shape{"position": v2Position, "payee": v2Payee})
 )
@@ -344,7 +345,7 @@ func V2Keys() map[string][][2]string {
 			walk(c)
 		}
 	}
-	for _, s := range []*Shape{V2PushRequest, V2Changes, V2Snapshot, V2Search, V2Citizen, V2Family, V2Position} {
+	for _, s := range []*Shape{V2PushRequest, V2Changes, V2Snapshot, V2Search, V2CitizenAnswer, V2Family, V2Position} {
 		walk(s)
 	}
 	for _, s := range v2Answers {

@@ -78,7 +78,7 @@ func v2Samples() []struct {
 		{"cash_closing", wire.V2Data(payment.FactClosing), payment.EncodeClosing(&closing)},
 		{"payment_answer", wire.V2Answer(payment.FactPayment), payment.EncodePaymentAnswer(payment.PaymentAnswer{Duplicate: true, Refund: "RT-1"})},
 		{"iuv_block", wire.V2Answer(payment.FactIUVBlock), payment.EncodeBlock(pagopa.Block{Device: "I690-W001", Aux: 3, Code: "01", First: 1, Last: 100})},
-		{"citizen", wire.V2Citizen, js(wire.CitizenResponse{Citizen: wire.CitizenToWire(&cit), Family: []wire.Citizen{wire.CitizenToWire(&cit)}})},
+		{"citizen", wire.V2CitizenAnswer, js(wire.CitizenResponse{Citizen: wire.CitizenToWire(&cit), Family: []wire.Citizen{wire.CitizenToWire(&cit)}})},
 		{"search", wire.V2Search, js(summary)},
 		{"snapshot", wire.V2Snapshot, js(wire.SnapshotResponse{Scope: "I690", Citizens: []wire.Citizen{wire.CitizenToWire(&cit)},
 			Operators: []wire.Operator{wire.OperatorToWire(&op)}, Records: []wire.Change{{Seq: 1, Kind: payment.KindFine, Key: "V-1",
