@@ -35,7 +35,7 @@ func v2Samples() []struct {
 	pos := payment.Position{ID: "P1", Comune: "I690", DebtorCF: "RSSMRA80A01F205X", DebtorName: "ROSSI MARIO", Service: "tari",
 		Causale: "TARI 2026 \"saldo\"", AmountCents: 23850, DueDate: day, Avviso: "301000000000000111",
 		Instalments: []payment.Instalment{{N: 1, Avviso: "301000000000000208", AmountCents: 11925, DueDate: day, State: "pagato"}},
-		State: "da_pagare", Published: true, Fine: "V-1", Receipts: []payment.Receipt{rc}, CreatedAt: at, CreatedBy: "I690-W001"}
+		State:       "da_pagare", Published: true, Fine: "V-1", Receipts: []payment.Receipt{rc}, CreatedAt: at, CreatedBy: "I690-W001"}
 	fine := payment.Fine{Number: "V-1", Comune: "I690", Plate: "AB123CD", Offence: "sosta vietata", Article: "art. 7 c. 1",
 		ViolatedAt: at, NotifiedOn: day, MinCents: 4200, MaxCents: 17300, CostsCents: 1200, DiscountAllowed: true,
 		OffenderCF: "RSSMRA80A01F205X", OffenderName: "ROSSI MARIO", PositionID: "P1"}
@@ -53,7 +53,7 @@ func v2Samples() []struct {
 		ClosedAt: at, Payments: []payment.Payment{pay}, ByMethod: []payment.Total{{Key: "contanti", Name: "Contanti", Count: 1, Cents: 11925}},
 		ByService: []payment.Total{{Key: "tari", Name: "TARI", Count: 1, Cents: 11925}}, TotalCents: 11925,
 		Certificates: []payment.CertificateFee{{Number: "I690-W001-2026-000001", Type: "Certificato di residenza", IssuedAt: at, BolloCents: 1600, DirittiCents: 52}},
-		BolloCents: 1600, DirittiCents: 52, Signature: []byte{1, 2, 3}, PublicKey: []byte{4, 5, 6}}
+		BolloCents:   1600, DirittiCents: 52, Signature: []byte{1, 2, 3}, PublicKey: []byte{4, 5, 6}}
 	cit := app.Citizen{CodiceFiscale: "RSSMRA80A01F205X", Surname: "ROSSI", GivenName: "MARIO", Sex: "M", BirthDate: app.Date(1980, 1, 1),
 		BirthPlaceCode: "F205", Citizenship: "ITA", CivilStatus: 2, Comune: "I690",
 		Address:  app.Address{Street: "VIA ROMA", HouseNumber: "1", Postcode: "20099"},
