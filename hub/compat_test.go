@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/sync/wire"
@@ -28,6 +29,9 @@ import (
 func TestProtocol2(t *testing.T) {
 	ctx := context.Background()
 	h := newHub(t)
+	if err := h.DB.ImportReference(ctx, anpr.Defaults()); err != nil {
+		t.Fatal(err)
+	}
 	py := hub.DemoPayee("F205", "Milano")
 	if err := h.DB.PutPayee(ctx, &py); err != nil {
 		t.Fatal(err)
@@ -128,6 +132,13 @@ func TestProtocol2(t *testing.T) {
 		}
 		has("changes of protocol 3", body3, "surname", "amount_cents", "due_date")
 		hasNot("changes of protocol 3", body3, "cognome", "importo_centesimi")
+	})
+	t.Run("PullReference", func(t *testing.T) {
+		_, body := call("2", "GET", "/v1/changes?scope=*&after=0", "")
+		has("reference tables of protocol 2", body, "Comuni", "CertificateTypes", "ValidFrom", "NameEN")
+		_, body = call("3", "GET", "/v1/changes?scope=*&after=0", "")
+		has("reference tables of protocol 3", body, "comuni", "certificate_types", "valid_from", "name_en")
+		hasNot("reference tables of protocol 3", body, "Comuni", "ValidFrom")
 	})
 	t.Run("Lookups", func(t *testing.T) {
 		for path, keys := range map[string][]string{

@@ -429,7 +429,7 @@ func (d *DB) ImportReference(ctx context.Context, t *anpr.Tables) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE scope = ? AND kind = ?`, app.ScopeNetwork, app.ChangeReference); err != nil {
 			return err
 		}
-		_, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeReference, Key: "anpr", At: ts(now), Reference: t})
+		_, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeReference, Key: "anpr", At: ts(now), Reference: wire.ReferenceToWire(t)})
 		return err
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/hub/hubdb"
@@ -48,6 +49,9 @@ func TestMigrateVocabulary(t *testing.T) {
 	}
 	if err := db.PutOperator(ctx, app.Operator{Username: "mrossi", Name: "Maria Rossi", Comune: "F205", Roles: []app.Role{app.RoleOperator},
 		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ImportReference(ctx, anpr.Defaults()); err != nil {
 		t.Fatal(err)
 	}
 	py := payment.Payee{Comune: "F205", Name: "Comune di Milano", CFEnte: "01199250158", Aux: 3, Code: "01", CBILL: "AB12C",
@@ -181,7 +185,7 @@ func TestMigrateVocabulary(t *testing.T) {
 	}
 	for _, c := range []struct{ table, col, key string }{
 		{"citizens", "data", `"cognome":`}, {"operators", "data", `"ruoli":`}, {"changes", "payload", `"cognome":`},
-		{"changes", "payload", `"debitore_cf":`}, {"records", "data", `"targa":`}, {"records", "data", `"denominazione":`},
+		{"changes", "payload", `"debitore_cf":`}, {"changes", "payload", `"Comuni":`}, {"records", "data", `"targa":`}, {"records", "data", `"denominazione":`},
 		{"ops", "result", `"pagamento_doppio":`}, {"cash_closings", "data", `"totale_centesimi":`},
 	} {
 		if n := count(t, raw, fmt.Sprintf(`SELECT count(*) FROM %s WHERE instr(%s, ?) > 0`, c.table, c.col), c.key); n == 0 {
@@ -221,6 +225,23 @@ func TestMigrateVocabulary(t *testing.T) {
 	}
 	if !kinds[app.ChangeCitizen] || !kinds[app.ChangeOperator] || !kinds[payment.KindPosition] || !kinds[payment.KindFine] {
 		t.Errorf("change log after migration: %v", kinds)
+	}
+	net, err := db.Changes(ctx, app.ScopeNetwork, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := 0
+	for _, w := range net.Changes {
+		cc, err := wire.ChangeFromWire(app.ScopeNetwork, w)
+		if err != nil {
+			t.Fatalf("network change %d (%s): %v", w.Seq, w.Kind, err)
+		}
+		if cc.Reference != nil && len(cc.Reference.Comuni) > 0 {
+			refs++
+		}
+	}
+	if refs != 1 {
+		t.Errorf("%d reference tables in the network's change log", refs)
 	}
 	snap, err := db.Snapshot(ctx, "F205", "", 100)
 	if err != nil || len(snap.Operators) != 1 || snap.Operators[0].Name != "Maria Rossi" || len(snap.Operators[0].Roles) != 1 {

@@ -141,9 +141,29 @@ var (
 	V2Operator = newShape("operator", map[string]string{
 		"nome": "name", "ruoli": "roles", "attivo": "active", "aggiornato": "updated_at",
 	}, nil)
-	v2Record = &Shape{name: "record", kinds: v2Data}
-	V2Change = newShape("change", nil, map[string]*Shape{"citizen": V2Citizen, "operator": V2Operator, "record": v2Record})
-	v2Op     = &Shape{name: "operation", kinds: v2Data}
+	v2Record      = &Shape{name: "record", kinds: v2Data}
+	v2RefValidity = map[string]string{"ValidFrom": "valid_from", "ValidTo": "valid_to"}
+	v2RefEntry    = newShape("reference entry", with(v2RefValidity, map[string]string{
+		"ID": "id", "Description": "description", "Flag": "flag", "Note": "note",
+	}), nil)
+	v2Reference = newShape("reference tables", map[string]string{
+		"Comuni": "comuni", "States": "states", "CertificateTypes": "certificate_types", "BolloExemptions": "bollo_exemptions",
+		"Relationships": "relationships", "CivilStatus": "civil_status", "CitizenshipTypes": "citizenship_types",
+		"NonCertifiability": "non_certifiability",
+	}, map[string]*Shape{
+		"comuni": newShape("reference comune", with(v2RefValidity, map[string]string{
+			"Code": "code", "Istat": "istat", "Name": "name", "AltName": "alt_name", "Province": "province", "Active": "active",
+		}), nil),
+		"states": newShape("reference state", with(v2RefValidity, map[string]string{
+			"Code": "code", "Name": "name", "NameEN": "name_en", "ISO3": "iso3", "Istat": "istat", "Citizenship": "citizenship",
+			"Birth": "birth", "Residence": "residence",
+		}), nil),
+		"certificate_types": v2RefEntry, "bollo_exemptions": v2RefEntry, "relationships": v2RefEntry, "civil_status": v2RefEntry,
+		"citizenship_types": v2RefEntry, "non_certifiability": v2RefEntry,
+	})
+	V2Change = newShape("change", nil, map[string]*Shape{"citizen": V2Citizen, "operator": V2Operator, "record": v2Record,
+		"reference": v2Reference})
+	v2Op = &Shape{name: "operation", kinds: v2Data}
 )
 
 // The bodies of the protocol whose keys changed, for UpgradeV2, DowngradeV2
@@ -159,6 +179,13 @@ var (
 		"comune_nome": "comune_name", "posizione": "position", "ente_creditore": "payee",
 	}, map[string]*Shape{"position": v2Position, "payee": v2Payee})
 )
+
+// with is the union of two tables of keys.
+func with(a, b map[string]string) map[string]string {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
+}
 
 // V2Data is the shape of the data of a record or fact of kind, nil when its
 // keys did not change.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/sync/wire"
@@ -189,4 +190,39 @@ func TestV2Refusals(t *testing.T) {
 			t.Fatalf("got %s, %v", got, err)
 		}
 	})
+}
+
+// TestV2Reference checks the reference tables: protocol 2 sent them with
+// anpr's Go field names as keys, which anpr.Tables still marshals to.
+func TestV2Reference(t *testing.T) {
+	tables := anpr.Defaults()
+	at := "2026-11-23T08:30:00Z"
+	old, _ := json.Marshal(struct {
+		Seq       int64        `json:"seq"`
+		Kind      string       `json:"kind"`
+		Key       string       `json:"key"`
+		At        string       `json:"at"`
+		Reference *anpr.Tables `json:"reference"`
+	}{1, app.ChangeReference, "anpr", at, tables})
+	cur, _ := json.Marshal(wire.Change{Seq: 1, Kind: app.ChangeReference, Key: "anpr", At: at, Reference: wire.ReferenceToWire(tables)})
+	if up, err := wire.UpgradeV2(wire.V2Change, old); err != nil || !bytes.Equal(up, cur) {
+		t.Fatalf("protocol 2 → 3: %v\n got %.300s\nwant %.300s", err, up, cur)
+	}
+	if down, err := wire.DowngradeV2(wire.V2Change, cur); err != nil || !bytes.Equal(down, old) {
+		t.Fatalf("protocol 3 → 2: %v\n got %.300s\nwant %.300s", err, down, old)
+	}
+	var w wire.Change
+	if err := app.DecodeJSON(cur, &w); err != nil {
+		t.Fatal(err)
+	}
+	c, err := wire.ChangeFromWire(app.ScopeNetwork, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back, _ := json.Marshal(c.Reference); !bytes.Equal(back, old[bytes.Index(old, []byte(`"reference":`))+len(`"reference":`):len(old)-1]) {
+		t.Errorf("tables changed on the way: %.300s", back)
+	}
+	if strings.Contains(string(cur), `"Comuni"`) || !strings.Contains(string(cur), `"valid_from"`) {
+		t.Errorf("keys of protocol 3: %.300s", cur)
+	}
 }

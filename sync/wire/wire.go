@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/anpr"
 )
 
 // Protocol versions. The hub accepts the current and the previous one, so
@@ -197,16 +196,16 @@ func KeyCertFromWire(w KeyCert) (app.KeyCert, error) {
 
 // Change is a change-log entry on the wire.
 type Change struct {
-	Seq       int64        `json:"seq"`
-	Kind      string       `json:"kind"`
-	Key       string       `json:"key"`
-	Deleted   bool         `json:"deleted,omitempty"`
-	At        string       `json:"at"`
-	Citizen   *Citizen     `json:"citizen,omitempty"`
-	Operator  *Operator    `json:"operator,omitempty"`
-	Reference *anpr.Tables `json:"reference,omitempty"`
-	Device    *DeviceKey   `json:"device,omitempty"`
-	Record    *Record      `json:"record,omitempty"` // protocol 2
+	Seq       int64      `json:"seq"`
+	Kind      string     `json:"kind"`
+	Key       string     `json:"key"`
+	Deleted   bool       `json:"deleted,omitempty"`
+	At        string     `json:"at"`
+	Citizen   *Citizen   `json:"citizen,omitempty"`
+	Operator  *Operator  `json:"operator,omitempty"`
+	Reference *Reference `json:"reference,omitempty"`
+	Device    *DeviceKey `json:"device,omitempty"`
+	Record    *Record    `json:"record,omitempty"` // protocol 2
 }
 
 // Record is an app.Record on the wire; its kind and key are the change's.
@@ -257,10 +256,11 @@ func ChangeFromWire(scope string, w Change) (app.Change, error) {
 		}
 		c.Operator = &o
 	case w.Kind == app.ChangeReference && w.Reference != nil:
-		if err := w.Reference.Validate(); err != nil {
+		t := ReferenceFromWire(w.Reference)
+		if err := t.Validate(); err != nil {
 			return c, app.Errorf(app.EINVALID, "tabelle di riferimento non valide: %v", err)
 		}
-		c.Reference = w.Reference
+		c.Reference = t
 	case w.Kind == app.ChangeDevice && w.Device != nil:
 		d, err := DeviceKeyFromWire(*w.Device)
 		if err != nil {

@@ -143,6 +143,36 @@ UPDATE changes SET payload = replace(replace(replace(replace(replace(replace(rep
 		'"stato":', '"state":')
 	WHERE kind = 'refund';
 
+-- The reference tables the change log publishes: protocol 2 sent them with
+-- the Go names of anpr's fields as keys.
+UPDATE changes SET payload = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(json(payload),
+		'"Comuni":', '"comuni":'),
+		'"States":', '"states":'),
+		'"CertificateTypes":', '"certificate_types":'),
+		'"BolloExemptions":', '"bollo_exemptions":'),
+		'"Relationships":', '"relationships":'),
+		'"CivilStatus":', '"civil_status":'),
+		'"CitizenshipTypes":', '"citizenship_types":'),
+		'"NonCertifiability":', '"non_certifiability":'),
+		'"Code":', '"code":'),
+		'"Istat":', '"istat":'),
+		'"Name":', '"name":'),
+		'"AltName":', '"alt_name":'),
+		'"Province":', '"province":'),
+		'"ValidFrom":', '"valid_from":'),
+		'"ValidTo":', '"valid_to":'),
+		'"Active":', '"active":'),
+		'"NameEN":', '"name_en":'),
+		'"ISO3":', '"iso3":'),
+		'"Citizenship":', '"citizenship":'),
+		'"Birth":', '"birth":'),
+		'"Residence":', '"residence":'),
+		'"ID":', '"id":'),
+		'"Description":', '"description":'),
+		'"Flag":', '"flag":'),
+		'"Note":', '"note":')
+	WHERE kind = 'reference';
+
 -- The records.
 UPDATE records SET data = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(json(data),
 		'"canale":', '"channel":'),
