@@ -226,3 +226,44 @@ func TestV2Reference(t *testing.T) {
 		t.Errorf("keys of protocol 3: %.300s", cur)
 	}
 }
+
+// TestVocabularyDocumented keeps docs/VOCABULARY.md whole: every key the
+// samples carry has its row, and every renamed key its entry.
+func TestVocabularyDocumented(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "VOCABULARY.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	row := func(k string) bool { return strings.Contains(doc, "| `"+k+"` |") }
+	for _, s := range v2Samples() {
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, c := range v {
+					if !row(k) {
+						t.Errorf("%s: key %q has no row in docs/VOCABULARY.md", s.name, k)
+					}
+					walk(c)
+				}
+			case []any:
+				for _, c := range v {
+					walk(c)
+				}
+			}
+		}
+		var v any
+		if err := json.Unmarshal(s.json, &v); err != nil {
+			t.Fatal(err)
+		}
+		walk(v)
+	}
+	for shape, pairs := range wire.V2Keys() {
+		for _, p := range pairs {
+			if !row(p[1]) || !strings.Contains(doc, "`"+p[0]+"` → `"+p[1]+"`") {
+				t.Errorf("%s: %s → %s missing from docs/VOCABULARY.md", shape, p[0], p[1])
+			}
+		}
+	}
+}

@@ -15,7 +15,10 @@ import (
 )
 
 // Protocol versions. The hub accepts the current and the previous one, so
-// workstations can be updated after the hub.
+// workstations can be updated after the hub. Protocol 3 spells every key
+// in English (docs/VOCABULARY.md); the hub rewrites the bodies of a
+// workstation of protocol 2 at its boundary (v2.go, hub/compat.go).
+// Protocol 1 (before records and facts of other kinds) is no longer served.
 const (
 	ProtocolVersion    = 3
 	MinProtocolVersion = 2
@@ -205,7 +208,7 @@ type Change struct {
 	Operator  *Operator  `json:"operator,omitempty"`
 	Reference *Reference `json:"reference,omitempty"`
 	Device    *DeviceKey `json:"device,omitempty"`
-	Record    *Record    `json:"record,omitempty"` // protocol 2
+	Record    *Record    `json:"record,omitempty"`
 }
 
 // Record is an app.Record on the wire; its kind and key are the change's.
@@ -311,7 +314,7 @@ type SnapshotResponse struct {
 	Citizens  []Citizen  `json:"citizens"`
 	Operators []Operator `json:"operators,omitempty"` // first page only
 	// Records follow the citizens, in (kind, key) order: the pages after
-	// the last citizen carry them (protocol 2).
+	// the last citizen carry them.
 	Records []Change `json:"records,omitempty"`
 	After   string   `json:"after"` // key to ask the next page after
 	Done    bool     `json:"done"`
@@ -356,8 +359,7 @@ type Op struct {
 	Kind      string      `json:"kind"`
 	CreatedAt string      `json:"created_at"`
 	Audit     *AuditEvent `json:"audit,omitempty"`
-	// Certificate and Data are new in protocol 2; a client of protocol 1
-	// never sends them.
+	// Certificate, or Data for the facts of the other kinds.
 	Certificate *Certificate    `json:"certificate,omitempty"`
 	Data        json.RawMessage `json:"data,omitempty"`
 }
