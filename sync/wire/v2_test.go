@@ -267,3 +267,33 @@ func TestVocabularyDocumented(t *testing.T) {
 		}
 	}
 }
+
+// FuzzUpgradeV2 feeds the rewriter what a workstation of protocol 2 could
+// send: it never panics, what it accepts comes out valid JSON, and back
+// and forth again changes nothing.
+func FuzzUpgradeV2(f *testing.F) {
+	for _, s := range v2Samples() {
+		if old, err := os.ReadFile(filepath.Join("testdata", "v2", s.name+".json")); err == nil {
+			f.Add(`{"ops":[{"id":"x","kind":"payment","data":` + string(bytes.TrimSpace(old)) + `}]}`)
+		}
+	}
+	f.Add(`{"ops":[{"data":{"il":"a","rata":[1,{"x":null}]},"kind":"cash_closing"}]}`)
+	f.Add(`{"ops":[{"kind":"position","data":{"rate":[{"stato":1}],"ricevute":{}}}]}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		up, err := wire.UpgradeV2(wire.V2PushRequest, []byte(body))
+		if err != nil || !json.Valid([]byte(body)) {
+			return
+		}
+		if !json.Valid(up) {
+			t.Fatalf("invalid JSON out of %q: %s", body, up)
+		}
+		down, err := wire.DowngradeV2(wire.V2PushRequest, up)
+		if err != nil {
+			t.Fatalf("downgrade of %s: %v", up, err)
+		}
+		again, err := wire.UpgradeV2(wire.V2PushRequest, down)
+		if err != nil || !bytes.Equal(again, up) {
+			t.Fatalf("round trip of %s: %s, %v", up, again, err)
+		}
+	})
+}
