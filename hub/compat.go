@@ -59,24 +59,6 @@ func (s *server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	return b, nil
 }
 
-// checkV3 refuses a request of the current protocol that carries a key of
-// protocol 2: an old key is refused with its new name, never dropped.
-func (s *server) checkV3(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if shape, _ := v2Shapes(r); shape != nil {
-			b, err := s.readBody(w, r)
-			if err == nil {
-				err = wire.CheckV3(shape, b)
-			}
-			if err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // serveV2 serves a workstation of protocol 2.
 func (s *server) serveV2(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	reqShape, answerShape := v2Shapes(r)
