@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -218,13 +217,6 @@ func CheckV3(s *Shape, body []byte) error {
 	return err
 }
 
-// oldKeyError is a key of protocol 2 in a body of protocol 3.
-type oldKeyError struct{ shape, old, new string }
-
-func (e *oldKeyError) Error() string {
-	return fmt.Sprintf("chiave %q della versione 2 del protocollo in %s: dalla versione 3 è %q", e.old, e.shape, e.new)
-}
-
 type pair struct {
 	key string
 	val json.RawMessage
@@ -287,7 +279,7 @@ func (s *Shape) rewrite(raw []byte, d direction, kind string) ([]byte, error) {
 		case check:
 			if k3, ok := s.keys[key]; ok {
 				if _, alsoNew := s.inv[key]; !alsoNew {
-					return nil, app.Errorf(app.EINVALID, "%s", &oldKeyError{s.name, key, k3})
+					return nil, app.Errorf(app.EINVALID, "chiave %q della versione 2 del protocollo in %s: dalla versione 3 è %q", key, s.name, k3)
 				}
 			}
 		}
