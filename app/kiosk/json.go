@@ -33,7 +33,7 @@ type allowedJSON struct {
 type useJSON struct {
 	Label       string `json:"label"`
 	LabelEN     string `json:"label_en,omitempty"`
-	ExemptionID int    `json:"exemption"`
+	ExemptionID int    `json:"exemption_id"`
 }
 
 // EncodeNotice is the Data of a notice's record.

@@ -93,6 +93,11 @@ UPDATE records SET data = replace(replace(replace(replace(replace(replace(replac
 		'"stato":', '"state":')
 	WHERE kind = 'refund';
 
+-- The kiosk policies: a use's bollo exemption is exemption_id, as in the
+-- verification answer.
+UPDATE records SET data = replace(json(data), '"exemption":', '"exemption_id":')
+	WHERE kind = 'kiosk_policy';
+
 -- Facts of kind payment in the outbox, sent or not.
 UPDATE outbox SET data = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(json(data),
 		'"debitore":', '"debtor":'),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/app/queue"
 )
 
 // Protocol 2 spelled the keys of citizens, operators and the records and
@@ -48,7 +49,8 @@ func newShape(name string, keys map[string]string, sub map[string]*Shape) *Shape
 	return s
 }
 
-// The shapes of the records and facts of package payment (app/payment/json.go).
+// The shapes of the records and facts of package payment (app/payment/json.go);
+// the kiosk policy's is below, with the kinds.
 var (
 	v2Instalment = newShape("instalment", map[string]string{
 		"importo_centesimi": "amount_cents", "scadenza": "due_date", "stato": "state",
@@ -118,6 +120,11 @@ var v2Data = map[string]*Shape{
 	payment.FactIUVBlock:   newShape("IUV block request", map[string]string{"postazione": "device"}, nil),
 	payment.FactClosing:    v2Closing,
 	payment.FactRefundDone: v2Repayment,
+	queue.KindKioskPolicy: newShape("kiosk policy", nil, map[string]*Shape{
+		"certificates": newShape("kiosk certificate", nil, map[string]*Shape{
+			"uses": newShape("kiosk use", map[string]string{"exemption": "exemption_id"}, nil),
+		}),
+	}),
 }
 
 // v2Answers gives the shape of the hub's answer to a fact, by its kind.

@@ -13,8 +13,10 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -296,4 +298,23 @@ func FuzzUpgradeV2(f *testing.F) {
 			t.Fatalf("round trip of %s: %s, %v", up, again, err)
 		}
 	})
+}
+
+// TestV2KioskPolicy: protocol 2 named a use's bollo exemption "exemption"
+// (the bytes below are its encoder's); it is exemption_id, as in the
+// verification answer.
+func TestV2KioskPolicy(t *testing.T) {
+	old := `{"certificates":[{"type":"residenza","uses":[{"label":"pensione estera","label_en":"foreign pension","exemption":9}]},{"type":"nascita"}]}`
+	cur := kiosk.EncodePolicy(kiosk.Policy{Certificates: []kiosk.Allowed{
+		{Type: "residenza", Uses: []kiosk.Use{{Label: "pensione estera", LabelEN: "foreign pension", ExemptionID: 9}}}, {Type: "nascita"}}})
+	shape := wire.V2Data(queue.KindKioskPolicy)
+	if up, err := wire.UpgradeV2(shape, []byte(old)); err != nil || !bytes.Equal(up, cur) {
+		t.Fatalf("protocol 2 → 3: %v\n got %s\nwant %s", err, up, cur)
+	}
+	if down, err := wire.DowngradeV2(shape, cur); err != nil || string(down) != old {
+		t.Fatalf("protocol 3 → 2: %v\n got %s", err, down)
+	}
+	if _, err := kiosk.DecodePolicy([]byte(old)); app.ErrorCode(err) != app.EINVALID {
+		t.Fatalf("old policy read: %v", err)
+	}
 }

@@ -248,6 +248,14 @@ UPDATE records SET data = replace(replace(replace(replace(replace(replace(replac
 		'"stato":', '"state":')
 	WHERE kind = 'refund';
 
+-- The kiosk policies, in the change log and as records: a use's bollo
+-- exemption is exemption_id, as in the verification answer.
+UPDATE changes SET payload = replace(json(payload), '"exemption":', '"exemption_id":')
+	WHERE kind = 'kiosk_policy';
+
+UPDATE records SET data = replace(json(data), '"exemption":', '"exemption_id":')
+	WHERE kind = 'kiosk_policy';
+
 -- The answers kept for repeated operations.
 UPDATE ops SET result = replace(replace(json(result),
 		'"pagamento_doppio":', '"duplicate":'),
