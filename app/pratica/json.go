@@ -110,7 +110,7 @@ type statusFactJSON struct {
 	Comune   string `json:"comune"`
 	To       string `json:"to"`
 	Note     string `json:"note,omitempty"`
-	Expected int    `json:"expected_version"`
+	Expected int    `json:"expect_version"`
 	Operator string `json:"operator"`
 	At       string `json:"at"`
 }

@@ -193,6 +193,11 @@ UPDATE outbox SET data = replace(replace(replace(replace(replace(replace(replace
 		'"rimborso":', '"refund":')
 	WHERE kind = 'refund_done' AND data IS NOT NULL;
 
+-- Requests' status changes in the outbox: the version they expect is
+-- expect_version, as in the queue's facts.
+UPDATE outbox SET data = replace(json(data), '"expected_version":', '"expect_version":')
+	WHERE kind = 'request_status' AND data IS NOT NULL;
+
 -- Positions numbered here.
 UPDATE local_positions SET data = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(json(data),
 		'"canale":', '"channel":'),
