@@ -164,6 +164,11 @@ func (c *Client) do(ctx context.Context, hubURL, token, method, path string, que
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if resp != nil && resp.RawResponse != nil {
+			// The hub answered, in words this version does not read (a
+			// key it does not know): not an outage, and not to be applied.
+			return app.Errorf(app.EINVALID, "risposta dell'hub non leggibile (%s %s): %v", method, path, err)
+		}
 		c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = "hub non raggiungibile" })
 		return app.Errorf(app.EOFFLINE, "hub non raggiungibile (%s): si lavora con i dati locali", hostOf(hubURL))
 	}

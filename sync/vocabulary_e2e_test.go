@@ -3,7 +3,9 @@ package sync_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -193,5 +195,41 @@ func TestUpgradeOldProfile(t *testing.T) {
 	res, err := cashier(w, now).Scan(ctx, q.String())
 	if err != nil || res.Position == nil || res.Position.ID != canteen.ID {
 		t.Fatalf("scan of an instalment's avviso: %+v, %v", res, fmt.Sprint(err))
+	}
+}
+
+// TestClientRefusesOldKeys: a workstation reads the hub's answers as
+// strictly as the hub reads its requests. A page of the change log in
+// protocol 2's spelling (what a hub not yet upgraded would send) is an
+// error naming the key, and nothing of it is applied.
+func TestClientRefusesOldKeys(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	people := milano()
+	h.replace("F205", people)
+	w := h.synced("F205")
+	moved := people[0]
+	moved.Address.Street = "VIA GARIBALDI"
+	h.replace("F205", append([]app.Citizen{moved}, people[1:]...))
+	h.SetFault(func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.URL.Path != "/v1/changes" {
+			return false
+		}
+		r.Header.Set(wire.HeaderProtocol, "2")
+		next.ServeHTTP(rw, r)
+		return true
+	})
+	err := w.C.Round(ctx)
+	if err == nil || !strings.Contains(err.Error(), `"cognome"`) {
+		t.Fatalf("round on answers in the old keys: %v", err)
+	}
+	c, err := w.St.Citizen(ctx, moved.CodiceFiscale)
+	if err != nil || c.Address.Street == "VIA GARIBALDI" {
+		t.Fatalf("the old page was applied: %+v, %v", c, err)
+	}
+	h.SetFault(nil)
+	round(t, w)
+	if c, err := w.St.Citizen(ctx, moved.CodiceFiscale); err != nil || c.Address.Street != "VIA GARIBALDI" {
+		t.Fatalf("after the hub answered in the new keys: %+v, %v", c, err)
 	}
 }
