@@ -151,7 +151,7 @@ func (s *Store) Fine(ctx context.Context, number string) (*payment.Fine, error) 
 
 // FinesByPlate lists the verbali of a plate, by number.
 func (s *Store) FinesByPlate(ctx context.Context, plate string) ([]payment.Fine, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT data FROM records WHERE kind = 'fine' AND json_extract(data, '$.targa') = ? ORDER BY key`, plate)
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM records WHERE kind = 'fine' AND json_extract(data, '$.plate') = ? ORDER BY key`, plate)
 	if err != nil {
 		return nil, fmt.Errorf("fines by plate: %w", err)
 	}
@@ -233,7 +233,7 @@ func (s *Store) RecordRepayment(ctx context.Context, r *payment.Repayment) error
 			return err
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE kind = ? AND state = 'pending' AND json_extract(data, '$.rimborso') = ?`,
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE kind = ? AND state = 'pending' AND json_extract(data, '$.refund') = ?`,
 			payment.FactRefundDone, r.Refund).Scan(&n); err != nil {
 			return err
 		}
@@ -311,7 +311,7 @@ func (s *Store) RequestIUVBlock(ctx context.Context, at time.Time) (bool, error)
 			return err
 		}
 		queued = true
-		return insertOpData(ctx, tx, device, payment.FactIUVBlock, []byte(fmt.Sprintf(`{"postazione":%q}`, device)), at)
+		return insertOpData(ctx, tx, device, payment.FactIUVBlock, []byte(fmt.Sprintf(`{"device":%q}`, device)), at)
 	})
 	return queued, err
 }

@@ -76,6 +76,9 @@ func New(store app.SyncStore, opt Options) *Client {
 		SetTimeout(opt.Timeout).
 		SetHeader(wire.HeaderProtocol, strconv.Itoa(wire.ProtocolVersion)).
 		SetHeader("User-Agent", "sportello/"+strconv.Itoa(wire.ProtocolVersion)).
+		// Answers are read strictly: a key this version does not know is
+		// an error, not a field silently left empty.
+		SetJSONUnmarshaler(app.DecodeJSON).
 		// A few quick retries of one request, with resty's jittered
 		// backoff, ride out a hub restart; longer outages are the Run
 		// loop's business. Every request is safe to repeat: reads, and
@@ -160,6 +163,11 @@ func (c *Client) do(ctx context.Context, hubURL, token, method, path string, que
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if resp != nil && resp.RawResponse != nil {
+			// The hub answered, in words this version does not read (a
+			// key it does not know): not an outage, and not to be applied.
+			return app.Errorf(app.EINVALID, "risposta dell'hub non leggibile (%s %s): %v", method, path, err)
 		}
 		c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = "hub non raggiungibile" })
 		return app.Errorf(app.EOFFLINE, "hub non raggiungibile (%s): si lavora con i dati locali", hostOf(hubURL))

@@ -33,7 +33,7 @@ type allowedJSON struct {
 type useJSON struct {
 	Label       string `json:"label"`
 	LabelEN     string `json:"label_en,omitempty"`
-	ExemptionID int    `json:"exemption"`
+	ExemptionID int    `json:"exemption_id"`
 }
 
 // EncodeNotice is the Data of a notice's record.
@@ -46,7 +46,7 @@ func EncodeNotice(n Notice) []byte {
 // DecodeNotice reads and validates a notice.
 func DecodeNotice(data []byte) (Notice, error) {
 	var w noticeJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return Notice{}, app.Errorf(app.EINVALID, "avviso dell'albo non leggibile")
 	}
 	n := Notice{Number: w.Number, Title: w.Title, Office: w.Office, Category: w.Category, Text: w.Text}
@@ -77,7 +77,7 @@ func EncodePolicy(p Policy) []byte {
 // DecodePolicy reads and validates a kiosk policy.
 func DecodePolicy(data []byte) (Policy, error) {
 	var w policyJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return Policy{}, app.Errorf(app.EINVALID, "regole del chiosco non leggibili")
 	}
 	var p Policy

@@ -15,7 +15,7 @@ import (
 func FuzzKioskRecords(f *testing.F) {
 	for _, b := range [][]byte{
 		[]byte(`{"number":"2026/0142","title":"Avviso","from":"2026-05-01","to":"2026-05-31","text":"…"}`),
-		[]byte(`{"certificates":[{"type":"residenza","uses":[{"label":"pensione estera","exemption":9}]},{"type":"nascita"}]}`),
+		[]byte(`{"certificates":[{"type":"residenza","uses":[{"label":"pensione estera","exemption_id":9}]},{"type":"nascita"}]}`),
 		kiosk.EncodePolicy(kiosk.DefaultPolicy),
 	} {
 		f.Add(b)

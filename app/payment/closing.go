@@ -122,44 +122,59 @@ func (c *Closing) Sign(key ed25519.PrivateKey) error {
 }
 
 // Verify checks the signature with pub, the workstation's certified key.
-func (c *Closing) Verify(pub ed25519.PublicKey) error {
-	if len(pub) != ed25519.PublicKeySize || !ed25519.Verify(pub, c.SignedBytes(), c.Signature) {
-		return app.Errorf(app.EINVALID, "chiusura di cassa %s %s: firma non valida", c.Operator, c.Day)
+//
+// A closing signed before the keys of its JSON were renamed (protocol 2,
+// docs/VOCABULARY.md) covers the same facts spelled the old way: respell,
+// when given, turns the JSON of SignedBytes into an earlier spelling, and
+// a signature of that spelling is the workstation's as well.
+func (c *Closing) Verify(pub ed25519.PublicKey, respell ...func([]byte) ([]byte, error)) error {
+	if len(pub) == ed25519.PublicKeySize {
+		signed := c.SignedBytes()
+		if ed25519.Verify(pub, signed, c.Signature) {
+			return nil
+		}
+		body := signed[len(closingContext):]
+		for _, rs := range respell {
+			old, err := rs(body)
+			if err == nil && ed25519.Verify(pub, append([]byte(closingContext), old...), c.Signature) {
+				return nil
+			}
+		}
 	}
-	return nil
+	return app.Errorf(app.EINVALID, "chiusura di cassa %s %s: firma non valida", c.Operator, c.Day)
 }
 
 type totalJSON struct {
-	Key   string `json:"chiave"`
-	Name  string `json:"nome"`
-	Count int    `json:"numero"`
-	Cents int64  `json:"centesimi"`
+	Key   string `json:"key"`
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+	Cents int64  `json:"cents"`
 }
 
 type certFeeJSON struct {
-	Number   string `json:"numero"`
-	Type     string `json:"tipo"`
-	IssuedAt string `json:"rilasciato_il"`
-	Bollo    int64  `json:"bollo_centesimi"`
-	Diritti  int64  `json:"diritti_centesimi"`
+	Number   string `json:"number"`
+	Type     string `json:"type"`
+	IssuedAt string `json:"issued_at"`
+	Bollo    int64  `json:"bollo_cents"`
+	Diritti  int64  `json:"diritti_cents"`
 }
 
 type closingJSON struct {
-	Device       string            `json:"postazione"`
+	Device       string            `json:"device"`
 	Comune       string            `json:"comune"`
-	Operator     string            `json:"operatore"`
-	OperatorName string            `json:"nome_operatore"`
-	Day          string            `json:"giornata"`
-	ClosedAt     string            `json:"chiusa_il"`
-	Payments     []json.RawMessage `json:"pagamenti"`
-	ByMethod     []totalJSON       `json:"per_modalita"`
-	ByService    []totalJSON       `json:"per_servizio"`
-	Total        int64             `json:"totale_centesimi"`
-	Certificates []certFeeJSON     `json:"certificati"`
-	Bollo        int64             `json:"bollo_centesimi"`
-	Diritti      int64             `json:"diritti_centesimi"`
-	Signature    []byte            `json:"firma,omitempty"`
-	PublicKey    []byte            `json:"chiave_pubblica,omitempty"`
+	Operator     string            `json:"operator"`
+	OperatorName string            `json:"operator_name"`
+	Day          string            `json:"day"`
+	ClosedAt     string            `json:"closed_at"`
+	Payments     []json.RawMessage `json:"payments"`
+	ByMethod     []totalJSON       `json:"by_method"`
+	ByService    []totalJSON       `json:"by_service"`
+	Total        int64             `json:"total_cents"`
+	Certificates []certFeeJSON     `json:"certificates"`
+	Bollo        int64             `json:"bollo_cents"`
+	Diritti      int64             `json:"diritti_cents"`
+	Signature    []byte            `json:"signature,omitempty"`
+	PublicKey    []byte            `json:"public_key,omitempty"`
 }
 
 func totalsToJSON(ts []Total) []totalJSON {
@@ -188,12 +203,12 @@ func EncodeClosing(c *Closing) []byte {
 // DecodeClosing reads a closing; its totals must be those of its payments.
 func DecodeClosing(b []byte) (*Closing, error) {
 	var j closingJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := app.DecodeJSON(b, &j); err != nil {
 		return nil, app.Errorf(app.EINVALID, "chiusura di cassa non leggibile: %v", err)
 	}
 	var d decoder
 	c := &Closing{Device: j.Device, Comune: j.Comune, Operator: j.Operator, OperatorName: j.OperatorName, Day: j.Day,
-		ClosedAt: d.instant("chiusa_il", j.ClosedAt), TotalCents: j.Total, BolloCents: j.Bollo, DirittiCents: j.Diritti,
+		ClosedAt: d.instant("closed_at", j.ClosedAt), TotalCents: j.Total, BolloCents: j.Bollo, DirittiCents: j.Diritti,
 		Signature: j.Signature, PublicKey: j.PublicKey}
 	for _, raw := range j.Payments {
 		p, err := DecodePayment(raw)
@@ -209,7 +224,7 @@ func DecodeClosing(b []byte) (*Closing, error) {
 		c.ByService = append(c.ByService, Total{Key: t.Key, Name: t.Name, Count: t.Count, Cents: t.Cents})
 	}
 	for _, f := range j.Certificates {
-		c.Certificates = append(c.Certificates, CertificateFee{Number: f.Number, Type: f.Type, IssuedAt: d.instant("rilasciato_il", f.IssuedAt), BolloCents: f.Bollo, DirittiCents: f.Diritti})
+		c.Certificates = append(c.Certificates, CertificateFee{Number: f.Number, Type: f.Type, IssuedAt: d.instant("certificates.issued_at", f.IssuedAt), BolloCents: f.Bollo, DirittiCents: f.Diritti})
 	}
 	if d.err != nil {
 		return nil, app.Errorf(app.EINVALID, "chiusura di cassa: %v", d.err)

@@ -13,9 +13,9 @@ import (
 // bytes: they never panic, and what they accept encodes back to JSON that
 // decodes to the same.
 func FuzzDecodeFacts(f *testing.F) {
-	f.Add([]byte(`{"ricevuta":"I690-W001-2026-R000001","posizione":"P1","codice_avviso":"301000000000000111","rata":2,"importo_centesimi":11925,"modalita":"contanti","operatore":"demo","postazione":"I690-W001","il":"2026-11-23T08:30:00Z","giornata":"2026-11-23","servizio":"tari","causale":"TARI","debitore_cf":"RSSMRA80A01F205X","debitore":"ROSSI"}`))
-	f.Add([]byte(`{"rimborso":"RT-1","comune":"I690","modalita":"bonifico","eseguito_il":"2026-11-23","nota":"CRO 1","operatore":"sup","postazione":"I690-W001","il":"2026-11-23T08:30:00Z"}`))
-	f.Add([]byte(`{"id":"P1","comune":"I690","debitore_cf":"RSSMRA80A01F205X","debitore":"ROSSI","servizio":"tari","causale":"TARI","importo_centesimi":200,"scadenza":"2026-12-16","codice_avviso":"301000000000000111","rate":[{"n":1,"codice_avviso":"301000000000000208","importo_centesimi":100,"scadenza":"2026-11-16","stato":"pagato"}],"stato":"da_pagare","pubblicata":true,"creata_il":"2026-11-01T00:00:00Z"}`))
+	f.Add([]byte(`{"receipt":"I690-W001-2026-R000001","position_id":"P1","codice_avviso":"301000000000000111","instalment":2,"amount_cents":11925,"method":"contanti","operator":"demo","device":"I690-W001","at":"2026-11-23T08:30:00Z","day":"2026-11-23","service":"tari","causale":"TARI","debtor_codice_fiscale":"RSSMRA80A01F205X","debtor":"ROSSI"}`))
+	f.Add([]byte(`{"refund":"RT-1","comune":"I690","method":"bonifico","done_on":"2026-11-23","note":"CRO 1","operator":"sup","device":"I690-W001","at":"2026-11-23T08:30:00Z"}`))
+	f.Add([]byte(`{"id":"P1","comune":"I690","debtor_codice_fiscale":"RSSMRA80A01F205X","debtor":"ROSSI","service":"tari","causale":"TARI","amount_cents":200,"due_date":"2026-12-16","codice_avviso":"301000000000000111","instalments":[{"n":1,"codice_avviso":"301000000000000208","amount_cents":100,"due_date":"2026-11-16","state":"pagato"}],"state":"da_pagare","published":true,"created_at":"2026-11-01T00:00:00Z"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if p, err := payment.DecodePayment(b); err == nil {
 			back, err := payment.DecodePayment(payment.EncodePayment(p))

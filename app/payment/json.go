@@ -18,41 +18,41 @@ import (
 type instalmentJSON struct {
 	N       int    `json:"n"`
 	Avviso  string `json:"codice_avviso"`
-	Amount  int64  `json:"importo_centesimi"`
-	DueDate string `json:"scadenza"`
-	State   string `json:"stato,omitempty"`
+	Amount  int64  `json:"amount_cents"`
+	DueDate string `json:"due_date"`
+	State   string `json:"state,omitempty"`
 }
 
 type receiptJSON struct {
-	Number   string `json:"numero"`
-	Channel  string `json:"canale"`
-	Method   string `json:"modalita,omitempty"`
-	Amount   int64  `json:"importo_centesimi"`
-	At       string `json:"il"`
-	Device   string `json:"postazione,omitempty"`
-	Operator string `json:"operatore,omitempty"`
-	Rata     int    `json:"rata,omitempty"`
-	Excess   int64  `json:"eccedenza_centesimi,omitempty"`
-	Refunded int64  `json:"rimborsato_centesimi,omitempty"`
+	Number   string `json:"number"`
+	Channel  string `json:"channel"`
+	Method   string `json:"method,omitempty"`
+	Amount   int64  `json:"amount_cents"`
+	At       string `json:"at"`
+	Device   string `json:"device,omitempty"`
+	Operator string `json:"operator,omitempty"`
+	Rata     int    `json:"instalment,omitempty"`
+	Excess   int64  `json:"excess_cents,omitempty"`
+	Refunded int64  `json:"refunded_cents,omitempty"`
 }
 
 type positionJSON struct {
 	ID          string           `json:"id"`
 	Comune      string           `json:"comune"`
-	DebtorCF    string           `json:"debitore_cf"`
-	DebtorName  string           `json:"debitore"`
-	Service     string           `json:"servizio"`
+	DebtorCF    string           `json:"debtor_codice_fiscale"`
+	DebtorName  string           `json:"debtor"`
+	Service     string           `json:"service"`
 	Causale     string           `json:"causale"`
-	Amount      int64            `json:"importo_centesimi"`
-	DueDate     string           `json:"scadenza"`
+	Amount      int64            `json:"amount_cents"`
+	DueDate     string           `json:"due_date"`
 	Avviso      string           `json:"codice_avviso"`
-	Instalments []instalmentJSON `json:"rate,omitempty"`
-	State       string           `json:"stato"`
-	Published   bool             `json:"pubblicata"`
-	Fine        string           `json:"verbale,omitempty"`
-	Receipts    []receiptJSON    `json:"ricevute,omitempty"`
-	CreatedAt   string           `json:"creata_il"`
-	CreatedBy   string           `json:"creata_da,omitempty"`
+	Instalments []instalmentJSON `json:"instalments,omitempty"`
+	State       string           `json:"state"`
+	Published   bool             `json:"published"`
+	Fine        string           `json:"fine,omitempty"`
+	Receipts    []receiptJSON    `json:"receipts,omitempty"`
+	CreatedAt   string           `json:"created_at"`
+	CreatedBy   string           `json:"created_by,omitempty"`
 }
 
 func date(t time.Time) string {
@@ -100,7 +100,7 @@ func (d *decoder) receipts(js []receiptJSON) []Receipt {
 	var out []Receipt
 	for _, r := range js {
 		out = append(out, Receipt{Number: r.Number, Channel: r.Channel, Method: Method(r.Method), AmountCents: r.Amount,
-			At: d.instant("ricevuta", r.At), Device: r.Device, Operator: r.Operator, Instalment: r.Rata, ExcessCents: r.Excess, RefundedCents: r.Refunded})
+			At: d.instant("receipts.at", r.At), Device: r.Device, Operator: r.Operator, Instalment: r.Rata, ExcessCents: r.Excess, RefundedCents: r.Refunded})
 	}
 	return out
 }
@@ -121,17 +121,17 @@ func EncodePosition(p *Position) []byte {
 // DecodePosition reads a position and validates it.
 func DecodePosition(b []byte) (*Position, error) {
 	var j positionJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := app.DecodeJSON(b, &j); err != nil {
 		return nil, fmt.Errorf("decode position: %w", err)
 	}
 	var d decoder
 	p := &Position{ID: j.ID, Comune: j.Comune, DebtorCF: j.DebtorCF, DebtorName: j.DebtorName, Service: Service(j.Service),
-		Causale: j.Causale, AmountCents: j.Amount, DueDate: d.date("scadenza", j.DueDate), Avviso: pagopa.CodiceAvviso(j.Avviso),
+		Causale: j.Causale, AmountCents: j.Amount, DueDate: d.date("due_date", j.DueDate), Avviso: pagopa.CodiceAvviso(j.Avviso),
 		State: State(j.State), Published: j.Published, Fine: j.Fine, Receipts: d.receipts(j.Receipts),
-		CreatedAt: d.instant("creata_il", j.CreatedAt), CreatedBy: j.CreatedBy}
+		CreatedAt: d.instant("created_at", j.CreatedAt), CreatedBy: j.CreatedBy}
 	for _, in := range j.Instalments {
 		p.Instalments = append(p.Instalments, Instalment{N: in.N, Avviso: pagopa.CodiceAvviso(in.Avviso), AmountCents: in.Amount,
-			DueDate: d.date("rata", in.DueDate), State: State(in.State)})
+			DueDate: d.date("instalments.due_date", in.DueDate), State: State(in.State)})
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("decode position %s: %w", j.ID, d.err)
@@ -143,20 +143,20 @@ func DecodePosition(b []byte) (*Position, error) {
 }
 
 type fineJSON struct {
-	Number          string `json:"numero"`
+	Number          string `json:"number"`
 	Comune          string `json:"comune"`
-	Plate           string `json:"targa"`
-	Offence         string `json:"violazione"`
-	Article         string `json:"norma"`
-	ViolatedAt      string `json:"accertata_il"`
-	NotifiedOn      string `json:"notificata_il"`
-	Min             int64  `json:"minimo_centesimi"`
-	Max             int64  `json:"massimo_centesimi"`
-	Costs           int64  `json:"spese_centesimi"`
-	DiscountAllowed bool   `json:"riduzione_ammessa"`
-	OffenderCF      string `json:"trasgressore_cf,omitempty"`
-	OffenderName    string `json:"trasgressore,omitempty"`
-	PositionID      string `json:"posizione"`
+	Plate           string `json:"plate"`
+	Offence         string `json:"offence"`
+	Article         string `json:"article"`
+	ViolatedAt      string `json:"violated_at"`
+	NotifiedOn      string `json:"notified_on"`
+	Min             int64  `json:"min_cents"`
+	Max             int64  `json:"max_cents"`
+	Costs           int64  `json:"costs_cents"`
+	DiscountAllowed bool   `json:"discount_allowed"`
+	OffenderCF      string `json:"offender_codice_fiscale,omitempty"`
+	OffenderName    string `json:"offender,omitempty"`
+	PositionID      string `json:"position_id"`
 }
 
 // EncodeFine is the JSON of a fine record.
@@ -170,12 +170,12 @@ func EncodeFine(f *Fine) []byte {
 // DecodeFine reads a fine and validates it.
 func DecodeFine(b []byte) (*Fine, error) {
 	var j fineJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := app.DecodeJSON(b, &j); err != nil {
 		return nil, fmt.Errorf("decode fine: %w", err)
 	}
 	var d decoder
 	f := &Fine{Number: j.Number, Comune: j.Comune, Plate: j.Plate, Offence: j.Offence, Article: j.Article,
-		ViolatedAt: d.instant("accertata_il", j.ViolatedAt), NotifiedOn: d.date("notificata_il", j.NotifiedOn),
+		ViolatedAt: d.instant("violated_at", j.ViolatedAt), NotifiedOn: d.date("notified_on", j.NotifiedOn),
 		MinCents: j.Min, MaxCents: j.Max, CostsCents: j.Costs, DiscountAllowed: j.DiscountAllowed,
 		OffenderCF: j.OffenderCF, OffenderName: j.OffenderName, PositionID: j.PositionID}
 	if d.err != nil {
@@ -189,15 +189,15 @@ func DecodeFine(b []byte) (*Fine, error) {
 
 type payeeJSON struct {
 	Comune        string `json:"comune"`
-	Name          string `json:"denominazione"`
+	Name          string `json:"name"`
 	CFEnte        string `json:"cf_ente"`
 	Aux           int    `json:"aux_digit"`
-	Code          string `json:"codice"`
+	Code          string `json:"code"`
 	CBILL         string `json:"cbill,omitempty"`
-	PostalAccount string `json:"conto_postale,omitempty"`
-	PostalHolder  string `json:"intestatario_conto,omitempty"`
-	Office        string `json:"ufficio,omitempty"`
-	Demo          bool   `json:"dimostrativo,omitempty"`
+	PostalAccount string `json:"postal_account,omitempty"`
+	PostalHolder  string `json:"postal_holder,omitempty"`
+	Office        string `json:"office,omitempty"`
+	Demo          bool   `json:"demo,omitempty"`
 }
 
 // EncodePayee is the JSON of the payee record.
@@ -210,7 +210,7 @@ func EncodePayee(p *Payee) []byte {
 // DecodePayee reads the payee settings and validates them.
 func DecodePayee(b []byte) (*Payee, error) {
 	var j payeeJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := app.DecodeJSON(b, &j); err != nil {
 		return nil, fmt.Errorf("decode payee: %w", err)
 	}
 	p := &Payee{Comune: j.Comune, Name: j.Name, CFEnte: j.CFEnte, Aux: j.Aux, Code: j.Code, CBILL: j.CBILL,
@@ -222,22 +222,22 @@ func DecodePayee(b []byte) (*Payee, error) {
 }
 
 type paymentJSON struct {
-	Receipt    string `json:"ricevuta"`
-	PositionID string `json:"posizione"`
+	Receipt    string `json:"receipt"`
+	PositionID string `json:"position_id"`
 	Avviso     string `json:"codice_avviso"`
-	Rata       int    `json:"rata,omitempty"`
-	Amount     int64  `json:"importo_centesimi"`
-	Method     string `json:"modalita"`
-	Operator   string `json:"operatore"`
-	Device     string `json:"postazione"`
-	At         string `json:"il"`
-	Day        string `json:"giornata"`
-	Service    string `json:"servizio"`
+	Rata       int    `json:"instalment,omitempty"`
+	Amount     int64  `json:"amount_cents"`
+	Method     string `json:"method"`
+	Operator   string `json:"operator"`
+	Device     string `json:"device"`
+	At         string `json:"at"`
+	Day        string `json:"day"`
+	Service    string `json:"service"`
 	Causale    string `json:"causale"`
-	DebtorCF   string `json:"debitore_cf"`
-	DebtorName string `json:"debitore"`
-	Fine       string `json:"verbale,omitempty"`
-	FineStage  string `json:"fase_verbale,omitempty"`
+	DebtorCF   string `json:"debtor_codice_fiscale"`
+	DebtorName string `json:"debtor"`
+	Fine       string `json:"fine,omitempty"`
+	FineStage  string `json:"fine_stage,omitempty"`
 }
 
 // EncodePayment is the JSON of a payment fact.
@@ -251,12 +251,12 @@ func EncodePayment(p *Payment) []byte {
 // DecodePayment reads a payment fact and validates it.
 func DecodePayment(b []byte) (*Payment, error) {
 	var j paymentJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := app.DecodeJSON(b, &j); err != nil {
 		return nil, app.Errorf(app.EINVALID, "pagamento non leggibile: %v", err)
 	}
 	var d decoder
 	p := &Payment{Receipt: j.Receipt, PositionID: j.PositionID, Avviso: pagopa.CodiceAvviso(j.Avviso), Instalment: j.Rata, AmountCents: j.Amount,
-		Method: Method(j.Method), Operator: j.Operator, Device: j.Device, At: d.instant("il", j.At), Day: j.Day,
+		Method: Method(j.Method), Operator: j.Operator, Device: j.Device, At: d.instant("at", j.At), Day: j.Day,
 		Service: Service(j.Service), Causale: j.Causale, DebtorCF: j.DebtorCF, DebtorName: j.DebtorName, Fine: j.Fine, FineStage: j.FineStage}
 	if d.err != nil {
 		return nil, app.Errorf(app.EINVALID, "pagamento %s: %v", j.Receipt, d.err)
@@ -274,8 +274,8 @@ type PaymentAnswer struct {
 }
 
 type paymentAnswerJSON struct {
-	Duplicate bool   `json:"pagamento_doppio"`
-	Refund    string `json:"rimborso,omitempty"`
+	Duplicate bool   `json:"duplicate"`
+	Refund    string `json:"refund,omitempty"`
 }
 
 // EncodePaymentAnswer is the JSON of the hub's answer.
@@ -287,7 +287,7 @@ func EncodePaymentAnswer(a PaymentAnswer) []byte {
 // DecodePaymentAnswer reads the hub's answer.
 func DecodePaymentAnswer(b []byte) (PaymentAnswer, error) {
 	var j paymentAnswerJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := app.DecodeJSON(b, &j); err != nil {
 		return PaymentAnswer{}, fmt.Errorf("decode payment answer: %w", err)
 	}
 	return PaymentAnswer{Duplicate: j.Duplicate, Refund: j.Refund}, nil
@@ -295,20 +295,20 @@ func DecodePaymentAnswer(b []byte) (PaymentAnswer, error) {
 
 type refundJSON struct {
 	ID         string         `json:"id"`
-	PositionID string         `json:"posizione"`
+	PositionID string         `json:"position_id"`
 	Avviso     string         `json:"codice_avviso"`
 	Comune     string         `json:"comune"`
-	DebtorCF   string         `json:"debitore_cf"`
-	DebtorName string         `json:"debitore"`
+	DebtorCF   string         `json:"debtor_codice_fiscale"`
+	DebtorName string         `json:"debtor"`
 	Causale    string         `json:"causale"`
-	Due        int64          `json:"dovuto_centesimi"`
-	Paid       int64          `json:"pagato_centesimi"`
-	Excess     int64          `json:"eccedenza_centesimi"`
-	Receipts   []receiptJSON  `json:"ricevute"`
-	State      string         `json:"stato"`
-	OpenedAt   string         `json:"aperto_il"`
-	Rata       int            `json:"rata,omitempty"`
-	Done       *repaymentJSON `json:"eseguito,omitempty"`
+	Due        int64          `json:"due_cents"`
+	Paid       int64          `json:"paid_cents"`
+	Excess     int64          `json:"excess_cents"`
+	Receipts   []receiptJSON  `json:"receipts"`
+	State      string         `json:"state"`
+	OpenedAt   string         `json:"opened_at"`
+	Rata       int            `json:"instalment,omitempty"`
+	Done       *repaymentJSON `json:"done,omitempty"`
 }
 
 // EncodeRefund is the JSON of a refund record.
@@ -322,13 +322,13 @@ func EncodeRefund(r *Refund) []byte {
 // DecodeRefund reads a refund record.
 func DecodeRefund(b []byte) (*Refund, error) {
 	var j refundJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := app.DecodeJSON(b, &j); err != nil {
 		return nil, fmt.Errorf("decode refund: %w", err)
 	}
 	var d decoder
 	r := &Refund{ID: j.ID, PositionID: j.PositionID, Avviso: pagopa.CodiceAvviso(j.Avviso), Comune: j.Comune, DebtorCF: j.DebtorCF,
 		DebtorName: j.DebtorName, Causale: j.Causale, DueCents: j.Due, PaidCents: j.Paid, ExcessCents: j.Excess,
-		Receipts: d.receipts(j.Receipts), State: j.State, OpenedAt: d.instant("aperto_il", j.OpenedAt), Instalment: j.Rata}
+		Receipts: d.receipts(j.Receipts), State: j.State, OpenedAt: d.instant("opened_at", j.OpenedAt), Instalment: j.Rata}
 	if j.Done != nil {
 		r.Done = d.repayment(j.Done)
 	}
@@ -339,11 +339,11 @@ func DecodeRefund(b []byte) (*Refund, error) {
 }
 
 type blockJSON struct {
-	Device string `json:"postazione"`
+	Device string `json:"device"`
 	Aux    int    `json:"aux_digit"`
-	Code   string `json:"codice"`
-	First  int64  `json:"primo"`
-	Last   int64  `json:"ultimo"`
+	Code   string `json:"code"`
+	First  int64  `json:"first"`
+	Last   int64  `json:"last"`
 }
 
 // EncodeBlock is the JSON of a block of IUVs (the hub's answer to
@@ -356,7 +356,7 @@ func EncodeBlock(b pagopa.Block) []byte {
 // DecodeBlock reads a block of IUVs and validates it.
 func DecodeBlock(b []byte) (pagopa.Block, error) {
 	var j blockJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := app.DecodeJSON(b, &j); err != nil {
 		return pagopa.Block{}, fmt.Errorf("decode IUV block: %w", err)
 	}
 	bl := pagopa.Block{Device: j.Device, Aux: j.Aux, Code: j.Code, First: j.First, Last: j.Last}
@@ -364,14 +364,14 @@ func DecodeBlock(b []byte) (pagopa.Block, error) {
 }
 
 type repaymentJSON struct {
-	Refund   string `json:"rimborso"`
+	Refund   string `json:"refund"`
 	Comune   string `json:"comune"`
-	Method   string `json:"modalita"`
-	On       string `json:"eseguito_il"`
-	Note     string `json:"nota,omitempty"`
-	Operator string `json:"operatore,omitempty"`
-	Device   string `json:"postazione,omitempty"`
-	At       string `json:"il"`
+	Method   string `json:"method"`
+	On       string `json:"done_on"`
+	Note     string `json:"note,omitempty"`
+	Operator string `json:"operator,omitempty"`
+	Device   string `json:"device,omitempty"`
+	At       string `json:"at"`
 }
 
 func repaymentToJSON(r *Repayment) *repaymentJSON {
@@ -383,8 +383,8 @@ func repaymentToJSON(r *Repayment) *repaymentJSON {
 }
 
 func (d *decoder) repayment(j *repaymentJSON) *Repayment {
-	return &Repayment{Refund: j.Refund, Comune: j.Comune, Method: RefundMethod(j.Method), On: d.date("eseguito_il", j.On), Note: j.Note,
-		Operator: j.Operator, Device: j.Device, At: d.instant("il", j.At)}
+	return &Repayment{Refund: j.Refund, Comune: j.Comune, Method: RefundMethod(j.Method), On: d.date("done_on", j.On), Note: j.Note,
+		Operator: j.Operator, Device: j.Device, At: d.instant("at", j.At)}
 }
 
 // EncodeRepayment is the JSON of a FactRefundDone fact.
@@ -397,7 +397,7 @@ func EncodeRepayment(r *Repayment) []byte {
 // for one that does not make a repayment.
 func DecodeRepayment(b []byte) (*Repayment, error) {
 	var j repaymentJSON
-	if err := json.Unmarshal(b, &j); err != nil {
+	if err := app.DecodeJSON(b, &j); err != nil {
 		return nil, app.Errorf(app.EINVALID, "rimborso non leggibile: %v", err)
 	}
 	var d decoder

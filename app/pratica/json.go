@@ -110,7 +110,7 @@ type statusFactJSON struct {
 	Comune   string `json:"comune"`
 	To       string `json:"to"`
 	Note     string `json:"note,omitempty"`
-	Expected int    `json:"expected_version"`
+	Expected int    `json:"expect_version"`
 	Operator string `json:"operator"`
 	At       string `json:"at"`
 }
@@ -171,7 +171,7 @@ func ServiceRecord(s *Service) app.Record {
 // DecodeService reads and validates the record of a service.
 func DecodeService(data []byte) (*Service, error) {
 	var w serviceJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return nil, app.Errorf(app.EINVALID, "servizio del catalogo non leggibile: %v", err)
 	}
 	return serviceFromJSON(w)
@@ -189,7 +189,7 @@ func EnabledRecord(comune string, ids []string) app.Record {
 // DecodeEnabled reads the record of the services a comune offers.
 func DecodeEnabled(data []byte) ([]string, error) {
 	var w enabledJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return nil, app.Errorf(app.EINVALID, "servizi abilitati non leggibili: %v", err)
 	}
 	if w.Services == nil {
@@ -237,7 +237,7 @@ func EncodeRequestFact(r *Request) []byte {
 // receives it; the form is checked against the service by ValidateForm.
 func DecodeRequestFact(data []byte) (*Request, error) {
 	var w requestFactJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return nil, app.Errorf(app.EINVALID, "richiesta non leggibile: %v", err)
 	}
 	return requestFactFromJSON(w)
@@ -276,7 +276,7 @@ func RequestRecord(r *Request) app.Record {
 // DecodeRequest reads and checks a request written by EncodeRequest.
 func DecodeRequest(data []byte) (*Request, error) {
 	var w requestJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return nil, app.Errorf(app.EINVALID, "richiesta non leggibile: %v", err)
 	}
 	r, err := requestFactFromJSON(w.requestFactJSON)
@@ -310,7 +310,7 @@ func EncodeStatusFact(f *StatusFact) []byte {
 // DecodeStatusFact reads and validates a state change.
 func DecodeStatusFact(data []byte) (*StatusFact, error) {
 	var w statusFactJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return nil, app.Errorf(app.EINVALID, "cambio di stato non leggibile: %v", err)
 	}
 	f := &StatusFact{Request: w.Request, Comune: w.Comune, To: Status(w.To), Note: w.Note, Expected: w.Expected, Operator: w.Operator}
@@ -331,7 +331,7 @@ func EncodeRequestAnswer(number string, at time.Time) []byte {
 // DecodeRequestAnswer reads the hub's answer to a request.
 func DecodeRequestAnswer(data []byte) (number string, at time.Time, err error) {
 	var w requestAnswerJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return "", time.Time{}, app.Errorf(app.EINVALID, "risposta dell'hub non leggibile: %v", err)
 	}
 	if _, _, err := ParseProtocolNumber(w.Number); err != nil {

@@ -1,7 +1,6 @@
 package queue
 
 import (
-	"bytes"
 	"encoding/json"
 	"time"
 
@@ -147,9 +146,7 @@ func parseInstant(s string) (time.Time, error) {
 // strictJSON decodes a fact, refusing unknown fields: a fact the hub does
 // not fully understand is refused, not half applied.
 func strictJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := app.DecodeJSON(data, v); err != nil {
 		return app.Errorf(app.EINVALID, "dati non leggibili: %v", err)
 	}
 	return nil
@@ -169,7 +166,7 @@ func AreaRecord(a Area) app.Record {
 // DecodeArea reads and validates an area.
 func DecodeArea(data []byte) (Area, error) {
 	var w areaJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return Area{}, app.Errorf(app.EINVALID, "area non leggibile")
 	}
 	a := Area{Code: w.Code, Name: w.Name, NameEN: w.NameEN, Minutes: w.Minutes, Kiosk: w.Kiosk}
@@ -195,7 +192,7 @@ func TicketRecord(t Ticket) app.Record {
 // DecodeTicket reads and validates a ticket written by EncodeTicket.
 func DecodeTicket(data []byte) (Ticket, error) {
 	var w ticketJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return Ticket{}, app.Errorf(app.EINVALID, "biglietto non leggibile")
 	}
 	t := Ticket{ID: w.ID, Number: w.Number, Local: w.Local, Area: w.Area, Day: w.Day, Device: w.Device,
@@ -269,7 +266,7 @@ func EncodeTicketAnswer(t Ticket) []byte {
 // DecodeTicketAnswer reads the hub's answer to a ticket fact.
 func DecodeTicketAnswer(data []byte) (TicketAnswer, error) {
 	var w ticketAnswerJSON
-	if err := json.Unmarshal(data, &w); err != nil || w.Number == "" {
+	if err := app.DecodeJSON(data, &w); err != nil || w.Number == "" {
 		return TicketAnswer{}, app.Errorf(app.EINVALID, "risposta dell'hub al biglietto non leggibile")
 	}
 	due, err := parseInstant(w.Due)
@@ -320,7 +317,7 @@ func StateRecord(s State) app.Record {
 // DecodeState reads the board; Waiting is never nil.
 func DecodeState(data []byte) (State, error) {
 	var w stateJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return State{}, app.Errorf(app.EINVALID, "stato della coda non leggibile")
 	}
 	s := State{Day: w.Day, Waiting: w.Waiting}
@@ -351,7 +348,7 @@ func SlotRecord(s Slot) app.Record {
 // DecodeSlot reads and validates a slot.
 func DecodeSlot(data []byte) (Slot, error) {
 	var w slotJSON
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := app.DecodeJSON(data, &w); err != nil {
 		return Slot{}, app.Errorf(app.EINVALID, "fascia oraria non leggibile")
 	}
 	s := Slot{ID: w.ID, Area: w.Area, Counter: w.Counter, Minutes: w.Minutes, Appointment: w.Appointment}
@@ -379,7 +376,7 @@ func AppointmentRecord(a Appointment) app.Record {
 // DecodeAppointment reads an appointment.
 func DecodeAppointment(data []byte) (Appointment, error) {
 	var w appointmentJSON
-	if err := json.Unmarshal(data, &w); err != nil || len(w.ID) != 36 {
+	if err := app.DecodeJSON(data, &w); err != nil || len(w.ID) != 36 {
 		return Appointment{}, app.Errorf(app.EINVALID, "appuntamento non leggibile")
 	}
 	a := Appointment{ID: w.ID, Slot: w.Slot, Area: w.Area, Counter: w.Counter, CodiceFiscale: w.CodiceFiscale,

@@ -11,12 +11,12 @@ import (
 	"github.com/sportello/sportello/hub/hubdb"
 )
 
-// payee is the creditor settings of a demo comune: Sesto San
+// Payee is the creditor settings of a demo comune: Sesto San
 // Giovanni's codice fiscale (public: it is on every notice of the comune)
 // with aux digit 3 and a postal account; the other demo comuni a codice
 // fiscale made for the demo, with the legacy aux digit 0. The notices say
 // they are demonstrations.
-func payee(comune, name string) payment.Payee {
+func Payee(comune, name string) payment.Payee {
 	p := payment.Payee{Comune: comune, Name: "Comune di " + name, Aux: 0, Code: "12", CBILL: "D" + comune[:4], Office: "Servizi al cittadino", Demo: true}
 	if comune == "I690" {
 		p.CFEnte, p.Aux, p.Code, p.CBILL = "02253930156", 3, "01", "A1B2C"
@@ -48,7 +48,7 @@ func seedPayments(ctx context.Context, db *hubdb.DB, comune string, today time.T
 	if err != nil {
 		return err
 	}
-	py := payee(comune, app.PlaceTitle(com.Name))
+	py := Payee(comune, app.PlaceTitle(com.Name))
 	if err := db.PutPayee(ctx, &py); err != nil {
 		return err
 	}

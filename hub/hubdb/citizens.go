@@ -223,7 +223,7 @@ func (d *DB) Changes(ctx context.Context, scope string, after int64, limit int) 
 				return err
 			}
 			var c wire.Change
-			if err := json.Unmarshal([]byte(p), &c); err != nil {
+			if err := app.DecodeJSON([]byte(p), &c); err != nil {
 				return fmt.Errorf("decode change: %w", err)
 			}
 			res.Changes = append(res.Changes, c)
@@ -269,7 +269,7 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 				var o wire.Operator
 				err := rows.Scan(&p)
 				if err == nil {
-					err = json.Unmarshal([]byte(p), &o)
+					err = app.DecodeJSON([]byte(p), &o)
 				}
 				if err != nil {
 					rows.Close()
@@ -300,7 +300,7 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 				rows.Close()
 				return err
 			}
-			if err := json.Unmarshal([]byte(p), &c); err != nil {
+			if err := app.DecodeJSON([]byte(p), &c); err != nil {
 				rows.Close()
 				return err
 			}
@@ -344,7 +344,7 @@ func (d *DB) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]app.
 			}
 			seen[cf] = true
 			var w wire.Citizen
-			if err := json.Unmarshal([]byte(data), &w); err != nil {
+			if err := app.DecodeJSON([]byte(data), &w); err != nil {
 				return err
 			}
 			bd, _ := app.ParseDate(w.BirthDate)
@@ -403,7 +403,7 @@ func (d *DB) Citizen(ctx context.Context, codiceFiscale string) (*app.Citizen, e
 
 func decodeCitizen(data string) (*app.Citizen, error) {
 	var w wire.Citizen
-	if err := json.Unmarshal([]byte(data), &w); err != nil {
+	if err := app.DecodeJSON([]byte(data), &w); err != nil {
 		return nil, err
 	}
 	c, err := wire.CitizenFromWire(w)
@@ -457,7 +457,7 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 		err := tx.QueryRowContext(ctx, `SELECT result FROM ops WHERE id = ?`, op.ID).Scan(&stored)
 		if err == nil {
 			var w wire.OpResult
-			if err := json.Unmarshal([]byte(stored), &w); err != nil {
+			if err := app.DecodeJSON([]byte(stored), &w); err != nil {
 				return err
 			}
 			res = app.OpResult{ID: w.ID, Applied: w.Applied, Duplicate: true, Code: w.Code, Message: w.Message, Flag: w.Flag, Data: []byte(w.Data)}
@@ -563,7 +563,7 @@ func (d *DB) Keys(ctx context.Context) (*wire.KeysResponse, error) {
 		if err := rows.Scan(&dk.Device, &dk.Comune, &cert, &dk.RevokedAt); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(cert), &dk.Cert); err != nil {
+		if err := app.DecodeJSON([]byte(cert), &dk.Cert); err != nil {
 			return nil, err
 		}
 		res.Devices = append(res.Devices, dk)

@@ -165,7 +165,7 @@ func comune(ctx context.Context, q queryer, code string) (*Comune, error) {
 	}
 	c.Key = key
 	var w wire.KeyCert
-	if err := json.Unmarshal([]byte(cert), &w); err != nil {
+	if err := app.DecodeJSON([]byte(cert), &w); err != nil {
 		return nil, fmt.Errorf("comune %s cert: %w", code, err)
 	}
 	if c.Cert, err = wire.KeyCertFromWire(w); err != nil {
@@ -377,7 +377,7 @@ func (d *DB) RevokeDevice(ctx context.Context, device string) error {
 			return err
 		}
 		var wc wire.KeyCert
-		if err := json.Unmarshal([]byte(certJSON), &wc); err != nil {
+		if err := app.DecodeJSON([]byte(certJSON), &wc); err != nil {
 			return err
 		}
 		dk := wire.DeviceKey{Device: device, Comune: comuneCode, Cert: wc, RevokedAt: ts(now)}
@@ -429,7 +429,7 @@ func (d *DB) ImportReference(ctx context.Context, t *anpr.Tables) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE scope = ? AND kind = ?`, app.ScopeNetwork, app.ChangeReference); err != nil {
 			return err
 		}
-		_, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeReference, Key: "anpr", At: ts(now), Reference: t})
+		_, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeReference, Key: "anpr", At: ts(now), Reference: wire.ReferenceToWire(t)})
 		return err
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -425,14 +424,16 @@ func (d *DB) applyClosing(ctx context.Context, tx *sql.Tx, dev *Device, data []b
 		return err
 	}
 	var wc wire.KeyCert
-	if err := json.Unmarshal([]byte(certJSON), &wc); err != nil {
+	if err := app.DecodeJSON([]byte(certJSON), &wc); err != nil {
 		return err
 	}
 	cert, err := wire.KeyCertFromWire(wc)
 	if err != nil {
 		return err
 	}
-	if err := c.Verify(ed25519.PublicKey(cert.PublicKey)); err != nil {
+	// A day closed before the upgrade was signed in protocol 2's spelling.
+	v2 := func(b []byte) ([]byte, error) { return wire.DowngradeV2(wire.V2Data(payment.FactClosing), b) }
+	if err := c.Verify(ed25519.PublicKey(cert.PublicKey), v2); err != nil {
 		return err
 	}
 	var hubTotal int64

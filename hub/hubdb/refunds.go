@@ -3,7 +3,6 @@ package hubdb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 
 	"github.com/sportello/sportello/app"
@@ -109,7 +108,7 @@ func operatorTx(ctx context.Context, tx *sql.Tx, comune, username string) (*app.
 		return nil, err
 	}
 	var w wire.Operator
-	if err := json.Unmarshal([]byte(data), &w); err != nil {
+	if err := app.DecodeJSON([]byte(data), &w); err != nil {
 		return nil, err
 	}
 	o, err := wire.OperatorFromWire(w)

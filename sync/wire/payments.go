@@ -12,9 +12,9 @@ import (
 // counter's scanner. The position and the creditor travel as the JSON of
 // their records (package payment's format).
 type PositionResponse struct {
-	ComuneName string          `json:"comune_nome"`
-	Position   json.RawMessage `json:"posizione"`
-	Payee      json.RawMessage `json:"ente_creditore"`
+	ComuneName string          `json:"comune_name"`
+	Position   json.RawMessage `json:"position"`
+	Payee      json.RawMessage `json:"payee"`
 }
 
 // PositionToWire is the answer for a position found.

@@ -12,14 +12,16 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/anpr"
 )
 
 // Protocol versions. The hub accepts the current and the previous one, so
-// workstations can be updated after the hub.
+// workstations can be updated after the hub. Protocol 3 spells every key
+// in English (docs/VOCABULARY.md); the hub rewrites the bodies of a
+// workstation of protocol 2 at its boundary (v2.go, hub/compat.go).
+// Protocol 1 (before records and facts of other kinds) is no longer served.
 const (
-	ProtocolVersion    = 2
-	MinProtocolVersion = 1
+	ProtocolVersion    = 3
+	MinProtocolVersion = 2
 	HeaderProtocol     = "Sportello-Protocol"
 	HeaderHubTime      = "Sportello-Hub-Time" // RFC 3339, for clock-skew warnings
 )
@@ -33,26 +35,26 @@ type Error struct {
 // Citizen is a citizen record on the wire.
 type Citizen struct {
 	CodiceFiscale  string `json:"codice_fiscale"`
-	Surname        string `json:"cognome"`
-	GivenName      string `json:"nome"`
-	Sex            string `json:"sesso"`
-	BirthDate      string `json:"data_nascita"`
-	BirthPlaceCode string `json:"luogo_nascita"`
-	Citizenship    string `json:"cittadinanza"`
-	CivilStatus    int    `json:"stato_civile"`
+	Surname        string `json:"surname"`
+	GivenName      string `json:"given_name"`
+	Sex            string `json:"sex"`
+	BirthDate      string `json:"birth_date"`
+	BirthPlaceCode string `json:"birth_place_code"`
+	Citizenship    string `json:"citizenship"`
+	CivilStatus    int    `json:"civil_status"`
 	Comune         string `json:"comune"`
-	Street         string `json:"indirizzo"`
-	HouseNumber    string `json:"civico"`
-	Postcode       string `json:"cap"`
-	FamilyID       string `json:"id_famiglia"`
-	Relationship   int    `json:"relazione_parentela"`
-	Status         string `json:"posizione"`
-	RegisteredOn   string `json:"data_iscrizione,omitempty"`
-	CancelledOn    string `json:"data_cancellazione,omitempty"`
-	CancelReason   string `json:"motivo_cancellazione,omitempty"`
-	Certifiability int    `json:"certificabilita"`
-	DocumentNumber string `json:"documento,omitempty"`
-	UpdatedAt      string `json:"aggiornato,omitempty"`
+	Street         string `json:"street"`
+	HouseNumber    string `json:"house_number"`
+	Postcode       string `json:"postcode"`
+	FamilyID       string `json:"family_id"`
+	Relationship   int    `json:"relationship"`
+	Status         string `json:"status"`
+	RegisteredOn   string `json:"registered_on,omitempty"`
+	CancelledOn    string `json:"cancelled_on,omitempty"`
+	CancelReason   string `json:"cancel_reason,omitempty"`
+	Certifiability int    `json:"certifiability"`
+	DocumentNumber string `json:"document_number,omitempty"`
+	UpdatedAt      string `json:"updated_at,omitempty"`
 
 	// The civil and residence history (history.go): English keys, left
 	// out when empty, so that an older client reads the rest unchanged.
@@ -124,11 +126,11 @@ func CitizenFromWire(w Citizen) (app.Citizen, error) {
 // CitizenSummary is a search result on the wire.
 type CitizenSummary struct {
 	CodiceFiscale string `json:"codice_fiscale"`
-	Surname       string `json:"cognome"`
-	GivenName     string `json:"nome"`
-	BirthDate     string `json:"data_nascita"`
+	Surname       string `json:"surname"`
+	GivenName     string `json:"given_name"`
+	BirthDate     string `json:"birth_date"`
 	Comune        string `json:"comune"`
-	Status        string `json:"posizione"`
+	Status        string `json:"status"`
 }
 
 // SummaryToWire converts a search result for the wire.
@@ -151,12 +153,12 @@ func SummaryFromWire(w CitizenSummary) (app.CitizenSummary, error) {
 // so that login works offline; the workstation's lockout state never does.
 type Operator struct {
 	Username     string   `json:"username"`
-	Name         string   `json:"nome"`
+	Name         string   `json:"name"`
 	Comune       string   `json:"comune"`
-	Roles        []string `json:"ruoli"`
+	Roles        []string `json:"roles"`
 	PasswordHash string   `json:"password_hash"`
-	Active       bool     `json:"attivo"`
-	UpdatedAt    string   `json:"aggiornato,omitempty"`
+	Active       bool     `json:"active"`
+	UpdatedAt    string   `json:"updated_at,omitempty"`
 }
 
 // OperatorToWire converts an operator for the wire.
@@ -222,16 +224,16 @@ func KeyCertFromWire(w KeyCert) (app.KeyCert, error) {
 
 // Change is a change-log entry on the wire.
 type Change struct {
-	Seq       int64        `json:"seq"`
-	Kind      string       `json:"kind"`
-	Key       string       `json:"key"`
-	Deleted   bool         `json:"deleted,omitempty"`
-	At        string       `json:"at"`
-	Citizen   *Citizen     `json:"citizen,omitempty"`
-	Operator  *Operator    `json:"operator,omitempty"`
-	Reference *anpr.Tables `json:"reference,omitempty"`
-	Device    *DeviceKey   `json:"device,omitempty"`
-	Record    *Record      `json:"record,omitempty"` // protocol 2
+	Seq       int64      `json:"seq"`
+	Kind      string     `json:"kind"`
+	Key       string     `json:"key"`
+	Deleted   bool       `json:"deleted,omitempty"`
+	At        string     `json:"at"`
+	Citizen   *Citizen   `json:"citizen,omitempty"`
+	Operator  *Operator  `json:"operator,omitempty"`
+	Reference *Reference `json:"reference,omitempty"`
+	Device    *DeviceKey `json:"device,omitempty"`
+	Record    *Record    `json:"record,omitempty"`
 }
 
 // Record is an app.Record on the wire; its kind and key are the change's.
@@ -282,10 +284,11 @@ func ChangeFromWire(scope string, w Change) (app.Change, error) {
 		}
 		c.Operator = &o
 	case w.Kind == app.ChangeReference && w.Reference != nil:
-		if err := w.Reference.Validate(); err != nil {
+		t := ReferenceFromWire(w.Reference)
+		if err := t.Validate(); err != nil {
 			return c, app.Errorf(app.EINVALID, "tabelle di riferimento non valide: %v", err)
 		}
-		c.Reference = w.Reference
+		c.Reference = t
 	case w.Kind == app.ChangeDevice && w.Device != nil:
 		d, err := DeviceKeyFromWire(*w.Device)
 		if err != nil {
@@ -336,7 +339,7 @@ type SnapshotResponse struct {
 	Citizens  []Citizen  `json:"citizens"`
 	Operators []Operator `json:"operators,omitempty"` // first page only
 	// Records follow the citizens, in (kind, key) order: the pages after
-	// the last citizen carry them (protocol 2).
+	// the last citizen carry them.
 	Records []Change `json:"records,omitempty"`
 	After   string   `json:"after"` // key to ask the next page after
 	Done    bool     `json:"done"`
@@ -381,8 +384,7 @@ type Op struct {
 	Kind      string      `json:"kind"`
 	CreatedAt string      `json:"created_at"`
 	Audit     *AuditEvent `json:"audit,omitempty"`
-	// Certificate and Data are new in protocol 2; a client of protocol 1
-	// never sends them.
+	// Certificate, or Data for the facts of the other kinds.
 	Certificate *Certificate    `json:"certificate,omitempty"`
 	Data        json.RawMessage `json:"data,omitempty"`
 }
