@@ -201,6 +201,29 @@ func TestCertificateCLI(t *testing.T) {
 			t.Fatalf("duplicate does not verify: %s", out)
 		}
 	})
+	t.Run("AllaData", func(t *testing.T) {
+		var moved *app.Citizen
+		for i, c := range people {
+			if c.Status == app.StatusResident && c.Certifiability == app.CertifiableFully && len(c.Residences) > 1 {
+				moved = &people[i]
+				break
+			}
+		}
+		if moved == nil {
+			t.Fatal("the demo has nobody who moved house")
+		}
+		first := moved.Residences[0]
+		out := filepath.Join(dir, "alla-data.pdf")
+		mustRun(t, "sportello", "--data", ws, "certificate", "issue", "--cf", moved.CodiceFiscale, "--type", "residenza-storico-alla-data",
+			"--marca", "01234567890124", "--alla-data", app.FormatDate(first.From), "--out", out)
+		text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(text), first.Address.Street) {
+			t.Fatalf("the certificate does not show the residence of %s (%s):\n%s", app.FormatDate(first.From), first.Address.Street, text)
+		}
+	})
 	t.Run("Refused", func(t *testing.T) {
 		cases := []struct {
 			name string
@@ -214,6 +237,9 @@ func TestCertificateCLI(t *testing.T) {
 			{"ErrUnknownType", []string{"--cf", adult.CodiceFiscale, "--type", "matrimonio-religioso", "--marca", "01234567890123"}, 2, "residenza"},
 			{"ErrUnknownExemption", []string{"--cf", adult.CodiceFiscale, "--type", "residenza", "--esenzione", "9999"}, 1, "esenzione"},
 			{"ErrUnknownPerson", []string{"--cf", "RSSMRA85T10A562S", "--type", "residenza", "--marca", "01234567890123"}, 1, ""},
+			{"ErrAllaDataBad", []string{"--cf", adult.CodiceFiscale, "--type", "residenza-storico-alla-data", "--marca", "01234567890123", "--alla-data", "ieri"}, 2, "--alla-data"},
+			{"ErrAllaDataMissing", []string{"--cf", adult.CodiceFiscale, "--type", "residenza-storico-alla-data", "--marca", "01234567890123"}, 1, "data di riferimento"},
+			{"ErrForceWithoutReason", []string{"--cf", adult.CodiceFiscale, "--type", "residenza", "--marca", "01234567890123", "--force", "procedimento-aperto"}, 2, "--reason"},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
