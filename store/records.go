@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 )
 
 // upsertRecord writes a record as the hub sent it; gen marks a record of

@@ -8,8 +8,8 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 )
 
 // Cache is what the self-service reads from the kiosk's local cache, so

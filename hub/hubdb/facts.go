@@ -5,8 +5,8 @@ import (
 	"database/sql"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 )
 
 // applyFact applies a workstation's fact of a kind beyond audit and

@@ -20,8 +20,8 @@ import (
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/internal/cmdline"
 )
 

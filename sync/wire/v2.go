@@ -10,8 +10,8 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 )
 
 // Protocol 2 spelled the keys of citizens, operators and the records and

@@ -16,8 +16,8 @@ import (
 	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/sync/wire"
 )
 
