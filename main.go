@@ -25,8 +25,8 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/internal/cli"
 	"github.com/sportello/sportello/internal/cmdline"
@@ -111,7 +111,7 @@ type workstation struct {
 	client       *sync.Client
 	counter      *app.CounterService
 	certificates *certificate.Service
-	desk         *pratica.Desk
+	desk         *request.Desk
 	cashier      *payment.Cashier
 	queue        *queue.Service
 }
@@ -164,14 +164,14 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		Now:      time.Now,
 		Outboxed: outboxed,
 	}
-	ws.desk = &pratica.Desk{
+	ws.desk = &request.Desk{
 		Store:    st,
 		Profile:  st.Profile,
 		Settings: st,
 		Render:   printing.RequestReceiptPDF,
 		Now:      time.Now,
 		// The receipt's QR code leads to the hub's follow page.
-		FollowURL: func(r *pratica.Request) string {
+		FollowURL: func(r *request.Request) string {
 			p, err := st.Profile(context.Background())
 			if err != nil || p.HubURL == "" {
 				return ""

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub/hubdb"
 )
 
@@ -18,11 +18,11 @@ import (
 // /v1/attachments/{sha256}, raw bytes). Files are bounded per file here,
 // so the push of operations stays small.
 func (s *server) handleAttachment(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, pratica.MaxAttachmentSize))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, request.MaxAttachmentSize))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			s.writeError(w, r, app.Errorf(app.EINVALID, "allegato più grande di %d MB", pratica.MaxAttachmentSize>>20))
+			s.writeError(w, r, app.Errorf(app.EINVALID, "allegato più grande di %d MB", request.MaxAttachmentSize>>20))
 			return
 		}
 		s.writeError(w, r, app.Errorf(app.EINVALID, "allegato non leggibile"))
@@ -40,7 +40,7 @@ func (s *server) handleAttachment(w http.ResponseWriter, r *http.Request, dev *h
 // is named by its id and the follow code printed only in the QR code, so
 // numbers cannot be walked.
 var followPage = template.Must(template.New("pratica").Funcs(template.FuncMap{
-	"title": func(s pratica.Status) string { return s.Title() },
+	"title": func(s request.Status) string { return s.Title() },
 }).Parse(`<!doctype html>
 <html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Stato della richiesta</title>
@@ -60,7 +60,7 @@ func (s *server) handleFollow(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	req, err := s.db.FollowRequest(r.Context(), q.Get("id"), q.Get("k"))
 	data := struct {
-		R   *pratica.Request
+		R   *request.Request
 		Err string
 	}{R: req}
 	status := http.StatusOK
@@ -87,16 +87,16 @@ func (s *server) handleFollow(w http.ResponseWriter, r *http.Request) {
 
 // FollowPath is the path of the follow page on the hub; FollowURL the
 // address a receipt's QR code carries.
-const FollowPath = pratica.FollowPath
+const FollowPath = request.FollowPath
 
 // FollowURL is the address of the page that follows request r on the hub
 // at base (its public URL).
-func FollowURL(base string, r *pratica.Request) string { return pratica.FollowURL(base, r) }
+func FollowURL(base string, r *request.Request) string { return request.FollowURL(base, r) }
 
 // SeedCatalogue publishes the built-in catalogue to the network and, when
 // comune is not "", enables all of it for the comune (the demo's choice).
 func SeedCatalogue(ctx context.Context, db *hubdb.DB, comune string) (int, error) {
-	cat := pratica.DefaultCatalogue()
+	cat := request.DefaultCatalogue()
 	if err := db.ImportCatalogue(ctx, cat); err != nil {
 		return 0, err
 	}

@@ -12,7 +12,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/assets"
 )
 
@@ -25,7 +25,7 @@ import (
 // where the citizen follows the request ("" leaves it out). A reprint
 // after sync carries the protocol number and the provisional one it
 // replaced.
-func RequestReceiptPDF(comuneName string, r *pratica.Request, s *pratica.Service, followURL string) ([]byte, error) {
+func RequestReceiptPDF(comuneName string, r *request.Request, s *request.Service, followURL string) ([]byte, error) {
 	if r == nil || s == nil {
 		return nil, app.Errorf(app.EINVALID, "ricevuta senza richiesta")
 	}
@@ -90,7 +90,7 @@ func RequestReceiptPDF(comuneName string, r *pratica.Request, s *pratica.Service
 
 // receiptRows are the receipt's label/value rows: the request's, and the
 // form's fields in the order of the service, then the files.
-func receiptRows(r *pratica.Request, s *pratica.Service) (head, form [][2]string) {
+func receiptRows(r *request.Request, s *request.Service) (head, form [][2]string) {
 	fees := "nessuno"
 	if len(s.Fees) > 0 {
 		var parts []string
@@ -117,7 +117,7 @@ func receiptRows(r *pratica.Request, s *pratica.Service) (head, form [][2]string
 	}
 	for _, f := range s.Fields {
 		v, ok := r.Values[f.ID]
-		if !ok || f.Type == pratica.Attachment {
+		if !ok || f.Type == request.Attachment {
 			continue
 		}
 		form = append(form, [2]string{f.Label, displayValue(f, v, r.MemberNames[f.ID])})
@@ -157,29 +157,29 @@ func size(n int64) string {
 
 // displayValue writes a stored value as the form showed it; member is the
 // name of the family member a FamilyMember field picked.
-func displayValue(f pratica.Field, v, member string) string {
+func displayValue(f request.Field, v, member string) string {
 	switch f.Type {
-	case pratica.FamilyMember:
+	case request.FamilyMember:
 		if member != "" {
 			return member + " - " + v
 		}
-	case pratica.Choice:
+	case request.Choice:
 		return f.OptionLabel(v)
-	case pratica.MultiChoice:
+	case request.MultiChoice:
 		var out []string
 		for _, id := range strings.Split(v, ",") {
 			out = append(out, f.OptionLabel(id))
 		}
 		return strings.Join(out, ", ")
-	case pratica.Date:
-		if d, ok := pratica.ParseDate(v); ok {
+	case request.Date:
+		if d, ok := request.ParseDate(v); ok {
 			return d.Format("02/01/2006")
 		}
-	case pratica.Amount:
+	case request.Amount:
 		if n, err := strconv.ParseFloat(v, 64); err == nil {
 			return app.Euro(int64(n*100 + 0.5))
 		}
-	case pratica.Consent:
+	case request.Consent:
 		return "Sì"
 	}
 	return v
@@ -187,7 +187,7 @@ func displayValue(f pratica.Field, v, member string) string {
 
 type receiptLayout struct {
 	p      *pen
-	r      *pratica.Request
+	r      *request.Request
 	comune string
 	qr     [][]bool
 	url    string
@@ -242,7 +242,7 @@ func (l *receiptLayout) header(office string) {
 	l.y += 8
 }
 
-func (l *receiptLayout) title(s *pratica.Service) {
+func (l *receiptLayout) title(s *request.Service) {
 	p, r := l.p, l.r
 	p.textCenter(styleTitle, pageW/2, l.y+styleTitle.ascent(), "RICEVUTA DI PRESENTAZIONE DELLA RICHIESTA")
 	l.y += styleTitle.lineHeight() + 1

@@ -8,28 +8,28 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/printing"
 )
 
-func canteenRequest(t *testing.T) (*pratica.Request, *pratica.Service) {
+func canteenRequest(t *testing.T) (*request.Request, *request.Service) {
 	t.Helper()
-	var svc *pratica.Service
-	for _, s := range pratica.DefaultCatalogue() {
+	var svc *request.Service
+	for _, s := range request.DefaultCatalogue() {
 		if s.ID == "iscrizione-mensa" {
 			svc = &s
 		}
 	}
 	at := time.Date(2026, 9, 1, 8, 45, 0, 0, time.UTC)
-	r := &pratica.Request{ID: "0b7f3a52-4f7e-4c2a-9d1e-3a1b2c3d4e5f", Comune: "I690", Provisional: "PROV-I690-W001-000007",
+	r := &request.Request{ID: "0b7f3a52-4f7e-4c2a-9d1e-3a1b2c3d4e5f", Comune: "I690", Provisional: "PROV-I690-W001-000007",
 		Service: svc.ID, ServiceTitle: svc.Title, CodiceFiscale: "RSSMRA85T10A562S", ApplicantName: "Rossi Mario",
-		Values: pratica.Values{"cognome": "Rossi", "nome": "Mario", "codice_fiscale": "RSSMRA85T10A562S", "figlio": "RSSLCU16A09F205X",
+		Values: request.Values{"cognome": "Rossi", "nome": "Mario", "codice_fiscale": "RSSMRA85T10A562S", "figlio": "RSSLCU16A09F205X",
 			"scuola": "Primaria Gianni Rodari", "classe": "primaria_3", "anno_scolastico": "2026/2027", "dieta": "sanitaria",
 			"giorni": "lun,mer,ven", "isee": "12500.00", "dichiarazione": "si", "privacy": "si"},
 		MemberNames: map[string]string{"figlio": "Rossi Luca"},
-		Attachments: []pratica.AttachmentMeta{{Field: "certificato_dieta", Name: "certificato celiachia.pdf", Type: "application/pdf", Size: 48213, SHA256: strings.Repeat("a", 64)}},
+		Attachments: []request.AttachmentMeta{{Field: "certificato_dieta", Name: "certificato celiachia.pdf", Type: "application/pdf", Size: 48213, SHA256: strings.Repeat("a", 64)}},
 		SubmittedAt: at, Operator: "demo", Device: "I690-W001", Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR",
-		Status: pratica.StatusReceived, Version: 1, History: []pratica.StatusChange{{Status: pratica.StatusReceived, At: at, Version: 1}}}
+		Status: request.StatusReceived, Version: 1, History: []request.StatusChange{{Status: request.StatusReceived, At: at, Version: 1}}}
 	return r, svc
 }
 

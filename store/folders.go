@@ -6,13 +6,13 @@ import (
 	"path/filepath"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // The store is the workstation's adapter to its own machine: beside the
 // settings table, the folders a setting names (the scanner's), so that the
 // domain chooses files from an fs.FS and never calls os itself.
-var _ pratica.Settings = (*Store)(nil)
+var _ request.Settings = (*Store)(nil)
 
 // Folder returns path, made absolute, when it names an existing folder of
 // this machine; EINVALID otherwise.

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 )
 
 // upsertRecord writes a record as the hub sent it; gen marks a record of
@@ -105,7 +105,7 @@ func (s *Store) AppendFact(ctx context.Context, kind string, data []byte, at tim
 // kind that needs it has a case here, its code in its own file.
 func applyResult(ctx context.Context, tx *sql.Tx, kind string, op app.OpResult) error {
 	switch kind {
-	case pratica.FactRequest: // requests.go
+	case request.FactRequest: // requests.go
 		return applyRequestAnswer(ctx, tx, op)
 	case "payment", "iuv_block": // payments.go
 		return applyPaymentResult(ctx, tx, kind, op)

@@ -9,20 +9,20 @@ import (
 	"strings"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
-var _ pratica.Store = (*Store)(nil)
+var _ request.Store = (*Store)(nil)
 
 // Services returns the catalogue as the hub sent it.
-func (s *Store) Services(ctx context.Context) ([]pratica.Service, error) {
-	recs, err := s.Records(ctx, pratica.KindService, "")
+func (s *Store) Services(ctx context.Context) ([]request.Service, error) {
+	recs, err := s.Records(ctx, request.KindService, "")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]pratica.Service, 0, len(recs))
+	out := make([]request.Service, 0, len(recs))
 	for _, r := range recs {
-		svc, err := pratica.DecodeService(r.Data)
+		svc, err := request.DecodeService(r.Data)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: %w", r.Key, err)
 		}
@@ -34,21 +34,21 @@ func (s *Store) Services(ctx context.Context) ([]pratica.Service, error) {
 // Enabled returns the services comune offers; nil when the hub has sent no
 // choice for it (all of them are offered).
 func (s *Store) Enabled(ctx context.Context, comune string) ([]string, error) {
-	r, err := s.Record(ctx, pratica.KindEnabled, comune)
+	r, err := s.Record(ctx, request.KindEnabled, comune)
 	if app.ErrorCode(err) == app.ENOTFOUND {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return pratica.DecodeEnabled(r.Data)
+	return request.DecodeEnabled(r.Data)
 }
 
 // SubmitRequest stores a request taken at the counter, its files, the
 // outbox operation that carries it to the hub and the operator's audit
 // event, in one transaction: build gets the workstation's next request
 // sequence, for the provisional number.
-func (s *Store) SubmitRequest(ctx context.Context, operator string, files []pratica.File, build func(seq int64) (*pratica.Request, error)) error {
+func (s *Store) SubmitRequest(ctx context.Context, operator string, files []request.File, build func(seq int64) (*request.Request, error)) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		device, err := profileDevice(ctx, tx)
 		if err != nil {
@@ -62,7 +62,7 @@ func (s *Store) SubmitRequest(ctx context.Context, operator string, files []prat
 		if err != nil {
 			return err
 		}
-		data := pratica.EncodeRequest(r)
+		data := request.EncodeRequest(r)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, seq, provisional, codice_fiscale, submitted_at, data) VALUES (?, ?, ?, ?, ?, ?)`,
 			r.ID, seq, r.Provisional, r.CodiceFiscale, formatTime(r.SubmittedAt), string(data)); err != nil {
 			return fmt.Errorf("insert request: %w", err)
@@ -76,10 +76,10 @@ func (s *Store) SubmitRequest(ctx context.Context, operator string, files []prat
 				return fmt.Errorf("insert request file: %w", err)
 			}
 		}
-		if err := insertOpData(ctx, tx, device, pratica.FactRequest, pratica.EncodeRequestFact(r), r.SubmittedAt); err != nil {
+		if err := insertOpData(ctx, tx, device, request.FactRequest, request.EncodeRequestFact(r), r.SubmittedAt); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, device, operator, pratica.AuditSubmit, r.CodiceFiscale, r.SubmittedAt)
+		return appendAudit(ctx, tx, device, operator, request.AuditSubmit, r.CodiceFiscale, r.SubmittedAt)
 	})
 	if err != nil {
 		if app.ErrorCode(err) != app.EINTERNAL {
@@ -92,11 +92,11 @@ func (s *Store) SubmitRequest(ctx context.Context, operator string, files []prat
 
 // ChangeStatus queues a back-office state change for the hub, with the
 // operator's audit event.
-func (s *Store) ChangeStatus(ctx context.Context, f pratica.StatusFact) error {
+func (s *Store) ChangeStatus(ctx context.Context, f request.StatusFact) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	data := pratica.EncodeStatusFact(&f)
+	data := request.EncodeStatusFact(&f)
 	r, err := s.Request(ctx, f.Request)
 	if err != nil {
 		return err
@@ -106,10 +106,10 @@ func (s *Store) ChangeStatus(ctx context.Context, f pratica.StatusFact) error {
 		if err != nil {
 			return err
 		}
-		if err := insertOpData(ctx, tx, device, pratica.FactStatus, data, f.At); err != nil {
+		if err := insertOpData(ctx, tx, device, request.FactStatus, data, f.At); err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, device, f.Operator, pratica.AuditStatus, r.CodiceFiscale, f.At)
+		return appendAudit(ctx, tx, device, f.Operator, request.AuditStatus, r.CodiceFiscale, f.At)
 	})
 	if err != nil && app.ErrorCode(err) == app.EINTERNAL {
 		return fmt.Errorf("change status of %s: %w", f.Request, err)
@@ -120,13 +120,13 @@ func (s *Store) ChangeStatus(ctx context.Context, f pratica.StatusFact) error {
 // Request returns a request by its id, protocol number or provisional
 // number: the hub's state when it has arrived, the workstation's own
 // otherwise. ENOTFOUND when there is none.
-func (s *Store) Request(ctx context.Context, idOrNumber string) (*pratica.Request, error) {
+func (s *Store) Request(ctx context.Context, idOrNumber string) (*request.Request, error) {
 	key := strings.TrimSpace(idOrNumber)
 	var id string
 	err := s.db.QueryRowContext(ctx, `SELECT id FROM requests WHERE id = ? OR number = ? OR provisional = ?`, key, key, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = s.db.QueryRowContext(ctx, `SELECT key FROM records WHERE kind = ? AND (key = ? OR json_extract(data, '$.number') = ? OR json_extract(data, '$.provisional') = ?)`,
-			pratica.KindRequest, key, key, key).Scan(&id)
+			request.KindRequest, key, key, key).Scan(&id)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.ENOTFOUND, "richiesta %s non presente sulla postazione", key)
@@ -134,9 +134,9 @@ func (s *Store) Request(ctx context.Context, idOrNumber string) (*pratica.Reques
 	if err != nil {
 		return nil, fmt.Errorf("request %s: %w", key, err)
 	}
-	rec, err := s.Record(ctx, pratica.KindRequest, id)
+	rec, err := s.Record(ctx, request.KindRequest, id)
 	if err == nil {
-		return pratica.DecodeRequest(rec.Data)
+		return request.DecodeRequest(rec.Data)
 	}
 	if app.ErrorCode(err) != app.ENOTFOUND {
 		return nil, err
@@ -146,12 +146,12 @@ func (s *Store) Request(ctx context.Context, idOrNumber string) (*pratica.Reques
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-func (s *Store) localRequest(ctx context.Context, row rowScanner) (*pratica.Request, error) {
+func (s *Store) localRequest(ctx context.Context, row rowScanner) (*request.Request, error) {
 	var data, number, at string
 	if err := row.Scan(&data, &number, &at); err != nil {
 		return nil, err
 	}
-	r, err := pratica.DecodeRequest([]byte(data))
+	r, err := request.DecodeRequest([]byte(data))
 	if err != nil {
 		return nil, err
 	}
@@ -165,15 +165,15 @@ func (s *Store) localRequest(ctx context.Context, row rowScanner) (*pratica.Requ
 // Requests lists a person's requests, newest first: those the hub keeps
 // (the comune's, whichever workstation took them) and those taken here that
 // have not come back from the hub yet.
-func (s *Store) Requests(ctx context.Context, codiceFiscale string) ([]pratica.Request, error) {
-	recs, err := s.Records(ctx, pratica.KindRequest, codiceFiscale)
+func (s *Store) Requests(ctx context.Context, codiceFiscale string) ([]request.Request, error) {
+	recs, err := s.Records(ctx, request.KindRequest, codiceFiscale)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
-	var out []pratica.Request
+	var out []request.Request
 	for _, rec := range recs {
-		r, err := pratica.DecodeRequest(rec.Data)
+		r, err := request.DecodeRequest(rec.Data)
 		if err != nil {
 			return nil, fmt.Errorf("request %s: %w", rec.Key, err)
 		}
@@ -219,11 +219,11 @@ func (v scanned) Scan(dest ...any) error {
 // OpAttachments returns the contents of the files an operation's request
 // carries that the workstation still holds: the sync engine uploads them
 // before the operation.
-func (s *Store) OpAttachments(ctx context.Context, op app.Operation) ([]pratica.FileContent, error) {
-	if op.Kind != pratica.FactRequest {
+func (s *Store) OpAttachments(ctx context.Context, op app.Operation) ([]request.FileContent, error) {
+	if op.Kind != request.FactRequest {
 		return nil, nil
 	}
-	id, err := pratica.RequestFactID(op.Data)
+	id, err := request.RequestFactID(op.Data)
 	if err != nil {
 		return nil, fmt.Errorf("operation %s: %w", op.ID, err)
 	}
@@ -232,9 +232,9 @@ func (s *Store) OpAttachments(ctx context.Context, op app.Operation) ([]pratica.
 		return nil, err
 	}
 	defer rows.Close()
-	var out []pratica.FileContent
+	var out []request.FileContent
 	for rows.Next() {
-		var f pratica.FileContent
+		var f request.FileContent
 		if err := rows.Scan(&f.SHA256, &f.Type, &f.Data); err != nil {
 			return nil, err
 		}
@@ -247,7 +247,7 @@ func (s *Store) OpAttachments(ctx context.Context, op app.Operation) ([]pratica.
 // request, in MarkOp's transaction, and lets go of the files the hub now
 // holds.
 func applyRequestAnswer(ctx context.Context, tx *sql.Tx, res app.OpResult) error {
-	number, at, err := pratica.DecodeRequestAnswer(res.Data)
+	number, at, err := request.DecodeRequestAnswer(res.Data)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func applyRequestAnswer(ctx context.Context, tx *sql.Tx, res app.OpResult) error
 	if err := tx.QueryRowContext(ctx, `SELECT data FROM outbox WHERE id = ?`, res.ID).Scan(&data); err != nil {
 		return fmt.Errorf("request operation %s: %w", res.ID, err)
 	}
-	id, err := pratica.RequestFactID([]byte(data))
+	id, err := request.RequestFactID([]byte(data))
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // TestRequests stores requests taken at the workstation with their files
@@ -20,18 +20,18 @@ func TestRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	var taken []*pratica.Request
-	for i, files := range [][]pratica.File{nil, {{Field: "foto", Name: "f.png", Data: []byte("\x89PNG\r\n\x1a\nimmagine")}}} {
-		atts, err := pratica.Attachments(files)
+	var taken []*request.Request
+	for i, files := range [][]request.File{nil, {{Field: "foto", Name: "f.png", Data: []byte("\x89PNG\r\n\x1a\nimmagine")}}} {
+		atts, err := request.Attachments(files)
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = st.SubmitRequest(ctx, "demo", files, func(seq int64) (*pratica.Request, error) {
-			r := &pratica.Request{ID: pratica.NewID(), Comune: "I690", Provisional: pratica.ProvisionalNumber("I690-W001", seq),
+		err = st.SubmitRequest(ctx, "demo", files, func(seq int64) (*request.Request, error) {
+			r := &request.Request{ID: request.NewID(), Comune: "I690", Provisional: request.ProvisionalNumber("I690-W001", seq),
 				Service: "segnalazione-disservizio", ServiceTitle: "Segnalazione", CodiceFiscale: "RSSMRA85T10A562S", ApplicantName: "Rossi Mario",
-				Values: pratica.Values{"luogo": "Via Roma"}, Attachments: atts, SubmittedAt: at.Add(time.Duration(i) * time.Hour), Operator: "demo",
-				Device: "I690-W001", Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR", Status: pratica.StatusReceived, Version: 1,
-				History: []pratica.StatusChange{{Status: pratica.StatusReceived, Version: 1, At: at}}}
+				Values: request.Values{"luogo": "Via Roma"}, Attachments: atts, SubmittedAt: at.Add(time.Duration(i) * time.Hour), Operator: "demo",
+				Device: "I690-W001", Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR", Status: request.StatusReceived, Version: 1,
+				History: []request.StatusChange{{Status: request.StatusReceived, Version: 1, At: at}}}
 			taken = append(taken, r)
 			return r, nil
 		})
@@ -43,7 +43,7 @@ func TestRequests(t *testing.T) {
 		t.Fatalf("second provisional number %s", taken[1].Provisional)
 	}
 	// A failed build stores nothing and takes no number.
-	if err := st.SubmitRequest(ctx, "demo", nil, func(int64) (*pratica.Request, error) {
+	if err := st.SubmitRequest(ctx, "demo", nil, func(int64) (*request.Request, error) {
 		return nil, app.Errorf(app.EINVALID, "no")
 	}); app.ErrorCode(err) != app.EINVALID {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestRequests(t *testing.T) {
 	}
 	var reqOps []app.Operation
 	for _, o := range ops {
-		if o.Kind == pratica.FactRequest {
+		if o.Kind == request.FactRequest {
 			reqOps = append(reqOps, o)
 		}
 	}
@@ -71,7 +71,7 @@ func TestRequests(t *testing.T) {
 	}
 
 	// The hub's answer: the protocol number, and the files let go.
-	if err := st.MarkOp(ctx, reqOps[1].ID, app.OpResult{ID: reqOps[1].ID, Applied: true, Data: pratica.EncodeRequestAnswer("2026/000010", at)}, at); err != nil {
+	if err := st.MarkOp(ctx, reqOps[1].ID, app.OpResult{ID: reqOps[1].ID, Applied: true, Data: request.EncodeRequestAnswer("2026/000010", at)}, at); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := st.Request(ctx, "2026/000010"); err != nil || got.ID != taken[1].ID || got.Provisional != "PROV-I690-W001-000002" {
@@ -83,9 +83,9 @@ func TestRequests(t *testing.T) {
 
 	// The hub's record of the first, moved on by the back office.
 	hubView := *taken[0]
-	hubView.Number, hubView.Status, hubView.Version = "2026/000009", pratica.StatusWorking, 2
-	hubView.History = append(hubView.History, pratica.StatusChange{Status: pratica.StatusWorking, Note: "presa in carico", Version: 2, At: at})
-	rec := pratica.RequestRecord(&hubView)
+	hubView.Number, hubView.Status, hubView.Version = "2026/000009", request.StatusWorking, 2
+	hubView.History = append(hubView.History, request.StatusChange{Status: request.StatusWorking, Note: "presa in carico", Version: 2, At: at})
+	rec := request.RequestRecord(&hubView)
 	if err := st.ApplyChanges(ctx, "I690", []app.Change{{Scope: "I690", Seq: 1, Kind: rec.Kind, Key: rec.Key, At: at, Record: &rec}},
 		app.Cursor{Scope: "I690", Seq: 1, AsOf: at}); err != nil {
 		t.Fatal(err)
@@ -94,7 +94,7 @@ func TestRequests(t *testing.T) {
 	if err != nil || len(list) != 2 {
 		t.Fatalf("list: %d (%v)", len(list), err)
 	}
-	if list[0].ID != taken[1].ID || list[0].Number != "2026/000010" || list[1].Status != pratica.StatusWorking || list[1].LastNote() != "presa in carico" {
+	if list[0].ID != taken[1].ID || list[0].Number != "2026/000010" || list[1].Status != request.StatusWorking || list[1].LastNote() != "presa in carico" {
 		t.Fatalf("list = %+v", list)
 	}
 	if _, err := st.Request(ctx, "2026/999999"); app.ErrorCode(err) != app.ENOTFOUND {

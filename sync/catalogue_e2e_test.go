@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
 )
 
@@ -28,12 +28,12 @@ func TestCatalogueReplacedReachesWorkstations(t *testing.T) {
 		t.Fatalf("before: %d services (%v)", len(before), err)
 	}
 
-	cat := pratica.DefaultCatalogue()
+	cat := request.DefaultCatalogue()
 	cat[0].Title = "Cambio di residenza e di abitazione"
-	cat = slices.DeleteFunc(cat, func(s pratica.Service) bool { return s.ID == "contributo-affitto" })
-	cat = append(cat, pratica.Service{ID: "orto-didattico", Title: "Orto didattico per le scuole", Event: pratica.EventSchool,
-		Audience: pratica.Businesses, Office: "Servizi scolastici", Days: 30,
-		Fields: []pratica.Field{{ID: "scuola", Label: "Scuola", Type: pratica.Text, Required: true}}})
+	cat = slices.DeleteFunc(cat, func(s request.Service) bool { return s.ID == "contributo-affitto" })
+	cat = append(cat, request.Service{ID: "orto-didattico", Title: "Orto didattico per le scuole", Event: request.EventSchool,
+		Audience: request.Businesses, Office: "Servizi scolastici", Days: 30,
+		Fields: []request.Field{{ID: "scuola", Label: "Scuola", Type: request.Text, Required: true}}})
 	if res, err := h.DB.ReplaceCatalogue(ctx, cat); err != nil || res.Added != 1 || res.Updated != 1 || res.Withdrawn != 1 {
 		t.Fatalf("%+v (%v)", res, err)
 	}
@@ -44,9 +44,9 @@ func TestCatalogueReplacedReachesWorkstations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pratica.SortServices(got)
+	request.SortServices(got)
 	want := slices.Clone(cat)
-	pratica.SortServices(want)
+	request.SortServices(want)
 	if len(got) != len(want) {
 		t.Fatalf("the workstation has %d services, the hub %d", len(got), len(want))
 	}

@@ -6,14 +6,14 @@ import (
 	"net/http"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // AttachmentSource is implemented by a store whose operations carry files
 // (the requests' attachments): their contents go to the hub by themselves,
 // before the operations that name them, so that a push stays small.
 type AttachmentSource interface {
-	OpAttachments(ctx context.Context, op app.Operation) ([]pratica.FileContent, error)
+	OpAttachments(ctx context.Context, op app.Operation) ([]request.FileContent, error)
 }
 
 // uploadAttachments sends the files of the operations about to be pushed.

@@ -12,14 +12,14 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
 )
 
 var backOffice = &app.Operator{Username: "bo.milano", Name: "Back office", Comune: "F205", Roles: []app.Role{app.RoleOperator, app.RoleBackOffice}, Active: true}
 
-func deskOf(w *workstation) *pratica.Desk {
-	return &pratica.Desk{Store: w.St, Profile: w.St.Profile, Now: time.Now}
+func deskOf(w *workstation) *request.Desk {
+	return &request.Desk{Store: w.St, Profile: w.St.Profile, Now: time.Now}
 }
 
 func openFile(t *testing.T, w *workstation, code string) *app.CitizenFile {
@@ -34,7 +34,7 @@ func openFile(t *testing.T, w *workstation, code string) *app.CitizenFile {
 }
 
 // canteen is a filled canteen enrolment of child for the file's person.
-func canteen(d *pratica.Desk, s *pratica.Service, file *app.CitizenFile, child string) pratica.Values {
+func canteen(d *request.Desk, s *request.Service, file *app.CitizenFile, child string) request.Values {
 	v := d.Prefill(s, file)
 	v["figlio"] = child
 	v["scuola"] = "Primaria Rodari"
@@ -49,7 +49,7 @@ func canteen(d *pratica.Desk, s *pratica.Service, file *app.CitizenFile, child s
 	return v
 }
 
-func report(d *pratica.Desk, s *pratica.Service, file *app.CitizenFile, n int) pratica.Values {
+func report(d *request.Desk, s *request.Service, file *app.CitizenFile, n int) request.Values {
 	v := d.Prefill(s, file)
 	v["categoria"] = "illuminazione"
 	v["luogo"] = fmt.Sprintf("Via Roma %d", n)
@@ -92,7 +92,7 @@ func TestRequestsThroughTheHub(t *testing.T) {
 	h.Stop()
 	mario := openFile(t, w1, people[0].CodiceFiscale)
 	luca := people[2].CodiceFiscale
-	files := []pratica.File{{Field: "certificato_dieta", Name: "C:\\scansioni\\dieta.pdf", Data: pdfCert}}
+	files := []request.File{{Field: "certificato_dieta", Name: "C:\\scansioni\\dieta.pdf", Data: pdfCert}}
 	first, _, err := d1.Submit(ctx, clerk, mario, "iscrizione-mensa", canteen(d1, mensa, mario, luca), files)
 	if err != nil {
 		t.Fatal(err)
@@ -101,9 +101,9 @@ func TestRequestsThroughTheHub(t *testing.T) {
 		t.Fatalf("first request: %+v", first)
 	}
 	var mu stdsync.Mutex
-	taken := []*pratica.Request{first}
+	taken := []*request.Request{first}
 	var wg stdsync.WaitGroup
-	for wi, d := range []*pratica.Desk{d1, d2} {
+	for wi, d := range []*request.Desk{d1, d2} {
 		w := []*workstation{w1, w2}[wi]
 		wg.Add(1)
 		go func() {
@@ -169,7 +169,7 @@ func TestRequestsThroughTheHub(t *testing.T) {
 	}
 	slices.Sort(numbers)
 	for i, n := range numbers {
-		if want := pratica.ProtocolNumber(year, int64(i+1)); n != want {
+		if want := request.ProtocolNumber(year, int64(i+1)); n != want {
 			t.Fatalf("protocol numbers not gap-free and unique: %v", numbers)
 		}
 	}
@@ -180,7 +180,7 @@ func TestRequestsThroughTheHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(parked) != 1 || parked[0].Kind != pratica.FactRequest || !strings.Contains(parked[0].Reason, refused.Provisional) ||
+	if len(parked) != 1 || parked[0].Kind != request.FactRequest || !strings.Contains(parked[0].Reason, refused.Provisional) ||
 		!strings.Contains(parked[0].Reason, "famiglia") {
 		t.Fatalf("parked = %+v", parked)
 	}
@@ -205,7 +205,7 @@ func TestRequestsThroughTheHub(t *testing.T) {
 		if err != nil || typ != "application/pdf" || string(content) != string(pdfCert) {
 			t.Fatalf("hub attachment: %q %s %v", content, typ, err)
 		}
-		left, err := w1.St.OpAttachments(ctx, app.Operation{Kind: pratica.FactRequest, Data: []byte(`{"id":"` + first.ID + `"}`)})
+		left, err := w1.St.OpAttachments(ctx, app.Operation{Kind: request.FactRequest, Data: []byte(`{"id":"` + first.ID + `"}`)})
 		if err != nil || len(left) != 0 {
 			t.Fatalf("the workstation still holds %d files (%v)", len(left), err)
 		}
@@ -222,10 +222,10 @@ func TestRequestsThroughTheHub(t *testing.T) {
 	})
 
 	t.Run("StatusChangeReachesTheOtherWorkstation", func(t *testing.T) {
-		if _, err := d1.ChangeStatus(ctx, clerk, first.ID, pratica.StatusWorking, ""); app.ErrorCode(err) != app.EFORBIDDEN {
+		if _, err := d1.ChangeStatus(ctx, clerk, first.ID, request.StatusWorking, ""); app.ErrorCode(err) != app.EFORBIDDEN {
 			t.Fatalf("a front-office operator changed the state: %v", err)
 		}
-		if _, err := d1.ChangeStatus(ctx, backOffice, first.ID, pratica.StatusWorking, "assegnata a Bianchi"); err != nil {
+		if _, err := d1.ChangeStatus(ctx, backOffice, first.ID, request.StatusWorking, "assegnata a Bianchi"); err != nil {
 			t.Fatal(err)
 		}
 		if err := w1.C.Round(ctx); err != nil && app.ErrorCode(err) != app.ECONFLICT {
@@ -238,20 +238,20 @@ func TestRequestsThroughTheHub(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Status != pratica.StatusWorking || got.Version != 2 || got.LastNote() != "assegnata a Bianchi" || got.History[1].Operator != backOffice.Username {
+		if got.Status != request.StatusWorking || got.Version != 2 || got.LastNote() != "assegnata a Bianchi" || got.History[1].Operator != backOffice.Username {
 			t.Fatalf("w2 sees %s v%d %+v", got.Status, got.Version, got.History)
 		}
 	})
 
 	t.Run("StaleChangeIsRefused", func(t *testing.T) {
 		// w2 saw version 2; w1 concludes the request first.
-		if _, err := d1.ChangeStatus(ctx, backOffice, first.ID, pratica.StatusConcluded, "iscrizione accolta"); err != nil {
+		if _, err := d1.ChangeStatus(ctx, backOffice, first.ID, request.StatusConcluded, "iscrizione accolta"); err != nil {
 			t.Fatal(err)
 		}
 		if err := w1.C.Round(ctx); err != nil && app.ErrorCode(err) != app.ECONFLICT {
 			t.Fatal(err)
 		}
-		if _, err := d2.ChangeStatus(ctx, backOffice, first.ID, pratica.StatusIntegration, "manca il certificato"); err != nil {
+		if _, err := d2.ChangeStatus(ctx, backOffice, first.ID, request.StatusIntegration, "manca il certificato"); err != nil {
 			t.Fatal(err)
 		}
 		if err := w2.C.Round(ctx); err != nil && app.ErrorCode(err) != app.ECONFLICT {
@@ -262,11 +262,11 @@ func TestRequestsThroughTheHub(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := parked[len(parked)-1]
-		if len(parked) != 2 || last.Kind != pratica.FactStatus || !strings.Contains(last.Reason, "cambiata nel frattempo") {
+		if len(parked) != 2 || last.Kind != request.FactStatus || !strings.Contains(last.Reason, "cambiata nel frattempo") {
 			t.Fatalf("parked = %+v", parked)
 		}
 		got, _ := w2.St.Request(ctx, first.ID)
-		if got.Status != pratica.StatusConcluded || got.Version != 3 {
+		if got.Status != request.StatusConcluded || got.Version != 3 {
 			t.Fatalf("w2 sees %s v%d", got.Status, got.Version)
 		}
 	})
@@ -300,7 +300,7 @@ func TestRequestsThroughTheHub(t *testing.T) {
 		}
 		var subjects []string
 		for _, n := range ns {
-			if n.Channel != pratica.ChannelEmail || n.Recipient != "genitore@example.it" || n.State != pratica.NoticeQueued {
+			if n.Channel != request.ChannelEmail || n.Recipient != "genitore@example.it" || n.State != request.NoticeQueued {
 				t.Fatalf("notice %+v", n)
 			}
 			subjects = append(subjects, n.Subject)

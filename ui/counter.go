@@ -20,7 +20,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // StatusSource reports the state of synchronisation for the status bar.
@@ -48,7 +48,7 @@ type Deps struct {
 
 	// Requests takes requests (istanze) and lists them in the file; nil on
 	// a workstation that does not take them.
-	Requests pratica.Requests
+	Requests request.Requests
 
 	// Payments are the positions, notices, payments at the counter and
 	// the scanner field (payments.go); nil on a workstation without them.

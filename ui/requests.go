@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // requestsBox is the content of the file's "Istanze" card: the person's
@@ -24,7 +24,7 @@ import (
 type requestsBox struct {
 	f    *fileScreen
 	box  *fyne.Container
-	list []pratica.Request
+	list []request.Request
 	form *requestForm
 
 	statusDlg *statusDialog // the open state change
@@ -39,7 +39,7 @@ func (f *fileScreen) requestsSection() fyne.CanvasObject {
 }
 
 type requestsResult struct {
-	list []pratica.Request
+	list []request.Request
 	err  error
 }
 
@@ -94,17 +94,17 @@ func (b *requestsBox) show(r requestsResult) {
 }
 
 // requestStatus is a state in the operator's language.
-func (l lang) requestStatus(s pratica.Status) string {
+func (l lang) requestStatus(s request.Status) string {
 	switch s {
-	case pratica.StatusReceived:
+	case request.StatusReceived:
 		return l.text(msgRequestReceived)
-	case pratica.StatusWorking:
+	case request.StatusWorking:
 		return l.text(msgRequestWorking)
-	case pratica.StatusIntegration:
+	case request.StatusIntegration:
 		return l.text(msgRequestIntegration)
-	case pratica.StatusConcluded:
+	case request.StatusConcluded:
 		return l.text(msgRequestConcluded)
-	case pratica.StatusRejected:
+	case request.StatusRejected:
 		return l.text(msgRequestRejected)
 	}
 	return strings.ToLower(s.Title()) // a state newer than this screen: the hub's word
@@ -112,7 +112,7 @@ func (l lang) requestStatus(s pratica.Status) string {
 
 // onReceipt prints the receipt again: with the protocol number once the
 // hub has assigned it.
-func (b *requestsBox) onReceipt(r pratica.Request) {
+func (b *requestsBox) onReceipt(r request.Request) {
 	f, c, l := b.f, b.f.c, b.f.c.lang
 	reqs, out, op, ctx := c.d.Requests, c.d.Output, c.op, c.session
 	printer := ""
@@ -139,13 +139,13 @@ func (b *requestsBox) onReceipt(r pratica.Request) {
 	})
 }
 
-func receiptName(r *pratica.Request) string {
+func receiptName(r *request.Request) string {
 	return "ricevuta-" + strings.NewReplacer("/", "-").Replace(r.DisplayNumber()) + ".pdf"
 }
 
 // onStatus opens the back office's state change: the next states of the
 // request, a note, and the version the operator sees, which the hub checks.
-func (b *requestsBox) onStatus(r pratica.Request) {
+func (b *requestsBox) onStatus(r request.Request) {
 	c, l := b.f.c, b.f.c.lang
 	var labels []string
 	for _, s := range r.Status.Next() {
@@ -218,8 +218,8 @@ type requestForm struct {
 	c        *Counter
 	dlg      *dialog.CustomDialog
 	body     *fyne.Container
-	services []pratica.Service
-	shown    []pratica.Service
+	services []request.Service
+	shown    []request.Service
 	search   *widget.Entry
 	event    *widget.Select
 	list     *widget.List
@@ -227,11 +227,11 @@ type requestForm struct {
 	submit   *widget.Button
 	back     *widget.Button
 
-	svc     *pratica.Service
+	svc     *request.Service
 	widgets map[string]fyne.CanvasObject // the input of each field
 	inputs  map[string]func() string
 	errs    map[string]*widget.RichText
-	files   map[string]pratica.File
+	files   map[string]request.File
 	busy    bool
 
 	scans *scanPicker // the scanner folder's newest files, under each attachment (requests_scans.go)
@@ -244,7 +244,7 @@ func newRequestForm(b *requestsBox) *requestForm {
 	fm.search.SetPlaceHolder(l.text(msgServiceSearch))
 	fm.search.OnChanged = func(string) { fm.filter() }
 	events := []string{l.text(msgAllEvents)}
-	for _, e := range pratica.LifeEvents {
+	for _, e := range request.LifeEvents {
 		events = append(events, e.Title())
 	}
 	fm.event = widget.NewSelect(events, func(string) { fm.filter() })
@@ -293,7 +293,7 @@ func (fm *requestForm) show() {
 }
 
 type requestsResultServices struct {
-	list []pratica.Service
+	list []request.Service
 	err  error
 }
 
@@ -326,27 +326,27 @@ func (fm *requestForm) choose() {
 
 // filter keeps the services of the chosen life event that match the words.
 func (fm *requestForm) filter() {
-	var ev pratica.LifeEvent
+	var ev request.LifeEvent
 	if i := fm.event.SelectedIndex(); i > 0 {
-		ev = pratica.LifeEvents[i-1]
+		ev = request.LifeEvents[i-1]
 	}
-	fm.shown = pratica.SearchServices(fm.services, fm.search.Text, ev)
+	fm.shown = request.SearchServices(fm.services, fm.search.Text, ev)
 	fm.list.UnselectAll()
 	fm.list.Refresh()
 }
 
 // pick renders the form of service id, filled from the citizen file.
 func (fm *requestForm) pick(id string) {
-	i := slices.IndexFunc(fm.services, func(s pratica.Service) bool { return s.ID == id })
+	i := slices.IndexFunc(fm.services, func(s request.Service) bool { return s.ID == id })
 	if i < 0 {
 		return
 	}
 	l, file := fm.c.lang, fm.b.f.file
 	fm.svc = &fm.services[i]
-	fm.inputs, fm.errs, fm.files = map[string]func() string{}, map[string]*widget.RichText{}, map[string]pratica.File{}
+	fm.inputs, fm.errs, fm.files = map[string]func() string{}, map[string]*widget.RichText{}, map[string]request.File{}
 	fm.widgets = map[string]fyne.CanvasObject{}
 	fm.scans = newScanPicker(fm)
-	pre := pratica.PrefillFrom(fm.svc, file)
+	pre := request.PrefillFrom(fm.svc, file)
 	rows := []fyne.CanvasObject{}
 	head := widget.NewLabel(fm.svc.Title)
 	head.TextStyle.Bold = true
@@ -373,7 +373,7 @@ func (fm *requestForm) pick(id string) {
 
 // field is the widget of one field of the form, with its label and the
 // place of its error.
-func (fm *requestForm) field(f pratica.Field, value string, file *app.CitizenFile) fyne.CanvasObject {
+func (fm *requestForm) field(f request.Field, value string, file *app.CitizenFile) fyne.CanvasObject {
 	l := fm.c.lang
 	label := f.Label
 	if f.Required {
@@ -384,7 +384,7 @@ func (fm *requestForm) field(f pratica.Field, value string, file *app.CitizenFil
 	fm.errs[f.ID] = errText
 	var w fyne.CanvasObject
 	switch f.Type {
-	case pratica.Choice:
+	case request.Choice:
 		labels := make([]string, len(f.Options))
 		for i, o := range f.Options {
 			labels[i] = o.Label
@@ -397,7 +397,7 @@ func (fm *requestForm) field(f pratica.Field, value string, file *app.CitizenFil
 			return ""
 		}
 		w = s
-	case pratica.MultiChoice:
+	case request.MultiChoice:
 		labels := make([]string, len(f.Options))
 		for i, o := range f.Options {
 			labels[i] = o.Label
@@ -413,7 +413,7 @@ func (fm *requestForm) field(f pratica.Field, value string, file *app.CitizenFil
 			return strings.Join(ids, ",")
 		}
 		w = g
-	case pratica.FamilyMember:
+	case request.FamilyMember:
 		var codes, names []string
 		for _, m := range file.Family {
 			codes = append(codes, m.CodiceFiscale)
@@ -431,7 +431,7 @@ func (fm *requestForm) field(f pratica.Field, value string, file *app.CitizenFil
 			return ""
 		}
 		w = s
-	case pratica.Consent:
+	case request.Consent:
 		ch := widget.NewCheck(label, nil)
 		fm.inputs[f.ID] = func() string {
 			if ch.Checked {
@@ -441,12 +441,12 @@ func (fm *requestForm) field(f pratica.Field, value string, file *app.CitizenFil
 		}
 		fm.widgets[f.ID] = ch
 		return container.NewVBox(ch, errText)
-	case pratica.Attachment:
+	case request.Attachment:
 		chosen := quiet(l.text(msgNoAttachment), fyne.TextStyle{Italic: true}, "")
 		pick := widget.NewButtonWithIcon(l.text(msgChooseFile), theme.FolderOpenIcon(), func() { fm.onChooseFile(f.ID, chosen) })
 		fm.inputs[f.ID] = func() string { return fm.files[f.ID].Name }
 		w = container.NewVBox(container.NewBorder(nil, nil, pick, nil, chosen), fm.scans.box(f, chosen))
-	case pratica.LongText:
+	case request.LongText:
 		e := widget.NewMultiLineEntry()
 		e.SetText(value)
 		e.Wrapping = fyne.TextWrapWord
@@ -467,21 +467,21 @@ func (fm *requestForm) field(f pratica.Field, value string, file *app.CitizenFil
 	return container.NewVBox(append(parts, errText)...)
 }
 
-func placeholderFor(l lang, f pratica.Field) string {
+func placeholderFor(l lang, f request.Field) string {
 	switch f.Type {
-	case pratica.Date:
+	case request.Date:
 		return l.text(msgHintDate)
-	case pratica.Amount:
+	case request.Amount:
 		return l.text(msgHintAmount)
-	case pratica.IBAN:
+	case request.IBAN:
 		return "IT60 X054 2811 1010 0000 0123 456"
-	case pratica.PartitaIVA:
+	case request.PartitaIVA:
 		return l.text(msgHintPartitaIVA)
-	case pratica.CodiceFisc:
+	case request.CodiceFisc:
 		return l.text(msgHintCodiceFiscale)
-	case pratica.Email:
+	case request.Email:
 		return l.text(msgHintEmail)
-	case pratica.Phone:
+	case request.Phone:
 		return "+39 …"
 	}
 	return ""
@@ -495,7 +495,7 @@ func (fm *requestForm) onChooseFile(field string, shown *widget.RichText) {
 			return
 		}
 		defer rc.Close()
-		data, err := io.ReadAll(io.LimitReader(rc, pratica.MaxAttachmentSize+1))
+		data, err := io.ReadAll(io.LimitReader(rc, request.MaxAttachmentSize+1))
 		if err != nil {
 			fm.setMessage(err.Error())
 			return
@@ -513,29 +513,29 @@ func (fm *requestForm) onChooseFile(field string, shown *widget.RichText) {
 // attach takes a file for an attachment field, checked at once by its
 // content and size.
 func (fm *requestForm) attach(field, name string, data []byte, shown *widget.RichText) {
-	if _, err := pratica.Attachments([]pratica.File{{Field: field, Name: name, Data: data}}); err != nil {
+	if _, err := request.Attachments([]request.File{{Field: field, Name: name, Data: data}}); err != nil {
 		setError(fm.errs[field], app.ErrorMessage(err))
 		return
 	}
 	fm.errs[field].Hide()
-	fm.files[field] = pratica.File{Field: field, Name: name, Data: data}
+	fm.files[field] = request.File{Field: field, Name: name, Data: data}
 	if shown != nil {
-		setQuiet(shown, pratica.CleanName(name))
+		setQuiet(shown, request.CleanName(name))
 	}
 }
 
 // values reads the form.
-func (fm *requestForm) values() (pratica.Values, []pratica.File) {
-	v := pratica.Values{}
+func (fm *requestForm) values() (request.Values, []request.File) {
+	v := request.Values{}
 	for id, get := range fm.inputs {
-		if f, _ := fm.svc.Field(id); f.Type == pratica.Attachment {
+		if f, _ := fm.svc.Field(id); f.Type == request.Attachment {
 			continue
 		}
 		if s := get(); s != "" {
 			v[id] = s
 		}
 	}
-	var files []pratica.File
+	var files []request.File
 	for _, f := range fm.svc.Fields {
 		if file, ok := fm.files[f.ID]; ok {
 			files = append(files, file)
@@ -545,7 +545,7 @@ func (fm *requestForm) values() (pratica.Values, []pratica.File) {
 }
 
 type submitResult struct {
-	req  *pratica.Request
+	req  *request.Request
 	dest destination
 	err  error
 	perr error // printing, after the request was taken
@@ -606,7 +606,7 @@ func (fm *requestForm) onSubmit() {
 // showErrors puts each field's problem under it, and the summary below.
 func (fm *requestForm) showErrors(err error) {
 	fm.setMessage(app.ErrorMessage(err))
-	fe, ok := err.(*pratica.FormError)
+	fe, ok := err.(*request.FormError)
 	if !ok {
 		return
 	}

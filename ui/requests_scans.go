@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // scansShown is how many of the scanner folder's newest files an
@@ -29,7 +29,7 @@ type scanPicker struct {
 }
 
 type scanSlot struct {
-	f       pratica.Field
+	f       request.Field
 	chosen  *widget.RichText // the field's "file attached" line
 	box     *fyne.Container
 	buttons []*widget.Button // the files offered, newest first
@@ -38,7 +38,7 @@ type scanSlot struct {
 func newScanPicker(fm *requestForm) *scanPicker { return &scanPicker{fm: fm} }
 
 // box is the place of field f's scanned files, empty until load.
-func (p *scanPicker) box(f pratica.Field, chosen *widget.RichText) fyne.CanvasObject {
+func (p *scanPicker) box(f request.Field, chosen *widget.RichText) fyne.CanvasObject {
 	sf := &scanSlot{f: f, chosen: chosen, box: container.NewVBox()}
 	sf.box.Hide()
 	p.fields = append(p.fields, sf)
@@ -47,7 +47,7 @@ func (p *scanPicker) box(f pratica.Field, chosen *widget.RichText) fyne.CanvasOb
 
 type scansResult struct {
 	dir   string
-	scans []pratica.Scan
+	scans []request.Scan
 	err   error
 }
 
@@ -110,7 +110,7 @@ func (p *scanPicker) show(r scansResult) {
 }
 
 type scanReadResult struct {
-	file pratica.File
+	file request.File
 	err  error
 }
 

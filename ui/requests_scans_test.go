@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // TestRequestScannerFolder attaches a document from the workstation's
@@ -52,7 +52,7 @@ func TestRequestScannerFolder(t *testing.T) {
 	write("scansione_0002.pdf", []byte("%PDF-1.7 certificato del medico curante"), time.Minute)
 	write("foto.jpg", []byte("\xFF\xD8\xFF\xE0 jpeg"), 10*time.Minute)
 	write("virus.pdf", []byte("MZ\x90\x00 not a document"), 0)
-	write("grande.pdf", append([]byte("%PDF-1.4 "), bytes.Repeat([]byte("x"), pratica.MaxAttachmentSize)...), 0)
+	write("grande.pdf", append([]byte("%PDF-1.4 "), bytes.Repeat([]byte("x"), request.MaxAttachmentSize)...), 0)
 	write(".miniatura.png", []byte("\x89PNG\r\n\x1a\n"), 0)
 	if err := os.Mkdir(filepath.Join(dir, "archivio.pdf"), 0o755); err != nil {
 		t.Fatal(err)

@@ -13,13 +13,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/store"
 )
 
 // requestsDesk is the real requests counter over a real workstation store
 // holding the default catalogue, as the hub sends it.
-func requestsDesk(t *testing.T) (*pratica.Desk, *store.Store) {
+func requestsDesk(t *testing.T) (*request.Desk, *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(filepath.Join(t.TempDir(), "cache.db"))
@@ -32,15 +32,15 @@ func requestsDesk(t *testing.T) (*pratica.Desk, *store.Store) {
 		t.Fatal(err)
 	}
 	var changes []app.Change
-	for i, s := range pratica.DefaultCatalogue() {
-		rec := pratica.ServiceRecord(&s)
+	for i, s := range request.DefaultCatalogue() {
+		rec := request.ServiceRecord(&s)
 		changes = append(changes, app.Change{Scope: app.ScopeNetwork, Seq: int64(i + 1), Kind: rec.Kind, Key: rec.Key, At: testNow, Record: &rec})
 	}
 	if err := st.ApplyChanges(ctx, app.ScopeNetwork, changes, app.Cursor{Scope: app.ScopeNetwork, Seq: int64(len(changes)), AsOf: testNow}); err != nil {
 		t.Fatal(err)
 	}
-	desk := &pratica.Desk{Store: st, Profile: st.Profile, Settings: st, Now: func() time.Time { return testNow },
-		Render: func(comune string, r *pratica.Request, s *pratica.Service, url string) ([]byte, error) {
+	desk := &request.Desk{Store: st, Profile: st.Profile, Settings: st, Now: func() time.Time { return testNow },
+		Render: func(comune string, r *request.Request, s *request.Service, url string) ([]byte, error) {
 			return []byte("%PDF-1.4 ricevuta " + r.DisplayNumber()), nil
 		}}
 	return desk, st
@@ -58,7 +58,7 @@ func (h *harness) openRequestForm(text string) *requestForm {
 
 func (fm *requestForm) pickService(t *testing.T, id string) {
 	t.Helper()
-	i := slices.IndexFunc(fm.shown, func(s pratica.Service) bool { return s.ID == id })
+	i := slices.IndexFunc(fm.shown, func(s request.Service) bool { return s.ID == id })
 	if i < 0 {
 		t.Fatalf("service %s not listed", id)
 	}
@@ -113,9 +113,9 @@ func TestRequestFlow(t *testing.T) {
 		t.Fatalf("searching mensa shows %v", ids(fm.shown))
 	}
 	fm.search.SetText("")
-	fm.event.SetSelected(pratica.EventSchool.Title())
+	fm.event.SetSelected(request.EventSchool.Title())
 	for _, s := range fm.shown {
-		if s.Event != pratica.EventSchool {
+		if s.Event != request.EventSchool {
 			t.Fatalf("the life event Studiare shows %s", s.ID)
 		}
 	}
@@ -175,12 +175,12 @@ func TestRequestFlow(t *testing.T) {
 		t.Fatalf("stored %+v", r)
 	}
 	ops, _ := st.NextOps(context.Background(), 10)
-	if !slices.ContainsFunc(ops, func(o app.Operation) bool { return o.Kind == pratica.FactRequest }) {
+	if !slices.ContainsFunc(ops, func(o app.Operation) bool { return o.Kind == request.FactRequest }) {
 		t.Fatal("the request is not in the outbox")
 	}
 }
 
-func ids(s []pratica.Service) []string {
+func ids(s []request.Service) []string {
 	var out []string
 	for _, x := range s {
 		out = append(out, x.ID)
@@ -195,12 +195,12 @@ func TestRequestStatusByBackOffice(t *testing.T) {
 	desk, st := requestsDesk(t)
 	h := newHarness(t, func(d *Deps) { d.Requests = desk })
 	mario := h.dir.byName("Rossi", "Mario")
-	r := &pratica.Request{ID: pratica.NewID(), Comune: testComune, Number: "2025/000042", Provisional: "PROV-" + testComune + "-W002-000003",
+	r := &request.Request{ID: request.NewID(), Comune: testComune, Number: "2025/000042", Provisional: "PROV-" + testComune + "-W002-000003",
 		Service: "tari-dichiarazione", ServiceTitle: "Dichiarazione TARI per utenze domestiche", CodiceFiscale: mario.CodiceFiscale,
-		ApplicantName: "Rossi Mario", Values: pratica.Values{}, SubmittedAt: testNow.Add(-48 * time.Hour), Operator: "altro", Device: testComune + "-W002",
-		Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR", Status: pratica.StatusWorking, Version: 2,
-		History: []pratica.StatusChange{{Status: pratica.StatusReceived, Version: 1}, {Status: pratica.StatusWorking, Note: "in istruttoria", Version: 2}}}
-	rec := pratica.RequestRecord(r)
+		ApplicantName: "Rossi Mario", Values: request.Values{}, SubmittedAt: testNow.Add(-48 * time.Hour), Operator: "altro", Device: testComune + "-W002",
+		Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR", Status: request.StatusWorking, Version: 2,
+		History: []request.StatusChange{{Status: request.StatusReceived, Version: 1}, {Status: request.StatusWorking, Note: "in istruttoria", Version: 2}}}
+	rec := request.RequestRecord(r)
 	if err := st.ApplyChanges(ctx, testComune, []app.Change{{Scope: testComune, Seq: 1, Kind: rec.Kind, Key: rec.Key, At: testNow, Record: &rec}},
 		app.Cursor{Scope: testComune, Seq: 1, AsOf: testNow}); err != nil {
 		t.Fatal(err)
@@ -228,12 +228,12 @@ func TestRequestStatusByBackOffice(t *testing.T) {
 	h.tap(sd.confirm)
 	h.waitFor("the change queued", func() bool { return h.shows("Richiesta 2025/000042: respinta, inviato all'hub.") })
 	ops, _ := st.NextOps(ctx, 10)
-	i := slices.IndexFunc(ops, func(o app.Operation) bool { return o.Kind == pratica.FactStatus })
+	i := slices.IndexFunc(ops, func(o app.Operation) bool { return o.Kind == request.FactStatus })
 	if i < 0 {
 		t.Fatal("no state change in the outbox")
 	}
-	f, err := pratica.DecodeStatusFact(ops[i].Data)
-	if err != nil || f.To != pratica.StatusRejected || f.Expected != 2 || f.Note != "superficie non dichiarata" || f.Operator != testUser {
+	f, err := request.DecodeStatusFact(ops[i].Data)
+	if err != nil || f.To != request.StatusRejected || f.Expected != 2 || f.Note != "superficie non dichiarata" || f.Operator != testUser {
 		t.Fatalf("queued %+v (%v)", f, err)
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 )
 
 // Cache is what the self-service reads from the kiosk's local cache, so
@@ -78,7 +78,7 @@ func (s *Self) Notices(ctx context.Context) ([]Notice, error) {
 // Activity lists the person's requests and payment positions as the hub
 // published them, one line each of what a citizen reads.
 func (s *Self) Activity(ctx context.Context, code string) (requests, positions []string, err error) {
-	recs, err := s.Cache.Records(ctx, pratica.KindRequest, code)
+	recs, err := s.Cache.Records(ctx, request.KindRequest, code)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -94,11 +94,11 @@ func (s *Self) Activity(ctx context.Context, code string) (requests, positions [
 	return requests, positions, nil
 }
 
-// RequestLine is a request record (pratica.KindRequest) as the citizen
+// RequestLine is a request record (request.KindRequest) as the citizen
 // reads it: its number (the protocol, or the provisional one), the
 // service and where it stands. A record that does not decode shows its key.
 func RequestLine(r app.Record) string {
-	q, err := pratica.DecodeRequest(r.Data)
+	q, err := request.DecodeRequest(r.Data)
 	if err != nil {
 		return r.Key
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // TestActivityLines reads the records the hub publishes for a person as
@@ -18,12 +18,12 @@ import (
 // guessing among keys.
 func TestActivityLines(t *testing.T) {
 	at := time.Date(2026, 9, 1, 8, 45, 0, 0, time.UTC)
-	request := &pratica.Request{ID: "0b7f3a52-4f7e-4c2a-9d1e-3a1b2c3d4e5f", Comune: "I690", Provisional: "PROV-I690-W001-000007",
+	req := &request.Request{ID: "0b7f3a52-4f7e-4c2a-9d1e-3a1b2c3d4e5f", Comune: "I690", Provisional: "PROV-I690-W001-000007",
 		Service: "iscrizione-mensa", ServiceTitle: "Iscrizione alla mensa scolastica", CodiceFiscale: "RSSMRA85T10A562S",
-		ApplicantName: "Rossi Mario", Values: pratica.Values{}, SubmittedAt: at, Operator: "demo", Device: "I690-W001",
-		Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR", Status: pratica.StatusReceived, Version: 1,
-		History: []pratica.StatusChange{{Status: pratica.StatusReceived, Operator: "demo", At: at, Version: 1}}}
-	numbered := *request
+		ApplicantName: "Rossi Mario", Values: request.Values{}, SubmittedAt: at, Operator: "demo", Device: "I690-W001",
+		Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR", Status: request.StatusReceived, Version: 1,
+		History: []request.StatusChange{{Status: request.StatusReceived, Operator: "demo", At: at, Version: 1}}}
+	numbered := *req
 	numbered.Number, numbered.ProtocolAt = "2026/000123", at.Add(time.Minute)
 
 	avviso, err := pagopa.NewAvviso(3, "01", 10)
@@ -42,10 +42,10 @@ func TestActivityLines(t *testing.T) {
 		rec  app.Record
 		want string
 	}{
-		{"ProvisionalRequest", kiosk.RequestLine, pratica.RequestRecord(request),
-			"PROV-I690-W001-000007 — Iscrizione alla mensa scolastica — " + strings.ToLower(pratica.StatusReceived.Title())},
-		{"NumberedRequest", kiosk.RequestLine, pratica.RequestRecord(&numbered),
-			"2026/000123 — Iscrizione alla mensa scolastica — " + strings.ToLower(pratica.StatusReceived.Title())},
+		{"ProvisionalRequest", kiosk.RequestLine, request.RequestRecord(req),
+			"PROV-I690-W001-000007 — Iscrizione alla mensa scolastica — " + strings.ToLower(request.StatusReceived.Title())},
+		{"NumberedRequest", kiosk.RequestLine, request.RequestRecord(&numbered),
+			"2026/000123 — Iscrizione alla mensa scolastica — " + strings.ToLower(request.StatusReceived.Title())},
 		{"PositionDue", kiosk.PositionLine, app.Record{Kind: payment.KindPosition, Key: position.ID, Data: payment.EncodePosition(position)},
 			"TARI 2026 — € 238,50 — da pagare — entro il 16/12/2026"},
 		{"PositionPaid", kiosk.PositionLine, app.Record{Kind: payment.KindPosition, Key: paid.ID, Data: payment.EncodePosition(&paid)},
@@ -88,13 +88,13 @@ func TestSelf(t *testing.T) {
 	ctx := context.Background()
 	const code = "RSSMRA85T10A562S"
 	at := time.Date(2026, 9, 1, 8, 45, 0, 0, time.UTC)
-	request := &pratica.Request{ID: "0b7f3a52-4f7e-4c2a-9d1e-3a1b2c3d4e5f", Comune: "I690", Number: "2026/000123", ProtocolAt: at,
+	req := &request.Request{ID: "0b7f3a52-4f7e-4c2a-9d1e-3a1b2c3d4e5f", Comune: "I690", Number: "2026/000123", ProtocolAt: at,
 		Provisional: "PROV-I690-W001-000007", Service: "iscrizione-mensa", ServiceTitle: "Iscrizione alla mensa scolastica",
-		CodiceFiscale: code, ApplicantName: "Rossi Mario", Values: pratica.Values{}, SubmittedAt: at, Operator: "demo",
-		Device: "I690-W001", Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR", Status: pratica.StatusConcluded, Version: 2,
-		History: []pratica.StatusChange{{Status: pratica.StatusReceived, Operator: "demo", At: at, Version: 1},
-			{Status: pratica.StatusConcluded, Operator: "bo", At: at.Add(time.Hour), Version: 2}}}
-	other := *request
+		CodiceFiscale: code, ApplicantName: "Rossi Mario", Values: request.Values{}, SubmittedAt: at, Operator: "demo",
+		Device: "I690-W001", Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR", Status: request.StatusConcluded, Version: 2,
+		History: []request.StatusChange{{Status: request.StatusReceived, Operator: "demo", At: at, Version: 1},
+			{Status: request.StatusConcluded, Operator: "bo", At: at.Add(time.Hour), Version: 2}}}
+	other := *req
 	other.ID, other.CodiceFiscale, other.Number = "1c8e4b63-5a8f-4d3b-8e2f-4b2c3d4e5f60", "VRDLGU90A01F205X", "2026/000124"
 	avviso, err := pagopa.NewAvviso(3, "01", 10)
 	if err != nil {
@@ -104,7 +104,7 @@ func TestSelf(t *testing.T) {
 		Service: payment.ServiceCanteen, Causale: "Mensa settembre", AmountCents: 8450, DueDate: app.Date(2026, 9, 30), Avviso: avviso,
 		State: payment.StateDue, Published: true}
 	c := &cache{records: map[string][]app.Record{
-		pratica.KindRequest:  {pratica.RequestRecord(request), pratica.RequestRecord(&other)},
+		request.KindRequest:  {request.RequestRecord(req), request.RequestRecord(&other)},
 		payment.KindPosition: {{Kind: payment.KindPosition, Key: position.ID, Subject: code, Data: payment.EncodePosition(position)}},
 	}}
 	// Half past midnight of New Year's Day in Rome, still 31 December in UTC.

@@ -8,13 +8,13 @@ import (
 	"os"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/internal/cmdline"
 )
 
 // catalogueImportCmd publishes the built-in catalogue, or a comune's own
 // catalogue file, as the network's. The file is read and validated whole
-// (pratica.DecodeCatalogue, the code the counter and the hub check
+// (request.DecodeCatalogue, the code the counter and the hub check
 // services with) before the hub's database is even opened, so a bad file
 // changes nothing. Services missing from the file are withdrawn.
 var catalogueImportCmd = &command{
@@ -30,7 +30,7 @@ var catalogueImportCmd = &command{
 			if *data == "" {
 				return cmdline.Usagef("catalogue import: manca --data DIR")
 			}
-			cat := pratica.DefaultCatalogue()
+			cat := request.DefaultCatalogue()
 			what := "incorporato"
 			if fs.NArg() == 1 {
 				path := fs.Arg(0)
@@ -38,7 +38,7 @@ var catalogueImportCmd = &command{
 				if err != nil {
 					return app.Errorf(app.EINVALID, "%s: file non leggibile: %v", path, errors.Unwrap(err))
 				}
-				if cat, err = pratica.DecodeCatalogue(b); err != nil {
+				if cat, err = request.DecodeCatalogue(b); err != nil {
 					return app.Errorf(app.EINVALID, "%s: %s", path, app.ErrorMessage(err))
 				}
 				what = path

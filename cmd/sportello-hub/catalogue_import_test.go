@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/cmdline"
 )
@@ -35,15 +35,15 @@ func TestCatalogueImport(t *testing.T) {
 	}
 	cursor := lastChange(t, data)
 
-	cat := pratica.DefaultCatalogue()
+	cat := request.DefaultCatalogue()
 	cat[0].Title = "Cambio di residenza e di abitazione" // changed
 	cat = append(cat[:1], cat[2:]...)                    // contributo-affitto dropped
-	cat = append(cat, pratica.Service{ID: "orto-didattico", Title: "Orto didattico per le scuole", Event: pratica.EventSport,
-		Audience: pratica.Citizens, Office: "Ufficio Ambiente", Days: 60,
-		Fields: []pratica.Field{{ID: "nome", Label: "Nome", Type: pratica.Text, Required: true, Prefill: pratica.FromGivenName}}})
+	cat = append(cat, request.Service{ID: "orto-didattico", Title: "Orto didattico per le scuole", Event: request.EventSport,
+		Audience: request.Citizens, Office: "Ufficio Ambiente", Days: 60,
+		Fields: []request.Field{{ID: "nome", Label: "Nome", Type: request.Text, Required: true, Prefill: request.FromGivenName}}})
 	file := filepath.Join(t.TempDir(), "catalogo-comune.json")
 	var b bytes.Buffer
-	if err := pratica.EncodeCatalogue(&b, cat); err != nil {
+	if err := request.EncodeCatalogue(&b, cat); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
@@ -101,7 +101,7 @@ func TestCatalogueImport(t *testing.T) {
 		case c.Deleted:
 			got[c.Key] = "withdrawn"
 		case c.Record != nil:
-			s, err := pratica.DecodeService(c.Record.Data)
+			s, err := request.DecodeService(c.Record.Data)
 			if err != nil {
 				t.Fatal(err)
 			}

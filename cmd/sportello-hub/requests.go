@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/hub/notify"
 	"github.com/sportello/sportello/internal/cmdline"
@@ -64,7 +64,7 @@ var catalogueListCmd = &command{
 					return err
 				}
 			}
-			pratica.SortServices(cat)
+			request.SortServices(cat)
 			type line struct {
 				ID       string `json:"id"`
 				Title    string `json:"title"`
@@ -149,9 +149,9 @@ var requestListCmd = &command{
 			if err != nil {
 				return err
 			}
-			var st pratica.Status
+			var st request.Status
 			if *status != "" {
-				if st, err = pratica.ParseStatus(*status); err != nil {
+				if st, err = request.ParseStatus(*status); err != nil {
 					return cmdline.Usagef("request list: %s", app.ErrorMessage(err))
 				}
 			}
@@ -207,7 +207,7 @@ var requestStatusCmd = &command{
 			if *number == "" || *to == "" {
 				return cmdline.Usagef("request status: servono --number N e --to STATO")
 			}
-			st, err := pratica.ParseStatus(*to)
+			st, err := request.ParseStatus(*to)
 			if err != nil {
 				return cmdline.Usagef("request status: %s", app.ErrorMessage(err))
 			}
@@ -236,14 +236,14 @@ var noticesListCmd = &command{
 	summary:  "gli avvisi ai cittadini: stato, canale, destinatario, id, ultimo errore",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data := dataFlag(fs)
-		request := fs.String("request", "", "solo gli avvisi della richiesta `ID`")
+		requestID := fs.String("request", "", "solo gli avvisi della richiesta `ID`")
 		return func(ctx context.Context) error {
 			db, err := openRequestsDB(ctx, e, "notices list", *data)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			ns, err := db.Notices(ctx, *request)
+			ns, err := db.Notices(ctx, *requestID)
 			if err != nil {
 				return err
 			}
@@ -331,15 +331,15 @@ func contains(list []string, s string) bool {
 func notifier(db *hubdb.DB, getenv func(string) string, stderr io.Writer) (*notify.Worker, error) {
 	senders := map[string]notify.Sender{}
 	if a := getenv("SPORTELLO_SMTP_ADDR"); a != "" {
-		senders[pratica.ChannelEmail] = &notify.SMTP{Addr: a, From: getenv("SPORTELLO_SMTP_FROM"), Username: getenv("SPORTELLO_SMTP_USER"),
+		senders[request.ChannelEmail] = &notify.SMTP{Addr: a, From: getenv("SPORTELLO_SMTP_FROM"), Username: getenv("SPORTELLO_SMTP_USER"),
 			Password: getenv("SPORTELLO_SMTP_PASSWORD"), StartTLS: getenv("SPORTELLO_SMTP_STARTTLS") == "1"}
 	}
 	if a := getenv("SPORTELLO_PEC_ADDR"); a != "" {
-		senders[pratica.ChannelPEC] = &notify.SMTP{Addr: a, From: getenv("SPORTELLO_PEC_FROM"), Username: getenv("SPORTELLO_PEC_USER"),
+		senders[request.ChannelPEC] = &notify.SMTP{Addr: a, From: getenv("SPORTELLO_PEC_FROM"), Username: getenv("SPORTELLO_PEC_USER"),
 			Password: getenv("SPORTELLO_PEC_PASSWORD"), ImplicitTLS: getenv("SPORTELLO_PEC_TLS") != "0"}
 	}
 	if u := getenv("SPORTELLO_SMS_URL"); u != "" {
-		senders[pratica.ChannelSMS] = notify.SMS{Gateway: notify.HTTPGateway{URL: u, Token: getenv("SPORTELLO_SMS_TOKEN"), Sender: getenv("SPORTELLO_SMS_SENDER")}}
+		senders[request.ChannelSMS] = notify.SMS{Gateway: notify.HTTPGateway{URL: u, Token: getenv("SPORTELLO_SMS_TOKEN"), Sender: getenv("SPORTELLO_SMS_SENDER")}}
 	}
 	for ch, s := range senders {
 		if m, ok := s.(*notify.SMTP); ok && m.From == "" {

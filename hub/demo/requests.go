@@ -11,14 +11,14 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub/hubdb"
 )
 
 // seedCatalogue publishes the built-in catalogue to the network and
 // enables all of it for the comune: a demo comune offers every service.
 func seedCatalogue(ctx context.Context, db *hubdb.DB, comune string) error {
-	cat := pratica.DefaultCatalogue()
+	cat := request.DefaultCatalogue()
 	if err := db.ImportCatalogue(ctx, cat); err != nil {
 		return err
 	}
@@ -34,14 +34,14 @@ func seedCatalogue(ctx context.Context, db *hubdb.DB, comune string) error {
 type demoRequest struct {
 	parent  bool // applied by a parent, for the child; otherwise any adult
 	service string
-	values  pratica.Values
+	values  request.Values
 	days    int // submitted this many days ago
 	steps   []demoStep
 	channel string
 }
 
 type demoStep struct {
-	status pratica.Status
+	status request.Status
 	note   string
 	after  int // days after submission
 	office bool
@@ -49,24 +49,24 @@ type demoStep struct {
 
 // demoRequests span the states of a procedure, with their notes.
 var demoRequests = []demoRequest{
-	{parent: true, service: "iscrizione-mensa", days: 41, values: pratica.Values{"scuola": "Primaria Gianni Rodari", "classe": "primaria_3",
+	{parent: true, service: "iscrizione-mensa", days: 41, values: request.Values{"scuola": "Primaria Gianni Rodari", "classe": "primaria_3",
 		"anno_scolastico": "", "dieta": "normale", "giorni": "lun,mer,ven", "isee": "14500.00"},
-		steps: []demoStep{{pratica.StatusWorking, "", 2, true}, {pratica.StatusConcluded, "Iscrizione accolta: retta in fascia B (€ 3,80 a pasto).", 9, true}}},
-	{parent: true, service: "trasporto-scolastico", days: 12, values: pratica.Values{"scuola": "Primaria Gianni Rodari", "classe": "primaria_3",
+		steps: []demoStep{{request.StatusWorking, "", 2, true}, {request.StatusConcluded, "Iscrizione accolta: retta in fascia B (€ 3,80 a pasto).", 9, true}}},
+	{parent: true, service: "trasporto-scolastico", days: 12, values: request.Values{"scuola": "Primaria Gianni Rodari", "classe": "primaria_3",
 		"fermata": "Piazza della Resistenza", "tragitto": "andata_ritorno"},
-		steps: []demoStep{{pratica.StatusWorking, "In verifica la capienza della linea 2.", 3, true}}},
-	{parent: true, service: "centri-estivi", days: 2, values: pratica.Values{"settimane": "lug1,lug2", "orario": "intero"}, channel: "chiosco"},
-	{service: "tari-dichiarazione", days: 25, values: pratica.Values{"tipo": "variazione", "indirizzo_immobile": "Via Fratelli Bandiera 14",
+		steps: []demoStep{{request.StatusWorking, "In verifica la capienza della linea 2.", 3, true}}},
+	{parent: true, service: "centri-estivi", days: 2, values: request.Values{"settimane": "lug1,lug2", "orario": "intero"}, channel: "chiosco"},
+	{service: "tari-dichiarazione", days: 25, values: request.Values{"tipo": "variazione", "indirizzo_immobile": "Via Fratelli Bandiera 14",
 		"dati_catastali": "foglio 12, particella 340, sub 7", "superficie": "84", "occupanti": "3", "decorrenza": "01/03/2025", "titolo": "proprietario"},
-		steps: []demoStep{{pratica.StatusIntegration, "Manca la planimetria catastale dell'immobile: portarla allo sportello tributi.", 6, true}}},
-	{service: "segnalazione-disservizio", days: 18, values: pratica.Values{"categoria": "illuminazione", "luogo": "Via Cesare Battisti 22",
+		steps: []demoStep{{request.StatusIntegration, "Manca la planimetria catastale dell'immobile: portarla allo sportello tributi.", 6, true}}},
+	{service: "segnalazione-disservizio", days: 18, values: request.Values{"categoria": "illuminazione", "luogo": "Via Cesare Battisti 22",
 		"descrizione": "Lampione spento davanti al civico da una settimana."},
-		steps: []demoStep{{pratica.StatusWorking, "Segnalata alla ditta di manutenzione.", 1, true}, {pratica.StatusConcluded, "Lampada sostituita.", 4, true}}},
-	{service: "adozione-cane", days: 30, values: pratica.Values{"taglia": "grande", "abitazione": "appartamento", "ore_solo": "10", "impegno": "si"},
-		steps: []demoStep{{pratica.StatusRejected, "Un cane di taglia grande non può restare solo dieci ore al giorno in appartamento: il canile propone un nuovo colloquio.", 5, true}}},
-	{service: "prenotazione-teatro", days: 6, values: pratica.Values{"spettacolo": "La locandiera", "posti": "2", "settore": "platea", "riduzioni": "over65"},
-		steps: []demoStep{{pratica.StatusConcluded, "Posti 12 e 13, fila F: ritiro in biglietteria.", 1, true}}},
-	{service: "segnalazione-disservizio", days: 1, values: pratica.Values{"categoria": "strade", "luogo": "Via Giuseppe Garibaldi 40",
+		steps: []demoStep{{request.StatusWorking, "Segnalata alla ditta di manutenzione.", 1, true}, {request.StatusConcluded, "Lampada sostituita.", 4, true}}},
+	{service: "adozione-cane", days: 30, values: request.Values{"taglia": "grande", "abitazione": "appartamento", "ore_solo": "10", "impegno": "si"},
+		steps: []demoStep{{request.StatusRejected, "Un cane di taglia grande non può restare solo dieci ore al giorno in appartamento: il canile propone un nuovo colloquio.", 5, true}}},
+	{service: "prenotazione-teatro", days: 6, values: request.Values{"spettacolo": "La locandiera", "posti": "2", "settore": "platea", "riduzioni": "over65"},
+		steps: []demoStep{{request.StatusConcluded, "Posti 12 e 13, fila F: ritiro in biglietteria.", 1, true}}},
+	{service: "segnalazione-disservizio", days: 1, values: request.Values{"categoria": "strade", "luogo": "Via Giuseppe Garibaldi 40",
 		"descrizione": "Buca profonda sulla carreggiata all'altezza delle strisce pedonali."}},
 }
 
@@ -126,7 +126,7 @@ func SeedRequests(ctx context.Context, db *hubdb.DB, comune string, today time.T
 		if err != nil {
 			return err
 		}
-		v := pratica.PrefillFrom(svc, &app.CitizenFile{Citizen: *who})
+		v := request.PrefillFrom(svc, &app.CitizenFile{Citizen: *who})
 		for f, x := range dr.values {
 			v[f] = x
 		}
@@ -146,11 +146,11 @@ func SeedRequests(ctx context.Context, db *hubdb.DB, comune string, today time.T
 		if channel == "" {
 			channel = "sportello"
 		}
-		r := &pratica.Request{ID: id, Comune: comune, Provisional: pratica.ProvisionalNumber(demoDevice(comune), int64(k+1)),
+		r := &request.Request{ID: id, Comune: comune, Provisional: request.ProvisionalNumber(demoDevice(comune), int64(k+1)),
 			Service: svc.ID, ServiceTitle: svc.Title, CodiceFiscale: who.CodiceFiscale, ApplicantName: who.FullName(), Values: v,
 			SubmittedAt: o.at.UTC(), Operator: clerk, Device: demoDevice(comune), Channel: channel, FollowCode: follow,
 			ProtocolAt: o.at.Add(3 * time.Minute).UTC(),
-			History:    []pratica.StatusChange{{Status: pratica.StatusReceived, Operator: clerk}}}
+			History:    []request.StatusChange{{Status: request.StatusReceived, Operator: clerk}}}
 		for i, s := range dr.steps {
 			by := clerk
 			if s.office {
@@ -160,7 +160,7 @@ func SeedRequests(ctx context.Context, db *hubdb.DB, comune string, today time.T
 			if at.After(today) {
 				at = today.Add(-time.Duration(len(dr.steps)-i) * time.Minute)
 			}
-			r.History = append(r.History, pratica.StatusChange{Status: s.status, Note: s.note, Operator: by, At: at.UTC()})
+			r.History = append(r.History, request.StatusChange{Status: s.status, Note: s.note, Operator: by, At: at.UTC()})
 		}
 		if err := db.SeedRequest(ctx, r); err != nil {
 			return fmt.Errorf("demo request %s: %w", dr.service, err)
@@ -219,8 +219,8 @@ func demoEmail(c *app.Citizen) string {
 	return clean(c.GivenName) + "." + clean(c.Surname) + "@example.it"
 }
 
-func serviceByID(id string) (*pratica.Service, error) {
-	for _, s := range pratica.DefaultCatalogue() {
+func serviceByID(id string) (*request.Service, error) {
+	for _, s := range request.DefaultCatalogue() {
 		if s.ID == id {
 			return &s, nil
 		}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub/demo"
 )
 
@@ -25,9 +25,9 @@ func TestDemoRequests(t *testing.T) {
 	if len(list) != 8 {
 		t.Fatalf("%d demo requests", len(list))
 	}
-	seen := map[pratica.Status]bool{}
+	seen := map[request.Status]bool{}
 	for i, r := range list { // newest first
-		if want := pratica.ProtocolNumber(2026, int64(len(list)-i)); r.Number != want {
+		if want := request.ProtocolNumber(2026, int64(len(list)-i)); r.Number != want {
 			t.Errorf("request %d numbered %s, want %s", i, r.Number, want)
 		}
 		if i > 0 && r.SubmittedAt.After(list[i-1].SubmittedAt) {
@@ -36,7 +36,7 @@ func TestDemoRequests(t *testing.T) {
 		if last := r.History[len(r.History)-1]; last.Status != r.Status || last.Version != r.Version || last.At.After(today) || r.SubmittedAt.After(today) {
 			t.Errorf("%s: history %+v", r.Number, r.History)
 		}
-		if (r.Status == pratica.StatusRejected || r.Status == pratica.StatusIntegration) && r.LastNote() == "" {
+		if (r.Status == request.StatusRejected || r.Status == request.StatusIntegration) && r.LastNote() == "" {
 			t.Errorf("%s is %s without a note", r.Number, r.Status)
 		}
 		if r.Values["figlio"] != "" && r.MemberNames["figlio"] == "" {
@@ -44,7 +44,7 @@ func TestDemoRequests(t *testing.T) {
 		}
 		seen[r.Status] = true
 	}
-	for _, s := range pratica.Statuses {
+	for _, s := range request.Statuses {
 		if !seen[s] {
 			t.Errorf("no demo request is %s", s)
 		}
@@ -58,9 +58,9 @@ func TestDemoRequests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		encode := func(l []pratica.Request) (out []string) {
+		encode := func(l []request.Request) (out []string) {
 			for i := range l {
-				out = append(out, string(pratica.EncodeRequest(&l[i])))
+				out = append(out, string(request.EncodeRequest(&l[i])))
 			}
 			return out
 		}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -22,7 +22,7 @@ type CatalogueResult struct {
 // when a service is invalid or repeated (EINVALID). A comune's list of
 // enabled services keeps a withdrawn id: the counter shows only services
 // of the catalogue, and the id is offered again if the service comes back.
-func (d *DB) ReplaceCatalogue(ctx context.Context, services []pratica.Service) (CatalogueResult, error) {
+func (d *DB) ReplaceCatalogue(ctx context.Context, services []request.Service) (CatalogueResult, error) {
 	var res CatalogueResult
 	recs := make([]app.Record, 0, len(services))
 	keep := map[string]bool{}
@@ -35,12 +35,12 @@ func (d *DB) ReplaceCatalogue(ctx context.Context, services []pratica.Service) (
 			return res, app.Errorf(app.EINVALID, "servizio %s ripetuto nel catalogo", s.ID)
 		}
 		keep[s.ID] = true
-		recs = append(recs, pratica.ServiceRecord(s))
+		recs = append(recs, request.ServiceRecord(s))
 	}
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		res = CatalogueResult{}
 		old := map[string]string{}
-		rows, err := tx.QueryContext(ctx, `SELECT key, data FROM records WHERE scope = ? AND kind = ?`, app.ScopeNetwork, pratica.KindService)
+		rows, err := tx.QueryContext(ctx, `SELECT key, data FROM records WHERE scope = ? AND kind = ?`, app.ScopeNetwork, request.KindService)
 		if err != nil {
 			return err
 		}
@@ -74,10 +74,10 @@ func (d *DB) ReplaceCatalogue(ctx context.Context, services []pratica.Service) (
 			if keep[key] {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE scope = ? AND kind = ? AND key = ?`, app.ScopeNetwork, pratica.KindService, key); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE scope = ? AND kind = ? AND key = ?`, app.ScopeNetwork, request.KindService, key); err != nil {
 				return fmt.Errorf("withdraw service %s: %w", key, err)
 			}
-			if _, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: pratica.KindService, Key: key, Deleted: true, At: ts(d.now())}); err != nil {
+			if _, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: request.KindService, Key: key, Deleted: true, At: ts(d.now())}); err != nil {
 				return err
 			}
 			res.Withdrawn++

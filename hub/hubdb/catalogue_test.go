@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // TestReplaceCatalogue refuses a catalogue with a service twice or an
@@ -14,7 +14,7 @@ import (
 func TestReplaceCatalogue(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
-	cat := pratica.DefaultCatalogue()
+	cat := request.DefaultCatalogue()
 	if res, err := db.ReplaceCatalogue(ctx, cat); err != nil || res.Added != len(cat) {
 		t.Fatalf("%+v (%v)", res, err)
 	}
@@ -26,10 +26,10 @@ func TestReplaceCatalogue(t *testing.T) {
 		return page.Last
 	}
 	before := seq()
-	bad := pratica.DefaultCatalogue()[:3]
+	bad := request.DefaultCatalogue()[:3]
 	bad[2].Days = 0
-	for name, c := range map[string][]pratica.Service{
-		"ErrTwice":   append(pratica.DefaultCatalogue()[:3], pratica.DefaultCatalogue()[0]),
+	for name, c := range map[string][]request.Service{
+		"ErrTwice":   append(request.DefaultCatalogue()[:3], request.DefaultCatalogue()[0]),
 		"ErrInvalid": bad,
 	} {
 		if _, err := db.ReplaceCatalogue(ctx, c); app.ErrorCode(err) != app.EINVALID {

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 )
 
 // applyFact applies a workstation's fact of a kind beyond audit and
@@ -15,7 +15,7 @@ import (
 // kind is applied by its own file of this package.
 func (d *DB) applyFact(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
 	switch op.Kind {
-	case pratica.FactRequest, pratica.FactStatus: // requests.go
+	case request.FactRequest, request.FactStatus: // requests.go
 		return d.applyRequestFact(ctx, tx, dev, op)
 	case "payment", "position", "iuv_block", "cash_closing", "refund_done": // payments.go
 		return d.applyPaymentFact(ctx, tx, dev, op)

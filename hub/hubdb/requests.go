@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // ImportCatalogue publishes services to the whole network (records of kind
-// pratica.KindService): every workstation receives them at its next pull.
+// request.KindService): every workstation receives them at its next pull.
 // A service equal to the published one is not published again.
-func (d *DB) ImportCatalogue(ctx context.Context, services []pratica.Service) error {
+func (d *DB) ImportCatalogue(ctx context.Context, services []request.Service) error {
 	recs := make([]app.Record, 0, len(services))
 	seen := map[string]bool{}
 	for i := range services {
@@ -30,20 +30,20 @@ func (d *DB) ImportCatalogue(ctx context.Context, services []pratica.Service) er
 			return app.Errorf(app.EINVALID, "servizio %s ripetuto nel catalogo", s.ID)
 		}
 		seen[s.ID] = true
-		recs = append(recs, pratica.ServiceRecord(s))
+		recs = append(recs, request.ServiceRecord(s))
 	}
 	return d.PutRecords(ctx, app.ScopeNetwork, recs)
 }
 
 // Catalogue returns the services of the network.
-func (d *DB) Catalogue(ctx context.Context) ([]pratica.Service, error) {
-	recs, err := d.Records(ctx, app.ScopeNetwork, pratica.KindService, "")
+func (d *DB) Catalogue(ctx context.Context) ([]request.Service, error) {
+	recs, err := d.Records(ctx, app.ScopeNetwork, request.KindService, "")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]pratica.Service, 0, len(recs))
+	out := make([]request.Service, 0, len(recs))
 	for _, r := range recs {
-		s, err := pratica.DecodeService(r.Data)
+		s, err := request.DecodeService(r.Data)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: %w", r.Key, err)
 		}
@@ -74,20 +74,20 @@ func (d *DB) EnableServices(ctx context.Context, comune string, ids []string) er
 			return app.Errorf(app.EINVALID, "servizio %q non presente nel catalogo", id)
 		}
 	}
-	return d.PutRecords(ctx, comune, []app.Record{pratica.EnabledRecord(comune, ids)})
+	return d.PutRecords(ctx, comune, []app.Record{request.EnabledRecord(comune, ids)})
 }
 
 // EnabledServices returns the services a comune offers; nil when it has
 // not chosen (all of them).
 func (d *DB) EnabledServices(ctx context.Context, comune string) ([]string, error) {
-	r, err := d.Record(ctx, comune, pratica.KindEnabled, comune)
+	r, err := d.Record(ctx, comune, request.KindEnabled, comune)
 	if app.ErrorCode(err) == app.ENOTFOUND {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return pratica.DecodeEnabled(r.Data)
+	return request.DecodeEnabled(r.Data)
 }
 
 // PutAttachment stores the content of a request's file, uploaded by a
@@ -98,10 +98,10 @@ func (d *DB) PutAttachment(ctx context.Context, dev *Device, sum string, content
 	switch {
 	case hex.EncodeToString(h[:]) != sum:
 		return app.Errorf(app.EINVALID, "il contenuto dell'allegato non corrisponde alla sua impronta")
-	case len(content) == 0 || len(content) > pratica.MaxAttachmentSize:
-		return app.Errorf(app.EINVALID, "allegato vuoto o più grande di %d MB", pratica.MaxAttachmentSize>>20)
+	case len(content) == 0 || len(content) > request.MaxAttachmentSize:
+		return app.Errorf(app.EINVALID, "allegato vuoto o più grande di %d MB", request.MaxAttachmentSize>>20)
 	}
-	t := pratica.SniffType(content)
+	t := request.SniffType(content)
 	if t == "" {
 		return app.Errorf(app.EINVALID, "l'allegato non è un PDF o un'immagine JPEG, PNG o TIFF")
 	}
@@ -124,8 +124,8 @@ func (d *DB) Attachment(ctx context.Context, sum string) ([]byte, string, error)
 
 // applicantTx is the applicant of a request as the hub's anagrafe knows
 // them, with their family, for the form's check.
-func applicantTx(ctx context.Context, tx *sql.Tx, cf string, day time.Time) (pratica.Applicant, error) {
-	a := pratica.Applicant{CodiceFiscale: cf, Today: day}
+func applicantTx(ctx context.Context, tx *sql.Tx, cf string, day time.Time) (request.Applicant, error) {
+	a := request.Applicant{CodiceFiscale: cf, Today: day}
 	var family string
 	err := tx.QueryRowContext(ctx, `SELECT family_id FROM citizens WHERE codice_fiscale = ?`, cf).Scan(&family)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -148,7 +148,7 @@ func applicantTx(ctx context.Context, tx *sql.Tx, cf string, day time.Time) (pra
 		if err != nil {
 			return a, err
 		}
-		a.Family = append(a.Family, pratica.Member{CodiceFiscale: c.CodiceFiscale, Name: c.FullName(), BirthDate: c.BirthDate})
+		a.Family = append(a.Family, request.Member{CodiceFiscale: c.CodiceFiscale, Name: c.FullName(), BirthDate: c.BirthDate})
 	}
 	return a, rows.Err()
 }
@@ -160,7 +160,7 @@ func applicantTx(ctx context.Context, tx *sql.Tx, cf string, day time.Time) (pra
 // same code as at the counter, against the hub's anagrafe. The answer is
 // the number, for the workstation's receipt.
 func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
-	r, err := pratica.DecodeRequestFact(op.Data)
+	r, err := request.DecodeRequestFact(op.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -177,11 +177,11 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 	if n > 0 {
 		return nil, app.Errorf(app.ECONFLICT, "richiesta %s già ricevuta da un'altra operazione", r.Provisional)
 	}
-	rec, err := recordTx(ctx, tx, app.ScopeNetwork, pratica.KindService, r.Service)
+	rec, err := recordTx(ctx, tx, app.ScopeNetwork, request.KindService, r.Service)
 	if err != nil {
 		return nil, app.Errorf(app.EINVALID, "richiesta %s: servizio %s sconosciuto al catalogo", r.Provisional, r.Service)
 	}
-	svc, err := pratica.DecodeService(rec.Data)
+	svc, err := request.DecodeService(rec.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -215,10 +215,10 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 		ON CONFLICT (comune, year) DO UPDATE SET last = last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
 		return nil, fmt.Errorf("protocol number: %w", err)
 	}
-	r.Values, r.Number, r.ProtocolAt = values, pratica.ProtocolNumber(year, seq), now
+	r.Values, r.Number, r.ProtocolAt = values, request.ProtocolNumber(year, seq), now
 	r.MemberNames = svc.MemberNames(values, who) // as the hub's anagrafe names them
-	r.Status, r.Version = pratica.StatusReceived, 1
-	r.History = []pratica.StatusChange{{Status: pratica.StatusReceived, Operator: r.Operator, At: now, Version: 1}}
+	r.Status, r.Version = request.StatusReceived, 1
+	r.History = []request.StatusChange{{Status: request.StatusReceived, Operator: r.Operator, At: now, Version: 1}}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, comune, year, seq, number, provisional, device, codice_fiscale, service,
 		status, version, follow_code, submitted_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.Comune, year, seq, r.Number, r.Provisional, dev.ID, r.CodiceFiscale, r.Service, string(r.Status), r.Version,
@@ -234,13 +234,13 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 	if err := d.recordStep(ctx, tx, r); err != nil {
 		return nil, err
 	}
-	return pratica.EncodeRequestAnswer(r.Number, now), nil
+	return request.EncodeRequestAnswer(r.Number, now), nil
 }
 
 // recordStep writes a request's latest step: its history row, its index
 // row, its record for the comune's workstations, and the notices to the
 // applicant, all in tx.
-func (d *DB) recordStep(ctx context.Context, tx *sql.Tx, r *pratica.Request) error {
+func (d *DB) recordStep(ctx context.Context, tx *sql.Tx, r *request.Request) error {
 	last := r.History[len(r.History)-1]
 	if _, err := tx.ExecContext(ctx, `INSERT INTO request_history (request, version, status, note, operator, at) VALUES (?, ?, ?, ?, ?, ?)`,
 		r.ID, last.Version, string(last.Status), last.Note, last.Operator, ts(last.At)); err != nil {
@@ -249,17 +249,17 @@ func (d *DB) recordStep(ctx context.Context, tx *sql.Tx, r *pratica.Request) err
 	if _, err := tx.ExecContext(ctx, `UPDATE requests SET status = ?, version = ? WHERE id = ?`, string(r.Status), r.Version, r.ID); err != nil {
 		return err
 	}
-	if err := d.PutRecordsTx(ctx, tx, r.Comune, []app.Record{pratica.RequestRecord(r)}); err != nil {
+	if err := d.PutRecordsTx(ctx, tx, r.Comune, []app.Record{request.RequestRecord(r)}); err != nil {
 		return err
 	}
 	com, err := comune(ctx, tx, r.Comune)
 	if err != nil {
 		return err
 	}
-	for _, n := range pratica.NoticesFor(r, placeName(com.Name), pratica.FollowURL(d.PublicURL, r), d.now()) {
+	for _, n := range request.NoticesFor(r, placeName(com.Name), request.FollowURL(d.PublicURL, r), d.now()) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notices (id, request, comune, channel, recipient, subject, body, state, next_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			n.ID, n.Request, n.Comune, n.Channel, n.Recipient, n.Subject, n.Body, pratica.NoticeQueued, ts(n.CreatedAt), ts(n.CreatedAt)); err != nil {
+			n.ID, n.Request, n.Comune, n.Channel, n.Recipient, n.Subject, n.Body, request.NoticeQueued, ts(n.CreatedAt), ts(n.CreatedAt)); err != nil {
 			return fmt.Errorf("queue notice %s: %w", n.ID, err)
 		}
 	}
@@ -294,7 +294,7 @@ func placeName(s string) string {
 // device's comune, and the request at the version the operator saw
 // (ECONFLICT otherwise, parked at the workstation with the reason).
 func (d *DB) applyRequestStatus(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
-	f, err := pratica.DecodeStatusFact(op.Data)
+	f, err := request.DecodeStatusFact(op.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -312,17 +312,17 @@ func (d *DB) applyRequestStatus(ctx context.Context, tx *sql.Tx, dev *Device, op
 	if err != nil {
 		return nil, err
 	}
-	return pratica.EncodeStatusAnswer(r), nil
+	return request.EncodeStatusAnswer(r), nil
 }
 
 // moveTx moves a request of comune through a state change in tx. expected
 // < 0 takes the request as it is (the hub's own command line).
-func (d *DB) moveTx(ctx context.Context, tx *sql.Tx, comune, id string, to pratica.Status, note, operator string, expected int) (*pratica.Request, error) {
-	rec, err := recordTx(ctx, tx, comune, pratica.KindRequest, id)
+func (d *DB) moveTx(ctx context.Context, tx *sql.Tx, comune, id string, to request.Status, note, operator string, expected int) (*request.Request, error) {
+	rec, err := recordTx(ctx, tx, comune, request.KindRequest, id)
 	if err != nil {
 		return nil, app.Errorf(app.ENOTFOUND, "richiesta sconosciuta al comune %s", comune)
 	}
-	r, err := pratica.DecodeRequest(rec.Data)
+	r, err := request.DecodeRequest(rec.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -341,11 +341,11 @@ func (d *DB) moveTx(ctx context.Context, tx *sql.Tx, comune, id string, to prati
 // SetRequestStatus moves a request of comune, named by its protocol
 // number, from the hub's command line; the change reaches the comune's
 // workstations and the applicant like one from a workstation.
-func (d *DB) SetRequestStatus(ctx context.Context, comune, number string, to pratica.Status, note, operator string) (*pratica.Request, error) {
-	if _, _, err := pratica.ParseProtocolNumber(number); err != nil {
+func (d *DB) SetRequestStatus(ctx context.Context, comune, number string, to request.Status, note, operator string) (*request.Request, error) {
+	if _, _, err := request.ParseProtocolNumber(number); err != nil {
 		return nil, err
 	}
-	var r *pratica.Request
+	var r *request.Request
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		var id string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM requests WHERE comune = ? AND number = ?`, comune, number).Scan(&id)
@@ -362,7 +362,7 @@ func (d *DB) SetRequestStatus(ctx context.Context, comune, number string, to pra
 }
 
 // HubRequest returns a request of comune by id or protocol number.
-func (d *DB) HubRequest(ctx context.Context, comune, idOrNumber string) (*pratica.Request, error) {
+func (d *DB) HubRequest(ctx context.Context, comune, idOrNumber string) (*request.Request, error) {
 	var id string
 	err := d.db.QueryRowContext(ctx, `SELECT id FROM requests WHERE comune = ? AND (id = ? OR number = ?)`, comune, idOrNumber, idOrNumber).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -371,16 +371,16 @@ func (d *DB) HubRequest(ctx context.Context, comune, idOrNumber string) (*pratic
 	if err != nil {
 		return nil, err
 	}
-	rec, err := d.Record(ctx, comune, pratica.KindRequest, id)
+	rec, err := d.Record(ctx, comune, request.KindRequest, id)
 	if err != nil {
 		return nil, err
 	}
-	return pratica.DecodeRequest(rec.Data)
+	return request.DecodeRequest(rec.Data)
 }
 
 // FollowRequest returns a request by its id and follow code, for the
 // citizen's page; ENOTFOUND for any mismatch, without telling which.
-func (d *DB) FollowRequest(ctx context.Context, id, code string) (*pratica.Request, error) {
+func (d *DB) FollowRequest(ctx context.Context, id, code string) (*request.Request, error) {
 	var comune, want string
 	err := d.db.QueryRowContext(ctx, `SELECT comune, follow_code FROM requests WHERE id = ?`, id).Scan(&comune, &want)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (code == "" || want != code)) {
@@ -394,20 +394,20 @@ func (d *DB) FollowRequest(ctx context.Context, id, code string) (*pratica.Reque
 
 // HubRequests lists the requests of comune, newest first; status, when
 // not "", keeps those in that state.
-func (d *DB) HubRequests(ctx context.Context, comune string, status pratica.Status) ([]pratica.Request, error) {
+func (d *DB) HubRequests(ctx context.Context, comune string, status request.Status) ([]request.Request, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT r.data FROM requests q JOIN records r ON r.scope = q.comune AND r.kind = ? AND r.key = q.id
-		WHERE q.comune = ? AND (? = '' OR q.status = ?) ORDER BY q.year DESC, q.seq DESC`, pratica.KindRequest, comune, string(status), string(status))
+		WHERE q.comune = ? AND (? = '' OR q.status = ?) ORDER BY q.year DESC, q.seq DESC`, request.KindRequest, comune, string(status), string(status))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []pratica.Request
+	var out []request.Request
 	for rows.Next() {
 		var data string
 		if err := rows.Scan(&data); err != nil {
 			return nil, err
 		}
-		r, err := pratica.DecodeRequest([]byte(data))
+		r, err := request.DecodeRequest([]byte(data))
 		if err != nil {
 			return nil, err
 		}
@@ -418,7 +418,7 @@ func (d *DB) HubRequests(ctx context.Context, comune string, status pratica.Stat
 
 // applyRequestFact applies the facts of requests (facts.go's switch).
 func (d *DB) applyRequestFact(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
-	if op.Kind == pratica.FactStatus {
+	if op.Kind == request.FactStatus {
 		return d.applyRequestStatus(ctx, tx, dev, op)
 	}
 	return d.applyRequest(ctx, tx, dev, op)

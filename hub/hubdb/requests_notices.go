@@ -6,23 +6,23 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
-var _ pratica.NoticeQueue = (*DB)(nil)
+var _ request.NoticeQueue = (*DB)(nil)
 
 // ClaimNotices moves up to limit due notices to "sending", in one
 // transaction, and returns them.
-func (d *DB) ClaimNotices(ctx context.Context, now time.Time, limit int) ([]pratica.Notice, error) {
-	var out []pratica.Notice
+func (d *DB) ClaimNotices(ctx context.Context, now time.Time, limit int) ([]request.Notice, error) {
+	var out []request.Notice
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, request, comune, channel, recipient, subject, body, attempts, created_at FROM notices
-			WHERE state = ? AND next_at <= ? ORDER BY next_at LIMIT ?`, pratica.NoticeQueued, ts(now), limit)
+			WHERE state = ? AND next_at <= ? ORDER BY next_at LIMIT ?`, request.NoticeQueued, ts(now), limit)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var n pratica.Notice
+			var n request.Notice
 			var created string
 			if err := rows.Scan(&n.ID, &n.Request, &n.Comune, &n.Channel, &n.Recipient, &n.Subject, &n.Body, &n.Attempts, &created); err != nil {
 				rows.Close()
@@ -37,7 +37,7 @@ func (d *DB) ClaimNotices(ctx context.Context, now time.Time, limit int) ([]prat
 			return err
 		}
 		for _, n := range out {
-			if _, err := tx.ExecContext(ctx, `UPDATE notices SET state = ?, attempts = ? WHERE id = ?`, pratica.NoticeSending, n.Attempts, n.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE notices SET state = ?, attempts = ? WHERE id = ?`, request.NoticeSending, n.Attempts, n.ID); err != nil {
 				return err
 			}
 		}
@@ -49,18 +49,18 @@ func (d *DB) ClaimNotices(ctx context.Context, now time.Time, limit int) ([]prat
 // NoticeSent marks a claimed notice sent.
 func (d *DB) NoticeSent(ctx context.Context, id string, at time.Time) error {
 	return d.setNotice(ctx, id, `UPDATE notices SET state = ?, sent_at = ?, last_error = '' WHERE id = ? AND state = ?`,
-		pratica.NoticeSent, ts(at), id, pratica.NoticeSending)
+		request.NoticeSent, ts(at), id, request.NoticeSending)
 }
 
 // NoticeFailed records a failed attempt: back to the queue for retryAt, or
 // failed for good.
 func (d *DB) NoticeFailed(ctx context.Context, id, reason string, retryAt time.Time, final bool) error {
-	state := pratica.NoticeQueued
+	state := request.NoticeQueued
 	if final {
-		state = pratica.NoticeFailed
+		state = request.NoticeFailed
 	}
 	return d.setNotice(ctx, id, `UPDATE notices SET state = ?, next_at = ?, last_error = ? WHERE id = ? AND state = ?`,
-		state, ts(retryAt), reason, id, pratica.NoticeSending)
+		state, ts(retryAt), reason, id, request.NoticeSending)
 }
 
 func (d *DB) setNotice(ctx context.Context, id, q string, args ...any) error {
@@ -80,7 +80,7 @@ func (d *DB) setNotice(ctx context.Context, id, q string, args ...any) error {
 // them (RequeueNotice).
 func (d *DB) RecoverNotices(ctx context.Context) (int, error) {
 	r, err := d.db.ExecContext(ctx, `UPDATE notices SET state = ?, last_error = 'interrotto durante l''invio: forse consegnato' WHERE state = ?`,
-		pratica.NoticeUncertain, pratica.NoticeSending)
+		request.NoticeUncertain, request.NoticeSending)
 	if err != nil {
 		return 0, err
 	}
@@ -92,7 +92,7 @@ func (d *DB) RecoverNotices(ctx context.Context) (int, error) {
 // person's decision.
 func (d *DB) RequeueNotice(ctx context.Context, id string) error {
 	r, err := d.db.ExecContext(ctx, `UPDATE notices SET state = ?, next_at = ? WHERE id = ? AND state IN (?, ?)`,
-		pratica.NoticeQueued, ts(d.now()), id, pratica.NoticeUncertain, pratica.NoticeFailed)
+		request.NoticeQueued, ts(d.now()), id, request.NoticeUncertain, request.NoticeFailed)
 	if err != nil {
 		return err
 	}
@@ -104,16 +104,16 @@ func (d *DB) RequeueNotice(ctx context.Context, id string) error {
 
 // NoticeState is a notice with its delivery state, for the operator.
 type NoticeState struct {
-	pratica.Notice
+	request.Notice
 	State     string
 	LastError string
 	SentAt    string
 }
 
 // Notices lists the notices of a request ("" for all), oldest first.
-func (d *DB) Notices(ctx context.Context, request string) ([]NoticeState, error) {
+func (d *DB) Notices(ctx context.Context, requestID string) ([]NoticeState, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, request, comune, channel, recipient, subject, body, attempts, state, last_error, sent_at
-		FROM notices WHERE ? = '' OR request = ? ORDER BY created_at, id`, request, request)
+		FROM notices WHERE ? = '' OR request = ? ORDER BY created_at, id`, requestID, requestID)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // SeedRequest records a request that already has a history (the demo's,
@@ -18,8 +18,8 @@ import (
 // for steps already past. r.History[0] is the reception; r.Status and
 // r.Version follow from the steps. A request already there is left as it
 // is.
-func (d *DB) SeedRequest(ctx context.Context, r *pratica.Request) error {
-	if len(r.History) == 0 || r.History[0].Status != pratica.StatusReceived {
+func (d *DB) SeedRequest(ctx context.Context, r *request.Request) error {
+	if len(r.History) == 0 || r.History[0].Status != request.StatusReceived {
 		return app.Errorf(app.EINVALID, "richiesta %s: la storia comincia dalla ricezione", r.Provisional)
 	}
 	if len(r.Attachments) > 0 {
@@ -36,11 +36,11 @@ func (d *DB) SeedRequest(ctx context.Context, r *pratica.Request) error {
 		if err := r.ValidateSubmission(); err != nil {
 			return err
 		}
-		rec, err := recordTx(ctx, tx, app.ScopeNetwork, pratica.KindService, r.Service)
+		rec, err := recordTx(ctx, tx, app.ScopeNetwork, request.KindService, r.Service)
 		if err != nil {
 			return app.Errorf(app.EINVALID, "richiesta %s: servizio %s sconosciuto al catalogo", r.Provisional, r.Service)
 		}
-		svc, err := pratica.DecodeService(rec.Data)
+		svc, err := request.DecodeService(rec.Data)
 		if err != nil {
 			return err
 		}
@@ -54,8 +54,8 @@ func (d *DB) SeedRequest(ctx context.Context, r *pratica.Request) error {
 		}
 		steps := r.History
 		r.Values, r.MemberNames, r.ServiceTitle = values, svc.MemberNames(values, who), svc.Title
-		r.Status, r.Version = pratica.StatusReceived, 1
-		r.History = []pratica.StatusChange{{Status: pratica.StatusReceived, Operator: steps[0].Operator, At: r.ProtocolAt.UTC(), Version: 1}}
+		r.Status, r.Version = request.StatusReceived, 1
+		r.History = []request.StatusChange{{Status: request.StatusReceived, Operator: steps[0].Operator, At: r.ProtocolAt.UTC(), Version: 1}}
 		for _, s := range steps[1:] {
 			if err := r.Move(s.Status, s.Note, s.Operator, r.Version, s.At); err != nil {
 				return err
@@ -67,7 +67,7 @@ func (d *DB) SeedRequest(ctx context.Context, r *pratica.Request) error {
 			ON CONFLICT (comune, year) DO UPDATE SET last = last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
 			return fmt.Errorf("protocol number: %w", err)
 		}
-		r.Number = pratica.ProtocolNumber(year, seq)
+		r.Number = request.ProtocolNumber(year, seq)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, comune, year, seq, number, provisional, device, codice_fiscale, service,
 			status, version, follow_code, submitted_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, r.Comune, year, seq, r.Number, r.Provisional, r.Device, r.CodiceFiscale, r.Service, string(r.Status), r.Version,
@@ -80,7 +80,7 @@ func (d *DB) SeedRequest(ctx context.Context, r *pratica.Request) error {
 				return fmt.Errorf("history of %s: %w", r.Number, err)
 			}
 		}
-		return d.PutRecordsTx(ctx, tx, r.Comune, []app.Record{pratica.RequestRecord(r)})
+		return d.PutRecordsTx(ctx, tx, r.Comune, []app.Record{request.RequestRecord(r)})
 	})
 }
 

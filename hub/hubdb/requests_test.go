@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // TestCatalogue publishes the default catalogue once, enables part of it
@@ -18,7 +18,7 @@ func TestCatalogue(t *testing.T) {
 	if err := db.EnsureComune(ctx, "I690", "SESTO SAN GIOVANNI"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ImportCatalogue(ctx, pratica.DefaultCatalogue()); err != nil {
+	if err := db.ImportCatalogue(ctx, request.DefaultCatalogue()); err != nil {
 		t.Fatal(err)
 	}
 	seq := func(scope string) int64 {
@@ -29,14 +29,14 @@ func TestCatalogue(t *testing.T) {
 		return n
 	}
 	before := seq(app.ScopeNetwork)
-	if err := db.ImportCatalogue(ctx, pratica.DefaultCatalogue()); err != nil {
+	if err := db.ImportCatalogue(ctx, request.DefaultCatalogue()); err != nil {
 		t.Fatal(err)
 	}
 	if after := seq(app.ScopeNetwork); after != before {
 		t.Fatalf("publishing the same catalogue again made %d changes", after-before)
 	}
 	cat, err := db.Catalogue(ctx)
-	if err != nil || len(cat) != len(pratica.DefaultCatalogue()) {
+	if err != nil || len(cat) != len(request.DefaultCatalogue()) {
 		t.Fatalf("catalogue: %d services (%v)", len(cat), err)
 	}
 	if got, _ := db.EnabledServices(ctx, "I690"); got != nil {
@@ -51,7 +51,7 @@ func TestCatalogue(t *testing.T) {
 	if err := db.EnableServices(ctx, "I690", []string{"volo-su-marte"}); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("an unknown service: %v", err)
 	}
-	dup := append(pratica.DefaultCatalogue(), pratica.DefaultCatalogue()[0])
+	dup := append(request.DefaultCatalogue(), request.DefaultCatalogue()[0])
 	if err := db.ImportCatalogue(ctx, dup); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("a catalogue with a service twice: %v", err)
 	}

@@ -1,5 +1,5 @@
 // Package notify is the hub's notifier: it sends the notices that request
-// changes queue in the hub's outbox (pratica.NoticeQueue) by email over
+// changes queue in the hub's outbox (request.NoticeQueue) by email over
 // SMTP, by PEC (SMTP to the certified-mail provider) and by SMS through a
 // gateway, with retries and backoff.
 //
@@ -22,13 +22,13 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // Sender delivers a notice on one channel. A *PermanentError means the
 // notice cannot be delivered (a refused address): it is not retried.
 type Sender interface {
-	Send(ctx context.Context, n pratica.Notice) error
+	Send(ctx context.Context, n request.Notice) error
 }
 
 // PermanentError is a refusal that retrying will not change.
@@ -39,8 +39,8 @@ func (e *PermanentError) Unwrap() error { return e.Err }
 
 // Worker sends the queued notices.
 type Worker struct {
-	Queue   pratica.NoticeQueue
-	Senders map[string]Sender // by channel: pratica.ChannelEmail, ChannelPEC, ChannelSMS
+	Queue   request.NoticeQueue
+	Senders map[string]Sender // by channel: request.ChannelEmail, ChannelPEC, ChannelSMS
 	Log     *slog.Logger
 	Now     func() time.Time
 	// MaxAttempts before a notice is failed for good (default 8); Backoff

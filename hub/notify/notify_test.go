@@ -23,7 +23,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/cf"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/hub/notify"
 )
@@ -146,7 +146,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // hubWithRequest is a hub database with one request whose form gives an
 // email, a PEC address and a mobile number.
-func hubWithRequest(t *testing.T, clk *clock) (*hubdb.DB, *pratica.Request) {
+func hubWithRequest(t *testing.T, clk *clock) (*hubdb.DB, *request.Request) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := hubdb.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
@@ -167,7 +167,7 @@ func hubWithRequest(t *testing.T, clk *clock) (*hubdb.DB, *pratica.Request) {
 	if _, err := db.ReplaceAnagrafe(ctx, "F205", []app.Citizen{citizen}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.ImportCatalogue(ctx, pratica.DefaultCatalogue()); err != nil {
+	if err := db.ImportCatalogue(ctx, request.DefaultCatalogue()); err != nil {
 		t.Fatal(err)
 	}
 	enrol, err := db.NewEnrollCode(ctx, "F205", time.Hour)
@@ -183,14 +183,14 @@ func hubWithRequest(t *testing.T, clk *clock) (*hubdb.DB, *pratica.Request) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &pratica.Request{ID: pratica.NewID(), Comune: "F205", Provisional: pratica.ProvisionalNumber(dev.ID, 1), Service: "segnalazione-disservizio",
+	r := &request.Request{ID: request.NewID(), Comune: "F205", Provisional: request.ProvisionalNumber(dev.ID, 1), Service: "segnalazione-disservizio",
 		ServiceTitle: "Segnalazione di un disservizio", CodiceFiscale: code, ApplicantName: "Verdi Giuseppe",
-		Values: pratica.Values{"cognome": "Verdi", "nome": "Giuseppe", "codice_fiscale": code, "categoria": "strade", "luogo": "Via Dante 1",
+		Values: request.Values{"cognome": "Verdi", "nome": "Giuseppe", "codice_fiscale": code, "categoria": "strade", "luogo": "Via Dante 1",
 			"descrizione": "Buca profonda", "email": "giuseppe.verdi@example.it", "pec": "giuseppe.verdi@pec.example.it", "cellulare": "+393331234567",
 			"dichiarazione": "si", "privacy": "si"},
 		SubmittedAt: clk.Now(), Operator: "demo", Device: dev.ID, Channel: "sportello", FollowCode: "ABCDEFGHJKLMNPQR"}
-	data := pratica.EncodeRequestFact(r)
-	res := db.ApplyOp(ctx, dev, app.Operation{ID: pratica.NewID(), Device: dev.ID, Seq: 1, Kind: pratica.FactRequest, CreatedAt: clk.Now(), Data: data})
+	data := request.EncodeRequestFact(r)
+	res := db.ApplyOp(ctx, dev, app.Operation{ID: request.NewID(), Device: dev.ID, Seq: 1, Kind: request.FactRequest, CreatedAt: clk.Now(), Data: data})
 	if !res.Applied {
 		t.Fatalf("request refused: %+v", res)
 	}
@@ -201,9 +201,9 @@ func hubWithRequest(t *testing.T, clk *clock) (*hubdb.DB, *pratica.Request) {
 	return db, got
 }
 
-func states(t *testing.T, db *hubdb.DB, request string) map[string]string {
+func states(t *testing.T, db *hubdb.DB, requestID string) map[string]string {
 	t.Helper()
-	ns, err := db.Notices(context.Background(), request)
+	ns, err := db.Notices(context.Background(), requestID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,9 +232,9 @@ func TestNotifierThroughSMTP(t *testing.T) {
 	newWorker := func() *notify.Worker {
 		return &notify.Worker{Queue: db, Log: quiet, Now: clk.Now, Backoff: func(int) time.Duration { return time.Minute },
 			Senders: map[string]notify.Sender{
-				pratica.ChannelEmail: &notify.SMTP{Addr: email.Addr, From: "sportello@comune.milano.it", Now: clk.Now},
-				pratica.ChannelPEC:   &notify.SMTP{Addr: pec.Addr, From: "protocollo@pec.comune.milano.it", Now: clk.Now},
-				pratica.ChannelSMS:   notify.SMS{Gateway: notify.HTTPGateway{URL: gwSrv.URL, Token: "segreto"}},
+				request.ChannelEmail: &notify.SMTP{Addr: email.Addr, From: "sportello@comune.milano.it", Now: clk.Now},
+				request.ChannelPEC:   &notify.SMTP{Addr: pec.Addr, From: "protocollo@pec.comune.milano.it", Now: clk.Now},
+				request.ChannelSMS:   notify.SMS{Gateway: notify.HTTPGateway{URL: gwSrv.URL, Token: "segreto"}},
 			}}
 	}
 	w := newWorker()
@@ -283,7 +283,7 @@ func TestNotifierThroughSMTP(t *testing.T) {
 	})
 
 	t.Run("RetriedAfterTemporaryRefusal", func(t *testing.T) {
-		if _, err := db.SetRequestStatus(ctx, "F205", req.Number, pratica.StatusWorking, "sopralluogo fissato", "hub:ufficio"); err != nil {
+		if _, err := db.SetRequestStatus(ctx, "F205", req.Number, request.StatusWorking, "sopralluogo fissato", "hub:ufficio"); err != nil {
 			t.Fatal(err)
 		}
 		email.fail(&smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "riprovare più tardi"}, nil)
@@ -291,7 +291,7 @@ func TestNotifierThroughSMTP(t *testing.T) {
 			t.Fatalf("run during the outage sent %d (%v)", n, err)
 		}
 		id := req.ID + ".v2.email@sportello"
-		if st := states(t, db, req.ID)[id]; st != pratica.NoticeQueued {
+		if st := states(t, db, req.ID)[id]; st != request.NoticeQueued {
 			t.Fatalf("after a 451 the email is %q", st)
 		}
 		email.fail(nil, nil)
@@ -309,7 +309,7 @@ func TestNotifierThroughSMTP(t *testing.T) {
 	})
 
 	t.Run("PermanentRefusalIsNotRetried", func(t *testing.T) {
-		if _, err := db.SetRequestStatus(ctx, "F205", req.Number, pratica.StatusIntegration, "manca la fotografia", "hub:ufficio"); err != nil {
+		if _, err := db.SetRequestStatus(ctx, "F205", req.Number, request.StatusIntegration, "manca la fotografia", "hub:ufficio"); err != nil {
 			t.Fatal(err)
 		}
 		email.fail(nil, &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "casella inesistente"})
@@ -317,13 +317,13 @@ func TestNotifierThroughSMTP(t *testing.T) {
 		email.fail(nil, nil)
 		clk.Advance(24 * time.Hour)
 		w.RunOnce(ctx)
-		if st := states(t, db, req.ID)[req.ID+".v3.email@sportello"]; st != pratica.NoticeFailed || len(email.got()) != 2 {
+		if st := states(t, db, req.ID)[req.ID+".v3.email@sportello"]; st != request.NoticeFailed || len(email.got()) != 2 {
 			t.Fatalf("after a 550 the email is %q, %d delivered", st, len(email.got()))
 		}
 	})
 
 	t.Run("CrashBetweenSendAndMark", func(t *testing.T) {
-		if _, err := db.SetRequestStatus(ctx, "F205", req.Number, pratica.StatusConcluded, "buca riparata", "hub:ufficio"); err != nil {
+		if _, err := db.SetRequestStatus(ctx, "F205", req.Number, request.StatusConcluded, "buca riparata", "hub:ufficio"); err != nil {
 			t.Fatal(err)
 		}
 		// A worker claims the notices, hands them over and dies before
@@ -342,7 +342,7 @@ func TestNotifierThroughSMTP(t *testing.T) {
 			t.Fatalf("the restarted worker sent %d notices that may have gone out already", n)
 		}
 		id := req.ID + ".v4.email@sportello"
-		if st := states(t, db, req.ID)[id]; st != pratica.NoticeUncertain {
+		if st := states(t, db, req.ID)[id]; st != request.NoticeUncertain {
 			t.Fatalf("interrupted notice is %q", st)
 		}
 		// A person checks and sends it again.

@@ -8,7 +8,7 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // SMSGateway is an SMS provider. id is the notice's identity: gateways
@@ -21,7 +21,7 @@ type SMSGateway interface {
 type SMS struct{ Gateway SMSGateway }
 
 // Send delivers one notice as an SMS.
-func (s SMS) Send(ctx context.Context, n pratica.Notice) error {
+func (s SMS) Send(ctx context.Context, n request.Notice) error {
 	return s.Gateway.SendSMS(ctx, n.Recipient, n.Body, n.ID)
 }
 

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // SMTP sends notices as email through an SMTP server: the comune's mail
@@ -37,7 +37,7 @@ type SMTP struct {
 
 // Send delivers one notice; it returns nil once the server has accepted
 // the message at the end of DATA.
-func (s *SMTP) Send(ctx context.Context, n pratica.Notice) error {
+func (s *SMTP) Send(ctx context.Context, n request.Notice) error {
 	host, _, err := net.SplitHostPort(s.Addr)
 	if err != nil {
 		return &PermanentError{fmt.Errorf("indirizzo SMTP non valido %q", s.Addr)}
@@ -115,7 +115,7 @@ func (s *SMTP) tlsConfig(host string) *tls.Config {
 }
 
 // message is the notice as an RFC 5322 message, UTF-8 in quoted-printable.
-func (s *SMTP) message(n pratica.Notice) []byte {
+func (s *SMTP) message(n request.Notice) []byte {
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now

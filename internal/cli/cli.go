@@ -20,8 +20,8 @@ import (
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/internal/cmdline"
 )
 
@@ -48,7 +48,7 @@ type Workstation struct {
 	Sync         Sync
 	Counter      *app.CounterService
 	Certificates *certificate.Service
-	Desk         *pratica.Desk
+	Desk         *request.Desk
 	Cashier      *payment.Cashier
 	Queue        *queue.Service
 	// Profile is the enrolled profile, with the counter set to its comune;
@@ -70,7 +70,7 @@ type Local interface {
 	Certificates(ctx context.Context, codiceFiscale string) ([]certificate.Issued, error)
 	Flagged(ctx context.Context) ([]certificate.Issued, error)
 	Payment(ctx context.Context, receipt string) (*payment.Payment, error)
-	Request(ctx context.Context, idOrNumber string) (*pratica.Request, error)
+	Request(ctx context.Context, idOrNumber string) (*request.Request, error)
 }
 
 // Sync is the workstation's sync engine as the commands use it.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/cf"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/internal/cmdline"
 )
 
@@ -41,9 +41,9 @@ func cmdRequestServices(ctx context.Context, e *Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return cmdline.Usagef("request services: %v", err)
 	}
-	if *event != "" && !pratica.LifeEvent(*event).Valid() {
+	if *event != "" && !request.LifeEvent(*event).Valid() {
 		var ids []string
-		for _, ev := range pratica.LifeEvents {
+		for _, ev := range request.LifeEvents {
 			ids = append(ids, string(ev))
 		}
 		return cmdline.Usagef("request services: --event tra %s", strings.Join(ids, ", "))
@@ -53,7 +53,7 @@ func cmdRequestServices(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	found, err := s.Desk.Search(ctx, strings.Join(fs.Args(), " "), pratica.LifeEvent(*event))
+	found, err := s.Desk.Search(ctx, strings.Join(fs.Args(), " "), request.LifeEvent(*event))
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 	case *code == "" || *service == "":
 		return cmdline.Usagef("request submit: servono --cf CODICE e --service ID (sportello request services li elenca)")
 	}
-	values := pratica.Values{}
+	values := request.Values{}
 	for _, f := range fields {
 		k, v, ok := strings.Cut(f, "=")
 		if !ok || k == "" {
@@ -96,7 +96,7 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 		}
 		values[k] = v
 	}
-	var files []pratica.File
+	var files []request.File
 	for _, a := range attach {
 		field, path, ok := strings.Cut(a, "=")
 		if !ok || field == "" || path == "" {
@@ -106,14 +106,14 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 		if err != nil {
 			return app.Errorf(app.EINVALID, "allegato %s non leggibile", path)
 		}
-		if st.Size() > pratica.MaxAttachmentSize {
-			return app.Errorf(app.EINVALID, "l'allegato %s supera %d MB", filepath.Base(path), pratica.MaxAttachmentSize>>20)
+		if st.Size() > request.MaxAttachmentSize {
+			return app.Errorf(app.EINVALID, "l'allegato %s supera %d MB", filepath.Base(path), request.MaxAttachmentSize>>20)
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return app.Errorf(app.EINVALID, "allegato %s non leggibile", path)
 		}
-		files = append(files, pratica.File{Field: field, Name: filepath.Base(path), Data: b})
+		files = append(files, request.File{Field: field, Name: filepath.Base(path), Data: b})
 	}
 	s, err := e.open(ctx, preamble{log: e.Stderr})
 	if err != nil {
@@ -140,7 +140,7 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 	}
 	r, pdf, err := s.Desk.Submit(ctx, op, file, sv.ID, values, files)
 	if err != nil {
-		var fe *pratica.FormError
+		var fe *request.FormError
 		if errors.As(err, &fe) {
 			for _, f := range fe.Fields {
 				fmt.Fprintf(e.Stderr, "  %s (%s): %s\n", f.Label, f.Field, f.Message)
@@ -265,7 +265,7 @@ func cmdRequestStatus(ctx context.Context, e *Env, args []string) error {
 	if *number == "" || *to == "" {
 		return cmdline.Usagef("request status: servono --number N e --to STATO (in_lavorazione, integrazione_richiesta, conclusa, respinta)")
 	}
-	status, err := pratica.ParseStatus(*to)
+	status, err := request.ParseStatus(*to)
 	if err != nil {
 		return cmdline.Usagef("request status: %s", app.ErrorMessage(err))
 	}
@@ -295,7 +295,7 @@ func cmdRequestStatus(ctx context.Context, e *Env, args []string) error {
 	if got.Status != status {
 		if parked, err := s.Local.ParkedOps(ctx); err == nil {
 			for i := len(parked) - 1; i >= 0; i-- {
-				if parked[i].Kind == pratica.FactStatus && strings.Contains(string(parked[i].Data), r.ID) {
+				if parked[i].Kind == request.FactStatus && strings.Contains(string(parked[i].Data), r.ID) {
 					return app.Errorf(app.ECONFLICT, "cambio di stato rifiutato dall'hub: %s", parked[i].Reason)
 				}
 			}

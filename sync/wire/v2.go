@@ -10,8 +10,8 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 )
 
 // Protocol 2 spelled the keys of citizens, operators and the records and
@@ -121,7 +121,7 @@ var v2Data = map[string]*Shape{
 	payment.FactIUVBlock:   newShape("IUV block request", map[string]string{"postazione": "device"}, nil),
 	payment.FactClosing:    v2Closing,
 	payment.FactRefundDone: v2Repayment,
-	pratica.FactStatus:     newShape("request status change", map[string]string{"expected_version": "expect_version"}, nil),
+	request.FactStatus:     newShape("request status change", map[string]string{"expected_version": "expect_version"}, nil),
 	queue.KindKioskPolicy: newShape("kiosk policy", nil, map[string]*Shape{
 		"certificates": newShape("kiosk certificate", nil, map[string]*Shape{
 			"uses": newShape("kiosk use", map[string]string{"exemption": "exemption_id"}, nil),

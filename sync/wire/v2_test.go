@@ -16,8 +16,8 @@ import (
 	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -327,9 +327,9 @@ func TestV2StatusFact(t *testing.T) {
 	at := time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)
 	old := `{"request":"00000000-0000-4000-8000-000000000001","comune":"F205","to":"in_lavorazione","note":"presa in carico",` +
 		`"expected_version":1,"operator":"back","at":"2026-11-23T08:30:00Z"}`
-	cur := pratica.EncodeStatusFact(&pratica.StatusFact{Request: "00000000-0000-4000-8000-000000000001", Comune: "F205",
+	cur := request.EncodeStatusFact(&request.StatusFact{Request: "00000000-0000-4000-8000-000000000001", Comune: "F205",
 		To: "in_lavorazione", Note: "presa in carico", Expected: 1, Operator: "back", At: at})
-	shape := wire.V2Data(pratica.FactStatus)
+	shape := wire.V2Data(request.FactStatus)
 	if up, err := wire.UpgradeV2(shape, []byte(old)); err != nil || !bytes.Equal(up, cur) {
 		t.Fatalf("protocol 2 → 3: %v\n got %s\nwant %s", err, up, cur)
 	}

@@ -1,4 +1,4 @@
-package pratica
+package request
 
 import (
 	"bytes"
@@ -44,7 +44,7 @@ func DefaultCatalogue() []Service {
 var defaultCatalogue = sync.OnceValue(func() []Service {
 	cat, err := DecodeCatalogue(catalogueFile)
 	if err != nil {
-		panic("pratica: the built-in catalogue.json: " + err.Error()) // TestCatalogueFile reads it
+		panic("request: the built-in catalogue.json: " + err.Error()) // TestCatalogueFile reads it
 	}
 	return cat
 })

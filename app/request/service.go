@@ -1,4 +1,5 @@
-// Package pratica is the service catalogue and the requests (istanze) a
+// Package request is the service catalogue and the requests (istanze,
+// pratiche: one word, "request", for them in the code) a
 // comune receives: the services in the ten life events with their forms,
 // the validation of a filled form (the same code runs at the counter and
 // at the hub), the requests with their protocol numbers and their states.
@@ -11,7 +12,7 @@
 // gives it its protocol number, per comune and per year, gap-free, in the
 // transaction that applies it, and keeps its state and history as a record
 // (KindRequest) that every workstation of the comune receives.
-package pratica
+package request
 
 import (
 	"regexp"

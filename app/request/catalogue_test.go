@@ -1,4 +1,4 @@
-package pratica_test
+package request_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // TestCatalogueFile checks the built-in catalogue as the hub publishes it:
@@ -16,9 +16,9 @@ import (
 // and the file in its canonical layout (what EncodeCatalogue writes), so a
 // hand edit that loses or mangles something shows here.
 func TestCatalogueFile(t *testing.T) {
-	cat := pratica.DefaultCatalogue()
+	cat := request.DefaultCatalogue()
 	t.Run("Counts", func(t *testing.T) {
-		events, audiences, kiosk := map[pratica.LifeEvent]int{}, map[pratica.Audience]int{}, 0
+		events, audiences, kiosk := map[request.LifeEvent]int{}, map[request.Audience]int{}, 0
 		for _, s := range cat {
 			events[s.Event]++
 			audiences[s.Audience]++
@@ -26,40 +26,40 @@ func TestCatalogueFile(t *testing.T) {
 				kiosk++
 			}
 		}
-		want := map[pratica.LifeEvent]int{
-			pratica.EventHome: 9, pratica.EventFamily: 9, pratica.EventCitizen: 10, pratica.EventSport: 8,
-			pratica.EventTaxes: 10, pratica.EventSchool: 11, pratica.EventTransport: 10, pratica.EventHealth: 10,
-			pratica.EventBusiness: 23, pratica.EventProperty: 16,
+		want := map[request.LifeEvent]int{
+			request.EventHome: 9, request.EventFamily: 9, request.EventCitizen: 10, request.EventSport: 8,
+			request.EventTaxes: 10, request.EventSchool: 11, request.EventTransport: 10, request.EventHealth: 10,
+			request.EventBusiness: 23, request.EventProperty: 16,
 		}
 		if len(cat) != 116 || !reflect.DeepEqual(events, want) {
 			t.Errorf("%d services, by life event %v; want 116, %v", len(cat), events, want)
 		}
-		if audiences[pratica.Citizens] != 67 || audiences[pratica.Businesses] != 49 || kiosk != 15 {
+		if audiences[request.Citizens] != 67 || audiences[request.Businesses] != 49 || kiosk != 15 {
 			t.Errorf("audiences %v, %d at the kiosk; want 67 citizens, 49 businesses, 15 at the kiosk", audiences, kiosk)
 		}
 	})
 	t.Run("Passport", func(t *testing.T) {
 		s := service(t, "appuntamento-passaporto")
-		if s.Title != "Appuntamento per il passaporto" || s.Event != pratica.EventCitizen || s.Audience != pratica.Citizens ||
+		if s.Title != "Appuntamento per il passaporto" || s.Event != request.EventCitizen || s.Audience != request.Citizens ||
 			s.Office != "URP - Ufficio relazioni con il pubblico" || s.Days != 30 || !s.Kiosk {
 			t.Errorf("header %+v", s)
 		}
-		wantFees := []pratica.Fee{{Label: "Contributo amministrativo (versamento su c/c 67422808)", Cents: 4270}, {Label: "Contrassegno telematico", Cents: 7350}}
+		wantFees := []request.Fee{{Label: "Contributo amministrativo (versamento su c/c 67422808)", Cents: 4270}, {Label: "Contrassegno telematico", Cents: 7350}}
 		if !reflect.DeepEqual(s.Fees, wantFees) || s.TotalFees() != 11620 {
 			t.Errorf("fees %+v", s.Fees)
 		}
 		if got := s.Keywords; !reflect.DeepEqual(got, []string{"passaporto", "espatrio", "questura", "appuntamento", "documento", "viaggio"}) {
 			t.Errorf("keywords %q", got)
 		}
-		for _, want := range []pratica.Field{
-			{ID: "cognome", Label: "Cognome", Type: pratica.Text, Required: true, Prefill: pratica.FromSurname},
-			{ID: "minore", Label: "Figlio minore", Type: pratica.FamilyMember, Member: "minor"},
-			{ID: "motivo", Label: "Motivo", Type: pratica.Choice, Required: true, Options: []pratica.Option{
+		for _, want := range []request.Field{
+			{ID: "cognome", Label: "Cognome", Type: request.Text, Required: true, Prefill: request.FromSurname},
+			{ID: "minore", Label: "Figlio minore", Type: request.FamilyMember, Member: "minor"},
+			{ID: "motivo", Label: "Motivo", Type: request.Choice, Required: true, Options: []request.Option{
 				{ID: "primo", Label: "Primo rilascio"}, {ID: "scaduto", Label: "Rinnovo per scadenza"},
 				{ID: "smarrito", Label: "Smarrimento o furto (con denuncia)"}, {ID: "pagine", Label: "Pagine esaurite"}}},
-			{ID: "ricevuta", Label: "Ricevuta dei versamenti", Type: pratica.Attachment},
-			{ID: "documento", Label: "Documento d'identità", Type: pratica.Attachment, Required: true},
-			{ID: "cellulare", Label: "Cellulare", Type: pratica.Phone, Help: "per gli avvisi via SMS"},
+			{ID: "ricevuta", Label: "Ricevuta dei versamenti", Type: request.Attachment},
+			{ID: "documento", Label: "Documento d'identità", Type: request.Attachment, Required: true},
+			{ID: "cellulare", Label: "Cellulare", Type: request.Phone, Help: "per gli avvisi via SMS"},
 		} {
 			if got, ok := s.Field(want.ID); !ok || !reflect.DeepEqual(got, want) {
 				t.Errorf("field %s = %+v, want %+v", want.ID, got, want)
@@ -71,17 +71,17 @@ func TestCatalogueFile(t *testing.T) {
 	})
 	t.Run("Numbers", func(t *testing.T) {
 		s := service(t, "impianto-fotovoltaico")
-		if f, _ := s.Field("potenza"); f.Type != pratica.Number || f.Min != 0.5 || f.Max != 200 || !f.Required {
+		if f, _ := s.Field("potenza"); f.Type != request.Number || f.Min != 0.5 || f.Max != 200 || !f.Required {
 			t.Errorf("potenza %+v", f)
 		}
 		s = service(t, "permesso-costruire-impresa")
 		if f, _ := s.Field("superficie_coperta"); f.Min != 1 || f.Max != 1e6 {
 			t.Errorf("superficie_coperta %+v", f)
 		}
-		if s.Audience != pratica.Businesses || s.Event != pratica.EventProperty || s.TotalFees() != 1600+50000 {
+		if s.Audience != request.Businesses || s.Event != request.EventProperty || s.TotalFees() != 1600+50000 {
 			t.Errorf("%s: %s %s, fees %d", s.ID, s.Audience, s.Event, s.TotalFees())
 		}
-		if f, _ := s.Field("partita_iva"); f.Type != pratica.PartitaIVA || !f.Required {
+		if f, _ := s.Field("partita_iva"); f.Type != request.PartitaIVA || !f.Required {
 			t.Errorf("a business form without its partita IVA: %+v", f)
 		}
 	})
@@ -91,7 +91,7 @@ func TestCatalogueFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		var b bytes.Buffer
-		if err := pratica.EncodeCatalogue(&b, cat); err != nil {
+		if err := request.EncodeCatalogue(&b, cat); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(b.Bytes(), file) {
@@ -99,10 +99,10 @@ func TestCatalogueFile(t *testing.T) {
 		}
 	})
 	t.Run("FreshCopy", func(t *testing.T) {
-		a := pratica.DefaultCatalogue()
-		a[0].Fields[0].Options = append(a[0].Fields[0].Options, pratica.Option{ID: "x", Label: "x"})
+		a := request.DefaultCatalogue()
+		a[0].Fields[0].Options = append(a[0].Fields[0].Options, request.Option{ID: "x", Label: "x"})
 		a[0].Keywords[0] = "changed"
-		if b := pratica.DefaultCatalogue(); !reflect.DeepEqual(b, cat) {
+		if b := request.DefaultCatalogue(); !reflect.DeepEqual(b, cat) {
 			t.Error("changing a copy changed the next one")
 		}
 	})
@@ -141,7 +141,7 @@ func TestDecodeCatalogueErrors(t *testing.T) {
 		{"Empty", ``, []string{"JSON non valido"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := pratica.DecodeCatalogue([]byte(tc.file))
+			got, err := request.DecodeCatalogue([]byte(tc.file))
 			if app.ErrorCode(err) != app.EINVALID || got != nil {
 				t.Fatalf("decoded %d services (%v)", len(got), err)
 			}
@@ -154,7 +154,7 @@ func TestDecodeCatalogueErrors(t *testing.T) {
 		})
 	}
 	t.Run("Good", func(t *testing.T) {
-		got, err := pratica.DecodeCatalogue([]byte(`{"services": [` + good + ", " + two + `]}`))
+		got, err := request.DecodeCatalogue([]byte(`{"services": [` + good + ", " + two + `]}`))
 		if err != nil || len(got) != 2 || got[1].ID != "iscrizione-y" || !got[0].Fields[0].Required {
 			t.Fatalf("%+v (%v)", got, err)
 		}
@@ -169,7 +169,7 @@ func FuzzDecodeCatalogue(f *testing.F) {
 	f.Add([]byte(`{"services": [{"id": "ab", "title": "T", "event": "sport", "audience": "imprese", "office": "O", "days": 1, "fees": [{"label": "Bollo", "cents": 1600}], "fields": [{"id": "a", "label": "A", "type": "number", "min": 0.5, "max": 1e6}]}]}`))
 	f.Add([]byte("{\"services\": [\n{\"id\": \"ab\",,}]}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := pratica.DecodeCatalogue(data)
+		got, err := request.DecodeCatalogue(data)
 		if err != nil {
 			if app.ErrorCode(err) != app.EINVALID {
 				t.Fatalf("error of code %s: %v", app.ErrorCode(err), err)
@@ -184,10 +184,10 @@ func FuzzDecodeCatalogue(f *testing.F) {
 			seen[got[i].ID] = true
 		}
 		var b bytes.Buffer
-		if err := pratica.EncodeCatalogue(&b, got); err != nil {
+		if err := request.EncodeCatalogue(&b, got); err != nil {
 			t.Fatal(err)
 		}
-		again, err := pratica.DecodeCatalogue(b.Bytes())
+		again, err := request.DecodeCatalogue(b.Bytes())
 		if err != nil || !reflect.DeepEqual(again, got) {
 			t.Fatalf("written back it reads differently: %v\n%s", err, b.Bytes())
 		}

@@ -1,4 +1,4 @@
-package pratica_test
+package request_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // TestRecentScans lists a scanner folder as the request form offers it:
@@ -28,11 +28,11 @@ func TestRecentScans(t *testing.T) {
 		"foto.jpg":       file("\xFF\xD8\xFF\xE0", 1),
 		"finto.pdf":      file("MZ\x90\x00", 10),
 		"vuoto.pdf":      file("", 11),
-		"enorme.pdf":     {Data: append([]byte("%PDF-"), bytes.Repeat([]byte{0}, pratica.MaxAttachmentSize)...), ModTime: at.Add(12 * time.Minute)},
+		"enorme.pdf":     {Data: append([]byte("%PDF-"), bytes.Repeat([]byte{0}, request.MaxAttachmentSize)...), ModTime: at.Add(12 * time.Minute)},
 		".nascosto.png":  file("\x89PNG\r\n\x1a\n", 13),
 		"cartella/c.pdf": file("%PDF-1.4 c", 14),
 	}
-	names := func(s []pratica.Scan) []string {
+	names := func(s []request.Scan) []string {
 		var out []string
 		for _, x := range s {
 			out = append(out, x.Name)
@@ -48,7 +48,7 @@ func TestRecentScans(t *testing.T) {
 		{"Limit", 2, []string{"scan.tif", "a.pdf"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := pratica.RecentScans(dir, tc.limit)
+			got, err := request.RecentScans(dir, tc.limit)
 			if err != nil || !slices.Equal(names(got), tc.want) {
 				t.Fatalf("RecentScans = %q (%v), want %q", names(got), err, tc.want)
 			}
@@ -58,16 +58,16 @@ func TestRecentScans(t *testing.T) {
 		})
 	}
 	t.Run("ReadScan", func(t *testing.T) {
-		f, err := pratica.ReadScan(dir, "documento", "a.pdf")
+		f, err := request.ReadScan(dir, "documento", "a.pdf")
 		if err != nil || f.Field != "documento" || f.Name != "a.pdf" || string(f.Data) != "%PDF-1.7 a" {
 			t.Fatalf("ReadScan = %+v, %v", f, err)
 		}
 		for _, bad := range []string{"../a.pdf", "cartella/c.pdf", "/etc/passwd", ".", ""} {
-			if _, err := pratica.ReadScan(dir, "documento", bad); app.ErrorCode(err) != app.EINVALID {
+			if _, err := request.ReadScan(dir, "documento", bad); app.ErrorCode(err) != app.EINVALID {
 				t.Errorf("ReadScan(%q) = %v", bad, err)
 			}
 		}
-		if _, err := pratica.ReadScan(dir, "documento", "sparito.pdf"); app.ErrorCode(err) != app.ENOTFOUND {
+		if _, err := request.ReadScan(dir, "documento", "sparito.pdf"); app.ErrorCode(err) != app.ENOTFOUND {
 			t.Errorf("a missing file: %v", err)
 		}
 	})
@@ -112,13 +112,13 @@ func TestDeskScannerFolder(t *testing.T) {
 	set := settings{values: map[string]string{}, folders: map[string]fstest.MapFS{
 		"/home/operatore/scanner": {"doc.pdf": {Data: []byte("%PDF-1.4 doc")}},
 	}}
-	d := &pratica.Desk{Settings: set}
+	d := &request.Desk{Settings: set}
 	if dir, list, err := d.Scans(ctx, 5); dir != "" || list != nil || err != nil {
 		t.Fatalf("no folder: %q %v %v", dir, list, err)
 	}
 	dir, err := d.SetScannerFolder(ctx, " scanner ")
-	if err != nil || dir != "/home/operatore/scanner" || set.values[pratica.SettingScannerFolder] != dir {
-		t.Fatalf("SetScannerFolder = %q, %v; kept %q", dir, err, set.values[pratica.SettingScannerFolder])
+	if err != nil || dir != "/home/operatore/scanner" || set.values[request.SettingScannerFolder] != dir {
+		t.Fatalf("SetScannerFolder = %q, %v; kept %q", dir, err, set.values[request.SettingScannerFolder])
 	}
 	if got, list, err := d.Scans(ctx, 5); got != dir || len(list) != 1 || list[0].Name != "doc.pdf" || err != nil {
 		t.Fatalf("Scans = %q %+v %v", got, list, err)
@@ -126,8 +126,8 @@ func TestDeskScannerFolder(t *testing.T) {
 	if f, err := d.ReadScan(ctx, "documento", "doc.pdf"); err != nil || string(f.Data) != "%PDF-1.4 doc" {
 		t.Fatalf("ReadScan = %+v %v", f, err)
 	}
-	if _, err := d.SetScannerFolder(ctx, "manca"); app.ErrorCode(err) != app.EINVALID || set.values[pratica.SettingScannerFolder] != dir {
-		t.Fatalf("a missing folder: %v; kept %q", err, set.values[pratica.SettingScannerFolder])
+	if _, err := d.SetScannerFolder(ctx, "manca"); app.ErrorCode(err) != app.EINVALID || set.values[request.SettingScannerFolder] != dir {
+		t.Fatalf("a missing folder: %v; kept %q", err, set.values[request.SettingScannerFolder])
 	}
 	delete(set.folders, dir)
 	if _, _, err := d.Scans(ctx, 5); app.ErrorCode(err) != app.ENOTFOUND {
@@ -136,7 +136,7 @@ func TestDeskScannerFolder(t *testing.T) {
 	if _, err := d.ReadScan(ctx, "documento", "doc.pdf"); app.ErrorCode(err) != app.ENOTFOUND {
 		t.Fatalf("a file of a folder gone: %v", err)
 	}
-	if _, err := d.SetScannerFolder(ctx, ""); err != nil || set.values[pratica.SettingScannerFolder] != "" {
+	if _, err := d.SetScannerFolder(ctx, ""); err != nil || set.values[request.SettingScannerFolder] != "" {
 		t.Fatalf("unset: %v", err)
 	}
 }

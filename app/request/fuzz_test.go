@@ -1,11 +1,11 @@
-package pratica_test
+package request_test
 
 import (
 	"strings"
 	"testing"
 	"unicode/utf8"
 
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
 // FuzzValidateForm feeds a form arbitrary text in one field of a service
@@ -14,7 +14,7 @@ import (
 // gives it back unchanged (the hub, checking what the counter normalised,
 // agrees with the counter).
 func FuzzValidateForm(f *testing.F) {
-	cat := pratica.DefaultCatalogue()
+	cat := request.DefaultCatalogue()
 	f.Add(uint8(0), "figlio", childCF)
 	f.Add(uint8(1), "giorni", "lun,,mar, ven")
 	f.Add(uint8(2), "isee", "12,50")
@@ -34,7 +34,7 @@ func FuzzValidateForm(f *testing.F) {
 		v[field] = value
 		got, err := s.ValidateForm(v, nil, family)
 		if err != nil {
-			if _, ok := err.(*pratica.FormError); !ok {
+			if _, ok := err.(*request.FormError); !ok {
 				t.Fatalf("%s: error of type %T: %v", s.ID, err, err)
 			}
 			return
@@ -59,17 +59,17 @@ func FuzzIBAN(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got, err := pratica.NormalizeIBAN(in)
+		got, err := request.NormalizeIBAN(in)
 		if err != nil {
 			return
 		}
-		if again, err := pratica.NormalizeIBAN(got); err != nil || again != got || strings.ContainsAny(got, " \t") {
+		if again, err := request.NormalizeIBAN(got); err != nil || again != got || strings.ContainsAny(got, " \t") {
 			t.Fatalf("%q -> %q -> %q, %v", in, got, again, err)
 		}
 		for i := 4; i < len(got); i++ {
 			if c := got[i]; c >= '0' && c <= '9' {
 				bad := got[:i] + string('0'+(c-'0'+1)%10) + got[i+1:]
-				if _, err := pratica.NormalizeIBAN(bad); err == nil {
+				if _, err := request.NormalizeIBAN(bad); err == nil {
 					t.Fatalf("%q passes with digit %d changed: %q", got, i, bad)
 				}
 				break
@@ -85,16 +85,16 @@ func FuzzPartitaIVA(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got, err := pratica.NormalizePartitaIVA(in)
+		got, err := request.NormalizePartitaIVA(in)
 		if err != nil {
 			return
 		}
-		if again, err := pratica.NormalizePartitaIVA(got); err != nil || again != got || len(got) != 11 {
+		if again, err := request.NormalizePartitaIVA(got); err != nil || again != got || len(got) != 11 {
 			t.Fatalf("%q -> %q -> %q, %v", in, got, again, err)
 		}
 		for i := 7; i < 10; i++ { // past the company's number, which must not be all zero
 			bad := got[:i] + string('0'+(got[i]-'0'+1)%10) + got[i+1:]
-			if _, err := pratica.NormalizePartitaIVA(bad); err == nil {
+			if _, err := request.NormalizePartitaIVA(bad); err == nil {
 				t.Fatalf("%q passes with digit %d changed: %q", got, i, bad)
 			}
 		}

@@ -1,4 +1,4 @@
-package pratica_test
+package request_test
 
 import (
 	"errors"
@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/app/request"
 )
 
-func service(t testing.TB, id string) *pratica.Service {
+func service(t testing.TB, id string) *request.Service {
 	t.Helper()
-	for _, s := range pratica.DefaultCatalogue() {
+	for _, s := range request.DefaultCatalogue() {
 		if s.ID == id {
 			return &s
 		}
@@ -23,8 +23,8 @@ func service(t testing.TB, id string) *pratica.Service {
 }
 
 func TestDefaultCatalogue(t *testing.T) {
-	cat := pratica.DefaultCatalogue()
-	audiences, events, seen := map[pratica.Audience]int{}, map[pratica.LifeEvent]int{}, map[string]bool{}
+	cat := request.DefaultCatalogue()
+	audiences, events, seen := map[request.Audience]int{}, map[request.LifeEvent]int{}, map[string]bool{}
 	for _, s := range cat {
 		if err := s.Validate(); err != nil {
 			t.Errorf("%s: %v", s.ID, err)
@@ -35,14 +35,14 @@ func TestDefaultCatalogue(t *testing.T) {
 		seen[s.ID] = true
 		audiences[s.Audience]++
 		events[s.Event]++
-		if !slices.ContainsFunc(s.Fields, func(f pratica.Field) bool { return f.Required && f.Type != pratica.Consent && f.Prefill == "" }) {
+		if !slices.ContainsFunc(s.Fields, func(f request.Field) bool { return f.Required && f.Type != request.Consent && f.Prefill == "" }) {
 			t.Errorf("%s: a form with nothing to fill", s.ID)
 		}
 	}
-	if len(cat) < 80 || audiences[pratica.Citizens] < 40 || audiences[pratica.Businesses] < 40 {
+	if len(cat) < 80 || audiences[request.Citizens] < 40 || audiences[request.Businesses] < 40 {
 		t.Errorf("%d services, %v", len(cat), audiences)
 	}
-	for _, e := range pratica.LifeEvents {
+	for _, e := range request.LifeEvents {
 		if events[e] < 3 {
 			t.Errorf("life event %s has %d services", e, events[e])
 		}
@@ -85,7 +85,7 @@ func TestPartitaIVA(t *testing.T) {
 		{"00000000000", "", "non valida"},
 	} {
 		t.Run(c.in, func(t *testing.T) {
-			got, err := pratica.NormalizePartitaIVA(c.in)
+			got, err := request.NormalizePartitaIVA(c.in)
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) || app.ErrorCode(err) != app.EINVALID {
 					t.Fatalf("%q: %v, want %q", c.in, err, c.err)
@@ -114,7 +114,7 @@ func TestIBAN(t *testing.T) {
 		{"IT60", "", "lunghezza"},
 	} {
 		t.Run(c.in, func(t *testing.T) {
-			got, err := pratica.NormalizeIBAN(c.in)
+			got, err := request.NormalizeIBAN(c.in)
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) {
 					t.Fatalf("%q: %v, want %q", c.in, err, c.err)
@@ -136,14 +136,14 @@ const (
 	adultCF  = "RSSMRT83L61F205Y"
 )
 
-var family = pratica.Applicant{CodiceFiscale: parentCF, Today: today, Family: []pratica.Member{
+var family = request.Applicant{CodiceFiscale: parentCF, Today: today, Family: []request.Member{
 	{CodiceFiscale: parentCF, Name: "Rossi Mario", BirthDate: app.Date(1985, 12, 10)},
 	{CodiceFiscale: adultCF, Name: "Rossi Marta", BirthDate: app.Date(1983, 7, 21)},
 	{CodiceFiscale: childCF, Name: "Rossi Luca", BirthDate: app.Date(2016, 1, 9)},
 }}
 
-func canteen() pratica.Values {
-	return pratica.Values{"cognome": "Rossi", "nome": "Mario", "codice_fiscale": parentCF, "figlio": childCF,
+func canteen() request.Values {
+	return request.Values{"cognome": "Rossi", "nome": "Mario", "codice_fiscale": parentCF, "figlio": childCF,
 		"scuola": "Rodari", "classe": "primaria_3", "anno_scolastico": "2026/2027", "dieta": "normale",
 		"giorni": "ven,lun", "dichiarazione": "sì", "privacy": "true"}
 }
@@ -152,40 +152,40 @@ func TestValidateForm(t *testing.T) {
 	mensa := service(t, "iscrizione-mensa")
 	affitto := service(t, "contributo-affitto")
 	scia := service(t, "scia-vicinato")
-	pdf := pratica.AttachmentMeta{Field: "certificato_dieta", Name: "dieta.pdf", Type: "application/pdf", Size: 1000, SHA256: strings.Repeat("ab", 32)}
+	pdf := request.AttachmentMeta{Field: "certificato_dieta", Name: "dieta.pdf", Type: "application/pdf", Size: 1000, SHA256: strings.Repeat("ab", 32)}
 	for _, c := range []struct {
 		name  string
-		svc   *pratica.Service
-		edit  func(pratica.Values)
-		atts  []pratica.AttachmentMeta
+		svc   *request.Service
+		edit  func(request.Values)
+		atts  []request.AttachmentMeta
 		field string // the field in error, "" when valid
 		msg   string
-		check func(t *testing.T, v pratica.Values)
+		check func(t *testing.T, v request.Values)
 	}{
-		{name: "Valid", svc: mensa, edit: func(pratica.Values) {}, check: func(t *testing.T, v pratica.Values) {
+		{name: "Valid", svc: mensa, edit: func(request.Values) {}, check: func(t *testing.T, v request.Values) {
 			if v["giorni"] != "lun,ven" || v["dichiarazione"] != "si" || v["privacy"] != "si" {
 				t.Errorf("normalised %v", v)
 			}
 		}},
-		{name: "ErrRequired", svc: mensa, edit: func(v pratica.Values) { delete(v, "scuola") }, field: "scuola", msg: "obbligatorio"},
-		{name: "ErrConsentRefused", svc: mensa, edit: func(v pratica.Values) { v["privacy"] = "no" }, field: "privacy", msg: "serve il consenso"},
-		{name: "ErrUnknownChoice", svc: mensa, edit: func(v pratica.Values) { v["dieta"] = "crudista" }, field: "dieta", msg: "scelta non prevista"},
-		{name: "ErrUnknownMulti", svc: mensa, edit: func(v pratica.Values) { v["giorni"] = "lun,dom" }, field: "giorni", msg: "dom"},
-		{name: "ErrNotFamily", svc: mensa, edit: func(v pratica.Values) { v["figlio"] = "BNCNCL01P09F205E" }, field: "figlio", msg: "famiglia"},
-		{name: "ErrAdultChild", svc: mensa, edit: func(v pratica.Values) { v["figlio"] = adultCF }, field: "figlio", msg: "maggiorenne"},
-		{name: "ErrUnknownField", svc: mensa, edit: func(v pratica.Values) { v["hack"] = "1" }, field: "hack", msg: "sconosciuto"},
-		{name: "ErrControlChars", svc: mensa, edit: func(v pratica.Values) { v["scuola"] = "Rodari\x00" }, field: "scuola", msg: "caratteri"},
-		{name: "ErrTooLong", svc: mensa, edit: func(v pratica.Values) { v["scuola"] = strings.Repeat("a", 201) }, field: "scuola", msg: "200"},
-		{name: "Attachment", svc: mensa, atts: []pratica.AttachmentMeta{pdf}, edit: func(pratica.Values) {}, check: func(t *testing.T, v pratica.Values) {
+		{name: "ErrRequired", svc: mensa, edit: func(v request.Values) { delete(v, "scuola") }, field: "scuola", msg: "obbligatorio"},
+		{name: "ErrConsentRefused", svc: mensa, edit: func(v request.Values) { v["privacy"] = "no" }, field: "privacy", msg: "serve il consenso"},
+		{name: "ErrUnknownChoice", svc: mensa, edit: func(v request.Values) { v["dieta"] = "crudista" }, field: "dieta", msg: "scelta non prevista"},
+		{name: "ErrUnknownMulti", svc: mensa, edit: func(v request.Values) { v["giorni"] = "lun,dom" }, field: "giorni", msg: "dom"},
+		{name: "ErrNotFamily", svc: mensa, edit: func(v request.Values) { v["figlio"] = "BNCNCL01P09F205E" }, field: "figlio", msg: "famiglia"},
+		{name: "ErrAdultChild", svc: mensa, edit: func(v request.Values) { v["figlio"] = adultCF }, field: "figlio", msg: "maggiorenne"},
+		{name: "ErrUnknownField", svc: mensa, edit: func(v request.Values) { v["hack"] = "1" }, field: "hack", msg: "sconosciuto"},
+		{name: "ErrControlChars", svc: mensa, edit: func(v request.Values) { v["scuola"] = "Rodari\x00" }, field: "scuola", msg: "caratteri"},
+		{name: "ErrTooLong", svc: mensa, edit: func(v request.Values) { v["scuola"] = strings.Repeat("a", 201) }, field: "scuola", msg: "200"},
+		{name: "Attachment", svc: mensa, atts: []request.AttachmentMeta{pdf}, edit: func(request.Values) {}, check: func(t *testing.T, v request.Values) {
 			if v["certificato_dieta"] != "dieta.pdf" {
 				t.Errorf("attachment value %q", v["certificato_dieta"])
 			}
 		}},
-		{name: "ErrAttachmentType", svc: mensa, atts: []pratica.AttachmentMeta{{Field: "certificato_dieta", Name: "x.exe", Type: "application/x-msdownload", Size: 10, SHA256: pdf.SHA256}},
-			edit: func(pratica.Values) {}, field: "", msg: "non è un PDF"},
-		{name: "ErrAttachmentSize", svc: mensa, atts: []pratica.AttachmentMeta{{Field: "certificato_dieta", Name: "big.pdf", Type: "application/pdf", Size: 6 << 20, SHA256: pdf.SHA256}},
-			edit: func(pratica.Values) {}, field: "", msg: "5 MB"},
-		{name: "AmountDateIBAN", svc: affitto, edit: func(v pratica.Values) {
+		{name: "ErrAttachmentType", svc: mensa, atts: []request.AttachmentMeta{{Field: "certificato_dieta", Name: "x.exe", Type: "application/x-msdownload", Size: 10, SHA256: pdf.SHA256}},
+			edit: func(request.Values) {}, field: "", msg: "non è un PDF"},
+		{name: "ErrAttachmentSize", svc: mensa, atts: []request.AttachmentMeta{{Field: "certificato_dieta", Name: "big.pdf", Type: "application/pdf", Size: 6 << 20, SHA256: pdf.SHA256}},
+			edit: func(request.Values) {}, field: "", msg: "5 MB"},
+		{name: "AmountDateIBAN", svc: affitto, edit: func(v request.Values) {
 			delete(v, "figlio")
 			delete(v, "scuola")
 			delete(v, "classe")
@@ -194,19 +194,19 @@ func TestValidateForm(t *testing.T) {
 			delete(v, "giorni")
 			v["isee"], v["isee_data"], v["isee_protocollo"] = "9800,5", "15/1/2026", "INPS-ISEE-2026-00012345A-00"
 			v["canone_annuo"], v["data_contratto"], v["iban"] = "6000", "2024-03-01", "it60 x054 2811 1010 0000 0123 456"
-		}, atts: []pratica.AttachmentMeta{{Field: "contratto", Name: "c.pdf", Type: "application/pdf", Size: 10, SHA256: pdf.SHA256}, {Field: "documento", Name: "ci.jpg", Type: "image/jpeg", Size: 10, SHA256: pdf.SHA256}},
-			check: func(t *testing.T, v pratica.Values) {
+		}, atts: []request.AttachmentMeta{{Field: "contratto", Name: "c.pdf", Type: "application/pdf", Size: 10, SHA256: pdf.SHA256}, {Field: "documento", Name: "ci.jpg", Type: "image/jpeg", Size: 10, SHA256: pdf.SHA256}},
+			check: func(t *testing.T, v request.Values) {
 				if v["isee"] != "9800.50" || v["isee_data"] != "2026-01-15" || v["iban"] != "IT60X0542811101000000123456" || v["canone_annuo"] != "6000.00" {
 					t.Errorf("normalised %v", v)
 				}
 			}},
-		{name: "ErrBadIBAN", svc: affitto, edit: func(v pratica.Values) { v["iban"] = "IT60X0542811101000000123457" }, field: "iban", msg: "IBAN"},
-		{name: "ErrBadDate", svc: affitto, edit: func(v pratica.Values) { v["isee_data"] = "31/02/2026" }, field: "isee_data", msg: "data non valida"},
-		{name: "ErrBadAmount", svc: affitto, edit: func(v pratica.Values) { v["isee"] = "1.234,00" }, field: "isee", msg: "importo"},
-		{name: "ErrBusinessPIVA", svc: scia, edit: func(v pratica.Values) {
+		{name: "ErrBadIBAN", svc: affitto, edit: func(v request.Values) { v["iban"] = "IT60X0542811101000000123457" }, field: "iban", msg: "IBAN"},
+		{name: "ErrBadDate", svc: affitto, edit: func(v request.Values) { v["isee_data"] = "31/02/2026" }, field: "isee_data", msg: "data non valida"},
+		{name: "ErrBadAmount", svc: affitto, edit: func(v request.Values) { v["isee"] = "1.234,00" }, field: "isee", msg: "importo"},
+		{name: "ErrBusinessPIVA", svc: scia, edit: func(v request.Values) {
 			v["ragione_sociale"], v["partita_iva"], v["sede_legale"], v["qualita"], v["pec"] = "Rossi srl", "01234567890", "Via Roma 1", "titolare", "rossi@pec.it"
 		}, field: "partita_iva", msg: "cifra di controllo"},
-		{name: "ErrBusinessPEC", svc: scia, edit: func(v pratica.Values) {
+		{name: "ErrBusinessPEC", svc: scia, edit: func(v request.Values) {
 			v["ragione_sociale"], v["partita_iva"], v["sede_legale"], v["qualita"], v["pec"] = "Rossi srl", "00743110157", "Via Roma 1", "titolare", "rossi@pec"
 		}, field: "pec", msg: "email"},
 	} {
@@ -223,7 +223,7 @@ func TestValidateForm(t *testing.T) {
 				}
 				return
 			}
-			var fe *pratica.FormError
+			var fe *request.FormError
 			if !errors.As(err, &fe) || app.ErrorCode(err) != app.EINVALID {
 				t.Fatalf("err = %v, want a form error", err)
 			}
@@ -240,24 +240,24 @@ func TestValidateForm(t *testing.T) {
 
 func TestMove(t *testing.T) {
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	newReq := func() *pratica.Request {
-		return &pratica.Request{Number: "2026/000001", Status: pratica.StatusReceived, Version: 1,
-			History: []pratica.StatusChange{{Status: pratica.StatusReceived, Operator: "demo", Version: 1}}}
+	newReq := func() *request.Request {
+		return &request.Request{Number: "2026/000001", Status: request.StatusReceived, Version: 1,
+			History: []request.StatusChange{{Status: request.StatusReceived, Operator: "demo", Version: 1}}}
 	}
 	r := newReq()
-	if err := r.Move(pratica.StatusWorking, "", "bo", 1, at); err != nil || r.Version != 2 || r.Status != pratica.StatusWorking {
+	if err := r.Move(request.StatusWorking, "", "bo", 1, at); err != nil || r.Version != 2 || r.Status != request.StatusWorking {
 		t.Fatalf("move: %v %+v", err, r)
 	}
 	for _, c := range []struct {
 		name     string
-		to       pratica.Status
+		to       request.Status
 		note     string
 		expected int
 		code     string
 	}{
-		{"ErrStale", pratica.StatusConcluded, "", 1, app.ECONFLICT},
-		{"ErrRejectWithoutNote", pratica.StatusRejected, " ", 2, app.EINVALID},
-		{"ErrBackToReceived", pratica.StatusReceived, "", 2, app.ECONFLICT},
+		{"ErrStale", request.StatusConcluded, "", 1, app.ECONFLICT},
+		{"ErrRejectWithoutNote", request.StatusRejected, " ", 2, app.EINVALID},
+		{"ErrBackToReceived", request.StatusReceived, "", 2, app.ECONFLICT},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cp := *r
@@ -266,46 +266,46 @@ func TestMove(t *testing.T) {
 			}
 		})
 	}
-	if err := r.Move(pratica.StatusRejected, "manca l'ISEE", "bo", 2, at); err != nil || !r.Status.Final() || r.LastNote() != "manca l'ISEE" {
+	if err := r.Move(request.StatusRejected, "manca l'ISEE", "bo", 2, at); err != nil || !r.Status.Final() || r.LastNote() != "manca l'ISEE" {
 		t.Fatal(err)
 	}
-	if err := r.Move(pratica.StatusWorking, "", "bo", 3, at); app.ErrorCode(err) != app.ECONFLICT {
+	if err := r.Move(request.StatusWorking, "", "bo", 3, at); app.ErrorCode(err) != app.ECONFLICT {
 		t.Fatalf("a concluded request moved: %v", err)
 	}
 }
 
 func TestProtocolNumbers(t *testing.T) {
-	if got := pratica.ProtocolNumber(2026, 123); got != "2026/000123" {
+	if got := request.ProtocolNumber(2026, 123); got != "2026/000123" {
 		t.Fatal(got)
 	}
-	if y, n, err := pratica.ParseProtocolNumber("2026/000123"); err != nil || y != 2026 || n != 123 {
+	if y, n, err := request.ParseProtocolNumber("2026/000123"); err != nil || y != 2026 || n != 123 {
 		t.Fatal(y, n, err)
 	}
 	for _, bad := range []string{"2026/0", "26/000123", "2026-000123", "PROV-I690-W001-000007"} {
-		if _, _, err := pratica.ParseProtocolNumber(bad); err == nil {
+		if _, _, err := request.ParseProtocolNumber(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
 	}
-	if got := pratica.ProvisionalNumber("I690-W001", 7); got != "PROV-I690-W001-000007" {
+	if got := request.ProvisionalNumber("I690-W001", 7); got != "PROV-I690-W001-000007" {
 		t.Fatal(got)
 	}
 }
 
 func TestSearchServices(t *testing.T) {
-	cat := pratica.DefaultCatalogue()
+	cat := request.DefaultCatalogue()
 	for _, c := range []struct {
 		words string
-		event pratica.LifeEvent
+		event request.LifeEvent
 		first string
 	}{
 		{"mensa", "", "iscrizione-mensa"},
 		{"MENSA esenzione", "", "esenzione-mensa"},
 		{"carta d'identita", "", "appuntamento-cie"},
 		{"attivita cessazione", "", "cessazione-attivita"},
-		{"cane", pratica.EventFamily, "adozione-cane"},
-		{"suolo pubblico", pratica.EventBusiness, "occupazione-suolo-dehors"},
+		{"cane", request.EventFamily, "adozione-cane"},
+		{"suolo pubblico", request.EventBusiness, "occupazione-suolo-dehors"},
 	} {
-		got := pratica.SearchServices(cat, c.words, c.event)
+		got := request.SearchServices(cat, c.words, c.event)
 		if len(got) == 0 || got[0].ID != c.first {
 			var ids []string
 			for _, s := range got {
@@ -314,7 +314,7 @@ func TestSearchServices(t *testing.T) {
 			t.Errorf("%q in %q: %v, want %s first", c.words, c.event, ids, c.first)
 		}
 	}
-	if got := pratica.SearchServices(cat, "zzzz", ""); len(got) != 0 {
+	if got := request.SearchServices(cat, "zzzz", ""); len(got) != 0 {
 		t.Errorf("nonsense found %d", len(got))
 	}
 }
@@ -328,11 +328,11 @@ func TestSniffType(t *testing.T) {
 		"MZ\x90\x00":           "",
 		"<html>":               "",
 	} {
-		if got := pratica.SniffType([]byte(in)); got != want {
+		if got := request.SniffType([]byte(in)); got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)
 		}
 	}
-	if got := pratica.CleanName("C:\\scan\\..\\doc\\ident\x00ità.pdf"); got != "identità.pdf" {
+	if got := request.CleanName("C:\\scan\\..\\doc\\ident\x00ità.pdf"); got != "identità.pdf" {
 		t.Errorf("clean name %q", got)
 	}
 }

@@ -1,4 +1,4 @@
-package pratica
+package request
 
 import (
 	"fmt"
