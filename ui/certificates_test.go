@@ -198,6 +198,34 @@ func TestIssue(t *testing.T) {
 			t.Errorf("issue requests = %+v, want the forcing %+v", reqs, want)
 		}
 	})
+	t.Run("ResidenceOnDate", func(t *testing.T) {
+		h := newHarness(t)
+		for i := range h.dir.citizens {
+			if c := &h.dir.citizens[i]; c.GivenName == "Mario" {
+				c.Residences = []app.ResidencePeriod{
+					{From: app.Date(2001, time.March, 1), To: app.Date(2012, time.June, 4), ComuneCode: "I690", Address: app.Address{Street: "Via Roma", HouseNumber: "3", Postcode: "20099"}},
+					{From: app.Date(2012, time.June, 4), ComuneCode: "I690", Address: c.Address},
+				}
+			}
+		}
+		fm := h.openForm("rossi mario")
+		h.chooseType(fm, "Certificato storico di residenza alla data")
+		h.assertShows("Residenza alla data del")
+		h.w.Canvas().Focus(fm.marca)
+		h.typeText(validMarca)
+		h.press(fyne.KeyReturn)
+		h.assertShows("Indicare la data alla quale certificare la residenza (GG/MM/AAAA)")
+		if h.w.Canvas().Focused() != fm.onDate {
+			t.Fatal("the missing date did not take the keyboard")
+		}
+		h.typeText("15/09/2005")
+		h.press(fyne.KeyReturn)
+		h.waitIssued()
+		reqs, _ := h.issuer.calls()
+		if len(reqs) != 1 || !reqs[0].On.Equal(app.Date(2005, time.September, 15)) || reqs[0].Type != certificate.SlugResidenzaAllaData {
+			t.Errorf("issue requests = %+v, want the residence on 15/09/2005", reqs)
+		}
+	})
 	t.Run("RefusalStaysInTheForm", func(t *testing.T) {
 		h := newHarness(t)
 		h.issuer.issue = func(context.Context, *app.Operator, *app.CitizenFile, certificate.IssueRequest) (*certificate.Issued, []byte, error) {

@@ -174,6 +174,10 @@ const (
 	msgForceReason
 	msgForceReasonMissing
 	msgForceReasonLong
+	// The day a storico di residenza alla data certifies.
+	msgOnDate
+	msgOnDatePlaceholder
+	msgOnDateMissing
 
 	// The certificates to check (worklist.go), and words every dialog uses.
 	msgFlaggedButton
@@ -564,6 +568,9 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgForceReason:         {"Motivo della forzatura (registrato)", "Reason for the override (recorded)"},
 	msgForceReasonMissing:  {"Indicare il motivo per cui si rilascia nonostante i controlli ANPR", "Enter why the certificate is issued despite the ANPR checks"},
 	msgForceReasonLong:     {"Motivo troppo lungo: al massimo %d caratteri", "Reason too long: at most %d characters"},
+	msgOnDate:              {"Residenza alla data del", "Residence on"},
+	msgOnDatePlaceholder:   {"GG/MM/AAAA", "DD/MM/YYYY"},
+	msgOnDateMissing:       {"Indicare la data alla quale certificare la residenza (GG/MM/AAAA)", "Enter the date the residence is certified on (DD/MM/YYYY)"},
 
 	// The certificates to check (worklist.go), and words every dialog uses.
 	msgFlaggedButton: {"Certificati da verificare (%d)", "Certificates to check (%d)"},

@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -65,6 +66,11 @@ type issueForm struct {
 	forceTitle  *widget.RichText
 	forceReason *formEntry
 	forceNote   *widget.RichText
+
+	// onDateBox asks the day a storico di residenza alla data certifies.
+	onDateBox  *fyne.Container
+	onDate     *formEntry
+	onDateNote *widget.RichText
 
 	output         *widget.Select
 	printers       []string
@@ -155,6 +161,12 @@ func newIssueForm(f *fileScreen) *issueForm {
 	fm.forceBox = container.NewVBox(fm.forceTitle, fm.forceReason, fm.forceNote)
 	fm.forceBox.Hide()
 
+	fm.onDate = newFormEntry(fm.onSubmit, fm.onCancel, c.touch)
+	fm.onDate.SetPlaceHolder(l.text(msgOnDatePlaceholder))
+	fm.onDateNote = note("", true)
+	fm.onDateBox = container.NewVBox(labelled(l.text(msgOnDate), fm.onDate), fm.onDateNote)
+	fm.onDateBox.Hide()
+
 	fm.output = widget.NewSelect(nil, func(string) { c.touch() })
 	fm.output.PlaceHolder = l.text(msgLoading)
 	fm.output.Disable()
@@ -171,6 +183,7 @@ func newIssueForm(f *fileScreen) *issueForm {
 	left := container.NewBorder(caption(l.text(msgTypeLabel)), nil, nil, nil, fm.scroll)
 	right := container.NewVBox(
 		fm.forceBox,
+		fm.onDateBox,
 		labelled(l.text(msgUse), fm.use),
 		fm.abroad,
 		widget.NewSeparator(),
@@ -349,6 +362,7 @@ func (fm *issueForm) onType() {
 	taxed := !ok || t.Bollo()
 	showIf(fm.withBollo, taxed)
 	showIf(fm.byLaw, !taxed)
+	showIf(fm.onDateBox, ok && t.Slug == certificate.SlugResidenzaAllaData)
 	failures := fm.selectedFailures()
 	showIf(fm.forceBox, len(failures) > 0)
 	if len(failures) > 0 {
@@ -450,6 +464,13 @@ func (fm *issueForm) request() (certificate.IssueRequest, *problem) {
 	r := certificate.IssueRequest{Type: t.Slug, Use: strings.TrimSpace(fm.use.Text), Abroad: fm.abroad.Checked}
 	if fm.c.d.Output == nil {
 		return r, &problem{text: l.text(msgNoOutput)}
+	}
+	if t.Slug == certificate.SlugResidenzaAllaData {
+		day, err := time.ParseInLocation(dateLayout, strings.TrimSpace(fm.onDate.Text), time.UTC)
+		if err != nil {
+			return r, &problem{text: l.text(msgOnDateMissing), note: fm.onDateNote, focus: fm.onDate}
+		}
+		r.On = day
 	}
 	if failures := fm.selectedFailures(); len(failures) > 0 {
 		reason := strings.TrimSpace(fm.forceReason.Text)
