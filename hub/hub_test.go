@@ -203,7 +203,7 @@ func TestRoutes(t *testing.T) {
 
 // TestPushResults checks the answers to the operations of one push: in
 // order, one each, refusals with their reason, repeats with the stored
-// answer.
+// answer, and nothing applied after the first failure.
 func TestPushResults(t *testing.T) {
 	h := newHub(t)
 	first := auditOp(h.Device, "00000000-0000-4000-8000-000000000001", 1, 1, "")
@@ -232,15 +232,20 @@ func TestPushResults(t *testing.T) {
 		}
 		return res.Results
 	}
-	res := push(first, other, tampered)
+	res := push(first, other, second)
 	if !res[0].Applied || res[0].Duplicate || res[0].Code != "" {
 		t.Errorf("first: %+v", res[0])
 	}
 	if res[1].Applied || res[1].Code != app.EFORBIDDEN {
 		t.Errorf("another device's operation: %+v", res[1])
 	}
-	if res[2].Applied || res[2].Code != app.EINVALID || !strings.Contains(res[2].Message, "impronta") {
-		t.Errorf("tampered audit event: %+v", res[2])
+	// The device's batch stops at the first failure: what follows is not
+	// tried, and says so.
+	if res[2].Applied || !res[2].Skipped || res[2].Code != app.EINTERNAL {
+		t.Errorf("operation after a refused one: %+v", res[2])
+	}
+	if res := push(tampered); res[0].Applied || res[0].Code != app.EINVALID || !strings.Contains(res[0].Message, "impronta") {
+		t.Errorf("tampered audit event: %+v", res[0])
 	}
 	res = push(first, second)
 	if !res[0].Applied || !res[0].Duplicate {
@@ -301,7 +306,15 @@ func FuzzPush(f *testing.F) {
 			if len(res.Results) != len(req.Ops) {
 				t.Fatalf("%d results for %d operations", len(res.Results), len(req.Ops))
 			}
+			failed := false
 			for i, r := range res.Results {
+				if failed != r.Skipped {
+					t.Fatalf("operation %d: skipped %v, want %v (only and all those after a failure)", i, r.Skipped, failed)
+				}
+				if r.Skipped {
+					continue
+				}
+				failed = r.Code != ""
 				if r.Code == app.EINTERNAL {
 					t.Fatalf("operation %d failed inside the hub: %s", i, r.Message)
 				}

@@ -224,8 +224,18 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 		s.writeError(w, r, app.Errorf(app.EINVALID, "troppe operazioni in una richiesta: al massimo %d", s.limits.PushOps))
 		return
 	}
+	// A device's operations are applied in its order, and the first one
+	// that fails stops the batch: a day's closing must never land before a
+	// payment of that day that the hub could not record. The ones behind it
+	// are answered "skipped", so the workstation sends them again after it.
 	res := wire.PushResponse{Results: make([]wire.OpResult, 0, len(req.Ops))}
+	failed := ""
 	for _, wop := range req.Ops {
+		if failed != "" {
+			res.Results = append(res.Results, wire.OpResult{ID: wop.ID, Skipped: true, Code: app.EINTERNAL,
+				Message: "non applicata: l'operazione precedente della postazione non è stata registrata"})
+			continue
+		}
 		var out app.OpResult
 		op, err := wire.OpFromWire(wop)
 		if err != nil {
@@ -234,6 +244,7 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 			out = s.db.ApplyOp(r.Context(), dev, op)
 		}
 		if out.Code != "" {
+			failed = wop.ID
 			s.log.Warn("operation refused", "device", dev.ID, "op", wop.ID, "seq", wop.Seq, "code", out.Code, "message", out.Message)
 		}
 		res.Results = append(res.Results, wire.OpResult{ID: out.ID, Applied: out.Applied, Duplicate: out.Duplicate, Code: out.Code, Message: out.Message, Flag: out.Flag, Data: out.Data})

@@ -1,0 +1,253 @@
+package sync_test
+
+// Reliability of the push against the real hub: failures are real SQLite
+// failures of the hub's database (a trigger that aborts an insert, added
+// through a second connection to its file), not hooks in the code.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/app/pratica"
+	"github.com/sportello/sportello/hub"
+	"github.com/sportello/sportello/sync"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+// breakTable makes the hub's inserts into table fail, as a database fault
+// (not a refusal) whenever when holds; the returned function mends it.
+func (h *testHub) breakTable(table, when string) (mend func()) {
+	h.t.Helper()
+	db, err := sql.Open("sqlite3", h.Path+"?_busy_timeout=5000")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	name := "fault_" + table
+	if _, err := db.Exec(fmt.Sprintf(`CREATE TRIGGER %s BEFORE INSERT ON %s WHEN %s BEGIN SELECT RAISE(ABORT, 'guasto simulato'); END`, name, table, when)); err != nil {
+		h.t.Fatal(err)
+	}
+	return func() {
+		h.t.Helper()
+		if _, err := db.Exec(`DROP TRIGGER ` + name); err != nil {
+			h.t.Fatal(err)
+		}
+		db.Close()
+	}
+}
+
+// opsAtHub counts the device's operations the hub has applied.
+func (h *testHub) opsAtHub(device string) int {
+	h.t.Helper()
+	db, err := sql.Open("sqlite3", h.Path+"?_busy_timeout=5000")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM ops WHERE device = ?`, device).Scan(&n); err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
+
+func withBatch(h *testHub, w *workstation, n int) {
+	opt := options()
+	opt.PushBatch = n
+	w.C = sync.New(w.St, opt)
+}
+
+// TestPerDeviceOrder: when the hub fails to record one operation of a
+// batch, nothing behind it is applied; the workstation resends from it.
+func TestPerDeviceOrder(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("NothingAfterTheFailedOpIsApplied", func(t *testing.T) {
+		h := newHub(t)
+		h.replace("F205", milano())
+		w := h.synced("F205")
+		withBatch(h, w, 10)
+		before := h.opsAtHub(w.Profile.Device)
+		w.audit(t, 5)
+		mend := h.breakTable("audit", "NEW.seq = 2")
+		err := w.C.Round(ctx)
+		wantCode(t, err, app.EOFFLINE)
+		if got := h.opsAtHub(w.Profile.Device) - before; got != 1 {
+			t.Fatalf("hub applied %d operations of the batch, want only the one before the failure", got)
+		}
+		if n, _ := h.DB.AuditCount(ctx, w.Profile.Device); n != 1 {
+			t.Fatalf("hub audit events = %d, want 1", n)
+		}
+		if p, k := w.outbox(t); p != 4 || k != 0 {
+			t.Fatalf("outbox pending %d parked %d, want 4 and 0", p, k)
+		}
+		mend()
+		round(t, w)
+		if n, _ := h.DB.AuditCount(ctx, w.Profile.Device); n != 5 {
+			t.Fatalf("hub audit events after the fault = %d, want 5", n)
+		}
+		if p, k := w.outbox(t); p != 0 || k != 0 {
+			t.Fatalf("outbox pending %d parked %d after the fault", p, k)
+		}
+	})
+
+	t.Run("ClosingNeverLandsBeforeThePayment", func(t *testing.T) {
+		h := newHub(t)
+		people := milano()
+		h.replace("F205", people)
+		if err := h.DB.PutPayee(ctx, &milanoPayee); err != nil {
+			t.Fatal(err)
+		}
+		pos, err := h.DB.CreatePosition(ctx, payment.Position{Comune: "F205", DebtorCF: people[0].CodiceFiscale, DebtorName: "ROSSI MARIO",
+			Service: payment.ServiceTARI, Causale: "TARI 2026 rata unica", AmountCents: 12000, DueDate: app.Date(2026, 12, 31)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := h.synced("F205")
+		withBatch(h, w, 50)
+		now := func() time.Time { return time.Date(2026, 11, 23, 9, 30, 0, 0, app.Rome) }
+		c := cashier(w, now)
+		op := &app.Operator{Username: "mrossi", Name: "Maria Rossi"}
+		h.Stop()
+		if _, _, err := c.Pay(ctx, op, pos.ID, payment.Cash); err != nil {
+			t.Fatal(err)
+		}
+		day := payment.DayOf(now())
+		if _, _, err := c.Close(ctx, op, day); err != nil {
+			t.Fatal(err)
+		}
+		h.Start()
+		mend := h.breakTable("payments", "1")
+		for range 2 { // the hub fails the payment twice: the closing waits
+			wantCode(t, w.C.Round(ctx), app.EOFFLINE)
+			if closed, _, _, err := h.DB.ClosedDay(ctx, w.Profile.Device, op.Username, day); err != nil || closed {
+				t.Fatalf("the hub closed the day before it had its payment (%v)", err)
+			}
+		}
+		mend()
+		round(t, w)
+		closed, total, hubTotal, err := h.DB.ClosedDay(ctx, w.Profile.Device, op.Username, day)
+		if err != nil || !closed || total != 12000 || hubTotal != 12000 {
+			t.Fatalf("hub's closing: closed %v total %d hub total %d (%v), want 12000 both", closed, total, hubTotal, err)
+		}
+		if pays, _ := h.DB.PositionPayments(ctx, "F205", pos.ID); len(pays) != 1 {
+			t.Fatalf("hub payments = %d, want 1", len(pays))
+		}
+		if p, k := w.outbox(t); p != 0 || k != 0 {
+			t.Fatalf("outbox pending %d parked %d", p, k)
+		}
+	})
+}
+
+// TestNothingStuck: an operation that cannot go does not hold back the
+// ones behind it for ever.
+func TestNothingStuck(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("PoisonOpParkedAfterMaxAttempts", func(t *testing.T) {
+		h := newHub(t)
+		h.replace("F205", milano())
+		w := h.synced("F205")
+		withBatch(h, w, 10)
+		w.audit(t, 5)
+		mend := h.breakTable("audit", "NEW.seq = 2")
+		defer mend()
+		for i := range sync.MaxAttempts - 1 {
+			wantCode(t, w.C.Round(ctx), app.EOFFLINE)
+			if p, k := w.outbox(t); p != 4 || k != 0 {
+				t.Fatalf("after failure %d: pending %d parked %d", i+1, p, k)
+			}
+		}
+		round(t, w)
+		parked, err := w.St.ParkedOps(ctx)
+		if err != nil || len(parked) != 1 || parked[0].Audit == nil || parked[0].Audit.Seq != 2 ||
+			!strings.Contains(parked[0].Reason, fmt.Sprintf("dopo %d tentativi", sync.MaxAttempts)) {
+			t.Fatalf("parked = %+v (%v)", parked, err)
+		}
+		if n, _ := h.DB.AuditCount(ctx, w.Profile.Device); n != 4 {
+			t.Fatalf("hub audit events = %d, want 4: the chain goes on past the parked event", n)
+		}
+		if p, _ := w.outbox(t); p != 0 {
+			t.Fatalf("pending %d", p)
+		}
+		if gaps, err := h.DB.AuditGaps(ctx, w.Profile.Device); err != nil || len(gaps) != 1 || gaps[0] != 2 {
+			t.Fatalf("hub audit gaps = %v (%v), want [2]", gaps, err)
+		}
+	})
+
+	t.Run("WholeRequestRefusalParksTheOpThatCausedIt", func(t *testing.T) {
+		h := newHub(t)
+		h.replace("F205", milano())
+		w := h.synced("F205")
+		withBatch(h, w, 10)
+		w.audit(t, 1)
+		huge := strings.Repeat("x", 9<<20) // over the hub's 8 MiB body limit
+		if err := w.St.AppendAudit(ctx, "mrossi", app.AuditView, huge, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		w.audit(t, 2)
+		round(t, w)
+		parked, err := w.St.ParkedOps(ctx)
+		if err != nil || len(parked) != 1 || parked[0].Audit == nil || parked[0].Audit.Seq != 2 ||
+			!strings.Contains(parked[0].Reason, "troppo grande") {
+			t.Fatalf("parked = %+v (%v)", parked, err)
+		}
+		if n, _ := h.DB.AuditCount(ctx, w.Profile.Device); n != 3 {
+			t.Fatalf("hub audit events = %d, want 3", n)
+		}
+	})
+
+	t.Run("RefusedAttachmentParksItsOp", func(t *testing.T) {
+		h := newHub(t)
+		people := milano()
+		h.replace("F205", people)
+		if _, err := hub.SeedCatalogue(ctx, h.DB, "F205"); err != nil {
+			t.Fatal(err)
+		}
+		w := h.synced("F205")
+		withBatch(h, w, 10)
+		d := deskOf(w)
+		mensa, err := d.Service(ctx, "iscrizione-mensa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mario := openFile(t, w, people[0].CodiceFiscale)
+		round(t, w)
+		files := []pratica.File{{Field: "certificato_dieta", Name: "dieta.pdf", Data: pdfCert}}
+		if _, _, err := d.Submit(ctx, clerk, mario, "iscrizione-mensa", canteen(d, mensa, mario, people[2].CodiceFiscale), files); err != nil {
+			t.Fatal(err)
+		}
+		w.audit(t, 2)
+		before, _ := h.DB.AuditCount(ctx, w.Profile.Device)
+		h.SetFault(func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+			if r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/v1/attachments/") {
+				return false
+			}
+			rw.Header().Set("Content-Type", "application/json")
+			rw.WriteHeader(http.StatusBadRequest)
+			json.NewEncoder(rw).Encode(wire.Error{Code: app.EINVALID, Message: "allegato non accettato"})
+			return true
+		})
+		round(t, w)
+		h.SetFault(nil)
+		parked, err := w.St.ParkedOps(ctx)
+		if err != nil || len(parked) != 1 || parked[0].Kind != pratica.FactRequest || !strings.Contains(parked[0].Reason, "allegato non accettato") {
+			t.Fatalf("parked = %+v (%v)", parked, err)
+		}
+		// The audit events behind the request (the submission's and two
+		// more) went.
+		if n, _ := h.DB.AuditCount(ctx, w.Profile.Device); n < before+2 {
+			t.Fatalf("hub audit events = %d, want at least %d", n, before+2)
+		}
+		if p, _ := w.outbox(t); p != 0 {
+			t.Fatalf("pending %d: the request holds back the ones behind it", p)
+		}
+	})
+}
