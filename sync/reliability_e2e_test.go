@@ -158,7 +158,6 @@ func TestNothingStuck(t *testing.T) {
 		withBatch(h, w, 10)
 		w.audit(t, 5)
 		mend := h.breakTable("audit", "NEW.seq = 2")
-		defer mend()
 		for i := range sync.MaxAttempts - 1 {
 			wantCode(t, w.C.Round(ctx), app.EOFFLINE)
 			if p, k := w.outbox(t); p != 4 || k != 0 {
@@ -179,6 +178,23 @@ func TestNothingStuck(t *testing.T) {
 		}
 		if gaps, err := h.DB.AuditGaps(ctx, w.Profile.Device); err != nil || len(gaps) != 1 || gaps[0] != 2 {
 			t.Fatalf("hub audit gaps = %v (%v), want [2]", gaps, err)
+		}
+
+		// The hub mended, a person sends the event again: the gap closes,
+		// and the decision itself reaches the hub.
+		mend()
+		if err := w.St.RetryParked(ctx, parked[0].ID, &app.Operator{Username: "gbianchi"}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		round(t, w)
+		if gaps, err := h.DB.AuditGaps(ctx, w.Profile.Device); err != nil || len(gaps) != 0 {
+			t.Fatalf("hub audit gaps after the retry = %v (%v)", gaps, err)
+		}
+		if n, _ := h.DB.AuditCount(ctx, w.Profile.Device); n != 6 {
+			t.Fatalf("hub audit events = %d, want 6 (five and the decision)", n)
+		}
+		if p, k := w.outbox(t); p != 0 || k != 0 {
+			t.Fatalf("pending %d parked %d after the retry", p, k)
 		}
 	})
 
