@@ -358,7 +358,7 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 				}
 				break // the hub stopped at the one before: resend from here
 			}
-			if r.Code == app.EINTERNAL {
+			if r.Code == app.EINTERNAL || r.Code == app.ESTORAGE {
 				// The hub's fault, not the operation's: keep it pending and
 				// stop, since the ones behind it must not overtake it; but
 				// not for ever.
