@@ -267,3 +267,38 @@ func TestNothingStuck(t *testing.T) {
 		}
 	})
 }
+
+// TestProtocolYearInRome: the hub numbers a request in the comune's year,
+// in Italian time: at 23:30 UTC on 31 December it is already 1 January in
+// Rome, and the request takes the first number of the new year.
+func TestProtocolYearInRome(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	people := milano()
+	h.replace("F205", people)
+	if _, err := hub.SeedCatalogue(ctx, h.DB, "F205"); err != nil {
+		t.Fatal(err)
+	}
+	w := h.synced("F205")
+	d := deskOf(w)
+	guasto, err := d.Service(ctx, "segnalazione-disservizio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Clk.mu.Lock()
+	h.Clk.t = time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)
+	h.Clk.mu.Unlock()
+	file := openFile(t, w, people[3].CodiceFiscale)
+	r, _, err := d.Submit(ctx, clerk, file, "segnalazione-disservizio", report(d, guasto, file, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	round(t, w)
+	got, err := w.St.Request(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Number != "2027/000001" {
+		t.Fatalf("protocol number %q at 00:30 of 1 January 2027 in Rome, want 2027/000001", got.Number)
+	}
+}
