@@ -7,6 +7,7 @@ package hub
 import (
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"io"
@@ -138,15 +139,33 @@ func (s *server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := s.db.Enroll(r.Context(), req.Code, req.Name, pub)
+	if errors.Is(err, hubdb.ErrCodeUsed) && holdsKey(r, req.Code, pub) {
+		// The same workstation again, its first answer lost on the way:
+		// the same enrolment, not a burnt code.
+		e, err = s.db.Reenroll(r.Context(), req.Code, pub)
+		if err == nil {
+			s.log.Info("device enrolment repeated", "device", e.Device.Device, "comune", e.Device.Comune)
+		}
+	} else if err == nil {
+		s.log.Info("device enrolled", "device", e.Device.Device, "comune", e.Device.Comune, "name", req.Name)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.log.Info("device enrolled", "device", e.Device.Device, "comune", e.Device.Comune, "name", req.Name)
 	writeJSON(w, http.StatusOK, wire.EnrollResponse{
 		Device: e.Device.Device, Comune: e.Device.Comune, ComuneName: e.ComuneName, Token: e.Token,
 		Cert: wire.KeyCertToWire(e.Device.Cert), ComuneCert: wire.KeyCertToWire(e.ComuneCert), RootKey: wire.B64(e.RootKey),
 	})
+}
+
+// holdsKey tells whether an enrolment request proves, by its signature of
+// the code, that it holds the private key of pub: a used code and the
+// public key alone (which the hub publishes) must not get a workstation's
+// token.
+func holdsKey(r *http.Request, code string, pub []byte) bool {
+	sig, err := wire.UnB64(r.Header.Get(wire.HeaderEnrollProof))
+	return err == nil && len(pub) == ed25519.PublicKeySize && ed25519.Verify(pub, wire.EnrollProof(code), sig)
 }
 
 // scopeFor checks that a device reads only its comune's scope or the

@@ -143,7 +143,12 @@ func (c *Client) RefreshStatus(ctx context.Context) { c.refreshCounts(ctx) }
 // do sends a request and decodes the answer into out. Transport failures
 // become EOFFLINE; error answers become the domain error the hub sent.
 func (c *Client) do(ctx context.Context, hubURL, token, method, path string, query url.Values, body, out any) error {
-	req := c.http.R().SetContext(ctx).SetError(&wire.Error{})
+	return c.doWith(ctx, hubURL, token, method, path, query, nil, body, out)
+}
+
+// doWith is do with extra request headers.
+func (c *Client) doWith(ctx context.Context, hubURL, token, method, path string, query url.Values, header map[string]string, body, out any) error {
+	req := c.http.R().SetContext(ctx).SetError(&wire.Error{}).SetHeaders(header)
 	if out != nil {
 		req.SetResult(out)
 	}
@@ -206,7 +211,10 @@ func (c *Client) Enroll(ctx context.Context, hubURL, code, name string) (*app.Pr
 		return nil, err
 	}
 	var res wire.EnrollResponse
-	if err := c.do(ctx, hubURL, "", http.MethodPost, "/v1/enroll", nil, wire.EnrollRequest{Code: code, Name: name, PublicKey: wire.B64(pub)}, &res); err != nil {
+	// The proof lets the hub answer a repeat of this request (resty's
+	// retries, when the first answer is lost) with the same enrolment.
+	proof := map[string]string{wire.HeaderEnrollProof: wire.B64(ed25519.Sign(priv, wire.EnrollProof(code)))}
+	if err := c.doWith(ctx, hubURL, "", http.MethodPost, "/v1/enroll", nil, proof, wire.EnrollRequest{Code: code, Name: name, PublicKey: wire.B64(pub)}, &res); err != nil {
 		return nil, err
 	}
 	root, err := wire.UnB64(res.RootKey)

@@ -5,12 +5,16 @@ package sync_test
 // through a second connection to its file), not hooks in the code.
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -301,4 +305,76 @@ func TestProtocolYearInRome(t *testing.T) {
 	if got.Number != "2027/000001" {
 		t.Fatalf("protocol number %q at 00:30 of 1 January 2027 in Rome, want 2027/000001", got.Number)
 	}
+}
+
+// TestEnrolmentAnswerLost: the hub enrolled the workstation but its answer
+// was lost; the retry with the same code and key gets the same enrolment
+// back instead of "code already used". Another key with the code is
+// refused, as is the same key without proof that the caller holds it.
+func TestEnrolmentAnswerLost(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	h.replace("F205", milano())
+	code := h.code("F205", time.Hour)
+	var lost atomic.Bool
+	h.SetFault(func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.URL.Path != "/v1/enroll" || lost.Load() {
+			return false
+		}
+		lost.Store(true)
+		next.ServeHTTP(httptest.NewRecorder(), r) // the hub enrols…
+		dropConnection(t, rw)                     // …and the answer never arrives
+		return true
+	})
+	st := openStore(t)
+	c := sync.New(st, options())
+	p, err := c.Enroll(ctx, h.URL, code, "Sportello 1")
+	if err != nil {
+		t.Fatalf("enrolment after a lost answer: %v", err)
+	}
+	h.SetFault(nil)
+	if !lost.Load() || p.Device != "F205-W001" {
+		t.Fatalf("lost %v, device %q: want the first answer lost and the device the hub enrolled then", lost.Load(), p.Device)
+	}
+	w := &workstation{St: st, C: c, Profile: p}
+	round(t, w) // the token it got works
+	keys, err := h.DB.Keys(ctx)
+	if err != nil || len(keys.Devices) != 1 {
+		t.Fatalf("hub devices %+v (%v), want one", keys, err)
+	}
+
+	enrol := func(pub ed25519.PublicKey, priv ed25519.PrivateKey) (int, wire.Error) {
+		t.Helper()
+		b, _ := json.Marshal(wire.EnrollRequest{Code: code, Name: "Sportello 1", PublicKey: wire.B64(pub)})
+		req, _ := http.NewRequest(http.MethodPost, h.URL+"/v1/enroll", bytes.NewReader(b))
+		if priv != nil {
+			req.Header.Set(wire.HeaderEnrollProof, wire.B64(ed25519.Sign(priv, wire.EnrollProof(code))))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e wire.Error
+		json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, e
+	}
+	otherPub, otherPriv, _ := ed25519.GenerateKey(nil)
+	for _, tc := range []struct {
+		name string
+		pub  ed25519.PublicKey
+		priv ed25519.PrivateKey
+	}{
+		{"ErrAnotherKey", otherPub, otherPriv},
+		{"ErrSameKeyWithoutProof", p.PublicKey, nil},
+		{"ErrSameKeyProofOfAnother", p.PublicKey, otherPriv},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, e := enrol(tc.pub, tc.priv)
+			if status != http.StatusUnauthorized || !strings.Contains(e.Message, "già usato") {
+				t.Fatalf("status %d %+v, want 401 code already used", status, e)
+			}
+		})
+	}
+	round(t, w) // and none of them took the workstation's token away
 }
