@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -331,4 +332,67 @@ func FuzzPush(f *testing.F) {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
 	})
+}
+
+// TestAuditGap: an event the workstation parked leaves a gap in the hub's
+// copy of its audit chain, and the later events still go in; the gap
+// closes only with the event that links to both neighbours.
+func TestAuditGap(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	ev := func(id string, seq int64, prev, subject string) wire.Op {
+		if subject == "" {
+			return auditOp(h.Device, id, seq, seq, prev)
+		}
+		// Well formed, its own hash right, but not the event the next one
+		// follows.
+		e := app.AuditEvent{Device: h.Device, Seq: seq, Operator: "mrossi", Action: app.AuditView,
+			Subject: subject, At: time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC), PrevHash: prev}
+		e.Hash = e.ComputeHash()
+		return wire.OpToWire(app.Operation{ID: id, Device: h.Device, Seq: seq, Kind: app.OpAudit, CreatedAt: e.At, Audit: &e})
+	}
+	first := ev("00000000-0000-4000-8000-000000000001", 1, "", "")
+	second := ev("00000000-0000-4000-8000-000000000002", 2, first.Audit.Hash, "")
+	third := ev("00000000-0000-4000-8000-000000000003", 3, second.Audit.Hash, "")
+	forged := ev("00000000-0000-4000-8000-000000000004", 2, first.Audit.Hash, "RSSMRA85T10A562S")
+	push := func(op wire.Op) wire.OpResult {
+		t.Helper()
+		b, _ := json.Marshal(wire.PushRequest{Ops: []wire.Op{op}})
+		rec := h.do("POST", "/v1/ops", h.Token, string(b))
+		var res wire.PushResponse
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || len(res.Results) != 1 {
+			t.Fatalf("push: %d %s", rec.Code, rec.Body)
+		}
+		return res.Results[0]
+	}
+	gaps := func() []int64 {
+		t.Helper()
+		g, err := h.DB.AuditGaps(ctx, h.Device)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	for _, step := range []struct {
+		name string
+		op   wire.Op
+		code string
+		gaps []int64
+	}{
+		{"First", first, "", nil},
+		{"ThirdOverTheGap", third, "", []int64{2}},
+		{"ErrForgedSecond", forged, app.ECONFLICT, []int64{2}},
+		{"ErrFirstAgainAsNew", ev("00000000-0000-4000-8000-000000000005", 1, "", ""), app.ECONFLICT, []int64{2}},
+		{"SecondClosesTheGap", second, "", nil},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			res := push(step.op)
+			if res.Code != step.code || res.Applied != (step.code == "") {
+				t.Fatalf("%+v, want code %q", res, step.code)
+			}
+			if g := gaps(); fmt.Sprint(g) != fmt.Sprint(step.gaps) {
+				t.Fatalf("gaps %v, want %v", g, step.gaps)
+			}
+		})
+	}
 }

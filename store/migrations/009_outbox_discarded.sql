@@ -26,3 +26,8 @@ INSERT INTO outbox_new (id, device, seq, kind, audit_seq, created_at, attempts, 
 DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_state ON outbox (state, seq);
+
+-- Attempts now count only the hub's failures to record an operation (after
+-- sync.MaxAttempts it is parked); before, every network failure counted
+-- too, so the old counts would park operations that never failed at the hub.
+UPDATE outbox SET attempts = 0 WHERE state = 'pending';
