@@ -262,6 +262,14 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 		} else {
 			out = s.db.ApplyOp(r.Context(), dev, op)
 		}
+		if out.Code == app.EOFFLINE {
+			// The hub is busy: the whole request fails as a hub that is
+			// not serving, which the workstation retries without holding
+			// it against any operation; those applied before are answered
+			// again from their stored result.
+			s.writeError(w, r, app.Errorf(app.EOFFLINE, "%s", out.Message))
+			return
+		}
 		if out.Code != "" {
 			failed = wop.ID
 			s.log.Warn("operation refused", "device", dev.ID, "op", wop.ID, "seq", wop.Seq, "code", out.Code, "message", out.Message)

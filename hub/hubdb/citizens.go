@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/internal/sqlitedb"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -505,6 +506,12 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 	})
 	if err != nil {
 		code := app.ErrorCode(err)
+		if sqlitedb.Busy(err) {
+			// The database is held by another writer (an import of the
+			// anagrafe): the hub is busy, not failing on this operation,
+			// and the workstation must not count it towards parking it.
+			return app.OpResult{ID: op.ID, Code: app.EOFFLINE, Message: "centro servizi occupato: si riprova tra poco"}
+		}
 		if code == app.EINTERNAL {
 			// Not the operation's fault: the client retries it later.
 			return app.OpResult{ID: op.ID, Code: code, Message: err.Error()}

@@ -36,6 +36,14 @@ func StorageError(path string, err error) error {
 	return fmt.Errorf("%w [%v]", e, err)
 }
 
+// Busy tells whether err is SQLite giving up on a lock another
+// connection or process holds (the busy timeout ran out): the database is
+// busy, not the operation at fault.
+func Busy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
 func damaged(path, detail string) *app.Error {
 	return app.Errorf(app.ESTORAGE, "il database %s è danneggiato (%s): non vi si registra nulla. Rivolgersi all'assistenza per ripristinarlo", path, detail)
 }
