@@ -13,6 +13,10 @@ const (
 	AuditPrint  = "stampa"
 	AuditSearch = "ricerca"
 	AuditLogin  = "accesso"
+	// A person's decision on an operation the hub did not take: sent
+	// again, or set aside for good. The subject is the operation's id.
+	AuditOutboxRetry   = "operazione_reinviata"
+	AuditOutboxDiscard = "operazione_scartata"
 )
 
 // AuditEvent is one entry of a device's audit trail. Entries are chained by

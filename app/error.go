@@ -17,6 +17,7 @@ const (
 	ENOTFOUND     = "not_found"    // no such citizen, device, code…
 	EOFFLINE      = "offline"      // this needs the hub and the hub cannot be reached
 	ERESNAPSHOT   = "resnapshot"   // the hub can no longer serve changes after this cursor
+	ESTORAGE      = "storage"      // the local database is damaged, or its disk is full or failing
 	EUNAUTHORIZED = "unauthorized" // wrong credentials, unknown or revoked device
 )
 

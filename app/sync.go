@@ -126,6 +126,9 @@ const (
 	OpPending OpState = "pending"
 	OpDone    OpState = "done"
 	OpParked  OpState = "parked"
+	// OpDiscarded is a parked operation a person decided never to send,
+	// with the reason; the decision is in the audit trail.
+	OpDiscarded OpState = "discarded"
 )
 
 // Operation is a fact created at the workstation on its way to the hub. The

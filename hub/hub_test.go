@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -203,7 +204,7 @@ func TestRoutes(t *testing.T) {
 
 // TestPushResults checks the answers to the operations of one push: in
 // order, one each, refusals with their reason, repeats with the stored
-// answer.
+// answer, and nothing applied after the first failure.
 func TestPushResults(t *testing.T) {
 	h := newHub(t)
 	first := auditOp(h.Device, "00000000-0000-4000-8000-000000000001", 1, 1, "")
@@ -232,15 +233,20 @@ func TestPushResults(t *testing.T) {
 		}
 		return res.Results
 	}
-	res := push(first, other, tampered)
+	res := push(first, other, second)
 	if !res[0].Applied || res[0].Duplicate || res[0].Code != "" {
 		t.Errorf("first: %+v", res[0])
 	}
 	if res[1].Applied || res[1].Code != app.EFORBIDDEN {
 		t.Errorf("another device's operation: %+v", res[1])
 	}
-	if res[2].Applied || res[2].Code != app.EINVALID || !strings.Contains(res[2].Message, "impronta") {
-		t.Errorf("tampered audit event: %+v", res[2])
+	// The device's batch stops at the first failure: what follows is not
+	// tried, and says so.
+	if res[2].Applied || !res[2].Skipped || res[2].Code != app.EINTERNAL {
+		t.Errorf("operation after a refused one: %+v", res[2])
+	}
+	if res := push(tampered); res[0].Applied || res[0].Code != app.EINVALID || !strings.Contains(res[0].Message, "impronta") {
+		t.Errorf("tampered audit event: %+v", res[0])
 	}
 	res = push(first, second)
 	if !res[0].Applied || !res[0].Duplicate {
@@ -301,7 +307,15 @@ func FuzzPush(f *testing.F) {
 			if len(res.Results) != len(req.Ops) {
 				t.Fatalf("%d results for %d operations", len(res.Results), len(req.Ops))
 			}
+			failed := false
 			for i, r := range res.Results {
+				if failed != r.Skipped {
+					t.Fatalf("operation %d: skipped %v, want %v (only and all those after a failure)", i, r.Skipped, failed)
+				}
+				if r.Skipped {
+					continue
+				}
+				failed = r.Code != ""
 				if r.Code == app.EINTERNAL {
 					t.Fatalf("operation %d failed inside the hub: %s", i, r.Message)
 				}
@@ -318,4 +332,67 @@ func FuzzPush(f *testing.F) {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
 	})
+}
+
+// TestAuditGap: an event the workstation parked leaves a gap in the hub's
+// copy of its audit chain, and the later events still go in; the gap
+// closes only with the event that links to both neighbours.
+func TestAuditGap(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	ev := func(id string, seq int64, prev, subject string) wire.Op {
+		if subject == "" {
+			return auditOp(h.Device, id, seq, seq, prev)
+		}
+		// Well formed, its own hash right, but not the event the next one
+		// follows.
+		e := app.AuditEvent{Device: h.Device, Seq: seq, Operator: "mrossi", Action: app.AuditView,
+			Subject: subject, At: time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC), PrevHash: prev}
+		e.Hash = e.ComputeHash()
+		return wire.OpToWire(app.Operation{ID: id, Device: h.Device, Seq: seq, Kind: app.OpAudit, CreatedAt: e.At, Audit: &e})
+	}
+	first := ev("00000000-0000-4000-8000-000000000001", 1, "", "")
+	second := ev("00000000-0000-4000-8000-000000000002", 2, first.Audit.Hash, "")
+	third := ev("00000000-0000-4000-8000-000000000003", 3, second.Audit.Hash, "")
+	forged := ev("00000000-0000-4000-8000-000000000004", 2, first.Audit.Hash, "RSSMRA85T10A562S")
+	push := func(op wire.Op) wire.OpResult {
+		t.Helper()
+		b, _ := json.Marshal(wire.PushRequest{Ops: []wire.Op{op}})
+		rec := h.do("POST", "/v1/ops", h.Token, string(b))
+		var res wire.PushResponse
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || len(res.Results) != 1 {
+			t.Fatalf("push: %d %s", rec.Code, rec.Body)
+		}
+		return res.Results[0]
+	}
+	gaps := func() []int64 {
+		t.Helper()
+		g, err := h.DB.AuditGaps(ctx, h.Device)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	for _, step := range []struct {
+		name string
+		op   wire.Op
+		code string
+		gaps []int64
+	}{
+		{"First", first, "", nil},
+		{"ThirdOverTheGap", third, "", []int64{2}},
+		{"ErrForgedSecond", forged, app.ECONFLICT, []int64{2}},
+		{"ErrFirstAgainAsNew", ev("00000000-0000-4000-8000-000000000005", 1, "", ""), app.ECONFLICT, []int64{2}},
+		{"SecondClosesTheGap", second, "", nil},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			res := push(step.op)
+			if res.Code != step.code || res.Applied != (step.code == "") {
+				t.Fatalf("%+v, want code %q", res, step.code)
+			}
+			if g := gaps(); fmt.Sprint(g) != fmt.Sprint(step.gaps) {
+				t.Fatalf("gaps %v, want %v", g, step.gaps)
+			}
+		})
+	}
 }

@@ -7,6 +7,7 @@ package hub
 import (
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"io"
@@ -144,15 +145,33 @@ func (s *server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := s.db.Enroll(r.Context(), req.Code, req.Name, pub)
+	if errors.Is(err, hubdb.ErrCodeUsed) && holdsKey(r, req.Code, pub) {
+		// The same workstation again, its first answer lost on the way:
+		// the same enrolment, not a burnt code.
+		e, err = s.db.Reenroll(r.Context(), req.Code, pub)
+		if err == nil {
+			s.log.Info("device enrolment repeated", "device", e.Device.Device, "comune", e.Device.Comune)
+		}
+	} else if err == nil {
+		s.log.Info("device enrolled", "device", e.Device.Device, "comune", e.Device.Comune, "name", req.Name)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.log.Info("device enrolled", "device", e.Device.Device, "comune", e.Device.Comune, "name", req.Name)
 	writeJSON(w, http.StatusOK, wire.EnrollResponse{
 		Device: e.Device.Device, Comune: e.Device.Comune, ComuneName: e.ComuneName, Token: e.Token,
 		Cert: wire.KeyCertToWire(e.Device.Cert), ComuneCert: wire.KeyCertToWire(e.ComuneCert), RootKey: wire.B64(e.RootKey),
 	})
+}
+
+// holdsKey tells whether an enrolment request proves, by its signature of
+// the code, that it holds the private key of pub: a used code and the
+// public key alone (which the hub publishes) must not get a workstation's
+// token.
+func holdsKey(r *http.Request, code string, pub []byte) bool {
+	sig, err := wire.UnB64(r.Header.Get(wire.HeaderEnrollProof))
+	return err == nil && len(pub) == ed25519.PublicKeySize && ed25519.Verify(pub, wire.EnrollProof(code), sig)
 }
 
 // scopeFor checks that a device reads only its comune's scope or the
@@ -239,8 +258,18 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 			return
 		}
 	}
+	// A device's operations are applied in its order, and the first one
+	// that fails stops the batch: a day's closing must never land before a
+	// payment of that day that the hub could not record. The ones behind it
+	// are answered "skipped", so the workstation sends them again after it.
 	res := wire.PushResponse{Results: make([]wire.OpResult, 0, len(req.Ops))}
+	failed := ""
 	for _, wop := range req.Ops {
+		if failed != "" {
+			res.Results = append(res.Results, wire.OpResult{ID: wop.ID, Skipped: true, Code: app.EINTERNAL,
+				Message: "non applicata: l'operazione precedente della postazione non è stata registrata"})
+			continue
+		}
 		var out app.OpResult
 		op, err := wire.OpFromWire(wop)
 		if err != nil {
@@ -248,7 +277,16 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 		} else {
 			out = s.db.ApplyOp(r.Context(), dev, op)
 		}
+		if out.Code == app.EOFFLINE {
+			// The hub is busy: the whole request fails as a hub that is
+			// not serving, which the workstation retries without holding
+			// it against any operation; those applied before are answered
+			// again from their stored result.
+			s.writeError(w, r, app.Errorf(app.EOFFLINE, "%s", out.Message))
+			return
+		}
 		if out.Code != "" {
+			failed = wop.ID
 			s.log.Warn("operation refused", "device", dev.ID, "op", wop.ID, "seq", wop.Seq, "code", out.Code, "message", out.Message)
 		}
 		res.Results = append(res.Results, wire.OpResult{ID: out.ID, Applied: out.Applied, Duplicate: out.Duplicate, Code: out.Code, Message: out.Message, Flag: out.Flag, Data: out.Data})

@@ -242,3 +242,19 @@ func bareQuery(ctx context.Context, st *sql.Stmt, args []any) ([]benchRow, error
 	}
 	return out, rows.Err()
 }
+
+// BenchmarkOpen is the cost of opening the cache, PRAGMA quick_check of
+// every page included, on the synthetic anagrafe of SPORTELLO_BENCH_N.
+func BenchmarkOpen(b *testing.B) {
+	path := benchPath(b, benchN(b))
+	if fi, err := os.Stat(path); err == nil {
+		b.ReportMetric(float64(fi.Size())/(1<<20), "MB")
+	}
+	for b.Loop() {
+		s, err := store.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/payment"
 )
 
 // AppendAudit writes an audit event, chained to the device's previous one,
@@ -102,7 +104,7 @@ const opQuery = `SELECT o.id, o.device, o.seq, o.kind, o.created_at, o.attempts,
 		c.number, c.codice_fiscale, c.type, c.data, c.stamp, c.data_seq, o.data
 	FROM outbox o LEFT JOIN audit a ON a.device = o.device AND a.seq = o.audit_seq
 	LEFT JOIN certificates c ON c.number = o.cert_number
-	WHERE o.state = ? ORDER BY o.seq`
+	WHERE o.state IN (?, ?) ORDER BY o.seq`
 
 // NextOps returns up to limit pending operations (100 if limit <= 0), in
 // the order they were created; parked ones are not among them.
@@ -110,7 +112,7 @@ func (s *Store) NextOps(ctx context.Context, limit int) ([]app.Operation, error)
 	if limit <= 0 {
 		limit = 100
 	}
-	ops, err := s.queryOps(ctx, opQuery+` LIMIT ?`, string(app.OpPending), limit)
+	ops, err := s.queryOps(ctx, opQuery+` LIMIT ?`, string(app.OpPending), string(app.OpPending), limit)
 	if err != nil {
 		return nil, fmt.Errorf("next operations: %w", err)
 	}
@@ -119,11 +121,95 @@ func (s *Store) NextOps(ctx context.Context, limit int) ([]app.Operation, error)
 
 // ParkedOps returns the operations the hub refused, for a person to look at.
 func (s *Store) ParkedOps(ctx context.Context) ([]app.Operation, error) {
-	ops, err := s.queryOps(ctx, opQuery, string(app.OpParked))
+	ops, err := s.queryOps(ctx, opQuery, string(app.OpParked), string(app.OpParked))
 	if err != nil {
 		return nil, fmt.Errorf("parked operations: %w", err)
 	}
 	return ops, nil
+}
+
+// Unsent returns the operations the hub has not taken, pending and parked,
+// in device order: the outbox as a person resolving it sees it.
+func (s *Store) Unsent(ctx context.Context) ([]app.Operation, error) {
+	ops, err := s.queryOps(ctx, opQuery, string(app.OpPending), string(app.OpParked))
+	if err != nil {
+		return nil, fmt.Errorf("unsent operations: %w", err)
+	}
+	return ops, nil
+}
+
+// RetryParked puts a parked operation back in line, its attempts reset,
+// once a person has dealt with the reason it was parked; the decision is
+// an audit event of by, in the same transaction. ENOTFOUND for an unknown
+// id, ECONFLICT for one that is not parked.
+func (s *Store) RetryParked(ctx context.Context, id string, by *app.Operator, at time.Time) error {
+	err := s.decide(ctx, id, by, app.AuditOutboxRetry, id, at, func(tx *sql.Tx, kind string) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, attempts = 0, reason = '', result = '', done_at = '' WHERE id = ?`,
+			string(app.OpPending), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("retry parked operation %s: %w", id, err)
+	}
+	return nil
+}
+
+// moneyFacts are the kinds of operation only a supervisor may discard: a
+// payment, a day's closing or a refund that never reaches the hub leaves
+// the comune's accounts short.
+var moneyFacts = map[string]bool{payment.FactPayment: true, payment.FactClosing: true, payment.FactRefundDone: true}
+
+// DiscardOp sets a parked operation aside for good, with the reason a
+// person gave; the decision is an audit event of by, in the same
+// transaction. Payments, closings and refunds need a supervisor
+// (EFORBIDDEN). ENOTFOUND for an unknown id, ECONFLICT for one that is not
+// parked, EINVALID without a reason.
+func (s *Store) DiscardOp(ctx context.Context, id string, by *app.Operator, reason string, at time.Time) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return app.Errorf(app.EINVALID, "indicare il motivo per cui l'operazione viene scartata")
+	}
+	err := s.decide(ctx, id, by, app.AuditOutboxDiscard, id+": "+reason, at, func(tx *sql.Tx, kind string) error {
+		if moneyFacts[kind] && !by.Has(app.RoleSupervisor) {
+			return app.Errorf(app.EFORBIDDEN, "solo un supervisore può scartare un'operazione di cassa (%s): %s non lo è", kind, by.Username)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, reason = ?, done_at = ? WHERE id = ?`,
+			string(app.OpDiscarded), "scartata da "+by.Username+": "+reason, formatTime(at), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("discard operation %s: %w", id, err)
+	}
+	return nil
+}
+
+// decide applies a person's decision on the parked operation id and
+// records it as an audit event, in one transaction.
+func (s *Store) decide(ctx context.Context, id string, by *app.Operator, action, subject string, at time.Time, fn func(tx *sql.Tx, kind string) error) error {
+	if by == nil || by.Username == "" {
+		return app.Errorf(app.EINVALID, "indicare l'operatore che decide")
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var kind, state string
+		err := tx.QueryRowContext(ctx, `SELECT kind, state FROM outbox WHERE id = ?`, id).Scan(&kind, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.Errorf(app.ENOTFOUND, "operazione %s sconosciuta", id)
+		}
+		if err != nil {
+			return err
+		}
+		if app.OpState(state) != app.OpParked {
+			return app.Errorf(app.ECONFLICT, "l'operazione %s non è sospesa (stato %s)", id, state)
+		}
+		if err := fn(tx, kind); err != nil {
+			return err
+		}
+		device, err := profileDevice(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, device, by.Username, action, subject, at)
+	})
 }
 
 func (s *Store) queryOps(ctx context.Context, query string, args ...any) ([]app.Operation, error) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/store"
 )
 
@@ -275,5 +276,101 @@ func TestAppendAuditConcurrent(t *testing.T) {
 			t.Fatal(err)
 		}
 		prev = op.Audit.Hash
+	}
+}
+
+// TestResolveParked: a person puts a parked operation back in line or sets
+// it aside, each decision an audit event on its way to the hub; only a
+// supervisor sets aside a payment or a closing.
+func TestResolveParked(t *testing.T) {
+	ctx := context.Background()
+	clerk := &app.Operator{Username: "mrossi", Roles: []app.Role{app.RoleOperator}, Active: true}
+	boss := &app.Operator{Username: "gbianchi", Roles: []app.Role{app.RoleSupervisor}, Active: true}
+	s := MustOpen(t)
+	enrol(t, s, "F205-W001")
+	if err := s.AppendAudit(ctx, "mrossi", app.AuditView, "RSSMRA85T10A562S", t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{payment.FactPayment, payment.FactClosing} {
+		if err := s.AppendFact(ctx, kind, []byte(`{"receipt":"x"}`), t0, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ops, err := s.NextOps(ctx, 10)
+	if err != nil || len(ops) != 3 {
+		t.Fatalf("ops %d %v", len(ops), err)
+	}
+	audit, pay, closing := ops[0], ops[1], ops[2]
+	for _, op := range ops {
+		if err := s.MarkOp(ctx, op.ID, app.OpResult{ID: op.ID, Code: app.EINVALID, Message: "rifiutata"}, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	auditActions := func() []string {
+		t.Helper()
+		rows, err := s.DB().Query(`SELECT action || ' ' || subject FROM audit ORDER BY seq`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var a string
+			rows.Scan(&a)
+			out = append(out, a)
+		}
+		return out
+	}
+
+	for _, tc := range []struct {
+		name string
+		do   func() error
+		code string
+	}{
+		{"ErrUnknown", func() error { return s.RetryParked(ctx, "nessuna", clerk, t0) }, app.ENOTFOUND},
+		{"ErrDiscardPaymentByClerk", func() error { return s.DiscardOp(ctx, pay.ID, clerk, "doppia", t0) }, app.EFORBIDDEN},
+		{"ErrDiscardClosingByClerk", func() error { return s.DiscardOp(ctx, closing.ID, clerk, "rifatta", t0) }, app.EFORBIDDEN},
+		{"ErrDiscardWithoutReason", func() error { return s.DiscardOp(ctx, audit.ID, boss, "  ", t0) }, app.EINVALID},
+		{"RetryAudit", func() error { return s.RetryParked(ctx, audit.ID, clerk, t0) }, ""},
+		{"ErrRetryNotParked", func() error { return s.RetryParked(ctx, audit.ID, clerk, t0) }, app.ECONFLICT},
+		{"DiscardPaymentBySupervisor", func() error { return s.DiscardOp(ctx, pay.ID, boss, "incassata due volte per errore", t0) }, ""},
+		{"ErrDiscardTwice", func() error { return s.DiscardOp(ctx, pay.ID, boss, "ancora", t0) }, app.ECONFLICT},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(auditActions())
+			err := tc.do()
+			if app.ErrorCode(err) != tc.code {
+				t.Fatalf("%v, want code %q", err, tc.code)
+			}
+			want := before
+			if tc.code == "" {
+				want++
+			}
+			if got := len(auditActions()); got != want {
+				t.Fatalf("%d audit events, want %d: a decision is audited, a refusal is not", got, want)
+			}
+		})
+	}
+	acts := auditActions()
+	if len(acts) != 3 || acts[1] != app.AuditOutboxRetry+" "+audit.ID ||
+		acts[2] != app.AuditOutboxDiscard+" "+pay.ID+": incassata due volte per errore" {
+		t.Fatalf("audit trail %q", acts)
+	}
+	next, err := s.NextOps(ctx, 10)
+	if err != nil || len(next) != 3 || next[0].ID != audit.ID || next[0].Attempts != 0 {
+		t.Fatalf("pending after the decisions: %+v %v; want the retried one and the two decisions", next, err)
+	}
+	parked, err := s.ParkedOps(ctx)
+	if err != nil || len(parked) != 1 || parked[0].ID != closing.ID {
+		t.Fatalf("parked %+v %v: want only the closing", parked, err)
+	}
+	unsent, err := s.Unsent(ctx)
+	if err != nil || len(unsent) != 4 {
+		t.Fatalf("unsent %d %v, want 4 (the discarded payment is not)", len(unsent), err)
+	}
+	var state, reason string
+	if err := s.DB().QueryRow(`SELECT state, reason FROM outbox WHERE id = ?`, pay.ID).Scan(&state, &reason); err != nil ||
+		state != string(app.OpDiscarded) || !strings.Contains(reason, "gbianchi") {
+		t.Fatalf("discarded payment: %s %q %v", state, reason, err)
 	}
 }

@@ -32,18 +32,24 @@ var (
 // share one SQLite connection (see sqlitedb.Open), so a write waits for the
 // one in progress rather than failing.
 type Store struct {
-	db *sql.DB
+	db   *sql.DB
+	path string
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // search statements, prepared once per shape
 }
 
 // Open opens the cache at path, creating it and bringing its schema up to
-// date.
+// date. A damaged file is refused (ESTORAGE, naming it) before anything is
+// written into it.
 func Open(path string) (*Store, error) {
 	db, err := sqlitedb.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, sqlitedb.StorageError(path, err)
+	}
+	if err := sqlitedb.QuickCheck(context.Background(), db, path); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store: %w", err)
 	}
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
@@ -52,9 +58,9 @@ func Open(path string) (*Store, error) {
 	}
 	if err := sqlitedb.Migrate(context.Background(), db, sub); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, fmt.Errorf("open store %s: %w", path, sqlitedb.StorageError(path, err))
 	}
-	return &Store{db: db, stmts: map[string]*sql.Stmt{}}, nil
+	return &Store{db: db, path: path, stmts: map[string]*sql.Stmt{}}, nil
 }
 
 // Close closes the database.
@@ -89,17 +95,22 @@ func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // inTx runs fn in a transaction, committed if fn returns nil. fn must use
-// only tx: the pool's single connection is busy with it.
+// only tx: the pool's single connection is busy with it. A damaged file, a
+// full or failing disk come back as ESTORAGE with a plain message: what
+// the operator did was not recorded, and is not reported done.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return sqlitedb.StorageError(s.path, err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return sqlitedb.StorageError(s.path, err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return sqlitedb.StorageError(s.path, fmt.Errorf("commit: %w", err))
+	}
+	return nil
 }
 
 // timeLayout stores instants in UTC with a fixed width, so that they sort as

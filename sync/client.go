@@ -146,7 +146,12 @@ func (c *Client) RefreshStatus(ctx context.Context) { c.refreshCounts(ctx) }
 // do sends a request and decodes the answer into out. Transport failures
 // become EOFFLINE; error answers become the domain error the hub sent.
 func (c *Client) do(ctx context.Context, hubURL, token, method, path string, query url.Values, body, out any) error {
-	req := c.http.R().SetContext(ctx).SetError(&wire.Error{})
+	return c.doWith(ctx, hubURL, token, method, path, query, nil, body, out)
+}
+
+// doWith is do with extra request headers.
+func (c *Client) doWith(ctx context.Context, hubURL, token, method, path string, query url.Values, header map[string]string, body, out any) error {
+	req := c.http.R().SetContext(ctx).SetError(&wire.Error{}).SetHeaders(header)
 	if out != nil {
 		req.SetResult(out)
 	}
@@ -214,7 +219,10 @@ func (c *Client) Enroll(ctx context.Context, hubURL, code, name string) (*app.Pr
 		return nil, err
 	}
 	var res wire.EnrollResponse
-	if err := c.do(ctx, hubURL, "", http.MethodPost, "/v1/enroll", nil, wire.EnrollRequest{Code: code, Name: name, PublicKey: wire.B64(pub)}, &res); err != nil {
+	// The proof lets the hub answer a repeat of this request (resty's
+	// retries, when the first answer is lost) with the same enrolment.
+	proof := map[string]string{wire.HeaderEnrollProof: wire.B64(ed25519.Sign(priv, wire.EnrollProof(code)))}
+	if err := c.doWith(ctx, hubURL, "", http.MethodPost, "/v1/enroll", nil, proof, wire.EnrollRequest{Code: code, Name: name, PublicKey: wire.B64(pub)}, &res); err != nil {
 		return nil, err
 	}
 	root, err := wire.UnB64(res.RootKey)
@@ -311,18 +319,27 @@ func (c *Client) round1(ctx context.Context, p *app.Profile) error {
 	return c.push(ctx, p)
 }
 
-// push sends pending operations in device order until none is left. A
-// refused operation is parked with the hub's reason and the ones behind it
-// go on; a transport failure leaves them all pending for the next round.
+// push sends pending operations in device order until none is left. The
+// hub applies them in that order and stops at the first failure, so the
+// engine resends from the first operation it did not apply. An operation
+// that is at fault is parked with its reason, and the ones behind it go
+// on: one the hub refuses (4xx), one whose request or attachment the hub
+// refuses as a whole, and one the hub failed to record MaxAttempts times.
+// A transport failure leaves them all pending for the next round.
 func (c *Client) push(ctx context.Context, p *app.Profile) error {
+	batch := c.opt.PushBatch
 	for {
-		ops, err := c.store.NextOps(ctx, c.opt.PushBatch)
+		ops, err := c.store.NextOps(ctx, batch)
 		if err != nil || len(ops) == 0 {
 			return err
 		}
 		c.update(func(s *app.SyncStatus) { s.Phase = "invio operazioni" })
-		if err := c.uploadAttachments(ctx, p, ops); err != nil { // requests.go
+		ops, err = c.uploadEach(ctx, p, ops)
+		if err != nil {
 			return err
+		}
+		if len(ops) == 0 {
+			continue // the first one was parked for its attachment
 		}
 		req := wire.PushRequest{Ops: make([]wire.Op, len(ops))}
 		for i, op := range ops {
@@ -330,39 +347,159 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 		}
 		var res wire.PushResponse
 		if err := c.do(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/ops", nil, req, &res); err != nil {
-			for _, op := range ops {
-				if rerr := c.store.RetryOp(ctx, op.ID, app.ErrorMessage(err)); rerr != nil {
-					return errors.Join(err, rerr)
-				}
+			if !opFault(err) {
+				return err
 			}
-			return err
+			if len(ops) > 1 {
+				// One of them made the hub refuse the whole request (it is
+				// too large, or unreadable): find which, one at a time.
+				batch = 1
+				continue
+			}
+			if perr := c.parkIfAtFault(ctx, p, ops[0], err); perr != nil {
+				return perr
+			}
+			continue
 		}
-		if len(res.Results) != len(ops) {
+		if len(res.Results) == 0 || len(res.Results) > len(ops) {
 			return app.Errorf(app.EINTERNAL, "l'hub ha risposto a %d operazioni su %d", len(res.Results), len(ops))
 		}
-		parkedAny := false
 		for i, r := range res.Results {
 			if r.ID != ops[i].ID {
 				return app.Errorf(app.EINTERNAL, "risposta dell'hub fuori ordine")
 			}
-			if r.Code == app.EINTERNAL {
-				// The hub's fault, not the operation's: keep it pending.
-				if err := c.store.RetryOp(ctx, r.ID, r.Message); err != nil {
-					return err
+			if r.Skipped {
+				if i == 0 {
+					return app.Errorf(app.EINTERNAL, "l'hub non ha applicato la prima operazione inviata")
 				}
-				return app.Errorf(app.EOFFLINE, "l'hub non ha potuto registrare le operazioni: si riprova")
+				break // the hub stopped at the one before: resend from here
+			}
+			if r.Code == app.EINTERNAL || r.Code == app.ESTORAGE {
+				// The hub's fault, not the operation's: keep it pending and
+				// stop, since the ones behind it must not overtake it; but
+				// not for ever.
+				stop, err := c.failedAtHub(ctx, ops[i], r.Message)
+				if err != nil || stop {
+					c.refreshCounts(ctx)
+					if err != nil {
+						return err
+					}
+					return app.Errorf(app.EOFFLINE, "l'hub non ha potuto registrare le operazioni: si riprova")
+				}
+				break
 			}
 			if r.Code != "" {
-				parkedAny = true
 				c.opt.Log.Warn("operation parked", "op", r.ID, "code", r.Code, "reason", r.Message)
 			}
 			if err := c.store.MarkOp(ctx, r.ID, app.OpResult{ID: r.ID, Applied: r.Applied, Duplicate: r.Duplicate, Code: r.Code, Message: r.Message, Flag: r.Flag, Data: []byte(r.Data)}, c.opt.Now()); err != nil {
 				return err
 			}
 		}
-		_ = parkedAny
 		c.refreshCounts(ctx)
 	}
+}
+
+// MaxAttempts is how many times the hub may fail to record the same
+// operation before it is parked, so that it does not hold back the ones
+// behind it for ever.
+const MaxAttempts = 8
+
+// failedAtHub counts a failure of the hub to record op. It parks op after
+// MaxAttempts (stop is false: the ones behind it may go), and otherwise
+// keeps it pending (stop is true).
+func (c *Client) failedAtHub(ctx context.Context, op app.Operation, reason string) (stop bool, err error) {
+	if err := c.store.RetryOp(ctx, op.ID, reason); err != nil {
+		return true, err
+	}
+	if op.Attempts+1 < MaxAttempts {
+		return true, nil
+	}
+	msg := fmt.Sprintf("l'hub non ha potuto registrare l'operazione dopo %d tentativi: %s", op.Attempts+1, reason)
+	c.opt.Log.Warn("operation parked", "op", op.ID, "attempts", op.Attempts+1, "reason", reason)
+	return false, c.store.MarkOp(ctx, op.ID, app.OpResult{ID: op.ID, Code: app.EINTERNAL, Message: msg}, c.opt.Now())
+}
+
+// opFault tells whether a whole-request error may be the fault of what
+// was sent rather than of the network, the hub or the device's standing.
+func opFault(err error) bool {
+	switch app.ErrorCode(err) {
+	case app.EOFFLINE, app.EUNAUTHORIZED, app.EFORBIDDEN, app.ELOCKED, app.ERESNAPSHOT:
+		return false
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// parkIfAtFault deals with a request of op alone that the hub refused as
+// a whole. An empty request tells whether the hub refuses anything (then
+// it is not op's fault and err is returned) or only op, which is parked
+// with the hub's reason; a failure of the hub itself counts as an attempt.
+func (c *Client) parkIfAtFault(ctx context.Context, p *app.Profile, op app.Operation, err error) error {
+	var probe wire.PushResponse
+	if perr := c.do(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/ops", nil, wire.PushRequest{Ops: []wire.Op{}}, &probe); perr != nil {
+		return err
+	}
+	if app.ErrorCode(err) == app.EINTERNAL {
+		stop, ferr := c.failedAtHub(ctx, op, app.ErrorMessage(err))
+		if ferr != nil {
+			return ferr
+		}
+		if stop {
+			return app.Errorf(app.EOFFLINE, "l'hub non ha potuto registrare le operazioni: si riprova")
+		}
+		return nil
+	}
+	return c.park(ctx, op, "l'hub ha rifiutato l'invio dell'operazione: "+app.ErrorMessage(err))
+}
+
+// park sets op aside with its reason, for a person to resolve.
+func (c *Client) park(ctx context.Context, op app.Operation, reason string) error {
+	c.opt.Log.Warn("operation parked", "op", op.ID, "reason", reason)
+	if err := c.store.MarkOp(ctx, op.ID, app.OpResult{ID: op.ID, Code: app.EINVALID, Message: reason}, c.opt.Now()); err != nil {
+		return err
+	}
+	c.refreshCounts(ctx)
+	return nil
+}
+
+// uploadEach uploads the attachments of ops, one operation at a time, and
+// returns the ones that may be sent: those before the first whose
+// attachment could not be uploaded. That one is parked when the failure is
+// its own (the hub refused the file, or it cannot be read here), and
+// otherwise stays pending with the error returned.
+func (c *Client) uploadEach(ctx context.Context, p *app.Profile, ops []app.Operation) ([]app.Operation, error) {
+	for i, op := range ops {
+		err := c.uploadAttachments(ctx, p, ops[i:i+1]) // requests.go
+		if err == nil {
+			continue
+		}
+		if i > 0 {
+			return ops[:i], nil // those before go now; this one next time
+		}
+		if !opFault(err) {
+			return nil, err
+		}
+		if app.ErrorCode(err) == app.EINTERNAL && errors.As(err, new(*app.Error)) {
+			stop, ferr := c.failedAtHub(ctx, op, app.ErrorMessage(err))
+			if ferr != nil {
+				return nil, ferr
+			}
+			if stop {
+				return nil, app.Errorf(app.EOFFLINE, "l'hub non ha potuto ricevere gli allegati: si riprova")
+			}
+			return nil, nil
+		}
+		return nil, c.park(ctx, op, "allegato non inviato: "+reasonOf(err))
+	}
+	return ops, nil
+}
+
+// reasonOf is err's message for the operator: the domain message, or
+// the error itself when it is a local failure the person must see.
+func reasonOf(err error) string {
+	if errors.As(err, new(*app.Error)) {
+		return app.ErrorMessage(err)
+	}
+	return err.Error()
 }
 
 // pull brings a scope up to date from the change log, taking the initial

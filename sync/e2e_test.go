@@ -80,10 +80,11 @@ type fault func(w http.ResponseWriter, r *http.Request, next http.Handler) bool
 // on the same address, with a wrapper that records every exchange and
 // injects faults.
 type testHub struct {
-	t   *testing.T
-	DB  *hubdb.DB
-	Clk *clock
-	URL string
+	t    *testing.T
+	DB   *hubdb.DB
+	Path string // the hub's database file
+	Clk  *clock
+	URL  string
 
 	handler http.Handler
 	addr    string
@@ -97,7 +98,8 @@ type testHub struct {
 func newHub(t *testing.T) *testHub {
 	t.Helper()
 	ctx := context.Background()
-	db, err := hubdb.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
+	path := filepath.Join(t.TempDir(), "hub.db")
+	db, err := hubdb.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +114,7 @@ func newHub(t *testing.T) *testHub {
 	if err := db.ImportReference(ctx, anpr.Defaults()); err != nil {
 		t.Fatal(err)
 	}
-	h := &testHub{t: t, DB: db, Clk: clk}
+	h := &testHub{t: t, DB: db, Path: path, Clk: clk}
 	h.handler = hub.NewServer(hub.Deps{DB: db, Log: quiet, Now: clk.Now})
 	h.srv = httptest.NewServer(http.HandlerFunc(h.serve))
 	h.URL, h.addr = h.srv.URL, h.srv.Listener.Addr().String()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/internal/sqlitedb"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -505,6 +506,12 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 	})
 	if err != nil {
 		code := app.ErrorCode(err)
+		if sqlitedb.Busy(err) {
+			// The database is held by another writer (an import of the
+			// anagrafe): the hub is busy, not failing on this operation,
+			// and the workstation must not count it towards parking it.
+			return app.OpResult{ID: op.ID, Code: app.EOFFLINE, Message: "centro servizi occupato: si riprova tra poco"}
+		}
 		if code == app.EINTERNAL {
 			// Not the operation's fault: the client retries it later.
 			return app.OpResult{ID: op.ID, Code: code, Message: err.Error()}
@@ -514,21 +521,70 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 	return res
 }
 
-// applyAudit appends an audit event to its device's chain; the chain must
-// continue exactly where the hub's copy ends.
+// applyAudit adds an audit event to its device's chain. The event must
+// link to its neighbours the hub holds: its PrevHash to the event before,
+// and its Hash to the PrevHash of the event after. A neighbour the hub
+// lacks is a gap, not a refusal: an event the workstation parked (it could
+// not be delivered) must not hold back every later event of the device.
+// The gap stays visible (AuditGaps) and closes when the parked event
+// arrives, checked against both sides.
 func applyAudit(ctx context.Context, tx *sql.Tx, e *app.AuditEvent) error {
-	var lastSeq int64
-	var lastHash string
-	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit WHERE device = ? ORDER BY seq DESC LIMIT 1`, e.Device).Scan(&lastSeq, &lastHash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if e.Seq < 1 || e.Hash != e.ComputeHash() {
+		return app.Errorf(app.EINVALID, "evento di audit %d della postazione %s non integro", e.Seq, e.Device)
+	}
+	neighbour := func(seq int64) (prevHash, hash string, ok bool, err error) {
+		err = tx.QueryRowContext(ctx, `SELECT prev_hash, hash FROM audit WHERE device = ? AND seq = ?`, e.Device, seq).Scan(&prevHash, &hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", "", false, nil
+		}
+		return prevHash, hash, err == nil, err
+	}
+	if _, _, ok, err := neighbour(e.Seq); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		return app.Errorf(app.ECONFLICT, "registro di audit della postazione %s: evento %d già ricevuto", e.Device, e.Seq)
+	}
+	if e.Seq == 1 && e.PrevHash != "" {
+		return app.Errorf(app.ECONFLICT, "registro di audit della postazione %s interrotto all'evento 1", e.Device)
+	}
+	if _, hash, ok, err := neighbour(e.Seq - 1); err != nil {
 		return err
+	} else if ok && hash != e.PrevHash {
+		return app.Errorf(app.ECONFLICT, "registro di audit della postazione %s interrotto: l'evento %d non segue il %d", e.Device, e.Seq, e.Seq-1)
 	}
-	if e.Seq != lastSeq+1 || e.PrevHash != lastHash {
-		return app.Errorf(app.ECONFLICT, "registro di audit della postazione %s interrotto: atteso l'evento %d", e.Device, lastSeq+1)
+	if prev, _, ok, err := neighbour(e.Seq + 1); err != nil {
+		return err
+	} else if ok && prev != e.Hash {
+		return app.Errorf(app.ECONFLICT, "registro di audit della postazione %s interrotto: l'evento %d non precede il %d", e.Device, e.Seq, e.Seq+1)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit (device, seq, operator, action, subject, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (device, seq, operator, action, subject, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Device, e.Seq, e.Operator, e.Action, e.Subject, e.At.UTC().Format(time.RFC3339Nano), e.PrevHash, e.Hash)
 	return err
+}
+
+// AuditGaps returns the seqs missing from a device's audit chain at the
+// hub, below its newest event: events the workstation has not delivered
+// (parked, or discarded by a supervisor).
+func (d *DB) AuditGaps(ctx context.Context, device string) ([]int64, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT seq FROM audit WHERE device = ? ORDER BY seq`, device)
+	if err != nil {
+		return nil, fmt.Errorf("audit gaps of %s: %w", device, err)
+	}
+	defer rows.Close()
+	var gaps []int64
+	next := int64(1)
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return nil, err
+		}
+		for ; next < seq; next++ {
+			gaps = append(gaps, next)
+		}
+		next = seq + 1
+	}
+	return gaps, rows.Err()
 }
 
 // AuditCount counts a device's audit events at the hub.

@@ -5,6 +5,7 @@
 package hubdb
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -287,7 +288,7 @@ func (d *DB) Enroll(ctx context.Context, code, name string, pub ed25519.PublicKe
 			return err
 		}
 		if used.Valid {
-			return app.Errorf(app.EUNAUTHORIZED, "codice di attivazione già usato")
+			return ErrCodeUsed
 		}
 		if exp, _ := time.Parse(time.RFC3339Nano, expires); d.now().After(exp) {
 			return app.Errorf(app.EUNAUTHORIZED, "codice di attivazione scaduto")
@@ -325,6 +326,67 @@ func (d *DB) Enroll(ctx context.Context, code, name string, pub ed25519.PublicKe
 		if err != nil {
 			return err
 		}
+		e.ComuneName, e.ComuneCert, e.RootKey = com.Name, com.Cert, root.Public().(ed25519.PublicKey)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// ErrCodeUsed is Enroll's answer to a code already redeemed: the handler
+// then tries Reenroll, for a workstation whose first answer was lost.
+var ErrCodeUsed = app.Errorf(app.EUNAUTHORIZED, "codice di attivazione già usato")
+
+// Reenroll answers an enrolment repeated with a used code: when the code
+// has not expired and was redeemed by a workstation with the key pub (the
+// caller has checked that the requester holds it), that workstation's
+// enrolment is returned again, with a new token that replaces the old one
+// (only its hash was kept, and the old one never reached the workstation).
+// Otherwise EUNAUTHORIZED, as for any used code: another key is refused.
+func (d *DB) Reenroll(ctx context.Context, code string, pub ed25519.PublicKey) (*Enrollment, error) {
+	var e Enrollment
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var expires, device, comuneCode, certJSON string
+		var revoked sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT c.expires_at, d.id, d.comune, d.cert, d.revoked_at
+			FROM enroll_codes c JOIN devices d ON d.id = c.used_by WHERE c.code_hash = ?`,
+			hashSecret(normalizeCode(code))).Scan(&expires, &device, &comuneCode, &certJSON, &revoked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrCodeUsed
+		}
+		if err != nil {
+			return err
+		}
+		var wc wire.KeyCert
+		if err := json.Unmarshal([]byte(certJSON), &wc); err != nil {
+			return fmt.Errorf("device %s certificate: %w", device, err)
+		}
+		cert, err := wire.KeyCertFromWire(wc)
+		if err != nil {
+			return fmt.Errorf("device %s certificate: %w", device, err)
+		}
+		if exp, _ := time.Parse(time.RFC3339Nano, expires); revoked.Valid || d.now().After(exp) || !bytes.Equal(cert.PublicKey, pub) {
+			return ErrCodeUsed
+		}
+		com, err := comune(ctx, tx, comuneCode)
+		if err != nil {
+			return err
+		}
+		tok := make([]byte, 32)
+		if _, err := rand.Read(tok); err != nil {
+			return err
+		}
+		e.Token = hex.EncodeToString(tok)
+		if _, err := tx.ExecContext(ctx, `UPDATE devices SET token_hash = ? WHERE id = ?`, hashSecret(e.Token), device); err != nil {
+			return fmt.Errorf("renew token of %s: %w", device, err)
+		}
+		root, err := rootKey(ctx, tx, d.now())
+		if err != nil {
+			return err
+		}
+		e.Device = app.DeviceKey{Device: device, Comune: comuneCode, Cert: cert}
 		e.ComuneName, e.ComuneCert, e.RootKey = com.Name, com.Cert, root.Public().(ed25519.PublicKey)
 		return nil
 	})

@@ -209,7 +209,9 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 		}
 	}
 	now := d.now()
-	year := now.Year()
+	// The protocol year is the comune's, in Italian time: a request of
+	// 00:30 on 1 January is of the new year, whatever the hub's clock zone.
+	year := now.In(app.Rome).Year()
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
 		ON CONFLICT (comune, year) DO UPDATE SET last = last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {

@@ -1,6 +1,6 @@
 // Package cli is the headless side of the desktop binary: the `sportello`
 // subcommands that comuni's IT people script (enroll, sync, search, cf,
-// certificate, payment, request, queue, verify), over the same services as
+// certificate, payment, request, queue, outbox, verify), over the same services as
 // the counter's screens. It is given a wired workstation by main and
 // neither opens databases nor imports Fyne; what every command shares —
 // opening the workstation, its enrolled profile, the operator it acts for,
@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
@@ -66,6 +67,10 @@ type Local interface {
 	Reference(ctx context.Context) (*anpr.Tables, error)
 	DeviceKey(ctx context.Context, device string) (*app.DeviceKey, error)
 	ParkedOps(ctx context.Context) ([]app.Operation, error)
+	// Unsent, RetryParked and DiscardOp resolve the outbox (outbox.go).
+	Unsent(ctx context.Context) ([]app.Operation, error)
+	RetryParked(ctx context.Context, id string, by *app.Operator, at time.Time) error
+	DiscardOp(ctx context.Context, id string, by *app.Operator, reason string, at time.Time) error
 	Certificate(ctx context.Context, number string) (*certificate.Issued, error)
 	Certificates(ctx context.Context, codiceFiscale string) ([]certificate.Issued, error)
 	Flagged(ctx context.Context) ([]certificate.Issued, error)
@@ -123,6 +128,10 @@ comandi:
   queue board [--json]                          le ultime chiamate e le persone in attesa
   queue stats [--from AAAA-MM-GG] [--to AAAA-MM-GG] [--json]
                                                 tempi di attesa e di servizio per area e ora
+  outbox list [--json]                          le operazioni non ancora accettate dall'hub e perché
+  outbox retry --id ID [--operator UTENTE]      rimette in coda un'operazione sospesa
+  outbox discard --id ID --reason MOTIVO [--operator UTENTE]
+                                                scarta un'operazione sospesa (cassa: solo supervisore)
 opzioni: --kiosk il chiosco pubblico, --board il tabellone (a schermo intero)`
 
 // command runs one subcommand with its own arguments.
@@ -146,6 +155,9 @@ func init() {
 		"request": group("request", "services, submit, list, receipt, status, scanner-folder", map[string]command{
 			"services": cmdRequestServices, "submit": cmdRequestSubmit, "list": cmdRequestList,
 			"receipt": cmdRequestReceipt, "status": cmdRequestStatus, "scanner-folder": cmdRequestScannerFolder,
+		}),
+		"outbox": group("outbox", "list, retry, discard", map[string]command{
+			"list": cmdOutboxList, "retry": cmdOutboxRetry, "discard": cmdOutboxDiscard,
 		}),
 		"queue": group("queue", "ticket, call, board, stats", map[string]command{
 			"ticket": cmdQueueTicket, "call": cmdQueueCall, "board": cmdQueueBoard, "stats": cmdQueueStats,

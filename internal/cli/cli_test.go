@@ -36,6 +36,7 @@ var outputs = []struct {
 	{"request list --json", requestLine{}},
 	{"queue board --json", boardLine{}},
 	{"queue stats --json", statsLine{}},
+	{"outbox list --json", outboxLine{}},
 }
 
 // keys are the JSON keys of t, nested ones as parent.child.

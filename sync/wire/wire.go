@@ -490,6 +490,11 @@ type OpResult struct {
 	Message   string          `json:"message,omitempty"`
 	Flag      string          `json:"flag,omitempty"`
 	Data      json.RawMessage `json:"data,omitempty"`
+	// Skipped marks an operation the hub did not try because one before it
+	// in the batch failed: it is not the operation's fault, and a
+	// workstation sends it again after the failed one. Code is EINTERNAL
+	// too, so that a client of the previous version keeps it pending.
+	Skipped bool `json:"skipped,omitempty"`
 }
 
 // PushResponse answers a PushRequest, one result per operation, in order.
