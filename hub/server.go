@@ -270,7 +270,7 @@ func (s *server) handleCitizen(w http.ResponseWriter, r *http.Request, dev *hubd
 		s.writeError(w, r, err)
 		return
 	}
-	fam, err := s.db.Family(r.Context(), c.FamilyID)
+	fam, err := s.db.Family(r.Context(), c.Comune, c.FamilyID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -334,8 +334,24 @@ func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error
 	}
 }
 
+// handleFamily answers a family sheet of the device's comune; another
+// comune's sheet only with the codice fiscale of one of its members, the
+// exact key an operator who opened that citizen has in hand.
 func (s *server) handleFamily(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
-	fam, err := s.db.Family(r.Context(), r.PathValue("id"))
+	comune, id := dev.Comune, r.PathValue("id")
+	if cf := r.URL.Query().Get("cf"); cf != "" {
+		c, err := s.db.Citizen(r.Context(), strings.ToUpper(cf))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if c.FamilyID != id {
+			s.writeError(w, r, app.Errorf(app.ENOTFOUND, "il cittadino non appartiene alla famiglia %s", id))
+			return
+		}
+		comune = c.Comune
+	}
+	fam, err := s.db.Family(r.Context(), comune, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -1176,12 +1176,17 @@ func TestSync(t *testing.T) {
 			wantCode(t, err, app.ENOTFOUND)
 		})
 		t.Run("Family", func(t *testing.T) {
-			fam, err := net.Family(ctx, deLuca.FamilyID)
+			// Another comune's sheet comes only by a member's codice
+			// fiscale; a bare id is the workstation's own comune's.
+			fam, err := net.FamilyOf(ctx, &deLuca)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(fam) != 3 || fam[0].CodiceFiscale != deLuca.CodiceFiscale {
 				t.Errorf("family = %v, want the 3 De Luca, head first", fam)
+			}
+			if fam, err := net.Family(ctx, deLuca.FamilyID); err != nil || len(fam) != 0 {
+				t.Errorf("bare id of Roma's family from Milano = %v, %v; want none", fam, err)
 			}
 		})
 		t.Run("Counter", func(t *testing.T) {

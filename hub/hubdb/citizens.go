@@ -12,8 +12,6 @@ import (
 	"github.com/sportello/sportello/sync/wire"
 )
 
-var _ app.Directory = (*DB)(nil)
-
 // citizenJSON is a citizen's stored form. UpdatedAt is left out, so two
 // records are the same exactly when their JSON is: that is how a
 // re-imported file's differences are found.
@@ -413,9 +411,11 @@ func decodeCitizen(data string) (*app.Citizen, error) {
 	return &c, nil
 }
 
-// Family returns the members of a family sheet, head first.
-func (d *DB) Family(ctx context.Context, familyID string) ([]app.Citizen, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT data FROM citizens WHERE family_id = ? ORDER BY birth_date`, familyID)
+// Family returns the members of a comune's family sheet, head first. Family
+// ids are the comune's own numbering (family "1" exists in every comune),
+// so the comune is part of the key.
+func (d *DB) Family(ctx context.Context, comuneCode, familyID string) ([]app.Citizen, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT data FROM citizens WHERE comune = ? AND family_id = ? ORDER BY birth_date`, comuneCode, familyID)
 	if err != nil {
 		return nil, err
 	}
