@@ -17,6 +17,7 @@ const (
 	ENOTFOUND     = "not_found"    // no such citizen, device, code…
 	EOFFLINE      = "offline"      // this needs the hub and the hub cannot be reached
 	ERESNAPSHOT   = "resnapshot"   // the hub can no longer serve changes after this cursor
+	ETOOMANY      = "too_many"     // too many requests in a short time: slow down
 	EUNAUTHORIZED = "unauthorized" // wrong credentials, unknown or revoked device
 )
 

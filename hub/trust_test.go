@@ -88,10 +88,13 @@ func newTrustHub(tb testing.TB, opts ...func(*hub.Deps)) *trustHub {
 
 // trustEnrol enrols a workstation of comune through a real one-time code and
 // returns its token; role "" is the code's default.
-func trustEnrol(tb testing.TB, db *hubdb.DB, comune, role string) string {
+func trustEnrol(tb testing.TB, db *hubdb.DB, comune string, role hubdb.DeviceRole) string {
 	tb.Helper()
 	ctx := context.Background()
 	code, err := db.NewEnrollCode(ctx, comune, time.Hour)
+	if role != "" {
+		code, err = db.NewEnrollCodeFor(ctx, comune, role, time.Hour)
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -110,7 +113,7 @@ func (h *trustHub) get(tb testing.TB, path, token string, out any) (int, wire.Er
 	return h.send(tb, http.MethodGet, path, token, "", out)
 }
 
-func (h *trustHub) send(tb testing.TB, method, path, token, body string, out any) (int, wire.Error) {
+func (h *trustHub) send(tb testing.TB, method, path, token, body string, out any, header ...string) (int, wire.Error) {
 	tb.Helper()
 	var r io.Reader
 	if body != "" {
@@ -122,6 +125,9 @@ func (h *trustHub) send(tb testing.TB, method, path, token, body string, out any
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -194,4 +200,139 @@ func TestFamilyScopedByComune(t *testing.T) {
 			t.Errorf("status %d %+v, want 404 ENOTFOUND", st, e)
 		}
 	})
+}
+
+// search asks the hub's search as token and returns the codici fiscali
+// found.
+func (h *trustHub) search(tb testing.TB, token, text string, header ...string) ([]string, int, wire.Error) {
+	tb.Helper()
+	var res wire.SearchResponse
+	st, e := h.send(tb, http.MethodGet, "/v1/citizens?"+url.Values{"q": {text}}.Encode(), token, "", &res, header...)
+	var out []string
+	for _, c := range res.Citizens {
+		out = append(out, c.CodiceFiscale)
+	}
+	return out, st, e
+}
+
+// TestAnagrafeConfined: a device reads its own comune by search, another
+// comune's citizen only by an exact key and on the record, and a kiosk or
+// board not at all; identity documents never leave the hub.
+func TestAnagrafeConfined(t *testing.T) {
+	h := newTrustHub(t)
+	ctx := context.Background()
+	luca, paolo := h.People["Bianchi Luca"], h.People["Bianchi Paolo"]
+	carlo, aldo := h.People["Verdi Carlo"], h.People["Verdini Aldo"]
+	kiosk := trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk)
+	board := trustEnrol(t, h.DB, "F205", hubdb.RoleBoard)
+
+	t.Run("ErrRoleNotCounter", func(t *testing.T) {
+		for _, tok := range []string{kiosk, board} {
+			for _, path := range []string{"/v1/citizens?q=bianchi", "/v1/citizens/" + luca.CodiceFiscale, "/v1/families/1"} {
+				if st, e := h.get(t, path, tok, nil); st != 403 || e.Code != app.EFORBIDDEN {
+					t.Errorf("GET %s as kiosk/board: %d %+v, want 403 forbidden", path, st, e)
+				}
+			}
+		}
+	})
+	for _, tc := range []struct {
+		name   string
+		text   string
+		want   []string
+		status int
+	}{
+		{"OwnComuneByPrefix", "bian", []string{luca.CodiceFiscale, paolo.CodiceFiscale}, 200},
+		{"OwnComuneByCFPrefix", luca.CodiceFiscale[:9], []string{luca.CodiceFiscale}, 200},
+		{"ErrTooShort", "ve", nil, 400},
+		{"ErrTooShortPunctuation", "v.'", nil, 400},
+		{"OtherComuneNotByNamePrefix", "verd", nil, 200},
+		{"OtherComuneNotByName", "verdi carlo", nil, 200},
+		{"OtherComuneNotByCFPrefix", carlo.CodiceFiscale[:6], nil, 200},
+		{"OtherComuneNotByAlmostWholeCF", carlo.CodiceFiscale[:15], nil, 200},
+		{"OtherComuneNotByWrongDate", "verdi carlo 09/07/1960", nil, 200},
+		{"OtherComuneNotByPrefixAndDate", "verd carl 08/07/1960", nil, 200},
+		{"OtherComuneByCF", strings.ToLower(carlo.CodiceFiscale), []string{carlo.CodiceFiscale}, 200},
+		{"OtherComuneByNameAndDate", "Verdi Carlo 08/07/1960", []string{carlo.CodiceFiscale}, 200},
+		{"OtherComuneByNameFirstAndISODate", "Aldo Verdini 1990-09-10", []string{aldo.CodiceFiscale}, 200},
+		{"SQLMetacharacters", "x' OR '1'='1", nil, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, st, e := h.search(t, h.Milano, tc.text)
+			if st != tc.status {
+				t.Fatalf("status %d %+v, want %d", st, e, tc.status)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("search %q found %v, want %v", tc.text, got, tc.want)
+			}
+		})
+	}
+	t.Run("NoDocumentNumbers", func(t *testing.T) {
+		for _, path := range []string{"/v1/citizens/" + carlo.CodiceFiscale, "/v1/citizens/" + luca.CodiceFiscale,
+			"/v1/families/1", "/v1/families/1?cf=" + carlo.CodiceFiscale} {
+			var raw json.RawMessage
+			if st, e := h.get(t, path, h.Milano, &raw); st != 200 {
+				t.Fatalf("GET %s: %d %+v", path, st, e)
+			}
+			for _, doc := range []string{"CA11111AA", "CA22222BB", "CA33333CC"} {
+				if strings.Contains(string(raw), doc) {
+					t.Errorf("GET %s answers the identity document %s: %s", path, doc, raw)
+				}
+			}
+		}
+	})
+	t.Run("ReadsRecorded", func(t *testing.T) {
+		before, err := h.DB.CitizenReads(ctx, aldo.CodiceFiscale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, st, e := h.search(t, h.Milano, aldo.CodiceFiscale, wire.HeaderOperator, "mrossi", wire.HeaderPurpose, "rilascio certificato"); st != 200 {
+			t.Fatalf("search: %d %+v", st, e)
+		}
+		if st, e := h.get(t, "/v1/citizens/"+aldo.CodiceFiscale, h.Milano, nil); st != 200 {
+			t.Fatalf("citizen: %d %+v", st, e)
+		}
+		reads, err := h.DB.CitizenReads(ctx, aldo.CodiceFiscale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(reads) != len(before)+2 {
+			t.Fatalf("reads of %s = %+v, want 2 more than %d", aldo.CodiceFiscale, reads, len(before))
+		}
+		r := reads[len(before)]
+		if r.Device != "F205-W001" || r.DeviceComune != "F205" || r.Operator != "mrossi" || r.Purpose != "rilascio certificato" ||
+			r.SubjectComune != "I690" || r.At.IsZero() {
+			t.Errorf("search read recorded as %+v", r)
+		}
+		if r := reads[len(before)+1]; r.Purpose != "scheda" || r.Operator != "" {
+			t.Errorf("file read recorded as %+v", r)
+		}
+		// Its own comune's citizens are the device's daily work: no record.
+		if own, err := h.DB.CitizenReads(ctx, luca.CodiceFiscale); err != nil || len(own) != 0 {
+			t.Errorf("reads of an own citizen = %+v, %v", own, err)
+		}
+	})
+}
+
+// TestReadRateLimit: a device that keeps searching is slowed down with 429,
+// and only that device.
+func TestReadRateLimit(t *testing.T) {
+	h := newTrustHub(t, func(d *hub.Deps) {
+		d.Limits.Reads, d.Limits.ReadEvery = 3, time.Hour
+	})
+	for i := range 3 {
+		if _, st, e := h.search(t, h.Milano, "bianchi"); st != 200 {
+			t.Fatalf("search %d: %d %+v", i+1, st, e)
+		}
+	}
+	_, st, e := h.search(t, h.Milano, "bianchi")
+	if st != http.StatusTooManyRequests || e.Code != app.ETOOMANY || e.Message == "" {
+		t.Errorf("4th search: %d %+v, want 429 too_many with a message", st, e)
+	}
+	carlo := h.People["Verdi Carlo"]
+	if st, e := h.get(t, "/v1/citizens/"+carlo.CodiceFiscale, h.Milano, nil); st != http.StatusTooManyRequests {
+		t.Errorf("another comune's citizen after the limit: %d %+v, want 429", st, e)
+	}
+	if _, st, e := h.search(t, h.Sesto, "verdi"); st != 200 {
+		t.Errorf("another device: %d %+v, want 200", st, e)
+	}
 }

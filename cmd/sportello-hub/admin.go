@@ -168,13 +168,18 @@ var importAnagrafeCmd = &command{
 
 var enrollCodeCmd = &command{
 	name:     "enroll-code",
-	synopsis: "--data DIR --comune CODICE [--ttl DURATA]",
+	synopsis: "--data DIR --comune CODICE [--ttl DURATA] [--role RUOLO]",
 	summary:  "un codice di attivazione monouso per una postazione del comune (ultima riga)",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data, comune := dataFlag(fs), comuneFlag(fs)
 		ttl := fs.Duration("ttl", 24*time.Hour, "la validità `DURATA` del codice (es. 24h, 30m)")
+		roleName := fs.String("role", "sportello", "il `RUOLO` della postazione: sportello, chiosco o tabellone (chiosco e tabellone non consultano l'anagrafe)")
 		return func(ctx context.Context) error {
 			code, err := checkComune("enroll-code", *comune)
+			if err != nil {
+				return err
+			}
+			role, err := hubdb.ParseDeviceRole(*roleName)
 			if err != nil {
 				return err
 			}
@@ -183,7 +188,7 @@ var enrollCodeCmd = &command{
 				return err
 			}
 			defer db.Close()
-			enroll, err := db.NewEnrollCode(ctx, code, *ttl)
+			enroll, err := db.NewEnrollCodeFor(ctx, code, role, *ttl)
 			if err != nil {
 				return err
 			}

@@ -43,7 +43,7 @@ var flagsOf = map[string][]string{
 	"import-reference":    {"data"},
 	"demo":                {"data", "comune", "residents", "seed"},
 	"import-anagrafe":     {"data", "comune"},
-	"enroll-code":         {"data", "comune", "ttl"},
+	"enroll-code":         {"data", "comune", "ttl", "role"},
 	"add-operator":        {"data", "comune", "username", "name", "role"},
 	"revoke-device":       {"data", "device"},
 	"compact":             {"data", "comune", "upto"},

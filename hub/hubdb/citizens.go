@@ -319,8 +319,11 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 	return res, err
 }
 
-// SearchCitizens searches the whole network's anagrafe.
-func (d *DB) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]app.CitizenSummary, error) {
+// SearchCitizens searches a comune's anagrafe by prefixes of codice fiscale
+// or names. Walking prefixes reads a whole anagrafe, so the hub offers it
+// only within the device's own comune; other comuni go by CitizensByKey and
+// Citizen.
+func (d *DB) SearchCitizens(ctx context.Context, comuneCode string, q app.Query, limit int) ([]app.CitizenSummary, error) {
 	var out []app.CitizenSummary
 	seen := map[string]bool{}
 	add := func(query string, args ...any) error {
@@ -341,24 +344,23 @@ func (d *DB) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]app.
 				continue
 			}
 			seen[cf] = true
-			var w wire.Citizen
-			if err := json.Unmarshal([]byte(data), &w); err != nil {
+			s, err := summaryOf(cf, data)
+			if err != nil {
 				return err
 			}
-			bd, _ := app.ParseDate(w.BirthDate)
-			out = append(out, app.CitizenSummary{CodiceFiscale: cf, Surname: w.Surname, GivenName: w.GivenName,
-				BirthDate: bd, Comune: w.Comune, Status: app.Status(w.Status)})
+			out = append(out, s)
 		}
 		return rows.Err()
 	}
 	if q.CFPrefix != "" {
-		if err := add(`SELECT codice_fiscale, data FROM citizens WHERE codice_fiscale >= ? AND codice_fiscale < ? ORDER BY codice_fiscale LIMIT ?`,
-			q.CFPrefix, prefixEnd(q.CFPrefix)); err != nil {
+		if err := add(`SELECT codice_fiscale, data FROM citizens WHERE comune = ? AND codice_fiscale >= ? AND codice_fiscale < ? ORDER BY codice_fiscale LIMIT ?`,
+			comuneCode, q.CFPrefix, prefixEnd(q.CFPrefix)); err != nil {
 			return nil, err
 		}
 	}
 	for _, s := range q.Splits() {
 		where, args := keyRange("surname_key", s.Surname, s.SurnamePrefix)
+		where, args = "comune = ? AND "+where, append([]any{comuneCode}, args...)
 		if s.Given != "" {
 			w2, a2 := keyRange("given_key", s.Given, s.GivenPrefix)
 			where += " AND " + w2
@@ -369,6 +371,16 @@ func (d *DB) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]app.
 		}
 	}
 	return out, nil
+}
+
+func summaryOf(cf, data string) (app.CitizenSummary, error) {
+	var w wire.Citizen
+	if err := json.Unmarshal([]byte(data), &w); err != nil {
+		return app.CitizenSummary{}, fmt.Errorf("citizen %s: %w", cf, err)
+	}
+	bd, _ := app.ParseDate(w.BirthDate)
+	return app.CitizenSummary{CodiceFiscale: cf, Surname: w.Surname, GivenName: w.GivenName,
+		BirthDate: bd, Comune: w.Comune, Status: app.Status(w.Status)}, nil
 }
 
 func keyRange(col, key string, prefix bool) (string, []any) {
