@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/cf"
+	"github.com/sportello/sportello/app/pagopa"
+	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/sync/wire"
@@ -335,4 +338,149 @@ func TestReadRateLimit(t *testing.T) {
 	if _, st, e := h.search(t, h.Sesto, "verdi"); st != 200 {
 		t.Errorf("another device: %d %+v, want 200", st, e)
 	}
+}
+
+// pusher sends a device's facts to the hub over HTTP, numbering them.
+type pusher struct {
+	h      *trustHub
+	token  string
+	device string
+	seq    int64
+}
+
+func (p *pusher) push(tb testing.TB, kind string, data []byte) wire.OpResult {
+	tb.Helper()
+	p.seq++
+	op := wire.OpToWire(app.Operation{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", p.seq), Device: p.device, Seq: p.seq,
+		Kind: kind, CreatedAt: time.Now().UTC(), Data: data})
+	body, _ := json.Marshal(wire.PushRequest{Ops: []wire.Op{op}})
+	var res wire.PushResponse
+	if st, e := p.h.send(tb, http.MethodPost, "/v1/ops", p.token, string(body), &res); st != 200 || len(res.Results) != 1 {
+		tb.Fatalf("push %s: %d %+v %+v", kind, st, e, res)
+	}
+	return res.Results[0]
+}
+
+// TestFactsAgainstOwnership: a workstation's payment facts are checked
+// against who owns the position and its avvisi and against what is due;
+// a refused fact stores nothing.
+func TestFactsAgainstOwnership(t *testing.T) {
+	h := newTrustHub(t)
+	ctx := context.Background()
+	py := payment.Payee{Comune: "F205", Name: "Comune di Milano", CFEnte: "01199250158", Aux: 3, Code: "01"}
+	if err := h.DB.PutPayee(ctx, &py); err != nil {
+		t.Fatal(err)
+	}
+	w := &pusher{h: h, token: h.Milano, device: "F205-W001"}
+	res := w.push(t, payment.FactIUVBlock, []byte(`{}`))
+	block, err := payment.DecodeBlock(res.Data)
+	if !res.Applied || err != nil {
+		t.Fatalf("block: %+v %v", res, err)
+	}
+	luca := h.People["Bianchi Luca"]
+	tari, err := h.DB.CreatePosition(ctx, payment.Position{Comune: "F205", DebtorCF: luca.CodiceFiscale, DebtorName: "BIANCHI LUCA",
+		Service: payment.ServiceTARI, Causale: "TARI 2026", AmountCents: 50000, DueDate: app.Date(2026, 12, 31)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fine, err := h.DB.PutFine(ctx, payment.Fine{Number: "V-1", Comune: "F205", Plate: "AB123CD", Offence: "Sosta vietata",
+		Article: "art. 7", ViolatedAt: time.Now().AddDate(0, 0, -20), NotifiedOn: time.Now().AddDate(0, 0, -20),
+		MinCents: 4200, MaxCents: 17300, CostsCents: 1000, DiscountAllowed: true, OffenderCF: luca.CodiceFiscale, OffenderName: "BIANCHI LUCA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	record := func(id string) *payment.Position {
+		t.Helper()
+		rec, err := h.DB.Record(ctx, "F205", payment.KindPosition, id)
+		if app.ErrorCode(err) == app.ENOTFOUND {
+			return nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := payment.DecodePosition(rec.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	own := func(n int64) pagopa.CodiceAvviso {
+		a, err := block.Avviso(block.First + n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	position := func(id string, avviso pagopa.CodiceAvviso, instalments ...payment.Instalment) []byte {
+		amount := int64(52)
+		if len(instalments) > 0 {
+			amount = 0
+			for _, in := range instalments {
+				amount += in.AmountCents
+			}
+		}
+		return payment.EncodePosition(&payment.Position{ID: id, Comune: "F205", DebtorCF: luca.CodiceFiscale, DebtorName: "BIANCHI LUCA",
+			Service: payment.ServiceCertificate, Causale: "Diritti", AmountCents: amount, DueDate: app.Date(2026, 12, 31), Avviso: avviso,
+			State: payment.StateDue, CreatedBy: w.device, CreatedAt: time.Now().UTC(), Instalments: instalments})
+	}
+	pay := func(receipt string, pos *payment.Position, cents int64) []byte {
+		return payment.EncodePayment(&payment.Payment{Receipt: receipt, PositionID: pos.ID, Avviso: pos.Avviso, AmountCents: cents,
+			Method: payment.Cash, Operator: "mrossi", Device: w.device, At: time.Now().UTC(), Day: payment.DayOf(time.Now()),
+			Service: pos.Service, Causale: pos.Causale, DebtorCF: pos.DebtorCF, DebtorName: pos.DebtorName, Fine: pos.Fine})
+	}
+	farAvviso, _ := pagopa.NewAvviso(3, "01", block.Last+500)
+
+	for _, tc := range []struct {
+		name string
+		kind string
+		data []byte
+		code string
+		gone string // a position id that must stay unknown
+	}{
+		{"ErrPositionReusesHubID", payment.FactPosition, position(tari.ID, own(1)), app.EFORBIDDEN, ""},
+		{"ErrInstalmentOutsideBlock", payment.FactPosition, position("F205-W001-2026-P000002", own(2),
+			payment.Instalment{N: 1, Avviso: own(3), AmountCents: 1, DueDate: app.Date(2026, 6, 30)},
+			payment.Instalment{N: 2, Avviso: farAvviso, AmountCents: 1, DueDate: app.Date(2026, 12, 31)}), app.EFORBIDDEN, "F205-W001-2026-P000002"},
+		{"ErrOneCentForTARI", payment.FactPayment, pay("F205-W001-2026-R000001", tari, 1), app.EINVALID, ""},
+		{"ErrOneCentForFine", payment.FactPayment, pay("F205-W001-2026-R000002", record(fine.PositionID), 1), app.EINVALID, ""},
+		{"ErrTooMuchForTARI", payment.FactPayment, pay("F205-W001-2026-R000003", tari, 50001), app.EINVALID, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := w.push(t, tc.kind, tc.data)
+			if res.Applied || res.Code != tc.code || res.Message == "" {
+				t.Errorf("result %+v, want refused %s with a reason", res, tc.code)
+			}
+			if tc.gone != "" && record(tc.gone) != nil {
+				t.Errorf("position %s stored", tc.gone)
+			}
+			for _, p := range []*payment.Position{tari, record(fine.PositionID)} {
+				got := record(p.ID)
+				if got.State != payment.StateDue || len(got.Receipts) != 0 || got.AmountCents != p.AmountCents || got.DebtorCF != p.DebtorCF {
+					t.Errorf("position %s now %s, %d receipts, %d cents, debtor %s", p.ID, got.State, len(got.Receipts), got.AmountCents, got.DebtorCF)
+				}
+				if pays, err := h.DB.PositionPayments(ctx, "F205", p.ID); err != nil || len(pays) != 0 {
+					t.Errorf("payments of %s: %+v %v", p.ID, pays, err)
+				}
+			}
+		})
+	}
+	t.Run("OwnPositionAndDuePayments", func(t *testing.T) {
+		if res := w.push(t, payment.FactPosition, position("F205-W001-2026-P000004", own(4))); !res.Applied {
+			t.Fatalf("own position from the block: %+v", res)
+		}
+		if res := w.push(t, payment.FactPosition, position("F205-W001-2026-P000004", own(5))); res.Code != app.ECONFLICT {
+			t.Errorf("own position sent again under another avviso: %+v, want conflict", res)
+		}
+		if res := w.push(t, payment.FactPayment, pay("F205-W001-2026-R000004", tari, 50000)); !res.Applied {
+			t.Errorf("TARI paid in full: %+v", res)
+		}
+		fp := record(fine.PositionID)
+		due := fine.Due(payment.Today(time.Now())).Cents
+		if res := w.push(t, payment.FactPayment, pay("F205-W001-2026-R000005", fp, due)); !res.Applied {
+			t.Errorf("fine paid %d, what its day makes due: %+v", due, res)
+		}
+		if got := record(tari.ID); got.State != payment.StatePaid {
+			t.Errorf("TARI after a full payment: %s", got.State)
+		}
+	})
 }
