@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
@@ -481,6 +482,152 @@ func TestFactsAgainstOwnership(t *testing.T) {
 		}
 		if got := record(tari.ID); got.State != payment.StatePaid {
 			t.Errorf("TARI after a full payment: %s", got.State)
+		}
+	})
+}
+
+// verifyOverHTTP asks /verifica and /v1/verify about a stamp on a real
+// hub on loopback; it returns the page's text and the JSON answer.
+func verifyOverHTTP(t *testing.T, base, stamp string) (string, map[string]any) {
+	t.Helper()
+	res, err := http.Get(base + "/verifica?" + form(stamp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("/verifica: status %d", res.StatusCode)
+	}
+	res, err = http.Get(base + "/v1/verify?" + form(stamp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var js map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&js); err != nil {
+		t.Fatal(err)
+	}
+	return pageText(string(b)), js
+}
+
+// TestRevokedKeyCertificates: a key revoked since signs a stamp dated
+// before its revocation with invented data. Absent from the hub's register
+// it is NON VALIDO on both verification routes, and the page tells nothing
+// it cannot know; delivered before the revocation it stays VALIDO.
+func TestRevokedKeyCertificates(t *testing.T) {
+	ctx := context.Background()
+	h := newVerifyHub(t)
+	h.seedRossi(t)
+	// Delivered while the workstation was in service (the hub's clock
+	// before lateRevoke).
+	h.DB.Now = func() time.Time { return issuedAt.Add(time.Hour) }
+	f := residenceFacts(t, h.RevokedLate.ID, 7)
+	delivered := h.RevokedLate.stamp(t, 7)
+	res := h.DB.ApplyOp(ctx, &hubdb.Device{ID: h.RevokedLate.ID, Comune: "F205", Role: hubdb.RoleCounter}, app.Operation{
+		ID: "6f1c2b8e-0f3a-4c59-9a47-1d2e3f4a5b6d", Device: h.RevokedLate.ID, Seq: 1, Kind: app.OpCertificate, CreatedAt: issuedAt,
+		Certificate: &app.CertificateFact{Number: f.Number.String(), Type: certificate.SlugResidenza, CodiceFiscale: f.CodiceFiscale,
+			Comune: "F205", IssuedAt: f.IssuedAt, AsOf: f.AsOf, Operator: "mrossi", Stamp: delivered},
+	})
+	if !res.Applied || res.Flag != "" {
+		t.Fatalf("delivery before the revocation: %+v", res)
+	}
+	srv := httptest.NewServer(h.handler(verifiedAt))
+	defer srv.Close()
+
+	invented := h.RevokedLate.stamp(t, 8, func(f *certificate.Facts) { f.Surname, f.GivenName = "FALSI", "GIANNI" })
+	page, js := verifyOverHTTP(t, srv.URL, invented)
+	if v := verdictOf(page); v != "NON VALIDO" {
+		t.Errorf("unregistered stamp of a revoked key: verdict %q\n%s", v, page)
+	}
+	for _, lie := range []string{"FALSI", "in linea", "prossima sincronizzazione"} {
+		if strings.Contains(page, lie) {
+			t.Errorf("page says %q:\n%s", lie, page)
+		}
+	}
+	if js["valid"] != false || js["reason"] != "revoked_unregistered" || js["facts"] != nil {
+		t.Errorf("/v1/verify = %v", js)
+	}
+
+	page, js = verifyOverHTTP(t, srv.URL, delivered)
+	if v := verdictOf(page); v != "VALIDO" || !strings.Contains(page, "ROSSI") || !strings.Contains(page, "ricevuto dalla postazione") {
+		t.Errorf("delivered before the revocation: verdict %q\n%s", v, page)
+	}
+	if js["valid"] != true {
+		t.Errorf("/v1/verify of the delivered one = %v", js)
+	}
+}
+
+// TestCertificateAgainstAnagrafe: a workstation that claims the hub's live
+// data (DataSeq 0, online) signs a certificate with an invented name for a
+// real codice fiscale. The hub compares it with its anagrafe: recorded
+// flagged, and NON VALIDO wherever it is verified.
+func TestCertificateAgainstAnagrafe(t *testing.T) {
+	h := newVerifyHub(t)
+	h.seedRossi(t)
+	h.DB.Now = func() time.Time { return issuedAt.Add(time.Hour) }
+	srv := httptest.NewServer(h.handler(verifiedAt))
+	defer srv.Close()
+	th := &trustHub{DB: h.DB, URL: srv.URL}
+	// A workstation enrolled for real, whose signing key the test holds.
+	pub, key, _ := ed25519.GenerateKey(nil)
+	code, _ := h.DB.NewEnrollCode(context.Background(), "F205", time.Hour)
+	e, err := h.DB.Enroll(context.Background(), code, "Sportello", pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workstation{ID: e.Device.Device, Key: key, Cert: e.Device.Cert, ComuneCert: e.ComuneCert}
+	tok, device := e.Token, e.Device.Device
+	p := &pusher{h: th, token: tok, device: device}
+	send := func(seq int64, mod func(*certificate.Facts)) (wire.OpResult, string) {
+		t.Helper()
+		f := residenceFacts(t, device, seq)
+		mod(&f)
+		stamp := w.stamp(t, seq, mod)
+		p.seq++
+		op := wire.OpToWire(app.Operation{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", p.seq), Device: device, Seq: p.seq,
+			Kind: app.OpCertificate, CreatedAt: issuedAt, Certificate: &app.CertificateFact{Number: f.Number.String(),
+				Type: certificate.SlugResidenza, CodiceFiscale: f.CodiceFiscale, Comune: "F205", IssuedAt: f.IssuedAt, AsOf: f.AsOf,
+				Operator: "mrossi", Stamp: stamp}})
+		body, _ := json.Marshal(wire.PushRequest{Ops: []wire.Op{op}})
+		var res wire.PushResponse
+		if st, e := th.send(t, http.MethodPost, "/v1/ops", tok, string(body), &res); st != 200 || len(res.Results) != 1 {
+			t.Fatalf("push: %d %+v", st, e)
+		}
+		return res.Results[0], stamp
+	}
+	for _, tc := range []struct {
+		name string
+		mod  func(*certificate.Facts)
+	}{
+		{"ErrInventedName", func(f *certificate.Facts) { f.Surname, f.GivenName = "FALSI", "GIANNI" }},
+		{"ErrInventedBirthDate", func(f *certificate.Facts) { f.BirthDate = app.Date(1985, 12, 11) }},
+		{"ErrUnknownPerson", func(f *certificate.Facts) {
+			f.CodiceFiscale, _ = cf.Compute(cf.Person{Surname: "NESSUNO", Name: "UGO", Sex: "M", BirthDate: app.Date(1980, 1, 1), BirthPlaceCode: "A562"})
+			f.Surname, f.GivenName, f.BirthDate = "NESSUNO", "UGO", app.Date(1980, 1, 1)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, stamp := send(p.seq+20, tc.mod)
+			if res.Flag != hubdb.FlagMismatch {
+				t.Errorf("result %+v, want flagged %q", res, hubdb.FlagMismatch)
+			}
+			page, js := verifyOverHTTP(t, srv.URL, stamp)
+			if v := verdictOf(page); v != "NON VALIDO" || strings.Contains(page, "FALSI") {
+				t.Errorf("verdict %q:\n%s", v, page)
+			}
+			if js["valid"] != false || js["reason"] != "mismatch" {
+				t.Errorf("/v1/verify = %v", js)
+			}
+		})
+	}
+	t.Run("TrueFacts", func(t *testing.T) {
+		res, stamp := send(50, func(*certificate.Facts) {})
+		if !res.Applied || res.Flag != "" {
+			t.Errorf("result %+v", res)
+		}
+		if page, _ := verifyOverHTTP(t, srv.URL, stamp); verdictOf(page) != "VALIDO" {
+			t.Errorf("true certificate:\n%s", page)
 		}
 	})
 }

@@ -20,3 +20,8 @@ CREATE TABLE citizen_reads (
 	purpose        TEXT NOT NULL
 );
 CREATE INDEX citizen_reads_subject ON citizen_reads (subject, at);
+
+-- A certificate whose certified name or birth date differ from the hub's
+-- anagrafe for the codice fiscale, where the workstation had no older data
+-- to excuse it: recorded, so that its verification says NON VALIDO.
+ALTER TABLE certificates ADD COLUMN mismatch INTEGER NOT NULL DEFAULT 0;
