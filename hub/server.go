@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pratica"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -78,9 +79,21 @@ func NewServer(d Deps) http.Handler {
 }
 
 // common adds what every answer carries: the hub's clock, for the
-// workstations' skew warning, and the protocol check.
+// workstations' skew warning, the protocol check, the security headers
+// (a page that needs more than nothing sets its own policy), and a bound
+// on every request body, whatever the handler reads.
 func (s *server) common(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		limit := s.limits.MaxBody
+		if strings.HasPrefix(r.URL.Path, attachmentsPrefix) {
+			limit = max(limit, pratica.MaxAttachmentSize) // the handler holds it to its own bound
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		w.Header().Set(wire.HeaderHubTime, s.now().UTC().Format(time.RFC3339Nano))
 		w.Header().Set(wire.HeaderProtocol, strconv.Itoa(wire.ProtocolVersion))
 		if v := r.Header.Get(wire.HeaderProtocol); v != "" {
@@ -133,6 +146,10 @@ func (s *server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	return nil
 }
+
+// errInternal stands for a failure of the hub's own, of which a device
+// learns only that it happened.
+var errInternal = errors.New("internal")
 
 func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "protocol": wire.ProtocolVersion})
@@ -247,6 +264,9 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 		}
 		if out.Code != "" {
 			s.log.Warn("operation refused", "device", dev.ID, "op", wop.ID, "seq", wop.Seq, "code", out.Code, "message", out.Message)
+		}
+		if out.Code == app.EINTERNAL {
+			out.Message = app.ErrorMessage(errInternal) // the detail is in the hub's log, not for devices
 		}
 		res.Results = append(res.Results, wire.OpResult{ID: out.ID, Applied: out.Applied, Duplicate: out.Duplicate, Code: out.Code, Message: out.Message, Flag: out.Flag, Data: out.Data})
 	}
@@ -432,6 +452,24 @@ func writeGzipJSON(w http.ResponseWriter, r *http.Request, v any) {
 		slog.Debug("write response", "err", err)
 	}
 	gz.Close()
+}
+
+// Timeouts of the hub's HTTP server. A body must arrive within
+// ReadTimeout (an attachment on a slow counter line included), an answer
+// leave within WriteTimeout (a snapshot page of a large comune included):
+// a client that trickles holds a connection no longer.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 60 * time.Second
+	WriteTimeout      = 120 * time.Second
+	IdleTimeout       = 120 * time.Second
+)
+
+// NewHTTPServer is the http.Server the hub runs on addr, with its
+// timeouts; the hub binary and the app's embedded demo hub both use it.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: 64 << 10}
 }
 
 // Serve runs the handler on addr until ctx ends, then shuts down gracefully.

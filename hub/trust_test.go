@@ -631,3 +631,64 @@ func TestCertificateAgainstAnagrafe(t *testing.T) {
 		}
 	})
 }
+
+// TestHardening: every answer carries the security headers, no body
+// passes its bound, the server has its timeouts, and a stored answer is
+// only for the device that sent the operation.
+func TestHardening(t *testing.T) {
+	h := newTrustHub(t)
+	t.Run("SecurityHeaders", func(t *testing.T) {
+		for _, path := range []string{"/v1/health", "/verifica", hub.FollowPath + "?id=nessuna&k=x", "/v1/citizens?q=rossi", "/nessuna-pagina"} {
+			res, err := http.Get(h.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			for header, want := range map[string]string{
+				"X-Content-Type-Options":  "nosniff",
+				"X-Frame-Options":         "DENY",
+				"Referrer-Policy":         "no-referrer",
+				"Content-Security-Policy": "frame-ancestors 'none'",
+			} {
+				if got := res.Header.Get(header); !strings.Contains(got, want) {
+					t.Errorf("GET %s: %s = %q, want %q", path, header, got, want)
+				}
+			}
+		}
+	})
+	t.Run("BodyLimits", func(t *testing.T) {
+		big := `{"x":"` + strings.Repeat("A", int(limits.MaxBody)) + `"}`
+		for _, tc := range []struct{ method, path, token string }{
+			{"POST", "/v1/enroll", ""},
+			{"POST", "/v1/ops", h.Milano},
+			{"POST", "/v1/queue/call", h.Milano},
+		} {
+			if st, e := h.send(t, tc.method, tc.path, tc.token, big, nil); st != 400 || e.Code != app.EINVALID {
+				t.Errorf("%s %s with %d bytes: %d %+v, want 400", tc.method, tc.path, len(big), st, e)
+			}
+		}
+	})
+	t.Run("Timeouts", func(t *testing.T) {
+		srv := hub.NewHTTPServer("127.0.0.1:0", http.NotFoundHandler())
+		if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
+			t.Errorf("server timeouts: header %v, read %v, write %v, idle %v", srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
+		}
+	})
+	t.Run("ErrStoredAnswerOfAnotherDevice", func(t *testing.T) {
+		ctx := context.Background()
+		py := payment.Payee{Comune: "F205", Name: "Comune di Milano", CFEnte: "01199250158", Aux: 3, Code: "01"}
+		if err := h.DB.PutPayee(ctx, &py); err != nil {
+			t.Fatal(err)
+		}
+		owner := &pusher{h: h, token: h.Milano, device: "F205-W001"}
+		if res := owner.push(t, payment.FactIUVBlock, []byte(`{}`)); !res.Applied {
+			t.Fatalf("block: %+v", res)
+		}
+		// A second counter of the same comune replays the owner's op id.
+		thief := &pusher{h: h, token: trustEnrol(t, h.DB, "F205", ""), device: "F205-W002"}
+		res := thief.push(t, payment.FactIUVBlock, []byte(`{}`))
+		if res.Code != app.EFORBIDDEN || len(res.Data) != 0 || res.Applied {
+			t.Errorf("another device's op id: %+v, want forbidden without the stored answer", res)
+		}
+	})
+}

@@ -314,7 +314,7 @@ func TestVerifyPageRequest(t *testing.T) {
 			for k, v := range map[string]string{
 				"Content-Type":            "text/html; charset=utf-8",
 				"Cache-Control":           "no-store",
-				"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+				"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 				"X-Content-Type-Options":  "nosniff",
 			} {
 				if got := rec.Header().Get(k); got != v {

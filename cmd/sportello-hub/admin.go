@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -54,12 +53,7 @@ var serveCmd = &command{
 
 func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           hub.NewServer(hub.Deps{DB: db, Log: log}),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log}))
 	return hub.Serve(ctx, srv, func(a string) {
 		db.PublicURL = publicAddress(publicURL, a) // requests.go
 		log.Info("hub listening", "addr", "http://"+a, "public", db.PublicURL)

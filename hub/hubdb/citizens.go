@@ -465,8 +465,13 @@ func (d *DB) CountCitizens(ctx context.Context, comuneCode string) (int, error) 
 func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpResult {
 	res := app.OpResult{ID: op.ID}
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		var stored string
-		err := tx.QueryRowContext(ctx, `SELECT result FROM ops WHERE id = ?`, op.ID).Scan(&stored)
+		var stored, owner string
+		err := tx.QueryRowContext(ctx, `SELECT result, device FROM ops WHERE id = ?`, op.ID).Scan(&stored, &owner)
+		if err == nil && owner != dev.ID {
+			// Another device's stored answer (a payment's, a block of
+			// IUVs) is not for whoever guesses its id.
+			return app.Errorf(app.EFORBIDDEN, "operazione di un'altra postazione")
+		}
 		if err == nil {
 			var w wire.OpResult
 			if err := json.Unmarshal([]byte(stored), &w); err != nil {
