@@ -692,3 +692,45 @@ func TestHardening(t *testing.T) {
 		}
 	})
 }
+
+// FuzzSearch sends arbitrary search texts as a counter of F205: the hub
+// answers 200 or 400, never fails, and a citizen of another comune comes
+// back only for the whole codice fiscale or a text that holds the
+// citizen's birth date: never for a prefix.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{"verdi carlo 08/07/1960", "VRDCRL60L08I690W", "bianchi", "x' OR '1'='1", "verd", "1960-07-08 carlo verdi",
+		"a b 1/1/2000 2/2/2000", "%", "_", "ÀÉ 08.07.1960 verdi"} {
+		f.Add(s)
+	}
+	h := newTrustHub(f, func(d *hub.Deps) { d.Limits.Reads, d.Limits.ReadEvery = 1<<30, time.Millisecond })
+	f.Fuzz(func(t *testing.T, text string) {
+		var res wire.SearchResponse
+		st, e := h.send(t, http.MethodGet, "/v1/citizens?"+url.Values{"q": {text}}.Encode(), h.Milano, "", &res)
+		switch st {
+		case 200:
+		case 400:
+			if e.Code != app.EINVALID || e.Message == "" {
+				t.Fatalf("400 with %+v", e)
+			}
+			return
+		default:
+			t.Fatalf("q=%q: status %d %+v", text, st, e)
+		}
+		for _, c := range res.Citizens {
+			if c.Comune == "F205" || strings.EqualFold(strings.TrimSpace(text), c.CodiceFiscale) {
+				continue
+			}
+			born, err := time.Parse(time.DateOnly, c.BirthDate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, l := range []string{"02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006", "2006-01-02"} {
+				found = found || strings.Contains(text, born.Format(l))
+			}
+			if !found {
+				t.Errorf("q=%q found %s of %s without its exact key", text, c.CodiceFiscale, c.Comune)
+			}
+		}
+	})
+}
