@@ -175,7 +175,7 @@ var enrollCodeCmd = &command{
 			}
 			role, err := hubdb.ParseDeviceRole(*roleName)
 			if err != nil {
-				return err
+				return cmdline.Usagef("enroll-code: --role vuole sportello, chiosco o tabellone, non %q", *roleName)
 			}
 			db, err := openHubDB(ctx, "enroll-code", *data)
 			if err != nil {
