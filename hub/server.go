@@ -303,16 +303,16 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb
 		s.writeError(w, r, err)
 		return
 	}
-	others, err := s.otherComuni(r, dev, limit)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	var others []app.CitizenSummary
+	if room := limit - len(found); room > 0 {
+		// Only what is answered is recorded as read.
+		if others, err = s.otherComuni(r, dev, room); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 	}
 	res := wire.SearchResponse{Citizens: []wire.CitizenSummary{}}
 	for _, c := range append(found, others...) {
-		if len(res.Citizens) == limit {
-			break
-		}
 		res.Citizens = append(res.Citizens, wire.SummaryToWire(c))
 	}
 	writeJSON(w, http.StatusOK, res)
