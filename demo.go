@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -106,6 +105,6 @@ func serveHub(ctx context.Context, db *hubdb.DB, addr string, log *slog.Logger, 
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	srv := &http.Server{Addr: addr, Handler: hub.NewServer(hub.Deps{DB: db, Log: log}), ReadHeaderTimeout: 10 * time.Second}
+	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log}))
 	return hub.Serve(ctx, srv, ready)
 }

@@ -129,7 +129,15 @@ func (s *CounterService) OpenFile(ctx context.Context, op *Operator, codiceFisca
 	if err != nil {
 		return nil, err
 	}
-	members, err := src.Family(ctx, c.FamilyID)
+	var members []Citizen
+	if fo, ok := src.(interface {
+		FamilyOf(context.Context, *Citizen) ([]Citizen, error)
+	}); ok {
+		// The hub gives another comune's family sheet only by a member's key.
+		members, err = fo.FamilyOf(ctx, c)
+	} else {
+		members, err = src.Family(ctx, c.FamilyID)
+	}
 	if err != nil {
 		return nil, err
 	}

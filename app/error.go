@@ -18,6 +18,7 @@ const (
 	EOFFLINE      = "offline"      // this needs the hub and the hub cannot be reached
 	ERESNAPSHOT   = "resnapshot"   // the hub can no longer serve changes after this cursor
 	ESTORAGE      = "storage"      // the local database is damaged, or its disk is full or failing
+	ETOOMANY      = "too_many"     // too many requests in a short time: slow down
 	EUNAUTHORIZED = "unauthorized" // wrong credentials, unknown or revoked device
 )
 

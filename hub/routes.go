@@ -18,12 +18,16 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/families/{id}", s.device(s.handleFamily))
 	mux.HandleFunc("POST /v1/queue/call", s.device(s.handleQueueCall))
 	mux.HandleFunc("GET /v1/queue/tickets", s.device(s.handleQueueTickets))
-	mux.HandleFunc("PUT /v1/attachments/{sha}", s.device(s.handleAttachment))
+	mux.HandleFunc("PUT "+attachmentsPrefix+"{sha}", s.device(s.handleAttachment))
 	mux.HandleFunc("GET /v1/payments/positions", s.device(s.handlePosition)) // payments.go
 	mux.HandleFunc("GET "+FollowPath, s.handleFollow)
 	mux.HandleFunc("GET /v1/verify", s.handleVerifyJSON)
 	mux.HandleFunc("GET /verifica", s.handleVerifyPage)
 	mux.HandleFunc("POST /verifica", s.handleVerifyPage)
 }
+
+// attachmentsPrefix is where attachments are uploaded: the one route whose
+// bodies may exceed Limits.MaxBody.
+const attachmentsPrefix = "/v1/attachments/"
 
 func listen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }

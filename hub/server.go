@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -37,16 +38,24 @@ type Limits struct {
 	ChangesPage  int   // changes per page, at most
 	SnapshotPage int   // citizens per snapshot page, at most
 	PushOps      int   // operations per push
+	// Reads is how many anagrafe reads (searches, another comune's
+	// citizen or family) a device may make at once; one more every
+	// ReadEvery.
+	Reads     int
+	ReadEvery time.Duration
 }
 
-// DefaultLimits are the limits of a hub started without others.
-var DefaultLimits = Limits{MaxBody: 8 << 20, ChangesPage: 1000, SnapshotPage: 5000, PushOps: 500}
+// DefaultLimits are the limits of a hub started without others: a counter
+// searches a burst of 60 and then one every 2 seconds, more than an
+// operator types, far less than a walk through an anagrafe needs.
+var DefaultLimits = Limits{MaxBody: 8 << 20, ChangesPage: 1000, SnapshotPage: 5000, PushOps: 500, Reads: 60, ReadEvery: 2 * time.Second}
 
 type server struct {
 	db     *hubdb.DB
 	log    *slog.Logger
 	now    func() time.Time
 	limits Limits
+	reads  *rateLimiter
 }
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
@@ -61,15 +70,31 @@ func NewServer(d Deps) http.Handler {
 	if s.limits == (Limits{}) {
 		s.limits = DefaultLimits
 	}
+	if s.limits.Reads <= 0 || s.limits.ReadEvery <= 0 {
+		s.limits.Reads, s.limits.ReadEvery = DefaultLimits.Reads, DefaultLimits.ReadEvery
+	}
+	s.reads = newRateLimiter(s.limits.Reads, s.limits.ReadEvery)
 	mux := http.NewServeMux()
 	s.routes(mux)
 	return s.common(mux)
 }
 
 // common adds what every answer carries: the hub's clock, for the
-// workstations' skew warning, and the protocol check.
+// workstations' skew warning, the protocol check, the security headers
+// (a page that needs more than nothing sets its own policy), and a bound
+// on every request body, whatever the handler reads.
 func (s *server) common(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		limit := s.limits.MaxBody
+		if strings.HasPrefix(r.URL.Path, attachmentsPrefix) {
+			limit = max(limit, request.MaxAttachmentSize) // the handler holds it to its own bound
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		w.Header().Set(wire.HeaderHubTime, s.now().UTC().Format(time.RFC3339Nano))
 		w.Header().Set(wire.HeaderProtocol, strconv.Itoa(wire.ProtocolVersion))
 		n := wire.ProtocolVersion // a script that names no version speaks the current one
@@ -128,6 +153,10 @@ func (s *server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	return nil
 }
+
+// errInternal stands for a failure of the hub's own, of which a device
+// learns only that it happened.
+var errInternal = errors.New("internal")
 
 func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "protocol": wire.ProtocolVersion})
@@ -289,13 +318,30 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 			failed = wop.ID
 			s.log.Warn("operation refused", "device", dev.ID, "op", wop.ID, "seq", wop.Seq, "code", out.Code, "message", out.Message)
 		}
+		if out.Code == app.EINTERNAL {
+			out.Message = app.ErrorMessage(errInternal) // the detail is in the hub's log, not for devices
+		}
 		res.Results = append(res.Results, wire.OpResult{ID: out.ID, Applied: out.Applied, Duplicate: out.Duplicate, Code: out.Code, Message: out.Message, Flag: out.Flag, Data: out.Data})
 	}
 	writeJSON(w, http.StatusOK, res)
 }
 
+// handleSearch searches the anagrafe for a counter: its own comune by any
+// prefix, another comune's citizens only by an exact key (the whole codice
+// fiscale, or surname, given name and birth date), each such hit recorded.
 func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	if err := counterOnly(dev); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.reads.take(dev.ID, s.now()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	q, err := app.ParseQuery(r.URL.Query().Get("q"))
+	if err == nil && queryLength(q.Text) < minQuery {
+		err = app.Errorf(app.EINVALID, "ricerca troppo corta: almeno %d lettere o cifre", minQuery)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -305,32 +351,127 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb
 		s.writeError(w, r, err)
 		return
 	}
-	found, err := s.db.SearchCitizens(r.Context(), q, limit)
+	found, err := s.db.SearchCitizens(r.Context(), dev.Comune, q, limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	var others []app.CitizenSummary
+	if room := limit - len(found); room > 0 {
+		// Only what is answered is recorded as read.
+		if others, err = s.otherComuni(r, dev, room); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	res := wire.SearchResponse{Citizens: []wire.CitizenSummary{}}
-	for _, c := range found {
+	for _, c := range append(found, others...) {
 		res.Citizens = append(res.Citizens, wire.SummaryToWire(c))
 	}
 	writeJSON(w, http.StatusOK, res)
 }
 
+// otherComuni finds other comuni's citizens by the exact key in the query,
+// recording each one read.
+func (s *server) otherComuni(r *http.Request, dev *hubdb.Device, limit int) ([]app.CitizenSummary, error) {
+	text := r.URL.Query().Get("q")
+	var hits []app.CitizenSummary
+	if code, ok := fullCF(text); ok {
+		c, err := s.db.Citizen(r.Context(), code)
+		if app.ErrorCode(err) == app.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		hits = append(hits, app.CitizenSummary{CodiceFiscale: c.CodiceFiscale, Surname: c.Surname, GivenName: c.GivenName,
+			BirthDate: c.BirthDate, Comune: c.Comune, Status: c.Status})
+	} else if key, ok := parseNameKey(text); ok {
+		seen := map[string]bool{}
+		for _, sp := range key.splits() {
+			found, err := s.db.CitizensByKey(r.Context(), sp[0], sp[1], key.born, limit)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range found {
+				if !seen[c.CodiceFiscale] {
+					seen[c.CodiceFiscale] = true
+					hits = append(hits, c)
+				}
+			}
+		}
+	}
+	var out []app.CitizenSummary
+	for i := range hits {
+		if hits[i].Comune == dev.Comune || len(out) == limit {
+			continue
+		}
+		if err := s.db.RecordRead(r.Context(), s.readBy(r, dev, &hits[i], "ricerca")); err != nil {
+			return nil, err
+		}
+		out = append(out, hits[i])
+	}
+	return out, nil
+}
+
+// crossRead lets a counter read a citizen of another comune by its exact
+// key, rate-limited and recorded; a citizen of the device's own comune
+// passes freely.
+func (s *server) crossRead(r *http.Request, dev *hubdb.Device, c *app.Citizen, purpose string) error {
+	if c.Comune == dev.Comune {
+		return nil
+	}
+	if err := s.reads.take(dev.ID, s.now()); err != nil {
+		return err
+	}
+	return s.recordRead(r, dev, c, purpose)
+}
+
+// recordRead records a read of another comune's citizen; a citizen of the
+// device's own comune is its daily work and goes unrecorded here.
+func (s *server) recordRead(r *http.Request, dev *hubdb.Device, c *app.Citizen, purpose string) error {
+	if c.Comune == dev.Comune {
+		return nil
+	}
+	return s.db.RecordRead(r.Context(), s.readBy(r, dev, &app.CitizenSummary{CodiceFiscale: c.CodiceFiscale, Comune: c.Comune}, purpose))
+}
+
+// citizenToWire is a citizen as the hub answers it to a device: never with
+// the identity document, the kiosk's second factor, which the kiosk checks
+// against its own comune's copy and no device needs from the hub.
+func citizenToWire(c *app.Citizen) wire.Citizen {
+	w := wire.CitizenToWire(c)
+	w.DocumentNumber = ""
+	return w
+}
+
 func (s *server) handleCitizen(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	if err := counterOnly(dev); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	c, err := s.db.Citizen(r.Context(), strings.ToUpper(r.PathValue("cf")))
+	if err == nil {
+		err = s.crossRead(r, dev, c, "scheda")
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	fam, err := s.db.Family(r.Context(), c.FamilyID)
+	fam, err := s.db.Family(r.Context(), c.Comune, c.FamilyID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	res := wire.CitizenResponse{Citizen: wire.CitizenToWire(c), Family: []wire.Citizen{}}
+	res := wire.CitizenResponse{Citizen: citizenToWire(c), Family: []wire.Citizen{}}
 	for i := range fam {
-		res.Family = append(res.Family, wire.CitizenToWire(&fam[i]))
+		if fam[i].CodiceFiscale != c.CodiceFiscale {
+			if err := s.recordRead(r, dev, &fam[i], "stato di famiglia"); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
+		res.Family = append(res.Family, citizenToWire(&fam[i]))
 	}
 	writeJSON(w, http.StatusOK, res)
 }
@@ -366,6 +507,24 @@ func writeGzipJSON(w http.ResponseWriter, r *http.Request, v any) {
 	gz.Close()
 }
 
+// Timeouts of the hub's HTTP server. A body must arrive within
+// ReadTimeout (an attachment on a slow counter line included), an answer
+// leave within WriteTimeout (a snapshot page of a large comune included):
+// a client that trickles holds a connection no longer.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 60 * time.Second
+	WriteTimeout      = 120 * time.Second
+	IdleTimeout       = 120 * time.Second
+)
+
+// NewHTTPServer is the http.Server the hub runs on addr, with its
+// timeouts; the hub binary and the app's embedded demo hub both use it.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: 64 << 10}
+}
+
 // Serve runs the handler on addr until ctx ends, then shuts down gracefully.
 func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error {
 	ln, err := listen(srv.Addr)
@@ -387,15 +546,43 @@ func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error
 	}
 }
 
+// handleFamily answers a family sheet of the device's comune; another
+// comune's sheet only with the codice fiscale of one of its members, the
+// exact key an operator who opened that citizen has in hand.
 func (s *server) handleFamily(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
-	fam, err := s.db.Family(r.Context(), r.PathValue("id"))
+	if err := counterOnly(dev); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	comune, id := dev.Comune, r.PathValue("id")
+	if cf := r.URL.Query().Get("cf"); cf != "" {
+		c, err := s.db.Citizen(r.Context(), strings.ToUpper(cf))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if c.FamilyID != id {
+			s.writeError(w, r, app.Errorf(app.ENOTFOUND, "il cittadino non appartiene alla famiglia %s", id))
+			return
+		}
+		if err := s.crossRead(r, dev, c, "stato di famiglia"); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		comune = c.Comune
+	}
+	fam, err := s.db.Family(r.Context(), comune, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	res := wire.FamilyResponse{Members: []wire.Citizen{}}
 	for i := range fam {
-		res.Members = append(res.Members, wire.CitizenToWire(&fam[i]))
+		if err := s.recordRead(r, dev, &fam[i], "stato di famiglia"); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		res.Members = append(res.Members, citizenToWire(&fam[i]))
 	}
 	writeJSON(w, http.StatusOK, res)
 }

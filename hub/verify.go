@@ -116,6 +116,14 @@ func (s *server) verify(ctx context.Context, text string) (*verification, error)
 	case app.ErrorCode(err) != app.ENOTFOUND:
 		return nil, err
 	}
+	if v.Valid || v.Reason == certificate.Expired {
+		if err := s.distrust(ctx, v); err != nil {
+			return nil, err
+		}
+		if v.Facts == nil {
+			return v, nil
+		}
+	}
 	if f.ExemptionID != 0 {
 		refs, err := s.db.Reference(ctx)
 		if err != nil {
@@ -124,6 +132,43 @@ func (s *server) verify(ctx context.Context, text string) (*verification, error)
 		v.Exemption = exemptionName(refs, f.ExemptionID, f.IssuedAt)
 	}
 	return v, nil
+}
+
+// Reasons the hub adds to the stamp's own: what its register and its
+// anagrafe know and the stamp alone cannot tell.
+const (
+	// reasonUnregistered: signed by a workstation revoked since, and never
+	// delivered to the hub. A revoked workstation never syncs again, so
+	// nothing but its stolen key can have made it: its date is the
+	// signer's word.
+	reasonUnregistered certificate.Reason = "revoked_unregistered"
+	// reasonMismatch: the hub received it and its certified facts
+	// contradict the anagrafe where they could not have changed.
+	reasonMismatch certificate.Reason = "mismatch"
+)
+
+// distrust turns a stamp that verifies into NON VALIDO when the hub knows
+// better: a revoked workstation's certificate missing from the register,
+// or one recorded with facts the anagrafe contradicts. Of such a stamp
+// nothing is known to be true, so its facts are not shown.
+func (s *server) distrust(ctx context.Context, v *verification) error {
+	f := v.Facts
+	if v.Received != nil {
+		if v.Received.Mismatch {
+			v.Valid, v.Reason, v.Message, v.Facts = false, reasonMismatch, hubdb.FlagMismatch, nil
+		}
+		return nil
+	}
+	at, revoked, err := s.db.DeviceRevokedAt(ctx, f.Number.DeviceID())
+	if err != nil {
+		return err
+	}
+	if revoked {
+		v.Valid, v.Reason, v.Facts = false, reasonUnregistered, nil
+		v.Message = fmt.Sprintf("la postazione %s è stata revocata il %s e l'hub non ha mai ricevuto il certificato %s: la data di rilascio è solo la parola della chiave revocata",
+			f.Number.DeviceID(), at.In(app.Rome).Format("02/01/2006 15:04"), f.Number)
+	}
+	return nil
 }
 
 // exemptionName is the description of an ANPR bollo exemption as it read
@@ -198,7 +243,7 @@ func (s *server) writePage(w http.ResponseWriter, status int, p *pageView) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	// The address holds the holder's name and codice fiscale.
 	h.Set("Referrer-Policy", "no-referrer")
@@ -272,8 +317,13 @@ func (p *pageView) show(v *verification) {
 		comune = v.ComuneName + " (" + f.Comune + ")"
 	}
 	issue := t.Online
-	if f.Offline {
+	switch {
+	case f.Offline:
 		issue = t.Offline
+	case v.Received == nil:
+		// Only the workstation says so until the hub has compared the
+		// facts with its anagrafe.
+		issue = t.OnlineClaimed
 	}
 	validUntil := t.NoExpiry
 	if u := f.ValidUntil(); !u.IsZero() {
@@ -401,10 +451,10 @@ type words struct {
 	Reasons                                                                  map[certificate.Reason]string
 	Detail, Certified, DigestLabel, DigestNote, Unavailable, Legal           string
 
-	Number, Type, Comune, Surname, GivenName, CodiceFiscale, BirthDate string
-	IssuedAt, AsOf, Issue, Online, Offline, Bollo, ValidUntil          string
-	Marca, Exempt, ExemptCode, StatoCivile, NoExpiry                   string
-	Received, ReceivedOn, NotReceived, Twin, Flagged                   string
+	Number, Type, Comune, Surname, GivenName, CodiceFiscale, BirthDate       string
+	IssuedAt, AsOf, Issue, Online, OnlineClaimed, Offline, Bollo, ValidUntil string
+	Marca, Exempt, ExemptCode, StatoCivile, NoExpiry                         string
+	Received, ReceivedOn, NotReceived, Twin, Flagged                         string
 }
 
 var italian = words{
@@ -426,6 +476,8 @@ var italian = words{
 		certificate.Forged:    "Il contrassegno è stato alterato o contraffatto: il documento non è un certificato valido.",
 		certificate.Untrusted: "Il contrassegno non è firmato da una postazione certificata dalla rete: il documento non è un certificato valido.",
 		certificate.Revoked:   "La postazione che lo ha firmato era già stata revocata: il documento non è un certificato valido.",
+		reasonUnregistered:    "La postazione che lo ha firmato è stata revocata e l'hub non ha mai ricevuto questo certificato: non si può accertare che sia stato rilasciato prima della revoca. Il documento non è un certificato valido.",
+		reasonMismatch:        "I dati certificati non corrispondono all'anagrafe del comune: il documento non è un certificato valido. Rivolgersi al comune.",
 	},
 	Detail:        "Motivo",
 	Certified:     "Dati certificati",
@@ -444,6 +496,7 @@ var italian = words{
 	AsOf:          "Dati aggiornati al",
 	Issue:         "Modalità di rilascio",
 	Online:        "in linea, con i dati dell'hub",
+	OnlineClaimed: "in linea, con i dati dell'hub, secondo la postazione (l'hub non lo ha ancora ricevuto e confrontato con l'anagrafe)",
 	Offline:       "fuori linea, con la copia locale della postazione",
 	Bollo:         "Bollo",
 	ValidUntil:    "Valido fino al",
@@ -454,7 +507,7 @@ var italian = words{
 	NoExpiry:      "senza scadenza (art. 41 DPR 445/2000)",
 	Received:      "Registro dell'hub",
 	ReceivedOn:    "ricevuto dalla postazione il %s",
-	NotReceived:   "non ancora ricevuto: la postazione lo invierà alla prossima sincronizzazione",
+	NotReceived:   "non ancora ricevuto: la postazione, che è in servizio, lo invierà alla prossima sincronizzazione",
 	Twin:          "ATTENZIONE: l'hub ha ricevuto un altro certificato con lo stesso numero; rivolgersi al comune",
 	Flagged:       "segnalato all'ufficio: i dati anagrafici sono cambiati dopo quelli del certificato",
 }
@@ -478,6 +531,8 @@ var english = words{
 		certificate.Forged:    "The stamp was altered or forged: the document is not a valid certificate.",
 		certificate.Untrusted: "The stamp is not signed by a workstation the network certified: the document is not a valid certificate.",
 		certificate.Revoked:   "The workstation that signed it had already been revoked: the document is not a valid certificate.",
+		reasonUnregistered:    "The workstation that signed it has been revoked and the hub never received this certificate: there is no telling that it was issued before the revocation. The document is not a valid certificate.",
+		reasonMismatch:        "The certified data do not match the comune's registry: the document is not a valid certificate. Please contact the comune.",
 	},
 	Detail:        "Reason (in Italian)",
 	Certified:     "Certified data",
@@ -496,6 +551,7 @@ var english = words{
 	AsOf:          "Data as of",
 	Issue:         "Issued",
 	Online:        "online, with the hub's data",
+	OnlineClaimed: "online, with the hub's data, as the workstation says (the hub has not yet received it and compared it with the registry)",
 	Offline:       "offline, with the workstation's local copy",
 	Bollo:         "Stamp duty",
 	ValidUntil:    "Valid until",
@@ -506,7 +562,7 @@ var english = words{
 	NoExpiry:      "no expiry (art. 41 DPR 445/2000)",
 	Received:      "Hub's register",
 	ReceivedOn:    "received from the workstation on %s",
-	NotReceived:   "not received yet: the workstation will send it at its next sync",
+	NotReceived:   "not received yet: the workstation, which is in service, will send it at its next sync",
 	Twin:          "WARNING: the hub received another certificate under the same number; please contact the comune",
 	Flagged:       "flagged to the office: the registry data changed after the certificate's",
 }

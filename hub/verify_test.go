@@ -107,6 +107,19 @@ func newVerifyHub(tb testing.TB) *verifyHub {
 	return h
 }
 
+// seedRossi puts Mario Rossi, the person of residenceFacts, in Milano's
+// anagrafe, as the facts certify him: the hub compares a certificate
+// issued online with its anagrafe.
+func (h *verifyHub) seedRossi(tb testing.TB) {
+	tb.Helper()
+	f := residenceFacts(tb, h.Good.ID, 1)
+	if _, err := h.DB.ReplaceAnagrafe(context.Background(), "F205", []app.Citizen{{CodiceFiscale: f.CodiceFiscale, Surname: "Rossi",
+		GivenName: "Mario", Sex: "M", BirthDate: f.BirthDate, BirthPlaceCode: "A562", Citizenship: "ITA", CivilStatus: app.CivilStatusSingle,
+		Comune: "F205", FamilyID: "1", Relationship: app.RelationshipHead, Status: app.StatusResident, Certifiability: app.CertifiableFully}}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // handler is the hub's handler with its clock at now.
 func (h *verifyHub) handler(now time.Time) http.Handler {
 	return hub.NewServer(hub.Deps{DB: h.DB, Now: func() time.Time { return now }})
@@ -221,7 +234,9 @@ func TestVerifyPage(t *testing.T) {
 			f.Type, f.Marca = ty.ID, ""
 		}), handler: h.handler(sevenMonths.AddDate(10, 0, 0)), verdict: "VALIDO", want: []string{"CERTIFICATO ANAGRAFICO DI NASCITA", "esente: certificato di stato civile", "senza scadenza"}},
 		{name: "ValidExempt", query: "c=" + h.Good.stamp(t, 4, func(f *certificate.Facts) { f.Marca, f.ExemptionID = "", 5 }), verdict: "VALIDO", want: []string{"esente: INTERDIZIONE, INABILITAZIONE", "codice ANPR 5"}},
-		{name: "ValidRevokedAfterIssue", query: "c=" + h.RevokedLate.stamp(t, 1), verdict: "VALIDO", want: []string{rossi}},
+		// Dated before the revocation, but never delivered: only the
+		// revoked key vouches for the date (TestRevokedKeyCertificates).
+		{name: "ErrRevokedAfterIssueUnregistered", query: "c=" + h.RevokedLate.stamp(t, 1), verdict: "NON VALIDO", want: []string{"l'hub non ha mai ricevuto"}, notWant: []string{rossi}},
 		{name: "English", query: "lang=en&c=" + good, verdict: "VALIDO", want: []string{"Stamp verification", "Certificate number", rossi, "Italiano"}, notWant: []string{"Numero del certificato"}},
 		{name: "ErrAltered", query: "c=" + alterFacts(t, good), verdict: "NON VALIDO", want: []string{"alterato o contraffatto"}, notWant: []string{"ROSSO", "Dati certificati"}},
 		{name: "ErrOtherNetwork", query: "c=" + otherNetwork(t).stamp(t, 1), verdict: "NON VALIDO", want: []string{"la chiave del comune F205 non è certificata dalla rete"}, notWant: []string{rossi}},
@@ -299,7 +314,7 @@ func TestVerifyPageRequest(t *testing.T) {
 			for k, v := range map[string]string{
 				"Content-Type":            "text/html; charset=utf-8",
 				"Cache-Control":           "no-store",
-				"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+				"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 				"X-Content-Type-Options":  "nosniff",
 			} {
 				if got := rec.Header().Get(k); got != v {
@@ -531,6 +546,7 @@ func TestVerifyPageHubRegister(t *testing.T) {
 	ctx := context.Background()
 	h := newVerifyHub(t)
 	h.DB.Now = func() time.Time { return issuedAt.Add(time.Hour) }
+	h.seedRossi(t)
 	delivered := h.Good.stamp(t, 10)
 	f := residenceFacts(t, h.Good.ID, 10)
 	res := h.DB.ApplyOp(ctx, &hubdb.Device{ID: h.Good.ID, Comune: "F205"}, app.Operation{

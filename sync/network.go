@@ -66,14 +66,25 @@ func (n Network) Citizen(ctx context.Context, codiceFiscale string) (*app.Citize
 	return &c, nil
 }
 
-// Family returns a family sheet of any comune of the network.
+// Family returns a family sheet of the workstation's comune: the hub scopes
+// a bare family id to the device's comune.
 func (n Network) Family(ctx context.Context, familyID string) ([]app.Citizen, error) {
+	return n.family(ctx, familyID, nil)
+}
+
+// FamilyOf returns the family sheet of c, of any comune of the network: c's
+// codice fiscale is the key the hub asks for another comune's sheet.
+func (n Network) FamilyOf(ctx context.Context, c *app.Citizen) ([]app.Citizen, error) {
+	return n.family(ctx, c.FamilyID, url.Values{"cf": {c.CodiceFiscale}})
+}
+
+func (n Network) family(ctx context.Context, familyID string, q url.Values) ([]app.Citizen, error) {
 	p, err := n.profile(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var res wire.FamilyResponse
-	if err := n.c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/families/"+url.PathEscape(familyID), nil, nil, &res); err != nil {
+	if err := n.c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/families/"+url.PathEscape(familyID), q, nil, &res); err != nil {
 		return nil, err
 	}
 	out := make([]app.Citizen, 0, len(res.Members))

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -54,12 +53,7 @@ var serveCmd = &command{
 
 func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           hub.NewServer(hub.Deps{DB: db, Log: log}),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log}))
 	return hub.Serve(ctx, srv, func(a string) {
 		db.PublicURL = publicAddress(publicURL, a) // requests.go
 		log.Info("hub listening", "addr", "http://"+a, "public", db.PublicURL)
@@ -168,22 +162,27 @@ var importAnagrafeCmd = &command{
 
 var enrollCodeCmd = &command{
 	name:     "enroll-code",
-	synopsis: "--data DIR --comune CODICE [--ttl DURATA]",
+	synopsis: "--data DIR --comune CODICE [--ttl DURATA] [--role RUOLO]",
 	summary:  "un codice di attivazione monouso per una postazione del comune (ultima riga)",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data, comune := dataFlag(fs), comuneFlag(fs)
 		ttl := fs.Duration("ttl", 24*time.Hour, "la validità `DURATA` del codice (es. 24h, 30m)")
+		roleName := fs.String("role", "sportello", "il `RUOLO` della postazione: sportello, chiosco o tabellone (chiosco e tabellone non consultano l'anagrafe)")
 		return func(ctx context.Context) error {
 			code, err := checkComune("enroll-code", *comune)
 			if err != nil {
 				return err
+			}
+			role, err := hubdb.ParseDeviceRole(*roleName)
+			if err != nil {
+				return cmdline.Usagef("enroll-code: --role vuole sportello, chiosco o tabellone, non %q", *roleName)
 			}
 			db, err := openHubDB(ctx, "enroll-code", *data)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			enroll, err := db.NewEnrollCode(ctx, code, *ttl)
+			enroll, err := db.NewEnrollCodeFor(ctx, code, role, *ttl)
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/cmdline"
 )
 
@@ -43,7 +45,7 @@ var flagsOf = map[string][]string{
 	"import-reference":    {"data"},
 	"demo":                {"data", "comune", "residents", "seed"},
 	"import-anagrafe":     {"data", "comune"},
-	"enroll-code":         {"data", "comune", "ttl"},
+	"enroll-code":         {"data", "comune", "ttl", "role"},
 	"add-operator":        {"data", "comune", "username", "name", "role"},
 	"revoke-device":       {"data", "device"},
 	"compact":             {"data", "comune", "upto"},
@@ -131,6 +133,7 @@ func TestUsageErrors(t *testing.T) {
 		{"UnknownFlag", []string{"fees", "--data", data, "--comune", "I690", "--residents", "3"}, "fees: opzione sconosciuta --residents"},
 		{"FlagOfAnotherVerb", []string{"payment", "refunds", "--data", data, "--amount", "5"}, "payment refunds: opzione sconosciuta --amount"},
 		{"BadValue", []string{"enroll-code", "--data", data, "--comune", "I690", "--ttl", "domani"}, `enroll-code: valore non valido "domani" per --ttl`},
+		{"BadRole", []string{"enroll-code", "--data", data, "--comune", "I690", "--role", "capo"}, `enroll-code: --role vuole sportello, chiosco o tabellone, non "capo"`},
 		{"MissingValue", []string{"demo", "--data"}, "demo: manca il valore di --data"},
 		{"UnknownCommand", []string{"backup"}, `comando sconosciuto "backup"`},
 		{"UnknownVerb", []string{"payment", "offline"}, `payment: comando sconosciuto "offline"`},
@@ -204,6 +207,21 @@ func TestCommands(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(mustRun("enroll-code", "--data", data, "--comune", "I690", "--ttl", "1h")), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "codice di attivazione per una postazione di I690, valido 1h0m0s:") || lines[1] == "" {
 		t.Errorf("enroll-code: %q", lines)
+	}
+	// A kiosk's code makes a kiosk: the hub, not the workstation, says so.
+	kiosk := strings.Split(strings.TrimSpace(mustRun("enroll-code", "--data", data, "--comune", "I690", "--role", "chiosco")), "\n")
+	if db, err := hubdb.Open(context.Background(), filepath.Join(data, "hub.db")); err != nil {
+		t.Error(err)
+	} else {
+		pub, _, _ := ed25519.GenerateKey(nil)
+		e, err := db.Enroll(context.Background(), kiosk[len(kiosk)-1], "Chiosco atrio", pub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dev, err := db.DeviceByToken(context.Background(), e.Token); err != nil || dev.Role != hubdb.RoleKiosk {
+			t.Errorf("device of a chiosco code: %+v %v", dev, err)
+		}
+		db.Close()
 	}
 	var requests []struct {
 		Number string `json:"number"`

@@ -45,14 +45,14 @@ func (d *DB) applyCertificate(ctx context.Context, tx *sql.Tx, dev *Device, c *a
 		t.Slug != c.Type || !f.IssuedAt.Equal(c.IssuedAt.Truncate(time.Second)) || f.Offline != c.Offline:
 		return "", app.Errorf(app.EINVALID, "certificato %s: i dati non corrispondono al contrassegno", c.Number)
 	}
-	flag, err := certificateFlag(ctx, tx, c)
+	flag, mismatch, err := certificateFlag(ctx, tx, c, f)
 	if err != nil {
 		return "", err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO certificates (number, device, comune, codice_fiscale, type, issued_at, as_of,
-		data_seq, offline, operator, stamp, received_at, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		data_seq, offline, operator, stamp, received_at, flag, mismatch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.Number, dev.ID, c.Comune, c.CodiceFiscale, c.Type, ts(f.IssuedAt), ts(f.AsOf), c.DataSeq, c.Offline,
-		c.Operator, c.Stamp, ts(d.now()), flag)
+		c.Operator, c.Stamp, ts(d.now()), flag, mismatch)
 	if err != nil {
 		var n int
 		if tx.QueryRowContext(ctx, `SELECT count(*) FROM certificates WHERE number = ?`, c.Number).Scan(&n) == nil && n > 0 {
@@ -63,27 +63,50 @@ func (d *DB) applyCertificate(ctx context.Context, tx *sql.Tx, dev *Device, c *a
 	return flag, nil
 }
 
-// certificateFlag compares the certificate's data with the record now.
-func certificateFlag(ctx context.Context, tx *sql.Tx, c *app.CertificateFact) (string, error) {
-	if c.DataSeq == 0 && !c.Offline {
-		return "", nil // issued from the hub's own data, live
-	}
+// FlagMismatch is the flag of a certificate whose certified facts the
+// hub's anagrafe contradicts.
+const FlagMismatch = "Cognome, nome o data di nascita del certificato non corrispondono all'anagrafe dell'hub per questo codice fiscale: il certificato non è valido; verificare la postazione che lo ha rilasciato."
+
+// certificateFlag compares the certificate's data with the record now, and
+// its certified facts with the record whenever the record cannot have
+// changed since the data the certificate came from: a certificate that
+// claims the hub's live data (DataSeq 0, online), or whose cached data
+// is as new as the record. A mismatch then is no change of the record but
+// invented facts: mismatch is true, and the verification says NON VALIDO.
+func certificateFlag(ctx context.Context, tx *sql.Tx, c *app.CertificateFact, f *certificate.Facts) (flag string, mismatch bool, err error) {
+	online := c.DataSeq == 0 && !c.Offline
 	var seq int64
-	var comune string
-	err := tx.QueryRowContext(ctx, `SELECT seq, comune FROM citizens WHERE codice_fiscale = ?`, c.CodiceFiscale).Scan(&seq, &comune)
+	var comune, data string
+	err = tx.QueryRowContext(ctx, `SELECT seq, comune, data FROM citizens WHERE codice_fiscale = ?`, c.CodiceFiscale).Scan(&seq, &comune, &data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "La persona non è più nell'anagrafe del comune: verificare il certificato e, se serve, annullarlo.", nil
+		if online {
+			// The hub's live data cannot have held a person it never knew.
+			return FlagMismatch, true, nil
+		}
+		return "La persona non è più nell'anagrafe del comune: verificare il certificato e, se serve, annullarlo.", false, nil
 	}
 	if err != nil {
-		return "", err
+		return "", false, err
+	}
+	if online || (comune == c.Comune && seq <= c.DataSeq) {
+		rec, err := decodeCitizen(data)
+		if err != nil {
+			return "", false, fmt.Errorf("citizen %s: %w", c.CodiceFiscale, err)
+		}
+		if app.NameKey(rec.Surname) != app.NameKey(f.Surname) || app.NameKey(rec.GivenName) != app.NameKey(f.GivenName) ||
+			app.FormatDate(rec.BirthDate) != f.BirthDate.Format(app.DateLayout) {
+			return FlagMismatch, true, nil
+		}
 	}
 	switch {
+	case online:
+		return "", false, nil
 	case comune != c.Comune:
-		return "La persona è passata a un altro comune dopo i dati del certificato: verificare e, se serve, rilasciarlo di nuovo.", nil
+		return "La persona è passata a un altro comune dopo i dati del certificato: verificare e, se serve, rilasciarlo di nuovo.", false, nil
 	case seq > c.DataSeq:
-		return "I dati anagrafici della persona sono cambiati dopo quelli da cui è stato rilasciato il certificato: verificare e, se i fatti certificati sono diversi, rilasciarlo di nuovo.", nil
+		return "I dati anagrafici della persona sono cambiati dopo quelli da cui è stato rilasciato il certificato: verificare e, se i fatti certificati sono diversi, rilasciarlo di nuovo.", false, nil
 	}
-	return "", nil
+	return "", false, nil
 }
 
 // deviceRevokedAt is when a device was revoked, if it was.
@@ -110,6 +133,9 @@ type IssuedCertificate struct {
 	ReceivedAt time.Time
 	Flag       string
 	Stamp      string
+	// Mismatch: the certified facts contradict the hub's anagrafe where
+	// they could not have changed (FlagMismatch).
+	Mismatch bool
 }
 
 // IssuedCertificate returns what the hub knows of a certificate number:
@@ -117,8 +143,8 @@ type IssuedCertificate struct {
 func (d *DB) IssuedCertificate(ctx context.Context, number string) (*IssuedCertificate, error) {
 	var c IssuedCertificate
 	var received string
-	err := d.db.QueryRowContext(ctx, `SELECT number, device, received_at, flag, stamp FROM certificates WHERE number = ?`, number).
-		Scan(&c.Number, &c.Device, &received, &c.Flag, &c.Stamp)
+	err := d.db.QueryRowContext(ctx, `SELECT number, device, received_at, flag, stamp, mismatch FROM certificates WHERE number = ?`, number).
+		Scan(&c.Number, &c.Device, &received, &c.Flag, &c.Stamp, &c.Mismatch)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.ENOTFOUND, "certificato %s non ancora ricevuto dall'hub", number)
 	}

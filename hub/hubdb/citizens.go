@@ -13,8 +13,6 @@ import (
 	"github.com/sportello/sportello/sync/wire"
 )
 
-var _ app.Directory = (*DB)(nil)
-
 // citizenJSON is a citizen's stored form. UpdatedAt is left out, so two
 // records are the same exactly when their JSON is: that is how a
 // re-imported file's differences are found.
@@ -322,8 +320,11 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 	return res, err
 }
 
-// SearchCitizens searches the whole network's anagrafe.
-func (d *DB) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]app.CitizenSummary, error) {
+// SearchCitizens searches a comune's anagrafe by prefixes of codice fiscale
+// or names. Walking prefixes reads a whole anagrafe, so the hub offers it
+// only within the device's own comune; other comuni go by CitizensByKey and
+// Citizen.
+func (d *DB) SearchCitizens(ctx context.Context, comuneCode string, q app.Query, limit int) ([]app.CitizenSummary, error) {
 	var out []app.CitizenSummary
 	seen := map[string]bool{}
 	add := func(query string, args ...any) error {
@@ -344,24 +345,23 @@ func (d *DB) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]app.
 				continue
 			}
 			seen[cf] = true
-			var w wire.Citizen
-			if err := app.DecodeJSON([]byte(data), &w); err != nil {
+			s, err := summaryOf(cf, data)
+			if err != nil {
 				return err
 			}
-			bd, _ := app.ParseDate(w.BirthDate)
-			out = append(out, app.CitizenSummary{CodiceFiscale: cf, Surname: w.Surname, GivenName: w.GivenName,
-				BirthDate: bd, Comune: w.Comune, Status: app.Status(w.Status)})
+			out = append(out, s)
 		}
 		return rows.Err()
 	}
 	if q.CFPrefix != "" {
-		if err := add(`SELECT codice_fiscale, data FROM citizens WHERE codice_fiscale >= ? AND codice_fiscale < ? ORDER BY codice_fiscale LIMIT ?`,
-			q.CFPrefix, prefixEnd(q.CFPrefix)); err != nil {
+		if err := add(`SELECT codice_fiscale, data FROM citizens WHERE comune = ? AND codice_fiscale >= ? AND codice_fiscale < ? ORDER BY codice_fiscale LIMIT ?`,
+			comuneCode, q.CFPrefix, prefixEnd(q.CFPrefix)); err != nil {
 			return nil, err
 		}
 	}
 	for _, s := range q.Splits() {
 		where, args := keyRange("surname_key", s.Surname, s.SurnamePrefix)
+		where, args = "comune = ? AND "+where, append([]any{comuneCode}, args...)
 		if s.Given != "" {
 			w2, a2 := keyRange("given_key", s.Given, s.GivenPrefix)
 			where += " AND " + w2
@@ -372,6 +372,16 @@ func (d *DB) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]app.
 		}
 	}
 	return out, nil
+}
+
+func summaryOf(cf, data string) (app.CitizenSummary, error) {
+	var w wire.Citizen
+	if err := app.DecodeJSON([]byte(data), &w); err != nil {
+		return app.CitizenSummary{}, fmt.Errorf("citizen %s: %w", cf, err)
+	}
+	bd, _ := app.ParseDate(w.BirthDate)
+	return app.CitizenSummary{CodiceFiscale: cf, Surname: w.Surname, GivenName: w.GivenName,
+		BirthDate: bd, Comune: w.Comune, Status: app.Status(w.Status)}, nil
 }
 
 func keyRange(col, key string, prefix bool) (string, []any) {
@@ -414,9 +424,11 @@ func decodeCitizen(data string) (*app.Citizen, error) {
 	return &c, nil
 }
 
-// Family returns the members of a family sheet, head first.
-func (d *DB) Family(ctx context.Context, familyID string) ([]app.Citizen, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT data FROM citizens WHERE family_id = ? ORDER BY birth_date`, familyID)
+// Family returns the members of a comune's family sheet, head first. Family
+// ids are the comune's own numbering (family "1" exists in every comune),
+// so the comune is part of the key.
+func (d *DB) Family(ctx context.Context, comuneCode, familyID string) ([]app.Citizen, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT data FROM citizens WHERE comune = ? AND family_id = ? ORDER BY birth_date`, comuneCode, familyID)
 	if err != nil {
 		return nil, err
 	}
@@ -454,8 +466,13 @@ func (d *DB) CountCitizens(ctx context.Context, comuneCode string) (int, error) 
 func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpResult {
 	res := app.OpResult{ID: op.ID}
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		var stored string
-		err := tx.QueryRowContext(ctx, `SELECT result FROM ops WHERE id = ?`, op.ID).Scan(&stored)
+		var stored, owner string
+		err := tx.QueryRowContext(ctx, `SELECT result, device FROM ops WHERE id = ?`, op.ID).Scan(&stored, &owner)
+		if err == nil && owner != dev.ID {
+			// Another device's stored answer (a payment's, a block of
+			// IUVs) is not for whoever guesses its id.
+			return app.Errorf(app.EFORBIDDEN, "operazione di un'altra postazione")
+		}
 		if err == nil {
 			var w wire.OpResult
 			if err := app.DecodeJSON([]byte(stored), &w); err != nil {

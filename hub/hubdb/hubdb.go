@@ -229,6 +229,16 @@ func appendChange(ctx context.Context, tx *sql.Tx, scope string, c wire.Change) 
 // NewEnrollCode returns a one-time enrolment code for a workstation of the
 // comune, valid for ttl. Only its hash is stored.
 func (d *DB) NewEnrollCode(ctx context.Context, comuneCode string, ttl time.Duration) (string, error) {
+	return d.NewEnrollCodeFor(ctx, comuneCode, RoleCounter, ttl)
+}
+
+// NewEnrollCodeFor is NewEnrollCode for a workstation of the given role:
+// the role is the administrator's word, fixed at the hub, never the
+// workstation's.
+func (d *DB) NewEnrollCodeFor(ctx context.Context, comuneCode string, role DeviceRole, ttl time.Duration) (string, error) {
+	if !role.Valid() {
+		return "", app.Errorf(app.EINVALID, "ruolo della postazione non valido %q: sportello, chiosco o tabellone", role)
+	}
 	if _, err := d.Comune(ctx, comuneCode); err != nil {
 		return "", err
 	}
@@ -238,8 +248,8 @@ func (d *DB) NewEnrollCode(ctx context.Context, comuneCode string, ttl time.Dura
 	}
 	raw := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b) // 16 chars, no 0/1/8/9 confusion
 	code := raw[0:4] + "-" + raw[4:8] + "-" + raw[8:12] + "-" + raw[12:16]
-	_, err := d.db.ExecContext(ctx, `INSERT INTO enroll_codes (code_hash, comune, expires_at) VALUES (?, ?, ?)`,
-		hashSecret(normalizeCode(code)), comuneCode, ts(d.now().Add(ttl)))
+	_, err := d.db.ExecContext(ctx, `INSERT INTO enroll_codes (code_hash, comune, expires_at, role) VALUES (?, ?, ?, ?)`,
+		hashSecret(normalizeCode(code)), comuneCode, ts(d.now().Add(ttl)), string(role))
 	if err != nil {
 		return "", fmt.Errorf("store enrolment code: %w", err)
 	}
@@ -277,10 +287,10 @@ func (d *DB) Enroll(ctx context.Context, code, name string, pub ed25519.PublicKe
 	}
 	var e Enrollment
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		var comuneCode, expires string
+		var comuneCode, expires, role string
 		var used sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT comune, expires_at, used_by FROM enroll_codes WHERE code_hash = ?`,
-			hashSecret(normalizeCode(code))).Scan(&comuneCode, &expires, &used)
+		err := tx.QueryRowContext(ctx, `SELECT comune, expires_at, used_by, role FROM enroll_codes WHERE code_hash = ?`,
+			hashSecret(normalizeCode(code))).Scan(&comuneCode, &expires, &used, &role)
 		if errors.Is(err, sql.ErrNoRows) {
 			return app.Errorf(app.EUNAUTHORIZED, "codice di attivazione sconosciuto")
 		}
@@ -310,8 +320,8 @@ func (d *DB) Enroll(ctx context.Context, code, name string, pub ed25519.PublicKe
 		e.Token = hex.EncodeToString(tok)
 		e.Device = app.DeviceKey{Device: device, Comune: comuneCode, Cert: cert}
 		certJSON, _ := json.Marshal(wire.KeyCertToWire(cert))
-		if _, err := tx.ExecContext(ctx, `INSERT INTO devices (id, comune, name, cert, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			device, comuneCode, name, string(certJSON), hashSecret(e.Token), ts(d.now())); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO devices (id, comune, name, cert, token_hash, enrolled_at, role) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			device, comuneCode, name, string(certJSON), hashSecret(e.Token), ts(d.now()), role); err != nil {
 			return fmt.Errorf("insert device: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE enroll_codes SET used_by = ? WHERE code_hash = ?`, device, hashSecret(normalizeCode(code))); err != nil {
@@ -400,6 +410,7 @@ func (d *DB) Reenroll(ctx context.Context, code string, pub ed25519.PublicKey) (
 type Device struct {
 	ID      string
 	Comune  string
+	Role    DeviceRole
 	Revoked bool
 }
 
@@ -408,7 +419,7 @@ type Device struct {
 func (d *DB) DeviceByToken(ctx context.Context, token string) (*Device, error) {
 	dev := &Device{}
 	var revoked sql.NullString
-	err := d.db.QueryRowContext(ctx, `SELECT id, comune, revoked_at FROM devices WHERE token_hash = ?`, hashSecret(token)).Scan(&dev.ID, &dev.Comune, &revoked)
+	err := d.db.QueryRowContext(ctx, `SELECT id, comune, role, revoked_at FROM devices WHERE token_hash = ?`, hashSecret(token)).Scan(&dev.ID, &dev.Comune, &dev.Role, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "postazione non riconosciuta: ripetere l'attivazione")
 	}

@@ -224,20 +224,75 @@ func (d *DB) applyPosition(ctx context.Context, tx *sql.Tx, dev *Device, data []
 	if p.Comune != dev.Comune || p.CreatedBy != dev.ID {
 		return app.Errorf(app.EFORBIDDEN, "posizione %s di un altro comune o di un'altra postazione", p.ID)
 	}
-	base, ok := iuvBase(p.Avviso)
-	var n int
-	if ok {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM iuv_blocks WHERE device = ? AND aux = ? AND code = ? AND ? BETWEEN first AND last`,
-			dev.ID, p.Avviso.Aux(), p.Avviso.Code(), base).Scan(&n); err != nil {
+	// A workstation numbers a position once, from its own block: the fact
+	// creates, never rewrites. CreatedBy is the sender's word, so an id the
+	// hub knows already is refused whoever it says made it; otherwise a
+	// position of the hub's, paid, could come back due with its receipts
+	// gone.
+	switch old, err := positionTx(ctx, tx, dev.Comune, p.ID); {
+	case err == nil && old.CreatedBy != dev.ID:
+		return app.Errorf(app.EFORBIDDEN, "la posizione %s esiste già e non è di questa postazione", p.ID)
+	case err == nil:
+		return app.Errorf(app.ECONFLICT, "la posizione %s esiste già all'hub", p.ID)
+	case app.ErrorCode(err) != app.EINVALID:
+		return err
+	}
+	avvisi := []pagopa.CodiceAvviso{p.Avviso}
+	for _, in := range p.Instalments {
+		avvisi = append(avvisi, in.Avviso)
+	}
+	for _, a := range avvisi {
+		ok, err := inDeviceBlock(ctx, tx, dev, a)
+		if err != nil {
 			return err
 		}
-	}
-	if n == 0 {
-		return app.Errorf(app.EFORBIDDEN, "il codice avviso %s della posizione %s non è di un blocco assegnato alla postazione", p.Avviso.Grouped(), p.ID)
+		if !ok {
+			return app.Errorf(app.EFORBIDDEN, "il codice avviso %s della posizione %s non è di un blocco assegnato alla postazione", a.Grouped(), p.ID)
+		}
 	}
 	p.Published, p.Receipts = true, nil
 	p.State = payment.StateDue
 	return d.putPositionTx(ctx, tx, p)
+}
+
+// inDeviceBlock reports whether an avviso was numbered from one of the
+// device's blocks of IUVs.
+func inDeviceBlock(ctx context.Context, tx *sql.Tx, dev *Device, a pagopa.CodiceAvviso) (bool, error) {
+	base, ok := iuvBase(a)
+	if !ok {
+		return false, nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM iuv_blocks WHERE device = ? AND aux = ? AND code = ? AND ? BETWEEN first AND last`,
+		dev.ID, a.Aux(), a.Code(), base).Scan(&n); err != nil {
+		return false, fmt.Errorf("check block of %s: %w", a, err)
+	}
+	return n > 0, nil
+}
+
+// dueTx is what a counter payment of rata n of pos made at must amount
+// to: the rata's amount, or for a fine's rata unica what the fine's stage
+// on that day makes due, as the counter computed it (payment.Cashier).
+func dueTx(ctx context.Context, tx *sql.Tx, pos *payment.Position, n int, at time.Time) (int64, error) {
+	t, err := pos.Target(n)
+	if err != nil {
+		return 0, err
+	}
+	if n != 0 || pos.Fine == "" {
+		return t.AmountCents, nil
+	}
+	rec, err := RecordTx(ctx, tx, pos.Comune, payment.KindFine, pos.Fine)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return t.AmountCents, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	f, err := payment.DecodeFine(rec.Data)
+	if err != nil {
+		return 0, fmt.Errorf("fine %s: %w", pos.Fine, err)
+	}
+	return f.Due(payment.Today(at)).Cents, nil
 }
 
 // applyPayment records a payment taken at a counter of the device.
@@ -263,6 +318,16 @@ func (d *DB) applyPayment(ctx context.Context, tx *sql.Tx, dev *Device, data []b
 	}
 	if t, err := pos.Target(p.Instalment); err != nil || t.Avviso != p.Avviso {
 		return nil, app.Errorf(app.EINVALID, "pagamento %s: il codice avviso non è quello della %s della posizione %s", p.Receipt, pos.TargetName(p.Instalment), pos.ID)
+	}
+	// The counter takes what is due, no less: a cent must not mark a
+	// €500 position paid.
+	due, err := dueTx(ctx, tx, pos, p.Instalment, p.At)
+	if err != nil {
+		return nil, err
+	}
+	if p.AmountCents != due {
+		return nil, app.Errorf(app.EINVALID, "pagamento %s di %s: la %s della posizione %s è di %s", p.Receipt,
+			app.Euro(p.AmountCents), pos.TargetName(p.Instalment), pos.ID, app.Euro(due))
 	}
 	r := payment.Receipt{Number: p.Receipt, Channel: payment.ChannelCounter, Method: p.Method, AmountCents: p.AmountCents,
 		At: p.At, Device: dev.ID, Operator: p.Operator, Instalment: p.Instalment}

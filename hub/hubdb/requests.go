@@ -126,15 +126,15 @@ func (d *DB) Attachment(ctx context.Context, sum string) ([]byte, string, error)
 // them, with their family, for the form's check.
 func applicantTx(ctx context.Context, tx *sql.Tx, cf string, day time.Time) (request.Applicant, error) {
 	a := request.Applicant{CodiceFiscale: cf, Today: day}
-	var family string
-	err := tx.QueryRowContext(ctx, `SELECT family_id FROM citizens WHERE codice_fiscale = ?`, cf).Scan(&family)
+	var comuneCode, family string
+	err := tx.QueryRowContext(ctx, `SELECT comune, family_id FROM citizens WHERE codice_fiscale = ?`, cf).Scan(&comuneCode, &family)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, nil
 	}
 	if err != nil {
 		return a, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT data FROM citizens WHERE family_id = ?`, family)
+	rows, err := tx.QueryContext(ctx, `SELECT data FROM citizens WHERE comune = ? AND family_id = ?`, comuneCode, family)
 	if err != nil {
 		return a, err
 	}

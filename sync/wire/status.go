@@ -21,6 +21,7 @@ var codeStatuses = []struct {
 	{app.ECONFLICT, http.StatusConflict},
 	{app.ERESNAPSHOT, http.StatusGone},
 	{app.ELOCKED, http.StatusLocked},
+	{app.ETOOMANY, http.StatusTooManyRequests},
 	{app.EOFFLINE, http.StatusServiceUnavailable},
 	{app.EINTERNAL, http.StatusInternalServerError},
 }

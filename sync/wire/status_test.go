@@ -22,6 +22,7 @@ func TestStatusTable(t *testing.T) {
 		{app.ECONFLICT, http.StatusConflict},
 		{app.ERESNAPSHOT, http.StatusGone},
 		{app.ELOCKED, http.StatusLocked},
+		{app.ETOOMANY, http.StatusTooManyRequests},
 		{app.EOFFLINE, http.StatusServiceUnavailable},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
@@ -46,7 +47,7 @@ func TestStatusTable(t *testing.T) {
 			t.Errorf("HTTPStatus(unknown) = %d, want 500", got)
 		}
 	})
-	if len(wire.StatusCodes) != 8 {
-		t.Errorf("StatusCodes has %d statuses, want the 8 above", len(wire.StatusCodes))
+	if len(wire.StatusCodes) != 9 {
+		t.Errorf("StatusCodes has %d statuses, want the 9 above", len(wire.StatusCodes))
 	}
 }

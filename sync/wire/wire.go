@@ -24,6 +24,8 @@ const (
 	MinProtocolVersion = 2
 	HeaderProtocol     = "Sportello-Protocol"
 	HeaderHubTime      = "Sportello-Hub-Time" // RFC 3339, for clock-skew warnings
+	HeaderOperator     = "Sportello-Operator" // the operator at the desk, for the hub's record of reads
+	HeaderPurpose      = "Sportello-Purpose"  // why another comune's citizen is read
 )
 
 // Error is the body of every error answer.

@@ -1,0 +1,155 @@
+package hub
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/cf"
+	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+// minQuery is the shortest search the hub answers, counted in letters and
+// digits: a one- or two-character prefix is a walk through the anagrafe,
+// not a search. The counter's own minimum is the same; the hub's is the
+// one that holds.
+const minQuery = 3
+
+// counterOnly refuses a device that is not a counter: the anagrafe is for
+// an operator at the desk, never for a kiosk or a board in a public hall.
+func counterOnly(dev *hubdb.Device) error {
+	if dev.Role != hubdb.RoleCounter {
+		return app.Errorf(app.EFORBIDDEN, "questa postazione (%s) non consulta l'anagrafe", dev.Role)
+	}
+	return nil
+}
+
+// bucket is a token bucket: tokens refill at one per every, up to burst.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// rateLimiter limits the anagrafe reads of each device, in memory: a hub
+// restart refills every bucket, which only lets a device read a burst more.
+type rateLimiter struct {
+	mu      sync.Mutex
+	burst   float64
+	every   time.Duration
+	buckets map[string]*bucket
+}
+
+func newRateLimiter(burst int, every time.Duration) *rateLimiter {
+	return &rateLimiter{burst: float64(burst), every: every, buckets: map[string]*bucket{}}
+}
+
+// take spends a token of key at now; ETOOMANY when there is none.
+func (l *rateLimiter) take(key string, now time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	if d := now.Sub(b.last); d > 0 {
+		b.tokens = min(l.burst, b.tokens+float64(d)/float64(l.every))
+		b.last = now
+	}
+	if b.tokens < 1 {
+		wait := time.Duration((1 - b.tokens) * float64(l.every)).Round(time.Second)
+		return app.Errorf(app.ETOOMANY, "troppe ricerche da questa postazione: riprovare tra %s", max(wait, time.Second))
+	}
+	b.tokens--
+	return nil
+}
+
+// queryLength counts the letters and digits of a search.
+func queryLength(text string) int {
+	n := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// dateLayouts are the ways a counter writes a birth date in the search box.
+var dateLayouts = []string{"02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006", "2006-01-02"}
+
+// nameKey is the exact key of another comune's citizen by name: surname,
+// given name and birth date, all three, with no prefix.
+type nameKey struct {
+	words []string // NameKey-folded words of the names, in the order typed
+	born  time.Time
+}
+
+// parseNameKey reads "surname name date" (or "name surname date", the date
+// anywhere): ok only with a date and at least two words of names.
+func parseNameKey(text string) (nameKey, bool) {
+	var k nameKey
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }) {
+		if d, ok := parseDate(w); ok {
+			if !k.born.IsZero() {
+				return nameKey{}, false
+			}
+			k.born = d
+			continue
+		}
+		if n := app.NameKey(w); n != "" {
+			k.words = append(k.words, n)
+		}
+	}
+	return k, !k.born.IsZero() && len(k.words) >= 2
+}
+
+func parseDate(s string) (time.Time, bool) {
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// splits are the readings of the words as surname and given name, both
+// orders, every cut: "de luca mario" is (DELUCA, MARIO) or (LUCAMARIO, DE)…
+func (k nameKey) splits() [][2]string {
+	var out [][2]string
+	for i := 1; i < len(k.words); i++ {
+		a, b := strings.Join(k.words[:i], ""), strings.Join(k.words[i:], "")
+		out = append(out, [2]string{a, b}, [2]string{b, a})
+	}
+	return out
+}
+
+// fullCF returns the text as a codice fiscale when it is a whole, valid
+// one.
+func fullCF(text string) (string, bool) {
+	c := strings.ToUpper(strings.TrimSpace(text))
+	return c, len(c) == 16 && cf.Valid(c)
+}
+
+// readBy is who reads a citizen at the hub, for its record.
+func (s *server) readBy(r *http.Request, dev *hubdb.Device, subject *app.CitizenSummary, purpose string) hubdb.CitizenRead {
+	if p := strings.TrimSpace(r.Header.Get(wire.HeaderPurpose)); p != "" {
+		purpose = p
+	}
+	return hubdb.CitizenRead{
+		At: s.now().UTC(), Device: dev.ID, DeviceComune: dev.Comune,
+		Operator: clip(strings.TrimSpace(r.Header.Get(wire.HeaderOperator)), 100),
+		Subject:  subject.CodiceFiscale, SubjectComune: subject.Comune, Purpose: clip(purpose, 200),
+	}
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
