@@ -19,7 +19,7 @@ import (
 func TestDamage(t *testing.T) {
 	ctx := context.Background()
 
-	t.Run("DamagedPageRefusedAtOpen", func(t *testing.T) {
+	t.Run("DamagedAnagrafeRefusesWrites", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "cache.db")
 		s, err := store.Open(path)
 		if err != nil {
@@ -53,12 +53,61 @@ func TestDamage(t *testing.T) {
 		}
 		f.Close()
 
-		_, err = store.Open(path)
+		// The damaged page is the anagrafe's (hub data, checked in the
+		// background): the file opens, searches go on, and nothing is
+		// written while the file is damaged.
+		s2, err := store.Open(path)
+		if err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		defer s2.Close()
+		err = s2.Checked(ctx)
 		if app.ErrorCode(err) != app.ESTORAGE {
-			t.Fatalf("open of a damaged file: %v, want %s", err, app.ESTORAGE)
+			t.Fatalf("check of a damaged file: %v, want %s", err, app.ESTORAGE)
 		}
 		msg := app.ErrorMessage(err)
 		if !strings.Contains(msg, path) || !strings.Contains(msg, "danneggiato") {
+			t.Fatalf("message %q does not name the file and the damage", msg)
+		}
+		if err := s2.SetSetting(ctx, "printer", "Anagrafe_1"); app.ErrorCode(err) != app.ESTORAGE {
+			t.Fatalf("a write to a damaged file: %v, want %s", err, app.ESTORAGE)
+		}
+	})
+
+	t.Run("DamagedOutboxRefusedAtOpen", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "cache.db")
+		s, err := store.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enrol(t, s, "F205-W001")
+		for i := range 200 {
+			if err := s.SetSetting(ctx, "k"+strconvI(int64(i)), strings.Repeat("x", 200)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var pageSize, root int64
+		s.DB().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
+		if err := s.DB().QueryRow(`SELECT rootpage FROM sqlite_schema WHERE name = 'settings'`).Scan(&root); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		garbage := []byte(strings.Repeat("\x0d\xff\x00\x42", int(pageSize)/4))
+		if _, err := f.WriteAt(garbage, pageSize*(root-1)); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		_, err = store.Open(path)
+		if app.ErrorCode(err) != app.ESTORAGE {
+			t.Fatalf("open of a file with its own records damaged: %v, want %s", err, app.ESTORAGE)
+		}
+		if msg := app.ErrorMessage(err); !strings.Contains(msg, path) || !strings.Contains(msg, "danneggiato") {
 			t.Fatalf("message %q does not name the file and the damage", msg)
 		}
 	})

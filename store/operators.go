@@ -70,6 +70,9 @@ func (s *Store) LoginFailures(ctx context.Context, username string) (count int, 
 
 // RecordLogin counts a failed login, or clears the count after a good one.
 func (s *Store) RecordLogin(ctx context.Context, username string, ok bool, at time.Time) error {
+	if err := s.writable(ctx); err != nil {
+		return err
+	}
 	var err error
 	if ok {
 		_, err = s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE username = ?`, username)

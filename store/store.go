@@ -37,19 +37,59 @@ type Store struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // search statements, prepared once per shape
+
+	// checked closes when the check of the whole file that Open starts is
+	// done; checkErr is its verdict. Writes wait for it (writable).
+	checked  chan struct{}
+	checkErr error
+	stop     context.CancelFunc
 }
 
+// ownTables are the tables of what this workstation created: nothing else
+// holds them until the hub has them. Open checks them before anything
+// else; the rest of the file (the anagrafe, records and reference tables
+// the hub sends) is checked in the background, since a Milano-size cache
+// takes seconds to check and can be downloaded again.
+var ownTables = []string{"profile", "settings", "cursors", "snapshot_state", "audit", "outbox", "certificates",
+	"requests", "request_files", "iuv_blocks", "local_positions", "payments", "cash_closings", "queue_issued",
+	"kiosk_attempts", "login_failures"}
+
 // Open opens the cache at path, creating it and bringing its schema up to
-// date. A damaged file is refused (ESTORAGE, naming it) before anything is
-// written into it.
+// date. A file whose own records (the outbox, the audit trail, the
+// certificates, the payments…) are damaged is refused (ESTORAGE, naming
+// it) before anything is written into it; the rest of the file is checked
+// in the background, and until that check has passed nothing is written
+// (writable): a damaged page anywhere refuses every write, so the operator
+// is never told "done" for a fact that cannot be read back.
 func Open(path string) (*Store, error) {
 	db, err := sqlitedb.Open(path)
 	if err != nil {
 		return nil, sqlitedb.StorageError(path, err)
 	}
-	if err := sqlitedb.QuickCheck(context.Background(), db, path); err != nil {
+	var present []string
+	rows, err := db.Query(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
+	if err == nil {
+		names := map[string]bool{}
+		for rows.Next() {
+			var n string
+			if rows.Scan(&n) == nil {
+				names[n] = true
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		for _, t := range ownTables {
+			if names[t] {
+				present = append(present, t)
+			}
+		}
+	}
+	if err == nil {
+		err = sqlitedb.QuickCheckTables(context.Background(), db, path, present)
+	}
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open store: %w", err)
+		return nil, fmt.Errorf("open store: %w", sqlitedb.StorageError(path, err))
 	}
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
@@ -60,11 +100,51 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, sqlitedb.StorageError(path, err))
 	}
-	return &Store{db: db, path: path, stmts: map[string]*sql.Stmt{}}, nil
+	ctx, stop := context.WithCancel(context.Background())
+	st := &Store{db: db, path: path, stmts: map[string]*sql.Stmt{}, checked: make(chan struct{}), stop: stop}
+	go st.checkAll(ctx)
+	return st, nil
+}
+
+// checkAll runs quick_check on the whole file on a connection of its own,
+// read-only, so that searches and the counter's screens go on meanwhile.
+func (s *Store) checkAll(ctx context.Context) {
+	defer close(s.checked)
+	ro, err := sql.Open("sqlite3", s.path+"?_query_only=true&_busy_timeout=10000")
+	if err != nil {
+		s.checkErr = fmt.Errorf("check %s: %w", s.path, err)
+		return
+	}
+	defer ro.Close()
+	if err := sqlitedb.QuickCheck(ctx, ro, s.path); err != nil && ctx.Err() == nil {
+		s.checkErr = err
+	}
+}
+
+// Checked waits for the check of the whole file that Open started: nil
+// when the file is sound, ESTORAGE naming it when a page is damaged.
+func (s *Store) Checked(ctx context.Context) error {
+	select {
+	case <-s.checked:
+		return s.checkErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// writable holds a write until the file has been checked, and refuses it
+// on a damaged file.
+func (s *Store) writable(ctx context.Context) error {
+	if err := s.Checked(ctx); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stop()
+	<-s.checked
 	s.mu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
@@ -99,6 +179,9 @@ func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 // full or failing disk come back as ESTORAGE with a plain message: what
 // the operator did was not recorded, and is not reported done.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := s.writable(ctx); err != nil {
+		return err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return sqlitedb.StorageError(s.path, err)

@@ -59,6 +59,9 @@ func (s *Store) Profile(ctx context.Context) (*app.Profile, error) {
 // one. The audit chain and the outbox are per device, so a new device id
 // starts a new chain; operations of the old one stay queued.
 func (s *Store) SaveProfile(ctx context.Context, p *app.Profile) error {
+	if err := s.writable(ctx); err != nil {
+		return err
+	}
 	if p.Device == "" || p.Comune == "" {
 		return app.Errorf(app.EINVALID, "registrazione della postazione incompleta: mancano postazione o comune")
 	}

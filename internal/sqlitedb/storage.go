@@ -53,7 +53,26 @@ func damaged(path, detail string) *app.Error {
 // has been told a fact is recorded that can never be read back. ESTORAGE,
 // naming the file, when it is damaged.
 func QuickCheck(ctx context.Context, db *sql.DB, path string) error {
-	rows, err := db.QueryContext(ctx, `PRAGMA quick_check`)
+	return quickCheck(ctx, db, path, `PRAGMA quick_check`)
+}
+
+// QuickCheckTables runs quick_check on each of tables and its indexes
+// only: what a file holds that nothing else can rebuild is checked in
+// milliseconds, where the whole file of a large comune takes seconds.
+func QuickCheckTables(ctx context.Context, db *sql.DB, path string, tables []string) error {
+	for _, t := range tables {
+		if strings.ContainsAny(t, `"'`) {
+			return fmt.Errorf("quick_check: bad table name %q", t)
+		}
+		if err := quickCheck(ctx, db, path, `PRAGMA quick_check("`+t+`")`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func quickCheck(ctx context.Context, db *sql.DB, path, pragma string) error {
+	rows, err := db.QueryContext(ctx, pragma)
 	if err != nil {
 		return StorageError(path, fmt.Errorf("quick_check %s: %w", path, err))
 	}
