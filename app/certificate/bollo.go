@@ -156,7 +156,7 @@ func (b Bollo) validateShape(t Type) error {
 			return app.Errorf(app.EINVALID, "numero della marca da bollo non valido %q: sono %d cifre", b.Marca, MarcaLength)
 		}
 		if b.AmountCents <= 0 || b.AmountCents%BolloCents != 0 {
-			return app.Errorf(app.EINVALID, "importo del bollo non valido: %s per foglio", euro(BolloCents))
+			return app.Errorf(app.EINVALID, "importo del bollo non valido: %s per foglio", app.Euro(BolloCents))
 		}
 		if b.ExemptionText != "" || b.DirittiExempt {
 			return app.Errorf(app.EINVALID, "certificato in bollo con testo di esenzione")

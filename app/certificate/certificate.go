@@ -531,9 +531,6 @@ func formatDate(t time.Time) string { return t.Format("02/01/2006") }
 // formatTime is a moment in Rome.
 func formatTime(t time.Time) string { return t.In(app.Rome).Format("02/01/2006 15:04:05") }
 
-// euro is app.Euro under the name bollo.go still calls it by.
-var euro = app.Euro
-
 func validCF(s string) bool { return cf.Normalize(s) == s && cf.Valid(s) }
 
 func placeName(ix *anpr.Index, code string, on time.Time) string {
