@@ -195,6 +195,12 @@ func (s *CounterService) OpenFile(ctx context.Context, op *Operator, codiceFisca
 	return f, nil
 }
 
+// Audit appends an event to the workstation's audit trail and wakes the
+// outbox, so that it reaches the hub soon: the kiosk's alerts go this way.
+func (s *CounterService) Audit(ctx context.Context, operator, action, subject string) error {
+	return s.audit(ctx, operator, action, subject)
+}
+
 func (s *CounterService) audit(ctx context.Context, operator, action, subject string) error {
 	if err := s.Local.AppendAudit(ctx, operator, action, subject, s.Now()); err != nil {
 		return err
