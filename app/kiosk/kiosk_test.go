@@ -170,8 +170,8 @@ func TestClock(t *testing.T) {
 	if got := c.Now(); !got.Equal(last.Add(90 * time.Second)) {
 		t.Errorf("after 90 s %v", got)
 	}
-	real := kiosk.NewClock(last)
-	if got := real.Now(); got.Before(last) || got.Sub(last) > time.Minute {
+	resumed := kiosk.NewClock(last)
+	if got := resumed.Now(); got.Before(last) || got.Sub(last) > time.Minute {
 		t.Errorf("a real clock resumed at %v reads %v", last, got)
 	}
 	if got := kiosk.NewClock(time.Time{}).Now(); time.Since(got) > time.Minute || time.Since(got) < -time.Minute {
