@@ -26,7 +26,7 @@ type AuditEvent struct {
 	Seq      int64 // per device, from 1, gap-free
 	Operator string
 	Action   string
-	Subject  string // the codice fiscale viewed or printed, the search text…
+	Subject  string // the codice fiscale viewed or printed; a search's number of hits (SearchSubject)
 	At       time.Time
 	PrevHash string // hex SHA-256 of the previous event of the device; "" for the first
 	Hash     string

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -74,8 +75,30 @@ func (s *CounterService) Login(ctx context.Context, username, password string) (
 }
 
 // Search looks the text up in the cache and, for a text long enough, among
-// the citizens of the other comuni of the network.
+// the citizens of the other comuni of the network. Every search is audited
+// (AuditSearch) with the number of hits only: the text is personal data
+// the audit trail need not keep, and the citizen a search leads to is
+// audited by name when the operator opens the file (OpenFile, AuditView).
 func (s *CounterService) Search(ctx context.Context, op *Operator, text string) (SearchResults, error) {
+	res, err := s.search(ctx, text)
+	if err != nil {
+		return SearchResults{}, err
+	}
+	who := ""
+	if op != nil {
+		who = op.Username
+	}
+	if err := s.audit(ctx, who, AuditSearch, SearchSubject(len(res.Local)+len(res.Remote))); err != nil {
+		return SearchResults{}, err
+	}
+	return res, nil
+}
+
+// SearchSubject is the subject of a search's audit event: its number of
+// hits, never the text searched.
+func SearchSubject(hits int) string { return "risultati: " + strconv.Itoa(hits) }
+
+func (s *CounterService) search(ctx context.Context, text string) (SearchResults, error) {
 	q, err := ParseQuery(text)
 	if err != nil {
 		return SearchResults{}, err
@@ -170,6 +193,12 @@ func (s *CounterService) OpenFile(ctx context.Context, op *Operator, codiceFisca
 		return nil, err
 	}
 	return f, nil
+}
+
+// Audit appends an event to the workstation's audit trail and wakes the
+// outbox, so that it reaches the hub soon: the kiosk's alerts go this way.
+func (s *CounterService) Audit(ctx context.Context, operator, action, subject string) error {
+	return s.audit(ctx, operator, action, subject)
 }
 
 func (s *CounterService) audit(ctx context.Context, operator, action, subject string) error {

@@ -311,6 +311,18 @@ func (s *Store) Failures(ctx context.Context, key string) (int, time.Time, error
 	return n, t, err
 }
 
+// LastAttempt returns the time of the latest identification attempt
+// recorded at the kiosk, zero when none is: where the kiosk's clock
+// resumes after a restart (kiosk.Clock). The times in kiosk_attempts are
+// that clock's, not the wall clock's.
+func (s *Store) LastAttempt(ctx context.Context) (time.Time, error) {
+	var last sql.NullString
+	if err := s.db.QueryRowContext(ctx, `SELECT max(last) FROM kiosk_attempts`).Scan(&last); err != nil {
+		return time.Time{}, fmt.Errorf("kiosk last attempt: %w", err)
+	}
+	return parseTime(last.String)
+}
+
 // RecordAttempt counts a wrong identification for key, or clears its count
 // after a right one; rows older than the lockout go, so the table stays
 // small on a kiosk that runs for months. After a lockout has passed the

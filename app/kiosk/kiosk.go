@@ -21,29 +21,96 @@ import (
 // back to the start screen and forgets the citizen.
 const IdleTimeout = 60 * time.Second
 
-// Limits on wrong identifications. A codice fiscale with MaxFailures wrong
-// documents in a row is locked for Lockout; the kiosk as a whole, after
-// MaxKioskFailures wrong attempts (any codice fiscale) within Lockout,
-// refuses every identification for Lockout, so that nobody tries the
-// documents of many people one after another. Between two attempts at least
-// MinInterval passes.
+// Limits on wrong identifications. They are of two kinds, so that one
+// person cannot turn them against everyone else:
+//   - per identity: a codice fiscale with MaxFailures wrong documents in a
+//     row is locked for Lockout, for whoever types it (the supervisor is
+//     alerted: AuditLockout);
+//   - for the whole kiosk, a slow-down and never a lock: after n wrong
+//     attempts (any codice fiscale) the next identification, anyone's,
+//     waits Delay(n) from the last wrong one: MinInterval doubled for every
+//     failure, capped at MaxDelay. Someone trying the documents of many
+//     people gets one try a minute; the next citizen waits at most a
+//     minute. The count starts again after Lockout without failures. The
+//     supervisor is alerted when the slow-down reaches its cap.
 const (
-	MaxFailures      = 3
-	MaxKioskFailures = 10
-	Lockout          = 15 * time.Minute
-	MinInterval      = 2 * time.Second
+	MaxFailures = 3
+	Lockout     = 15 * time.Minute
+	MinInterval = 2 * time.Second
+	MaxDelay    = time.Minute
 )
+
+// AuditLockout is the audit action that alerts the supervisor: a codice
+// fiscale locked at the kiosk (the subject), or the kiosk slowed down to
+// MaxDelay by wrong attempts across identities (subject AlertSubjectKiosk).
+// It travels to the hub through the outbox like every audit event.
+const AuditLockout = "kiosk.lockout"
+
+// AlertSubjectKiosk is the subject of the alert about the whole kiosk.
+const AlertSubjectKiosk = "chiosco"
+
+// Delay is how long the kiosk makes everyone wait after n wrong attempts
+// (n >= 1) before the next one: MinInterval, doubled at every further
+// failure, at most MaxDelay.
+func Delay(n int) time.Duration {
+	d := MinInterval
+	for i := 1; i < n && d < MaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, MaxDelay)
+}
 
 // kioskKey is the Attempts key that counts the kiosk's failures.
 const kioskKey = "*"
 
 // Attempts keeps the wrong attempts of identification, by codice fiscale
 // and for the whole kiosk (key "*"), durably: restarting the kiosk does
-// not reset them.
+// not reset them. Its times are the kiosk's Clock, not the wall clock.
 type Attempts interface {
 	Failures(ctx context.Context, key string) (n int, last time.Time, err error)
 	RecordAttempt(ctx context.Context, key string, ok bool, at time.Time) error
 }
+
+// Clock is the time the limits on wrong attempts are measured on. It is
+// not the wall clock: anyone who can move the wall clock (a forged NTP
+// answer on the LAN, a settings screen left reachable) would otherwise
+// end every lockout at once by winding it forward. Of the two ways to get
+// a clock nobody winds, a persisted "not before" moved only forward still
+// needs a trusted "now" to compare with; the clock here needs none: it is
+// the monotonic time elapsed since the process started (time.Since on a
+// reference taken at start, which the Go runtime measures on the
+// system's monotonic clock, immune to wall-clock changes), added to where
+// the kiosk's clock stood when the process started: the time of the last
+// attempt recorded (Cache.LastAttempt). A restart thus resumes the clock
+// where the attempts left it, and time while the kiosk is off does not
+// count: a lockout lasts at least its length of running time, never less.
+// With no attempt recorded nothing is locked, and the clock starts from
+// the wall clock's reading, so that the stored times read as dates.
+type Clock struct {
+	base  time.Time
+	start time.Time
+	since func(time.Time) time.Duration
+}
+
+// NewClock starts the kiosk's clock at last, the time of the latest
+// attempt recorded, or at the wall clock's time when there is none.
+func NewClock(last time.Time) *Clock {
+	c := &Clock{base: last, start: time.Now(), since: time.Since}
+	if last.IsZero() {
+		c.base = c.start.Round(0) // the wall reading only: base is a point on the kiosk's clock
+	}
+	return c
+}
+
+// NewClockAt is a Clock that starts at base and advances as elapsed says,
+// for tests that move the monotonic time by hand.
+func NewClockAt(base time.Time, elapsed func() time.Duration) *Clock {
+	return &Clock{base: base, since: func(time.Time) time.Duration { return elapsed() }}
+}
+
+// Now is the kiosk's clock: where it started plus the monotonic time
+// elapsed since.
+func (c *Clock) Now() time.Time { return c.base.Add(c.since(c.start)) }
 
 // Directory finds a citizen; the workstation's cache implements it, so that
 // identification works offline. ENOTFOUND for an unknown code.
@@ -61,42 +128,48 @@ func wrong(left int) error {
 }
 
 // Identify checks a codice fiscale and the number of the identity document
-// on file for it, and returns the citizen. EUNAUTHORIZED for a wrong pair
-// (without saying which part), ELOCKED while the code or the kiosk is
-// locked or attempts come too fast, EINVALID for a codice fiscale that is
-// not one, EFORBIDDEN for a person the kiosk cannot serve (no document on
-// file, not a resident).
+// on file for it, and returns the citizen. now is the kiosk's Clock.
+// EUNAUTHORIZED for a wrong pair (without saying which part), ELOCKED while
+// the code is locked or the kiosk's slow-down asks to wait, EINVALID for a
+// codice fiscale that is not one, EFORBIDDEN for a person the kiosk cannot
+// serve (no document on file, not a resident).
 func Identify(ctx context.Context, dir Directory, att Attempts, codiceFiscale, document string, now time.Time) (*app.Citizen, error) {
+	c, _, err := identify(ctx, dir, att, codiceFiscale, document, now)
+	return c, err
+}
+
+// identify is Identify, and also returns the alerts for the supervisor
+// this attempt raised: the subjects of AuditLockout events.
+func identify(ctx context.Context, dir Directory, att Attempts, codiceFiscale, document string, now time.Time) (*app.Citizen, []string, error) {
 	code := cf.Normalize(codiceFiscale)
 	if !cf.Valid(code) {
-		return nil, app.Errorf(app.EINVALID, "il codice fiscale %q non è valido: controllarlo sulla tessera sanitaria", strings.TrimSpace(codiceFiscale))
-	}
-	kn, klast, err := att.Failures(ctx, kioskKey)
-	if err != nil {
-		return nil, err
-	}
-	if now.Sub(klast) >= Lockout {
-		kn = 0 // the count of an expired lockout starts again
-	}
-	if kn > 0 && now.Sub(klast) < MinInterval {
-		return nil, app.Errorf(app.ELOCKED, "attendere qualche secondo prima di riprovare")
-	}
-	if kn >= MaxKioskFailures {
-		return nil, locked(Lockout - now.Sub(klast))
+		return nil, nil, app.Errorf(app.EINVALID, "il codice fiscale %q non è valido: controllarlo sulla tessera sanitaria", strings.TrimSpace(codiceFiscale))
 	}
 	n, last, err := att.Failures(ctx, code)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if now.Sub(last) >= Lockout {
-		n = 0
+		n = 0 // the count of an expired lockout starts again
 	}
 	if n >= MaxFailures {
-		return nil, locked(Lockout - now.Sub(last))
+		return nil, nil, locked(Lockout - now.Sub(last))
+	}
+	kn, klast, err := att.Failures(ctx, kioskKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	if now.Sub(klast) >= Lockout {
+		kn = 0
+	}
+	if kn > 0 {
+		if wait := Delay(kn) - now.Sub(klast); wait > 0 {
+			return nil, nil, slowDown(wait)
+		}
 	}
 	c, err := dir.Citizen(ctx, code)
 	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
-		return nil, err
+		return nil, nil, err
 	}
 	// Compare even when nobody has the code, so that the time taken does
 	// not tell whether the code exists.
@@ -108,21 +181,33 @@ func Identify(ctx context.Context, dir Directory, att Attempts, codiceFiscale, d
 	if !match {
 		for _, key := range []string{code, kioskKey} {
 			if err := att.RecordAttempt(ctx, key, false, now); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
-		if n+1 >= MaxFailures {
-			return nil, locked(Lockout)
+		var alerts []string
+		if Delay(kn+1) == MaxDelay && (kn == 0 || Delay(kn) < MaxDelay) {
+			alerts = append(alerts, AlertSubjectKiosk)
 		}
-		return nil, wrong(MaxFailures - n - 1)
+		if n+1 >= MaxFailures {
+			return nil, append(alerts, code), locked(Lockout)
+		}
+		return nil, alerts, wrong(MaxFailures - n - 1)
 	}
 	if err := att.RecordAttempt(ctx, code, true, now); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if c.Status != app.StatusResident {
-		return nil, app.Errorf(app.EFORBIDDEN, "il chiosco serve i residenti del comune: rivolgersi allo sportello")
+		return nil, nil, app.Errorf(app.EFORBIDDEN, "il chiosco serve i residenti del comune: rivolgersi allo sportello")
 	}
-	return c, nil
+	return c, nil, nil
+}
+
+// slowDown is the answer while the kiosk's slow-down asks to wait.
+func slowDown(wait time.Duration) error {
+	if wait <= 10*time.Second {
+		return app.Errorf(app.ELOCKED, "attendere qualche secondo prima di riprovare")
+	}
+	return app.Errorf(app.ELOCKED, "troppi tentativi errati a questo chiosco: attendere %d secondi prima di riprovare", int((wait+time.Second-1)/time.Second))
 }
 
 func locked(wait time.Duration) error {

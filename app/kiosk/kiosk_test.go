@@ -2,6 +2,7 @@ package kiosk_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ func TestIdentify(t *testing.T) {
 		other: {CodiceFiscale: other, Surname: "ROSSI", Status: app.StatusEmigrated, DocumentNumber: "AX0000001"},
 	}
 	now := time.Date(2026, 5, 12, 9, 0, 0, 0, time.UTC)
-	step := func() time.Time { now = now.Add(3 * time.Second); return now }
+	step := func() time.Time { now = now.Add(10 * time.Second); return now } // beyond Delay(3)
 
 	t.Run("RightPairAnyCase", func(t *testing.T) {
 		c, err := kiosk.Identify(ctx, d, attempts{}, " "+lower(code), "ca 12345 ab", step())
@@ -99,19 +100,83 @@ func TestIdentify(t *testing.T) {
 			t.Fatalf("second attempt within a second: %v", err)
 		}
 	})
-	t.Run("KioskLockoutAcrossCodes", func(t *testing.T) {
+	t.Run("OneIdentityDoesNotLockAnother", func(t *testing.T) {
 		a := attempts{}
-		for i := range kiosk.MaxKioskFailures {
-			// Unknown but valid codes: each fails once.
-			c, _ := cf.Compute(cf.Person{Surname: "Verdi", Name: "Anna", Sex: "F", BirthDate: app.Date(1960+i, 3, 1), BirthPlaceCode: "F205"})
-			if _, err := kiosk.Identify(ctx, d, a, c, "X", step()); app.ErrorCode(err) != app.EUNAUTHORIZED {
-				t.Fatalf("attempt %d: %v", i, err)
-			}
+		for range kiosk.MaxFailures {
+			kiosk.Identify(ctx, d, a, other, "XX0000000", now.Add(time.Minute))
+			now = now.Add(time.Minute)
 		}
-		if _, err := kiosk.Identify(ctx, d, a, code, "CA12345AB", step()); app.ErrorCode(err) != app.ELOCKED {
-			t.Fatalf("the kiosk must lock: %v", err)
+		if _, err := kiosk.Identify(ctx, d, a, other, "AX0000001", now.Add(time.Minute)); app.ErrorCode(err) != app.ELOCKED {
+			t.Fatalf("the code tried must be locked: %v", err)
+		}
+		now = now.Add(time.Minute)
+		if c, err := kiosk.Identify(ctx, d, a, code, "CA12345AB", now.Add(kiosk.MaxDelay)); err != nil || c.CodiceFiscale != code {
+			t.Fatalf("another person after the slow-down: %v %v", c, err)
 		}
 	})
+	t.Run("SlowDownAcrossCodesNeverLocks", func(t *testing.T) {
+		// Someone types unknown but valid codes, one after another, as fast
+		// as the kiosk lets them: every wait is Delay, never longer.
+		a := attempts{}
+		for i := range 30 {
+			c, _ := cf.Compute(cf.Person{Surname: "Verdi", Name: "Anna", Sex: "F", BirthDate: app.Date(1960+i, 3, 1), BirthPlaceCode: "F205"})
+			if i > 0 {
+				wait := kiosk.Delay(i)
+				if _, err := kiosk.Identify(ctx, d, a, c, "X", now.Add(wait-time.Second)); app.ErrorCode(err) != app.ELOCKED {
+					t.Fatalf("attempt %d a second before %s: %v", i+1, wait, err)
+				}
+				now = now.Add(wait)
+			}
+			if _, err := kiosk.Identify(ctx, d, a, c, "X", now); app.ErrorCode(err) != app.EUNAUTHORIZED {
+				t.Fatalf("attempt %d: %v", i+1, err)
+			}
+		}
+		// The next citizen waits at most MaxDelay, then is served.
+		if _, err := kiosk.Identify(ctx, d, a, code, "CA12345AB", now.Add(kiosk.MaxDelay-time.Second)); app.ErrorCode(err) != app.ELOCKED {
+			t.Fatalf("within the slow-down: %v", err)
+		}
+		if c, err := kiosk.Identify(ctx, d, a, code, "CA12345AB", now.Add(kiosk.MaxDelay)); err != nil || c.CodiceFiscale != code {
+			t.Fatalf("after MaxDelay: %v %v", c, err)
+		}
+	})
+}
+
+func TestDelay(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want time.Duration
+	}{
+		{1, kiosk.MinInterval}, {2, 2 * kiosk.MinInterval}, {3, 4 * kiosk.MinInterval}, {5, 16 * kiosk.MinInterval},
+		{6, kiosk.MaxDelay}, {7, kiosk.MaxDelay}, {1000, kiosk.MaxDelay},
+	} {
+		t.Run(fmt.Sprint(tc.n), func(t *testing.T) {
+			if got := kiosk.Delay(tc.n); got != tc.want {
+				t.Errorf("Delay(%d) = %s, want %s", tc.n, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestClock: the kiosk's clock advances with the monotonic time given to
+// it, whatever the wall clock does, and resumes from the last attempt.
+func TestClock(t *testing.T) {
+	last := time.Date(2026, 5, 12, 9, 0, 0, 0, time.UTC)
+	var elapsed time.Duration
+	c := kiosk.NewClockAt(last, func() time.Duration { return elapsed })
+	if got := c.Now(); !got.Equal(last) {
+		t.Errorf("at start %v, want %v", got, last)
+	}
+	elapsed = 90 * time.Second
+	if got := c.Now(); !got.Equal(last.Add(90 * time.Second)) {
+		t.Errorf("after 90 s %v", got)
+	}
+	resumed := kiosk.NewClock(last)
+	if got := resumed.Now(); got.Before(last) || got.Sub(last) > time.Minute {
+		t.Errorf("a real clock resumed at %v reads %v", last, got)
+	}
+	if got := kiosk.NewClock(time.Time{}).Now(); time.Since(got) > time.Minute || time.Since(got) < -time.Minute {
+		t.Errorf("a first clock reads %v, want about the wall clock", got)
+	}
 }
 
 func lower(s string) string {

@@ -3,6 +3,7 @@ package kiosk
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sportello/sportello/app"
@@ -21,6 +22,9 @@ type Cache interface {
 	Appointments(ctx context.Context, codiceFiscale string) ([]queue.Appointment, error)
 	Notices(ctx context.Context, day time.Time) ([]Notice, error)
 	Records(ctx context.Context, kind, subject string) ([]app.Record, error)
+	// LastAttempt is the time of the latest attempt recorded, on the
+	// kiosk's Clock; zero when there is none.
+	LastAttempt(ctx context.Context) (time.Time, error)
 }
 
 // Self is the citizen's self-service at the kiosk over the workstation's
@@ -31,17 +35,47 @@ type Self struct {
 	Device       string // the kiosk's workstation: its operator name in the audit trail
 	Counter      *app.CounterService
 	Certificates *certificate.Service
-	Now          func() time.Time
+	Now          func() time.Time // the wall clock: the day, the albo's notices
+	// Clock measures the limits on wrong attempts; nil starts one (NewClock)
+	// at the first identification from the last attempt recorded.
+	Clock *Clock
+
+	mu sync.Mutex // guards Clock's start
 }
 
 // Identify checks the pair offline against the cache and opens the file
-// as the kiosk's operator: the opening is audited like a counter's.
+// as the kiosk's operator: the opening is audited like a counter's. A
+// lockout it causes is an audit event (AuditLockout) that reaches the
+// supervisor through the outbox.
 func (s *Self) Identify(ctx context.Context, code, document string) (*app.CitizenFile, error) {
-	c, err := Identify(ctx, s.Cache, s.Cache, code, document, s.Now())
+	clock, err := s.clock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, alerts, err := identify(ctx, s.Cache, s.Cache, code, document, clock.Now())
+	for _, subject := range alerts {
+		if aerr := s.Counter.Audit(ctx, Operator(s.Device).Username, AuditLockout, subject); aerr != nil {
+			return nil, aerr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return s.Counter.OpenFile(ctx, Operator(s.Device), c.CodiceFiscale)
+}
+
+// clock is s.Clock, started from the last attempt recorded on first use.
+func (s *Self) clock(ctx context.Context) (*Clock, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Clock == nil {
+		last, err := s.Cache.LastAttempt(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.Clock = NewClock(last)
+	}
+	return s.Clock, nil
 }
 
 // Policy is what the comune lets its kiosks print.

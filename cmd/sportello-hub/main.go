@@ -44,6 +44,7 @@ var commands = []*command{
 	paymentOnlineCmd, paymentRefundsCmd, paymentRefundDoneCmd, // payment.go
 	catalogueImportCmd, catalogueListCmd, catalogueEnableCmd, requestListCmd, requestStatusCmd,
 	noticesListCmd, noticesSendCmd, noticesRequeueCmd, // requests.go
+	auditCmd, auditRetentionCmd, // audit.go
 }
 
 // run is the whole command; main only maps its error to an exit status.

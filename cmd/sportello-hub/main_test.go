@@ -62,6 +62,8 @@ var flagsOf = map[string][]string{
 	"notices list":        {"data", "request"},
 	"notices send":        {"data"},
 	"notices requeue":     {"data", "id"},
+	"audit":               {"data", "comune", "cf", "json"},
+	"audit-retention":     {"data", "days"},
 }
 
 // TestSubcommandHelp asks every subcommand for its usage, both ways: it
