@@ -33,13 +33,15 @@ var backupCmd = &command{
 			if *out == "" {
 				return cmdline.Usagef("backup: manca --out FILE")
 			}
-			db, err := openExistingHubDB(ctx, "backup", *data)
-			if err != nil {
-				return err
+			// The file is read on a connection of its own, never opened
+			// as the hub opens it: that would wait for the serving hub's
+			// write lock.
+			live := filepath.Join(*data, "hub.db")
+			if _, err := os.Stat(live); err != nil {
+				return app.Errorf(app.ENOTFOUND, "backup: in %s non c'è il database di un hub (hub.db)", *data)
 			}
-			defer db.Close()
 			start := time.Now()
-			if err := db.Backup(ctx, *out); err != nil {
+			if err := hubdb.BackupFile(ctx, live, *out); err != nil {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "backup fatto e controllato: %s (%s, %s)\n", *out, fileSize(*out), time.Since(start).Round(time.Millisecond))
@@ -85,17 +87,6 @@ var restoreCmd = &command{
 			return nil
 		}
 	},
-}
-
-// openExistingHubDB opens the hub's database of data without creating it:
-// a backup of a folder that holds no hub is a mistake to report, not an
-// empty database to copy.
-func openExistingHubDB(ctx context.Context, cmd, data string) (*hubdb.DB, error) {
-	path := filepath.Join(data, "hub.db")
-	if _, err := os.Stat(path); err != nil {
-		return nil, app.Errorf(app.ENOTFOUND, "%s: in %s non c'è il database di un hub (hub.db)", cmd, data)
-	}
-	return openHubDB(ctx, cmd, data)
 }
 
 func fileSize(path string) string {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/internal/sqlitedb"
 )
 
 // hubWithComuni makes a hub data folder holding the given comuni.
@@ -59,6 +60,29 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatalf("backup: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}
 	hubWithComuni(t, data, "H501") // work done after the backup
+
+	t.Run("WhileAWriterHoldsTheLock", func(t *testing.T) {
+		// An import holding the write lock for minutes must not hold up
+		// (or fail, after the busy timeout) a backup.
+		w, err := sqlitedb.Open(filepath.Join(data, "hub.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		tx, err := w.Begin() // BEGIN IMMEDIATE: the write lock
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec(`UPDATE comuni SET name = name`); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		r := runHub(t, nil, "backup", "--data", data, "--out", filepath.Join(t.TempDir(), "locked.db"))
+		if r.code != 0 || time.Since(start) > 5*time.Second {
+			t.Errorf("backup while locked: exit %d after %s, %q", r.code, time.Since(start), r.stderr)
+		}
+	})
 
 	t.Run("Refusals", func(t *testing.T) {
 		text := filepath.Join(t.TempDir(), "notes.db")

@@ -19,6 +19,13 @@ func (d *DB) Backup(ctx context.Context, out string) error {
 	return sqlitedb.Backup(ctx, d.path, out)
 }
 
+// BackupFile is Backup of the hub database at path without opening it as
+// the hub does: opening migrates, and each migration's check takes the
+// write lock, which a serving hub or an import may hold for seconds.
+func BackupFile(ctx context.Context, path, out string) error {
+	return sqlitedb.Backup(ctx, path, out)
+}
+
 // VerifyBackup refuses (EINVALID) a file that is not a sound hub
 // database: damaged, not SQLite, a workstation's cache, or written by a
 // newer hub. It returns the schema version of the file.
