@@ -86,6 +86,9 @@ func TestCLIBackupRestore(t *testing.T) {
 		if r := runBin(t, "sportello-hub", "backup", "--data", hubData, "--out", hubBackup); r.code != 1 {
 			t.Errorf("hub backup over an existing file: exit %d, %s", r.code, r.err)
 		}
+		if r := runBin(t, "sportello-hub", "restore", "--data", hubData, hubBackup); r.code != 1 || !strings.Contains(r.err, "aperto da un altro programma") {
+			t.Errorf("hub restore while the hub serves: exit %d, %s", r.code, r.err)
+		}
 	}) // the hub stops here
 
 	// Offline, the workstation records facts the hub has not seen.

@@ -53,7 +53,7 @@ var backupCmd = &command{
 var restoreCmd = &command{
 	name:     "restore",
 	synopsis: "--data DIR FILE",
-	summary:  "rimette il backup FILE al posto del database dell'hub, che resta accanto come\nhub.db.before-restore-DATA; l'hub deve essere fermo (non lo si può accertare da qui)",
+	summary:  "rimette il backup FILE al posto del database dell'hub, che resta accanto come\nhub.db.before-restore-DATA; fermare prima l'hub (un hub in servizio è di solito\nriconosciuto e il ripristino rifiutato, ma non sempre: su un disco di rete no)",
 	args:     1,
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data := dataFlag(fs)

@@ -228,14 +228,42 @@ func Verify(ctx context.Context, path string, fsys fs.FS) (int, error) {
 	return newest, nil
 }
 
+// notInUse refuses (ECONFLICT) to replace the database at path while a
+// program has it open. SQLite in WAL mode holds a shared lock on the file
+// for as long as a connection is open, and the hub and the app keep theirs
+// open, so asking for an exclusive lock finds them, also across
+// processes. It is a best effort (locks on a network share may not
+// work): the commands still say to stop the program first. A file that
+// cannot be read for another reason (damaged: the reason to restore) is
+// not in use.
+func notInUse(ctx context.Context, path string) error {
+	if _, err := os.Lstat(path); err != nil || strings.ContainsRune(path, '?') {
+		return nil
+	}
+	db, err := sql.Open("sqlite3", path+"?_locking_mode=EXCLUSIVE&_busy_timeout=0")
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema`).Scan(&n); Busy(err) {
+		return app.Errorf(app.ECONFLICT, "il database %s è aperto da un altro programma: fermare l'hub (o chiudere l'applicazione) e riprovare", path)
+	}
+	return nil
+}
+
 // Restore puts the backup file in place of the database at live, which the
-// program owning it must not have open. The backup is verified first
+// program owning it must not have open (ECONFLICT when it is seen to have
+// it open). The backup is verified first
 // (Verify with fsys): a refused file leaves live untouched. The current
 // database, with its WAL beside it, is kept as live.before-restore-TIME
 // (returned as aside; "" when there was none); the backup itself is
 // copied, never moved, so that it can serve again.
 func Restore(ctx context.Context, live, file string, fsys fs.FS, now time.Time) (aside string, err error) {
 	if _, err := Verify(ctx, file, fsys); err != nil {
+		return "", err
+	}
+	if err := notInUse(ctx, live); err != nil {
 		return "", err
 	}
 	tmp, err := tempBeside(live)

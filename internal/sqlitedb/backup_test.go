@@ -184,6 +184,27 @@ func TestRestore(t *testing.T) {
 			t.Errorf("the backup file is gone: %v", err)
 		}
 	})
+	t.Run("ErrInUse", func(t *testing.T) {
+		_, live, backup := setup(t)
+		db, err := sqlitedb.Open(live) // the program that owns it, serving
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.Ping(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sqlitedb.Restore(ctx, live, backup, ledgerMigrations, now); app.ErrorCode(err) != app.ECONFLICT {
+			t.Fatalf("restore under an open database: %v, want ECONFLICT", err)
+		}
+		if left, _ := filepath.Glob(live + ".before-restore*"); len(left) > 0 {
+			t.Errorf("files set aside: %v", left)
+		}
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM entries`).Scan(&n); err != nil || n != 5 {
+			t.Errorf("the open database: %d entries (%v), want 5", n, err)
+		}
+	})
 	damaged := func(t *testing.T, dir, backup string) string {
 		b, err := os.ReadFile(backup)
 		if err != nil {
