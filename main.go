@@ -94,6 +94,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				return ws.headless(), nil
 			},
 			Exists: func() bool { _, err := os.Stat(storePath(o.data)); return err == nil },
+			Backup: func(ctx context.Context, out string) error { return store.Backup(ctx, storePath(o.data), out) },
+			Restore: func(ctx context.Context, file string) (*cli.Restored, error) {
+				if err := os.MkdirAll(o.data, 0o700); err != nil {
+					return nil, err
+				}
+				r, err := store.Restore(ctx, storePath(o.data), file, time.Now())
+				if r == nil {
+					return nil, err
+				}
+				return &cli.Restored{Aside: r.Aside, Pending: r.Pending, Parked: r.Parked}, err
+			},
 		}, rest)
 	case *kioskMode:
 		return runKiosk(ctx, o)

@@ -28,14 +28,18 @@ import (
 
 var serveCmd = &command{
 	name:     "serve",
-	synopsis: "--data DIR [--addr HOST:PORTA] [--public-url URL]",
-	summary:  "avvia l'hub: l'API delle postazioni, la pagina di verifica e quella delle richieste\n(URL: l'indirizzo dei link negli avvisi; anche SPORTELLO_PUBLIC_URL)",
+	synopsis: "--data DIR [--addr HOST:PORTA] [--public-url URL] [--backup-every DURATA --backup-dir CARTELLA [--backup-keep N]]",
+	summary:  "avvia l'hub: l'API delle postazioni, la pagina di verifica e quella delle richieste\n(URL: l'indirizzo dei link negli avvisi; anche SPORTELLO_PUBLIC_URL);\ncon --backup-every un backup nella CARTELLA a ogni DURATA, tenendo gli N più recenti",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data := dataFlag(fs)
 		addr := fs.String("addr", "127.0.0.1:8450", "l'indirizzo `HOST:PORTA` di ascolto")
 		publicURL := fs.String("public-url", e.getenv("SPORTELLO_PUBLIC_URL"), "l'indirizzo pubblico `URL` dell'hub, per i link degli avvisi")
+		backups := scheduleFlags(fs) // backup.go
 		return func(ctx context.Context) error {
 			if err := checkPublicURL(*publicURL); err != nil { // requests.go
+				return err
+			}
+			if err := backups.check(); err != nil {
 				return err
 			}
 			db, err := openHubDB(ctx, "serve", *data)
@@ -46,6 +50,7 @@ var serveCmd = &command{
 			if err := startNotifier(ctx, db, e.getenv, e.stderr); err != nil { // requests.go
 				return err
 			}
+			backups.start(ctx, db, e.stderr)
 			return serve(ctx, db, *addr, *publicURL, e.stderr)
 		}
 	},

@@ -41,7 +41,7 @@ func runHub(t *testing.T, env map[string]string, args ...string) result {
 // flagsOf are the flags each subcommand takes, as docs/CLI.md lists them:
 // scripts rely on these names.
 var flagsOf = map[string][]string{
-	"serve":               {"data", "addr", "public-url"},
+	"serve":               {"data", "addr", "public-url", "backup-every", "backup-dir", "backup-keep"},
 	"import-reference":    {"data"},
 	"demo":                {"data", "comune", "residents", "seed"},
 	"import-anagrafe":     {"data", "comune"},
@@ -51,6 +51,8 @@ var flagsOf = map[string][]string{
 	"compact":             {"data", "comune", "upto"},
 	"root-key":            {"data"},
 	"fees":                {"data", "comune", "with-bollo", "exempt", "stato-civile"},
+	"backup":              {"data", "out"},
+	"restore":             {"data"},
 	"payment online":      {"data", "avviso", "amount", "ente", "at"},
 	"payment refunds":     {"data", "comune"},
 	"payment refund-done": {"data", "comune", "id", "method", "date", "note"},
@@ -137,7 +139,7 @@ func TestUsageErrors(t *testing.T) {
 		{"BadValue", []string{"enroll-code", "--data", data, "--comune", "I690", "--ttl", "domani"}, `enroll-code: valore non valido "domani" per --ttl`},
 		{"BadRole", []string{"enroll-code", "--data", data, "--comune", "I690", "--role", "capo"}, `enroll-code: --role vuole sportello, chiosco o tabellone, non "capo"`},
 		{"MissingValue", []string{"demo", "--data"}, "demo: manca il valore di --data"},
-		{"UnknownCommand", []string{"backup"}, `comando sconosciuto "backup"`},
+		{"UnknownCommand", []string{"esporta"}, `comando sconosciuto "esporta"`},
 		{"UnknownVerb", []string{"payment", "offline"}, `payment: comando sconosciuto "offline"`},
 		{"MissingVerb", []string{"request"}, "request: manca il comando (list, status)"},
 		{"MissingData", []string{"root-key"}, "root-key: manca --data DIR"},

@@ -32,8 +32,9 @@ var migrations embed.FS
 
 // DB is the hub's storage.
 type DB struct {
-	db  *sql.DB
-	Now func() time.Time
+	db   *sql.DB
+	path string // the file, for backups (backup.go)
+	Now  func() time.Time
 	// PublicURL is the hub's address as citizens reach it ("https://…"):
 	// the notices of requests link to its follow page. "" leaves the link
 	// out. Set it before serving.
@@ -51,7 +52,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate hub database: %w", err)
 	}
-	return &DB{db: db, Now: time.Now}, nil
+	return &DB{db: db, path: path, Now: time.Now}, nil
 }
 
 // Close closes the database.

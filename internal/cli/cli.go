@@ -40,6 +40,10 @@ type Env struct {
 	// Exists reports whether the profile holds a workstation yet: cf and
 	// verify read one when there is one and create nothing otherwise.
 	Exists func() bool
+	// Backup copies the profile's cache to the new file out; Restore puts
+	// the backup file in its place, the profile closed (backup.go).
+	Backup  func(ctx context.Context, out string) error
+	Restore func(ctx context.Context, file string) (*Restored, error)
 }
 
 // Workstation is an opened workstation: its local cache, its sync engine
@@ -132,6 +136,8 @@ comandi:
   outbox retry --id ID [--operator UTENTE]      rimette in coda un'operazione sospesa
   outbox discard --id ID --reason MOTIVO [--operator UTENTE]
                                                 scarta un'operazione sospesa (cassa: solo supervisore)
+  backup --out FILE                             copia controllata della postazione nel FILE nuovo, anche ad app aperta
+  restore FILE                                  rimette il backup FILE (app chiusa); la copia di prima resta accanto
 opzioni: --kiosk il chiosco pubblico, --board il tabellone (a schermo intero)`
 
 // command runs one subcommand with its own arguments.
@@ -144,6 +150,7 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"enroll": cmdEnroll, "sync": cmdSync, "search": cmdSearch, "cf": cmdCF, "verify": cmdVerify,
+		"backup": cmdBackup, "restore": cmdRestore,
 		"certificate": group("certificate", "types, controls, issue, list, reprint", map[string]command{
 			"types": cmdCertTypes, "controls": cmdCertControls, "issue": cmdCertIssue, "list": cmdCertList, "reprint": cmdCertReprint,
 		}),

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/internal/cmdline"
+)
+
+// The hub's backups: one on demand, a restore, and the schedule of serve.
+
+var backupCmd = &command{
+	name:     "backup",
+	synopsis: "--data DIR --out FILE",
+	summary:  "copia coerente del database dell'hub nel FILE nuovo, anche mentre l'hub è in servizio;\nla copia è controllata prima di dirla fatta",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		out := fs.String("out", "", "il `FILE` del backup, che non deve esistere")
+		return func(ctx context.Context) error {
+			if *data == "" {
+				return cmdline.Usagef("backup: manca --data DIR")
+			}
+			if *out == "" {
+				return cmdline.Usagef("backup: manca --out FILE")
+			}
+			// The file is read on a connection of its own, never opened
+			// as the hub opens it: that would wait for the serving hub's
+			// write lock.
+			live := filepath.Join(*data, "hub.db")
+			if _, err := os.Stat(live); err != nil {
+				return app.Errorf(app.ENOTFOUND, "backup: in %s non c'è il database di un hub (hub.db)", *data)
+			}
+			start := time.Now()
+			if err := hubdb.BackupFile(ctx, live, *out); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "backup fatto e controllato: %s (%s, %s)\n", *out, fileSize(*out), time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+	},
+}
+
+var restoreCmd = &command{
+	name:     "restore",
+	synopsis: "--data DIR FILE",
+	summary:  "rimette il backup FILE al posto del database dell'hub, che resta accanto come\nhub.db.before-restore-DATA; fermare prima l'hub (un hub in servizio è di solito\nriconosciuto e il ripristino rifiutato, ma non sempre: su un disco di rete no)",
+	args:     1,
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(fs)
+		return func(ctx context.Context) error {
+			if *data == "" {
+				return cmdline.Usagef("restore: manca --data DIR")
+			}
+			if fs.NArg() != 1 {
+				return cmdline.Usagef("restore: indicare il file del backup")
+			}
+			if err := os.MkdirAll(*data, 0o700); err != nil {
+				return err
+			}
+			live := filepath.Join(*data, "hub.db")
+			aside, err := hubdb.Restore(ctx, live, fs.Arg(0), time.Now())
+			if err != nil {
+				return err
+			}
+			// Opening migrates a backup of an older hub and proves the
+			// restored file serves.
+			db, err := hubdb.Open(ctx, live)
+			if err != nil {
+				return fmt.Errorf("restore: open the restored database: %w", err)
+			}
+			db.Close()
+			fmt.Fprintf(e.stdout, "backup %s ripristinato in %s\n", fs.Arg(0), live)
+			if aside != "" {
+				fmt.Fprintf(e.stdout, "il database di prima è in %s\n", aside)
+			}
+			fmt.Fprintln(e.stdout, "attenzione: l'hub ripristinato non ha quanto le postazioni gli hanno inviato dopo il backup")
+			return nil
+		}
+	},
+}
+
+func fileSize(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "?"
+	}
+	return fmt.Sprintf("%.1f MB", float64(fi.Size())/1e6)
+}
+
+// schedule is serve's backup schedule: every interval a backup into dir,
+// keeping the newest keep. A zero interval is no schedule.
+type schedule struct {
+	every time.Duration
+	dir   string
+	keep  int
+}
+
+// scheduleFlags defines serve's backup flags.
+func scheduleFlags(fs *flag.FlagSet) *schedule {
+	s := &schedule{}
+	fs.DurationVar(&s.every, "backup-every", 0, "un backup ogni `DURATA` mentre l'hub è in servizio (es. 6h); 0 nessuno")
+	fs.StringVar(&s.dir, "backup-dir", "", "la `CARTELLA` dei backup programmati (file hub-AAAAMMGGTHHMMSS.mmmZ.db, ora UTC)")
+	fs.IntVar(&s.keep, "backup-keep", 7, "tenere gli `N` backup programmati più recenti: i più vecchi sono cancellati")
+	return s
+}
+
+// check refuses a schedule that cannot work, before the hub starts.
+func (s *schedule) check() error {
+	switch {
+	case s.every < 0:
+		return cmdline.Usagef("serve: --backup-every vuole una durata positiva")
+	case s.every == 0 && s.dir != "":
+		return cmdline.Usagef("serve: --backup-dir senza --backup-every")
+	case s.every > 0 && s.dir == "":
+		return cmdline.Usagef("serve: --backup-every vuole anche --backup-dir CARTELLA")
+	case s.keep < 1:
+		return cmdline.Usagef("serve: --backup-keep vuole almeno 1")
+	}
+	return nil
+}
+
+// start runs the schedule until ctx ends. A failed backup (a full disk, a
+// folder gone) is logged and tried again at the next tick: the hub goes
+// on serving whatever happens to its backups.
+func (s *schedule) start(ctx context.Context, db *hubdb.DB, stderr io.Writer) {
+	if s.every == 0 {
+		return
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	go func() {
+		t := time.NewTicker(s.every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case now := <-t.C:
+				out, err := s.run(ctx, db, now)
+				if err != nil {
+					if ctx.Err() == nil {
+						log.Error("scheduled backup failed, retried at the next one", "dir", s.dir, "err", err)
+					}
+					continue
+				}
+				log.Info("scheduled backup done", "file", out)
+			}
+		}
+	}()
+}
+
+// backupPrefix and backupLayout name the schedule's files: the names sort
+// as their times do, and pruning touches only files named so.
+const (
+	backupPrefix = "hub-"
+	backupLayout = "20060102T150405.000Z"
+)
+
+// run takes one scheduled backup and then prunes the oldest.
+func (s *schedule) run(ctx context.Context, db *hubdb.DB, now time.Time) (string, error) {
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return "", err
+	}
+	out := filepath.Join(s.dir, backupPrefix+now.UTC().Format(backupLayout)+".db")
+	if err := db.Backup(ctx, out); err != nil {
+		return "", err
+	}
+	return out, s.prune()
+}
+
+// prune removes the oldest scheduled backups beyond keep. Only after a
+// backup succeeded: failures never cost an old copy.
+func (s *schedule) prune() error {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return err
+	}
+	var ours []string
+	for _, e := range entries {
+		name := e.Name()
+		stamp, ok := strings.CutPrefix(name, backupPrefix)
+		stamp, ok2 := strings.CutSuffix(stamp, ".db")
+		if !ok || !ok2 || e.IsDir() {
+			continue
+		}
+		if _, err := time.Parse(backupLayout, stamp); err == nil {
+			ours = append(ours, name)
+		}
+	}
+	slices.Sort(ours)
+	for len(ours) > s.keep {
+		if err := os.Remove(filepath.Join(s.dir, ours[0])); err != nil {
+			return fmt.Errorf("prune old backup: %w", err)
+		}
+		ours = ours[1:]
+	}
+	return nil
+}
