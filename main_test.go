@@ -17,7 +17,6 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anagrafe"
 	"github.com/sportello/sportello/app/anpr"
-	"github.com/sportello/sportello/internal/anprdir"
 	"github.com/sportello/sportello/internal/cli"
 	"github.com/sportello/sportello/internal/population"
 )
@@ -75,22 +74,15 @@ func mustRun(t *testing.T, name string, args ...string) string {
 	return r.out
 }
 
-// referenceDir is the official ANPR tables when they are beside the
-// checkout (always in CI), else the built-in defaults written in the same
-// format: the import path is the same.
+// referenceDir is the folder of the ANPR tables built into the binaries
+// (assets/anpr, compressed): import-reference takes it as it takes a
+// release folder.
 func referenceDir(t *testing.T) string {
-	const official = "../shared/data/anpr"
-	if _, err := os.Stat(filepath.Join(official, anpr.FileComuni)); err == nil {
-		return official
+	const builtIn = "assets/anpr"
+	if _, err := os.Stat(filepath.Join(builtIn, anpr.FileComuni+".gz")); err != nil {
+		t.Fatalf("the built-in ANPR tables: %v", err)
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI: the ANPR tables are missing at %s", official)
-	}
-	dir := t.TempDir()
-	if err := anprdir.WriteDir(dir, anpr.Defaults()); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return builtIn
 }
 
 func freeAddr(t *testing.T) string {

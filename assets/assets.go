@@ -9,9 +9,16 @@
 // of Italian, German and French names, and the euro sign). The emblem is
 // drawn for Sportello: a shield under a mural crown, the arms of no comune;
 // emblem.png is rendered from emblem.svg by `go generate`.
+//
+// anpr/ holds the reference tables of ANPR, gzip-compressed, under the
+// Creative Commons Attribution 4.0 licence (anpr/README.md): the app and the
+// hub start with every comune and state, not a subset.
 package assets
 
-import _ "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
 //go:generate go run gen_emblem.go
 
@@ -41,3 +48,17 @@ var Emblem []byte
 //
 //go:embed emblem.svg
 var EmblemSVG []byte
+
+//go:embed anpr/*.csv.gz
+var anprFiles embed.FS
+
+// ANPR is the folder of ANPR's eight reference tables as published, each
+// file gzip-compressed (archivio_comuni.csv.gz…): anpr.ReadFS reads it.
+// gen_anpr.go rebuilds it from a newer release.
+var ANPR = func() fs.FS {
+	sub, err := fs.Sub(anprFiles, "anpr")
+	if err != nil {
+		panic(err) // "anpr" is a valid path, fixed at compile time
+	}
+	return sub
+}()

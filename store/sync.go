@@ -12,6 +12,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/cf"
+	"github.com/sportello/sportello/internal/anprdir"
 )
 
 // Profile returns the workstation's enrolment, ENOTFOUND before it.
@@ -284,7 +285,7 @@ func (s *Store) Reference(ctx context.Context) (*anpr.Tables, error) {
 	var js string
 	err := s.db.QueryRowContext(ctx, `SELECT tables FROM reference WHERE id = 1`).Scan(&js)
 	if errors.Is(err, sql.ErrNoRows) {
-		return anpr.Defaults(), nil
+		return anprdir.BuiltIn(), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reference tables: %w", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/internal/anprdir"
 )
 
 func TestProfile(t *testing.T) {
@@ -138,8 +139,8 @@ func TestApplyChanges(t *testing.T) {
 		if _, err := s.Operator(ctx, "mrossi"); app.ErrorCode(err) != app.ENOTFOUND {
 			t.Errorf("deleted operator: %v", err)
 		}
-		if r, _ := s.Reference(ctx); len(r.Comuni) != len(anpr.Defaults().Comuni) {
-			t.Errorf("deleted reference: %d comuni, want the built-in %d", len(r.Comuni), len(anpr.Defaults().Comuni))
+		if r, _ := s.Reference(ctx); len(r.Comuni) != len(anprdir.BuiltIn().Comuni) {
+			t.Errorf("deleted reference: %d comuni, want the built-in %d", len(r.Comuni), len(anprdir.BuiltIn().Comuni))
 		}
 	})
 
@@ -280,7 +281,7 @@ func TestReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if asJSON(got) != asJSON(anpr.Defaults()) {
+	if asJSON(got) != asJSON(anprdir.BuiltIn()) {
 		t.Error("an empty cache does not give the built-in tables")
 	}
 	mine := anpr.Defaults()

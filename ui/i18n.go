@@ -51,6 +51,7 @@ const (
 	msgPassword
 	msgLogin
 	msgLoggingIn
+	msgAttribution
 	msgIdleLocked
 
 	// The search (search.go).
@@ -446,7 +447,11 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgPassword:    {"Password", "Password"},
 	msgLogin:       {"Accedi", "Sign in"},
 	msgLoggingIn:   {"Verifica delle credenziali…", "Checking credentials…"},
-	msgIdleLocked:  {"Sessione chiusa per inattività: accedere di nuovo.", "Session closed after inactivity: please sign in again."},
+	// CC BY 4.0 asks the source and licence of the built-in ANPR tables
+	// to be shown where the app shows their data (assets/anpr/README.md).
+	msgAttribution: {"Dati di riferimento (comuni, stati esteri, codici): ANPR, Ministero dell'Interno — licenza CC BY 4.0 — github.com/italia/anpr",
+		"Reference data (comuni, foreign states, codes): ANPR, Ministero dell'Interno — CC BY 4.0 licence — github.com/italia/anpr"},
+	msgIdleLocked: {"Sessione chiusa per inattività: accedere di nuovo.", "Session closed after inactivity: please sign in again."},
 
 	// The search (search.go).
 	msgSearchPlaceholder: {"Codice fiscale oppure cognome e nome", "Codice fiscale or surname and name"},

@@ -72,9 +72,16 @@ func newLoginScreen(c *Counter, username, notice string) *loginScreen {
 	panel := container.NewStack(frame, container.New(layout.NewCustomPaddedLayout(2*theme.Padding(), 3*theme.Padding(), 3*theme.Padding(), 3*theme.Padding()), card))
 	sized := container.New(&fixedWidth{width: loginWidth}, panel)
 
+	// The attribution of the reference tables, small at the foot of the
+	// screen every operator sees first.
+	credit := widget.NewLabel(l.text(msgAttribution))
+	credit.SizeName = theme.SizeNameCaptionText
+	credit.Alignment = fyne.TextAlignCenter
+	credit.Truncation = fyne.TextTruncateEllipsis
+
 	page := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.content = container.NewBorder(newHeader(c), nil, nil, nil,
-		container.NewStack(page, container.NewCenter(sized)))
+		container.NewStack(page, container.NewBorder(nil, credit, nil, nil, container.NewCenter(sized))))
 	s.ExtendBaseWidget(s)
 	return s
 }

@@ -125,3 +125,17 @@ func TestLogout(t *testing.T) {
 	h.assertShows("Accesso alla postazione")
 	h.assertHides("ROSSI", "Sessione chiusa")
 }
+
+// TestLoginAttribution: the sign-in screen credits ANPR's tables, as their
+// CC BY 4.0 licence asks, in the operator's language.
+func TestLoginAttribution(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{
+		{"it", "ANPR, Ministero dell'Interno — licenza CC BY 4.0 — github.com/italia/anpr"},
+		{"en", "ANPR, Ministero dell'Interno — CC BY 4.0 licence — github.com/italia/anpr"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			h := newHarness(t, func(d *Deps) { d.Lang = tc.lang })
+			h.assertShows(tc.want)
+		})
+	}
+}

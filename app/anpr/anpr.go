@@ -4,10 +4,12 @@
 // tables (certificate types, bollo exemptions, family relationships, civil
 // status, citizenship types, reasons a person cannot be certified).
 //
-// The tables reach a workstation in two ways. The hub imports the CSV files
-// that ANPR publishes (ReadFS) and distributes them through sync; before the
-// first sync, and in the demo network, the app uses Defaults, a small subset
-// written as code. Either way an Index answers the lookups, and it answers
+// The tables reach a workstation in two ways. The binaries carry a full
+// release, compressed (the assets package; internal/anprdir.BuiltIn parses
+// it), which the app uses before its first sync and a hub before any import;
+// and the hub imports a newer release of the CSV files ANPR publishes
+// (ReadFS) and distributes it through sync. Defaults is a small subset
+// written as code, for tests that need tables without parsing the archive. Either way an Index answers the lookups, and it answers
 // them by date, because a code on a document is only meaningful on the date of
 // the document: the Belfiore code A562 named BAGNI SAN GIULIANO until
 // 1935-07-30 and SAN GIULIANO TERME from the next day.

@@ -2,6 +2,7 @@ package anpr
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -570,22 +572,15 @@ func TestFold(t *testing.T) {
 	}
 }
 
-// The full official tables, next to the repository (../shared/data/anpr).
-const fullDir = "../../../shared/data/anpr"
+// The full official tables, as the binaries carry them (assets/anpr, each
+// file gzip-compressed): read as a folder, the way an import reads a release.
+const fullDir = "../../assets/anpr"
 
 var loadFull = sync.OnceValues(func() (*Tables, error) { return readDir(fullDir) })
 
-// fullTables reads the published tables once. Without them the test is
-// skipped on a developer machine, but fails in CI, where a missing input
-// must never pass as green.
+// fullTables reads the built-in tables once.
 func fullTables(tb testing.TB) *Tables {
 	tb.Helper()
-	if _, err := os.Stat(fullDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("ANPR tables missing in CI: %v", err)
-		}
-		tb.Skipf("ANPR tables not found: %v", err)
-	}
 	t, err := loadFull()
 	if err != nil {
 		tb.Fatal(err)
@@ -748,4 +743,72 @@ func writeDir(dir string, t *Tables) error {
 		}
 	}
 	return nil
+}
+
+// TestReadFSCompressed: a folder may hold any file gzip-compressed, as the
+// tables built into the binaries are; a broken archive is refused naming
+// the file, never read as fewer records.
+func TestReadFSCompressed(t *testing.T) {
+	want := Defaults()
+	files, err := want.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz := func(b []byte) []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		if _, err := zw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	folder := func(edit func(fstest.MapFS)) fstest.MapFS {
+		fsys := fstest.MapFS{}
+		for name, b := range files {
+			fsys[name] = &fstest.MapFile{Data: b}
+		}
+		for _, name := range []string{FileComuni, FileStates} {
+			delete(fsys, name)
+			fsys[name+".gz"] = &fstest.MapFile{Data: gz(files[name])}
+		}
+		if edit != nil {
+			edit(fsys)
+		}
+		return fsys
+	}
+	comuniGz := gz(files[FileComuni])
+	for _, tc := range []struct {
+		name    string
+		edit    func(fstest.MapFS)
+		wantErr string
+	}{
+		{"Mixed", nil, ""},
+		{"PlainWins", func(f fstest.MapFS) {
+			f[FileComuni] = &fstest.MapFile{Data: files[FileComuni]}
+			f[FileComuni+".gz"] = &fstest.MapFile{Data: []byte("not gzip")}
+		}, ""},
+		{"NotGzip", func(f fstest.MapFS) {
+			f[FileComuni+".gz"] = &fstest.MapFile{Data: []byte("ID,DATAISTITUZIONE,DATACESSAZIONE")}
+		},
+			"read archivio_comuni.csv.gz: gzip: invalid header"},
+		{"Truncated", func(f fstest.MapFS) {
+			f[FileComuni+".gz"] = &fstest.MapFile{Data: comuniGz[:len(comuniGz)-6]}
+		}, "read archivio_comuni.csv.gz: "},
+		{"Missing", func(f fstest.MapFS) { delete(f, FileStates+".gz") }, "read ANPR tables: open stati_esteri.csv: file does not exist"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadFS(folder(tc.edit))
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatal(err)
+			case tc.wantErr == "" && !reflect.DeepEqual(got, want):
+				t.Error("read differently from Defaults")
+			case tc.wantErr != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.wantErr)):
+				t.Errorf("ReadFS: %v, want %q…", err, tc.wantErr)
+			}
+		})
+	}
 }

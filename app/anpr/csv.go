@@ -3,6 +3,7 @@ package anpr
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -60,7 +61,8 @@ var entryLayouts = map[TableName]entryLayout{
 
 // ReadFS reads the eight published files from the top of fsys (a folder
 // as the adapter that reads it gives it: os.DirFS, an archive, a test's
-// fstest.MapFS). An error names the file and, for a bad record, its line.
+// fstest.MapFS). A file may also be there gzip-compressed, as name.csv.gz.
+// An error names the file and, for a bad record, its line.
 func ReadFS(fsys fs.FS) (*Tables, error) {
 	t := &Tables{}
 	var err error
@@ -78,13 +80,30 @@ func ReadFS(fsys fs.FS) (*Tables, error) {
 	return t, nil
 }
 
+// readFile reads name, or name.gz when only the compressed file is there:
+// the tables built into the binaries are kept compressed, and a release
+// folder may be too.
 func readFile[T any](fsys fs.FS, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
 	f, err := fsys.Open(name)
+	gz := false
+	if errors.Is(err, fs.ErrNotExist) {
+		if zf, zerr := fsys.Open(name + ".gz"); zerr == nil {
+			f, err, gz, name = zf, nil, true, name+".gz"
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read ANPR tables: %w", err)
 	}
 	defer f.Close()
-	recs, err := read(f)
+	var r io.Reader = f
+	if gz {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		r = zr
+	}
+	recs, err := read(r)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}

@@ -2,12 +2,13 @@ package anpr
 
 import "time"
 
-// Defaults returns the tables the app uses before its first sync and that the
-// demo network is seeded with: every row of the six code tables, about a
-// hundred comuni (the provincial capitals of Lombardy, the largest cities,
-// the comuni around Milano and Sesto San Giovanni, a few with their history)
-// and about fifty states (those most citizens of a Lombard comune come from,
-// plus ITALIA and APOLIDE for citizenship). Every record is copied unchanged
+// Defaults returns a small set of tables written as code, for tests and
+// tools that need tables without parsing the whole archive (the binaries use
+// the full release built in, internal/anprdir.BuiltIn): every row of the six
+// code tables, about a hundred comuni (the provincial capitals of Lombardy,
+// the largest cities, the comuni around Milano and Sesto San Giovanni, a few
+// with their history) and about fifty states (those most citizens of a
+// Lombard comune come from, plus ITALIA and APOLIDE for citizenship). Every record is copied unchanged
 // from the published tables; a test checks that against them. Each call
 // returns new slices, which the caller may change.
 func Defaults() *Tables {

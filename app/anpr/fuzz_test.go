@@ -2,8 +2,11 @@ package anpr
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"reflect"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -112,4 +115,39 @@ func exerciseIndex(t *Tables) {
 		}
 	}
 	_ = t.Validate()
+}
+
+// FuzzReadFSGzip: an uploaded release folder may hold the comuni archive
+// compressed. Whatever its bytes, ReadFS returns an error or exactly what
+// the plain reader gives for the decompressed file: the compressed path
+// never accepts a truncated or corrupt archive as fewer records.
+func FuzzReadFSGzip(f *testing.F) {
+	files, err := Defaults().Files()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := fstest.MapFS{}
+		for name, b := range files {
+			fsys[name] = &fstest.MapFile{Data: b}
+		}
+		delete(fsys, FileComuni)
+		fsys[FileComuni+".gz"] = &fstest.MapFile{Data: data}
+		got, err := ReadFS(fsys)
+		if err != nil {
+			return
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("ReadFS accepted what gzip refuses: %v", err)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("ReadFS accepted a broken archive: %v", err)
+		}
+		want, err := ReadComuni(bytes.NewReader(plain))
+		if err != nil || !reflect.DeepEqual(got.Comuni, want) {
+			t.Fatalf("compressed and plain read differ (%v)", err)
+		}
+	})
 }

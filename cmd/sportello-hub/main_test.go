@@ -196,7 +196,7 @@ func TestCommands(t *testing.T) {
 		}
 		return r.stdout
 	}
-	out := mustRun("import-reference", "--data", data, filepath.Join("..", "..", "..", "shared", "data", "anpr"))
+	out := mustRun("import-reference", "--data", data, filepath.Join("..", "..", "assets", "anpr"))
 	if !strings.HasPrefix(out, "tabelle importate: ") {
 		t.Errorf("import-reference: %q", out)
 	}

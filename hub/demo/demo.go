@@ -12,8 +12,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/internal/anprdir"
 )
 
 // Credentials of the demo operators: printed on the login screen, so they
@@ -95,7 +95,7 @@ func SeedNetwork(ctx context.Context, db *hubdb.DB, hashPassword func(string) (s
 		return err
 	}
 	if len(comuni) == 0 {
-		if err := db.ImportReference(ctx, anpr.Defaults()); err != nil {
+		if err := db.ImportReference(ctx, anprdir.BuiltIn()); err != nil {
 			return fmt.Errorf("demo reference tables: %w", err)
 		}
 		for _, o := range Network {

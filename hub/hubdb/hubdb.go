@@ -23,6 +23,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/internal/anprdir"
 	"github.com/sportello/sportello/internal/sqlitedb"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -508,13 +509,13 @@ func (d *DB) ImportReference(ctx context.Context, t *anpr.Tables) error {
 	})
 }
 
-// Reference returns the reference tables, the built-in defaults before any
-// import.
+// Reference returns the reference tables, the full ones built into the
+// binary before any import.
 func (d *DB) Reference(ctx context.Context) (*anpr.Tables, error) {
 	var data string
 	err := d.db.QueryRowContext(ctx, `SELECT data FROM reference WHERE id = 1`).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return anpr.Defaults(), nil
+		return anprdir.BuiltIn(), nil
 	}
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/cf"
+	"github.com/sportello/sportello/internal/anprdir"
 	"github.com/sportello/sportello/internal/cmdline"
 )
 
@@ -188,11 +189,11 @@ func yesNo(b bool) string {
 }
 
 // referenceTables are the workstation's synced tables when it exists, the
-// built-in defaults otherwise: cf works before any enrolment, and creates
+// full tables built into the binary otherwise: cf works before any enrolment, and creates
 // nothing.
 func referenceTables(ctx context.Context, e *Env) (*anpr.Tables, error) {
 	if !e.Exists() {
-		return anpr.Defaults(), nil
+		return anprdir.BuiltIn(), nil
 	}
 	ws, err := e.Open(nil)
 	if err != nil {

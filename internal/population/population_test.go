@@ -18,6 +18,7 @@ import (
 	"github.com/sportello/sportello/app/anagrafe"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/cf"
+	"github.com/sportello/sportello/internal/anprdir"
 	"github.com/sportello/sportello/internal/population"
 )
 
@@ -563,24 +564,12 @@ func TestMilano(t *testing.T) {
 	}
 }
 
-// The full official tables, next to the repository (../shared/data/anpr).
-const fullDir = "../../../shared/data/anpr"
-
 // TestGenerateWithFullTables generates with the whole ANPR archive, as the
 // hub can: births spread over thousands of comuni, each in force on the day
 // of birth, and (the archive knowing Sesto San Giovanni since 1869) the
 // births weighted towards the comune itself at every age.
 func TestGenerateWithFullTables(t *testing.T) {
-	if _, err := os.Stat(fullDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("ANPR tables missing in CI: %v", err)
-		}
-		t.Skipf("ANPR tables not found: %v", err)
-	}
-	tables, err := anpr.ReadFS(os.DirFS(fullDir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tables := anprdir.BuiltIn()
 	o := sesto(5000, 1)
 	o.Tables = tables
 	cs, err := population.Generate(o)
