@@ -250,7 +250,7 @@ func TestControls(t *testing.T) {
 // ANPR writes, a control for each line, and the lines ANPR lets the officer
 // force are the forceable ones.
 func TestControlsFollowANPR(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "data", "anpr", "controllo-certificati")
+	dir := filepath.Join("testdata", "controllo-certificati")
 	bullet := regexp.MustCompile(`(?m)^- `)
 	for a, page := range anprPages {
 		t.Run(page, func(t *testing.T) {
