@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -51,6 +52,17 @@ func Open(path string) (*sql.DB, error) {
 		// go-sqlite3 splits the DSN at the first '?': such a path would
 		// silently open another file.
 		return nil, fmt.Errorf("open sqlite %s: the path must not contain '?'", path)
+	}
+	// The file holds personal data (an anagrafe, operator hashes, a device
+	// key): readable by its owner only, whatever the umask. SQLite gives its
+	// -wal and -shm files the main file's permissions.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	db, err := sql.Open("sqlite3", path+"?"+params)
 	if err != nil {

@@ -3,6 +3,7 @@ package sqlitedb_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +21,36 @@ func MustOpenDB(tb testing.TB) *sql.DB {
 	}
 	tb.Cleanup(func() { db.Close() })
 	return db
+}
+
+// TestOpenPrivate: the database and its WAL are readable by their owner
+// only, also when an older version created the file with the umask's
+// 0644.
+func TestOpenPrivate(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.db")
+	if err := os.WriteFile(old, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(dir, "new.db"), old} {
+		db, err := sqlitedb.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`CREATE TABLE t (x)`); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{path, path + "-wal"} {
+			fi, err := os.Stat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mode := fi.Mode().Perm(); mode != 0o600 {
+				t.Errorf("%s: mode %o, want 600", filepath.Base(f), mode)
+			}
+		}
+		db.Close()
+	}
 }
 
 func TestOpen(t *testing.T) {
