@@ -153,15 +153,11 @@ func cmdCertIssue(ctx context.Context, e *Env, args []string) error {
 	}
 	// A round first, so that the data is the hub's latest when it answers;
 	// without the hub the certificate is issued offline, from the cache.
-	s, err := e.open(ctx, preamble{log: e.Stderr, round: true})
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr, round: true}, *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	file, err := s.Counter.OpenFile(ctx, op, *cfCode)
 	if err != nil {
 		return err
@@ -262,15 +258,11 @@ func cmdCertReprint(ctx context.Context, e *Env, args []string) error {
 	if *number == "" || (*out == "" && *printer == "") {
 		return cmdline.Usagef("certificate reprint: servono --number NUMERO e --out FILE.pdf o --print STAMPANTE")
 	}
-	s, err := e.open(ctx, preamble{log: e.Stderr})
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	pdf, err := s.Certificates.Reprint(ctx, op, *number)
 	if err != nil {
 		return err

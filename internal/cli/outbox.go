@@ -85,15 +85,11 @@ func cmdOutboxRetry(ctx context.Context, e *Env, args []string) error {
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" {
 		return cmdline.Usagef("outbox retry: servono --id OPERAZIONE [--operator UTENTE]")
 	}
-	s, err := e.open(ctx, preamble{})
+	s, op, err := e.openAs(ctx, preamble{}, *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	if err := s.Local.RetryParked(ctx, *id, op, time.Now()); err != nil {
 		return err
 	}
@@ -112,15 +108,11 @@ func cmdOutboxDiscard(ctx context.Context, e *Env, args []string) error {
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" || *reason == "" {
 		return cmdline.Usagef("outbox discard: servono --id OPERAZIONE --reason MOTIVO [--operator UTENTE]")
 	}
-	s, err := e.open(ctx, preamble{})
+	s, op, err := e.openAs(ctx, preamble{}, *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	if err := s.Local.DiscardOp(ctx, *id, op, *reason, time.Now()); err != nil {
 		return err
 	}

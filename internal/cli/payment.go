@@ -140,15 +140,11 @@ func cmdPaymentPay(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return cmdline.Usagef("payment pay: %s", app.ErrorMessage(err))
 	}
-	s, err := e.open(ctx, cashierPreamble(e))
+	s, op, err := e.openAs(ctx, cashierPreamble(e), *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	p, pdf, err := s.Cashier.PayInstalment(ctx, op, *id, *rata, m)
 	if err != nil {
 		return err
@@ -250,15 +246,11 @@ func cmdPaymentNew(ctx context.Context, e *Env, args []string) error {
 		}
 		dueDate = d
 	}
-	s, err := e.open(ctx, cashierPreamble(e))
+	s, op, err := e.openAs(ctx, cashierPreamble(e), *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	debtor := strings.ToUpper(strings.TrimSpace(*cfCode))
 	who := *name
 	if who == "" {
@@ -294,15 +286,11 @@ func cmdPaymentClose(ctx context.Context, e *Env, args []string) error {
 			return cmdline.Usagef("payment close: --day vuole AAAA-MM-GG")
 		}
 	}
-	s, err := e.open(ctx, cashierPreamble(e))
+	s, op, err := e.openAs(ctx, cashierPreamble(e), *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	cl, pdf, err := s.Cashier.Close(ctx, op, *day)
 	if err != nil {
 		return err
@@ -440,15 +428,11 @@ func cmdPaymentRefundDone(ctx context.Context, e *Env, args []string) error {
 			return cmdline.Usagef("payment refund-done: --date vuole AAAA-MM-GG")
 		}
 	}
-	s, err := e.open(ctx, cashierPreamble(e))
+	s, op, err := e.openAs(ctx, cashierPreamble(e), *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	r, err := s.Cashier.CompleteRefund(ctx, op, *id, m, day, *note)
 	if err != nil {
 		return err

@@ -115,15 +115,11 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 		}
 		files = append(files, request.File{Field: field, Name: filepath.Base(path), Data: b})
 	}
-	s, err := e.open(ctx, preamble{log: e.Stderr})
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	file, err := s.Counter.OpenFile(ctx, op, cf.Normalize(*code))
 	if err != nil {
 		return err
@@ -237,15 +233,11 @@ func cmdRequestReceipt(ctx context.Context, e *Env, args []string) error {
 	if *number == "" || *out == "" {
 		return cmdline.Usagef("request receipt: servono --number N e --out FILE.pdf")
 	}
-	s, err := e.open(ctx, preamble{log: e.Stderr})
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	pdf, err := s.Desk.Receipt(ctx, op, *number)
 	if err != nil {
 		return err
@@ -269,15 +261,11 @@ func cmdRequestStatus(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return cmdline.Usagef("request status: %s", app.ErrorMessage(err))
 	}
-	s, err := e.open(ctx, preamble{log: e.Stderr})
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, *opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	op, err := s.operator(ctx, *opName)
-	if err != nil {
-		return err
-	}
 	r, err := s.Desk.Get(ctx, *number)
 	if err != nil {
 		return err

@@ -58,6 +58,21 @@ func (e *Env) open(ctx context.Context, p preamble) (*session, error) {
 	return s, nil
 }
 
+// openAs opens the session of p and names the operator the command acts
+// for (operator): the preamble of every command that records something.
+func (e *Env) openAs(ctx context.Context, p preamble, name string) (*session, *app.Operator, error) {
+	s, err := e.open(ctx, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	op, err := s.operator(ctx, name)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, op, nil
+}
+
 // round is one sync round, bounded.
 func (s *session) round(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, roundTimeout)
