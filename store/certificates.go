@@ -156,10 +156,7 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 
 // SetSetting stores a setting of the workstation.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	if err := s.writable(ctx); err != nil {
-		return err
-	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+	if _, err := s.exec(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
 		return fmt.Errorf("set setting %s: %w", key, err)
 	}

@@ -70,14 +70,11 @@ func (s *Store) LoginFailures(ctx context.Context, username string) (count int, 
 
 // RecordLogin counts a failed login, or clears the count after a good one.
 func (s *Store) RecordLogin(ctx context.Context, username string, ok bool, at time.Time) error {
-	if err := s.writable(ctx); err != nil {
-		return err
-	}
 	var err error
 	if ok {
-		_, err = s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE username = ?`, username)
+		_, err = s.exec(ctx, `DELETE FROM login_failures WHERE username = ?`, username)
 	} else {
-		_, err = s.db.ExecContext(ctx, `INSERT INTO login_failures (username, count, last_at) VALUES (?, 1, ?)
+		_, err = s.exec(ctx, `INSERT INTO login_failures (username, count, last_at) VALUES (?, 1, ?)
 			ON CONFLICT (username) DO UPDATE SET count = count + 1, last_at = excluded.last_at`,
 			username, formatTime(at))
 	}

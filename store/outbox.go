@@ -325,10 +325,7 @@ func (s *Store) MarkOp(ctx context.Context, id string, res app.OpResult, at time
 // RetryOp records a failed attempt (network, 5xx) on an operation, which
 // stays pending for the next round.
 func (s *Store) RetryOp(ctx context.Context, id string, reason string) error {
-	if err := s.writable(ctx); err != nil {
-		return err
-	}
-	r, err := s.db.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?`, reason, id)
+	r, err := s.exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?`, reason, id)
 	if err != nil {
 		return fmt.Errorf("retry operation %s: %w", id, err)
 	}

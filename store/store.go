@@ -174,6 +174,16 @@ func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// exec runs one writing statement outside a transaction, on the same
+// terms as inTx: after the file's check, with storage errors named.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := s.writable(ctx); err != nil {
+		return nil, err
+	}
+	r, err := s.db.ExecContext(ctx, query, args...)
+	return r, sqlitedb.StorageError(s.path, err)
+}
+
 // inTx runs fn in a transaction, committed if fn returns nil. fn must use
 // only tx: the pool's single connection is busy with it. A damaged file, a
 // full or failing disk come back as ESTORAGE with a plain message: what

@@ -60,9 +60,6 @@ func (s *Store) Profile(ctx context.Context) (*app.Profile, error) {
 // one. The audit chain and the outbox are per device, so a new device id
 // starts a new chain; operations of the old one stay queued.
 func (s *Store) SaveProfile(ctx context.Context, p *app.Profile) error {
-	if err := s.writable(ctx); err != nil {
-		return err
-	}
 	if p.Device == "" || p.Comune == "" {
 		return app.Errorf(app.EINVALID, "registrazione della postazione incompleta: mancano postazione o comune")
 	}
@@ -77,7 +74,7 @@ func (s *Store) SaveProfile(ctx context.Context, p *app.Profile) error {
 		}
 		chain[i] = string(b)
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO profile (id, device, comune, comune_name, hub_url, token,
+	_, err := s.exec(ctx, `INSERT OR REPLACE INTO profile (id, device, comune, comune_name, hub_url, token,
 		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert, refused_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.Device, p.Comune, p.ComuneName, p.HubURL, p.Token, p.PrivateKey, p.PublicKey, p.Cert, p.RootKey, formatTime(p.EnrolledAt),
 		chain[0], chain[1], refusedText(p))
