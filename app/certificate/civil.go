@@ -160,7 +160,7 @@ func checkCivil(t Type, c *app.Citizen, today time.Time) error {
 			return refuse(t, "indirizzo estero e consolato non presenti in anagrafe")
 		}
 	}
-	if f.Has(FactAIREFamily) && (c.FamilyID == "" || c.Relationship == relationshipConvivenzaHead || c.Relationship == relationshipConvivenzaMember) {
+	if f.Has(FactAIREFamily) && (c.FamilyID == "" || inConvivenza(c)) {
 		return refuse(t, "la persona non risulta in una famiglia AIRE")
 	}
 	if f.Has(FactResidenceOnDate) && len(c.Residences) == 0 {

@@ -278,8 +278,7 @@ func ActsOf(file *app.CitizenFile) *Acts {
 		a.ExpatriatedOn = c.AIRE.RegisteredOn
 		// An AIRE family: a family sheet (not a convivenza) of a person
 		// registered abroad; the certificate lists its AIRE members.
-		conv := c.Relationship == relationshipConvivenzaHead || c.Relationship == relationshipConvivenzaMember
-		a.AIREFamily = c.Status == app.StatusAIRE && c.FamilyID != "" && !conv
+		a.AIREFamily = c.Status == app.StatusAIRE && c.FamilyID != "" && !inConvivenza(c)
 	}
 	// The residence in force: the open period of the history, oldest first.
 	if n := len(c.Residences); n > 0 && c.Residences[n-1].To.IsZero() {
@@ -329,9 +328,12 @@ type def struct {
 
 func (in *Input) status() app.Status { return in.Citizen.Status }
 
-func (in *Input) convivenza() bool {
-	r := in.Citizen.Relationship
-	return r == relationshipConvivenzaHead || r == relationshipConvivenzaMember
+func (in *Input) convivenza() bool { return inConvivenza(&in.Citizen) }
+
+// inConvivenza reports whether c is registered in a convivenza anagrafica
+// (its head or a member), which is not a family (DPR 223/1989 art. 5).
+func inConvivenza(c *app.Citizen) bool {
+	return c.Relationship == relationshipConvivenzaHead || c.Relationship == relationshipConvivenzaMember
 }
 
 // members are the people on the family sheet today.
