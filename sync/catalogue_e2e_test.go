@@ -24,7 +24,7 @@ func TestCatalogueReplacedReachesWorkstations(t *testing.T) {
 	w := h.synced("F205")
 	d := deskOf(w)
 	before, err := d.Catalogue(ctx)
-	if err != nil || len(before) != 116 {
+	if err != nil || len(before) != 117 {
 		t.Fatalf("before: %d services (%v)", len(before), err)
 	}
 

@@ -201,6 +201,9 @@ func (s *Service) ValidateForm(v Values, atts []AttachmentMeta, a Applicant) (Va
 			out[f.ID] = norm
 		}
 	}
+	if len(fe.Fields) == 0 {
+		checkPost(s, out, fe)
+	}
 	if len(fe.Fields) > 0 {
 		return nil, fe
 	}
