@@ -24,6 +24,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/verify", s.handleVerifyJSON)
 	mux.HandleFunc("GET /verifica", s.handleVerifyPage)
 	mux.HandleFunc("POST /verifica", s.handleVerifyPage)
+	mux.HandleFunc("GET "+PostPagePath, s.handlePostPage) // post.go
+	mux.HandleFunc("POST "+PostPagePath, s.handlePostPage)
 }
 
 // attachmentsPrefix is where attachments are uploaded: the one route whose

@@ -56,6 +56,7 @@ type server struct {
 	now    func() time.Time
 	limits Limits
 	reads  *rateLimiter
+	posts  *rateLimiter // the public page's requests, per address (post.go)
 }
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
@@ -74,6 +75,7 @@ func NewServer(d Deps) http.Handler {
 		s.limits.Reads, s.limits.ReadEvery = DefaultLimits.Reads, DefaultLimits.ReadEvery
 	}
 	s.reads = newRateLimiter(s.limits.Reads, s.limits.ReadEvery)
+	s.posts = newPostLimiter()
 	mux := http.NewServeMux()
 	s.routes(mux)
 	return s.common(mux)

@@ -321,9 +321,9 @@ func NewID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// newFollowCode is the secret that, with the request's id, opens the
+// NewFollowCode is the secret that, with the request's id, opens the
 // request's page on the hub: printed only in the receipt's QR code.
-func newFollowCode() string {
+func NewFollowCode() string {
 	var b [10]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err)
@@ -371,7 +371,7 @@ func (d *Desk) Submit(ctx context.Context, op *app.Operator, file *app.CitizenFi
 			Service: s.ID, ServiceTitle: s.Title, CodiceFiscale: file.Citizen.CodiceFiscale,
 			ApplicantName: file.Citizen.FullName(), Values: values, MemberNames: s.MemberNames(values, who), Attachments: atts,
 			SubmittedAt: now.UTC(), Operator: op.Username, Device: p.Device, Channel: channel,
-			FollowCode: newFollowCode(), Status: StatusReceived, Version: 1,
+			FollowCode: NewFollowCode(), Status: StatusReceived, Version: 1,
 			History: []StatusChange{{Status: StatusReceived, Operator: op.Username, At: now.UTC(), Version: 1}},
 		}
 		return req, req.ValidateSubmission()

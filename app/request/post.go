@@ -228,12 +228,17 @@ func validPostType(slug string) bool {
 }
 
 // checkPost applies PostOrderOf to a checked form of PostService, as a
-// field error of the form.
+// field error of the form, and keeps the address as it will be printed
+// (the province in capitals, white space folded).
 func checkPost(s *Service, v Values, fe *FormError) {
 	if s.ID != PostService {
 		return
 	}
-	if _, err := PostOrderOf(v); err != nil {
+	o, err := PostOrderOf(v)
+	if err != nil {
 		fe.Fields = append(fe.Fields, FieldError{Field: PostFieldStreet, Label: s.Title, Message: app.ErrorMessage(err)})
+		return
 	}
+	a := o.Address
+	v[PostFieldRecipient], v[PostFieldStreet], v[PostFieldCAP], v[PostFieldComune], v[PostFieldProvincia] = a.Recipient, a.Street, a.CAP, a.Comune, a.Provincia
 }

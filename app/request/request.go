@@ -98,7 +98,7 @@ type Request struct {
 	SubmittedAt time.Time
 	Operator    string
 	Device      string
-	Channel     string // "sportello" or "chiosco"
+	Channel     string // "sportello", "chiosco" or ChannelWeb
 	FollowCode  string // with ID, lets the citizen follow the request on the hub's page
 	Status      Status
 	Version     int // 1 when received; each change adds one
@@ -134,7 +134,21 @@ var (
 	provRE   = regexp.MustCompile(`^PROV-[A-Z][0-9]{3}-W[0-9]{3,}-[0-9]{6,}$`)
 	protoRE  = regexp.MustCompile(`^([0-9]{4})/([0-9]{6,})$`)
 	followRE = regexp.MustCompile(`^[A-Z2-7]{8,32}$`)
+	// webProvRE: a request of the hub's public page has no workstation;
+	// its reference is made of its comune and its id (WebProvisional).
+	webProvRE = regexp.MustCompile(`^WEB-[A-Z][0-9]{3}-[0-9A-F]{12}$`)
 )
+
+// ChannelWeb is the channel of a request made on the hub's public page
+// of the comune, with no workstation and no operator (Operator "web").
+const ChannelWeb = "web"
+
+// WebProvisional is the reference of a request of the public page until
+// its protocol number, which the hub gives it at once: comune and the
+// first twelve hex digits of its id.
+func WebProvisional(comune, id string) string {
+	return "WEB-" + comune + "-" + strings.ToUpper(strings.ReplaceAll(id, "-", "")[:12])
+}
 
 // ValidateSubmission checks the envelope of a request as it crosses a
 // boundary (the fact at the hub); the form is checked by ValidateForm.
@@ -144,7 +158,7 @@ func (r *Request) ValidateSubmission() error {
 		return app.Errorf(app.EINVALID, "richiesta senza identificativo valido")
 	case !app.ValidBelfiore(r.Comune):
 		return app.Errorf(app.EINVALID, "richiesta %s: comune non valido", r.Provisional)
-	case !provRE.MatchString(r.Provisional):
+	case !provRE.MatchString(r.Provisional) && !(r.Channel == ChannelWeb && webProvRE.MatchString(r.Provisional)):
 		return app.Errorf(app.EINVALID, "richiesta: numero provvisorio non valido %q", r.Provisional)
 	case !idRE.MatchString(r.Service):
 		return app.Errorf(app.EINVALID, "richiesta %s: servizio non valido", r.Provisional)
@@ -156,7 +170,7 @@ func (r *Request) ValidateSubmission() error {
 		return app.Errorf(app.EINVALID, "richiesta %s senza operatore", r.Provisional)
 	case !followRE.MatchString(r.FollowCode):
 		return app.Errorf(app.EINVALID, "richiesta %s senza codice per seguirla", r.Provisional)
-	case r.Channel != "sportello" && r.Channel != "chiosco":
+	case r.Channel != "sportello" && r.Channel != "chiosco" && r.Channel != ChannelWeb:
 		return app.Errorf(app.EINVALID, "richiesta %s: canale sconosciuto %q", r.Provisional, r.Channel)
 	}
 	return nil

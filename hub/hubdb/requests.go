@@ -177,21 +177,31 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 	if n > 0 {
 		return nil, app.Errorf(app.ECONFLICT, "richiesta %s già ricevuta da un'altra operazione", r.Provisional)
 	}
+	if err := d.receiveTx(ctx, tx, r); err != nil {
+		return nil, err
+	}
+	return request.EncodeRequestAnswer(r.Number, r.ProtocolAt), nil
+}
+
+// receiveTx checks request r (its form again, by the same code as where it
+// was taken, against the hub's anagrafe; its attachments, uploaded), gives
+// it the comune's next protocol number of the year and records it, in tx.
+func (d *DB) receiveTx(ctx context.Context, tx *sql.Tx, r *request.Request) error {
 	rec, err := recordTx(ctx, tx, app.ScopeNetwork, request.KindService, r.Service)
 	if err != nil {
-		return nil, app.Errorf(app.EINVALID, "richiesta %s: servizio %s sconosciuto al catalogo", r.Provisional, r.Service)
+		return app.Errorf(app.EINVALID, "richiesta %s: servizio %s sconosciuto al catalogo", r.Provisional, r.Service)
 	}
 	svc, err := request.DecodeService(rec.Data)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	who, err := applicantTx(ctx, tx, r.CodiceFiscale, r.SubmittedAt)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	values, err := svc.ValidateForm(r.Values, r.Attachments, who)
 	if err != nil {
-		return nil, app.Errorf(app.EINVALID, "richiesta %s rifiutata: %s", r.Provisional, app.ErrorMessage(err))
+		return app.Errorf(app.EINVALID, "richiesta %s rifiutata: %s", r.Provisional, app.ErrorMessage(err))
 	}
 	for _, a := range r.Attachments {
 		var size int64
@@ -199,13 +209,13 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 		if errors.Is(err, sql.ErrNoRows) {
 			// Not the request's fault: the upload comes before the
 			// operation, so the workstation sends it again.
-			return nil, fmt.Errorf("request %s: attachment %s not uploaded yet", r.Provisional, a.SHA256)
+			return fmt.Errorf("request %s: attachment %s not uploaded yet", r.Provisional, a.SHA256)
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if size != a.Size {
-			return nil, app.Errorf(app.EINVALID, "richiesta %s: l'allegato %s non corrisponde", r.Provisional, a.Name)
+			return app.Errorf(app.EINVALID, "richiesta %s: l'allegato %s non corrisponde", r.Provisional, a.Name)
 		}
 	}
 	now := d.now()
@@ -215,28 +225,28 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
 		ON CONFLICT (comune, year) DO UPDATE SET last = last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
-		return nil, fmt.Errorf("protocol number: %w", err)
+		return fmt.Errorf("protocol number: %w", err)
 	}
 	r.Values, r.Number, r.ProtocolAt = values, request.ProtocolNumber(year, seq), now
 	r.MemberNames = svc.MemberNames(values, who) // as the hub's anagrafe names them
+	if r.ServiceTitle == "" {
+		r.ServiceTitle = svc.Title
+	}
 	r.Status, r.Version = request.StatusReceived, 1
 	r.History = []request.StatusChange{{Status: request.StatusReceived, Operator: r.Operator, At: now, Version: 1}}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, comune, year, seq, number, provisional, device, codice_fiscale, service,
 		status, version, follow_code, submitted_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.Comune, year, seq, r.Number, r.Provisional, dev.ID, r.CodiceFiscale, r.Service, string(r.Status), r.Version,
+		r.ID, r.Comune, year, seq, r.Number, r.Provisional, r.Device, r.CodiceFiscale, r.Service, string(r.Status), r.Version,
 		r.FollowCode, ts(r.SubmittedAt), ts(now)); err != nil {
-		return nil, fmt.Errorf("insert request %s: %w", r.Provisional, err)
+		return fmt.Errorf("insert request %s: %w", r.Provisional, err)
 	}
 	for _, a := range r.Attachments {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO request_attachments (request, field, sha256, name) VALUES (?, ?, ?, ?)`,
 			r.ID, a.Field, a.SHA256, a.Name); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := d.recordStep(ctx, tx, r); err != nil {
-		return nil, err
-	}
-	return request.EncodeRequestAnswer(r.Number, now), nil
+	return d.recordStep(ctx, tx, r)
 }
 
 // recordStep writes a request's latest step: its history row, its index
