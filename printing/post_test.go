@@ -77,7 +77,7 @@ func TestPostCoverPDF(t *testing.T) {
 	cover := &printing.PostCover{ComuneName: "Sesto San Giovanni", Address: addr, Request: "2026/000123", Certificate: c.Number.String(),
 		Title: c.Type.Title, Avviso: "3010 0000 0000 1234 68", AmountCents: 1787,
 		Items: []printing.PostItem{{"Spedizione (posta ordinaria)", 135}, {"Bollo", 1600}, {"Diritti di segreteria", 52}},
-		Due: time.Date(2026, 4, 10, 0, 0, 0, 0, time.UTC), Date: issuedAt, Operator: "mrossi"}
+		Due:   time.Date(2026, 4, 10, 0, 0, 0, 0, time.UTC), Date: issuedAt, Operator: "mrossi"}
 	pdf, err := printing.PostCoverPDF(cover, cert, notice)
 	if err != nil {
 		t.Fatal(err)
