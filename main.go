@@ -25,6 +25,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/app/post"
 	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
@@ -125,6 +126,7 @@ type workstation struct {
 	desk         *request.Desk
 	cashier      *payment.Cashier
 	queue        *queue.Service
+	post         *post.Service
 }
 
 func storePath(dir string) string { return filepath.Join(dir, "sportello.db") }
@@ -205,6 +207,8 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		Outboxed:    outboxed,
 	}
 	ws.queue = &queue.Service{Local: st, Hub: ws.client, NewID: uuid.NewString, Now: time.Now, Outboxed: outboxed}
+	ws.post = &post.Service{Store: st, Counter: ws.counter, Certificates: ws.certificates, Cashier: ws.cashier, Desk: ws.desk,
+		Render: printing.PostCoverPDF, Now: time.Now, Outboxed: outboxed}
 	return ws, nil
 }
 
@@ -247,7 +251,7 @@ func (ws *workstation) profile(ctx context.Context) (*app.Profile, error) {
 // headless is the workstation as the headless commands receive it.
 func (ws *workstation) headless() *cli.Workstation {
 	return &cli.Workstation{Local: ws.store, Sync: ws.client, Counter: ws.counter, Certificates: ws.certificates,
-		Desk: ws.desk, Cashier: ws.cashier, Queue: ws.queue, Profile: ws.profile, Close: ws.Close}
+		Desk: ws.desk, Cashier: ws.cashier, Queue: ws.queue, Post: ws.post, Profile: ws.profile, Close: ws.Close}
 }
 
 func (ws *workstation) Close() error { return ws.store.Close() }

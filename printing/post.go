@@ -5,14 +5,15 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/signintech/gopdf"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/request"
+	"github.com/sportello/sportello/app/post"
 )
 
+// The cover letter of a certificate by post (app/post).
+//
 // The window of a DL envelope (110 × 220 mm) and where the address falls
 // on an A4 sheet folded in three to go in it.
 //
@@ -62,43 +63,16 @@ const (
 // that would not fit the window otherwise.
 var styleAddress = style{fontRegular, 11, colorInk}
 
-// PostCover is the letter that goes with a certificate by post, on top in
-// the envelope: the comune's return address, the recipient in the
-// window, and what the envelope holds and how to pay for it.
-type PostCover struct {
-	ComuneName  string // "Sesto San Giovanni"
-	Office      string // "Ufficio Anagrafe"; "" for it
-	Address     request.Address
-	Request     string // the protocol number
-	Certificate string // number
-	Title       string // the certificate's title
-	Avviso      string // codice avviso, grouped
-	AmountCents int64
-	Items       []PostItem // what the amount is made of
-	Due         time.Time
-	Date        time.Time
-	Operator    string
-}
-
-// PostItem is one line of what the postage notice charges.
-type PostItem struct {
-	Label string
-	Cents int64
-}
-
 // PostCoverPDF lays the cover letter out on an A4 page, with the address
 // inside the window of a DL envelope (see DLWindowW) and fold marks at the
 // thirds, and appends the pages of the PDFs in attach (the certificate,
 // the pagoPA notice) so that one job prints the envelope's content.
-func PostCoverPDF(c *PostCover, attach ...[]byte) ([]byte, error) {
+func PostCoverPDF(c *post.Cover, attach ...[]byte) ([]byte, error) {
 	lines := c.Address.Lines()
 	if err := printableAll(append(lines, c.ComuneName, c.Title, c.Operator)...); err != nil {
 		return nil, err
 	}
-	office := c.Office
-	if office == "" {
-		office = "Ufficio Anagrafe"
-	}
+	office := "Ufficio Anagrafe"
 	p, err := newDoc(gopdf.PageSizeA4, gopdf.PdfInfo{Title: "Certificato per posta " + c.Certificate, Author: "Comune di " + c.ComuneName,
 		Subject: "Richiesta " + c.Request, Creator: "Sportello", Producer: "Sportello", CreationDate: c.Date.In(app.Rome)})
 	if err != nil {
@@ -133,9 +107,9 @@ func PostCoverPDF(c *PostCover, attach ...[]byte) ([]byte, error) {
 	if c.AmountCents > 0 {
 		y = p.lines(styleBody, marginL, y, contentW, fmt.Sprintf("Si prega di pagare %s entro il %s con l'avviso pagoPA allegato (codice avviso %s), presso un prestatore di servizi di pagamento, l'app IO o allo sportello:",
 			app.Euro(c.AmountCents), c.Due.Format("02/01/2006"), c.Avviso)) + 2
-		for _, it := range c.Items {
-			p.text(styleBody, marginL+6, y+4, "- "+it.Label)
-			p.textRight(styleBody, marginL+110, y+4, app.Euro(it.Cents))
+		for _, ch := range c.Charges {
+			p.text(styleBody, marginL+6, y+4, "- "+ch.Label)
+			p.textRight(styleBody, marginL+110, y+4, app.Euro(ch.Cents))
 			y += 5.5
 		}
 		y += 3

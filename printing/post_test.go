@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app/certificate"
+	"github.com/sportello/sportello/app/post"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/printing"
 )
@@ -74,10 +75,10 @@ func TestPostCoverPDF(t *testing.T) {
 	}
 	addr := request.Address{Recipient: "Nicolò Bianchi D'Alessandro", Street: "Via Giuseppe Garibaldi 112/B int. 4", CAP: "20099",
 		Comune: "Sesto San Giovanni", Provincia: "MI"}
-	cover := &printing.PostCover{ComuneName: "Sesto San Giovanni", Address: addr, Request: "2026/000123", Certificate: c.Number.String(),
+	cover := &post.Cover{ComuneName: "Sesto San Giovanni", Address: addr, Request: "2026/000123", Certificate: c.Number.String(),
 		Title: c.Type.Title, Avviso: "3010 0000 0000 1234 68", AmountCents: 1787,
-		Items: []printing.PostItem{{"Spedizione (posta ordinaria)", 135}, {"Bollo", 1600}, {"Diritti di segreteria", 52}},
-		Due:   time.Date(2026, 4, 10, 0, 0, 0, 0, time.UTC), Date: issuedAt, Operator: "mrossi"}
+		Charges: []post.Charge{{Label: "Spedizione (posta ordinaria)", Cents: 135}, {Label: "Bollo", Cents: 1600}, {Label: "Diritti di segreteria", Cents: 52}},
+		Due:     time.Date(2026, 4, 10, 0, 0, 0, 0, time.UTC), Date: issuedAt, Operator: "mrossi"}
 	pdf, err := printing.PostCoverPDF(cover, cert, notice)
 	if err != nil {
 		t.Fatal(err)

@@ -21,46 +21,8 @@ var _ certificate.Store = (*Store)(nil)
 // lost to the hub.
 func (s *Store) IssueCertificate(ctx context.Context, year int, operator string, build func(seq int64) (*certificate.Issued, error)) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		device, err := profileDevice(ctx, tx)
-		if err != nil {
-			return err
-		}
-		var seq int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM certificates WHERE device = ? AND year = ?`,
-			device, year).Scan(&seq); err != nil {
-			return err
-		}
-		is, err := build(seq)
-		if err != nil {
-			return err
-		}
-		c := &is.Certificate
-		if c.Number.DeviceID() != device || c.Number.Year != year || c.Number.Seq != seq {
-			return fmt.Errorf("certificate %s is not number %d of %s in %d", c.Number, seq, device, year)
-		}
-		if err := c.Validate(); err != nil {
-			return err
-		}
-		data, err := json.Marshal(c)
-		if err != nil {
-			return err
-		}
-		number := c.Number.String()
-		fees, err := json.Marshal(is.Fees)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO certificates (number, device, year, seq, codice_fiscale, type, issued_at, data, stamp, data_seq,
-			bollo_cents, diritti_cents, fees, operator)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			number, device, year, seq, c.Person.CodiceFiscale, c.Type.Slug, formatTime(c.IssuedAt), string(data), is.Stamp, is.DataSeq,
-			is.BolloCents, is.DirittiCents, string(fees), operator); err != nil {
-			return err
-		}
-		if err := insertOp(ctx, tx, device, app.OpCertificate, 0, number, c.IssuedAt); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, device, operator, certificate.AuditIssue, c.Person.CodiceFiscale+" "+number, c.IssuedAt)
+		_, err := issueCertificateTx(ctx, tx, year, operator, build)
+		return err
 	})
 	if err != nil {
 		if app.ErrorCode(err) != app.EINTERNAL {
@@ -69,6 +31,50 @@ func (s *Store) IssueCertificate(ctx context.Context, year int, operator string,
 		return fmt.Errorf("issue certificate: %w", err)
 	}
 	return nil
+}
+
+// issueCertificateTx is IssueCertificate in tx; it returns the number.
+func issueCertificateTx(ctx context.Context, tx *sql.Tx, year int, operator string, build func(seq int64) (*certificate.Issued, error)) (string, error) {
+	device, err := profileDevice(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM certificates WHERE device = ? AND year = ?`,
+		device, year).Scan(&seq); err != nil {
+		return "", err
+	}
+	is, err := build(seq)
+	if err != nil {
+		return "", err
+	}
+	c := &is.Certificate
+	if c.Number.DeviceID() != device || c.Number.Year != year || c.Number.Seq != seq {
+		return "", fmt.Errorf("certificate %s is not number %d of %s in %d", c.Number, seq, device, year)
+	}
+	if err := c.Validate(); err != nil {
+		return "", err
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		return "", err
+	}
+	number := c.Number.String()
+	fees, err := json.Marshal(is.Fees)
+	if err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO certificates (number, device, year, seq, codice_fiscale, type, issued_at, data, stamp, data_seq,
+		bollo_cents, diritti_cents, fees, operator)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		number, device, year, seq, c.Person.CodiceFiscale, c.Type.Slug, formatTime(c.IssuedAt), string(data), is.Stamp, is.DataSeq,
+		is.BolloCents, is.DirittiCents, string(fees), operator); err != nil {
+		return "", err
+	}
+	if err := insertOp(ctx, tx, device, app.OpCertificate, 0, number, c.IssuedAt); err != nil {
+		return "", err
+	}
+	return number, appendAudit(ctx, tx, device, operator, certificate.AuditIssue, c.Person.CodiceFiscale+" "+number, c.IssuedAt)
 }
 
 // certColumns are what Certificate, Certificates and Flagged read: the

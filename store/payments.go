@@ -255,46 +255,52 @@ func (s *Store) RecordRepayment(ctx context.Context, r *payment.Repayment) error
 // and stores it with its outbox fact (see payment.Store).
 func (s *Store) NumberPosition(ctx context.Context, build func(avviso pagopa.CodiceAvviso, seq int64) (*payment.Position, error)) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		device, err := profileDevice(ctx, tx)
-		if err != nil {
-			return err
-		}
-		var first, next int64
-		var aux int
-		var code string
-		err = tx.QueryRowContext(ctx, `SELECT first, next, aux, code FROM iuv_blocks WHERE next <= last ORDER BY first LIMIT 1`).
-			Scan(&first, &next, &aux, &code)
-		if errors.Is(err, sql.ErrNoRows) {
-			return app.Errorf(app.EOFFLINE, "la postazione non ha codici IUV disponibili: l'hub ne assegna un blocco alla prossima sincronizzazione")
-		}
-		if err != nil {
-			return err
-		}
-		avviso, err := pagopa.NewAvviso(aux, code, next)
-		if err != nil {
-			return err
-		}
-		var seq int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM local_positions`).Scan(&seq); err != nil {
-			return err
-		}
-		p, err := build(avviso, seq)
-		if err != nil {
-			return err
-		}
-		if p.Avviso != avviso {
-			return fmt.Errorf("number position: built with avviso %s, not %s", p.Avviso, avviso)
-		}
-		data := payment.EncodePosition(p)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO local_positions (id, avviso, debtor_cf, seq, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			p.ID, string(avviso), p.DebtorCF, seq, string(data), formatTime(p.CreatedAt)); err != nil {
-			return fmt.Errorf("store position %s: %w", p.ID, err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE iuv_blocks SET next = next + 1 WHERE first = ?`, first); err != nil {
-			return err
-		}
-		return insertOpData(ctx, tx, device, payment.FactPosition, data, p.CreatedAt)
+		_, err := numberPositionTx(ctx, tx, build)
+		return err
 	})
+}
+
+// numberPositionTx is NumberPosition in tx; it returns the position's id.
+func numberPositionTx(ctx context.Context, tx *sql.Tx, build func(avviso pagopa.CodiceAvviso, seq int64) (*payment.Position, error)) (string, error) {
+	device, err := profileDevice(ctx, tx)
+	if err != nil {
+		return "", err
+	}
+	var first, next int64
+	var aux int
+	var code string
+	err = tx.QueryRowContext(ctx, `SELECT first, next, aux, code FROM iuv_blocks WHERE next <= last ORDER BY first LIMIT 1`).
+		Scan(&first, &next, &aux, &code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", app.Errorf(app.EOFFLINE, "la postazione non ha codici IUV disponibili: l'hub ne assegna un blocco alla prossima sincronizzazione")
+	}
+	if err != nil {
+		return "", err
+	}
+	avviso, err := pagopa.NewAvviso(aux, code, next)
+	if err != nil {
+		return "", err
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM local_positions`).Scan(&seq); err != nil {
+		return "", err
+	}
+	p, err := build(avviso, seq)
+	if err != nil {
+		return "", err
+	}
+	if p.Avviso != avviso {
+		return "", fmt.Errorf("number position: built with avviso %s, not %s", p.Avviso, avviso)
+	}
+	data := payment.EncodePosition(p)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO local_positions (id, avviso, debtor_cf, seq, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		p.ID, string(avviso), p.DebtorCF, seq, string(data), formatTime(p.CreatedAt)); err != nil {
+		return "", fmt.Errorf("store position %s: %w", p.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE iuv_blocks SET next = next + 1 WHERE first = ?`, first); err != nil {
+		return "", err
+	}
+	return p.ID, insertOpData(ctx, tx, device, payment.FactPosition, data, p.CreatedAt)
 }
 
 // RequestIUVBlock queues a request for a block of IUVs unless one is

@@ -101,20 +101,24 @@ func (s *Store) ChangeStatus(ctx context.Context, f request.StatusFact) error {
 	if err != nil {
 		return err
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		device, err := profileDevice(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if err := insertOpData(ctx, tx, device, request.FactStatus, data, f.At); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, device, f.Operator, request.AuditStatus, r.CodiceFiscale, f.At)
-	})
+	err = s.inTx(ctx, func(tx *sql.Tx) error { return changeStatusTx(ctx, tx, f, data, r.CodiceFiscale) })
 	if err != nil && app.ErrorCode(err) == app.EINTERNAL {
 		return fmt.Errorf("change status of %s: %w", f.Request, err)
 	}
 	return err
+}
+
+// changeStatusTx queues the state change f (encoded as data) of a request
+// of person cf, with its audit event, in tx.
+func changeStatusTx(ctx context.Context, tx *sql.Tx, f request.StatusFact, data []byte, cf string) error {
+	device, err := profileDevice(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := insertOpData(ctx, tx, device, request.FactStatus, data, f.At); err != nil {
+		return err
+	}
+	return appendAudit(ctx, tx, device, f.Operator, request.AuditStatus, cf, f.At)
 }
 
 // Request returns a request by its id, protocol number or provisional

@@ -21,6 +21,7 @@ import (
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/app/post"
 	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/internal/cmdline"
@@ -56,6 +57,7 @@ type Workstation struct {
 	Desk         *request.Desk
 	Cashier      *payment.Cashier
 	Queue        *queue.Service
+	Post         *post.Service
 	// Profile is the enrolled profile, with the counter set to its comune;
 	// ENOTFOUND, saying how to enrol, before enrolment.
 	Profile func(ctx context.Context) (*app.Profile, error)
@@ -127,6 +129,9 @@ comandi:
   request status --number N --to STATO [--note TESTO] --operator UTENTE
                                                 cambia lo stato (ruolo backoffice)
   request scanner-folder [CARTELLA | --clear]   la cartella dello scanner della postazione e i suoi ultimi file
+  post list [--json] [--operator UTENTE]        i certificati per posta da spedire (ruolo backoffice)
+  post issue --number N [--marca N] (--out FILE.pdf | --print STAMPANTE) [--operator UTENTE]
+                                                rilascia, addebita la spedizione e segna spedita la richiesta
   queue ticket --area A [--cf CF]               emette un biglietto della coda
   queue call --counter N [--area A,B]           chiama il prossimo allo sportello N
   queue board [--json]                          le ultime chiamate e le persone in attesa
@@ -163,6 +168,7 @@ func init() {
 			"services": cmdRequestServices, "submit": cmdRequestSubmit, "list": cmdRequestList,
 			"receipt": cmdRequestReceipt, "status": cmdRequestStatus, "scanner-folder": cmdRequestScannerFolder,
 		}),
+		"post": group("post", "list, issue", map[string]command{"list": cmdPostList, "issue": cmdPostIssue}),
 		"outbox": group("outbox", "list, retry, discard", map[string]command{
 			"list": cmdOutboxList, "retry": cmdOutboxRetry, "discard": cmdOutboxDiscard,
 		}),
