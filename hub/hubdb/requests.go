@@ -313,6 +313,11 @@ func (d *DB) applyRequestStatus(ctx context.Context, tx *sql.Tx, dev *Device, op
 	if f.Comune != dev.Comune {
 		return nil, app.Errorf(app.EFORBIDDEN, "cambio di stato per il comune %s da una postazione di %s", f.Comune, dev.Comune)
 	}
+	// A kiosk or a board has no back office: its token, stolen, must not
+	// move requests in the name of an operator it merely names.
+	if dev.Role != RoleCounter {
+		return nil, app.Errorf(app.EFORBIDDEN, "una postazione %s non cambia lo stato delle richieste", dev.Role)
+	}
 	o, err := operatorTx(ctx, tx, dev.Comune, f.Operator)
 	if err != nil {
 		return nil, err
