@@ -34,6 +34,7 @@ var outputs = []struct {
 	{"payment scan --json", scanLine{}},
 	{"request services --json", serviceLine{}},
 	{"request list --json", requestLine{}},
+	{"post list --json", postLine{}},
 	{"queue board --json", boardLine{}},
 	{"queue stats --json", statsLine{}},
 	{"outbox list --json", outboxLine{}},
