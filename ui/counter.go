@@ -69,6 +69,10 @@ type Deps struct {
 	// queue's statistics (stats.go). nil where the comune has none.
 	Appointments AppointmentDesk
 	QueueStats   QueueStats
+
+	// Post is the back office of certificates by post (post.go); nil on
+	// a workstation without it. Only back-office operators see it.
+	Post PostDesk
 }
 
 // findShortcut (Ctrl+F) brings the operator back to the search box from
@@ -94,6 +98,7 @@ type Counter struct {
 	file    *fileScreen
 	flags   *worklist   // nil without Certificates
 	refunds *refundList // nil without Payments (payments_worklist.go)
+	posts   *postList   // nil without Post or the back-office role (post.go)
 	queue   *queueUI    // the booking form and the statistics (appointments.go)
 
 	seenSync time.Time // the last sync the worklist was read after
@@ -170,7 +175,7 @@ func (c *Counter) lock(notice string) {
 	c.idleGen++
 	c.endSess()
 	c.closeDialogs(true)
-	c.op, c.search, c.file, c.flags, c.refunds = nil, nil, nil, nil, nil
+	c.op, c.search, c.file, c.flags, c.refunds, c.posts = nil, nil, nil, nil, nil, nil
 	c.showLogin(username, notice)
 }
 
@@ -194,6 +199,10 @@ func (c *Counter) loggedIn(op *app.Operator) {
 	if c.d.Payments != nil {
 		c.refunds = newRefundList(c)
 		c.refunds.refresh()
+	}
+	if c.d.Post != nil && op.Has(app.RoleBackOffice) {
+		c.posts = newPostList(c)
+		c.posts.refresh()
 	}
 	split := container.NewHSplit(c.search, c.file)
 	split.SetOffset(searchShare)
@@ -244,7 +253,7 @@ func (c *Counter) onIssue() {
 // certificates when it accepts them, and opens refunds when a second
 // payment of a position applies.
 func (c *Counter) onSyncStatus(st app.SyncStatus) {
-	if (c.flags == nil && c.refunds == nil) || st.LastSync.Equal(c.seenSync) {
+	if (c.flags == nil && c.refunds == nil && c.posts == nil) || st.LastSync.Equal(c.seenSync) {
 		return
 	}
 	c.seenSync = st.LastSync
@@ -254,12 +263,15 @@ func (c *Counter) onSyncStatus(st app.SyncStatus) {
 	if c.refunds != nil {
 		c.refunds.refresh()
 	}
+	if c.posts != nil {
+		c.posts.refresh()
+	}
 }
 
 // dialogOpen reports whether the issue form or the worklist is open.
 func (c *Counter) dialogOpen() bool {
 	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil) ||
-		(c.refunds != nil && c.refunds.dlg != nil) || c.queueDialogOpen()
+		(c.refunds != nil && c.refunds.dlg != nil) || (c.posts != nil && c.posts.dlg != nil) || c.queueDialogOpen()
 }
 
 // closeDialogs closes the issue form and the worklist. Unless all is set, a
@@ -276,6 +288,9 @@ func (c *Counter) closeDialogs(all bool) {
 	}
 	if c.refunds != nil {
 		c.refunds.close()
+	}
+	if c.posts != nil {
+		c.posts.close()
 	}
 	c.closeQueueDialogs()
 }
@@ -367,6 +382,9 @@ func newHeader(c *Counter) fyne.CanvasObject {
 	}
 	if c.refunds != nil {
 		right.Add(container.NewCenter(c.refunds.button))
+	}
+	if c.posts != nil {
+		right.Add(container.NewCenter(c.posts.button))
 	}
 	who := container.NewVBox()
 	if c.d.Profile.Device != "" {

@@ -429,6 +429,22 @@ const (
 	msgStatsLoading
 	msgMinutes
 
+	// Certificates by post (post.go, kiosk_post.go).
+	msgPostButton
+	msgPostTitle
+	msgPostHint
+	msgNoPost
+	msgPostLine
+	msgPostBollo
+	msgPostExempt
+	msgPostStarted
+	msgPostSend
+	msgPostMarca
+	msgPostMarcaHint
+	msgPostDone
+	msgPostFailed
+	msgPostProblem
+
 	msgCount // keep last: the number of messages
 )
 
@@ -825,6 +841,22 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgStatsTotal:       {"Totale: %d emessi, %d serviti, %d assenti; attesa media %s", "Total: %d issued, %d served, %d no-shows; mean wait %s"},
 	msgStatsLoading:     {"Lettura dall'hub…", "Reading from the hub…"},
 	msgMinutes:          {"%d min", "%d min"},
+
+	// Certificates by post (post.go, kiosk_post.go).
+	msgPostButton:    {"Certificati per posta (%d)", "Certificates by post (%d)"},
+	msgPostTitle:     {"Certificati da spedire per posta", "Certificates to post"},
+	msgPostHint:      {"Richieste di certificati da spedire a casa. Spedisci rilascia il certificato, crea l'avviso pagoPA della spedizione e segna la richiesta come spedita; stampa lettera (indirizzo nella finestra della busta DL), certificato e avviso. Invio apre il fascicolo della persona.", "Requests for certificates mailed home. Post issues the certificate, makes the pagoPA notice for the postage and marks the request as sent; it prints the letter (address in the DL envelope's window), the certificate and the notice. Enter opens the person's file."},
+	msgNoPost:        {"Nessun certificato da spedire", "No certificates to post"},
+	msgPostLine:      {"Richiesta %s del %s: %s, %s", "Request %s of %s: %s, %s"},
+	msgPostBollo:     {"con bollo", "with stamp duty"},
+	msgPostExempt:    {"esente (esenzione %d)", "exempt (exemption %d)"},
+	msgPostStarted:   {"Spedizione iniziata: certificato %s già rilasciato", "Posting begun: certificate %s already issued"},
+	msgPostSend:      {"Spedisci", "Post"},
+	msgPostMarca:     {"Marca da bollo (14 cifre)", "Revenue stamp (14 digits)"},
+	msgPostMarcaHint: {"Il numero della marca da bollo applicata al certificato", "The number of the revenue stamp applied to the certificate"},
+	msgPostDone:      {"Richiesta %s spedita: certificato %s, avviso %s di %s. %s", "Request %s posted: certificate %s, notice %s of %s. %s"},
+	msgPostFailed:    {"Spedizione non completata: %s", "Posting not completed: %s"},
+	msgPostProblem:   {"Da correggere: %s", "To correct: %s"},
 }
 
 // text returns message id in l.
