@@ -176,12 +176,15 @@ func runKiosk(ctx context.Context, o options) error {
 	defer r.Close()
 	go r.client.Run(ctx, syncInterval, maxBackoff)
 	self := &kiosk.Self{Cache: r.store, Device: r.profile.Device, Counter: r.counter, Certificates: r.certificates, Now: time.Now}
+	desk := *r.desk // the kiosk's requests say so
+	desk.Channel = "chiosco"
+	byPost := &kiosk.Post{Desk: &desk, Counter: r.counter, Device: r.profile.Device}
 	pr := &printing.KioskPrinter{Ticket: o.getenv("SPORTELLO_TICKET_PRINTER"), PDF: o.getenv("SPORTELLO_PRINTER"),
 		Dir: filepath.Join(r.dir, "stampe"), Comune: r.profile.ComuneName, Log: r.log}
 	a := fyneapp.NewWithID("it.sportello.kiosk")
 	w := a.NewWindow("Sportello — chiosco")
 	k := ui.NewKiosk(w, ui.KioskDeps{ComuneName: r.profile.ComuneName, Queue: r.queue, Self: self, Printer: pr, Lang: o.lang,
-		Now: time.Now, Appointments: r.queue, Device: r.profile.Device, Payments: kioskPayments{&kiosk.Payments{Cashier: r.cashier}}})
+		Now: time.Now, Appointments: r.queue, Device: r.profile.Device, Payments: kioskPayments{&kiosk.Payments{Cashier: r.cashier}}, Post: byPost})
 	defer k.Close()
 	w.SetCloseIntercept(func() { r.log.Info("close refused: the kiosk stays open") })
 	w.SetFullScreen(o.getenv("SPORTELLO_KIOSK_WINDOWED") == "")

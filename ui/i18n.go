@@ -444,6 +444,13 @@ const (
 	msgPostDone
 	msgPostFailed
 	msgPostProblem
+	msgKioskPost
+	msgKioskPostChoose
+	msgKioskPostBollo
+	msgKioskPostTo
+	msgKioskPostConfirm
+	msgKioskPostDone
+	msgKioskPostNone
 
 	msgCount // keep last: the number of messages
 )
@@ -843,20 +850,27 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgMinutes:          {"%d min", "%d min"},
 
 	// Certificates by post (post.go, kiosk_post.go).
-	msgPostButton:    {"Certificati per posta (%d)", "Certificates by post (%d)"},
-	msgPostTitle:     {"Certificati da spedire per posta", "Certificates to post"},
-	msgPostHint:      {"Richieste di certificati da spedire a casa. Spedisci rilascia il certificato, crea l'avviso pagoPA della spedizione e segna la richiesta come spedita; stampa lettera (indirizzo nella finestra della busta DL), certificato e avviso. Invio apre il fascicolo della persona.", "Requests for certificates mailed home. Post issues the certificate, makes the pagoPA notice for the postage and marks the request as sent; it prints the letter (address in the DL envelope's window), the certificate and the notice. Enter opens the person's file."},
-	msgNoPost:        {"Nessun certificato da spedire", "No certificates to post"},
-	msgPostLine:      {"Richiesta %s del %s: %s, %s", "Request %s of %s: %s, %s"},
-	msgPostBollo:     {"con bollo", "with stamp duty"},
-	msgPostExempt:    {"esente (esenzione %d)", "exempt (exemption %d)"},
-	msgPostStarted:   {"Spedizione iniziata: certificato %s già rilasciato", "Posting begun: certificate %s already issued"},
-	msgPostSend:      {"Spedisci", "Post"},
-	msgPostMarca:     {"Marca da bollo (14 cifre)", "Revenue stamp (14 digits)"},
-	msgPostMarcaHint: {"Il numero della marca da bollo applicata al certificato", "The number of the revenue stamp applied to the certificate"},
-	msgPostDone:      {"Richiesta %s spedita: certificato %s, avviso %s di %s. %s", "Request %s posted: certificate %s, notice %s of %s. %s"},
-	msgPostFailed:    {"Spedizione non completata: %s", "Posting not completed: %s"},
-	msgPostProblem:   {"Da correggere: %s", "To correct: %s"},
+	msgPostButton:       {"Certificati per posta (%d)", "Certificates by post (%d)"},
+	msgPostTitle:        {"Certificati da spedire per posta", "Certificates to post"},
+	msgPostHint:         {"Richieste di certificati da spedire a casa. Spedisci rilascia il certificato, crea l'avviso pagoPA della spedizione e segna la richiesta come spedita; stampa lettera (indirizzo nella finestra della busta DL), certificato e avviso. Invio apre il fascicolo della persona.", "Requests for certificates mailed home. Post issues the certificate, makes the pagoPA notice for the postage and marks the request as sent; it prints the letter (address in the DL envelope's window), the certificate and the notice. Enter opens the person's file."},
+	msgNoPost:           {"Nessun certificato da spedire", "No certificates to post"},
+	msgPostLine:         {"Richiesta %s del %s: %s, %s", "Request %s of %s: %s, %s"},
+	msgPostBollo:        {"con bollo", "with stamp duty"},
+	msgPostExempt:       {"esente (esenzione %d)", "exempt (exemption %d)"},
+	msgPostStarted:      {"Spedizione iniziata: certificato %s già rilasciato", "Posting begun: certificate %s already issued"},
+	msgPostSend:         {"Spedisci", "Post"},
+	msgPostMarca:        {"Marca da bollo (14 cifre)", "Revenue stamp (14 digits)"},
+	msgPostMarcaHint:    {"Il numero della marca da bollo applicata al certificato", "The number of the revenue stamp applied to the certificate"},
+	msgPostDone:         {"Richiesta %s spedita: certificato %s, avviso %s di %s. %s", "Request %s posted: certificate %s, notice %s of %s. %s"},
+	msgPostFailed:       {"Spedizione non completata: %s", "Posting not completed: %s"},
+	msgPostProblem:      {"Da correggere: %s", "To correct: %s"},
+	msgKioskPost:        {"Certificato per posta", "Certificate by post"},
+	msgKioskPostChoose:  {"Quale certificato spedire a casa?", "Which certificate should be mailed home?"},
+	msgKioskPostBollo:   {"Con bollo: 16 euro, pagati con la spedizione", "With stamp duty: 16 euro, paid with the postage"},
+	msgKioskPostTo:      {"Sarà spedito all'indirizzo di residenza:", "It will be mailed to your residence:"},
+	msgKioskPostConfirm: {"Conferma la richiesta", "Confirm the request"},
+	msgKioskPostDone:    {"Richiesta n. %s ricevuta: il certificato arriverà per posta con l'avviso di pagamento. Ritiri la ricevuta qui sotto.", "Request no. %s received: the certificate will arrive by post with the payment notice. Take the receipt below."},
+	msgKioskPostNone:    {"Nessun certificato si chiede per posta a questo chiosco: rivolgersi allo sportello", "No certificate can be asked by post at this kiosk: please ask at the counter"},
 }
 
 // text returns message id in l.

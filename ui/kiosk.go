@@ -67,6 +67,9 @@ type KioskDeps struct {
 	// Payments prints the citizen's pagoPA notices (kiosk_payments.go);
 	// nil: not at this kiosk.
 	Payments KioskPayments
+	// Post takes requests of certificates by post (kiosk_post.go); nil:
+	// not at this kiosk.
+	Post KioskPost
 }
 
 // Kiosk is the public kiosk in one fullscreen window: queue tickets,

@@ -66,6 +66,9 @@ func newKioskMenuScreen(k *Kiosk, r menuResult) fyne.CanvasObject {
 	if k.d.Payments != nil {
 		items = append(items, big(widget.NewButtonWithIcon(l.text(msgKioskPayNotices), theme.DocumentPrintIcon(), k.tap(k.onPayNotices)), 720))
 	}
+	if k.d.Post != nil {
+		items = append(items, big(widget.NewButtonWithIcon(l.text(msgKioskPost), theme.MailSendIcon(), k.tap(k.showPostTypes)), 720)) // kiosk_post.go
+	}
 	items = append(items,
 		big(widget.NewButtonWithIcon(l.text(msgKioskEnd), theme.LogoutIcon(), k.tap(k.onEnd)), 720),
 		bigText(l.text(msgKioskIdleSoon), 20, false),
