@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/post"
 	"github.com/sportello/sportello/app/request"
@@ -235,6 +236,72 @@ func TestCertificateByPost(t *testing.T) {
 		t.Errorf("the citizen's page %d\n%s", res.StatusCode, page)
 	}
 
+	t.Run("AtTheCounterAndTheKiosk", func(t *testing.T) {
+		// The counter takes one for Giulia with the service's form; a bad
+		// CAP is refused there, with nothing queued.
+		giulia := people[4]
+		desk := deskOf(w)
+		file := openFile(t, w, giulia.CodiceFiscale)
+		v := request.Values{"cognome": giulia.Surname, "nome": giulia.GivenName, "codice_fiscale": giulia.CodiceFiscale,
+			"tipo_certificato": "stato-di-famiglia", "bollo": "esenzione", "esenzione": "9", "uso": "pensione estera",
+			"destinatario": "Giulia Cantù", "indirizzo_recapito": "Via Dante 3", "cap": "2012", "comune_recapito": "Milano",
+			"provincia": "MI", "privacy": "si"}
+		before, _ := w.outbox(t)
+		if _, _, err := desk.Submit(ctx, clerk, file, request.PostService, v, nil); err == nil || !strings.Contains(err.Error(), "CAP di 5 cifre") {
+			t.Fatalf("a bad CAP at the counter: %v", err)
+		}
+		if after, _ := w.outbox(t); after != before {
+			t.Fatalf("a refused form queued %d operations", after-before)
+		}
+		v["cap"] = "20123"
+		atCounter, _, err := desk.Submit(ctx, clerk, file, request.PostService, v, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The kiosk takes one for Nicolò, to his residence.
+		code, err := h.DB.NewEnrollCodeFor(ctx, "F205", hubdb.RoleKiosk, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := openStore(t)
+		c := sync.New(st, options())
+		p, err := c.Enroll(ctx, h.URL, code, "Chiosco")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kw := &workstation{St: st, C: c, Profile: p}
+		round(t, kw)
+		kcs, _ := counterOf(kw, &online)
+		kdesk := deskOf(kw)
+		kdesk.Channel = "chiosco"
+		byPost := &kiosk.Post{Desk: kdesk, Counter: kcs, Device: p.Device}
+		nicolo := openFile(t, kw, people[3].CodiceFiscale)
+		atKiosk, _, err := byPost.Ask(ctx, kiosk.DefaultPolicy, nicolo, "residenza", -1)
+		if err != nil {
+			t.Fatalf("kiosk: %v", err)
+		}
+		if _, _, err := byPost.Ask(ctx, kiosk.DefaultPolicy, nicolo, "matrimonio", -1); app.ErrorCode(err) != app.EFORBIDDEN {
+			t.Errorf("a type the kiosk policy does not allow: %v", err)
+		}
+		round(t, w, kw)
+		round(t, w)
+		items, err := svc.Worklist(ctx, backOffice)
+		if err != nil || len(items) != 2 {
+			t.Fatalf("worklist %+v %v", items, err)
+		}
+		byID := map[string]post.Item{}
+		for _, it := range items {
+			byID[it.Request.ID] = it
+		}
+		ct, kt := byID[atCounter.ID], byID[atKiosk.ID]
+		if ct.Request.Number == "" || ct.Order == nil || ct.Order.ExemptionID != 9 || ct.Request.Channel != "sportello" {
+			t.Errorf("the counter's request: %+v", ct)
+		}
+		if kt.Request.Number == "" || kt.Order == nil || !kt.Order.Marca || kt.Request.Channel != "chiosco" ||
+			kt.Order.Address.Lines()[1] != "Via Giuseppe Garibaldi 12/A" || kt.Order.Address.Lines()[2] != "20121 MILANO MI" {
+			t.Errorf("the kiosk's request: %+v %+v", kt.Request, kt.Order)
+		}
+	})
 	t.Run("ErrAnotherComune", func(t *testing.T) {
 		roma := h.synced("H501")
 		romaOp := &app.Operator{Username: "bo.roma", Comune: "H501", Roles: []app.Role{app.RoleOperator, app.RoleBackOffice}, Active: true}
