@@ -525,7 +525,8 @@ func NewHTTPServer(addr string, h http.Handler) *http.Server {
 		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: 64 << 10}
 }
 
-// Serve runs the handler on addr until ctx ends, then shuts down gracefully.
+// Serve runs the handler on addr until ctx ends, then shuts down
+// gracefully; over TLS when srv has a TLSConfig.
 func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error {
 	ln, err := listen(srv.Addr)
 	if err != nil {
@@ -535,7 +536,13 @@ func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error
 		ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if srv.TLSConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "") // the certificates come from TLSConfig
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

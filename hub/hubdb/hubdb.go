@@ -24,6 +24,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/internal/anprdir"
+	"github.com/sportello/sportello/internal/hubpin"
 	"github.com/sportello/sportello/internal/sqlitedb"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -258,8 +259,16 @@ func (d *DB) NewEnrollCodeFor(ctx context.Context, comuneCode string, role Devic
 	return code, nil
 }
 
+// normalizeCode is the one-time part of a code as typed: capitals, no
+// dashes or spaces, and without the hub's fingerprint that follows it when
+// the code carries one (hubpin; the workstation checks it, the hub knows
+// its own).
 func normalizeCode(s string) string {
-	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	s = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	if len(s) == hubpin.CodeLen+hubpin.PinLen {
+		s = s[:hubpin.CodeLen]
+	}
+	return s
 }
 
 func hashSecret(s string) string {
