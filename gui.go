@@ -134,7 +134,7 @@ func openRole(ctx context.Context, o options, name, title string) (*role, error)
 	if demo {
 		dir = filepath.Join(o.data, name)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := privateDir(dir); err != nil {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(rotlog.New(filepath.Join(dir, name+".log"), 1<<20), &slog.HandlerOptions{Level: slog.LevelInfo}))

@@ -41,7 +41,15 @@ type DB struct {
 	// the notices of requests link to its follow page. "" leaves the link
 	// out. Set it before serving.
 	PublicURL string
+	// AttachmentQuota bounds the bytes of attachments one device may have
+	// stored at the hub, so that a stolen token cannot fill its disk;
+	// 0 is DefaultAttachmentQuota.
+	AttachmentQuota int64
 }
+
+// DefaultAttachmentQuota is a device's attachment quota unless set: some
+// thousands of scanned documents, years of a counter's requests.
+const DefaultAttachmentQuota = 4 << 30
 
 // Open opens or creates the hub database at path and migrates it.
 func Open(ctx context.Context, path string) (*DB, error) {
