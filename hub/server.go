@@ -272,6 +272,7 @@ func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubd
 		s.writeError(w, r, err)
 		return
 	}
+	changesFor(dev.Role, res) // view.go
 	writeGzipJSON(w, r, res)
 }
 
@@ -291,6 +292,7 @@ func (s *server) handleSnapshot(w http.ResponseWriter, r *http.Request, dev *hub
 		s.writeError(w, r, err)
 		return
 	}
+	snapshotFor(dev.Role, res) // view.go
 	writeGzipJSON(w, r, res)
 }
 

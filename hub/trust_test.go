@@ -20,6 +20,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/cf"
+	kioskapp "github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/queue"
@@ -816,7 +817,7 @@ func TestDeviceViews(t *testing.T) {
 	}
 	kiosk := trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk)
 	board := trustEnrol(t, h.DB, "F205", hubdb.RoleBoard)
-	type seen struct{ citizens, operators, records, area int }
+	type seen struct{ citizens, operators, records, area, clearDocs, checkedDocs int }
 	download := func(token string) seen {
 		var s seen
 		var snap wire.SnapshotResponse
@@ -824,6 +825,25 @@ func TestDeviceViews(t *testing.T) {
 			t.Fatalf("snapshot: %d %+v", st, e)
 		}
 		s.citizens, s.operators, s.records = len(snap.Citizens), len(snap.Operators), len(snap.Records)
+		doc := func(c *wire.Citizen) {
+			want := ""
+			for _, p := range h.People {
+				if p.CodiceFiscale == c.CodiceFiscale {
+					want = p.DocumentNumber
+				}
+			}
+			switch c.DocumentNumber {
+			case want:
+				s.clearDocs++
+			case kioskapp.DocumentCheck(c.CodiceFiscale, want):
+				s.checkedDocs++
+			default:
+				t.Errorf("document of %s: %q", c.CodiceFiscale, c.DocumentNumber)
+			}
+		}
+		for i := range snap.Citizens {
+			doc(&snap.Citizens[i])
+		}
 		var ch wire.ChangesResponse
 		if st, e := h.get(t, "/v1/changes?scope=F205&after=0", token, &ch); st != 200 {
 			t.Fatalf("changes: %d %+v", st, e)
@@ -832,6 +852,7 @@ func TestDeviceViews(t *testing.T) {
 			switch {
 			case c.Citizen != nil:
 				s.citizens++
+				doc(c.Citizen)
 			case c.Operator != nil:
 				s.operators++
 			case c.Kind == queue.KindArea:
@@ -844,8 +865,11 @@ func TestDeviceViews(t *testing.T) {
 	if counterSaw.citizens == 0 || counterSaw.operators == 0 || counterSaw.area == 0 {
 		t.Errorf("counter: %+v, want the whole comune", counterSaw)
 	}
-	if kioskSaw.citizens == 0 || kioskSaw.operators != 0 || kioskSaw.area == 0 {
-		t.Errorf("kiosk: %+v, want citizens and areas, no operator", kioskSaw)
+	if kioskSaw.citizens == 0 || kioskSaw.operators != 0 || kioskSaw.area == 0 || kioskSaw.clearDocs != 0 || kioskSaw.checkedDocs != kioskSaw.citizens {
+		t.Errorf("kiosk: %+v, want citizens with their documents' checks and areas, no operator", kioskSaw)
+	}
+	if counterSaw.clearDocs != counterSaw.citizens {
+		t.Errorf("counter: %+v, want the documents on file", counterSaw)
 	}
 	if boardSaw.citizens != 0 || boardSaw.operators != 0 || boardSaw.area == 0 {
 		t.Errorf("board: %+v, want the queue's areas alone", boardSaw)

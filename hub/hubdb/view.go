@@ -28,7 +28,7 @@ func ViewOf(role DeviceRole) View {
 	case RoleKiosk:
 		return View{NoOperators: true, NoRecords: []string{payment.KindRefund}}
 	case RoleBoard:
-		return View{NoOperators: true, NoCitizens: true, Records: []string{queue.KindArea, queue.KindState}}
+		return View{NoOperators: true, NoCitizens: true, Records: queue.BoardKinds}
 	}
 	return View{}
 }
