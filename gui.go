@@ -13,8 +13,8 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/kiosk"
-	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/hub/demo"
+	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/chime"
 	"github.com/sportello/sportello/internal/rotlog"
 	"github.com/sportello/sportello/printing"
