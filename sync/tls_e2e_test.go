@@ -155,38 +155,32 @@ func TestTLSPinnedHub(t *testing.T) {
 		srv2.Close()
 	})
 
+	// refusedAt serves the hub's address with cert and asserts that the
+	// workstation's round is refused saying want, with nothing sent.
+	refusedAt := func(t *testing.T, cert *tls.Certificate, want string) {
+		t.Helper()
+		other, reached := tlsServer(t, srv.Listener.Addr().String(), h.serve, cert)
+		defer other.Close()
+		err := sync.New(w.St, options()).Round(ctx)
+		wantCode(t, err, app.EFORBIDDEN)
+		if !strings.Contains(app.ErrorMessage(err), want) {
+			t.Errorf("message %q, want %q", app.ErrorMessage(err), want)
+		}
+		if n := reached.Load(); n != 0 {
+			t.Errorf("%d requests were sent", n)
+		}
+	}
 	t.Run("MITM", func(t *testing.T) {
 		// Another machine takes the hub's address with a CA of its own,
 		// and the hub's whole handler behind it (it would relay).
-		mitm, reached := tlsServer(t, srv.Listener.Addr().String(), h.serve, serverCert(t, newCA(t), time.Now(), 24*time.Hour))
-		defer mitm.Close()
 		w.audit(t, 1) // something to push: a token and personal data
-		c := sync.New(w.St, options())
-		err := c.Round(ctx)
-		wantCode(t, err, app.EFORBIDDEN)
-		if !strings.Contains(app.ErrorMessage(err), "impronta") {
-			t.Errorf("message %q", app.ErrorMessage(err))
-		}
-		if n := reached.Load(); n != 0 {
-			t.Errorf("%d requests reached the other hub", n)
-		}
+		refusedAt(t, serverCert(t, newCA(t), time.Now(), 24*time.Hour), "impronta")
 		if pending, _ := w.outbox(t); pending == 0 {
 			t.Error("the audit event left the outbox")
 		}
 	})
-
 	t.Run("Expired", func(t *testing.T) {
-		old, reached := tlsServer(t, srv.Listener.Addr().String(), h.serve, serverCert(t, ca, time.Now().Add(-48*time.Hour), 24*time.Hour))
-		defer old.Close()
-		c := sync.New(w.St, options())
-		err := c.Round(ctx)
-		wantCode(t, err, app.EFORBIDDEN)
-		if !strings.Contains(app.ErrorMessage(err), "scaduto") {
-			t.Errorf("message %q", app.ErrorMessage(err))
-		}
-		if n := reached.Load(); n != 0 {
-			t.Errorf("%d requests reached a hub with an expired certificate", n)
-		}
+		refusedAt(t, serverCert(t, ca, time.Now().Add(-48*time.Hour), 24*time.Hour), "scaduto")
 	})
 }
 
