@@ -23,9 +23,9 @@ import (
 // kiosk and board, each its own) enrols in it automatically. Every demo
 // seeding call of this binary is in this file.
 
-// joinDemo starts the demo hub and enrols ws in it under name the first
-// time, or follows the hub to its new port afterwards.
-func joinDemo(ctx context.Context, ws *workstation, dir, name string, log *slog.Logger) error {
+// joinDemo starts the demo hub and enrols ws in it under name, with role,
+// the first time, or follows the hub to its new port afterwards.
+func joinDemo(ctx context.Context, ws *workstation, dir, name string, role hubdb.DeviceRole, log *slog.Logger) error {
 	url, err := startDemoHub(ctx, dir, log)
 	if err != nil {
 		return fmt.Errorf("embedded demo hub: %w", err)
@@ -33,7 +33,7 @@ func joinDemo(ctx context.Context, ws *workstation, dir, name string, log *slog.
 	p, err := ws.store.Profile(ctx)
 	switch {
 	case app.ErrorCode(err) == app.ENOTFOUND:
-		code, err := demoEnrollCode(ctx, dir)
+		code, err := demoEnrollCode(ctx, dir, role)
 		if err != nil {
 			return fmt.Errorf("enrol %q in the demo network: %w", name, err)
 		}
@@ -91,13 +91,13 @@ func openDemoHub(ctx context.Context, dir string) (*hubdb.DB, error) {
 	return db, nil
 }
 
-func demoEnrollCode(ctx context.Context, dir string) (string, error) {
+func demoEnrollCode(ctx context.Context, dir string, role hubdb.DeviceRole) (string, error) {
 	db, err := hubdb.Open(ctx, filepath.Join(dir, "hub.db"))
 	if err != nil {
 		return "", err
 	}
 	defer db.Close()
-	return db.NewEnrollCode(ctx, demo.Home, time.Hour)
+	return db.NewEnrollCodeFor(ctx, demo.Home, role, time.Hour)
 }
 
 // serveHub serves the hub's API on addr until ctx ends.

@@ -14,6 +14,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/hub/demo"
+	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/chime"
 	"github.com/sportello/sportello/internal/rotlog"
 	"github.com/sportello/sportello/printing"
@@ -45,7 +46,7 @@ func runCounter(ctx context.Context, o options) error {
 	_, perr := ws.store.Profile(ctx)
 	demoDir := filepath.Join(o.data, "demo-hub")
 	if _, err := os.Stat(demoDir); err == nil || (app.ErrorCode(perr) == app.ENOTFOUND && o.hubURL == "") {
-		if err := joinDemo(ctx, ws, demoDir, "Sportello dimostrativo", log); err != nil {
+		if err := joinDemo(ctx, ws, demoDir, "Sportello dimostrativo", hubdb.RoleCounter, log); err != nil {
 			return err
 		}
 		hint = fmt.Sprintf("Rete dimostrativa — operatore: %s   password: %s", demo.Operator, demo.Password)
@@ -135,7 +136,7 @@ func openRole(ctx context.Context, o options, name, title string) (*role, error)
 	if demo {
 		dir = filepath.Join(o.data, name)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := privateDir(dir); err != nil {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(rotlog.New(filepath.Join(dir, name+".log"), 1<<20), &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -145,7 +146,8 @@ func openRole(ctx context.Context, o options, name, title string) (*role, error)
 	}
 	r := &role{workstation: ws, dir: dir, log: log}
 	if demo {
-		if err := joinDemo(ctx, ws, demoDir, title, log); err != nil {
+		role := map[string]hubdb.DeviceRole{"kiosk": hubdb.RoleKiosk, "board": hubdb.RoleBoard}[name]
+		if err := joinDemo(ctx, ws, demoDir, title, role, log); err != nil {
 			ws.Close()
 			return nil, err
 		}
@@ -160,6 +162,21 @@ func openRole(ctx context.Context, o options, name, title string) (*role, error)
 	}
 	if err := ws.client.Round(ctx); err != nil {
 		log.Info("first sync", "err", err) // offline is normal: the cache serves
+	}
+	// A public machine holds only what its screens need: a cache synced
+	// before the hub confined kiosks and boards is cleaned here.
+	if name == "board" {
+		err = ws.store.KeepForBoard(ctx)
+	} else {
+		var n int
+		n, err = ws.store.KeepForKiosk(ctx)
+		if n > 0 {
+			log.Info("identity documents on file replaced by their checks", "citizens", n)
+		}
+	}
+	if err != nil {
+		ws.Close()
+		return nil, err
 	}
 	return r, nil
 }

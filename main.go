@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			Exists: func() bool { _, err := os.Stat(storePath(o.data)); return err == nil },
 			Backup: func(ctx context.Context, out string) error { return store.Backup(ctx, storePath(o.data), out) },
 			Restore: func(ctx context.Context, file string) (*cli.Restored, error) {
-				if err := os.MkdirAll(o.data, 0o700); err != nil {
+				if err := privateDir(o.data); err != nil {
 					return nil, err
 				}
 				r, err := store.Restore(ctx, storePath(o.data), file, time.Now())
@@ -131,13 +131,23 @@ type workstation struct {
 
 func storePath(dir string) string { return filepath.Join(dir, "sportello.db") }
 
+// privateDir makes a profile folder readable by its owner alone (0700),
+// also one an older version created open to every user of the machine:
+// it holds the device's token and key, the cache and the logs.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
+}
+
 // openWorkstation opens the profile in dir, creating it, and wires its
 // services; log receives the sync engine's messages (nil discards them).
 func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := privateDir(dir); err != nil {
 		return nil, err
 	}
 	st, err := store.Open(storePath(dir))

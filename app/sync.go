@@ -185,6 +185,10 @@ type Profile struct {
 	Comune     string
 	ComuneName string
 	HubURL     string
+	// HubPin is the fingerprint of the hub's TLS key (internal/hubpin)
+	// that the enrolment code carried; every connection is checked
+	// against it. Empty: the machine's roots (a hub enrolled without one).
+	HubPin     string
 	Token      string // bearer secret for the hub; never leaves the workstation otherwise
 	PrivateKey []byte // Ed25519 seed+key
 	PublicKey  []byte

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -19,15 +20,6 @@ import (
 // one that holds.
 const minQuery = 3
 
-// counterOnly refuses a device that is not a counter: the anagrafe is for
-// an operator at the desk, never for a kiosk or a board in a public hall.
-func counterOnly(dev *hubdb.Device) error {
-	if dev.Role != hubdb.RoleCounter {
-		return app.Errorf(app.EFORBIDDEN, "questa postazione (%s) non consulta l'anagrafe", dev.Role)
-	}
-	return nil
-}
-
 // bucket is a token bucket: tokens refill at one per every, up to burst.
 type bucket struct {
 	tokens float64
@@ -41,10 +33,11 @@ type rateLimiter struct {
 	burst   float64
 	every   time.Duration
 	buckets map[string]*bucket
+	too     string // what the refusal says, before "riprovare tra"
 }
 
-func newRateLimiter(burst int, every time.Duration) *rateLimiter {
-	return &rateLimiter{burst: float64(burst), every: every, buckets: map[string]*bucket{}}
+func newRateLimiter(burst int, every time.Duration, too string) *rateLimiter {
+	return &rateLimiter{burst: float64(burst), every: every, buckets: map[string]*bucket{}, too: too}
 }
 
 // take spends a token of key at now; ETOOMANY when there is none.
@@ -62,10 +55,79 @@ func (l *rateLimiter) take(key string, now time.Time) error {
 	}
 	if b.tokens < 1 {
 		wait := time.Duration((1 - b.tokens) * float64(l.every)).Round(time.Second)
-		return app.Errorf(app.ETOOMANY, "troppe ricerche da questa postazione: riprovare tra %s", max(wait, time.Second))
+		return app.Errorf(app.ETOOMANY, "%s: riprovare tra %s", l.too, max(wait, time.Second))
 	}
 	b.tokens--
+	if len(l.buckets) > maxBuckets {
+		l.forget(now)
+	}
 	return nil
+}
+
+// maxBuckets bounds the memory of a limiter keyed by addresses anyone
+// chooses: past it, the buckets full again are forgotten (a forgotten
+// bucket comes back full, which is what it was).
+const maxBuckets = 100_000
+
+func (l *rateLimiter) forget(now time.Time) {
+	for k, b := range l.buckets {
+		if b.tokens+float64(now.Sub(b.last))/float64(l.every) >= l.burst {
+			delete(l.buckets, k)
+		}
+	}
+}
+
+// inFlight caps the requests in progress on the public routes, for each
+// address and in all: a client that opens many slow requests (a body
+// trickled to /v1/enroll, a page read slowly) holds only its share.
+type inFlight struct {
+	mu           sync.Mutex
+	perIP, total int
+	byIP         map[string]int
+	all          int
+}
+
+func (f *inFlight) acquire(ip string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.all >= f.total || f.byIP[ip] >= f.perIP {
+		return false
+	}
+	f.all++
+	f.byIP[ip]++
+	return true
+}
+
+func (f *inFlight) release(ip string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.all--
+	if f.byIP[ip]--; f.byIP[ip] <= 0 {
+		delete(f.byIP, ip)
+	}
+}
+
+// unauthenticated guards a route that anyone may call without a device
+// token (enrolment, verification, the citizen's follow page): a token
+// bucket per address and a cap on requests in progress. The address is the
+// connection's: behind a reverse proxy every caller shares the proxy's.
+func (s *server) unauthenticated(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ip, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			ip = r.RemoteAddr
+		}
+		if err := s.public.take(ip, s.now()); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if !s.inFlight.acquire(ip) {
+			s.writeError(w, r, app.Errorf(app.ETOOMANY, "troppe richieste in corso da questo indirizzo: riprovare tra poco"))
+			return
+		}
+		defer s.inFlight.release(ip)
+		next(w, r)
+	}
 }
 
 // queryLength counts the letters and digits of a search.

@@ -45,7 +45,7 @@ const maxPostForm = 16 << 10
 // postLimiter lets one address (IP) post a burst of 5 requests, then one
 // every 10 minutes: a household asks for a few certificates, a script
 // filling the back office's queue is stopped.
-func newPostLimiter() *rateLimiter { return newRateLimiter(5, 10*time.Minute) }
+func newPostLimiter() *rateLimiter { return newRateLimiter(5, 10*time.Minute, "troppe richieste di certificati per posta da questo indirizzo") }
 
 // csrfCookie holds the nonce the form's token is bound to.
 const csrfCookie = "sportello_post"

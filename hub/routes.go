@@ -3,29 +3,100 @@ package hub
 import (
 	"net"
 	"net/http"
+	"slices"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/hub/hubdb"
 )
 
-// routes lists every route of the hub.
+// route is one route of the hub and the device roles that may call it:
+// none for the public ones (no token), and otherwise only those listed,
+// checked before the handler runs. A kiosk or a board in a public hall
+// reaches only what its screens need.
+type route struct {
+	pattern string
+	roles   []hubdb.DeviceRole
+	public  http.HandlerFunc
+	device  func(http.ResponseWriter, *http.Request, *hubdb.Device)
+}
+
+var (
+	anyDevice   = []hubdb.DeviceRole{hubdb.RoleCounter, hubdb.RoleKiosk, hubdb.RoleBoard}
+	counterOnly = []hubdb.DeviceRole{hubdb.RoleCounter}
+)
+
+// table lists every route of the hub.
+func (s *server) table() []route {
+	return []route{
+		{pattern: "GET /v1/health", public: s.handleHealth},
+		{pattern: "GET /v1/keys", public: s.handleKeys},
+		{pattern: "POST /v1/enroll", public: s.unauthenticated(s.handleEnroll)},
+		// Every device syncs, each seeing what its role may hold
+		// (view.go), and pushes the facts its role makes (handlePush).
+		{pattern: "GET /v1/changes", roles: anyDevice, device: s.handleChanges},
+		{pattern: "GET /v1/snapshot", roles: anyDevice, device: s.handleSnapshot},
+		{pattern: "POST /v1/ops", roles: anyDevice, device: s.handlePush},
+		// The anagrafe is for an operator at the desk.
+		{pattern: "GET /v1/citizens", roles: counterOnly, device: s.handleSearch},
+		{pattern: "GET /v1/citizens/{cf}", roles: counterOnly, device: s.handleCitizen},
+		{pattern: "GET /v1/families/{id}", roles: counterOnly, device: s.handleFamily},
+		{pattern: "POST /v1/queue/call", roles: counterOnly, device: s.handleQueueCall},
+		{pattern: "GET /v1/queue/tickets", roles: counterOnly, device: s.handleQueueTickets},
+		{pattern: "PUT " + attachmentsPrefix + "{sha}", roles: counterOnly, device: s.handleAttachment},
+		{pattern: "GET /v1/payments/positions", roles: counterOnly, device: s.handlePosition}, // payments.go
+		{pattern: "GET " + FollowPath, public: s.unauthenticated(s.handleFollow)},
+		{pattern: "GET /v1/verify", public: s.unauthenticated(s.handleVerifyJSON)},
+		{pattern: "GET /verifica", public: s.unauthenticated(s.handleVerifyPage)},
+		{pattern: "POST /verifica", public: s.unauthenticated(s.handleVerifyPage)},
+		{pattern: "GET " + PostPagePath, public: s.unauthenticated(s.handlePostPage)}, // post.go
+		{pattern: "POST " + PostPagePath, public: s.unauthenticated(s.handlePostPage)},
+	}
+}
+
+// routes registers every route of the table.
 func (s *server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1/health", s.handleHealth)
-	mux.HandleFunc("GET /v1/keys", s.handleKeys)
-	mux.HandleFunc("POST /v1/enroll", s.handleEnroll)
-	mux.HandleFunc("GET /v1/changes", s.device(s.handleChanges))
-	mux.HandleFunc("GET /v1/snapshot", s.device(s.handleSnapshot))
-	mux.HandleFunc("POST /v1/ops", s.device(s.handlePush))
-	mux.HandleFunc("GET /v1/citizens", s.device(s.handleSearch))
-	mux.HandleFunc("GET /v1/citizens/{cf}", s.device(s.handleCitizen))
-	mux.HandleFunc("GET /v1/families/{id}", s.device(s.handleFamily))
-	mux.HandleFunc("POST /v1/queue/call", s.device(s.handleQueueCall))
-	mux.HandleFunc("GET /v1/queue/tickets", s.device(s.handleQueueTickets))
-	mux.HandleFunc("PUT "+attachmentsPrefix+"{sha}", s.device(s.handleAttachment))
-	mux.HandleFunc("GET /v1/payments/positions", s.device(s.handlePosition)) // payments.go
-	mux.HandleFunc("GET "+FollowPath, s.handleFollow)
-	mux.HandleFunc("GET /v1/verify", s.handleVerifyJSON)
-	mux.HandleFunc("GET /verifica", s.handleVerifyPage)
-	mux.HandleFunc("POST /verifica", s.handleVerifyPage)
-	mux.HandleFunc("GET "+PostPagePath, s.handlePostPage) // post.go
-	mux.HandleFunc("POST "+PostPagePath, s.handlePostPage)
+	for _, rt := range s.table() {
+		if rt.public != nil {
+			mux.HandleFunc(rt.pattern, rt.public)
+			continue
+		}
+		mux.HandleFunc(rt.pattern, s.device(rt.roles, rt.device))
+	}
+}
+
+// RouteRoles is the table for tests and documentation: each route's
+// pattern and the roles that may call it (nil: public).
+func RouteRoles() map[string][]hubdb.DeviceRole {
+	out := map[string][]hubdb.DeviceRole{}
+	for _, rt := range (&server{}).table() {
+		out[rt.pattern] = rt.roles
+	}
+	return out
+}
+
+// allowed refuses a device whose role the route does not serve.
+func allowed(roles []hubdb.DeviceRole, dev *hubdb.Device) error {
+	if !slices.Contains(roles, dev.Role) {
+		return app.Errorf(app.EFORBIDDEN, "questa postazione (%s) non ha accesso a questa funzione dell'hub", dev.Role)
+	}
+	return nil
+}
+
+// pushes are the operation kinds a kiosk and a board may push; a counter
+// pushes every kind. A kiosk issues certificates, tickets and appointments
+// to the citizen in front of it; a board only keeps its audit trail.
+var pushes = map[hubdb.DeviceRole][]string{
+	hubdb.RoleKiosk: {app.OpAudit, app.OpCertificate, queue.FactTicket, queue.FactAppointment},
+	hubdb.RoleBoard: {app.OpAudit},
+}
+
+// mayPush refuses an operation kind the device's role does not make.
+func mayPush(dev *hubdb.Device, kind string) error {
+	if kinds, ok := pushes[dev.Role]; ok && !slices.Contains(kinds, kind) {
+		return app.Errorf(app.EFORBIDDEN, "questa postazione (%s) non registra operazioni di tipo %q", dev.Role, kind)
+	}
+	return nil
 }
 
 // attachmentsPrefix is where attachments are uploaded: the one route whose

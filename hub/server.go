@@ -43,12 +43,23 @@ type Limits struct {
 	// ReadEvery.
 	Reads     int
 	ReadEvery time.Duration
+	// Public is how many requests one address may make at once to the
+	// routes open without a token (enrolment, verification, the follow
+	// page); one more every PublicEvery. PublicInFlight caps the requests
+	// in progress there per address, PublicInFlightAll in all.
+	Public            int
+	PublicEvery       time.Duration
+	PublicInFlight    int
+	PublicInFlightAll int
 }
 
 // DefaultLimits are the limits of a hub started without others: a counter
 // searches a burst of 60 and then one every 2 seconds, more than an
 // operator types, far less than a walk through an anagrafe needs.
-var DefaultLimits = Limits{MaxBody: 8 << 20, ChangesPage: 1000, SnapshotPage: 5000, PushOps: 500, Reads: 60, ReadEvery: 2 * time.Second}
+// An address verifies a burst of 30 certificates, then one a second;
+// it holds 8 public requests in progress, the hub 256.
+var DefaultLimits = Limits{MaxBody: 8 << 20, ChangesPage: 1000, SnapshotPage: 5000, PushOps: 500, Reads: 60, ReadEvery: 2 * time.Second,
+	Public: 30, PublicEvery: time.Second, PublicInFlight: 8, PublicInFlightAll: 256}
 
 type server struct {
 	db     *hubdb.DB
@@ -57,6 +68,9 @@ type server struct {
 	limits Limits
 	reads  *rateLimiter
 	posts  *rateLimiter // the public page's requests, per address (post.go)
+	// public and inFlight guard the routes open without a token.
+	public   *rateLimiter
+	inFlight *inFlight
 }
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
@@ -74,8 +88,16 @@ func NewServer(d Deps) http.Handler {
 	if s.limits.Reads <= 0 || s.limits.ReadEvery <= 0 {
 		s.limits.Reads, s.limits.ReadEvery = DefaultLimits.Reads, DefaultLimits.ReadEvery
 	}
-	s.reads = newRateLimiter(s.limits.Reads, s.limits.ReadEvery)
 	s.posts = newPostLimiter()
+	if s.limits.Public <= 0 || s.limits.PublicEvery <= 0 {
+		s.limits.Public, s.limits.PublicEvery = DefaultLimits.Public, DefaultLimits.PublicEvery
+	}
+	if s.limits.PublicInFlight <= 0 || s.limits.PublicInFlightAll <= 0 {
+		s.limits.PublicInFlight, s.limits.PublicInFlightAll = DefaultLimits.PublicInFlight, DefaultLimits.PublicInFlightAll
+	}
+	s.reads = newRateLimiter(s.limits.Reads, s.limits.ReadEvery, "troppe ricerche da questa postazione")
+	s.public = newRateLimiter(s.limits.Public, s.limits.PublicEvery, "troppe richieste da questo indirizzo")
+	s.inFlight = &inFlight{perIP: s.limits.PublicInFlight, total: s.limits.PublicInFlightAll, byIP: map[string]int{}}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	return s.common(mux)
@@ -116,8 +138,9 @@ func (s *server) common(next http.Handler) http.Handler {
 	})
 }
 
-// device authenticates a workstation's call by its bearer token.
-func (s *server) device(next func(http.ResponseWriter, *http.Request, *hubdb.Device)) http.HandlerFunc {
+// device authenticates a workstation's call by its bearer token and
+// checks that its role may call the route.
+func (s *server) device(roles []hubdb.DeviceRole, next func(http.ResponseWriter, *http.Request, *hubdb.Device)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || tok == "" {
@@ -125,6 +148,9 @@ func (s *server) device(next func(http.ResponseWriter, *http.Request, *hubdb.Dev
 			return
 		}
 		dev, err := s.db.DeviceByToken(r.Context(), tok)
+		if err == nil {
+			err = allowed(roles, dev)
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -243,11 +269,12 @@ func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubd
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.db.Changes(r.Context(), scope, after, limit)
+	res, err := s.db.ChangesFor(r.Context(), hubdb.ViewOf(dev.Role), scope, after, limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	changesFor(dev.Role, res) // view.go
 	writeGzipJSON(w, r, res)
 }
 
@@ -262,11 +289,12 @@ func (s *server) handleSnapshot(w http.ResponseWriter, r *http.Request, dev *hub
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.db.Snapshot(r.Context(), scope, r.URL.Query().Get("after"), limit)
+	res, err := s.db.SnapshotFor(r.Context(), hubdb.ViewOf(dev.Role), scope, r.URL.Query().Get("after"), limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	snapshotFor(dev.Role, res) // view.go
 	writeGzipJSON(w, r, res)
 }
 
@@ -303,6 +331,9 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 		}
 		var out app.OpResult
 		op, err := wire.OpFromWire(wop)
+		if err == nil {
+			err = mayPush(dev, op.Kind)
+		}
 		if err != nil {
 			out = app.OpResult{ID: wop.ID, Code: app.ErrorCode(err), Message: app.ErrorMessage(err)}
 		} else {
@@ -332,10 +363,6 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 // prefix, another comune's citizens only by an exact key (the whole codice
 // fiscale, or surname, given name and birth date), each such hit recorded.
 func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
-	if err := counterOnly(dev); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	if err := s.reads.take(dev.ID, s.now()); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -448,10 +475,6 @@ func citizenToWire(c *app.Citizen) wire.Citizen {
 }
 
 func (s *server) handleCitizen(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
-	if err := counterOnly(dev); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	c, err := s.db.Citizen(r.Context(), strings.ToUpper(r.PathValue("cf")))
 	if err == nil {
 		err = s.crossRead(r, dev, c, "scheda")
@@ -527,7 +550,8 @@ func NewHTTPServer(addr string, h http.Handler) *http.Server {
 		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: 64 << 10}
 }
 
-// Serve runs the handler on addr until ctx ends, then shuts down gracefully.
+// Serve runs the handler on addr until ctx ends, then shuts down
+// gracefully; over TLS when srv has a TLSConfig.
 func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error {
 	ln, err := listen(srv.Addr)
 	if err != nil {
@@ -537,7 +561,13 @@ func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error
 		ready(ln.Addr().String())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if srv.TLSConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "") // the certificates come from TLSConfig
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -552,10 +582,6 @@ func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error
 // comune's sheet only with the codice fiscale of one of its members, the
 // exact key an operator who opened that citizen has in hand.
 func (s *server) handleFamily(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
-	if err := counterOnly(dev); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	comune, id := dev.Comune, r.PathValue("id")
 	if cf := r.URL.Query().Get("cf"); cf != "" {
 		c, err := s.db.Citizen(r.Context(), strings.ToUpper(cf))

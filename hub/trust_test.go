@@ -20,8 +20,10 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/cf"
+	kioskapp "github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/sync/wire"
@@ -731,6 +733,228 @@ func FuzzSearch(f *testing.F) {
 			if !found {
 				t.Errorf("q=%q found %s of %s without its exact key", text, c.CodiceFiscale, c.Comune)
 			}
+		}
+	})
+}
+
+// TestRolesEveryRoute walks every route of the hub's table (routes.go)
+// with a kiosk's, a board's and a counter's token: a role the route does
+// not list gets 403 before the handler runs; a role it lists is served
+// (whatever the handler then says of the request, never 401 or 403 for its
+// role); a public route needs no token.
+func TestRolesEveryRoute(t *testing.T) {
+	h := newTrustHub(t)
+	tokens := map[hubdb.DeviceRole]string{
+		hubdb.RoleCounter: h.Milano,
+		hubdb.RoleKiosk:   trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk),
+		hubdb.RoleBoard:   trustEnrol(t, h.DB, "F205", hubdb.RoleBoard),
+	}
+	cf := h.People["Bianchi Luca"].CodiceFiscale
+	fill := strings.NewReplacer("{cf}", cf, "{id}", "1", "{sha}", strings.Repeat("0", 64))
+	routes := hub.RouteRoles()
+	if len(routes) < 17 {
+		t.Fatalf("%d routes in the table", len(routes))
+	}
+	query := map[string]string{"/v1/changes": "?scope=F205&after=0", "/v1/snapshot": "?scope=F205"}
+	for pattern, roles := range routes {
+		method, path, _ := strings.Cut(pattern, " ")
+		path = fill.Replace(path) + query[path]
+		body := ""
+		if method != http.MethodGet {
+			body = "{}"
+		}
+		if roles == nil {
+			req, _ := http.NewRequest(method, h.URL+path, strings.NewReader(body))
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode == 401 || res.StatusCode == 403 {
+				t.Errorf("public %s: %s", pattern, res.Status)
+			}
+			continue
+		}
+		for role, token := range tokens {
+			st, e := h.send(t, method, path, token, body, nil)
+			allowed := false
+			for _, r := range roles {
+				allowed = allowed || r == role
+			}
+			switch {
+			case !allowed && (st != 403 || e.Code != app.EFORBIDDEN):
+				t.Errorf("%s as %s: %d %+v, want 403", pattern, role, st, e)
+			case allowed && (st == 401 || st == 403):
+				t.Errorf("%s as %s: %d %+v, want served", pattern, role, st, e)
+			}
+		}
+		if st, _ := h.send(t, method, path, "", body, nil); st != 401 {
+			t.Errorf("%s without a token: %d, want 401", pattern, st)
+		}
+	}
+	// What a kiosk and a board reach, spelled out: the anagrafe, the
+	// queue's controls, payments and attachments are the counter's.
+	for _, pattern := range []string{"GET /v1/citizens", "POST /v1/queue/call", "GET /v1/payments/positions", "PUT /v1/attachments/{sha}"} {
+		if got := routes[pattern]; len(got) != 1 || got[0] != hubdb.RoleCounter {
+			t.Errorf("%s: roles %v, want the counter's alone", pattern, got)
+		}
+	}
+}
+
+// TestDeviceViews: what a kiosk and a board download. A board gets the
+// queue and nothing of any person; a kiosk the anagrafe it identifies
+// citizens by, never an operator's account or password hash; a counter
+// everything. The operation kinds they may push are confined likewise.
+func TestDeviceViews(t *testing.T) {
+	ctx := context.Background()
+	h := newTrustHub(t)
+	if err := h.DB.PutOperator(ctx, app.Operator{Username: "mrossi", Name: "Mario Rossi", Comune: "F205",
+		Roles: []app.Role{app.RoleOperator}, PasswordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.DB.PutAreas(ctx, "F205", []queue.Area{{Code: "A", Name: "Anagrafe", NameEN: "Registry office", Minutes: 10, Kiosk: true}}); err != nil {
+		t.Fatal(err)
+	}
+	kiosk := trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk)
+	board := trustEnrol(t, h.DB, "F205", hubdb.RoleBoard)
+	type seen struct{ citizens, operators, records, area, clearDocs, checkedDocs int }
+	download := func(token string) seen {
+		var s seen
+		var snap wire.SnapshotResponse
+		if st, e := h.get(t, "/v1/snapshot?scope=F205&limit=1000", token, &snap); st != 200 {
+			t.Fatalf("snapshot: %d %+v", st, e)
+		}
+		s.citizens, s.operators, s.records = len(snap.Citizens), len(snap.Operators), len(snap.Records)
+		doc := func(c *wire.Citizen) {
+			want := ""
+			for _, p := range h.People {
+				if p.CodiceFiscale == c.CodiceFiscale {
+					want = p.DocumentNumber
+				}
+			}
+			switch c.DocumentNumber {
+			case want:
+				s.clearDocs++
+			case kioskapp.DocumentCheck(c.CodiceFiscale, want):
+				s.checkedDocs++
+			default:
+				t.Errorf("document of %s: %q", c.CodiceFiscale, c.DocumentNumber)
+			}
+		}
+		for i := range snap.Citizens {
+			doc(&snap.Citizens[i])
+		}
+		var ch wire.ChangesResponse
+		if st, e := h.get(t, "/v1/changes?scope=F205&after=0", token, &ch); st != 200 {
+			t.Fatalf("changes: %d %+v", st, e)
+		}
+		for _, c := range append(ch.Changes, snap.Records...) {
+			switch {
+			case c.Citizen != nil:
+				s.citizens++
+				doc(c.Citizen)
+			case c.Operator != nil:
+				s.operators++
+			case c.Kind == queue.KindArea:
+				s.area++
+			}
+		}
+		return s
+	}
+	counterSaw, kioskSaw, boardSaw := download(h.Milano), download(kiosk), download(board)
+	if counterSaw.citizens == 0 || counterSaw.operators == 0 || counterSaw.area == 0 {
+		t.Errorf("counter: %+v, want the whole comune", counterSaw)
+	}
+	if kioskSaw.citizens == 0 || kioskSaw.operators != 0 || kioskSaw.area == 0 || kioskSaw.clearDocs != 0 || kioskSaw.checkedDocs != kioskSaw.citizens {
+		t.Errorf("kiosk: %+v, want citizens with their documents' checks and areas, no operator", kioskSaw)
+	}
+	if counterSaw.clearDocs != counterSaw.citizens {
+		t.Errorf("counter: %+v, want the documents on file", counterSaw)
+	}
+	if boardSaw.citizens != 0 || boardSaw.operators != 0 || boardSaw.area == 0 {
+		t.Errorf("board: %+v, want the queue's areas alone", boardSaw)
+	}
+
+	t.Run("Pushes", func(t *testing.T) {
+		for _, tc := range []struct {
+			token, device, kind string
+			want                string
+		}{
+			{board, "F205-W004", payment.FactIUVBlock, app.EFORBIDDEN},
+			{kiosk, "F205-W003", payment.FactIUVBlock, app.EFORBIDDEN},
+			{kiosk, "F205-W003", "cash_closing", app.EFORBIDDEN},
+		} {
+			p := &pusher{h: h, token: tc.token, device: tc.device}
+			if res := p.push(t, tc.kind, []byte(`{}`)); res.Code != tc.want || res.Applied {
+				t.Errorf("%s pushes %s: %+v, want %s", tc.device, tc.kind, res, tc.want)
+			}
+		}
+	})
+}
+
+// TestPublicRoutesLimited: the routes open without a token answer an
+// address a burst and then 429, and hold only so many of its requests in
+// progress: a body trickled to /v1/enroll keeps no more than its share.
+func TestPublicRoutesLimited(t *testing.T) {
+	t.Run("RatePerAddress", func(t *testing.T) {
+		h := newTrustHub(t, func(d *hub.Deps) { d.Limits.Public, d.Limits.PublicEvery = 3, time.Hour })
+		for i := range 4 {
+			res, err := http.Get(h.URL + "/verifica")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if want := map[bool]int{true: 200, false: 429}[i < 3]; res.StatusCode != want {
+				t.Errorf("request %d: %s, want %d", i+1, res.Status, want)
+			}
+		}
+		// A device's routes are not the public bucket's.
+		if st, e := h.get(t, "/v1/snapshot?scope=F205", h.Milano, nil); st != 200 {
+			t.Errorf("a counter after the public burst: %d %+v", st, e)
+		}
+	})
+	t.Run("InFlightPerAddress", func(t *testing.T) {
+		h := newTrustHub(t, func(d *hub.Deps) { d.Limits.PublicInFlight, d.Limits.PublicInFlightAll = 1, 10 })
+		pr, pw := io.Pipe()
+		defer pw.Close()
+		slow := make(chan int, 1)
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, h.URL+"/v1/enroll", pr)
+			req.ContentLength = -1
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				slow <- 0
+				return
+			}
+			res.Body.Close()
+			slow <- res.StatusCode
+		}()
+		pw.Write([]byte(`{"code":`)) // and nothing more, for now
+		var st int
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			res, err := http.Get(h.URL + "/v1/verify?stamp=x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if st = res.StatusCode; st == 429 {
+				break
+			}
+		}
+		if st != 429 {
+			t.Errorf("a second request while one trickles: %d, want 429", st)
+		}
+		pw.Close()
+		if got := <-slow; got != 400 {
+			t.Errorf("the trickled enrolment: %d, want 400", got)
+		}
+		res, err := http.Get(h.URL + "/v1/verify?stamp=x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode == 429 {
+			t.Error("the address is still held after its request ended")
 		}
 	})
 }

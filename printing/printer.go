@@ -344,7 +344,7 @@ func (p File) Save(name string, pdf []byte) (string, error) {
 	if p.Dir == "" {
 		return "", app.Errorf(app.EINVALID, "cartella dei PDF non configurata")
 	}
-	if err := os.MkdirAll(p.Dir, 0o755); err != nil {
+	if err := os.MkdirAll(p.Dir, 0o700); err != nil { // certificates and receipts: personal data
 		return "", app.Errorf(CodePrinter, "cartella %s non utilizzabile: %v", p.Dir, err)
 	}
 	base := fileName(name)
@@ -354,7 +354,7 @@ func (p File) Save(name string, pdf []byte) (string, error) {
 			fn = fmt.Sprintf("%s (%d).pdf", base, i)
 		}
 		path := filepath.Join(p.Dir, fn)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, os.ErrExist) {
 			continue
 		}

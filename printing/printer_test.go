@@ -343,4 +343,11 @@ func TestFileSaves(t *testing.T) {
 	if err := (printing.File{}).Print(context.Background(), name, nil, 1); app.ErrorCode(err) != app.EINVALID {
 		t.Errorf("no folder: %v, want EINVALID", err)
 	}
+	// Certificates are personal data: the folder and the files are the
+	// operator's alone.
+	for path, want := range map[string]os.FileMode{dir: os.ModeDir | 0o700, filepath.Join(dir, "Certificato di residenza I690-W001-2026-000005 D'ANGELO MÜLLER_NICOLÒ.pdf"): 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode() != want {
+			t.Errorf("%s: %v %v, want %v", filepath.Base(path), fi.Mode(), err, want)
+		}
+	}
 }

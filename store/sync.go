@@ -24,9 +24,9 @@ func (s *Store) Profile(ctx context.Context) (*app.Profile, error) {
 		refused          string
 	)
 	err := s.db.QueryRowContext(ctx, `SELECT device, comune, comune_name, hub_url, token,
-		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert, refused_at FROM profile WHERE id = 1`).
+		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert, refused_at, hub_pin FROM profile WHERE id = 1`).
 		Scan(&p.Device, &p.Comune, &p.ComuneName, &p.HubURL, &p.Token,
-			&p.PrivateKey, &p.PublicKey, &p.Cert, &p.RootKey, &enrolled, &devCert, &comCert, &refused)
+			&p.PrivateKey, &p.PublicKey, &p.Cert, &p.RootKey, &enrolled, &devCert, &comCert, &refused, &p.HubPin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.ENOTFOUND, "postazione non ancora registrata presso il centro servizi")
 	}
@@ -75,9 +75,9 @@ func (s *Store) SaveProfile(ctx context.Context, p *app.Profile) error {
 		chain[i] = string(b)
 	}
 	_, err := s.exec(ctx, `INSERT OR REPLACE INTO profile (id, device, comune, comune_name, hub_url, token,
-		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert, refused_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		private_key, public_key, cert, root_key, enrolled_at, device_cert, comune_cert, refused_at, hub_pin) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.Device, p.Comune, p.ComuneName, p.HubURL, p.Token, p.PrivateKey, p.PublicKey, p.Cert, p.RootKey, formatTime(p.EnrolledAt),
-		chain[0], chain[1], refusedText(p))
+		chain[0], chain[1], refusedText(p), p.HubPin)
 	if err != nil {
 		return fmt.Errorf("save profile: %w", err)
 	}

@@ -9,6 +9,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,11 +19,13 @@ import (
 	"strconv"
 	"strings"
 	stdsync "sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/internal/hubpin"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -50,6 +54,9 @@ type Client struct {
 	nextSub int
 	round   stdsync.Mutex // one round at a time
 	trigger chan struct{}
+	// pin is the hub's TLS fingerprint in force: the enrolment code's
+	// while enrolling, the profile's after it.
+	pin atomic.Pointer[string]
 }
 
 // New returns an engine over the workstation's store.
@@ -87,10 +94,49 @@ func New(store app.SyncStore, opt Options) *Client {
 		SetRetryWaitTime(200 * time.Millisecond).
 		SetRetryMaxWaitTime(2 * time.Second).
 		AddRetryCondition(func(r *resty.Response, err error) bool {
-			return err != nil || r.StatusCode() >= 500
+			if err != nil {
+				_, refused := tlsRefusal(err) // the same certificate again
+				return !refused
+			}
+			return r.StatusCode() >= 500
 		})
-	return &Client{store: store, opt: opt, http: h, subs: map[int]func(app.SyncStatus){},
+	c := &Client{store: store, opt: opt, http: h, subs: map[int]func(app.SyncStatus){},
 		status: app.SyncStatus{Progress: -1}, trigger: make(chan struct{}, 1)}
+	// Certificates are checked against the pin, on the real clock (the
+	// engine's Now may be a test's).
+	h.SetTLSClientConfig(hubpin.Config(c.hubPin, time.Now))
+	return c
+}
+
+// hubPin is the pin connections are checked against: "" until one is known.
+func (c *Client) hubPin() string {
+	if p := c.pin.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// profile reads the workstation's profile and puts its pin in force.
+func (c *Client) profile(ctx context.Context) (*app.Profile, error) {
+	p, err := c.store.Profile(ctx)
+	if err == nil {
+		c.pin.Store(&p.HubPin)
+	}
+	return p, err
+}
+
+// checkScheme refuses plain HTTP to any hub but this machine's, before
+// anything is sent: a token, a citizen's data or an enrolment over a LAN
+// in clear is readable by anyone on it.
+func checkScheme(hubURL string) error {
+	u, err := url.Parse(hubURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return app.Errorf(app.EINVALID, "indirizzo dell'hub non valido %q: ad esempio https://hub.esempio.it", hubURL)
+	}
+	if u.Scheme == "http" && !hubpin.Loopback(hubURL) {
+		return app.Errorf(app.EINVALID, "l'hub %s è indicato con http:// (in chiaro): fuori da questo computer la postazione si collega solo in https://", u.Host)
+	}
+	return nil
 }
 
 // Status returns the engine's state for the status bar.
@@ -151,6 +197,9 @@ func (c *Client) do(ctx context.Context, hubURL, token, method, path string, que
 
 // doWith is do with extra request headers.
 func (c *Client) doWith(ctx context.Context, hubURL, token, method, path string, query url.Values, header map[string]string, body, out any) error {
+	if err := checkScheme(hubURL); err != nil {
+		return err
+	}
 	req := c.http.R().SetContext(ctx).SetError(&wire.Error{}).SetHeaders(header)
 	if out != nil {
 		req.SetResult(out)
@@ -168,6 +217,12 @@ func (c *Client) doWith(ctx context.Context, hubURL, token, method, path string,
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if msg, ok := tlsRefusal(err); ok {
+			// Not an outage: another machine, or a certificate that no
+			// longer holds. Nothing is sent to it, and no retry helps.
+			c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = msg })
+			return app.Errorf(app.EFORBIDDEN, "%s", msg)
 		}
 		if resp != nil && resp.RawResponse != nil {
 			// The hub answered, in words this version does not read (a
@@ -194,6 +249,24 @@ func (c *Client) doWith(ctx context.Context, hubURL, token, method, path string,
 	return nil
 }
 
+// tlsRefusal tells a handshake that the pin or the certificate refused
+// from an outage, with the words for the operator.
+func tlsRefusal(err error) (string, bool) {
+	for _, e := range []error{hubpin.ErrMismatch, hubpin.ErrExpired, hubpin.ErrInvalid} {
+		if errors.Is(err, e) {
+			return e.Error(), true
+		}
+	}
+	var cv *tls.CertificateVerificationError
+	var ui x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	if errors.As(err, &cv) || errors.As(err, &ui) || errors.As(err, &hn) || errors.As(err, &ci) {
+		return "il certificato dell'hub non è valido: collegamento rifiutato (" + err.Error() + ")", true
+	}
+	return "", false
+}
+
 func hostOf(u string) string {
 	if p, err := url.Parse(u); err == nil && p.Host != "" {
 		return p.Host
@@ -208,10 +281,19 @@ func (c *Client) Enroll(ctx context.Context, hubURL, code, name string) (*app.Pr
 	if _, err := c.store.Profile(ctx); err == nil {
 		return nil, app.Errorf(app.ECONFLICT, "questa postazione è già attivata")
 	}
-	u, err := url.Parse(hubURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, app.Errorf(app.EINVALID, "indirizzo dell'hub non valido %q: ad esempio https://hub.esempio.it", hubURL)
+	if err := checkScheme(hubURL); err != nil {
+		return nil, err
 	}
+	code, pin, err := hubpin.Split(code)
+	if err != nil {
+		return nil, app.Errorf(app.EINVALID, "%v", err)
+	}
+	u, _ := url.Parse(hubURL)
+	if u.Scheme == "http" {
+		pin = "" // this machine's hub: nothing crosses a network
+	}
+	// The hub is trusted by the code's pin from the first byte sent.
+	c.pin.Store(&pin)
 	// Without a trailing slash: every path is appended as "/v1/...".
 	hubURL = u.Scheme + "://" + u.Host + strings.TrimRight(u.Path, "/")
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -246,7 +328,7 @@ func (c *Client) Enroll(ctx context.Context, hubURL, code, name string) (*app.Pr
 	if string(devCert.PublicKey) != string(pub) || devCert.Subject != app.DeviceSubject(res.Device) || comCert.Subject != app.ComuneSubject(res.Comune) {
 		return nil, app.Errorf(app.EINVALID, "l'hub ha certificato un'altra chiave o un'altra postazione")
 	}
-	p := &app.Profile{Device: res.Device, Comune: res.Comune, ComuneName: res.ComuneName, HubURL: hubURL,
+	p := &app.Profile{Device: res.Device, Comune: res.Comune, ComuneName: res.ComuneName, HubURL: hubURL, HubPin: pin,
 		Token: res.Token, PrivateKey: priv, PublicKey: pub, Cert: devCert.Signature, RootKey: root, EnrolledAt: c.opt.Now(),
 		DeviceCert: devCert, ComuneCert: comCert}
 	if err := c.store.SaveProfile(ctx, p); err != nil {
@@ -261,7 +343,7 @@ func (c *Client) Enroll(ctx context.Context, hubURL, code, name string) (*app.Pr
 func (c *Client) Round(ctx context.Context) error {
 	c.round.Lock()
 	defer c.round.Unlock()
-	p, err := c.store.Profile(ctx)
+	p, err := c.profile(ctx)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ var _ app.Directory = Network{}
 func (c *Client) Network() Network { return Network{c} }
 
 func (n Network) profile(ctx context.Context) (*app.Profile, error) {
-	p, err := n.c.store.Profile(ctx)
+	p, err := n.c.profile(ctx)
 	if app.ErrorCode(err) == app.ENOTFOUND {
 		return nil, app.Errorf(app.EOFFLINE, "postazione non attivata: la rete non è disponibile")
 	}

@@ -14,7 +14,7 @@ import (
 // waits). EOFFLINE when the hub cannot be reached: the counter then calls
 // from its cache, and the hub checks that call when it arrives.
 func (c *Client) CallNext(ctx context.Context, requestID, counter, operator string, areas []string) (*queue.Ticket, error) {
-	p, err := c.store.Profile(ctx)
+	p, err := c.profile(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func (c *Client) CallNext(ctx context.Context, requestID, counter, operator stri
 // QueueTickets fetches the comune's tickets of the days from..to
 // (YYYY-MM-DD) from the hub, for the statistics.
 func (c *Client) QueueTickets(ctx context.Context, from, to string) ([]queue.Ticket, error) {
-	p, err := c.store.Profile(ctx)
+	p, err := c.profile(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (c *Client) QueueTickets(ctx context.Context, from, to string) ([]queue.Tic
 func (c *Client) Push(ctx context.Context) error {
 	c.round.Lock()
 	defer c.round.Unlock()
-	p, err := c.store.Profile(ctx)
+	p, err := c.profile(ctx)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package kiosk_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -245,5 +246,25 @@ func TestPolicy(t *testing.T) {
 	unknown := kiosk.Policy{Certificates: []kiosk.Allowed{{Type: ""}}}
 	if err := unknown.Validate(); app.ErrorCode(err) != app.EINVALID {
 		t.Fatalf("an unknown type: %v", err)
+	}
+}
+
+// TestDocumentCheck: the check a kiosk holds instead of a document number
+// reads the number as the kiosk compares it, belongs to one citizen, and
+// keeps 24 bits: nothing of the number in clear.
+func TestDocumentCheck(t *testing.T) {
+	const a, b = "RSSMRA85T10A562S", "BNCLCU70C04F205X"
+	c := kiosk.DocumentCheck(a, "CA12345AB")
+	if c != kiosk.DocumentCheck(strings.ToLower(a), "ca 12345 ab") {
+		t.Error("the check depends on how the number is typed")
+	}
+	if c == kiosk.DocumentCheck(b, "CA12345AB") || c == kiosk.DocumentCheck(a, "CA12345AC") {
+		t.Error("the same check for another citizen or another number")
+	}
+	if !strings.HasPrefix(c, kiosk.DocumentCheckPrefix) || len(c) != len(kiosk.DocumentCheckPrefix)+6 || strings.Contains(c, "12345") {
+		t.Errorf("check %q", c)
+	}
+	if kiosk.DocumentCheck(a, " - ") != "" {
+		t.Error("a check of no number")
 	}
 }

@@ -22,6 +22,10 @@ import (
 	"github.com/sportello/sportello/app"
 )
 
+// BoardKinds are the record kinds a display board holds: its screen shows
+// the areas and the calls, nothing of any person.
+var BoardKinds = []string{KindArea, KindState}
+
 // Record kinds the hub publishes to the comune's workstations, and fact
 // kinds the workstations send.
 const (

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/tls"
 	"encoding/base64"
 	"flag"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"github.com/sportello/sportello/hub/demo"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/cmdline"
+	"github.com/sportello/sportello/internal/hubpin"
 	"github.com/sportello/sportello/passwd"
 )
 
@@ -28,13 +30,14 @@ import (
 
 var serveCmd = &command{
 	name:     "serve",
-	synopsis: "--data DIR [--addr HOST:PORTA] [--public-url URL] [--backup-every DURATA --backup-dir CARTELLA [--backup-keep N]]",
-	summary:  "avvia l'hub: l'API delle postazioni, la pagina di verifica e quella delle richieste\n(URL: l'indirizzo dei link negli avvisi; anche SPORTELLO_PUBLIC_URL);\ncon --backup-every un backup nella CARTELLA a ogni DURATA, tenendo gli N più recenti",
+	synopsis: "--data DIR [--addr HOST:PORTA] [--tls-name NOME]... [--tls-cert FILE --tls-key FILE] [--tls | --insecure-http] [--public-url URL] [--backup-every DURATA --backup-dir CARTELLA [--backup-keep N]]",
+	summary:  "avvia l'hub: l'API delle postazioni, la pagina di verifica e quella delle richieste\n(URL: l'indirizzo dei link negli avvisi; anche SPORTELLO_PUBLIC_URL);\nfuori dal loopback in TLS, con il certificato del comune o con l'autorità propria dell'hub;\ncon --backup-every un backup nella CARTELLA a ogni DURATA, tenendo gli N più recenti",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data := dataFlag(fs)
 		addr := fs.String("addr", "127.0.0.1:8450", "l'indirizzo `HOST:PORTA` di ascolto")
 		publicURL := fs.String("public-url", e.getenv("SPORTELLO_PUBLIC_URL"), "l'indirizzo pubblico `URL` dell'hub, per i link degli avvisi")
 		backups := scheduleFlags(fs) // backup.go
+		tlsOpt := tlsFlags(fs)       // tls.go
 		return func(ctx context.Context) error {
 			if err := checkPublicURL(*publicURL); err != nil { // requests.go
 				return err
@@ -50,18 +53,27 @@ var serveCmd = &command{
 			if err := startNotifier(ctx, db, e.getenv, e.stderr); err != nil { // requests.go
 				return err
 			}
+			log := slog.New(slog.NewTextHandler(e.stderr, nil))
+			tlsConf, pin, err := tlsOpt.config(*data, *addr, log)
+			if err != nil {
+				return err
+			}
 			backups.start(ctx, db, e.stderr)
-			return serve(ctx, db, *addr, *publicURL, e.stderr)
+			return serve(ctx, db, *addr, *publicURL, tlsConf, pin, log)
 		}
 	},
 }
 
-func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, stderr io.Writer) error {
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, tlsConf *tls.Config, pin string, log *slog.Logger) error {
 	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log}))
+	srv.TLSConfig = tlsConf
+	scheme := "http"
+	if tlsConf != nil {
+		scheme = "https"
+	}
 	return hub.Serve(ctx, srv, func(a string) {
-		db.PublicURL = publicAddress(publicURL, a) // requests.go
-		log.Info("hub listening", "addr", "http://"+a, "public", db.PublicURL)
+		db.PublicURL = publicAddress(publicURL, scheme, a) // requests.go
+		log.Info("hub listening", "addr", scheme+"://"+a, "public", db.PublicURL, "pin", pin)
 	})
 }
 
@@ -167,12 +179,13 @@ var importAnagrafeCmd = &command{
 
 var enrollCodeCmd = &command{
 	name:     "enroll-code",
-	synopsis: "--data DIR --comune CODICE [--ttl DURATA] [--role RUOLO]",
-	summary:  "un codice di attivazione monouso per una postazione del comune (ultima riga)",
+	synopsis: "--data DIR --comune CODICE [--ttl DURATA] [--role RUOLO] [--tls-cert FILE]",
+	summary:  "un codice di attivazione monouso per una postazione del comune (ultima riga), con l'impronta\ndel certificato dell'hub che la postazione verifica all'attivazione",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data, comune := dataFlag(fs), comuneFlag(fs)
 		ttl := fs.Duration("ttl", 24*time.Hour, "la validità `DURATA` del codice (es. 24h, 30m)")
 		roleName := fs.String("role", "sportello", "il `RUOLO` della postazione: sportello, chiosco o tabellone (chiosco e tabellone non consultano l'anagrafe)")
+		tlsCert := fs.String("tls-cert", "", "il `FILE` del certificato del comune che l'hub serve (serve --tls-cert); senza, l'autorità propria dell'hub")
 		return func(ctx context.Context) error {
 			code, err := checkComune("enroll-code", *comune)
 			if err != nil {
@@ -187,10 +200,15 @@ var enrollCodeCmd = &command{
 				return err
 			}
 			defer db.Close()
+			pin, err := hubPin(*data, *tlsCert)
+			if err != nil {
+				return err
+			}
 			enroll, err := db.NewEnrollCodeFor(ctx, code, role, *ttl)
 			if err != nil {
 				return err
 			}
+			enroll = hubpin.Join(enroll, pin)
 			fmt.Fprintf(e.stdout, "codice di attivazione per una postazione di %s, valido %s:\n%s\n", code, *ttl, enroll)
 			return nil
 		}
@@ -341,4 +359,22 @@ var feesCmd = &command{
 			return nil
 		}
 	},
+}
+
+// hubPin is the fingerprint an enrolment code carries: of the comune's
+// certificate the hub serves, or of the hub's own CA (made now if the hub
+// has not served TLS yet, so that the code holds when it does).
+func hubPin(data, certFile string) (string, error) {
+	if certFile != "" {
+		pin, err := hub.LoadPin(certFile)
+		if err != nil {
+			return "", cmdline.Usagef("enroll-code: --tls-cert: %v", err)
+		}
+		return pin, nil
+	}
+	ca, err := hub.LoadOrCreateCA(data, time.Now())
+	if err != nil {
+		return "", err
+	}
+	return ca.Pin(), nil
 }

@@ -18,8 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/cmdline"
+	"github.com/sportello/sportello/internal/hubpin"
 )
 
 // result is what a user sees of one run: the exit status and both streams.
@@ -41,11 +43,11 @@ func runHub(t *testing.T, env map[string]string, args ...string) result {
 // flagsOf are the flags each subcommand takes, as docs/CLI.md lists them:
 // scripts rely on these names.
 var flagsOf = map[string][]string{
-	"serve":               {"data", "addr", "public-url", "backup-every", "backup-dir", "backup-keep"},
+	"serve":               {"data", "addr", "public-url", "backup-every", "backup-dir", "backup-keep", "tls-cert", "tls-key", "tls-name", "tls", "insecure-http"},
 	"import-reference":    {"data"},
 	"demo":                {"data", "comune", "residents", "seed"},
 	"import-anagrafe":     {"data", "comune"},
-	"enroll-code":         {"data", "comune", "ttl", "role"},
+	"enroll-code":         {"data", "comune", "ttl", "role", "tls-cert"},
 	"add-operator":        {"data", "comune", "username", "name", "role"},
 	"revoke-device":       {"data", "device"},
 	"compact":             {"data", "comune", "upto"},
@@ -268,28 +270,9 @@ func (b *lockedBuffer) String() string {
 // logs where it listens, answers the workstations' health check and the
 // public verification page, and stops cleanly (exit 0) when interrupted.
 func TestServe(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stderr := &lockedBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, func(string) string { return "" },
-			strings.NewReader(""), io.Discard, stderr)
-	}()
-	listening := regexp.MustCompile(`msg="hub listening" addr=(http://127\.0\.0\.1:\d+)`)
-	var base string
-	for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
-		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
-			base = m[1]
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve ended before listening: %v\n%s", err, stderr)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not listen:\n%s", stderr)
-		}
+	base, _, stop := startServe(t, "--data", t.TempDir(), "--addr", "127.0.0.1:0")
+	if !strings.HasPrefix(base, "http://") {
+		t.Errorf("on loopback with no TLS option the hub speaks plain HTTP: %s", base)
 	}
 	for _, path := range []string{"/v1/health", "/verifica"} {
 		resp, err := http.Get(base + path)
@@ -301,13 +284,127 @@ func TestServe(t *testing.T) {
 			t.Errorf("GET %s: %s", path, resp.Status)
 		}
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if code := cmdline.ExitCode(err); code != 0 {
-			t.Fatalf("interrupted serve: exit %d (%v)", code, err)
+	stop()
+}
+
+// startServe runs serve with args until stop, which asserts a clean
+// exit; it returns the address the hub logged and its log.
+func startServe(t *testing.T, args ...string) (base string, stderr *lockedBuffer, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr = &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve"}, args...), func(string) string { return "" },
+			strings.NewReader(""), io.Discard, stderr)
+	}()
+	listening := regexp.MustCompile(`msg="hub listening" addr=(https?://\S+:\d+) `)
+	for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(stderr.String()); m != nil {
+			base = m[1]
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop when interrupted")
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("serve ended before listening: %v\n%s", err, stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not listen:\n%s", stderr)
+		}
+	}
+	stop = func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if code := cmdline.ExitCode(err); code != 0 {
+				t.Fatalf("interrupted serve: exit %d (%v)", code, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop when interrupted")
+		}
+	}
+	return base, stderr, stop
+}
+
+// TestServeTLS: off loopback (every interface here) the hub serves TLS by
+// default with its own CA, made once in the data folder with its key
+// readable by the hub's user only; enroll-code pins that CA, and a client
+// that checks the pin talks to the hub while plain HTTP gets nothing.
+func TestServeTLS(t *testing.T) {
+	data := t.TempDir()
+	base, stderr, stop := startServe(t, "--data", data, "--addr", "0.0.0.0:0", "--tls-name", "hub.comune.example")
+	defer stop()
+	port := base[strings.LastIndex(base, ":")+1:]
+	if !strings.HasPrefix(base, "https://") {
+		t.Fatalf("hub on every interface: %s\n%s", base, stderr)
+	}
+	for file, mode := range map[string]os.FileMode{"tls": 0o700 | os.ModeDir, "tls/ca-key.pem": 0o600} {
+		if fi, err := os.Stat(filepath.Join(data, file)); err != nil || fi.Mode() != mode {
+			t.Errorf("%s: %v %v, want %v", file, fi.Mode(), err, mode)
+		}
+	}
+	db, err := hubdb.Open(context.Background(), filepath.Join(data, "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.EnsureComune(context.Background(), "I690", "PISA")
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runHub(t, nil, "enroll-code", "--data", data, "--comune", "I690")
+	if res.code != 0 {
+		t.Fatalf("enroll-code: %+v", res)
+	}
+	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
+	_, pin, err := hubpin.Split(lines[len(lines)-1])
+	if err != nil || pin == "" {
+		t.Fatalf("enroll-code printed no pin: %q %v", res.stdout, err)
+	}
+	if !strings.Contains(stderr.String(), "pin="+pin) {
+		t.Errorf("the hub's log does not show the pin %s:\n%s", pin, stderr)
+	}
+	pinned := &http.Client{Transport: &http.Transport{TLSClientConfig: hubpin.Config(func() string { return pin }, time.Now)}}
+	for _, host := range []string{"127.0.0.1", "localhost"} {
+		resp, err := pinned.Get("https://" + host + ":" + port + "/v1/health")
+		if err != nil {
+			t.Fatalf("%s: %v", host, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %s", host, resp.Status)
+		}
+	}
+	if resp, err := http.Get("http://127.0.0.1:" + port + "/v1/health"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			t.Error("plain HTTP answered on the TLS port")
+		}
+	}
+	// The same CA at the next start: codes already given out still hold.
+	ca, err := hub.LoadOrCreateCA(data, time.Now())
+	if err != nil || ca.Pin() != pin {
+		t.Errorf("CA after restart: pin %v (%v), want %s", ca, err, pin)
+	}
+}
+
+// TestServeTLSOptions: the TLS options that contradict each other are
+// refused before anything listens.
+func TestServeTLSOptions(t *testing.T) {
+	data := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--tls-cert", "x.pem"}, "--tls-cert e --tls-key vanno indicati insieme"},
+		{[]string{"--insecure-http", "--tls-name", "hub"}, "--insecure-http esclude le opzioni --tls"},
+	} {
+		res := runHub(t, nil, append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0"}, tc.args...)...)
+		if res.code != 2 || !strings.Contains(res.stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q", tc.args, res.code, res.stderr)
+		}
 	}
 }

@@ -381,13 +381,13 @@ func checkPublicURL(s string) error {
 // publicAddress is the hub's address in the links of the notices: the one
 // given, else the address it listens on, named by the machine's name when
 // it listens on every interface (":8450", "0.0.0.0:8450").
-func publicAddress(given, listen string) string {
+func publicAddress(given, scheme, listen string) string {
 	if given != "" {
 		return strings.TrimRight(given, "/")
 	}
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {
-		return "http://" + listen
+		return scheme + "://" + listen
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "localhost"
@@ -395,5 +395,5 @@ func publicAddress(given, listen string) string {
 			host = h
 		}
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + "://" + net.JoinHostPort(host, port)
 }

@@ -23,7 +23,7 @@ func TestPublicAddress(t *testing.T) {
 		{"EveryIPv4Interface", "", "0.0.0.0:8450", "http://" + host + ":8450"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := publicAddress(tc.given, tc.listen); got != tc.want {
+			if got := publicAddress(tc.given, "http", tc.listen); got != tc.want {
 				t.Fatalf("publicAddress(%q, %q) = %q, want %q", tc.given, tc.listen, got, tc.want)
 			}
 		})

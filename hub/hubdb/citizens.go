@@ -195,6 +195,12 @@ func (d *DB) Compact(ctx context.Context, scope string, upTo int64) error {
 // Changes returns up to limit changes of scope after the cursor.
 // ERESNAPSHOT when the changes after the cursor are no longer all kept.
 func (d *DB) Changes(ctx context.Context, scope string, after int64, limit int) (*wire.ChangesResponse, error) {
+	return d.ChangesFor(ctx, View{}, scope, after, limit)
+}
+
+// ChangesFor is Changes as a device of view v receives them: the changes it
+// may not hold are left out (the cursor moves past them all the same).
+func (d *DB) ChangesFor(ctx context.Context, v View, scope string, after int64, limit int) (*wire.ChangesResponse, error) {
 	res := &wire.ChangesResponse{Scope: scope, AsOf: ts(d.now()), Changes: []wire.Change{}}
 	err := d.tx(ctx, func(tx *sql.Tx) error {
 		var horizon int64
@@ -211,7 +217,9 @@ func (d *DB) Changes(ctx context.Context, scope string, after int64, limit int) 
 		if after > res.Last {
 			return app.Errorf(app.ERESNAPSHOT, "posizione %d sconosciuta all'hub (ultima %d): serve un nuovo scaricamento completo", after, res.Last)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT payload FROM changes WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?`, scope, after, limit)
+		cond, args := v.kinds("kind")
+		rows, err := tx.QueryContext(ctx, `SELECT payload FROM changes WHERE scope = ? AND seq > ?`+cond+` ORDER BY seq LIMIT ?`,
+			append(append([]any{scope, after}, args...), limit)...)
 		if err != nil {
 			return err
 		}
@@ -243,6 +251,11 @@ func (d *DB) Changes(ctx context.Context, scope string, after int64, limit int) 
 // the change-log position to continue from, and the total for the progress
 // bar.
 func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wire.SnapshotResponse, error) {
+	return d.SnapshotFor(ctx, View{}, scope, after, limit)
+}
+
+// SnapshotFor is Snapshot as a device of view v receives it.
+func (d *DB) SnapshotFor(ctx context.Context, v View, scope, after string, limit int) (*wire.SnapshotResponse, error) {
 	if scope == app.ScopeNetwork {
 		return nil, app.Errorf(app.EINVALID, "l'ambito di rete si legge dalle modifiche, non con lo scaricamento completo")
 	}
@@ -255,11 +268,12 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 			return err
 		}
 		if after == "" {
-			if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM citizens WHERE comune = ?) + (SELECT count(*) FROM records WHERE scope = ?)`,
-				scope, scope).Scan(&res.Total); err != nil {
+			cond, args := v.kinds("kind")
+			if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM citizens WHERE comune = ? AND NOT ?) + (SELECT count(*) FROM records WHERE scope = ?`+cond+`)`,
+				append([]any{scope, v.NoCitizens, scope}, args...)...).Scan(&res.Total); err != nil {
 				return err
 			}
-			rows, err := tx.QueryContext(ctx, `SELECT data FROM operators WHERE comune = ? ORDER BY username`, scope)
+			rows, err := tx.QueryContext(ctx, `SELECT data FROM operators WHERE comune = ? AND NOT ? ORDER BY username`, scope, v.NoOperators)
 			if err != nil {
 				return err
 			}
@@ -284,11 +298,11 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 		// The citizens, then the records: a position among the records
 		// (recordAfter) sorts after every codice fiscale.
 		if kind, key, ok := parseRecordAfter(after); ok {
-			n, err := snapshotRecords(ctx, tx, res, scope, kind, key, limit)
+			n, err := snapshotRecords(ctx, tx, res, v, scope, kind, key, limit)
 			res.Done = n < limit
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT codice_fiscale, data FROM citizens WHERE comune = ? AND codice_fiscale > ? ORDER BY codice_fiscale LIMIT ?`, scope, after, limit)
+		rows, err := tx.QueryContext(ctx, `SELECT codice_fiscale, data FROM citizens WHERE comune = ? AND NOT ? AND codice_fiscale > ? ORDER BY codice_fiscale LIMIT ?`, scope, v.NoCitizens, after, limit)
 		if err != nil {
 			return err
 		}
@@ -313,7 +327,7 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 		if len(res.Citizens) == limit {
 			return nil
 		}
-		n, err := snapshotRecords(ctx, tx, res, scope, "", "", limit-len(res.Citizens))
+		n, err := snapshotRecords(ctx, tx, res, v, scope, "", "", limit-len(res.Citizens))
 		res.Done = n < limit-len(res.Citizens)
 		return err
 	})

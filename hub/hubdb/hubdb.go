@@ -24,6 +24,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/internal/anprdir"
+	"github.com/sportello/sportello/internal/hubpin"
 	"github.com/sportello/sportello/internal/sqlitedb"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -40,7 +41,15 @@ type DB struct {
 	// the notices of requests link to its follow page. "" leaves the link
 	// out. Set it before serving.
 	PublicURL string
+	// AttachmentQuota bounds the bytes of attachments one device may have
+	// stored at the hub, so that a stolen token cannot fill its disk;
+	// 0 is DefaultAttachmentQuota.
+	AttachmentQuota int64
 }
+
+// DefaultAttachmentQuota is a device's attachment quota unless set: some
+// thousands of scanned documents, years of a counter's requests.
+const DefaultAttachmentQuota = 4 << 30
 
 // Open opens or creates the hub database at path and migrates it.
 func Open(ctx context.Context, path string) (*DB, error) {
@@ -258,8 +267,16 @@ func (d *DB) NewEnrollCodeFor(ctx context.Context, comuneCode string, role Devic
 	return code, nil
 }
 
+// normalizeCode is the one-time part of a code as typed: capitals, no
+// dashes or spaces, and without the hub's fingerprint that follows it when
+// the code carries one (hubpin; the workstation checks it, the hub knows
+// its own).
 func normalizeCode(s string) string {
-	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	s = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	if len(s) == hubpin.CodeLen+hubpin.PinLen {
+		s = s[:hubpin.CodeLen]
+	}
+	return s
 }
 
 func hashSecret(s string) string {

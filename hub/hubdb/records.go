@@ -133,9 +133,10 @@ func parseRecordAfter(after string) (kind, key string, ok bool) {
 
 // snapshotRecords appends to res up to limit records of the scope after
 // (kind, key), in order.
-func snapshotRecords(ctx context.Context, tx *sql.Tx, res *wire.SnapshotResponse, scope, kind, key string, limit int) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT kind, key, subject, data FROM records WHERE scope = ? AND (kind > ? OR (kind = ? AND key > ?))
-		ORDER BY kind, key LIMIT ?`, scope, kind, kind, key, limit)
+func snapshotRecords(ctx context.Context, tx *sql.Tx, res *wire.SnapshotResponse, v View, scope, kind, key string, limit int) (int, error) {
+	cond, args := v.kinds("kind")
+	rows, err := tx.QueryContext(ctx, `SELECT kind, key, subject, data FROM records WHERE scope = ? AND (kind > ? OR (kind = ? AND key > ?))`+cond+`
+		ORDER BY kind, key LIMIT ?`, append(append([]any{scope, kind, kind, key}, args...), limit)...)
 	if err != nil {
 		return 0, err
 	}

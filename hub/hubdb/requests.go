@@ -105,9 +105,27 @@ func (d *DB) PutAttachment(ctx context.Context, dev *Device, sum string, content
 	if t == "" {
 		return app.Errorf(app.EINVALID, "l'allegato non è un PDF o un'immagine JPEG, PNG o TIFF")
 	}
-	_, err := d.db.ExecContext(ctx, `INSERT INTO attachments (sha256, type, size, content, device, received_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (sha256) DO NOTHING`, sum, t, len(content), content, dev.ID, ts(d.now()))
-	return err
+	quota := d.AttachmentQuota
+	if quota <= 0 {
+		quota = DefaultAttachmentQuota
+	}
+	return d.tx(ctx, func(tx *sql.Tx) error {
+		var known bool
+		var used int64
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?),
+			(SELECT coalesce(sum(size), 0) FROM attachments WHERE device = ?)`, sum, dev.ID).Scan(&known, &used); err != nil {
+			return err
+		}
+		if known {
+			return nil // stored already, by this device or another
+		}
+		if used+int64(len(content)) > quota {
+			return app.Errorf(app.ETOOMANY, "spazio per gli allegati della postazione esaurito (%d MB): rivolgersi all'amministratore dell'hub", quota>>20)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO attachments (sha256, type, size, content, device, received_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			sum, t, len(content), content, dev.ID, ts(d.now()))
+		return err
+	})
 }
 
 // Attachment returns a stored file's content and type; ENOTFOUND when the

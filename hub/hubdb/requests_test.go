@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/sportello/sportello/app"
@@ -77,6 +78,33 @@ func TestPutAttachment(t *testing.T) {
 	}
 	if b, typ, err := db.Attachment(ctx, sha(pdf)); err != nil || typ != "application/pdf" || string(b) != string(pdf) {
 		t.Fatalf("stored %q %s %v", b, typ, err)
+	}
+}
+
+// TestAttachmentQuota: a device stores attachments up to its quota; past
+// it, it is refused and nothing is stored, while a file the hub already
+// holds and another device's uploads pass.
+func TestAttachmentQuota(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	db.AttachmentQuota = 100
+	dev := &Device{ID: "I690-W001", Comune: "I690"}
+	first := []byte("%PDF-1.4 " + strings.Repeat("a", 60))
+	second := []byte("%PDF-1.4 " + strings.Repeat("b", 60))
+	if err := db.PutAttachment(ctx, dev, sha(first), first); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutAttachment(ctx, dev, sha(second), second); app.ErrorCode(err) != app.ETOOMANY {
+		t.Fatalf("past the quota: %v, want %s", err, app.ETOOMANY)
+	}
+	if _, _, err := db.Attachment(ctx, sha(second)); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Errorf("a refused attachment was stored: %v", err)
+	}
+	if err := db.PutAttachment(ctx, dev, sha(first), first); err != nil {
+		t.Errorf("the same file again: %v", err)
+	}
+	if err := db.PutAttachment(ctx, &Device{ID: "I690-W002", Comune: "I690"}, sha(second), second); err != nil {
+		t.Errorf("another device's quota: %v", err)
 	}
 }
 

@@ -145,7 +145,7 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	if *out != "" && pdf != nil {
-		if err := os.WriteFile(*out, pdf, 0o644); err != nil {
+		if err := os.WriteFile(*out, pdf, 0o600); err != nil {
 			return err
 		}
 	}
@@ -242,7 +242,7 @@ func cmdRequestReceipt(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(*out, pdf, 0o644)
+	return os.WriteFile(*out, pdf, 0o600)
 }
 
 func cmdRequestStatus(ctx context.Context, e *Env, args []string) error {

@@ -117,7 +117,7 @@ func (s *session) operator(ctx context.Context, name string) (*app.Operator, err
 // deliver writes the PDF to the file out and/or sends it to printer.
 func deliver(ctx context.Context, out, printer, name string, pdf []byte) error {
 	if out != "" {
-		if err := os.WriteFile(out, pdf, 0o644); err != nil {
+		if err := os.WriteFile(out, pdf, 0o600); err != nil {
 			return err
 		}
 	}

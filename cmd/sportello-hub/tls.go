@@ -1,0 +1,100 @@
+package main
+
+import (
+	"crypto/tls"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/hub"
+	"github.com/sportello/sportello/internal/cmdline"
+)
+
+// tlsOptions are serve's TLS flags. Off loopback the hub speaks TLS: with
+// the comune's certificate (--tls-cert, --tls-key) or, by default, with a
+// certificate of its own CA in the data folder. Plain HTTP is for loopback
+// (the demo, a reverse proxy on the same machine), or wherever
+// --insecure-http asks for it, with a warning at every start.
+type tlsOptions struct {
+	cert, key string
+	names     names
+	force     bool
+	insecure  bool
+}
+
+// names is a repeatable flag.
+type names []string
+
+func (n *names) String() string { return strings.Join(*n, ",") }
+func (n *names) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*n = append(*n, s)
+		}
+	}
+	return nil
+}
+
+func tlsFlags(fs *flag.FlagSet) *tlsOptions {
+	o := &tlsOptions{}
+	fs.StringVar(&o.cert, "tls-cert", "", "il `FILE` PEM del certificato del comune per l'hub (con --tls-key); senza, un certificato dell'autorità propria dell'hub nella cartella dei dati")
+	fs.StringVar(&o.key, "tls-key", "", "il `FILE` PEM della chiave privata di --tls-cert")
+	fs.Var(&o.names, "tls-name", "un `NOME` o indirizzo IP con cui le postazioni raggiungono l'hub, per il suo certificato (ripetibile; l'indirizzo di ascolto c'è sempre)")
+	fs.BoolVar(&o.force, "tls", false, "TLS anche su un indirizzo di loopback")
+	fs.BoolVar(&o.insecure, "insecure-http", false, "HTTP in chiaro anche fuori dal loopback: dati e credenziali leggibili da chiunque sia in rete (sconsigliato)")
+	return o
+}
+
+// config returns the server's TLS configuration for addr, nil for plain
+// HTTP, and the pin the enrolment codes must carry ("" for a certificate
+// of the comune, whose pin enroll-code --tls-cert reads).
+func (o *tlsOptions) config(data, addr string, log *slog.Logger) (*tls.Config, string, error) {
+	if (o.cert == "") != (o.key == "") {
+		return nil, "", cmdline.Usagef("serve: --tls-cert e --tls-key vanno indicati insieme")
+	}
+	if o.insecure {
+		if o.cert != "" || len(o.names) > 0 || o.force {
+			return nil, "", cmdline.Usagef("serve: --insecure-http esclude le opzioni --tls")
+		}
+		if !loopbackAddr(addr) {
+			log.Warn("plain HTTP off loopback (--insecure-http): anyone on the network reads personal data and device tokens", "addr", addr)
+		}
+		return nil, "", nil
+	}
+	if o.cert == "" && len(o.names) == 0 && !o.force && loopbackAddr(addr) {
+		return nil, "", nil
+	}
+	if o.cert != "" {
+		pair, err := tls.LoadX509KeyPair(o.cert, o.key)
+		if err != nil {
+			return nil, "", fmt.Errorf("serve: certificato TLS: %w", err)
+		}
+		return hub.ServerTLS(func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &pair, nil }), "", nil
+	}
+	ca, err := hub.LoadOrCreateCA(data, time.Now())
+	if err != nil {
+		return nil, "", err
+	}
+	own := &hub.OwnCertificates{CA: ca, Names: hub.ServerNames(o.names, addr), Now: time.Now}
+	if _, err := own.GetCertificate(nil); err != nil {
+		return nil, "", err
+	}
+	return hub.ServerTLS(own.GetCertificate), ca.Pin(), nil
+}
+
+// loopbackAddr tells whether a listen address is reachable from this
+// machine only.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,34 @@
+package hub
+
+import (
+	"github.com/sportello/sportello/app/kiosk"
+	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/sync/wire"
+)
+
+// What a device downloads beyond the kinds its role's view leaves out
+// (hubdb.ViewOf): a kiosk holds each citizen's identity document as its
+// check (kiosk.DocumentCheck), never the number.
+
+// checkDocument puts the check of a citizen's document in place of its
+// number, for a kiosk.
+func checkDocument(role hubdb.DeviceRole, c *wire.Citizen) {
+	if role == hubdb.RoleKiosk && c != nil && c.DocumentNumber != "" {
+		c.DocumentNumber = kiosk.DocumentCheck(c.CodiceFiscale, c.DocumentNumber)
+	}
+}
+
+func changesFor(role hubdb.DeviceRole, res *wire.ChangesResponse) {
+	for i := range res.Changes {
+		checkDocument(role, res.Changes[i].Citizen)
+	}
+}
+
+func snapshotFor(role hubdb.DeviceRole, res *wire.SnapshotResponse) {
+	for i := range res.Citizens {
+		checkDocument(role, &res.Citizens[i])
+	}
+	for i := range res.Records {
+		checkDocument(role, res.Records[i].Citizen)
+	}
+}
