@@ -20,6 +20,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
+	"github.com/sportello/sportello/app/dashboard"
 	"github.com/sportello/sportello/app/request"
 )
 
@@ -69,6 +70,10 @@ type Deps struct {
 	// queue's statistics (stats.go). nil where the comune has none.
 	Appointments AppointmentDesk
 	QueueStats   QueueStats
+
+	// Dashboard gives supervisors the dashboard of the workstation's own
+	// data (dashboard.go); nil where there is none.
+	Dashboard dashboard.Source
 }
 
 // findShortcut (Ctrl+F) brings the operator back to the search box from
@@ -94,6 +99,7 @@ type Counter struct {
 	file    *fileScreen
 	flags   *worklist   // nil without Certificates
 	refunds *refundList // nil without Payments (payments_worklist.go)
+	dash    *dashScreen // the supervisor's dashboard while open (dashboard.go)
 	queue   *queueUI    // the booking form and the statistics (appointments.go)
 
 	seenSync time.Time // the last sync the worklist was read after
@@ -259,7 +265,7 @@ func (c *Counter) onSyncStatus(st app.SyncStatus) {
 // dialogOpen reports whether the issue form or the worklist is open.
 func (c *Counter) dialogOpen() bool {
 	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil) ||
-		(c.refunds != nil && c.refunds.dlg != nil) || c.queueDialogOpen()
+		(c.refunds != nil && c.refunds.dlg != nil) || c.queueDialogOpen() || c.dash != nil
 }
 
 // closeDialogs closes the issue form and the worklist. Unless all is set, a
@@ -276,6 +282,9 @@ func (c *Counter) closeDialogs(all bool) {
 	}
 	if c.refunds != nil {
 		c.refunds.close()
+	}
+	if c.dash != nil {
+		c.dash.close()
 	}
 	c.closeQueueDialogs()
 }
@@ -384,6 +393,9 @@ func newHeader(c *Counter) fyne.CanvasObject {
 		who.Add(t)
 	}
 	right.Add(container.NewCenter(who))
+	if c.canSeeDashboard() {
+		right.Add(container.NewCenter(widget.NewButtonWithIcon(c.lang.text(msgDashButton), theme.InfoIcon(), c.onDashboard)))
+	}
 	if c.op != nil {
 		right.Add(widget.NewButtonWithIcon(c.lang.text(msgLogout), theme.LogoutIcon(), c.Lock))
 	}

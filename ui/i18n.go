@@ -429,6 +429,32 @@ const (
 	msgStatsLoading
 	msgMinutes
 
+	// The supervisor's dashboard (dashboard.go).
+	msgDashButton
+	msgDashTitle
+	msgDashWeek
+	msgDashLoading
+	msgDashSummary
+	msgDashNone
+	msgDashExport
+	msgDashQueue
+	msgDashClosings
+	msgDashType
+	msgDashCount
+	msgDashBollo
+	msgDashDiritti
+	msgDashStatus
+	msgDashMethod
+	msgDashAmount
+	msgDashOperator
+	msgDashClosedAt
+	msgDashChartCertificates
+	msgDashChartRequests
+	msgDashChartPayments
+	msgDashChartClosings
+	msgDashChartQueue
+	msgDashTotal
+
 	msgCount // keep last: the number of messages
 )
 
@@ -825,6 +851,32 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgStatsTotal:       {"Totale: %d emessi, %d serviti, %d assenti; attesa media %s", "Total: %d issued, %d served, %d no-shows; mean wait %s"},
 	msgStatsLoading:     {"Lettura dall'hub…", "Reading from the hub…"},
 	msgMinutes:          {"%d min", "%d min"},
+
+	// The supervisor's dashboard (dashboard.go).
+	msgDashButton:            {"Cruscotto", "Dashboard"},
+	msgDashTitle:             {"Cruscotto del supervisore", "Supervisor's dashboard"},
+	msgDashWeek:              {"Questa settimana", "This week"},
+	msgDashLoading:           {"Lettura dei dati della postazione…", "Reading the workstation's data…"},
+	msgDashSummary:           {"Dal %s al %s: %d certificati, %d istanze, %d pagamenti per %s", "From %s to %s: %d certificates, %d requests, %d payments for %s"},
+	msgDashNone:              {"Niente nel periodo", "Nothing in the period"},
+	msgDashExport:            {"Esporta CSV…", "Export CSV…"},
+	msgDashQueue:             {"Coda", "Queue"},
+	msgDashClosings:          {"Chiusure di cassa", "Cash closings"},
+	msgDashType:              {"Tipo", "Type"},
+	msgDashCount:             {"Quantità", "Count"},
+	msgDashBollo:             {"Bollo", "Stamp duty"},
+	msgDashDiritti:           {"Diritti di segreteria", "Secretarial fees"},
+	msgDashStatus:            {"Stato", "Status"},
+	msgDashMethod:            {"Modalità", "Method"},
+	msgDashAmount:            {"Importo", "Amount"},
+	msgDashOperator:          {"Operatore", "Operator"},
+	msgDashClosedAt:          {"Chiusa il", "Closed on"},
+	msgDashChartCertificates: {"Certificati rilasciati per tipo", "Certificates issued by type"},
+	msgDashChartRequests:     {"Istanze per servizio e stato", "Requests by service and status"},
+	msgDashChartPayments:     {"Incassi per servizio e modalità (euro)", "Takings by service and method (euro)"},
+	msgDashChartClosings:     {"Incassi chiusi per giorno (euro)", "Closed takings by day (euro)"},
+	msgDashChartQueue:        {"Attesa media per ora di emissione e area (minuti)", "Mean wait by hour of issue and area (minutes)"},
+	msgDashTotal:             {"Totale", "Total"},
 }
 
 // text returns message id in l.

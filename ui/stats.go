@@ -138,23 +138,24 @@ func (s *statsScreen) show(rows []queue.StatRow) {
 		s.table.Refresh()
 		return
 	}
-	grid := container.NewGridWithColumns(9)
-	for _, h := range []msg{msgDay, msgService, msgStatsHour, msgStatsIssued, msgStatsServed, msgStatsSkipped, msgStatsMeanWait, msgStatsMaxWait, msgStatsMeanService} {
-		t := widget.NewLabel(l.text(h))
-		t.TextStyle.Bold = true
-		grid.Add(t)
-	}
+	grid, total := queueTable(l, rows)
+	s.say(total, false)
+	s.table.Add(grid)
+	s.table.Refresh()
+}
+
+// queueTable is the rows as a table, a row per day, area and hour, and the
+// line of the period's totals: the hub's statistics and the dashboard's
+// queue tab show the same table.
+func queueTable(l lang, rows []queue.StatRow) (*fyne.Container, string) {
+	grid := header(l, 9, msgDay, msgService, msgStatsHour, msgStatsIssued, msgStatsServed, msgStatsSkipped, msgStatsMeanWait, msgStatsMaxWait, msgStatsMeanService)
 	var issued, served, skipped, called int
 	var wait time.Duration
 	for _, r := range rows {
 		day, _ := app.ParseDate(r.Day)
-		for _, v := range []string{
-			formatDate(day), r.Area, fmt.Sprintf("%02d-%02d", r.Hour, r.Hour+1),
+		addRow(grid, formatDate(day), r.Area, fmt.Sprintf("%02d-%02d", r.Hour, r.Hour+1),
 			fmt.Sprint(r.Issued), fmt.Sprint(r.Served), fmt.Sprint(r.Skipped),
-			measured(r.Called, l.minutes(r.MeanWait)), measured(r.Called, l.minutes(r.MaxWait)), measured(r.Served, l.minutes(r.MeanService)),
-		} {
-			grid.Add(cell(v))
-		}
+			measured(r.Called, l.minutes(r.MeanWait)), measured(r.Called, l.minutes(r.MaxWait)), measured(r.Served, l.minutes(r.MeanService)))
 		issued, served, skipped = issued+r.Issued, served+r.Served, skipped+r.Skipped
 		// The mean wait of the period weighs each row by its called tickets.
 		wait += r.MeanWait * time.Duration(r.Called)
@@ -164,9 +165,7 @@ func (s *statsScreen) show(rows []queue.StatRow) {
 	if called > 0 {
 		mean = wait / time.Duration(called)
 	}
-	s.say(l.textf(msgStatsTotal, issued, served, skipped, l.minutes(mean)), false)
-	s.table.Add(grid)
-	s.table.Refresh()
+	return grid, l.textf(msgStatsTotal, issued, served, skipped, l.minutes(mean))
 }
 
 // measured is v, or a dash when none of the tickets measured it.
