@@ -87,7 +87,7 @@ func runCounter(ctx context.Context, o options) error {
 		Dashboard:    ws.store,
 	})
 	defer c.Close()
-	w.Resize(fyne.NewSize(1280, 800))
+	openWithinScreen(a, w, counterSize)
 	w.SetMaster()
 	w.ShowAndRun()
 	return nil
