@@ -88,3 +88,26 @@ func TestWriteCSV(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBounds: a period from the command line is refused or spans whole
+// days of Rome, never panics, never runs backwards.
+func FuzzBounds(f *testing.F) {
+	for _, s := range [][2]string{{"2026-11-01", "2026-11-30"}, {"2026-03-29", "2026-03-29"}, {"2026-11-30", "2026-11-01"}, {"30/11/2026", ""}, {"2026-02-30", "2026-03-01"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, from, to string) {
+		start, end, err := dashboard.Bounds(from, to)
+		if err != nil {
+			if app.ErrorCode(err) != app.EINVALID {
+				t.Fatalf("%q..%q: %v, want EINVALID", from, to, err)
+			}
+			return
+		}
+		if !start.Before(end) || start.In(app.Rome).Format(app.DateLayout) != from || end.In(app.Rome).AddDate(0, 0, -1).Format(app.DateLayout) != to {
+			t.Fatalf("%q..%q spans %v..%v", from, to, start, end)
+		}
+		if h := start.In(app.Rome).Hour(); h != 0 {
+			t.Fatalf("%q starts at %d o'clock", from, h)
+		}
+	})
+}
