@@ -9,7 +9,6 @@ import (
 	"github.com/sportello/sportello/app/dashboard"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/queue"
-	"github.com/sportello/sportello/app/request"
 )
 
 var _ dashboard.Source = (*Store)(nil)
@@ -77,12 +76,15 @@ func (s *Store) certificatesByType(ctx context.Context, start, end string) ([]da
 // service and by their status now: the hub's record where it came, the
 // one taken here otherwise.
 func (s *Store) requestsByService(ctx context.Context, from, to string) ([]dashboard.RequestRow, error) {
+	all, err := s.requests(ctx, "")
+	if err != nil {
+		return nil, err
+	}
 	type key struct{ service, status string }
 	counts := map[key]*dashboard.RequestRow{}
-	add := func(r *request.Request) {
-		day := queue.Day(r.SubmittedAt)
-		if day < from || day > to {
-			return
+	for _, r := range all {
+		if day := queue.Day(r.SubmittedAt); day < from || day > to {
+			continue
 		}
 		k := key{r.Service, string(r.Status)}
 		row := counts[k]
@@ -94,41 +96,6 @@ func (s *Store) requestsByService(ctx context.Context, from, to string) ([]dashb
 			counts[k] = row
 		}
 		row.Count++
-	}
-	recs, err := s.Records(ctx, request.KindRequest, "")
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	for _, rec := range recs {
-		r, err := request.DecodeRequest(rec.Data)
-		if err != nil {
-			return nil, fmt.Errorf("request %s: %w", rec.Key, err)
-		}
-		seen[r.ID] = true
-		add(r)
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, data, number, protocol_at FROM requests`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, data, number, at string
-		if err := rows.Scan(&id, &data, &number, &at); err != nil {
-			return nil, err
-		}
-		if seen[id] {
-			continue
-		}
-		r, err := s.localRequest(ctx, scanned{data, number, at})
-		if err != nil {
-			return nil, fmt.Errorf("request %s: %w", id, err)
-		}
-		add(r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	out := make([]dashboard.RequestRow, 0, len(counts))
 	for _, r := range counts {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"io"
@@ -85,37 +86,18 @@ func (s *dashScreen) close() {
 	s.dlg.Hide()
 }
 
-type dashResult struct {
-	r   *dashboard.Report
-	err error
-}
-
 func (s *dashScreen) load() {
 	c := s.c
 	s.gen++
-	gen, ctx, src := s.gen, c.session, c.d.Dashboard
+	gen, src := s.gen, c.d.Dashboard
 	p := dashboard.Periods[max(s.period.SelectedIndex(), 0)]
 	from, to := p.Days(c.d.Now())
 	s.say(c.lang.text(msgDashLoading), false)
-	inBackground(c.ui, func() dashResult {
-		r, err := src.Report(ctx, from, to)
-		return dashResult{r, err}
-	}, func(r dashResult) {
-		if ctx.Err() != nil || gen != s.gen || c.dash != s {
-			return
-		}
-		if r.err != nil {
-			s.say(app.ErrorMessage(r.err), true)
-			return
-		}
-		s.show(r.r)
-	})
+	fetch(c, func(ctx context.Context) (*dashboard.Report, error) { return src.Report(ctx, from, to) },
+		func() bool { return gen == s.gen && c.dash == s }, s.say, s.show)
 }
 
-func (s *dashScreen) say(text string, isError bool) {
-	s.status.Objects = []fyne.CanvasObject{note(text, isError)}
-	s.status.Refresh()
-}
+func (s *dashScreen) say(text string, isError bool) { say(s.status, text, isError) }
 
 // show lays the report out, keeping the tab the supervisor was on.
 func (s *dashScreen) show(r *dashboard.Report) {
