@@ -155,6 +155,19 @@ func TestDashboard(t *testing.T) {
 		}
 	})
 
+	t.Run("English", func(t *testing.T) {
+		h := newHarness(t, func(d *Deps) { d.Dashboard = src; d.Lang = "en" })
+		asSupervisor(h)
+		h.login()
+		h.waitFor("the button", func() bool { return h.shows("Dashboard") })
+		h.tap(h.button("Dashboard"))
+		h.waitFor("today", func() bool { return h.shows("From 14/05/2025") })
+		h.assertShows("Supervisor's dashboard", "From 14/05/2025 to 14/05/2025: 3 certificates, 2 requests, 3 payments for €360.00",
+			"Certificates", "Requests", "Payments", "Cash closings", "Queue", "Type Count Stamp duty Secretarial fees", "Export CSV…")
+		h.c.dash.tabs.SelectIndex(2)
+		h.assertShows("TARI Cash 2 €240.00", "Total 3 €360.00")
+	})
+
 	h := newHarness(t, func(d *Deps) { d.Dashboard = src })
 	h.w.Resize(fyne.NewSize(1366, 768))
 	asSupervisor(h)
