@@ -92,8 +92,9 @@ func barChart(title string, kind chartKind, categories []string, series []chartS
 		b.LineStyle.Width = 0
 		b.Color = plotutil.Color(i)
 		if kind == sideBySide {
-			// The group's bars side by side, centred on the category.
-			b.Offset = (vg.Length(i) - vg.Length(len(series)-1)/2) * bar
+			// The group's bars side by side, centred on the category,
+			// the first on top as the legend lists it.
+			b.Offset = (vg.Length(len(series)-1)/2 - vg.Length(i)) * bar
 		} else if below != nil {
 			b.StackOn(below)
 		}
