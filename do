@@ -7,10 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Packages: cgo + Fyne's X11/GL headers (the measured minimal set),
-# Xvfb for screenshots, poppler/zbar and fonts for
+# Xvfb (and xdotool, to find a window and its size) for screenshots, poppler/zbar and fonts for
 # the PDF and QR checks.
 BUILD_PKGS="gcc libc6-dev pkg-config ca-certificates libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-TEST_PKGS="xvfb xauth poppler-utils zbar-tools fonts-dejavu-core fonts-liberation2 cups printer-driver-cups-pdf chromium"
+TEST_PKGS="xvfb xauth xdotool poppler-utils zbar-tools fonts-dejavu-core fonts-liberation2 cups printer-driver-cups-pdf chromium"
 
 install_pkgs() {
 	local missing=()

@@ -86,9 +86,10 @@ func runCounter(ctx context.Context, o options) error {
 		Appointments: ws.queue,
 		QueueStats:   ws.queue,
 		Post:         ws.post,
+		Dashboard:    ws.store,
 	})
 	defer c.Close()
-	w.Resize(fyne.NewSize(1280, 800))
+	openWithinScreen(a, w, counterSize)
 	w.SetMaster()
 	w.ShowAndRun()
 	return nil

@@ -170,6 +170,17 @@ func (s *Store) localRequest(ctx context.Context, row rowScanner) (*request.Requ
 // (the comune's, whichever workstation took them) and those taken here that
 // have not come back from the hub yet.
 func (s *Store) Requests(ctx context.Context, codiceFiscale string) ([]request.Request, error) {
+	out, err := s.requests(ctx, codiceFiscale)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].SubmittedAt.After(out[j].SubmittedAt) })
+	return out, nil
+}
+
+// requests are a person's requests ("" for everyone's), each once: the
+// hub's record where it came, the one taken here otherwise.
+func (s *Store) requests(ctx context.Context, codiceFiscale string) ([]request.Request, error) {
 	recs, err := s.Records(ctx, request.KindRequest, codiceFiscale)
 	if err != nil {
 		return nil, err
@@ -184,7 +195,11 @@ func (s *Store) Requests(ctx context.Context, codiceFiscale string) ([]request.R
 		seen[r.ID] = true
 		out = append(out, *r)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, data, number, protocol_at FROM requests WHERE codice_fiscale = ?`, codiceFiscale)
+	q, args := `SELECT id, data, number, protocol_at FROM requests`, []any{}
+	if codiceFiscale != "" {
+		q, args = q+` WHERE codice_fiscale = ?`, append(args, codiceFiscale)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("requests of %s: %w", codiceFiscale, err)
 	}
@@ -203,11 +218,7 @@ func (s *Store) Requests(ctx context.Context, codiceFiscale string) ([]request.R
 		}
 		out = append(out, *r)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].SubmittedAt.After(out[j].SubmittedAt) })
-	return out, nil
+	return out, rows.Err()
 }
 
 // scanned replays values already read as a row.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
+	"github.com/sportello/sportello/app/dashboard"
 	"github.com/sportello/sportello/app/request"
 )
 
@@ -73,6 +74,9 @@ type Deps struct {
 	// Post is the back office of certificates by post (post.go); nil on
 	// a workstation without it. Only back-office operators see it.
 	Post PostDesk
+	// Dashboard gives supervisors the dashboard of the workstation's own
+	// data (dashboard.go); nil where there is none.
+	Dashboard dashboard.Source
 }
 
 // findShortcut (Ctrl+F) brings the operator back to the search box from
@@ -99,6 +103,7 @@ type Counter struct {
 	flags   *worklist   // nil without Certificates
 	refunds *refundList // nil without Payments (payments_worklist.go)
 	posts   *postList   // nil without Post or the back-office role (post.go)
+	dash    *dashScreen // the supervisor's dashboard while open (dashboard.go)
 	queue   *queueUI    // the booking form and the statistics (appointments.go)
 
 	seenSync time.Time // the last sync the worklist was read after
@@ -271,7 +276,7 @@ func (c *Counter) onSyncStatus(st app.SyncStatus) {
 // dialogOpen reports whether the issue form or the worklist is open.
 func (c *Counter) dialogOpen() bool {
 	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil) ||
-		(c.refunds != nil && c.refunds.dlg != nil) || (c.posts != nil && c.posts.dlg != nil) || c.queueDialogOpen()
+		(c.refunds != nil && c.refunds.dlg != nil) || (c.posts != nil && c.posts.dlg != nil) || c.queueDialogOpen() || c.dash != nil
 }
 
 // closeDialogs closes the issue form and the worklist. Unless all is set, a
@@ -291,6 +296,9 @@ func (c *Counter) closeDialogs(all bool) {
 	}
 	if c.posts != nil {
 		c.posts.close()
+	}
+	if c.dash != nil {
+		c.dash.close()
 	}
 	c.closeQueueDialogs()
 }
@@ -402,6 +410,9 @@ func newHeader(c *Counter) fyne.CanvasObject {
 		who.Add(t)
 	}
 	right.Add(container.NewCenter(who))
+	if c.canSeeDashboard() {
+		right.Add(container.NewCenter(widget.NewButtonWithIcon(c.lang.text(msgDashButton), theme.InfoIcon(), c.onDashboard)))
+	}
 	if c.op != nil {
 		right.Add(widget.NewButtonWithIcon(c.lang.text(msgLogout), theme.LogoutIcon(), c.Lock))
 	}

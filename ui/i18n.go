@@ -451,6 +451,31 @@ const (
 	msgKioskPostConfirm
 	msgKioskPostDone
 	msgKioskPostNone
+	// The supervisor's dashboard (dashboard.go).
+	msgDashButton
+	msgDashTitle
+	msgDashWeek
+	msgDashLoading
+	msgDashSummary
+	msgDashNone
+	msgDashExport
+	msgDashQueue
+	msgDashClosings
+	msgDashType
+	msgDashCount
+	msgDashBollo
+	msgDashDiritti
+	msgDashStatus
+	msgDashMethod
+	msgDashAmount
+	msgDashOperator
+	msgDashClosedAt
+	msgDashChartCertificates
+	msgDashChartRequests
+	msgDashChartPayments
+	msgDashChartClosings
+	msgDashChartQueue
+	msgDashTotal
 
 	msgCount // keep last: the number of messages
 )
@@ -871,6 +896,31 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgKioskPostConfirm: {"Conferma la richiesta", "Confirm the request"},
 	msgKioskPostDone:    {"Richiesta n. %s ricevuta: il certificato arriverà per posta con l'avviso di pagamento. Ritiri la ricevuta qui sotto.", "Request no. %s received: the certificate will arrive by post with the payment notice. Take the receipt below."},
 	msgKioskPostNone:    {"Nessun certificato si chiede per posta a questo chiosco: rivolgersi allo sportello", "No certificate can be asked by post at this kiosk: please ask at the counter"},
+	// The supervisor's dashboard (dashboard.go).
+	msgDashButton:            {"Cruscotto", "Dashboard"},
+	msgDashTitle:             {"Cruscotto del supervisore", "Supervisor's dashboard"},
+	msgDashWeek:              {"Questa settimana", "This week"},
+	msgDashLoading:           {"Lettura dei dati della postazione…", "Reading the workstation's data…"},
+	msgDashSummary:           {"Dal %s al %s: %d certificati, %d istanze, %d pagamenti per %s", "From %s to %s: %d certificates, %d requests, %d payments for %s"},
+	msgDashNone:              {"Niente nel periodo", "Nothing in the period"},
+	msgDashExport:            {"Esporta CSV…", "Export CSV…"},
+	msgDashQueue:             {"Coda", "Queue"},
+	msgDashClosings:          {"Chiusure di cassa", "Cash closings"},
+	msgDashType:              {"Tipo", "Type"},
+	msgDashCount:             {"Quantità", "Count"},
+	msgDashBollo:             {"Bollo", "Stamp duty"},
+	msgDashDiritti:           {"Diritti di segreteria", "Secretarial fees"},
+	msgDashStatus:            {"Stato", "Status"},
+	msgDashMethod:            {"Modalità", "Method"},
+	msgDashAmount:            {"Importo", "Amount"},
+	msgDashOperator:          {"Operatore", "Operator"},
+	msgDashClosedAt:          {"Chiusa il", "Closed on"},
+	msgDashChartCertificates: {"Certificati rilasciati per tipo", "Certificates issued by type"},
+	msgDashChartRequests:     {"Istanze per servizio e stato", "Requests by service and status"},
+	msgDashChartPayments:     {"Incassi per servizio e modalità (euro)", "Takings by service and method (euro)"},
+	msgDashChartClosings:     {"Incassi chiusi per giorno (euro)", "Closed takings by day (euro)"},
+	msgDashChartQueue:        {"Attesa media per ora di emissione e area (minuti)", "Mean wait by hour of issue and area (minutes)"},
+	msgDashTotal:             {"Totale", "Total"},
 }
 
 // text returns message id in l.

@@ -91,11 +91,6 @@ func (s *statsScreen) close() {
 	s.dlg.Hide()
 }
 
-type statsResult struct {
-	rows []queue.StatRow
-	err  error
-}
-
 // range is the period chosen as days of the comune.
 func (s *statsScreen) dates() (string, string) {
 	p := statsPeriods[max(s.period.SelectedIndex(), 0)]
@@ -106,27 +101,46 @@ func (s *statsScreen) dates() (string, string) {
 func (s *statsScreen) load() {
 	c := s.c
 	s.gen++
-	gen, ctx, src := s.gen, c.session, c.d.QueueStats
+	gen, src := s.gen, c.d.QueueStats
 	from, to := s.dates()
 	s.say(c.lang.text(msgStatsLoading), false)
-	inBackground(c.ui, func() statsResult {
-		rows, err := src.Stats(ctx, from, to)
-		return statsResult{rows, err}
-	}, func(r statsResult) {
-		if ctx.Err() != nil || gen != s.gen || c.queue == nil || c.queue.stats != s {
+	fetch(c, func(ctx context.Context) ([]queue.StatRow, error) { return src.Stats(ctx, from, to) },
+		func() bool { return gen == s.gen && c.queue != nil && c.queue.stats == s }, s.say, s.show)
+}
+
+func (s *statsScreen) say(text string, isError bool) { say(s.status, text, isError) }
+
+// say puts a line in a screen's status box: what it is doing, or why it
+// could not.
+func say(box *fyne.Container, text string, isError bool) {
+	box.Objects = []fyne.CanvasObject{note(text, isError)}
+	box.Refresh()
+}
+
+// answer is what a background read brought back.
+type answer[T any] struct {
+	v   T
+	err error
+}
+
+// fetch runs read in the background for the session, then hands its answer
+// to show, or its error to say, unless the session ended or the screen
+// moved on meanwhile (current reports it has not).
+func fetch[T any](c *Counter, read func(context.Context) (T, error), current func() bool, say func(string, bool), show func(T)) {
+	ctx := c.session
+	inBackground(c.ui, func() answer[T] {
+		v, err := read(ctx)
+		return answer[T]{v, err}
+	}, func(r answer[T]) {
+		if ctx.Err() != nil || !current() {
 			return
 		}
 		if r.err != nil {
-			s.say(app.ErrorMessage(r.err), true)
+			say(app.ErrorMessage(r.err), true)
 			return
 		}
-		s.show(r.rows)
+		show(r.v)
 	})
-}
-
-func (s *statsScreen) say(text string, isError bool) {
-	s.status.Objects = []fyne.CanvasObject{note(text, isError)}
-	s.status.Refresh()
 }
 
 // show lays the rows out as a table, with the totals of the period above.
@@ -138,23 +152,24 @@ func (s *statsScreen) show(rows []queue.StatRow) {
 		s.table.Refresh()
 		return
 	}
-	grid := container.NewGridWithColumns(9)
-	for _, h := range []msg{msgDay, msgService, msgStatsHour, msgStatsIssued, msgStatsServed, msgStatsSkipped, msgStatsMeanWait, msgStatsMaxWait, msgStatsMeanService} {
-		t := widget.NewLabel(l.text(h))
-		t.TextStyle.Bold = true
-		grid.Add(t)
-	}
+	grid, total := queueTable(l, rows)
+	s.say(total, false)
+	s.table.Add(grid)
+	s.table.Refresh()
+}
+
+// queueTable is the rows as a table, a row per day, area and hour, and the
+// line of the period's totals: the hub's statistics and the dashboard's
+// queue tab show the same table.
+func queueTable(l lang, rows []queue.StatRow) (*fyne.Container, string) {
+	grid := header(l, 9, msgDay, msgService, msgStatsHour, msgStatsIssued, msgStatsServed, msgStatsSkipped, msgStatsMeanWait, msgStatsMaxWait, msgStatsMeanService)
 	var issued, served, skipped, called int
 	var wait time.Duration
 	for _, r := range rows {
 		day, _ := app.ParseDate(r.Day)
-		for _, v := range []string{
-			formatDate(day), r.Area, fmt.Sprintf("%02d-%02d", r.Hour, r.Hour+1),
+		addRow(grid, formatDate(day), r.Area, fmt.Sprintf("%02d-%02d", r.Hour, r.Hour+1),
 			fmt.Sprint(r.Issued), fmt.Sprint(r.Served), fmt.Sprint(r.Skipped),
-			measured(r.Called, l.minutes(r.MeanWait)), measured(r.Called, l.minutes(r.MaxWait)), measured(r.Served, l.minutes(r.MeanService)),
-		} {
-			grid.Add(cell(v))
-		}
+			measured(r.Called, l.minutes(r.MeanWait)), measured(r.Called, l.minutes(r.MaxWait)), measured(r.Served, l.minutes(r.MeanService)))
 		issued, served, skipped = issued+r.Issued, served+r.Served, skipped+r.Skipped
 		// The mean wait of the period weighs each row by its called tickets.
 		wait += r.MeanWait * time.Duration(r.Called)
@@ -164,9 +179,7 @@ func (s *statsScreen) show(rows []queue.StatRow) {
 	if called > 0 {
 		mean = wait / time.Duration(called)
 	}
-	s.say(l.textf(msgStatsTotal, issued, served, skipped, l.minutes(mean)), false)
-	s.table.Add(grid)
-	s.table.Refresh()
+	return grid, l.textf(msgStatsTotal, issued, served, skipped, l.minutes(mean))
 }
 
 // measured is v, or a dash when none of the tickets measured it.

@@ -20,6 +20,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/certificate"
+	"github.com/sportello/sportello/app/dashboard"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/post"
 	"github.com/sportello/sportello/app/queue"
@@ -82,6 +83,8 @@ type Local interface {
 	Flagged(ctx context.Context) ([]certificate.Issued, error)
 	Payment(ctx context.Context, receipt string) (*payment.Payment, error)
 	Request(ctx context.Context, idOrNumber string) (*request.Request, error)
+	// Report is the supervisor's dashboard of the days from to to (stats.go).
+	Report(ctx context.Context, from, to string) (*dashboard.Report, error)
 }
 
 // Sync is the workstation's sync engine as the commands use it.
@@ -137,6 +140,8 @@ comandi:
   queue board [--json]                          le ultime chiamate e le persone in attesa
   queue stats [--from AAAA-MM-GG] [--to AAAA-MM-GG] [--json]
                                                 tempi di attesa e di servizio per area e ora
+  stats [--period today|week|30d | --from AAAA-MM-GG --to AAAA-MM-GG] [--csv CARTELLA]
+                                                il cruscotto: certificati, istanze, pagamenti, chiusure, coda
   outbox list [--json]                          le operazioni non ancora accettate dall'hub e perché
   outbox retry --id ID [--operator UTENTE]      rimette in coda un'operazione sospesa
   outbox discard --id ID --reason MOTIVO [--operator UTENTE]
@@ -155,7 +160,7 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"enroll": cmdEnroll, "sync": cmdSync, "search": cmdSearch, "cf": cmdCF, "verify": cmdVerify,
-		"backup": cmdBackup, "restore": cmdRestore,
+		"backup": cmdBackup, "restore": cmdRestore, "stats": cmdStats,
 		"certificate": group("certificate", "types, controls, issue, list, reprint", map[string]command{
 			"types": cmdCertTypes, "controls": cmdCertControls, "issue": cmdCertIssue, "list": cmdCertList, "reprint": cmdCertReprint,
 		}),
