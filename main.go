@@ -143,7 +143,7 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		return nil, err
 	}
 	ws := &workstation{store: st}
-	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Now: time.Now}
+	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Keys: st.OperatorKeys(passwd.DeriveKey), Now: time.Now}
 	ws.client = sync.New(st, sync.Options{Log: log, OnApplied: func(kinds map[string]bool) {
 		if kinds[app.ChangeReference] {
 			ws.counter.ReferenceChanged()

@@ -55,6 +55,9 @@ type CounterService struct {
 	Comune   string
 	Now      func() time.Time
 	Outboxed Outboxed // after a fact was written to the outbox
+	// Keys unlocks the operator's signing key with the password at login
+	// and drops it at logout; nil on a workstation that signs nothing.
+	Keys OperatorKeys
 
 	mu   sync.Mutex
 	refs *anpr.Index
@@ -68,10 +71,33 @@ func (s *CounterService) Login(ctx context.Context, username, password string) (
 	if err != nil {
 		return nil, err
 	}
+	if s.Keys != nil {
+		if err := s.Keys.Unlock(op, password); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.audit(ctx, op.Username, AuditLogin, ""); err != nil {
 		return nil, err
 	}
 	return op, nil
+}
+
+// Logout drops the operator's signing key: what is signed from now on
+// needs the password again.
+func (s *CounterService) Logout(username string) {
+	if s.Keys != nil {
+		s.Keys.Forget(username)
+	}
+}
+
+// OperatorKeys holds the signing keys of the operators logged in
+// (OperatorProof). Unlock derives op's key from the password, checks it
+// against op.PublicKey and keeps it for the session; an account without a
+// key (made before keys existed) unlocks nothing: its privileged
+// operations are refused until it gets a new password.
+type OperatorKeys interface {
+	Unlock(op *Operator, password string) error
+	Forget(username string)
 }
 
 // Search looks the text up in the cache and, for a text long enough, among

@@ -109,6 +109,9 @@ func (s *Store) ChangeStatus(ctx context.Context, f request.StatusFact) error {
 		if err := insertOpData(ctx, tx, device, request.FactStatus, data, f.At); err != nil {
 			return err
 		}
+		if err := s.prove(ctx, tx, device, f.Operator); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, device, f.Operator, request.AuditStatus, r.CodiceFiscale, f.At)
 	})
 	if err != nil && app.ErrorCode(err) == app.EINTERNAL {

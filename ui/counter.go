@@ -164,6 +164,9 @@ func (c *Counter) lock(notice string) {
 		return
 	}
 	username := c.op.Username
+	if l, ok := c.d.Counter.(interface{ Logout(string) }); ok {
+		l.Logout(username) // the operator's signing key goes with the session
+	}
 	if c.idleTimer != nil {
 		c.idleTimer.Stop()
 	}
