@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/term"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
@@ -93,8 +95,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				}
 				return ws.headless(), nil
 			},
-			Exists: func() bool { _, err := os.Stat(storePath(o.data)); return err == nil },
-			Backup: func(ctx context.Context, out string) error { return store.Backup(ctx, storePath(o.data), out) },
+			Exists:       func() bool { _, err := os.Stat(storePath(o.data)); return err == nil },
+			ReadPassword: func(prompt string) (string, error) { return readPassword(stderr, prompt) },
+			Backup:       func(ctx context.Context, out string) error { return store.Backup(ctx, storePath(o.data), out) },
 			Restore: func(ctx context.Context, file string) (*cli.Restored, error) {
 				if err := os.MkdirAll(o.data, 0o700); err != nil {
 					return nil, err
@@ -256,3 +259,17 @@ var (
 	_ cli.Local = (*store.Store)(nil)
 	_ cli.Sync  = (*sync.Client)(nil)
 )
+
+// readPassword asks for a password at the terminal, without echo; an
+// error when the standard input is not a terminal (a script must give
+// --password-file or SPORTELLO_PASSWORD).
+func readPassword(w io.Writer, prompt string) (string, error) {
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return "", errors.New("no terminal")
+	}
+	fmt.Fprint(w, prompt)
+	b, err := term.ReadPassword(fd)
+	fmt.Fprintln(w)
+	return string(b), err
+}
