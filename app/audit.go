@@ -55,3 +55,37 @@ func (e *AuditEvent) Validate() error {
 	}
 	return nil
 }
+
+// Access is one access to a citizen's data, as a supervisor or the DPO
+// exports them for a request under art. 15 GDPR: who (device, operator),
+// when, what (action) and why (purpose, when the device gave one).
+type Access struct {
+	At           time.Time
+	Device       string
+	DeviceComune string
+	Operator     string // the operator the device names
+	Action       string // the audit action (consultazione, stampa, certificate.reprint…) or the hub's read
+	Subject      string // as recorded: the codice fiscale, with the certificate number for a reprint
+	Purpose      string
+	Source       string // "device": a workstation's audit chain; "hub": the hub's own record
+}
+
+// AuditAccessExport records that a supervisor exported the accesses to a
+// citizen (subject the codice fiscale): an export is an access too.
+const AuditAccessExport = "esportazione_accessi"
+
+// AccessProofWindow is how far from the hub's clock the time of a signed
+// request for a citizen's accesses may be: the request is made online,
+// and a copied one is worth nothing after it.
+const AccessProofWindow = 5 * time.Minute
+
+// AccessExportMessage is what a supervisor signs to ask the hub for the
+// accesses to codiceFiscale from a device of comune, at time at.
+func AccessExportMessage(comune, device, codiceFiscale, operator string, at time.Time) []byte {
+	msg := []byte("sportello access export 1")
+	for _, f := range []string{comune, device, codiceFiscale, operator, FormatInstant(at)} {
+		msg = append(msg, 0)
+		msg = append(msg, f...)
+	}
+	return msg
+}

@@ -6,6 +6,8 @@ package hub_test
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +15,9 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/request"
+	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/passwd"
+	"github.com/sportello/sportello/sync/wire"
 )
 
 // cheapKeys keep the tests fast; the code paths are those of the defaults.
@@ -212,4 +216,75 @@ func TestOperatorProofs(t *testing.T) {
 			t.Errorf("old key past the grace: %+v, want forbidden", res)
 		}
 	})
+}
+
+// TestAccessExport: the accesses to a citizen go, through a device, only
+// to a supervisor of the citizen's comune who proves it now; a device
+// token, a clerk, a kiosk, another comune's citizen, a stale or copied
+// request get nothing.
+func TestAccessExport(t *testing.T) {
+	h := newTrustHub(t)
+	sup := putOperator(t, h, "F205", "supervisore", "Password-del-Sup", app.RoleOperator, app.RoleSupervisor)
+	clerk := putOperator(t, h, "F205", "mrossi", "Password-di-Rossi", app.RoleOperator)
+	luca, paolo, carlo := h.People["Bianchi Luca"], h.People["Bianchi Paolo"], h.People["Verdi Carlo"]
+	// The counter opened Luca's file: an event of its audit chain.
+	w := &pusher{h: h, token: h.Milano, device: "F205-W001"}
+	ev := app.AuditEvent{Device: w.device, Seq: 1, Operator: "mrossi", Action: app.AuditView, Subject: luca.CodiceFiscale, At: time.Now().UTC()}
+	ev.Hash = ev.ComputeHash()
+	op := w.next(app.OpAudit, nil)
+	op.Audit = &ev
+	if res := w.pushOp(t, op, nil); !res.Applied {
+		t.Fatalf("audit event: %+v", res)
+	}
+	request := func(key ed25519.PrivateKey, device, operator, cf string, at time.Time) wire.AccessRequest {
+		return wire.AccessRequest{CodiceFiscale: cf, Operator: operator, At: wire.FormatTime(at),
+			Signature: wire.B64(ed25519.Sign(key, app.AccessExportMessage("F205", device, cf, operator, at)))}
+	}
+	ask := func(token string, req wire.AccessRequest) (int, wire.Error, wire.AccessesResponse) {
+		t.Helper()
+		body, _ := json.Marshal(req)
+		var res wire.AccessesResponse
+		st, e := h.send(t, http.MethodPost, "/v1/accesses", token, string(body), &res)
+		return st, e, res
+	}
+	now := time.Now().UTC()
+	t.Run("SupervisorGetsThem", func(t *testing.T) {
+		st, e, res := ask(h.Milano, request(sup, w.device, "supervisore", luca.CodiceFiscale, now))
+		if st != http.StatusOK || len(res.Accesses) != 1 {
+			t.Fatalf("%d %+v %+v", st, e, res)
+		}
+		a := res.Accesses[0]
+		if a.Device != w.device || a.Operator != "mrossi" || a.Action != app.AuditView || a.At == "" || a.Source != hubdb.SourceDevice {
+			t.Errorf("access %+v", a)
+		}
+	})
+	kiosk := trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk)
+	stolen := request(sup, w.device, "supervisore", luca.CodiceFiscale, now)
+	for _, tc := range []struct {
+		name   string
+		token  string
+		req    wire.AccessRequest
+		status int
+	}{
+		{"ErrTokenAlone", h.Milano, wire.AccessRequest{CodiceFiscale: luca.CodiceFiscale, Operator: "supervisore", At: wire.FormatTime(now),
+			Signature: wire.B64(make([]byte, ed25519.SignatureSize))}, http.StatusForbidden},
+		{"ErrNoSignature", h.Milano, wire.AccessRequest{CodiceFiscale: luca.CodiceFiscale, Operator: "supervisore", At: wire.FormatTime(now)}, http.StatusForbidden},
+		{"ErrClerk", h.Milano, request(clerk, w.device, "mrossi", luca.CodiceFiscale, now), http.StatusForbidden},
+		{"ErrClerkKeyAsSupervisor", h.Milano, request(clerk, w.device, "supervisore", luca.CodiceFiscale, now), http.StatusForbidden},
+		{"ErrStale", h.Milano, request(sup, w.device, "supervisore", luca.CodiceFiscale, now.Add(-10*time.Minute)), http.StatusForbidden},
+		{"ErrCopiedToAnotherCitizen", h.Milano, wire.AccessRequest{CodiceFiscale: paolo.CodiceFiscale, Operator: stolen.Operator,
+			At: stolen.At, Signature: stolen.Signature}, http.StatusForbidden},
+		{"ErrAnotherComunesCitizen", h.Milano, request(sup, w.device, "supervisore", carlo.CodiceFiscale, now), http.StatusNotFound},
+		{"ErrAnotherComunesDevice", h.Sesto, stolen, http.StatusNotFound},
+		{"ErrKiosk", kiosk, stolen, http.StatusForbidden},
+		{"ErrNoCredentials", "", stolen, http.StatusUnauthorized},
+		{"ErrSQLInCF", h.Milano, request(sup, w.device, "supervisore", "' OR 1=1 --", now), http.StatusBadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, e, res := ask(tc.token, tc.req)
+			if st != tc.status || len(res.Accesses) != 0 || (st != http.StatusUnauthorized && e.Message == "") {
+				t.Errorf("%d %+v %d accesses, want %d and nothing", st, e, len(res.Accesses), tc.status)
+			}
+		})
+	}
 }

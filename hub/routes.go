@@ -16,6 +16,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/citizens", s.device(s.handleSearch))
 	mux.HandleFunc("GET /v1/citizens/{cf}", s.device(s.handleCitizen))
 	mux.HandleFunc("GET /v1/families/{id}", s.device(s.handleFamily))
+	mux.HandleFunc("POST /v1/accesses", s.device(s.handleAccesses)) // access.go
 	mux.HandleFunc("POST /v1/queue/call", s.device(s.handleQueueCall))
 	mux.HandleFunc("GET /v1/queue/tickets", s.device(s.handleQueueTickets))
 	mux.HandleFunc("PUT "+attachmentsPrefix+"{sha}", s.device(s.handleAttachment))

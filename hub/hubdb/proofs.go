@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"fmt"
+	"time"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/payment"
@@ -67,35 +69,91 @@ func (d *DB) checkProof(ctx context.Context, tx *sql.Tx, dev *Device, op *app.Op
 	if !o.Active {
 		return app.Errorf(app.EFORBIDDEN, "l'operatore %s è disattivato", name)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT public_key, replaced_at FROM operator_keys WHERE comune = ? AND username = ?`, dev.Comune, name)
+	keys, err := operatorKeys(ctx, tx, dev.Comune, name)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
 	now := d.now()
+	for _, k := range keys {
+		if !k.replaced.IsZero() && (!op.CreatedAt.Before(k.replaced) || now.Sub(k.replaced) > app.OperatorKeyGrace) {
+			continue
+		}
+		if app.VerifyOp(k.pub, dev.Comune, op) {
+			return nil
+		}
+	}
+	return app.Errorf(app.EFORBIDDEN, "la prova dell'operatore %s non è valida per questa operazione", name)
+}
+
+// operatorKey is one of an operator's keys; replaced is zero for the
+// current one.
+type operatorKey struct {
+	pub      ed25519.PublicKey
+	replaced time.Time
+}
+
+// operatorKeys are the keys of an operator of comune, current and replaced.
+func operatorKeys(ctx context.Context, q querier, comune, name string) ([]operatorKey, error) {
+	rows, err := q.QueryContext(ctx, `SELECT public_key, replaced_at FROM operator_keys WHERE comune = ? AND username = ?`, comune, name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []operatorKey
 	for rows.Next() {
 		var (
+			k        operatorKey
 			pub      []byte
 			replaced string
 		)
 		if err := rows.Scan(&pub, &replaced); err != nil {
-			return err
+			return nil, err
 		}
-		if replaced != "" {
-			at, err := app.ParseInstant(replaced)
-			if err != nil {
-				return err
-			}
-			if !op.CreatedAt.Before(at) || now.Sub(at) > app.OperatorKeyGrace {
-				continue
-			}
+		k.pub = pub
+		if k.replaced, err = app.ParseInstant(replaced); err != nil {
+			return nil, err
 		}
-		if app.VerifyOp(ed25519.PublicKey(pub), dev.Comune, op) {
-			return nil
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// ProvenAccesses answers a supervisor's request, from a device, for the
+// accesses to a citizen of the device's comune (Accesses): the request
+// must be signed now (app.AccessProofWindow) with the current key of an
+// active supervisor of that comune, over app.AccessExportMessage. A device
+// token alone, another role, another comune's citizen or a stale request
+// are refused: EFORBIDDEN, ENOTFOUND for a citizen the comune does not
+// have.
+func (d *DB) ProvenAccesses(ctx context.Context, dev *Device, codiceFiscale, operator string, at time.Time, signature []byte) ([]Access, error) {
+	now := d.now()
+	if at.Before(now.Add(-app.AccessProofWindow)) || at.After(now.Add(app.AccessProofWindow)) {
+		return nil, app.Errorf(app.EFORBIDDEN, "richiesta degli accessi fuori tempo: controllare l'ora della postazione")
+	}
+	var own int
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM citizens WHERE codice_fiscale = ? AND comune = ?`,
+		codiceFiscale, dev.Comune).Scan(&own); err != nil {
+		return nil, fmt.Errorf("accesses of %s: %w", codiceFiscale, err)
+	}
+	if own == 0 {
+		return nil, app.Errorf(app.ENOTFOUND, "il cittadino %s non è del comune %s", codiceFiscale, dev.Comune)
+	}
+	o, err := operatorTx(ctx, d.db, dev.Comune, operator)
+	if err != nil {
+		return nil, err
+	}
+	if !o.Active || !o.Has(app.RoleSupervisor) {
+		return nil, app.Errorf(app.EFORBIDDEN, "solo un supervisore esporta gli accessi a un cittadino")
+	}
+	keys, err := operatorKeys(ctx, d.db, dev.Comune, operator)
+	if err != nil {
+		return nil, err
+	}
+	msg := app.AccessExportMessage(dev.Comune, dev.ID, codiceFiscale, operator, at)
+	for _, k := range keys {
+		if k.replaced.IsZero() && ed25519.Verify(k.pub, msg, signature) {
+			return d.Accesses(ctx, dev.Comune, codiceFiscale)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return app.Errorf(app.EFORBIDDEN, "la prova dell'operatore %s non è valida per questa operazione", name)
+	return nil, app.Errorf(app.EFORBIDDEN, "la prova del supervisore %s non è valida", operator)
 }
