@@ -153,6 +153,11 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		}
 	}})
 	ws.counter.Network = ws.client.Network()
+	// A citizen's accesses come from the hub, asked with the supervisor's
+	// signature made by the key the login unlocked.
+	ws.counter.AccessLog = func(ctx context.Context, operator, cf string) ([]app.Access, error) {
+		return ws.client.Network().Accesses(ctx, cf, operator, func(msg []byte) ([]byte, error) { return st.SignAs(operator, msg) })
+	}
 	// Whatever a service stores for the hub is sent at once: the status
 	// bar's count moves and the engine wakes up.
 	outboxed := func() { ws.client.RefreshStatus(context.Background()); ws.client.SyncNow() }

@@ -342,7 +342,9 @@ func TestCertificateCLI(t *testing.T) {
 		if r := runBin(t, "sportello", append(args, "--force", control)...); r.code != 2 || !strings.Contains(r.err, "--reason") {
 			t.Fatalf("forced without a reason: exit %d %s", r.code, r.err)
 		}
-		said := mustRun(t, "sportello", append(args, "--force", control, "--reason", "verificato con l'ufficio anagrafe")...)
+		// A forcing is a privileged fact: the operator logs in to sign it.
+		said := mustRun(t, "sportello", append(args, "--force", control, "--reason", "verificato con l'ufficio anagrafe",
+			"--operator", "demo", "--password-file", demoPassword(t))...)
 		if !strings.Contains(said, "controllo ANPR forzato: "+control) {
 			t.Errorf("issue said: %s", said)
 		}

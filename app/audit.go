@@ -1,7 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/csv"
+	"encoding/json"
 	"encoding/hex"
 	"strconv"
 	"time"
@@ -88,4 +91,44 @@ func AccessExportMessage(comune, device, codiceFiscale, operator string, at time
 		msg = append(msg, f...)
 	}
 	return msg
+}
+
+// accessColumns are the columns of an access export, the keys of its JSON.
+var accessColumns = []string{"at", "device", "device_comune", "operator", "action", "subject", "purpose", "source"}
+
+func accessFields(a Access) []string {
+	return []string{FormatInstant(a.At), a.Device, a.DeviceComune, a.Operator, a.Action, a.Subject, a.Purpose, a.Source}
+}
+
+// AccessesCSV is an access export as CSV (RFC 4180), a header row first.
+func AccessesCSV(list []Access) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(accessColumns)
+	for _, a := range list {
+		_ = w.Write(accessFields(a))
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// AccessesJSON is an access export as JSON, one object an access a line,
+// with the keys of `sportello-hub audit --json`.
+func AccessesJSON(list []Access) []byte {
+	var b bytes.Buffer
+	for _, a := range list {
+		b.WriteByte('{')
+		for i, v := range accessFields(a) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(accessColumns[i])
+			x, _ := json.Marshal(v)
+			b.Write(k)
+			b.WriteByte(':')
+			b.Write(x)
+		}
+		b.WriteString("}\n")
+	}
+	return b.Bytes()
 }

@@ -58,6 +58,9 @@ type CounterService struct {
 	// Keys unlocks the operator's signing key with the password at login
 	// and drops it at logout; nil on a workstation that signs nothing.
 	Keys OperatorKeys
+	// AccessLog asks the hub for the accesses to a citizen, signed by the
+	// operator (ExportAccesses); nil on a workstation without a hub.
+	AccessLog func(ctx context.Context, operator, codiceFiscale string) ([]Access, error)
 
 	mu   sync.Mutex
 	refs *anpr.Index
@@ -88,6 +91,29 @@ func (s *CounterService) Logout(username string) {
 	if s.Keys != nil {
 		s.Keys.Forget(username)
 	}
+}
+
+// ExportAccesses answers a citizen's access request (art. 15 GDPR): who
+// accessed the citizen, when and why, from the hub, which keeps every
+// workstation's audit trail and its own reads. Only a supervisor exports
+// (EFORBIDDEN), online (EOFFLINE), for a citizen of the workstation's
+// comune (ENOTFOUND at the hub otherwise); the export is itself an access,
+// audited (AuditAccessExport).
+func (s *CounterService) ExportAccesses(ctx context.Context, op *Operator, codiceFiscale string) ([]Access, error) {
+	if op == nil || !op.Has(RoleSupervisor) {
+		return nil, Errorf(EFORBIDDEN, "solo un supervisore esporta gli accessi a un cittadino")
+	}
+	if s.AccessLog == nil {
+		return nil, Errorf(EOFFLINE, "postazione senza rete: gli accessi sono registrati all'hub")
+	}
+	list, err := s.AccessLog(ctx, op.Username, codiceFiscale)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, op.Username, AuditAccessExport, codiceFiscale); err != nil {
+		return nil, err
+	}
+	return list, nil
 }
 
 // OperatorKeys holds the signing keys of the operators logged in

@@ -67,15 +67,14 @@ func (s *Store) prove(ctx context.Context, tx *sql.Tx, device, operator string) 
 	if op.CreatedAt, err = parseTime(created); err != nil {
 		return err
 	}
-	key := s.operatorKey(operator)
-	if key == nil {
-		return app.Errorf(app.EUNAUTHORIZED, "per questa operazione serve l'accesso dell'operatore %s con la sua password", operator)
-	}
 	if err := tx.QueryRowContext(ctx, `SELECT comune FROM profile WHERE id = 1`).Scan(&comune); err != nil {
 		return err
 	}
-	p := app.SignOp(key, comune, operator, &op)
-	_, err = tx.ExecContext(ctx, `UPDATE outbox SET proof_operator = ?, proof_signature = ? WHERE id = ?`, p.Operator, p.Signature, op.ID)
+	sig, err := s.SignAs(operator, app.ProofMessage(comune, operator, &op))
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE outbox SET proof_operator = ?, proof_signature = ? WHERE id = ?`, operator, sig, op.ID)
 	return err
 }
 
@@ -108,3 +107,13 @@ func (k keyring) Unlock(op *app.Operator, password string) error {
 }
 
 func (k keyring) Forget(username string) { k.s.ForgetOperatorKey(username) }
+
+// SignAs signs msg with the key of username held for the session:
+// EUNAUTHORIZED when the operator has not logged in with the password.
+func (s *Store) SignAs(username string, msg []byte) ([]byte, error) {
+	key := s.operatorKey(username)
+	if key == nil {
+		return nil, app.Errorf(app.EUNAUTHORIZED, "per questa operazione serve l'accesso dell'operatore %s con la sua password", username)
+	}
+	return ed25519.Sign(key, msg), nil
+}

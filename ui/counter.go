@@ -69,6 +69,10 @@ type Deps struct {
 	// queue's statistics (stats.go). nil where the comune has none.
 	Appointments AppointmentDesk
 	QueueStats   QueueStats
+
+	// Accesses exports who accessed the open citizen, when and why, for
+	// a supervisor (app.CounterService.ExportAccesses); nil hides it.
+	Accesses func(ctx context.Context, op *app.Operator, codiceFiscale string) ([]app.Access, error)
 }
 
 // findShortcut (Ctrl+F) brings the operator back to the search box from
