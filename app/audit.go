@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
-	"encoding/json"
 	"encoding/hex"
+	"encoding/json"
 	"strconv"
 	"time"
 )
