@@ -104,24 +104,31 @@ func TestOperatorProofs(t *testing.T) {
 		}
 		stillOpen(t)
 	})
-	t.Run("ErrClerkSignsAsSupervisor", func(t *testing.T) {
-		op := w.next(payment.FactRefundDone, repay("supervisore", "F205", w.device))
-		// mrossi's own proof on a fact naming the supervisor…
-		if res := w.pushOp(t, op, app.SignOp(clerk, "F205", "mrossi", &op)); res.Applied || res.Code != app.EFORBIDDEN {
-			t.Errorf("clerk's proof on the supervisor's refund: %+v", res)
-		}
-		// …or mrossi's key under the supervisor's name.
-		op = w.next(payment.FactRefundDone, repay("supervisore", "F205", w.device))
-		if res := w.pushOp(t, op, app.SignOp(clerk, "F205", "supervisore", &op)); res.Applied || res.Code != app.EFORBIDDEN {
-			t.Errorf("clerk's key as the supervisor: %+v", res)
-		}
-		// mrossi naming himself is no supervisor: refused by role.
-		op = w.next(payment.FactRefundDone, repay("mrossi", "F205", w.device))
-		if res := w.pushOp(t, op, app.SignOp(clerk, "F205", "mrossi", &op)); res.Applied || res.Code != app.EFORBIDDEN {
-			t.Errorf("clerk's own refund: %+v", res)
-		}
-		stillOpen(t)
-	})
+	// Signed, but by the wrong one: a clerk, a clerk's key under the
+	// supervisor's name, a clerk with no role for it, the supervisor from
+	// another comune's device, another comune's supervisor.
+	sesto := &pusher{h: h, token: h.Sesto, device: "I690-W001"}
+	for _, tc := range []struct {
+		name           string
+		p              *pusher
+		named          string // the operator the fact names
+		key            ed25519.PrivateKey
+		signer, comune string
+	}{
+		{"ErrClerkProofOnSupervisorsRefund", w, "supervisore", clerk, "mrossi", "F205"},
+		{"ErrClerkKeyAsSupervisor", w, "supervisore", clerk, "supervisore", "F205"},
+		{"ErrClerkOwnRefund", w, "mrossi", clerk, "mrossi", "F205"},
+		{"ErrAnotherComunesDevice", sesto, "supervisore", sup, "supervisore", "F205"},
+		{"ErrAnotherComunesSupervisor", sesto, "sup.sesto", supSesto, "sup.sesto", "I690"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			op := tc.p.next(payment.FactRefundDone, repay(tc.named, "F205", tc.p.device))
+			if res := tc.p.pushOp(t, op, app.SignOp(tc.key, tc.comune, tc.signer, &op)); res.Applied || res.Code != app.EFORBIDDEN {
+				t.Errorf("%+v, want forbidden", res)
+			}
+			stillOpen(t)
+		})
+	}
 	t.Run("ErrProofOfAnotherOperation", func(t *testing.T) {
 		// A proof the supervisor made for another operation (a status
 		// move, or the same refund under another id) is copied.
@@ -136,18 +143,6 @@ func TestOperatorProofs(t *testing.T) {
 		w.seq++
 		if res := w.pushOp(t, op2, app.SignOp(sup, "F205", "supervisore", &op)); res.Applied || res.Code != app.EFORBIDDEN {
 			t.Errorf("signature of the same fact under another id: %+v", res)
-		}
-		stillOpen(t)
-	})
-	t.Run("ErrAnotherComunesDevice", func(t *testing.T) {
-		s := &pusher{h: h, token: h.Sesto, device: "I690-W001"}
-		op := s.next(payment.FactRefundDone, repay("supervisore", "F205", s.device))
-		if res := s.pushOp(t, op, app.SignOp(sup, "F205", "supervisore", &op)); res.Applied || res.Code != app.EFORBIDDEN {
-			t.Errorf("another comune's device with Milano's supervisor: %+v", res)
-		}
-		op = s.next(payment.FactRefundDone, repay("sup.sesto", "F205", s.device))
-		if res := s.pushOp(t, op, app.SignOp(supSesto, "I690", "sup.sesto", &op)); res.Applied || res.Code != app.EFORBIDDEN {
-			t.Errorf("Sesto's supervisor on Milano's refund: %+v", res)
 		}
 		stillOpen(t)
 	})
