@@ -87,6 +87,7 @@ func runCounter(ctx context.Context, o options) error {
 		QueueStats:   ws.queue,
 		Post:         ws.post,
 		Dashboard:    ws.store,
+		Accesses:     ws.counter.ExportAccesses,
 	})
 	defer c.Close()
 	openWithinScreen(a, w, counterSize)

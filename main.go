@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/term"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
@@ -94,8 +96,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				}
 				return ws.headless(), nil
 			},
-			Exists: func() bool { _, err := os.Stat(storePath(o.data)); return err == nil },
-			Backup: func(ctx context.Context, out string) error { return store.Backup(ctx, storePath(o.data), out) },
+			Exists:       func() bool { _, err := os.Stat(storePath(o.data)); return err == nil },
+			ReadPassword: func(prompt string) (string, error) { return readPassword(stderr, prompt) },
+			Backup:       func(ctx context.Context, out string) error { return store.Backup(ctx, storePath(o.data), out) },
 			Restore: func(ctx context.Context, file string) (*cli.Restored, error) {
 				if err := privateDir(o.data); err != nil {
 					return nil, err
@@ -155,13 +158,18 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		return nil, err
 	}
 	ws := &workstation{store: st}
-	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Now: time.Now}
+	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Keys: st.OperatorKeys(passwd.DeriveKey), Now: time.Now}
 	ws.client = sync.New(st, sync.Options{Log: log, OnApplied: func(kinds map[string]bool) {
 		if kinds[app.ChangeReference] {
 			ws.counter.ReferenceChanged()
 		}
 	}})
 	ws.counter.Network = ws.client.Network()
+	// A citizen's accesses come from the hub, asked with the supervisor's
+	// signature made by the key the login unlocked.
+	ws.counter.AccessLog = func(ctx context.Context, operator, cf string) ([]app.Access, error) {
+		return ws.client.Network().Accesses(ctx, cf, operator, func(msg []byte) ([]byte, error) { return st.SignAs(operator, msg) })
+	}
 	// Whatever a service stores for the hub is sent at once: the status
 	// bar's count moves and the engine wakes up.
 	outboxed := func() { ws.client.RefreshStatus(context.Background()); ws.client.SyncNow() }
@@ -270,3 +278,17 @@ var (
 	_ cli.Local = (*store.Store)(nil)
 	_ cli.Sync  = (*sync.Client)(nil)
 )
+
+// readPassword asks for a password at the terminal, without echo; an
+// error when the standard input is not a terminal (a script must give
+// --password-file or SPORTELLO_PASSWORD).
+func readPassword(w io.Writer, prompt string) (string, error) {
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return "", errors.New("no terminal")
+	}
+	fmt.Fprint(w, prompt)
+	b, err := term.ReadPassword(fd)
+	fmt.Fprintln(w)
+	return string(b), err
+}

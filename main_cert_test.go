@@ -272,9 +272,9 @@ func TestCertificateCLI(t *testing.T) {
 		// The cash closing takes what each certificate cost when it was
 		// issued: the comune's fees, not the law's.
 		mustRun(t, "sportello", "--data", ws, "certificate", "issue", "--cf", adult.CodiceFiscale, "--type", "residenza",
-			"--marca", "01234567890127", "--operator", "demo", "--out", filepath.Join(dir, "fees-demo.pdf"))
+			"--marca", "01234567890127", "--operator", "demo", "--password-file", demoPassword(t), "--out", filepath.Join(dir, "fees-demo.pdf"))
 		closing := filepath.Join(dir, "closing.pdf")
-		mustRun(t, "sportello", "--data", ws, "payment", "close", "--operator", "demo", "--out", closing)
+		mustRun(t, "sportello", "--data", ws, "payment", "close", "--operator", "demo", "--password-file", demoPassword(t), "--out", closing)
 		if text := strings.Join(strings.Fields(pdfText(t, closing)), " "); !strings.Contains(text, "diritti € 1,00") ||
 			!strings.Contains(text, "Diritti di segreteria incassati € 1,00") {
 			t.Fatalf("the closing does not take the comune's fees:\n%s", text)
@@ -342,7 +342,9 @@ func TestCertificateCLI(t *testing.T) {
 		if r := runBin(t, "sportello", append(args, "--force", control)...); r.code != 2 || !strings.Contains(r.err, "--reason") {
 			t.Fatalf("forced without a reason: exit %d %s", r.code, r.err)
 		}
-		said := mustRun(t, "sportello", append(args, "--force", control, "--reason", "verificato con l'ufficio anagrafe")...)
+		// A forcing is a privileged fact: the operator logs in to sign it.
+		said := mustRun(t, "sportello", append(args, "--force", control, "--reason", "verificato con l'ufficio anagrafe",
+			"--operator", "demo", "--password-file", demoPassword(t))...)
 		if !strings.Contains(said, "controllo ANPR forzato: "+control) {
 			t.Errorf("issue said: %s", said)
 		}

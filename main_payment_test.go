@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -77,11 +78,11 @@ func TestPaymentCLI(t *testing.T) {
 	}
 
 	receipt := filepath.Join(dir, "ricevuta.pdf")
-	out = mustRun(t, "sportello", "--data", ws, "payment", "pay", "--id", pos.ID, "--method", "cash", "--operator", "demo", "--out", receipt)
+	out = mustRun(t, "sportello", "--data", ws, "payment", "pay", "--id", pos.ID, "--method", "cash", "--operator", "demo", "--password-file", demoPassword(t), "--out", receipt)
 	if !strings.Contains(out, "ricevuta I690-W001-") || !strings.Contains(out, "inviato all'hub") {
 		t.Fatalf("pay: %s", out)
 	}
-	if r := runBin(t, "sportello", "--data", ws, "payment", "pay", "--id", pos.ID, "--method", "card", "--operator", "demo"); r.code != 1 || !strings.Contains(r.err, "già") {
+	if r := runBin(t, "sportello", "--data", ws, "payment", "pay", "--id", pos.ID, "--method", "card", "--operator", "demo", "--password-file", demoPassword(t)); r.code != 1 || !strings.Contains(r.err, "già") {
 		t.Fatalf("second payment at the counter: %+v", r)
 	}
 	out = mustRun(t, "sportello-hub", "payment", "online", "--data", hubData, "--avviso", pos.CodiceAvviso, "--amount", "8450")
@@ -95,11 +96,23 @@ func TestPaymentCLI(t *testing.T) {
 	// The refund is marked done: refused for an operator, taken for the
 	// supervisor; it reaches the hub, which refuses it twice.
 	refund := strings.Fields(out)[0]
-	if r := runBin(t, "sportello", "--data", ws, "payment", "refund-done", "--id", refund, "--operator", "demo"); r.code != 1 || !strings.Contains(r.err, "supervisore") {
+	if r := runBin(t, "sportello", "--data", ws, "payment", "refund-done", "--id", refund, "--operator", "demo", "--password-file", demoPassword(t)); r.code != 1 || !strings.Contains(r.err, "supervisore") {
 		t.Fatalf("refund-done by an operator: %+v", r)
 	}
+	// The supervisor's name without the password records nothing.
+	wrong := filepath.Join(t.TempDir(), "wrong")
+	if err := os.WriteFile(wrong, []byte("non-la-password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := runBin(t, "sportello", "--data", ws, "payment", "refund-done", "--id", refund, "--operator", "supervisore", "--password-file", wrong); r.code != 1 ||
+		!strings.Contains(r.err, "password errati") {
+		t.Fatalf("refund-done with a wrong password: %+v", r)
+	}
+	if out := mustRun(t, "sportello", "--data", ws, "outbox", "list"); strings.Contains(out, "refund_done") {
+		t.Fatalf("a refund queued with a wrong password: %s", out)
+	}
 	out = mustRun(t, "sportello", "--data", ws, "payment", "refund-done", "--id", refund, "--method", "bonifico", "--note", "CRO 77",
-		"--operator", "supervisore")
+		"--operator", "supervisore", "--password-file", demoPassword(t))
 	if !strings.Contains(out, "registrato come eseguito") || !strings.Contains(out, "inviato all'hub") {
 		t.Fatalf("refund-done: %s", out)
 	}
@@ -135,11 +148,11 @@ func TestPaymentCLI(t *testing.T) {
 	if len(tari) != 1 || len(tari[0].Instalments) != 2 || tari[0].Instalments[0].State != "da_pagare" || tari[0].Instalments[1].AmountCents != 11925 {
 		t.Fatalf("TARI of %s: %+v", tariCF, tari)
 	}
-	out = mustRun(t, "sportello", "--data", ws, "payment", "pay", "--id", tari[0].ID, "--rata", "1", "--method", "card", "--operator", "demo")
+	out = mustRun(t, "sportello", "--data", ws, "payment", "pay", "--id", tari[0].ID, "--rata", "1", "--method", "card", "--operator", "demo", "--password-file", demoPassword(t))
 	if !strings.Contains(out, "€ 119,25") || !strings.Contains(out, "rata 1 di 2") {
 		t.Fatalf("pay rata 1: %s", out)
 	}
-	if r := runBin(t, "sportello", "--data", ws, "payment", "pay", "--id", tari[0].ID, "--method", "cash", "--operator", "demo"); r.code != 1 || !strings.Contains(r.err, "rata unica") {
+	if r := runBin(t, "sportello", "--data", ws, "payment", "pay", "--id", tari[0].ID, "--method", "cash", "--operator", "demo", "--password-file", demoPassword(t)); r.code != 1 || !strings.Contains(r.err, "rata unica") {
 		t.Fatalf("rata unica after rata 1: %+v", r)
 	}
 	rata2 := filepath.Join(dir, "rata2.pdf")
@@ -170,7 +183,7 @@ func TestPaymentCLI(t *testing.T) {
 	}
 
 	closing := filepath.Join(dir, "chiusura.pdf")
-	out = mustRun(t, "sportello", "--data", ws, "payment", "close", "--operator", "demo", "--out", closing)
+	out = mustRun(t, "sportello", "--data", ws, "payment", "close", "--operator", "demo", "--password-file", demoPassword(t), "--out", closing)
 	if !strings.Contains(out, "2 incassi per € 203,75") {
 		t.Fatalf("close: %s", out)
 	}
@@ -178,7 +191,7 @@ func TestPaymentCLI(t *testing.T) {
 	if !strings.Contains(text, "Totale incassi € 203,75") || !strings.Contains(text, "FIRMA DELLA POSTAZIONE") {
 		t.Fatalf("closing report:\n%s", text)
 	}
-	if r := runBin(t, "sportello", "--data", ws, "payment", "close", "--operator", "demo", "--out", closing); r.code != 1 {
+	if r := runBin(t, "sportello", "--data", ws, "payment", "close", "--operator", "demo", "--password-file", demoPassword(t), "--out", closing); r.code != 1 {
 		t.Fatalf("closing twice: %+v", r)
 	}
 }

@@ -181,11 +181,11 @@ func TestRequestCLI(t *testing.T) {
 	if lines[0].Status != "in_lavorazione" || lines[0].Note != "segnalata alla ditta" {
 		t.Fatalf("after the hub's change: %+v", lines)
 	}
-	if r := runBin(t, "sportello", "--data", ws, "request", "status", "--number", number, "--to", "conclusa", "--operator", "demo"); r.code != 1 ||
+	if r := runBin(t, "sportello", "--data", ws, "request", "status", "--number", number, "--to", "conclusa", "--operator", "demo", "--password-file", demoPassword(t)); r.code != 1 ||
 		!strings.Contains(r.err, "back-office") {
 		t.Fatalf("a front-office operator moved a request: exit %d %s", r.code, r.err)
 	}
-	out = mustRun(t, "sportello", "--data", ws, "request", "status", "--number", number, "--to", "conclusa", "--note", "lampione sostituito", "--operator", "supervisore")
+	out = mustRun(t, "sportello", "--data", ws, "request", "status", "--number", number, "--to", "conclusa", "--note", "lampione sostituito", "--operator", "supervisore", "--password-file", demoPassword(t))
 	if !strings.Contains(out, "conclusa") {
 		t.Fatalf("status: %s", out)
 	}

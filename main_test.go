@@ -17,6 +17,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anagrafe"
 	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/hub/demo"
 	"github.com/sportello/sportello/internal/cli"
 	"github.com/sportello/sportello/internal/population"
 )
@@ -286,4 +287,15 @@ func TestCLIChain(t *testing.T) {
 		r := runBin(t, "sportello", "--data", other, "--hub", "http://"+freeAddr(t), "sync")
 		_ = r // the --hub flag only changes the GUI's profile; sync uses the enrolled hub
 	})
+}
+
+// demoPassword is a file holding the demo operators' password, for the
+// commands that act as an operator (--password-file).
+func demoPassword(t *testing.T) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "password")
+	if err := os.WriteFile(f, []byte(demo.Password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

@@ -55,6 +55,12 @@ type CounterService struct {
 	Comune   string
 	Now      func() time.Time
 	Outboxed Outboxed // after a fact was written to the outbox
+	// Keys unlocks the operator's signing key with the password at login
+	// and drops it at logout; nil on a workstation that signs nothing.
+	Keys OperatorKeys
+	// AccessLog asks the hub for the accesses to a citizen, signed by the
+	// operator (ExportAccesses); nil on a workstation without a hub.
+	AccessLog func(ctx context.Context, operator, codiceFiscale string) ([]Access, error)
 
 	mu   sync.Mutex
 	refs *anpr.Index
@@ -68,10 +74,56 @@ func (s *CounterService) Login(ctx context.Context, username, password string) (
 	if err != nil {
 		return nil, err
 	}
+	if s.Keys != nil {
+		if err := s.Keys.Unlock(op, password); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.audit(ctx, op.Username, AuditLogin, ""); err != nil {
 		return nil, err
 	}
 	return op, nil
+}
+
+// Logout drops the operator's signing key: what is signed from now on
+// needs the password again.
+func (s *CounterService) Logout(username string) {
+	if s.Keys != nil {
+		s.Keys.Forget(username)
+	}
+}
+
+// ExportAccesses answers a citizen's access request (art. 15 GDPR): who
+// accessed the citizen, when and why, from the hub, which keeps every
+// workstation's audit trail and its own reads. Only a supervisor exports
+// (EFORBIDDEN), online (EOFFLINE), for a citizen of the workstation's
+// comune (ENOTFOUND at the hub otherwise); the export is itself an access,
+// audited (AuditAccessExport).
+func (s *CounterService) ExportAccesses(ctx context.Context, op *Operator, codiceFiscale string) ([]Access, error) {
+	if op == nil || !op.Has(RoleSupervisor) {
+		return nil, Errorf(EFORBIDDEN, "solo un supervisore esporta gli accessi a un cittadino")
+	}
+	if s.AccessLog == nil {
+		return nil, Errorf(EOFFLINE, "postazione senza rete: gli accessi sono registrati all'hub")
+	}
+	list, err := s.AccessLog(ctx, op.Username, codiceFiscale)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, op.Username, AuditAccessExport, codiceFiscale); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// OperatorKeys holds the signing keys of the operators logged in
+// (OperatorProof). Unlock derives op's key from the password, checks it
+// against op.PublicKey and keeps it for the session; an account without a
+// key (made before keys existed) unlocks nothing: its privileged
+// operations are refused until it gets a new password.
+type OperatorKeys interface {
+	Unlock(op *Operator, password string) error
+	Forget(username string)
 }
 
 // Search looks the text up in the cache and, for a text long enough, among

@@ -25,8 +25,14 @@ type Operator struct {
 	Comune       string
 	Roles        []Role
 	PasswordHash string
-	Active       bool
-	UpdatedAt    time.Time
+	// KeyParams and PublicKey are the operator's signing key: its seed is
+	// derived from the password with argon2id under KeyParams (a salt of
+	// its own, not the hash's), so only the password unlocks it, offline
+	// too; the hub checks operations signed with it (OperatorProof).
+	KeyParams string
+	PublicKey []byte
+	Active    bool
+	UpdatedAt time.Time
 }
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)

@@ -149,6 +149,9 @@ type Operation struct {
 	// Data is the fact of the other kinds, as JSON of the kind's package
 	// (a request, a payment, a queue event).
 	Data []byte
+	// Proof is the operator's signature on a privileged operation
+	// (Privileged); nil on the others.
+	Proof *OperatorProof
 }
 
 // OpResult is the hub's answer to one operation. A repeated operation gets

@@ -18,6 +18,7 @@ import (
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/demo"
+	"github.com/sportello/sportello/passwd"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -43,9 +44,20 @@ func TestProtocol2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.DB.PutOperator(ctx, app.Operator{Username: "demo", Name: "Operatore Demo", Comune: "F205", Roles: []app.Role{app.RoleOperator},
-		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", Active: true}); err != nil {
-		t.Fatal(err)
+	// The operators whose days are closed, with the keys that prove them.
+	opKeys := map[string]ed25519.PrivateKey{}
+	for _, name := range []string{"demo", "demo2", "demo3"} {
+		params, pub, err := passwd.NewKeyWith(cheapKeys, "password-"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opKeys[name], err = passwd.DeriveKey(params, "password-"+name); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.DB.PutOperator(ctx, app.Operator{Username: name, Name: "Operatore " + name, Comune: "F205", Roles: []app.Role{app.RoleOperator},
+			PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", KeyParams: params, PublicKey: pub, Active: true}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// A workstation whose key the test holds, to sign its closing.
 	code, err := h.DB.NewEnrollCode(ctx, "F205", time.Hour)
@@ -165,6 +177,14 @@ func TestProtocol2(t *testing.T) {
 		return fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012d","device":%q,"seq":%d,"kind":%q,"created_at":%q,"data":%s}`,
 			seq, device, seq, kind, now.Format(time.RFC3339), data)
 	}
+	// proved is op of protocol 3 with the proof of operator.
+	proved := func(seq int, kind, data, operator string) string {
+		o := app.Operation{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", seq), Device: device, Seq: int64(seq), Kind: kind,
+			CreatedAt: now, Data: []byte(data)}
+		p := app.SignOp(opKeys[operator], "F205", operator, &o)
+		return strings.TrimSuffix(op(seq, kind, data), "}") +
+			fmt.Sprintf(`,"proof":{"operator":%q,"signature":%q}}`, operator, wire.B64(p.Signature))
+	}
 
 	t.Run("ErrOldKeyInProtocol3", func(t *testing.T) {
 		st, body := call("3", "POST", "/v1/ops", `{"ops":[`+op(1, payment.FactPayment, paymentV2)+`]}`)
@@ -222,15 +242,17 @@ func TestProtocol2(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Protocol 2 carries no operator's proof: its closing is refused,
+		// and the workstation parks it until it is updated.
 		st, ans := call("2", "POST", "/v1/ops", `{"ops":[`+op(3, payment.FactClosing, string(data))+`]}`)
-		if st != 200 || !strings.Contains(ans, `"applied":true`) {
+		if st != 200 || !strings.Contains(ans, `"forbidden"`) || !strings.Contains(ans, "prova") {
 			t.Fatalf("closing of protocol 2: %d %s", st, ans)
 		}
 		// A closing signed in the old spelling, migrated in a workstation's
 		// outbox and sent in the new one: the same signature holds.
 		c2, _ := payment.Summarize(device, "F205", "demo2", "Operatore Due", day, now, nil, nil)
 		signedV2(c2)
-		st, ans = call("3", "POST", "/v1/ops", `{"ops":[`+op(4, payment.FactClosing, string(payment.EncodeClosing(c2)))+`]}`)
+		st, ans = call("3", "POST", "/v1/ops", `{"ops":[`+proved(4, payment.FactClosing, string(payment.EncodeClosing(c2)), "demo2")+`]}`)
 		if st != 200 || !strings.Contains(ans, `"applied":true`) {
 			t.Fatalf("migrated closing: %d %s", st, ans)
 		}
@@ -238,7 +260,7 @@ func TestProtocol2(t *testing.T) {
 		c3, _ := payment.Summarize(device, "F205", "demo3", "Operatore Tre", day, now, nil, nil)
 		signedV2(c3)
 		c3.OperatorName = "Altro"
-		st, ans = call("3", "POST", "/v1/ops", `{"ops":[`+op(5, payment.FactClosing, string(payment.EncodeClosing(c3)))+`]}`)
+		st, ans = call("3", "POST", "/v1/ops", `{"ops":[`+proved(5, payment.FactClosing, string(payment.EncodeClosing(c3)), "demo3")+`]}`)
 		if st != 200 || !strings.Contains(ans, "firma non valida") {
 			t.Fatalf("tampered closing: %d %s", st, ans)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub/hubdb"
 )
 
@@ -41,6 +42,7 @@ func (s *server) table() []route {
 		{pattern: "GET /v1/citizens", roles: counterOnly, device: s.handleSearch},
 		{pattern: "GET /v1/citizens/{cf}", roles: counterOnly, device: s.handleCitizen},
 		{pattern: "GET /v1/families/{id}", roles: counterOnly, device: s.handleFamily},
+		{pattern: "POST /v1/accesses", roles: counterOnly, device: s.handleAccesses}, // access.go
 		{pattern: "POST /v1/queue/call", roles: counterOnly, device: s.handleQueueCall},
 		{pattern: "GET /v1/queue/tickets", roles: counterOnly, device: s.handleQueueTickets},
 		{pattern: "PUT " + attachmentsPrefix + "{sha}", roles: counterOnly, device: s.handleAttachment},
@@ -85,9 +87,10 @@ func allowed(roles []hubdb.DeviceRole, dev *hubdb.Device) error {
 
 // pushes are the operation kinds a kiosk and a board may push; a counter
 // pushes every kind. A kiosk issues certificates, tickets and appointments
-// to the citizen in front of it; a board only keeps its audit trail.
+// to the citizen in front of it, and takes requests of certificates by post
+// (no other service: hubdb.applyRequest); a board only keeps its audit trail.
 var pushes = map[hubdb.DeviceRole][]string{
-	hubdb.RoleKiosk: {app.OpAudit, app.OpCertificate, queue.FactTicket, queue.FactAppointment},
+	hubdb.RoleKiosk: {app.OpAudit, app.OpCertificate, queue.FactTicket, queue.FactAppointment, request.FactRequest},
 	hubdb.RoleBoard: {app.OpAudit},
 }
 

@@ -353,13 +353,24 @@ type pusher struct {
 
 func (p *pusher) push(tb testing.TB, kind string, data []byte) wire.OpResult {
 	tb.Helper()
+	return p.pushOp(tb, p.next(kind, data), nil)
+}
+
+// next is the device's next operation, not sent yet.
+func (p *pusher) next(kind string, data []byte) app.Operation {
 	p.seq++
-	op := wire.OpToWire(app.Operation{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", p.seq), Device: p.device, Seq: p.seq,
-		Kind: kind, CreatedAt: time.Now().UTC(), Data: data})
-	body, _ := json.Marshal(wire.PushRequest{Ops: []wire.Op{op}})
+	return app.Operation{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", p.seq), Device: p.device, Seq: p.seq,
+		Kind: kind, CreatedAt: time.Now().UTC(), Data: data}
+}
+
+// pushOp sends op, with proof if not nil.
+func (p *pusher) pushOp(tb testing.TB, op app.Operation, proof *app.OperatorProof) wire.OpResult {
+	tb.Helper()
+	op.Proof = proof
+	body, _ := json.Marshal(wire.PushRequest{Ops: []wire.Op{wire.OpToWire(op)}})
 	var res wire.PushResponse
 	if st, e := p.h.send(tb, http.MethodPost, "/v1/ops", p.token, string(body), &res); st != 200 || len(res.Results) != 1 {
-		tb.Fatalf("push %s: %d %+v %+v", kind, st, e, res)
+		tb.Fatalf("push %s: %d %+v %+v", op.Kind, st, e, res)
 	}
 	return res.Results[0]
 }

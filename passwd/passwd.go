@@ -13,6 +13,7 @@
 package passwd
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -102,7 +103,7 @@ func format(p Params, salt, key []byte) string {
 // signature of app.PasswordVerifier.
 func Verify(phc, password string) bool {
 	p, salt, key, err := parse(phc)
-	if err != nil {
+	if err != nil || key == nil {
 		return false
 	}
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
@@ -151,13 +152,78 @@ func parse(phc string) (Params, []byte, []byte, error) {
 	if err != nil || b64.EncodeToString(salt) != f[4] { // the decoder skips \r and \n
 		return bad("salt")
 	}
-	key, err := b64.DecodeString(f[5])
-	if err != nil || b64.EncodeToString(key) != f[5] {
+	var key []byte
+	if f[5] == keyMark {
+		key = nil // the parameters of an operator's key (KeyParams): no hash
+	} else if key, err = b64.DecodeString(f[5]); err != nil || len(key) == 0 || b64.EncodeToString(key) != f[5] {
 		return bad("hash")
 	}
 	p.SaltLen, p.KeyLen = uint32(len(salt)), uint32(len(key))
+	if key == nil {
+		p.KeyLen = ed25519.SeedSize
+	}
 	if err := p.Validate(); err != nil {
 		return Params{}, nil, nil, err
 	}
 	return p, salt, key, nil
+}
+
+// keyMark ends the parameters of an operator's key in place of a hash.
+const keyMark = "ed25519"
+
+// NewKey makes an operator's signing key from password: its seed is
+// argon2id of the password under a fresh salt of its own (not the password
+// hash's, which workstations hold: the hash reveals nothing of the key).
+// It returns the parameters to derive the key again at login, as a PHC
+// string ending in "$ed25519" instead of a hash, and the public key the
+// hub checks the operator's signatures with.
+func NewKey(password string) (params string, pub ed25519.PublicKey, err error) {
+	return NewKeyWith(Default, password)
+}
+
+// NewKeyWith is NewKey with other parameters: tests use cheap ones.
+func NewKeyWith(p Params, password string) (string, ed25519.PublicKey, error) {
+	p.KeyLen = ed25519.SeedSize
+	if err := p.Validate(); err != nil {
+		return "", nil, err
+	}
+	if password == "" {
+		return "", nil, errors.New("passwd: empty password")
+	}
+	salt := make([]byte, p.SaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", nil, fmt.Errorf("passwd: salt: %w", err)
+	}
+	params := fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), keyMark)
+	key, err := DeriveKey(params, password)
+	if err != nil {
+		return "", nil, err
+	}
+	return params, key.Public().(ed25519.PublicKey), nil
+}
+
+// DeriveKey derives an operator's signing key from password and the
+// parameters NewKey made. Like Verify it refuses malformed parameters or
+// absurd costs: they come from the hub, outside input for a workstation.
+func DeriveKey(params, password string) (ed25519.PrivateKey, error) {
+	p, salt, key, err := parse(params)
+	if err != nil {
+		return nil, err
+	}
+	if key != nil {
+		return nil, errors.New("passwd: a password hash, not the parameters of a key")
+	}
+	seed := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, ed25519.SeedSize)
+	return ed25519.NewKeyFromSeed(seed), nil
+}
+
+// NewKeyLike is NewKey with the cost of the password hash phc: the demo
+// and the tests make keys as cheap as their hashes.
+func NewKeyLike(phc, password string) (string, ed25519.PublicKey, error) {
+	p, _, _, err := parse(phc)
+	if err != nil {
+		return "", nil, err
+	}
+	return NewKeyWith(p, password)
 }

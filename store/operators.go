@@ -18,9 +18,9 @@ func (s *Store) Operator(ctx context.Context, username string) (*app.Operator, e
 		op         app.Operator
 		roles, upd string
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT username, name, comune, roles, password_hash, active, updated_at
+	err := s.db.QueryRowContext(ctx, `SELECT username, name, comune, roles, password_hash, key_params, public_key, active, updated_at
 		FROM operators WHERE username = ?`, username).
-		Scan(&op.Username, &op.Name, &op.Comune, &roles, &op.PasswordHash, &op.Active, &upd)
+		Scan(&op.Username, &op.Name, &op.Comune, &roles, &op.PasswordHash, &op.KeyParams, &op.PublicKey, &op.Active, &upd)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.ENOTFOUND, "operatore %s sconosciuto a questa postazione", username)
 	}
@@ -42,12 +42,13 @@ func upsertOperator(ctx context.Context, tx *sql.Tx, op *app.Operator) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO operators (username, name, comune, roles, password_hash, active, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err = tx.ExecContext(ctx, `INSERT INTO operators (username, name, comune, roles, password_hash, key_params, public_key, active, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (username) DO UPDATE SET name = excluded.name, comune = excluded.comune,
 			roles = excluded.roles, password_hash = excluded.password_hash,
+			key_params = excluded.key_params, public_key = excluded.public_key,
 			active = excluded.active, updated_at = excluded.updated_at`,
-		op.Username, op.Name, op.Comune, string(roles), op.PasswordHash, op.Active, formatTime(op.UpdatedAt))
+		op.Username, op.Name, op.Comune, string(roles), op.PasswordHash, op.KeyParams, op.PublicKey, op.Active, formatTime(op.UpdatedAt))
 	return err
 }
 

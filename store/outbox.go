@@ -29,7 +29,10 @@ func (s *Store) AppendAudit(ctx context.Context, operator, action, subject strin
 		if err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, device, operator, action, subject, at)
+		if err := appendAudit(ctx, tx, device, operator, action, subject, at); err != nil || !app.PrivilegedAction(action) {
+			return err
+		}
+		return s.prove(ctx, tx, device, operator)
 	})
 	if err != nil {
 		return fmt.Errorf("append audit %s: %w", action, err)
@@ -101,7 +104,7 @@ func insertOpData(ctx context.Context, tx *sql.Tx, device, kind string, data []b
 // opQuery reads operations with the fact they carry.
 const opQuery = `SELECT o.id, o.device, o.seq, o.kind, o.created_at, o.attempts, o.state, o.reason, o.last_error,
 		a.seq, a.operator, a.action, a.subject, a.at, a.prev_hash, a.hash,
-		c.number, c.codice_fiscale, c.type, c.data, c.stamp, c.data_seq, o.data
+		c.number, c.codice_fiscale, c.type, c.data, c.stamp, c.data_seq, o.data, o.proof_operator, o.proof_signature
 	FROM outbox o LEFT JOIN audit a ON a.device = o.device AND a.seq = o.audit_seq
 	LEFT JOIN certificates c ON c.number = o.cert_number
 	WHERE o.state IN (?, ?) ORDER BY o.seq`
@@ -208,7 +211,10 @@ func (s *Store) decide(ctx context.Context, id string, by *app.Operator, action,
 		if err != nil {
 			return err
 		}
-		return appendAudit(ctx, tx, device, by.Username, action, subject, at)
+		if err := appendAudit(ctx, tx, device, by.Username, action, subject, at); err != nil {
+			return err
+		}
+		return s.prove(ctx, tx, device, by.Username)
 	})
 }
 
@@ -228,14 +234,19 @@ func (s *Store) queryOps(ctx context.Context, query string, args ...any) ([]app.
 			cNum, cCF, cType, cData, cStamp     sql.NullString
 			cDataSeq                            sql.NullInt64
 			data                                sql.NullString
+			proofOp                             string
+			proofSig                            []byte
 		)
 		if err := rows.Scan(&op.ID, &op.Device, &op.Seq, &op.Kind, &created, &op.Attempts, &state, &op.Reason, &op.LastError,
 			&aSeq, &aOp, &aAction, &aSubj, &aAt, &aPrev, &aH,
-			&cNum, &cCF, &cType, &cData, &cStamp, &cDataSeq, &data); err != nil {
+			&cNum, &cCF, &cType, &cData, &cStamp, &cDataSeq, &data, &proofOp, &proofSig); err != nil {
 			return nil, err
 		}
 		if data.Valid {
 			op.Data = []byte(data.String)
+		}
+		if proofOp != "" {
+			op.Proof = &app.OperatorProof{Operator: proofOp, Signature: proofSig}
 		}
 		if cNum.Valid {
 			c, err := decodeCertificate(cType.String, cData.String)

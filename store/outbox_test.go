@@ -288,6 +288,8 @@ func TestResolveParked(t *testing.T) {
 	boss := &app.Operator{Username: "gbianchi", Roles: []app.Role{app.RoleSupervisor}, Active: true}
 	s := MustOpen(t)
 	enrol(t, s, "F205-W001")
+	holdKey(t, s, "mrossi") // logged in: their decisions are signed
+	holdKey(t, s, "gbianchi")
 	if err := s.AppendAudit(ctx, "mrossi", app.AuditView, "RSSMRA85T10A562S", t0); err != nil {
 		t.Fatal(err)
 	}

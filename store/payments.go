@@ -243,6 +243,9 @@ func (s *Store) RecordRepayment(ctx context.Context, r *payment.Repayment) error
 		if err := insertOpData(ctx, tx, device, payment.FactRefundDone, payment.EncodeRepayment(r), r.At); err != nil {
 			return err
 		}
+		if err := s.prove(ctx, tx, device, r.Operator); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, device, r.Operator, auditRefund, r.Refund, r.At)
 	})
 	if err != nil && app.ErrorCode(err) == app.EINTERNAL {
@@ -497,6 +500,9 @@ func (s *Store) CloseDay(ctx context.Context, c *payment.Closing) error {
 			return err
 		}
 		if err := insertOpData(ctx, tx, device, payment.FactClosing, data, c.ClosedAt); err != nil {
+			return err
+		}
+		if err := s.prove(ctx, tx, device, c.Operator); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, device, c.Operator, auditClosing, c.Day, c.ClosedAt)

@@ -109,6 +109,7 @@ func TestPaymentsStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Signature = []byte{1}
+	holdKey(t, s, "mrossi") // a closing carries the operator's proof
 	if err := s.CloseDay(ctx, c); err != nil {
 		t.Fatal(err)
 	}

@@ -140,7 +140,7 @@ func (s *Store) QueuePostStatus(ctx context.Context, requestID string, f request
 		if d.StatusQueued {
 			return app.Errorf(app.ECONFLICT, "la richiesta è già segnata come spedita")
 		}
-		if err := changeStatusTx(ctx, tx, f, request.EncodeStatusFact(&f), r.CodiceFiscale); err != nil {
+		if err := s.changeStatusTx(ctx, tx, f, request.EncodeStatusFact(&f), r.CodiceFiscale); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE post_dispatches SET status_queued = 1 WHERE request = ?`, requestID)

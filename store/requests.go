@@ -101,7 +101,7 @@ func (s *Store) ChangeStatus(ctx context.Context, f request.StatusFact) error {
 	if err != nil {
 		return err
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error { return changeStatusTx(ctx, tx, f, data, r.CodiceFiscale) })
+	err = s.inTx(ctx, func(tx *sql.Tx) error { return s.changeStatusTx(ctx, tx, f, data, r.CodiceFiscale) })
 	if err != nil && app.ErrorCode(err) == app.EINTERNAL {
 		return fmt.Errorf("change status of %s: %w", f.Request, err)
 	}
@@ -110,12 +110,15 @@ func (s *Store) ChangeStatus(ctx context.Context, f request.StatusFact) error {
 
 // changeStatusTx queues the state change f (encoded as data) of a request
 // of person cf, with its audit event, in tx.
-func changeStatusTx(ctx context.Context, tx *sql.Tx, f request.StatusFact, data []byte, cf string) error {
+func (s *Store) changeStatusTx(ctx context.Context, tx *sql.Tx, f request.StatusFact, data []byte, cf string) error {
 	device, err := profileDevice(ctx, tx)
 	if err != nil {
 		return err
 	}
 	if err := insertOpData(ctx, tx, device, request.FactStatus, data, f.At); err != nil {
+		return err
+	}
+	if err := s.prove(ctx, tx, device, f.Operator); err != nil {
 		return err
 	}
 	return appendAudit(ctx, tx, device, f.Operator, request.AuditStatus, cf, f.At)

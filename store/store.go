@@ -7,6 +7,7 @@ package store
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"embed"
 	"fmt"
@@ -37,6 +38,9 @@ type Store struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // search statements, prepared once per shape
+
+	keysMu sync.Mutex
+	keys   map[string]ed25519.PrivateKey // operators' keys unlocked at login (HoldOperatorKey)
 
 	// checked closes when the check of the whole file that Open starts is
 	// done; checkErr is its verdict. Writes wait for it (writable).

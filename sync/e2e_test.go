@@ -1282,6 +1282,44 @@ func mustHash(t *testing.T, p passwd.Params, pw string) string {
 	return h
 }
 
+// withKey gives op the signing key password unlocks, as costly as its hash.
+func withKey(t *testing.T, op app.Operator, password string) app.Operator {
+	t.Helper()
+	var err error
+	if op.KeyParams, op.PublicKey, err = passwd.NewKeyLike(op.PasswordHash, password); err != nil {
+		t.Fatal(err)
+	}
+	return op
+}
+
+// signer makes username an operator of w's comune at the hub, with the
+// roles, and holds the key its password unlocks on w, as after a login
+// (without the login's audit event).
+func signer(t *testing.T, h *testHub, w *workstation, username string, roles ...app.Role) {
+	t.Helper()
+	if len(roles) == 0 {
+		roles = []app.Role{app.RoleOperator}
+	}
+	op := withKey(t, app.Operator{Username: username, Name: username, Comune: w.Profile.Comune, Roles: roles,
+		PasswordHash: mustHash(t, cheapHash, "password-"+username), Active: true}, "password-"+username)
+	mustPutOperator(t, h, op)
+	key, err := passwd.DeriveKey(op.KeyParams, "password-"+username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.St.HoldOperatorKey(username, key)
+}
+
+// loginAs logs username in on w as the counter's login does, which
+// unlocks the operator's signing key for the session.
+func loginAs(t *testing.T, w *workstation, username, password string) {
+	t.Helper()
+	cs := &app.CounterService{Local: w.St, Verify: passwd.Verify, Keys: w.St.OperatorKeys(passwd.DeriveKey), Comune: w.Profile.Comune, Now: time.Now}
+	if _, err := cs.Login(context.Background(), username, password); err != nil {
+		t.Fatalf("login of %s: %v", username, err)
+	}
+}
+
 func mustPutOperator(t *testing.T, h *testHub, op app.Operator) {
 	t.Helper()
 	if err := h.DB.PutOperator(context.Background(), op); err != nil {

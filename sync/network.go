@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/sync/wire"
@@ -94,6 +95,35 @@ func (n Network) family(ctx context.Context, familyID string, q url.Values) ([]a
 			return nil, err
 		}
 		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Accesses asks the hub who accessed a citizen of the workstation's
+// comune, when and why (POST /v1/accesses): the request is signed now by
+// operator through sign (the store's key of the logged-in supervisor).
+func (n Network) Accesses(ctx context.Context, codiceFiscale, operator string, sign func(msg []byte) ([]byte, error)) ([]app.Access, error) {
+	p, err := n.profile(ctx)
+	if err != nil {
+		return nil, err
+	}
+	at := time.Now().UTC()
+	sig, err := sign(app.AccessExportMessage(p.Comune, p.Device, codiceFiscale, operator, at))
+	if err != nil {
+		return nil, err
+	}
+	req := wire.AccessRequest{CodiceFiscale: codiceFiscale, Operator: operator, At: wire.FormatTime(at), Signature: wire.B64(sig)}
+	var res wire.AccessesResponse
+	if err := n.c.do(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/accesses", nil, req, &res); err != nil {
+		return nil, err
+	}
+	out := make([]app.Access, 0, len(res.Accesses))
+	for _, w := range res.Accesses {
+		a, err := wire.AccessFromWire(w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }

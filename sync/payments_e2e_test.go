@@ -97,6 +97,7 @@ func TestPaymentsThroughTheHub(t *testing.T) {
 	c1, c2 := cashier(w1, now), cashier(w2, now)
 	op1 := &app.Operator{Username: "mrossi", Name: "Maria Rossi"}
 	op2 := &app.Operator{Username: "lverdi", Name: "Luca Verdi"}
+	signer(t, h, w1, op1.Username) // a day's closing carries the operator's proof
 
 	t.Run("DoublePaymentAtTwoOfflineCounters", func(t *testing.T) {
 		if st := view(t, w1, tari.ID).Status(); st != payment.StatusDue {

@@ -40,7 +40,7 @@ func TestInstalmentsRefundsAndTheNetwork(t *testing.T) {
 	for _, op := range []*app.Operator{supervisor, clerk} {
 		o := *op
 		o.PasswordHash, o.Active = mustHash(t, cheapHash, "Segreto-1"), true
-		mustPutOperator(t, h, o)
+		mustPutOperator(t, h, withKey(t, o, "Segreto-1"))
 	}
 	mario, giulia := people[0], people[4]
 	inTwo := func(who app.Citizen, causale string) *payment.Position {
@@ -65,6 +65,7 @@ func TestInstalmentsRefundsAndTheNetwork(t *testing.T) {
 	clock.Store(time.Date(2026, 11, 23, 9, 30, 0, 0, app.Rome).Unix())
 	now := func() time.Time { return time.Unix(clock.Load(), 0) }
 	w1, w2 := h.synced("F205"), h.synced("F205")
+	loginAs(t, w2, supervisor.Username, "Segreto-1") // the refund paid out carries the supervisor's proof
 	c1, c2 := cashier(w1, now), cashier(w2, now)
 	c1.Network, c2.Network = w1.C.Network(), w2.C.Network()
 	var p1, p2 *payment.Payment
@@ -175,7 +176,8 @@ func TestInstalmentsRefundsAndTheNetwork(t *testing.T) {
 			t.Fatalf("an operator marks a refund done: %v", err)
 		}
 		// A fact of an operator who is not a supervisor (an older client,
-		// a role removed meanwhile) is refused at the hub and parked.
+		// a role removed meanwhile), without the operator's proof, is
+		// refused at the hub and parked.
 		forged := payment.Repayment{Refund: p2.Receipt, Comune: "F205", Method: payment.RefundCash, On: on, Operator: clerk.Username,
 			Device: w1.Profile.Device, At: now()}
 		if err := w1.St.AppendFact(ctx, payment.FactRefundDone, payment.EncodeRepayment(&forged), now(), nil); err != nil {
@@ -185,7 +187,7 @@ func TestInstalmentsRefundsAndTheNetwork(t *testing.T) {
 			t.Fatal(err)
 		}
 		parked, err := w1.St.ParkedOps(ctx)
-		if err != nil || len(parked) != 1 || !strings.Contains(parked[0].Reason, "non è supervisore") {
+		if err != nil || len(parked) != 1 || !strings.Contains(parked[0].Reason, "senza la prova dell'operatore mrossi") {
 			t.Fatalf("parked: %+v %v", parked, err)
 		}
 		if rs, _ := w1.St.Refunds(ctx, mario.CodiceFiscale); len(rs) != 1 || rs[0].State != payment.RefundOpen {

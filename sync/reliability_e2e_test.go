@@ -80,6 +80,7 @@ func TestPerDeviceOrder(t *testing.T) {
 		withBatch(h, w, 10)
 		before := h.opsAtHub(w.Profile.Device)
 		w.audit(t, 5)
+		signer(t, h, w, "gbianchi", app.RoleSupervisor) // the decision to retry carries the proof
 		mend := h.breakTable("audit", "NEW.seq = 2")
 		err := w.C.Round(ctx)
 		wantCode(t, err, app.EOFFLINE)
@@ -119,6 +120,7 @@ func TestPerDeviceOrder(t *testing.T) {
 		now := func() time.Time { return time.Date(2026, 11, 23, 9, 30, 0, 0, app.Rome) }
 		c := cashier(w, now)
 		op := &app.Operator{Username: "mrossi", Name: "Maria Rossi"}
+		signer(t, h, w, op.Username)
 		h.Stop()
 		if _, _, err := c.Pay(ctx, op, pos.ID, payment.Cash); err != nil {
 			t.Fatal(err)
@@ -161,6 +163,7 @@ func TestNothingStuck(t *testing.T) {
 		w := h.synced("F205")
 		withBatch(h, w, 10)
 		w.audit(t, 5)
+		signer(t, h, w, "gbianchi", app.RoleSupervisor) // the decision to retry carries the proof
 		mend := h.breakTable("audit", "NEW.seq = 2")
 		for i := range sync.MaxAttempts - 1 {
 			wantCode(t, w.C.Round(ctx), app.EOFFLINE)

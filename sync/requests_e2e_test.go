@@ -75,10 +75,14 @@ func TestRequestsThroughTheHub(t *testing.T) {
 	if _, err := hub.SeedCatalogue(ctx, h.DB, "F205"); err != nil {
 		t.Fatal(err)
 	}
-	mustPutOperator(t, h, app.Operator{Username: backOffice.Username, Name: backOffice.Name, Comune: "F205", Roles: backOffice.Roles,
-		PasswordHash: mustHash(t, cheapHash, "password123"), Active: true})
+	mustPutOperator(t, h, withKey(t, app.Operator{Username: backOffice.Username, Name: backOffice.Name, Comune: "F205", Roles: backOffice.Roles,
+		PasswordHash: mustHash(t, cheapHash, "password123"), Active: true}, "password123"))
 	w1, w2 := h.synced("F205"), h.synced("F205")
 	d1, d2 := deskOf(w1), deskOf(w2)
+	// The back office logs in on both: the key its password unlocks
+	// signs its status moves, which the hub checks.
+	loginAs(t, w1, backOffice.Username, "password123")
+	loginAs(t, w2, backOffice.Username, "password123")
 	mensa, err := d1.Service(ctx, "iscrizione-mensa")
 	if err != nil {
 		t.Fatal(err)

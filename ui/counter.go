@@ -77,6 +77,9 @@ type Deps struct {
 	// Dashboard gives supervisors the dashboard of the workstation's own
 	// data (dashboard.go); nil where there is none.
 	Dashboard dashboard.Source
+	// Accesses exports who accessed the open citizen, when and why, for
+	// a supervisor (app.CounterService.ExportAccesses); nil hides it.
+	Accesses func(ctx context.Context, op *app.Operator, codiceFiscale string) ([]app.Access, error)
 }
 
 // findShortcut (Ctrl+F) brings the operator back to the search box from
@@ -174,6 +177,9 @@ func (c *Counter) lock(notice string) {
 		return
 	}
 	username := c.op.Username
+	if l, ok := c.d.Counter.(interface{ Logout(string) }); ok {
+		l.Logout(username) // the operator's signing key goes with the session
+	}
 	if c.idleTimer != nil {
 		c.idleTimer.Stop()
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -187,6 +189,9 @@ func (f *fileScreen) header() fyne.CanvasObject {
 		issue := widget.NewButtonWithIcon(l.text(msgIssueButton)+" (Ctrl+P)", theme.DocumentPrintIcon(), f.onIssue)
 		issue.Importance = widget.HighImportance
 		actions.Add(container.NewVBox(issue))
+	}
+	if f.c.d.Accesses != nil && f.c.op != nil && f.c.op.Has(app.RoleSupervisor) && !file.Remote {
+		actions.Add(container.NewVBox(widget.NewButtonWithIcon(l.text(msgAccessExport), theme.DocumentSaveIcon(), f.onExportAccesses)))
 	}
 	actions.Add(f.backButton())
 	// The name has the whole first line; the buttons share the second with
@@ -416,4 +421,49 @@ func (c *columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		s.Height = max(s.Height, m.Height)
 	}
 	return s
+}
+
+type accessesResult struct {
+	n     int
+	paths []string
+	err   error
+}
+
+// onExportAccesses answers the citizen's access request (art. 15 GDPR):
+// the hub's list of who accessed them, when and why, saved as CSV and as
+// JSON in the workstation's documents folder.
+func (f *fileScreen) onExportAccesses() {
+	if f.file == nil {
+		return
+	}
+	cf, op, ctx, export, out := f.file.Citizen.CodiceFiscale, f.c.op, f.c.session, f.c.d.Accesses, f.c.d.Output
+	day := f.c.d.Now().Format("20060102")
+	f.showNotice(f.c.lang.text(msgAccessExporting), false)
+	inBackground(f.c.ui, func() accessesResult {
+		list, err := export(ctx, op, cf)
+		if err != nil {
+			return accessesResult{err: err}
+		}
+		r := accessesResult{n: len(list)}
+		for _, x := range []struct {
+			ext  string
+			data []byte
+		}{{"csv", app.AccessesCSV(list)}, {"json", app.AccessesJSON(list)}} {
+			path, err := out.Save("accessi-"+cf+"-"+day+"."+x.ext, x.data)
+			if err != nil {
+				return accessesResult{err: err}
+			}
+			r.paths = append(r.paths, path)
+		}
+		return r
+	}, func(r accessesResult) {
+		if f.file == nil || f.file.Citizen.CodiceFiscale != cf {
+			return // another file is open now
+		}
+		if r.err != nil {
+			f.showNotice(f.c.lang.textf(msgAccessExportFailed, app.ErrorMessage(r.err)), true)
+			return
+		}
+		f.showNotice(f.c.lang.textf(msgAccessExported, r.n, strings.Join(r.paths, ", ")), false)
+	})
 }

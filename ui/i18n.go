@@ -129,6 +129,10 @@ const (
 	msgIssueButton
 	msgSentToPrinter
 	msgSavedTo
+	msgAccessExport
+	msgAccessExporting
+	msgAccessExported
+	msgAccessExportFailed
 	msgIssuedTo
 	msgIssuedNotDelivered
 	msgReprintedTo
@@ -576,6 +580,10 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgIssueButton:             {"Rilascia certificato", "Issue certificate"},
 	msgSentToPrinter:           {"inviato alla stampante %s", "sent to the printer %s"},
 	msgSavedTo:                 {"salvato in %s", "saved to %s"},
+	msgAccessExport:            {"Accessi al cittadino (GDPR)", "Accesses to the citizen (GDPR)"},
+	msgAccessExporting:         {"Richiesta degli accessi all'hub…", "Asking the hub for the accesses…"},
+	msgAccessExported:          {"%d accessi esportati in %s", "%d accesses exported to %s"},
+	msgAccessExportFailed:      {"Accessi non esportati: %s", "Accesses not exported: %s"},
 	msgIssuedTo:                {"Certificato N. %s rilasciato: %s.", "Certificate No. %s issued: %s."},
 	msgIssuedNotDelivered:      {"Certificato N. %s rilasciato ma non stampato: %s. Ristamparlo dall'elenco dei certificati.", "Certificate No. %s issued but not printed: %s. Reprint it from the list of certificates."},
 	msgReprintedTo:             {"Duplicato del certificato N. %s %s.", "Duplicate of certificate No. %s %s."},

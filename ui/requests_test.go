@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto/ed25519"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -214,6 +215,10 @@ func TestRequestStatusByBackOffice(t *testing.T) {
 	h.assertHides("Cambia stato")
 
 	h.c.op.Roles = append(h.c.op.Roles, app.RoleBackOffice)
+	// The login unlocked the operator's signing key: the status move is
+	// queued with the operator's proof.
+	_, key, _ := ed25519.GenerateKey(nil)
+	st.HoldOperatorKey(h.c.op.Username, key)
 	h.c.openFile(mario.CodiceFiscale)
 	h.waitFor("the state button", func() bool { return h.shows("Cambia stato") })
 	h.tap(h.button("Cambia stato"))

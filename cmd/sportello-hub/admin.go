@@ -241,7 +241,13 @@ var addOperatorCmd = &command{
 			if err != nil {
 				return err
 			}
-			op := app.Operator{Username: *username, Name: *name, Comune: code, PasswordHash: hash, Active: true}
+			// A new password, a new signing key: the previous one stays
+			// at the hub for what was signed with it (docs/SECURITY.md).
+			params, pub, err := passwd.NewKey(pw)
+			if err != nil {
+				return err
+			}
+			op := app.Operator{Username: *username, Name: *name, Comune: code, PasswordHash: hash, KeyParams: params, PublicKey: pub, Active: true}
 			for _, r := range strings.Split(*roles, ",") {
 				op.Roles = append(op.Roles, app.Role(strings.TrimSpace(r)))
 			}

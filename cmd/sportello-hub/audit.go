@@ -12,20 +12,8 @@ import (
 	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/cmdline"
+	"github.com/sportello/sportello/sync/wire"
 )
-
-// accessLine is one access as `audit --json` prints it, one object a line:
-// the keys are the export's contract with the DPO's tools.
-type accessLine struct {
-	At           string `json:"at"` // RFC 3339, UTC
-	Device       string `json:"device"`
-	DeviceComune string `json:"device_comune"`
-	Operator     string `json:"operator"`
-	Action       string `json:"action"`
-	Subject      string `json:"subject"`
-	Purpose      string `json:"purpose"`
-	Source       string `json:"source"` // device: a workstation's audit chain; hub: the hub's own record
-}
 
 var auditCmd = &command{
 	name:     "audit",
@@ -56,8 +44,9 @@ var auditCmd = &command{
 			if *asJSON {
 				enc := json.NewEncoder(e.stdout)
 				for _, a := range accesses {
-					l := accessLine{a.At.UTC().Format(time.RFC3339Nano), a.Device, a.DeviceComune, a.Operator, a.Action, a.Subject, a.Purpose, a.Source}
-					if err := enc.Encode(l); err != nil {
+					// One object a line, the keys of the device endpoint's
+					// answer: the export's contract with the DPO's tools.
+					if err := enc.Encode(wire.AccessToWire(a)); err != nil {
 						return err
 					}
 				}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/passwd"
 )
 
 // seedOperators gives the comune its demo operator (the counter) and
@@ -16,13 +17,18 @@ func seedOperators(ctx context.Context, db *hubdb.DB, o Options) error {
 	if err != nil {
 		return err
 	}
+	// The operators' signing key, as costly to derive as the hash.
+	params, pub, err := passwd.NewKeyLike(hash, Password)
+	if err != nil {
+		return err
+	}
 	ops := []app.Operator{
 		{Username: Operator, Name: "Operatore dimostrativo", Roles: []app.Role{app.RoleOperator}},
 		{Username: Supervisor, Name: "Supervisore dimostrativo", Roles: []app.Role{app.RoleOperator, app.RoleSupervisor, app.RoleBackOffice}},
 	}
 	for _, op := range ops {
 		op.Username = username(ctx, db, op.Username, o.Comune)
-		op.Comune, op.PasswordHash, op.Active = o.Comune, hash, true
+		op.Comune, op.PasswordHash, op.KeyParams, op.PublicKey, op.Active = o.Comune, hash, params, pub, true
 		if err := db.PutOperator(ctx, op); err != nil {
 			return fmt.Errorf("demo operator %s: %w", op.Username, err)
 		}

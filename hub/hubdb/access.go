@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/sportello/sportello/app"
 )
 
 // Where an access record comes from: a workstation's audit chain, or the
@@ -19,19 +21,8 @@ const (
 // device read another comune's citizen through the hub.
 const ActionHubRead = "lettura_hub"
 
-// Access is one access to a citizen's data, as a supervisor or the DPO
-// exports them for a request under art. 15 GDPR: who (device, operator),
-// when, what (action) and why (purpose, when the device gave one).
-type Access struct {
-	At           time.Time
-	Device       string
-	DeviceComune string
-	Operator     string // the operator the device names: its word, not a proof
-	Action       string // the audit action (consultazione, stampa, certificate.reprint…) or ActionHubRead
-	Subject      string // as recorded: the codice fiscale, with the certificate number for a reprint
-	Purpose      string
-	Source       string // SourceDevice or SourceHub
-}
+// Access is one access to a citizen's data (app.Access).
+type Access = app.Access
 
 // Accesses lists the accesses to the citizen codiceFiscale that comune
 // may see, oldest first: the audit events uploaded by its own devices and

@@ -509,6 +509,9 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		if err := d.checkProof(ctx, tx, dev, &op); err != nil {
+			return err
+		}
 		switch op.Kind {
 		case app.OpAudit:
 			if err := applyAudit(ctx, tx, op.Audit); err != nil {

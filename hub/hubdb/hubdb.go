@@ -495,9 +495,39 @@ func (d *DB) PutOperator(ctx context.Context, op app.Operator) error {
 			ON CONFLICT (username) DO UPDATE SET comune = excluded.comune, data = excluded.data`, op.Username, op.Comune, string(b)); err != nil {
 			return fmt.Errorf("store operator: %w", err)
 		}
+		if err := putOperatorKey(ctx, tx, &op); err != nil {
+			return err
+		}
 		_, err := appendChange(ctx, tx, op.Comune, wire.Change{Kind: app.ChangeOperator, Key: op.Username, At: ts(op.UpdatedAt), Operator: &w})
 		return err
 	})
+}
+
+// putOperatorKey makes op's public key the operator's current one, the
+// previous one replaced now but kept: operations signed with it before the
+// change still verify (checkProof). An account without a key keeps its
+// keys as they are.
+func putOperatorKey(ctx context.Context, tx *sql.Tx, op *app.Operator) error {
+	if len(op.PublicKey) == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM operator_keys WHERE comune = ? AND username = ? AND public_key = ? AND replaced_at = ''`,
+		op.Comune, op.Username, op.PublicKey).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	at := ts(op.UpdatedAt)
+	if _, err := tx.ExecContext(ctx, `UPDATE operator_keys SET replaced_at = ? WHERE comune = ? AND username = ? AND replaced_at = ''`,
+		at, op.Comune, op.Username); err != nil {
+		return fmt.Errorf("replace operator key: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO operator_keys (comune, username, public_key, valid_from) VALUES (?, ?, ?, ?)
+		ON CONFLICT (comune, username, public_key) DO UPDATE SET valid_from = excluded.valid_from, replaced_at = ''`,
+		op.Comune, op.Username, op.PublicKey, at)
+	if err != nil {
+		return fmt.Errorf("store operator key: %w", err)
+	}
+	return nil
 }
 
 // ImportReference replaces the reference tables and publishes them to the

@@ -98,7 +98,9 @@ func (d *DB) applyRefundDone(ctx context.Context, tx *sql.Tx, dev *Device, op ap
 
 // operatorTx is an operator account of comune; EFORBIDDEN when the
 // comune has no such operator.
-func operatorTx(ctx context.Context, tx *sql.Tx, comune, username string) (*app.Operator, error) {
+func operatorTx(ctx context.Context, tx interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}, comune, username string) (*app.Operator, error) {
 	var data string
 	err := tx.QueryRowContext(ctx, `SELECT data FROM operators WHERE username = ? AND comune = ?`, username, comune).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -187,6 +187,9 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 		return nil, app.Errorf(app.EFORBIDDEN, "richiesta %s per il comune %s da una postazione di %s", r.Provisional, r.Comune, dev.Comune)
 	case r.Device != dev.ID || !strings.HasPrefix(r.Provisional, "PROV-"+dev.ID+"-"):
 		return nil, app.Errorf(app.EFORBIDDEN, "richiesta %s di un'altra postazione", r.Provisional)
+	case dev.Role == RoleKiosk && r.Service != request.PostService:
+		// A kiosk takes only the certificate by post (app/kiosk/post.go).
+		return nil, app.Errorf(app.EFORBIDDEN, "un chiosco non presenta richieste di %s", r.Service)
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM requests WHERE id = ? OR provisional = ?`, r.ID, r.Provisional).Scan(&n); err != nil {

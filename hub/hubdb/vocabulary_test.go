@@ -17,6 +17,7 @@ import (
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/sqlitedb"
+	"github.com/sportello/sportello/passwd"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -47,8 +48,13 @@ func TestMigrateVocabulary(t *testing.T) {
 	if _, err := db.ReplaceAnagrafe(ctx, "F205", []app.Citizen{mario}); err != nil {
 		t.Fatal(err)
 	}
+	params, opPub, err := passwd.NewKeyWith(passwd.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16}, "password-mrossi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opKey, _ := passwd.DeriveKey(params, "password-mrossi")
 	if err := db.PutOperator(ctx, app.Operator{Username: "mrossi", Name: "Maria Rossi", Comune: "F205", Roles: []app.Role{app.RoleOperator},
-		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", Active: true}); err != nil {
+		PasswordHash: "$argon2id$v=19$m=65536,t=3,p=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", KeyParams: params, PublicKey: opPub, Active: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.ImportReference(ctx, anpr.Defaults()); err != nil {
@@ -98,8 +104,10 @@ func TestMigrateVocabulary(t *testing.T) {
 	if err := closing.Sign(key); err != nil {
 		t.Fatal(err)
 	}
-	if res := db.ApplyOp(ctx, dev, app.Operation{ID: "00000000-0000-4000-8000-000000000002", Device: dev.ID, Seq: 2, Kind: payment.FactClosing,
-		CreatedAt: now, Data: payment.EncodeClosing(closing)}); !res.Applied {
+	closeOp := app.Operation{ID: "00000000-0000-4000-8000-000000000002", Device: dev.ID, Seq: 2, Kind: payment.FactClosing,
+		CreatedAt: now, Data: payment.EncodeClosing(closing)}
+	closeOp.Proof = app.SignOp(opKey, "F205", "mrossi", &closeOp)
+	if res := db.ApplyOp(ctx, dev, closeOp); !res.Applied {
 		t.Fatalf("closing: %+v", res)
 	}
 	db.Close()

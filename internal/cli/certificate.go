@@ -113,7 +113,7 @@ func cmdCertIssue(ctx context.Context, e *Env, args []string) error {
 	abroad := fs.Bool("estero", false, "")
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	var force forceFlag
 	fs.Var(&force, "force", "")
 	reason := fs.String("reason", "", "")
@@ -153,7 +153,7 @@ func cmdCertIssue(ctx context.Context, e *Env, args []string) error {
 	}
 	// A round first, so that the data is the hub's latest when it answers;
 	// without the hub the certificate is issued offline, from the cache.
-	s, op, err := e.openAs(ctx, preamble{log: e.Stderr, round: true}, *opName)
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr, round: true}, opName)
 	if err != nil {
 		return err
 	}
@@ -251,14 +251,14 @@ func cmdCertReprint(ctx context.Context, e *Env, args []string) error {
 	number := fs.String("number", "", "")
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cmdline.Usagef("certificate reprint: %v", err)
 	}
 	if *number == "" || (*out == "" && *printer == "") {
 		return cmdline.Usagef("certificate reprint: servono --number NUMERO e --out FILE.pdf o --print STAMPANTE")
 	}
-	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, *opName)
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, opName)
 	if err != nil {
 		return err
 	}

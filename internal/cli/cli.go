@@ -46,6 +46,9 @@ type Env struct {
 	// the backup file in its place, the profile closed (backup.go).
 	Backup  func(ctx context.Context, out string) error
 	Restore func(ctx context.Context, file string) (*Restored, error)
+	// ReadPassword asks for a password at the terminal without echo; an
+	// error when there is no terminal. Nil: never asked.
+	ReadPassword func(prompt string) (string, error)
 }
 
 // Workstation is an opened workstation: its local cache, its sync engine

@@ -9,10 +9,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/internal/cmdline"
@@ -198,6 +200,48 @@ func TestUsage(t *testing.T) {
 
 // local is the workstation's cache with only the operators a test needs:
 // any other method panics, so a command reading more is noticed.
+// logins is the part of the counter's cache a login uses: accounts,
+// failures, the audit trail.
+type logins struct {
+	local
+	failures map[string]int
+	audit    []string
+}
+
+func (l *logins) counter() *app.CounterService {
+	return &app.CounterService{Local: l, Comune: "F205", Now: time.Now,
+		Verify: func(hash, pw string) bool { return hash == "h:"+pw }}
+}
+
+func (l *logins) Cursor(context.Context, string) (app.Cursor, error) { return app.Cursor{}, nil }
+
+func (l *logins) SearchCitizens(context.Context, app.Query, int) ([]app.CitizenSummary, error) {
+	return nil, nil
+}
+
+func (l *logins) Family(context.Context, string) ([]app.Citizen, error) { return nil, nil }
+
+func (l *logins) LoginFailures(_ context.Context, name string) (int, time.Time, error) {
+	return l.failures[name], time.Now(), nil
+}
+
+func (l *logins) RecordLogin(_ context.Context, name string, ok bool, _ time.Time) error {
+	if l.failures == nil {
+		l.failures = map[string]int{}
+	}
+	if ok {
+		delete(l.failures, name)
+	} else {
+		l.failures[name]++
+	}
+	return nil
+}
+
+func (l *logins) AppendAudit(_ context.Context, operator, action, _ string, _ time.Time) error {
+	l.audit = append(l.audit, operator+" "+action)
+	return nil
+}
+
 type local struct {
 	Local
 	operators map[string]*app.Operator
@@ -243,42 +287,79 @@ func TestPreamble(t *testing.T) {
 	}
 
 	ops := map[string]*app.Operator{
-		"demo":   {Username: "demo", Active: true},
-		"ex":     {Username: "ex", Active: false},
-		"giulia": {Username: "giulia", Active: true},
+		"demo":   {Username: "demo", Comune: "F205", PasswordHash: "h:pw-demo", Active: true},
+		"ex":     {Username: "ex", Comune: "F205", PasswordHash: "h:pw-ex", Active: false},
+		"giulia": {Username: "giulia", Comune: "F205", PasswordHash: "h:pw-giulia", Active: true},
+	}
+	dir := t.TempDir()
+	pwFile := func(pw string) string {
+		f := filepath.Join(dir, pw)
+		if err := os.WriteFile(f, []byte(pw+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return f
 	}
 	for _, tc := range []struct {
-		name, flag, env, want string
-		code                  string
+		name, flag, file, env, envPw, typed, want string
+		code                                      string
 	}{
-		{"ByFlag", "demo", "giulia", "demo", ""},
-		{"ByEnvironment", "", "giulia", "giulia", ""},
-		{"ErrInactive", "ex", "", "", app.EFORBIDDEN},
-		{"ErrUnknown", "nessuno", "", "", app.ENOTFOUND},
+		{name: "ByFlagAndFile", flag: "demo", file: pwFile("pw-demo"), env: "giulia", want: "demo"},
+		{name: "ByEnvironment", env: "giulia", envPw: "pw-giulia", want: "giulia"},
+		{name: "AtTheTerminal", flag: "demo", typed: "pw-demo", want: "demo"},
+		{name: "ErrWrongPassword", flag: "demo", file: pwFile("pw-giulia"), code: app.EUNAUTHORIZED},
+		{name: "ErrNoPassword", flag: "demo", code: app.EUNAUTHORIZED},
+		{name: "ErrNoPasswordFile", flag: "demo", file: filepath.Join(dir, "nessuno"), code: app.EINVALID},
+		{name: "ErrInactive", flag: "ex", envPw: "pw-ex", code: app.EUNAUTHORIZED},
+		{name: "ErrUnknown", flag: "nessuno", envPw: "x", code: app.EUNAUTHORIZED},
 	} {
 		t.Run("Operator"+tc.name, func(t *testing.T) {
-			s := &session{Workstation: &Workstation{Local: local{operators: ops}},
+			l := &logins{local: local{operators: ops}}
+			s := &session{Workstation: &Workstation{Local: l.local, Counter: l.counter()},
 				env: &Env{Getenv: func(k string) string {
-					if k == "SPORTELLO_OPERATOR" {
+					switch k {
+					case "SPORTELLO_OPERATOR":
 						return tc.env
+					case "SPORTELLO_PASSWORD":
+						return tc.envPw
 					}
 					return ""
 				}}}
-			op, err := s.operator(ctx, tc.flag)
+			if tc.typed != "" {
+				s.env.ReadPassword = func(string) (string, error) { return tc.typed, nil }
+			}
+			op, err := s.operator(ctx, &actor{name: tc.flag, passwordFile: tc.file})
 			if tc.code != "" {
-				if app.ErrorCode(err) != tc.code {
-					t.Fatalf("operator %q: %v, want %s", tc.flag, err, tc.code)
+				if app.ErrorCode(err) != tc.code || cmdline.ExitCode(err) != cmdline.ExitRefused {
+					t.Fatalf("operator %q: %v, want %s and exit 1", tc.flag, err, tc.code)
+				}
+				if len(l.audit) != 0 {
+					t.Fatalf("recorded %v", l.audit)
 				}
 				return
 			}
 			if err != nil || op.Username != tc.want {
 				t.Fatalf("operator %q (env %q): %v, %v; want %s", tc.flag, tc.env, op, err, tc.want)
 			}
+			if len(l.audit) != 1 || l.audit[0] != tc.want+" "+app.AuditLogin {
+				t.Fatalf("audit %v, want the login of %s", l.audit, tc.want)
+			}
 		})
 	}
+	t.Run("OperatorLockout", func(t *testing.T) {
+		l := &logins{local: local{operators: ops}}
+		s := &session{Workstation: &Workstation{Local: l.local, Counter: l.counter()}, env: &Env{Getenv: func(string) string { return "" }}}
+		for range app.MaxLoginFailures {
+			if _, err := s.operator(ctx, &actor{name: "demo", passwordFile: pwFile("sbagliata")}); app.ErrorCode(err) != app.EUNAUTHORIZED {
+				t.Fatalf("wrong password: %v", err)
+			}
+		}
+		if _, err := s.operator(ctx, &actor{name: "demo", passwordFile: pwFile("pw-demo")}); app.ErrorCode(err) != app.ELOCKED {
+			t.Fatalf("right password after %d wrong ones: %v, want locked as at the counter", app.MaxLoginFailures, err)
+		}
+	})
 	t.Run("OperatorSystemUser", func(t *testing.T) {
 		s := &session{Workstation: &Workstation{}, env: &Env{Getenv: func(string) string { return "" }}}
-		op, err := s.operator(ctx, "")
+		op, err := s.operator(ctx, &actor{})
 		if err != nil || !strings.HasPrefix(op.Username, "cli:") {
 			t.Fatalf("no operator named: %v, %v; want cli:USER", op, err)
 		}

@@ -81,11 +81,11 @@ func stateWord(s app.OpState) string {
 func cmdOutboxRetry(ctx context.Context, e *Env, args []string) error {
 	fs := flags("outbox retry")
 	id := fs.String("id", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" {
 		return cmdline.Usagef("outbox retry: servono --id OPERAZIONE [--operator UTENTE]")
 	}
-	s, op, err := e.openAs(ctx, preamble{}, *opName)
+	s, op, err := e.openAs(ctx, preamble{}, opName)
 	if err != nil {
 		return err
 	}
@@ -104,11 +104,11 @@ func cmdOutboxDiscard(ctx context.Context, e *Env, args []string) error {
 	fs := flags("outbox discard")
 	id := fs.String("id", "", "")
 	reason := fs.String("reason", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" || *reason == "" {
 		return cmdline.Usagef("outbox discard: servono --id OPERAZIONE --reason MOTIVO [--operator UTENTE]")
 	}
-	s, op, err := e.openAs(ctx, preamble{}, *opName)
+	s, op, err := e.openAs(ctx, preamble{}, opName)
 	if err != nil {
 		return err
 	}

@@ -59,10 +59,17 @@ func (roundOnly) Round(context.Context) error { return nil }
 func TestOutboxCommands(t *testing.T) {
 	ctx := context.Background()
 	at := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	password := "pw"
 	newEnv := func(l *outboxLocal, out io.Writer) *Env {
-		return &Env{Getenv: func(string) string { return "" }, Stdout: out, Stderr: io.Discard,
+		getenv := func(k string) string {
+			if k == "SPORTELLO_PASSWORD" {
+				return password
+			}
+			return ""
+		}
+		return &Env{Getenv: getenv, Stdout: out, Stderr: io.Discard,
 			Open: func(*slog.Logger) (*Workstation, error) {
-				return &Workstation{Local: l, Sync: roundOnly{},
+				return &Workstation{Local: l, Sync: roundOnly{}, Counter: (&logins{local: l.local}).counter(),
 					Profile: func(context.Context) (*app.Profile, error) { return &app.Profile{Device: "F205-W001"}, nil },
 					Close:   func() error { return nil }}, nil
 			}}
@@ -70,8 +77,8 @@ func TestOutboxCommands(t *testing.T) {
 	newLocal := func() *outboxLocal {
 		return &outboxLocal{
 			local: local{operators: map[string]*app.Operator{
-				"mrossi":   {Username: "mrossi", Roles: []app.Role{app.RoleOperator}, Active: true},
-				"gbianchi": {Username: "gbianchi", Roles: []app.Role{app.RoleSupervisor}, Active: true},
+				"mrossi":   {Username: "mrossi", Comune: "F205", PasswordHash: "h:pw", Roles: []app.Role{app.RoleOperator}, Active: true},
+				"gbianchi": {Username: "gbianchi", Comune: "F205", PasswordHash: "h:pw", Roles: []app.Role{app.RoleSupervisor}, Active: true},
 			}},
 			ops: []app.Operation{
 				{ID: "op-1", Seq: 7, Kind: "payment", State: app.OpParked, Reason: "giornata già chiusa", CreatedAt: at},
@@ -106,23 +113,29 @@ func TestOutboxCommands(t *testing.T) {
 		}
 	})
 	for _, tc := range []struct {
-		name     string
-		args     []string
-		exit     int
-		decision string
+		name          string
+		args          []string
+		exit          int
+		decision      string
+		wrongPassword bool
 	}{
-		{"RetryByOperator", []string{"retry", "--id", "op-1", "--operator", "mrossi"}, 0, "retry op-1 by mrossi"},
-		{"DiscardBySupervisor", []string{"discard", "--id", "op-1", "--reason", "doppia", "--operator", "gbianchi"}, 0, "discard op-1 by gbianchi: doppia"},
-		{"ErrDiscardByOperator", []string{"discard", "--id", "op-1", "--reason", "doppia", "--operator", "mrossi"}, cmdline.ExitRefused, ""},
-		{"ErrUnknownID", []string{"retry", "--id", "op-9", "--operator", "mrossi"}, cmdline.ExitRefused, ""},
-		{"ErrUnknownOperator", []string{"retry", "--id", "op-1", "--operator", "nessuno"}, cmdline.ExitRefused, ""},
-		{"ErrRetryWithoutID", []string{"retry"}, cmdline.ExitUsage, ""},
-		{"ErrDiscardWithoutReason", []string{"discard", "--id", "op-1"}, cmdline.ExitUsage, ""},
-		{"ErrUnknownSubcommand", []string{"purge"}, cmdline.ExitUsage, ""},
+		{"RetryByOperator", []string{"retry", "--id", "op-1", "--operator", "mrossi"}, 0, "retry op-1 by mrossi", false},
+		{"DiscardBySupervisor", []string{"discard", "--id", "op-1", "--reason", "doppia", "--operator", "gbianchi"}, 0, "discard op-1 by gbianchi: doppia", false},
+		{"ErrDiscardByOperator", []string{"discard", "--id", "op-1", "--reason", "doppia", "--operator", "mrossi"}, cmdline.ExitRefused, "", false},
+		{"ErrUnknownID", []string{"retry", "--id", "op-9", "--operator", "mrossi"}, cmdline.ExitRefused, "", false},
+		{"ErrUnknownOperator", []string{"retry", "--id", "op-1", "--operator", "nessuno"}, cmdline.ExitRefused, "", false},
+		{"ErrWrongPassword", []string{"discard", "--id", "op-1", "--reason", "doppia", "--operator", "gbianchi"}, cmdline.ExitRefused, "", true},
+		{"ErrRetryWithoutID", []string{"retry"}, cmdline.ExitUsage, "", false},
+		{"ErrDiscardWithoutReason", []string{"discard", "--id", "op-1"}, cmdline.ExitUsage, "", false},
+		{"ErrUnknownSubcommand", []string{"purge"}, cmdline.ExitUsage, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := newLocal()
 			var out bytes.Buffer
+			password = "pw"
+			if tc.wrongPassword {
+				password = "sbagliata"
+			}
 			err := Run(ctx, newEnv(l, &out), append([]string{"outbox"}, tc.args...))
 			if got := cmdline.ExitCode(err); got != tc.exit {
 				t.Fatalf("exit %d (%v), want %d", got, err, tc.exit)

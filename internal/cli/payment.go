@@ -129,7 +129,7 @@ func cmdPaymentPay(ctx context.Context, e *Env, args []string) error {
 	fs := flags("payment pay")
 	id := fs.String("id", "", "")
 	method := fs.String("method", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
 	rata := fs.Int("rata", 0, "")
@@ -140,7 +140,7 @@ func cmdPaymentPay(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return cmdline.Usagef("payment pay: %s", app.ErrorMessage(err))
 	}
-	s, op, err := e.openAs(ctx, cashierPreamble(e), *opName)
+	s, op, err := e.openAs(ctx, cashierPreamble(e), opName)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func cmdPaymentNew(ctx context.Context, e *Env, args []string) error {
 	amount := fs.Int64("amount", 0, "")
 	service := fs.String("service", string(payment.ServiceCertificate), "")
 	due := fs.String("due", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	out := fs.String("out", "", "")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *cfCode == "" || *causale == "" || *amount <= 0 {
 		return cmdline.Usagef("payment new: servono --cf CODICE --causale TESTO --amount CENTESIMI [--name NOME] [--service SERVIZIO] [--due AAAA-MM-GG] [--out AVVISO.pdf]")
@@ -246,7 +246,7 @@ func cmdPaymentNew(ctx context.Context, e *Env, args []string) error {
 		}
 		dueDate = d
 	}
-	s, op, err := e.openAs(ctx, cashierPreamble(e), *opName)
+	s, op, err := e.openAs(ctx, cashierPreamble(e), opName)
 	if err != nil {
 		return err
 	}
@@ -274,11 +274,11 @@ func cmdPaymentNew(ctx context.Context, e *Env, args []string) error {
 
 func cmdPaymentClose(ctx context.Context, e *Env, args []string) error {
 	fs := flags("payment close")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	day := fs.String("day", "", "")
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *opName == "" || (*out == "" && *printer == "") {
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || opName.name == "" || (*out == "" && *printer == "") {
 		return cmdline.Usagef("payment close: servono --operator UTENTE [--day AAAA-MM-GG] e --out FILE.pdf (o --print STAMPANTE)")
 	}
 	if *day != "" {
@@ -286,7 +286,7 @@ func cmdPaymentClose(ctx context.Context, e *Env, args []string) error {
 			return cmdline.Usagef("payment close: --day vuole AAAA-MM-GG")
 		}
 	}
-	s, op, err := e.openAs(ctx, cashierPreamble(e), *opName)
+	s, op, err := e.openAs(ctx, cashierPreamble(e), opName)
 	if err != nil {
 		return err
 	}
@@ -414,7 +414,7 @@ func cmdPaymentRefundDone(ctx context.Context, e *Env, args []string) error {
 	method := fs.String("method", "bonifico", "")
 	on := fs.String("date", "", "")
 	note := fs.String("note", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" {
 		return cmdline.Usagef("payment refund-done: servono --id RIMBORSO [--method bonifico|contanti|storno_pos|compensazione] [--date AAAA-MM-GG] [--note TESTO] --operator SUPERVISORE")
 	}
@@ -428,7 +428,7 @@ func cmdPaymentRefundDone(ctx context.Context, e *Env, args []string) error {
 			return cmdline.Usagef("payment refund-done: --date vuole AAAA-MM-GG")
 		}
 	}
-	s, op, err := e.openAs(ctx, cashierPreamble(e), *opName)
+	s, op, err := e.openAs(ctx, cashierPreamble(e), opName)
 	if err != nil {
 		return err
 	}

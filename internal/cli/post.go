@@ -30,11 +30,11 @@ type postLine struct {
 func cmdPostList(ctx context.Context, e *Env, args []string) error {
 	fs := flags("post list")
 	asJSON := fs.Bool("json", false, "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return cmdline.Usagef("post list: [--json] [--operator UTENTE]")
+		return cmdline.Usagef("post list: [--json] [--operator UTENTE [--password-file FILE]]")
 	}
-	s, op, err := e.openAs(ctx, preamble{log: e.Stderr, round: true}, *opName)
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr, round: true}, opName)
 	if err != nil {
 		return err
 	}
@@ -84,11 +84,11 @@ func cmdPostIssue(ctx context.Context, e *Env, args []string) error {
 	marca := fs.String("marca", "", "")
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *number == "" || (*out == "" && *printer == "") {
 		return cmdline.Usagef("post issue: servono --number N [--marca N] e --out FILE.pdf (o --print STAMPANTE)")
 	}
-	s, op, err := e.openAs(ctx, preamble{log: e.Stderr, round: true, iuvBlock: true}, *opName)
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr, round: true, iuvBlock: true}, opName)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 	code := fs.String("cf", "", "")
 	service := fs.String("service", "", "")
 	out := fs.String("out", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	var fields, attach multiFlag
 	fs.Var(&fields, "field", "")
 	fs.Var(&attach, "attach", "")
@@ -115,7 +115,7 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 		}
 		files = append(files, request.File{Field: field, Name: filepath.Base(path), Data: b})
 	}
-	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, *opName)
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, opName)
 	if err != nil {
 		return err
 	}
@@ -226,14 +226,14 @@ func cmdRequestReceipt(ctx context.Context, e *Env, args []string) error {
 	fs := flags("request receipt")
 	number := fs.String("number", "", "")
 	out := fs.String("out", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cmdline.Usagef("request receipt: %v", err)
 	}
 	if *number == "" || *out == "" {
 		return cmdline.Usagef("request receipt: servono --number N e --out FILE.pdf")
 	}
-	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, *opName)
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, opName)
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func cmdRequestStatus(ctx context.Context, e *Env, args []string) error {
 	number := fs.String("number", "", "")
 	to := fs.String("to", "", "")
 	note := fs.String("note", "", "")
-	opName := fs.String("operator", "", "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return cmdline.Usagef("request status: %v", err)
 	}
@@ -261,7 +261,7 @@ func cmdRequestStatus(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return cmdline.Usagef("request status: %s", app.ErrorMessage(err))
 	}
-	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, *opName)
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, opName)
 	if err != nil {
 		return err
 	}

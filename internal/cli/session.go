@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"io"
 	"log/slog"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/sportello/sportello/app"
@@ -58,14 +60,28 @@ func (e *Env) open(ctx context.Context, p preamble) (*session, error) {
 	return s, nil
 }
 
+// actor is who a command acts for: --operator and where the operator's
+// password comes from (--password-file).
+type actor struct {
+	name, passwordFile string
+}
+
+// operatorFlags declares --operator and --password-file on fs.
+func operatorFlags(fs *flag.FlagSet) *actor {
+	a := &actor{}
+	fs.StringVar(&a.name, "operator", "", "")
+	fs.StringVar(&a.passwordFile, "password-file", "", "")
+	return a
+}
+
 // openAs opens the session of p and names the operator the command acts
 // for (operator): the preamble of every command that records something.
-func (e *Env) openAs(ctx context.Context, p preamble, name string) (*session, *app.Operator, error) {
+func (e *Env) openAs(ctx context.Context, p preamble, who *actor) (*session, *app.Operator, error) {
 	s, err := e.open(ctx, p)
 	if err != nil {
 		return nil, nil, err
 	}
-	op, err := s.operator(ctx, name)
+	op, err := s.operator(ctx, who)
 	if err != nil {
 		s.Close()
 		return nil, nil, err
@@ -90,10 +106,13 @@ func (s *session) sentNote(ctx context.Context) string {
 }
 
 // operator is who a command acts for: an operator of the workstation by
-// --operator (or SPORTELLO_OPERATOR), who must be active, or else the
-// system user, named as such ("cli:USER") in the audit trail and on what
-// is issued.
-func (s *session) operator(ctx context.Context, name string) (*app.Operator, error) {
+// --operator (or SPORTELLO_OPERATOR), logged in with the password as at
+// the counter (the same lockout; the login unlocks the key that signs
+// the privileged facts), or else the system user, named as such
+// ("cli:USER") in the audit trail and on what is issued, who can record
+// nothing privileged.
+func (s *session) operator(ctx context.Context, who *actor) (*app.Operator, error) {
+	name := who.name
 	if name == "" {
 		name = s.env.Getenv("SPORTELLO_OPERATOR")
 	}
@@ -104,14 +123,33 @@ func (s *session) operator(ctx context.Context, name string) (*app.Operator, err
 		}
 		return &app.Operator{Username: "cli:" + u}, nil
 	}
-	op, err := s.Local.Operator(ctx, name)
+	pw, err := s.env.password(name, who.passwordFile)
 	if err != nil {
 		return nil, err
 	}
-	if !op.Active {
-		return nil, app.Errorf(app.EFORBIDDEN, "operatore %s disattivato", name)
+	return s.Counter.Login(ctx, name, pw)
+}
+
+// password is the password of operator: the first line of file, or else
+// SPORTELLO_PASSWORD, or else typed at the terminal without echo.
+func (e *Env) password(operator, file string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", app.Errorf(app.EINVALID, "file della password illeggibile: %v", err)
+		}
+		pw, _, _ := strings.Cut(string(b), "\n")
+		return strings.TrimSuffix(pw, "\r"), nil
 	}
-	return op, nil
+	if pw := e.Getenv("SPORTELLO_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	if e.ReadPassword != nil {
+		if pw, err := e.ReadPassword("password di " + operator + ": "); err == nil {
+			return pw, nil
+		}
+	}
+	return "", app.Errorf(app.EUNAUTHORIZED, "serve la password dell'operatore %s: --password-file FILE, SPORTELLO_PASSWORD o da terminale", operator)
 }
 
 // deliver writes the PDF to the file out and/or sends it to printer.

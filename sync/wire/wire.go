@@ -6,6 +6,7 @@
 package wire
 
 import (
+	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -159,13 +160,19 @@ type Operator struct {
 	Comune       string   `json:"comune"`
 	Roles        []string `json:"roles"`
 	PasswordHash string   `json:"password_hash"`
+	KeyParams    string   `json:"key_params,omitempty"` // to derive the operator's signing key from the password
+	PublicKey    string   `json:"public_key,omitempty"` // base64
 	Active       bool     `json:"active"`
 	UpdatedAt    string   `json:"updated_at,omitempty"`
 }
 
 // OperatorToWire converts an operator for the wire.
 func OperatorToWire(o *app.Operator) Operator {
-	w := Operator{Username: o.Username, Name: o.Name, Comune: o.Comune, PasswordHash: o.PasswordHash, Active: o.Active, UpdatedAt: formatTime(o.UpdatedAt)}
+	w := Operator{Username: o.Username, Name: o.Name, Comune: o.Comune, PasswordHash: o.PasswordHash,
+		KeyParams: o.KeyParams, Active: o.Active, UpdatedAt: formatTime(o.UpdatedAt)}
+	if len(o.PublicKey) > 0 {
+		w.PublicKey = b64(o.PublicKey)
+	}
 	for _, r := range o.Roles {
 		w.Roles = append(w.Roles, string(r))
 	}
@@ -174,11 +181,16 @@ func OperatorToWire(o *app.Operator) Operator {
 
 // OperatorFromWire converts and validates an operator from the wire.
 func OperatorFromWire(w Operator) (app.Operator, error) {
-	o := app.Operator{Username: w.Username, Name: w.Name, Comune: w.Comune, PasswordHash: w.PasswordHash, Active: w.Active}
+	o := app.Operator{Username: w.Username, Name: w.Name, Comune: w.Comune, PasswordHash: w.PasswordHash, KeyParams: w.KeyParams, Active: w.Active}
 	for _, r := range w.Roles {
 		o.Roles = append(o.Roles, app.Role(r))
 	}
 	var err error
+	if w.PublicKey != "" {
+		if o.PublicKey, err = unb64(w.PublicKey); err != nil || len(o.PublicKey) != ed25519.PublicKeySize {
+			return o, app.Errorf(app.EINVALID, "chiave pubblica dell'operatore %s non valida", w.Username)
+		}
+	}
 	if o.UpdatedAt, err = parseTime(w.UpdatedAt); err != nil {
 		return o, err
 	}
@@ -389,6 +401,14 @@ type Op struct {
 	// Certificate, or Data for the facts of the other kinds.
 	Certificate *Certificate    `json:"certificate,omitempty"`
 	Data        json.RawMessage `json:"data,omitempty"`
+	// Proof is the operator's signature on a privileged operation.
+	Proof *Proof `json:"proof,omitempty"`
+}
+
+// Proof is an operator's proof on the wire (app.OperatorProof).
+type Proof struct {
+	Operator  string `json:"operator"`
+	Signature string `json:"signature"` // base64
 }
 
 // Certificate is an issued certificate on the wire (app.CertificateFact).
@@ -420,6 +440,9 @@ func OpToWire(o app.Operation) Op {
 			IssuedAt: formatTime(c.IssuedAt), AsOf: formatTime(c.AsOf), DataSeq: c.DataSeq, Offline: c.Offline,
 			Operator: c.Operator, Stamp: c.Stamp}
 	}
+	if p := o.Proof; p != nil {
+		w.Proof = &Proof{Operator: p.Operator, Signature: b64(p.Signature)}
+	}
 	return w
 }
 
@@ -432,6 +455,13 @@ func OpFromWire(w Op) (app.Operation, error) {
 	}
 	if len(w.ID) != 36 || w.Device == "" || w.Seq <= 0 {
 		return o, app.Errorf(app.EINVALID, "operazione senza identificativo, postazione o numero")
+	}
+	if p := w.Proof; p != nil {
+		sig, err := unb64(p.Signature)
+		if err != nil || p.Operator == "" || len(sig) != ed25519.SignatureSize {
+			return o, app.Errorf(app.EINVALID, "prova dell'operatore non valida")
+		}
+		o.Proof = &app.OperatorProof{Operator: p.Operator, Signature: sig}
 	}
 	switch w.Kind {
 	case app.OpAudit:
