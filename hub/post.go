@@ -36,6 +36,14 @@ var postHTML string
 
 var postPage = template.Must(template.New("post.html").Parse(postHTML))
 
+// postStyle is the stylesheet of /verifica, which the page shares: one
+// look for the hub's public pages.
+var postStyle = func() template.CSS {
+	_, css, _ := strings.Cut(verifyHTML, "<style>")
+	css, _, _ = strings.Cut(css, "</style>")
+	return template.CSS(css) // the hub's own file, not input
+}()
+
 // PostPagePath is the path of a comune's page, {code} its Belfiore code.
 const PostPagePath = "/comuni/{code}/" + request.PostService
 
@@ -55,6 +63,7 @@ const csrfTTL = 2 * time.Hour
 
 // postView is what the template shows.
 type postView struct {
+	Style      template.CSS
 	T          *postWords
 	Lang       string
 	Switch     string
@@ -80,7 +89,7 @@ func (s *server) handlePostPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		lang = "it"
 	}
-	p := &postView{T: t, Lang: lang, V: request.Values{},
+	p := &postView{Style: postStyle, T: t, Lang: lang, V: request.Values{},
 		Action: "/comuni/" + code + "/" + request.PostService + "?lang=" + lang,
 		Switch: "/comuni/" + code + "/" + request.PostService + "?lang=" + other}
 	com, err := s.db.Comune(ctx, code)
@@ -224,15 +233,7 @@ func (s *server) writePostPage(w http.ResponseWriter, status int, p *postView) {
 		http.Error(w, "errore interno", http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	// As /verifica: the one stylesheet is inline, the form posts here only.
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	w.WriteHeader(status)
-	w.Write(b.Bytes())
+	writeHTML(w, status, b.Bytes())
 }
 
 // csrfKey is the key of the form tokens: derived from the network's root
