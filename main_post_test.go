@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/internal/population"
 )
 
 type postListLine struct {
@@ -23,18 +22,7 @@ type postListLine struct {
 // hub.
 func TestPostCLI(t *testing.T) {
 	needTool(t, "pdftotext")
-	hubData, ws := t.TempDir(), t.TempDir()
-	mustRun(t, "sportello-hub", "import-reference", "--data", hubData, referenceDir(t))
-	mustRun(t, "sportello-hub", "demo", "--data", hubData, "--comune", "I690", "--residents", "300", "--seed", "3")
-	out := mustRun(t, "sportello-hub", "enroll-code", "--data", hubData, "--comune", "I690")
-	code := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
-	url := startHub(t, hubData)
-	mustRun(t, "sportello", "--data", ws, "enroll", "--hub", url, "--code", code)
-	mustRun(t, "sportello", "--data", ws, "sync")
-	people, err := population.Generate(population.Options{Comune: "I690", Residents: 300, Seed: 3, Today: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, ws, _, people := demoWorkstation(t)
 	var adult app.Citizen
 	for _, c := range people {
 		if c.Status == app.StatusResident && c.Certifiability == app.CertifiableFully && c.AgeOn(time.Now()) >= 30 {
@@ -59,7 +47,7 @@ func TestPostCLI(t *testing.T) {
 		t.Fatalf("post list: %+v", lines)
 	}
 	pdf := filepath.Join(t.TempDir(), "posta.pdf")
-	out = mustRun(t, "sportello", "--data", ws, "post", "issue", "--number", lines[0].Number, "--marca", "01234567890123", "--out", pdf, "--operator", "supervisore")
+	out := mustRun(t, "sportello", "--data", ws, "post", "issue", "--number", lines[0].Number, "--marca", "01234567890123", "--out", pdf, "--operator", "supervisore")
 	if !strings.Contains(out, "richiesta "+lines[0].Number+": certificato I690-") || !strings.Contains(out, "spedita") {
 		t.Errorf("post issue: %s", out)
 	}
