@@ -173,7 +173,14 @@ func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView
 		p.V["privacy"] = "sì"
 	}
 	cf := strings.ToUpper(p.V["codice_fiscale"])
-	req := &request.Request{ID: request.NewID(), Comune: code, Service: request.PostService, CodiceFiscale: cf,
+	// The request's id comes from the form's token: the same form posted
+	// twice (a double click, a resent page) is one request.
+	id := tokenRequestID(key, r.PostForm.Get("token"))
+	if prev, err := s.db.HubRequest(r.Context(), code, id); err == nil {
+		p.Done, p.FollowURL = prev, s.followLink(prev)
+		return http.StatusOK
+	}
+	req := &request.Request{ID: id, Comune: code, Service: request.PostService, CodiceFiscale: cf,
 		ApplicantName: strings.TrimSpace(p.V["cognome"] + " " + p.V["nome"]), Values: p.V, FollowCode: request.NewFollowCode()}
 	if len(cf) != 16 {
 		p.Problem = t.Refused + ": codice fiscale"
@@ -188,11 +195,29 @@ func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView
 		p.Problem = t.Refused + ": " + app.ErrorMessage(err)
 		return http.StatusUnprocessableEntity
 	}
-	p.Done, p.FollowURL = req, request.FollowURL(s.db.PublicURL, req)
-	if p.FollowURL == "" { // a hub without its public address: this one's path
-		p.FollowURL = FollowPath + "?" + url.Values{"id": {req.ID}, "k": {req.FollowCode}}.Encode()
-	}
+	p.Done, p.FollowURL = req, s.followLink(req)
 	return http.StatusOK
+}
+
+// followLink is the address of the follow page of r.
+func (s *server) followLink(r *request.Request) string {
+	if u := request.FollowURL(s.db.PublicURL, r); u != "" {
+		return u
+	}
+	// A hub without its public address: this one's path.
+	return FollowPath + "?" + url.Values{"id": {r.ID}, "k": {r.FollowCode}}.Encode()
+}
+
+// tokenRequestID is the id (a version 4 UUID's shape) of the request
+// made with a form's token.
+func tokenRequestID(key []byte, token string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("request id|" + token))
+	b := m.Sum(nil)[:16]
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // postFormFields are the fields the page takes: the service's form.

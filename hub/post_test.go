@@ -169,6 +169,14 @@ func TestPostPage(t *testing.T) {
 			r.Values["provincia"] != "MI" || r.ServiceTitle == "" {
 			t.Errorf("stored %+v", r)
 		}
+		// The same form posted again (a double click) is the same request.
+		again := p.post(postValues(t, h, p.token))
+		if again.Code != 200 || !strings.Contains(again.Body.String(), `id="number">`+r.Number+`<`) {
+			t.Errorf("the form posted twice: %d\n%s", again.Code, again.Body)
+		}
+		if rs, _ := h.DB.HubRequests(ctx, "F205", ""); len(rs) != 1 {
+			t.Errorf("%d requests from one form posted twice", len(rs))
+		}
 		got := h.do("GET", follow, "", "")
 		if got.Code != 200 || !strings.Contains(got.Body.String(), "Ricevuta") || !strings.Contains(got.Body.String(), r.Number) {
 			t.Errorf("follow page %d\n%s", got.Code, got.Body)
