@@ -213,11 +213,7 @@ func (s *server) followLink(r *request.Request) string {
 func tokenRequestID(key []byte, token string) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("request id|" + token))
-	b := m.Sum(nil)[:16]
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	return request.IDFrom(m.Sum(nil))
 }
 
 // postFormFields are the fields the page takes: the service's form.
