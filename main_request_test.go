@@ -38,24 +38,32 @@ func requestList(t *testing.T, ws, code string) []requestLine {
 	return lines
 }
 
+// demoWorkstation is a workstation of the demo's I690 (300 residents),
+// enrolled at and synced with the real hub binary, with the demo's
+// people.
+func demoWorkstation(t *testing.T) (hubData, ws, url string, people []app.Citizen) {
+	t.Helper()
+	hubData, ws = t.TempDir(), t.TempDir()
+	mustRun(t, "sportello-hub", "import-reference", "--data", hubData, referenceDir(t))
+	mustRun(t, "sportello-hub", "demo", "--data", hubData, "--comune", "I690", "--residents", "300", "--seed", "3")
+	out := mustRun(t, "sportello-hub", "enroll-code", "--data", hubData, "--comune", "I690")
+	code := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	url = startHub(t, hubData)
+	mustRun(t, "sportello", "--data", ws, "enroll", "--hub", url, "--code", code)
+	mustRun(t, "sportello", "--data", ws, "sync")
+	people, err := population.Generate(population.Options{Comune: "I690", Residents: 300, Seed: 3, Today: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hubData, ws, url, people
+}
+
 // TestRequestCLI takes requests headless: offline with a provisional
 // number, then through the real hub binary, which assigns the protocol
 // number; the hub's back office moves one, the list shows it.
 func TestRequestCLI(t *testing.T) {
 	needTool(t, "pdftotext")
-	hubData, ws := t.TempDir(), t.TempDir()
-	mustRun(t, "sportello-hub", "import-reference", "--data", hubData, referenceDir(t))
-	mustRun(t, "sportello-hub", "demo", "--data", hubData, "--comune", "I690", "--residents", "300", "--seed", "3")
-	out := mustRun(t, "sportello-hub", "enroll-code", "--data", hubData, "--comune", "I690")
-	code := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
-	url := startHub(t, hubData)
-	mustRun(t, "sportello", "--data", ws, "enroll", "--hub", url, "--code", code)
-	mustRun(t, "sportello", "--data", ws, "sync")
-
-	people, err := population.Generate(population.Options{Comune: "I690", Residents: 300, Seed: 3, Today: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	hubData, ws, url, people := demoWorkstation(t)
 	// Someone without the demo's requests.
 	var demoRequests []struct {
 		CF string `json:"codice_fiscale"`
@@ -120,7 +128,7 @@ func TestRequestCLI(t *testing.T) {
 	scan := filepath.Join(t.TempDir(), "foto.jpg")
 	os.WriteFile(scan, append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, []byte("JFIF foto del lampione")...), 0o644)
 	receipt := filepath.Join(t.TempDir(), "ricevuta.pdf")
-	out = mustRun(t, "sportello", "--data", ws, "request", "submit", "--cf", adult.CodiceFiscale, "--service", "segnalazione-disservizio",
+	out := mustRun(t, "sportello", "--data", ws, "request", "submit", "--cf", adult.CodiceFiscale, "--service", "segnalazione-disservizio",
 		"--field", "categoria=illuminazione", "--field", "luogo=Via Roma 12", "--field", "descrizione=Lampione spento",
 		"--field", "email=cittadino@example.it", "--field", "dichiarazione=si", "--field", "privacy=si",
 		"--attach", "foto="+scan, "--out", receipt)

@@ -36,6 +36,14 @@ var postHTML string
 
 var postPage = template.Must(template.New("post.html").Parse(postHTML))
 
+// postStyle is the stylesheet of /verifica, which the page shares: one
+// look for the hub's public pages.
+var postStyle = func() template.CSS {
+	_, css, _ := strings.Cut(verifyHTML, "<style>")
+	css, _, _ = strings.Cut(css, "</style>")
+	return template.CSS(css) // the hub's own file, not input
+}()
+
 // PostPagePath is the path of a comune's page, {code} its Belfiore code.
 const PostPagePath = "/comuni/{code}/" + request.PostService
 
@@ -55,6 +63,7 @@ const csrfTTL = 2 * time.Hour
 
 // postView is what the template shows.
 type postView struct {
+	Style      template.CSS
 	T          *postWords
 	Lang       string
 	Switch     string
@@ -80,7 +89,7 @@ func (s *server) handlePostPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		lang = "it"
 	}
-	p := &postView{T: t, Lang: lang, V: request.Values{},
+	p := &postView{Style: postStyle, T: t, Lang: lang, V: request.Values{},
 		Action: "/comuni/" + code + "/" + request.PostService + "?lang=" + lang,
 		Switch: "/comuni/" + code + "/" + request.PostService + "?lang=" + other}
 	com, err := s.db.Comune(ctx, code)
@@ -164,7 +173,14 @@ func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView
 		p.V["privacy"] = "sì"
 	}
 	cf := strings.ToUpper(p.V["codice_fiscale"])
-	req := &request.Request{ID: request.NewID(), Comune: code, Service: request.PostService, CodiceFiscale: cf,
+	// The request's id comes from the form's token: the same form posted
+	// twice (a double click, a resent page) is one request.
+	id := tokenRequestID(key, r.PostForm.Get("token"))
+	if prev, err := s.db.HubRequest(r.Context(), code, id); err == nil {
+		p.Done, p.FollowURL = prev, s.followLink(prev)
+		return http.StatusOK
+	}
+	req := &request.Request{ID: id, Comune: code, Service: request.PostService, CodiceFiscale: cf,
 		ApplicantName: strings.TrimSpace(p.V["cognome"] + " " + p.V["nome"]), Values: p.V, FollowCode: request.NewFollowCode()}
 	if len(cf) != 16 {
 		p.Problem = t.Refused + ": codice fiscale"
@@ -179,11 +195,25 @@ func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView
 		p.Problem = t.Refused + ": " + app.ErrorMessage(err)
 		return http.StatusUnprocessableEntity
 	}
-	p.Done, p.FollowURL = req, request.FollowURL(s.db.PublicURL, req)
-	if p.FollowURL == "" { // a hub without its public address: this one's path
-		p.FollowURL = FollowPath + "?" + url.Values{"id": {req.ID}, "k": {req.FollowCode}}.Encode()
-	}
+	p.Done, p.FollowURL = req, s.followLink(req)
 	return http.StatusOK
+}
+
+// followLink is the address of the follow page of r.
+func (s *server) followLink(r *request.Request) string {
+	if u := request.FollowURL(s.db.PublicURL, r); u != "" {
+		return u
+	}
+	// A hub without its public address: this one's path.
+	return FollowPath + "?" + url.Values{"id": {r.ID}, "k": {r.FollowCode}}.Encode()
+}
+
+// tokenRequestID is the id (a version 4 UUID's shape) of the request
+// made with a form's token.
+func tokenRequestID(key []byte, token string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("request id|" + token))
+	return request.IDFrom(m.Sum(nil))
 }
 
 // postFormFields are the fields the page takes: the service's form.
@@ -224,15 +254,7 @@ func (s *server) writePostPage(w http.ResponseWriter, status int, p *postView) {
 		http.Error(w, "errore interno", http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	// As /verifica: the one stylesheet is inline, the form posts here only.
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	w.WriteHeader(status)
-	w.Write(b.Bytes())
+	writeHTML(w, status, b.Bytes())
 }
 
 // csrfKey is the key of the form tokens: derived from the network's root

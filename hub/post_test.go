@@ -85,6 +85,9 @@ func TestPostPage(t *testing.T) {
 			!strings.Contains(body, `value="stato-di-famiglia"`) || !strings.Contains(body, "Invia la richiesta") {
 			t.Fatalf("%d cookie %v token %q\n%s", rec.Code, p.cookie, p.token, body)
 		}
+		if !strings.Contains(body, "header { background: #0066cc") || strings.Contains(body, "ZgotmplZ") {
+			t.Errorf("the page lacks the stylesheet of /verifica")
+		}
 		csp := rec.Header().Get("Content-Security-Policy")
 		if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "form-action 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
 			t.Errorf("CSP %q", csp)
@@ -165,6 +168,14 @@ func TestPostPage(t *testing.T) {
 		if r.Service != request.PostService || r.Channel != request.ChannelWeb || r.Status != request.StatusReceived ||
 			r.Values["provincia"] != "MI" || r.ServiceTitle == "" {
 			t.Errorf("stored %+v", r)
+		}
+		// The same form posted again (a double click) is the same request.
+		again := p.post(postValues(t, h, p.token))
+		if again.Code != 200 || !strings.Contains(again.Body.String(), `id="number">`+r.Number+`<`) {
+			t.Errorf("the form posted twice: %d\n%s", again.Code, again.Body)
+		}
+		if rs, _ := h.DB.HubRequests(ctx, "F205", ""); len(rs) != 1 {
+			t.Errorf("%d requests from one form posted twice", len(rs))
 		}
 		got := h.do("GET", follow, "", "")
 		if got.Code != 200 || !strings.Contains(got.Body.String(), "Ricevuta") || !strings.Contains(got.Body.String(), r.Number) {

@@ -240,15 +240,21 @@ func (s *server) writePage(w http.ResponseWriter, status int, p *pageView) {
 		http.Error(w, "errore interno", http.StatusInternalServerError)
 		return
 	}
+	writeHTML(w, status, b.Bytes())
+}
+
+// writeHTML answers a public page: its one stylesheet inline, its forms
+// posting to the hub only, never framed, never cached, and no referrer
+// (the address of /verifica holds the holder's name and codice fiscale).
+func writeHTML(w http.ResponseWriter, status int, page []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
-	// The address holds the holder's name and codice fiscale.
 	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
-	w.Write(b.Bytes())
+	w.Write(page)
 }
 
 // pageView is what the page template shows.

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -23,8 +22,6 @@ import (
 // the list itself.
 type refundList struct {
 	*headerList[payment.Refund]
-	notice *fyne.Container // what the last action did
-	form   dialog.Dialog   // the "Rimborso eseguito" form, while open
 }
 
 func newRefundList(c *Counter) *refundList {
@@ -35,17 +32,7 @@ func newRefundList(c *Counter) *refundList {
 		person:  func(rf payment.Refund) string { return rf.DebtorCF },
 		current: func() bool { return c.refunds == w },
 		button:  msgRefundsButton, title: msgRefundsTitle, hint: msgRefundsHint, empty: msgNoRefunds,
-		top: func() fyne.CanvasObject {
-			w.notice = container.NewStack()
-			return w.notice
-		},
-		closed: func() {
-			if w.form != nil {
-				w.form.Hide()
-				w.form = nil
-			}
-			w.notice = nil
-		},
+		notices: true,
 	})
 	return w
 }
@@ -105,13 +92,4 @@ func (w *refundList) complete(id string, m payment.RefundMethod, on time.Time, t
 			f.refreshPayments() // the file shown may be that person's
 		}
 	})
-}
-
-// showNotice says in the open list what the last action did.
-func (w *refundList) showNotice(text string, warn bool) {
-	if w.dlg == nil {
-		return
-	}
-	w.notice.Objects = []fyne.CanvasObject{newNotice(text, warn)}
-	w.notice.Refresh()
 }

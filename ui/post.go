@@ -30,8 +30,6 @@ var _ PostDesk = (*post.Service)(nil)
 // bollo) and prints, or saves, the envelope's content.
 type postList struct {
 	*headerList[post.Item]
-	notice *fyne.Container
-	form   dialog.Dialog
 }
 
 func newPostList(c *Counter) *postList {
@@ -42,17 +40,7 @@ func newPostList(c *Counter) *postList {
 		person:  func(it post.Item) string { return it.Request.CodiceFiscale },
 		current: func() bool { return c.posts == w },
 		button:  msgPostButton, title: msgPostTitle, hint: msgPostHint, empty: msgNoPost,
-		top: func() fyne.CanvasObject {
-			w.notice = container.NewStack()
-			return w.notice
-		},
-		closed: func() {
-			if w.form != nil {
-				w.form.Hide()
-				w.form = nil
-			}
-			w.notice = nil
-		},
+		notices: true,
 	})
 	w.button.SetIcon(theme.MailSendIcon())
 	w.button.Importance = widget.MediumImportance
@@ -161,13 +149,4 @@ func (w *postList) send(id, marca string) {
 			l.euro(r.p.Position.AmountCents), where), r.err != nil)
 		w.refresh()
 	})
-}
-
-// showNotice says in the open list what the last action did.
-func (w *postList) showNotice(text string, warn bool) {
-	if w.dlg == nil {
-		return
-	}
-	w.notice.Objects = []fyne.CanvasObject{newNotice(text, warn)}
-	w.notice.Refresh()
 }

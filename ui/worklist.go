@@ -28,6 +28,10 @@ type headerList[T any] struct {
 	dlg    *dialog.CustomDialog // nil while closed
 	list   *pickList
 	scroll *container.Scroll
+	// notice says what the last action did, under the hint (spec.notices);
+	// form is an action's form while it is open, closed with the list.
+	notice *fyne.Container
+	form   dialog.Dialog
 }
 
 // headerListSpec is what a header worklist lists and says.
@@ -38,10 +42,9 @@ type headerListSpec[T any] struct {
 	// current reports whether the list is still the session's.
 	current                    func() bool
 	button, title, hint, empty msg
-	// top, when set, is shown under the hint (what the last action did).
-	top func() fyne.CanvasObject
-	// closed, when set, runs when the list closes.
-	closed func()
+	// notices: the list's rows have actions, which say what they did
+	// under the hint (showNotice).
+	notices bool
 }
 
 func newHeaderList[T any](c *Counter, spec headerListSpec[T]) *headerList[T] {
@@ -109,8 +112,9 @@ func (w *headerList[T]) onOpen() {
 	hint := quiet(l.text(w.spec.hint), fyne.TextStyle{}, "")
 	hint.Wrapping = fyne.TextWrapWord
 	var top fyne.CanvasObject = hint
-	if w.spec.top != nil {
-		top = container.NewVBox(hint, w.spec.top())
+	if w.spec.notices {
+		w.notice = container.NewStack()
+		top = container.NewVBox(hint, w.notice)
 	}
 	closeButton := widget.NewButtonWithIcon(l.text(msgClose)+" (Esc)", theme.CancelIcon(), w.close)
 	w.dlg = dialog.NewCustomWithoutButtons(l.text(w.spec.title), container.NewBorder(top, nil, nil, nil, w.scroll), c.w)
@@ -146,11 +150,22 @@ func (w *headerList[T]) onPick(id int) {
 	w.c.openFile(cf)
 }
 
+// showNotice says in the open list what the last action did.
+func (w *headerList[T]) showNotice(text string, warn bool) {
+	if w.dlg == nil || w.notice == nil {
+		return
+	}
+	w.notice.Objects = []fyne.CanvasObject{newNotice(text, warn)}
+	w.notice.Refresh()
+}
+
 // close hides the list.
 func (w *headerList[T]) close() {
-	if w.spec.closed != nil {
-		w.spec.closed()
+	if w.form != nil {
+		w.form.Hide()
+		w.form = nil
 	}
+	w.notice = nil
 	if w.dlg == nil {
 		return
 	}
