@@ -53,6 +53,7 @@ func (l *rateLimiter) take(key string, now time.Time) error {
 	defer l.mu.Unlock()
 	b, ok := l.buckets[key]
 	if !ok {
+		l.forget(now)
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[key] = b
 	}
@@ -66,6 +67,24 @@ func (l *rateLimiter) take(key string, now time.Time) error {
 	}
 	b.tokens--
 	return nil
+}
+
+// maxBuckets bounds the keys a limiter remembers: the public pages' keys
+// are client addresses, which anyone can vary.
+const maxBuckets = 10000
+
+// forget drops, when the limiter holds maxBuckets keys, those whose
+// bucket has refilled by now: forgetting them changes nothing.
+func (l *rateLimiter) forget(now time.Time) {
+	if len(l.buckets) < maxBuckets {
+		return
+	}
+	full := time.Duration(l.burst * float64(l.every))
+	for k, b := range l.buckets {
+		if now.Sub(b.last) >= full-time.Duration(b.tokens*float64(l.every)) {
+			delete(l.buckets, k)
+		}
+	}
 }
 
 // queryLength counts the letters and digits of a search.

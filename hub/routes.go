@@ -3,6 +3,7 @@ package hub
 import (
 	"net"
 	"net/http"
+	"strings"
 )
 
 // routes lists every route of the hub.
@@ -24,6 +25,30 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/verify", s.handleVerifyJSON)
 	mux.HandleFunc("GET /verifica", s.handleVerifyPage)
 	mux.HandleFunc("POST /verifica", s.handleVerifyPage)
+	// The comune's public pages (public.go).
+	mux.HandleFunc("GET /{$}", s.handlePublicHome)
+	mux.Handle("GET /static/", s.handleStatic())
+	mux.HandleFunc("GET /comuni/{code}/{$}", s.handleComune)
+	mux.HandleFunc("GET /comuni/{code}/servizi", s.handleServices)
+	mux.HandleFunc("GET /comuni/{code}/servizi/{id}", s.handleService)
+	mux.HandleFunc("GET /comuni/{code}/albo", s.handleAlbo)
+	mux.HandleFunc("GET /comuni/{code}/orari", s.handleHours)
+	mux.HandleFunc("GET /comuni/{code}/prenota", s.handleBookForm)
+	mux.HandleFunc("POST /comuni/{code}/prenota", s.handleBook)
+}
+
+// notFound answers a GET that no route takes, outside the API, with the
+// public pages' 404 page; the API keeps the mux's answers (404, 405).
+func (s *server) notFound(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/v1/") {
+			if _, pattern := mux.Handler(r); pattern == "" {
+				s.publicNotFound(w, r)
+				return
+			}
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // attachmentsPrefix is where attachments are uploaded: the one route whose

@@ -56,6 +56,10 @@ type server struct {
 	now    func() time.Time
 	limits Limits
 	reads  *rateLimiter
+	// bookings bounds the public booking form per address; crossOrigin
+	// refuses its posts from other sites' pages.
+	bookings    *rateLimiter
+	crossOrigin *http.CrossOriginProtection
 }
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
@@ -74,9 +78,11 @@ func NewServer(d Deps) http.Handler {
 		s.limits.Reads, s.limits.ReadEvery = DefaultLimits.Reads, DefaultLimits.ReadEvery
 	}
 	s.reads = newRateLimiter(s.limits.Reads, s.limits.ReadEvery)
+	s.bookings = newRateLimiter(publicBookings, publicBookEvery)
+	s.crossOrigin = http.NewCrossOriginProtection()
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.common(mux)
+	return s.common(s.notFound(mux))
 }
 
 // common adds what every answer carries: the hub's clock, for the

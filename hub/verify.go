@@ -240,13 +240,9 @@ func (s *server) writePage(w http.ResponseWriter, status int, p *pageView) {
 		http.Error(w, "errore interno", http.StatusInternalServerError)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	// The address holds the holder's name and codice fiscale.
-	h.Set("Referrer-Policy", "no-referrer")
+	// The address holds the holder's name and codice fiscale: no-store,
+	// no referrer (htmlHeaders).
+	htmlHeaders(w.Header(), "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }
