@@ -65,7 +65,7 @@ const publicCSP = "default-src 'none'; style-src 'self'; font-src 'self'; img-sr
 
 var publicPages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"home", "comune", "services", "service", "albo", "hours", "book", "booked", "notfound"} {
+	for _, name := range []string{"home", "comune", "services", "service", "albo", "hours", "book", "booked", "follow", "notfound"} {
 		out[name] = template.Must(template.New("layout.html").ParseFS(publicTemplates, "public/layout.html", "public/"+name+".html"))
 	}
 	return out
@@ -226,6 +226,25 @@ func (s *server) handleStatic() http.Handler {
 	})
 }
 
+// comunePage is a page of the comune that shows what data reads, under
+// the title the page's words give it.
+func (s *server) comunePage(menu, name string, title func(*publicWords) string, data func(*http.Request, *publicPage) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, ok := s.publicComune(w, r, menu)
+		if !ok {
+			return
+		}
+		p.Title = title(p.T)
+		v, err := data(r, p)
+		if err != nil {
+			s.publicFailed(w, r, err)
+			return
+		}
+		p.Data = v
+		s.renderPublic(w, http.StatusOK, name, p)
+	}
+}
+
 type comuneLink struct{ Name, Href string }
 
 // handlePublicHome lists the network's comuni.
@@ -330,21 +349,6 @@ func (s *server) offered(r *http.Request, comune string) ([]request.Service, err
 	return out, nil
 }
 
-func (s *server) handleServices(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.publicComune(w, r, "servizi")
-	if !ok {
-		return
-	}
-	p.Title = p.T.Services
-	events, err := s.services(r, p)
-	if err != nil {
-		s.publicFailed(w, r, err)
-		return
-	}
-	p.Data = events
-	s.renderPublic(w, http.StatusOK, "services", p)
-}
-
 // serviceView is one service's page: what it needs, as the catalogue has
 // it.
 type serviceView struct {
@@ -402,6 +406,16 @@ func euro(cents int64) string {
 	return fmt.Sprintf("%d,%02d €", cents/100, cents%100)
 }
 
+// notices are the albo's acts in publication today.
+func (s *server) notices(r *http.Request, p *publicPage) ([]noticeView, error) {
+	notices, err := s.db.PublishedNotices(r.Context(), p.Comune.Code, s.now())
+	var vs []noticeView
+	for _, n := range notices {
+		vs = append(vs, newNoticeView(n))
+	}
+	return vs, err
+}
+
 // noticeView is an act of the albo pretorio as the page shows it.
 type noticeView struct {
 	Number, Title, Office, Category, From, To, Text string
@@ -413,25 +427,6 @@ func newNoticeView(n kiosk.Notice) noticeView {
 		v.To = n.To.Format("02/01/2006")
 	}
 	return v
-}
-
-func (s *server) handleAlbo(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.publicComune(w, r, "albo")
-	if !ok {
-		return
-	}
-	p.Title = p.T.Albo
-	notices, err := s.db.PublishedNotices(r.Context(), p.Comune.Code, s.now())
-	if err != nil {
-		s.publicFailed(w, r, err)
-		return
-	}
-	var vs []noticeView
-	for _, n := range notices {
-		vs = append(vs, newNoticeView(n))
-	}
-	p.Data = vs
-	s.renderPublic(w, http.StatusOK, "albo", p)
 }
 
 // areaHours are the times of an area: the weekdays and hours of its
@@ -487,21 +482,6 @@ func (s *server) hours(r *http.Request, p *publicPage) ([]areaHours, error) {
 }
 
 func clock(t time.Time) int { return t.Hour()*60 + t.Minute() }
-
-func (s *server) handleHours(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.publicComune(w, r, "orari")
-	if !ok {
-		return
-	}
-	p.Title = p.T.Hours
-	h, err := s.hours(r, p)
-	if err != nil {
-		s.publicFailed(w, r, err)
-		return
-	}
-	p.Data = h
-	s.renderPublic(w, http.StatusOK, "hours", p)
-}
 
 // bookView is the booking page: the areas with free slots, and for the
 // chosen one its slots by day, the form and what went wrong.
@@ -785,4 +765,9 @@ func (s *server) showBooked(w http.ResponseWriter, r *http.Request, p *publicPag
 	p.Crumbs = append(p.Crumbs, crumb{p.T.Book, p.In("prenota")})
 	p.Data = bookedView{Code: BookingCode(a.ID), When: p.T.day(at) + ", " + at.Format("15:04"), Area: area, Counter: a.Counter, Name: a.Name}
 	s.renderPublic(w, http.StatusOK, "booked", p)
+}
+
+// anyOf is a page's data function as comunePage takes it.
+func anyOf[T any](f func(*http.Request, *publicPage) (T, error)) func(*http.Request, *publicPage) (any, error) {
+	return func(r *http.Request, p *publicPage) (any, error) { return f(r, p) }
 }

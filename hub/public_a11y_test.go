@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sportello/sportello/app/queue"
+	"github.com/sportello/sportello/hub"
 )
 
 // axeTags are the rules of WCAG 2.1 level AA, as axe-core tags them.
@@ -98,8 +99,14 @@ func TestPublicPagesAccessible(t *testing.T) {
 			t.Errorf("%s: %s (%s, %s): %s", what, v.ID, v.Impact, v.Help, strings.Join(v.Targets, " | "))
 		}
 	}
+	reqs, err := h.DB.HubRequests(context.Background(), "I690", "")
+	if err != nil || len(reqs) == 0 {
+		t.Fatalf("demo requests: %d, %v", len(reqs), err)
+	}
+	follow := hub.FollowPath + "?id=" + reqs[0].ID + "&k=" + reqs[0].FollowCode
 	for _, path := range []string{"/", "/comuni/I690/", "/comuni/I690/servizi", "/comuni/I690/servizi/cambio-residenza",
-		"/comuni/I690/albo", "/comuni/I690/orari", "/comuni/I690/prenota", "/comuni/I690/prenota?area=C", "/comuni/Z999/"} {
+		"/comuni/I690/albo", "/comuni/I690/orari", "/comuni/I690/prenota", "/comuni/I690/prenota?area=C", "/comuni/Z999/",
+		hub.FollowPath, follow, hub.FollowPath + "?id=nessuna&k=x"} {
 		for _, lang := range []string{"it", "en"} {
 			u := h.URL + path
 			if lang == "en" {

@@ -3,6 +3,7 @@ package hub_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -27,9 +28,9 @@ import (
 // before the day's first appointment.
 var publicNow = time.Date(2026, 3, 10, 8, 0, 0, 0, app.Rome)
 
-// publicHub is the real hub over HTTP on loopback with the demo comune's
-// catalogue, queue and albo, another comune without them, and a counter
-// of the first enrolled.
+// publicHub is the real hub over HTTP on loopback with the demo comune
+// (catalogue, queue, albo, requests), another comune without them, and a
+// counter of the first enrolled.
 type publicHub struct {
 	URL   string
 	DB    *hubdb.DB
@@ -44,15 +45,12 @@ func newPublicHub(tb testing.TB) *publicHub {
 	now := publicNow
 	clock := func() time.Time { return now }
 	db.Now = clock
-	for code, name := range map[string]string{"I690": "SESTO SAN GIOVANNI", "C707": "CINISELLO BALSAMO"} {
-		if err := db.EnsureComune(ctx, code, name); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if _, err := hub.SeedCatalogue(ctx, db, "I690"); err != nil {
+	// The demo's Sesto, small: its catalogue, queue, albo and requests.
+	if _, err := demo.Seed(ctx, db, demo.Options{Comune: "I690", Residents: 60, Seed: 1, Today: now,
+		HashPassword: func(p string) (string, error) { return "not-a-hash:" + p, nil }}); err != nil {
 		tb.Fatal(err)
 	}
-	if err := demo.SeedQueue(ctx, db, "I690", now); err != nil {
+	if err := db.EnsureComune(ctx, "C707", "CINISELLO BALSAMO"); err != nil {
 		tb.Fatal(err)
 	}
 	srv := httptest.NewServer(hub.NewServer(hub.Deps{DB: db, Now: clock}))
@@ -94,6 +92,24 @@ func (h *publicHub) post(tb testing.TB, c *http.Client, path string, form url.Va
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(b)
+}
+
+// snapshotSeq is the change-log position a counter of I690 pulls from
+// after its snapshot.
+func (h *publicHub) snapshotSeq(tb testing.TB) int64 {
+	tb.Helper()
+	req, _ := http.NewRequest("GET", h.URL+"/v1/snapshot?scope=I690", nil)
+	req.Header.Set("Authorization", "Bearer "+h.Token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	var snap wire.SnapshotResponse
+	if err := json.NewDecoder(res.Body).Decode(&snap); err != nil || res.StatusCode != 200 {
+		tb.Fatalf("snapshot: %d %v", res.StatusCode, err)
+	}
+	return snap.Seq
 }
 
 var hidden = regexp.MustCompile(`<input type="hidden" name="(\w+)" value="([^"]*)">`)
@@ -286,6 +302,7 @@ func TestPublicBooking(t *testing.T) {
 	ctx := context.Background()
 	c := h.client(t)
 	slot := firstSlot(1)
+	cursor := h.snapshotSeq(t) // where the counter stands before the booking
 	form := h.bookingForm(t, c, "C")
 	form.Set("slot", slot)
 	form.Set("codice_fiscale", strings.ToLower(rossiCF))
@@ -307,30 +324,36 @@ func TestPublicBooking(t *testing.T) {
 	}
 
 	t.Run("VisibleToTheCounter", func(t *testing.T) {
-		req, _ := http.NewRequest("GET", h.URL+"/v1/changes?scope=I690&after=0", nil)
-		req.Header.Set("Authorization", "Bearer "+h.Token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var page wire.ChangesResponse
-		if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
-			t.Fatal(err)
-		}
+		// The counter pulls the comune's change log, page after page.
 		var sawSlot, sawAppt bool
-		for _, ch := range page.Changes {
-			if ch.Record == nil {
-				continue
+		for after, more := cursor, true; more; {
+			req, _ := http.NewRequest("GET", fmt.Sprintf("%s/v1/changes?scope=I690&after=%d", h.URL, after), nil)
+			req.Header.Set("Authorization", "Bearer "+h.Token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
 			}
-			switch ch.Kind {
-			case queue.KindSlot:
-				if s, err := queue.DecodeSlot(ch.Record.Data); err == nil && s.ID == slot && s.Appointment == a.ID {
-					sawSlot = true
+			var page wire.ChangesResponse
+			err = json.NewDecoder(res.Body).Decode(&page)
+			res.Body.Close()
+			if err != nil || res.StatusCode != 200 || len(page.Changes) == 0 && page.More {
+				t.Fatalf("changes after %d: %d %v", after, res.StatusCode, err)
+			}
+			for _, ch := range page.Changes {
+				after = ch.Seq
+				if ch.Record == nil {
+					continue
 				}
-			case queue.KindAppointment:
-				sawAppt = sawAppt || ch.Key == a.ID
+				switch ch.Kind {
+				case queue.KindSlot:
+					if s, err := queue.DecodeSlot(ch.Record.Data); err == nil && s.ID == slot && s.Appointment == a.ID {
+						sawSlot = true
+					}
+				case queue.KindAppointment:
+					sawAppt = sawAppt || ch.Key == a.ID
+				}
 			}
+			more = page.More
 		}
 		if !sawSlot || !sawAppt {
 			t.Errorf("the counter's changes miss the booking: slot %v, appointment %v", sawSlot, sawAppt)
@@ -434,6 +457,39 @@ func TestPublicBooking(t *testing.T) {
 			t.Errorf("no limit per address: %d\n%s", st, page)
 		}
 	})
+}
+
+// TestPublicFollow: the page a receipt's QR code opens shows the request
+// in its comune's layout, in both languages; a wrong code tells nothing.
+func TestPublicFollow(t *testing.T) {
+	h := newPublicHub(t)
+	c := h.client(t)
+	reqs, err := h.DB.HubRequests(context.Background(), "I690", "")
+	if err != nil || len(reqs) == 0 {
+		t.Fatalf("demo requests: %d, %v", len(reqs), err)
+	}
+	r := reqs[0]
+	link := hub.FollowPath + "?id=" + r.ID + "&k=" + r.FollowCode
+	st, page, hd := h.get(t, c, link)
+	if st != 200 || !strings.Contains(page, r.ServiceTitle) || !strings.Contains(page, r.DisplayNumber()) ||
+		!strings.Contains(page, "Comune di Sesto San Giovanni") || !strings.Contains(page, r.Status.Title()) {
+		t.Errorf("follow page: %d\n%s", st, page)
+	}
+	if hd.Get("Referrer-Policy") != "no-referrer" || hd.Get("Cache-Control") != "no-store" {
+		t.Errorf("the follow code may leak: %v", hd)
+	}
+	if st, page, _ := h.get(t, c, link+"&lang=en"); st != 200 || !strings.Contains(page, "History of the request") {
+		t.Errorf("English follow page: %d\n%s", st, page)
+	}
+	for _, q := range []string{"?id=" + r.ID + "&k=" + r.FollowCode + "x", "?id=" + r.ID, "?id=nessuna&k=" + r.FollowCode} {
+		st, page, _ := h.get(t, c, hub.FollowPath+q)
+		if st != 404 || !strings.Contains(page, "Richiesta non trovata") || strings.Contains(page, r.ServiceTitle) {
+			t.Errorf("%s: %d\n%s", q, st, page)
+		}
+	}
+	if st, page, _ := h.get(t, c, hub.FollowPath); st != 200 || !strings.Contains(page, "QR code") {
+		t.Errorf("the page without a request: %d\n%s", st, page)
+	}
 }
 
 // FuzzParseBooking posts arbitrary forms: the hub answers a page (never a

@@ -32,6 +32,10 @@ type publicWords struct {
 
 	NotFound, NotFoundText, Unavailable, Credits string
 
+	FollowNotFound, FollowNotFoundText, RequestNumber, ProvisionalNumber, RequestStatus string
+	RequestHistory, RequestDate, RequestNote                                            string
+	Statuses                                                                            map[request.Status]string
+
 	Weekdays [7]string
 	Months   [12]string
 	Events   map[request.LifeEvent]string
@@ -43,6 +47,14 @@ func (w *publicWords) event(e request.LifeEvent) string {
 		return t
 	}
 	return e.Title()
+}
+
+// status is the title of a request's state.
+func (w *publicWords) status(st request.Status) string {
+	if t, ok := w.Statuses[st]; ok {
+		return t
+	}
+	return st.Title()
 }
 
 // area is an area's name in the page's language.
@@ -180,6 +192,15 @@ var publicItalian = publicWords{
 	Unavailable:  "Il servizio non è disponibile in questo momento: riprova più tardi.",
 	Credits:      "Aspetto grafico: Bootstrap Italia (Designers Italia, licenza BSD-3-Clause); carattere Titillium Web (SIL Open Font License).",
 
+	FollowNotFound:     "Richiesta non trovata",
+	FollowNotFoundText: "Richiesta sconosciuta o non ancora arrivata al comune: controlla di aver aperto l'indirizzo del QR code della ricevuta.",
+	RequestNumber:      "Numero della richiesta",
+	ProvisionalNumber:  "numero provvisorio",
+	RequestStatus:      "Stato",
+	RequestHistory:     "Storia della richiesta",
+	RequestDate:        "Data",
+	RequestNote:        "Nota",
+
 	Weekdays: [7]string{"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"},
 	Months:   [12]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
 }
@@ -280,6 +301,22 @@ var publicEnglish = publicWords{
 	NotFoundText: "The page does not exist, or the comune is not part of the network.",
 	Unavailable:  "The service is not available right now: please try again later.",
 	Credits:      "Design: Bootstrap Italia (Designers Italia, BSD-3-Clause licence); typeface Titillium Web (SIL Open Font License).",
+
+	FollowNotFound:     "Request not found",
+	FollowNotFoundText: "Unknown request, or not yet received by the comune: check that you opened the address of the receipt's QR code.",
+	RequestNumber:      "Request number",
+	ProvisionalNumber:  "provisional number",
+	RequestStatus:      "Status",
+	RequestHistory:     "History of the request",
+	RequestDate:        "Date",
+	RequestNote:        "Note (in Italian)",
+	Statuses: map[request.Status]string{
+		request.StatusReceived:    "Received",
+		request.StatusWorking:     "In progress",
+		request.StatusIntegration: "More information requested",
+		request.StatusConcluded:   "Concluded",
+		request.StatusRejected:    "Rejected",
+	},
 
 	Weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 	Months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},

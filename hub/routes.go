@@ -29,10 +29,10 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.handlePublicHome)
 	mux.Handle("GET /static/", s.handleStatic())
 	mux.HandleFunc("GET /comuni/{code}/{$}", s.handleComune)
-	mux.HandleFunc("GET /comuni/{code}/servizi", s.handleServices)
+	mux.HandleFunc("GET /comuni/{code}/servizi", s.comunePage("servizi", "services", func(t *publicWords) string { return t.Services }, anyOf(s.services)))
 	mux.HandleFunc("GET /comuni/{code}/servizi/{id}", s.handleService)
-	mux.HandleFunc("GET /comuni/{code}/albo", s.handleAlbo)
-	mux.HandleFunc("GET /comuni/{code}/orari", s.handleHours)
+	mux.HandleFunc("GET /comuni/{code}/albo", s.comunePage("albo", "albo", func(t *publicWords) string { return t.Albo }, anyOf(s.notices)))
+	mux.HandleFunc("GET /comuni/{code}/orari", s.comunePage("orari", "hours", func(t *publicWords) string { return t.Hours }, anyOf(s.hours)))
 	mux.HandleFunc("GET /comuni/{code}/prenota", s.handleBookForm)
 	mux.HandleFunc("POST /comuni/{code}/prenota", s.handleBook)
 }
