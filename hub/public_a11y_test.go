@@ -165,6 +165,24 @@ func TestPublicPagesAccessible(t *testing.T) {
 		}
 	})
 
+	// WCAG 1.4.10: at a phone's width (320 CSS pixels) every page reads
+	// without scrolling sideways.
+	t.Run("Reflow", func(t *testing.T) {
+		for _, path := range []string{"/", "/comuni/I690/", "/comuni/I690/servizi", "/comuni/I690/servizi/cambio-residenza",
+			"/comuni/I690/prenota?area=C", "/comuni/I690/albo", follow} {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(320, 640), chromedp.Navigate(h.URL+path)); err != nil {
+				t.Fatal(err)
+			}
+			w, err := chromedp.Run(ctx, chromedp.Evaluate[[2]int](`[window.innerWidth, document.documentElement.scrollWidth]`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w[0] != 320 || w[1] > 320 {
+				t.Errorf("%s is %d pixels wide in a window of %d, want 320", path, w[1], w[0])
+			}
+		}
+	})
+
 	t.Run("Screenshots", func(t *testing.T) {
 		dir := t.TempDir()
 		if os.Getenv("SPORTELLO_UPDATE_DOCS") == "1" {

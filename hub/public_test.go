@@ -492,10 +492,10 @@ func TestPublicFollow(t *testing.T) {
 	}
 }
 
-// FuzzParseBooking posts arbitrary forms: the hub answers a page (never a
+// FuzzPublicBooking posts arbitrary forms: the hub answers a page (never a
 // failure), and whatever it answers 200 to is a booking of a real free
 // slot by a valid codice fiscale.
-func FuzzParseBooking(f *testing.F) {
+func FuzzPublicBooking(f *testing.F) {
 	f.Add(firstSlot(1), rossiCF, "Rossi Mario", "C", "")
 	f.Add(firstSlot(1), "rssmra85t10a562s", "D'Angelo Anna-Maria", "C", "x")
 	f.Add("C-2026-03-11T09:00-1\x00", "RSSMRA85T10A562S", "<b>", "Z", "%zz")
