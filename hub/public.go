@@ -65,7 +65,7 @@ const publicCSP = "default-src 'none'; style-src 'self'; font-src 'self'; img-sr
 
 var publicPages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"home", "comune", "services", "service", "albo", "hours", "book", "booked", "follow", "notfound"} {
+	for _, name := range []string{"home", "comune", "services", "service", "albo", "hours", "book", "booked", "follow", "verify", "notfound"} {
 		out[name] = template.Must(template.New("layout.html").ParseFS(publicTemplates, "public/layout.html", "public/"+name+".html"))
 	}
 	return out
@@ -92,6 +92,9 @@ type publicPage struct {
 	Menu   string // the menu item of the page
 	Crumbs []crumb
 	Data   any
+	// NoIndex asks search engines to leave the page out (a certificate's
+	// verification carries a person's data in its address).
+	NoIndex bool
 }
 
 type crumb struct{ Label, Href string }

@@ -106,7 +106,7 @@ func TestPublicPagesAccessible(t *testing.T) {
 	follow := hub.FollowPath + "?id=" + reqs[0].ID + "&k=" + reqs[0].FollowCode
 	for _, path := range []string{"/", "/comuni/I690/", "/comuni/I690/servizi", "/comuni/I690/servizi/cambio-residenza",
 		"/comuni/I690/albo", "/comuni/I690/orari", "/comuni/I690/prenota", "/comuni/I690/prenota?area=C", "/comuni/Z999/",
-		hub.FollowPath, follow, hub.FollowPath + "?id=nessuna&k=x"} {
+		hub.FollowPath, follow, hub.FollowPath + "?id=nessuna&k=x", "/verifica", "/verifica?c=SPT1.nonvalido"} {
 		for _, lang := range []string{"it", "en"} {
 			u := h.URL + path
 			if lang == "en" {
