@@ -268,6 +268,13 @@ func (s *server) handlePublicHome(w http.ResponseWriter, r *http.Request) {
 	s.renderPublic(w, http.StatusOK, "home", p)
 }
 
+// handleComuneSlash sends /comuni/I690 to the comune's home, /comuni/I690/.
+func handleComuneSlash(w http.ResponseWriter, r *http.Request) {
+	u := *r.URL
+	u.Path += "/"
+	http.Redirect(w, r, u.RequestURI(), http.StatusMovedPermanently)
+}
+
 // comuneHome is the comune's home page: the latest notices and the ways in.
 type comuneHome struct {
 	Notices []noticeView

@@ -248,6 +248,16 @@ func TestPublicPages(t *testing.T) {
 			t.Errorf("the assets' folder listed: %d, want 404", st)
 		}
 	})
+	t.Run("ComuneWithoutSlash", func(t *testing.T) {
+		res, err := c.Get(h.URL + "/comuni/I690?lang=en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 301 || res.Header.Get("Location") != "/comuni/I690/?lang=en" {
+			t.Errorf("/comuni/I690: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+	})
 	t.Run("APIStaysJSON", func(t *testing.T) {
 		if st, page, _ := h.get(t, c, "/v1/nessuna"); st != 404 || strings.Contains(page, "<html") {
 			t.Errorf("unknown API path: %d %q", st, page)

@@ -29,6 +29,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.handlePublicHome)
 	mux.Handle("GET /static/", s.handleStatic())
 	mux.HandleFunc("GET /comuni/{code}/{$}", s.handleComune)
+	mux.HandleFunc("GET /comuni/{code}", handleComuneSlash)
 	mux.HandleFunc("GET /comuni/{code}/servizi", s.comunePage("servizi", "services", func(t *publicWords) string { return t.Services }, anyOf(s.services)))
 	mux.HandleFunc("GET /comuni/{code}/servizi/{id}", s.handleService)
 	mux.HandleFunc("GET /comuni/{code}/albo", s.comunePage("albo", "albo", func(t *publicWords) string { return t.Albo }, anyOf(s.notices)))
