@@ -46,6 +46,7 @@ func (l *rateLimiter) take(key string, now time.Time) error {
 	defer l.mu.Unlock()
 	b, ok := l.buckets[key]
 	if !ok {
+		l.forget(now)
 		b = &bucket{tokens: l.burst, last: now}
 		l.buckets[key] = b
 	}
@@ -58,20 +59,22 @@ func (l *rateLimiter) take(key string, now time.Time) error {
 		return app.Errorf(app.ETOOMANY, "%s: riprovare tra %s", l.too, max(wait, time.Second))
 	}
 	b.tokens--
-	if len(l.buckets) > maxBuckets {
-		l.forget(now)
-	}
 	return nil
 }
 
-// maxBuckets bounds the memory of a limiter keyed by addresses anyone
-// chooses: past it, the buckets full again are forgotten (a forgotten
-// bucket comes back full, which is what it was).
-const maxBuckets = 100_000
+// maxBuckets bounds the keys a limiter remembers: the public pages' keys
+// are client addresses, which anyone can vary.
+const maxBuckets = 10000
 
+// forget drops, when the limiter holds maxBuckets keys, those whose
+// bucket has refilled by now: forgetting them changes nothing.
 func (l *rateLimiter) forget(now time.Time) {
+	if len(l.buckets) < maxBuckets {
+		return
+	}
+	full := time.Duration(l.burst * float64(l.every))
 	for k, b := range l.buckets {
-		if b.tokens+float64(now.Sub(b.last))/float64(l.every) >= l.burst {
+		if now.Sub(b.last) >= full-time.Duration(b.tokens*float64(l.every)) {
 			delete(l.buckets, k)
 		}
 	}

@@ -1,7 +1,6 @@
 package hub
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -9,8 +8,6 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/hex"
-	"html/template"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,19 +28,6 @@ import (
 // posting by a token bound to a cookie, and each address may post a few
 // times only (postLimiter).
 
-//go:embed post.html
-var postHTML string
-
-var postPage = template.Must(template.New("post.html").Parse(postHTML))
-
-// postStyle is the stylesheet of /verifica, which the page shares: one
-// look for the hub's public pages.
-var postStyle = func() template.CSS {
-	_, css, _ := strings.Cut(verifyHTML, "<style>")
-	css, _, _ = strings.Cut(css, "</style>")
-	return template.CSS(css) // the hub's own file, not input
-}()
-
 // PostPagePath is the path of a comune's page, {code} its Belfiore code.
 const PostPagePath = "/comuni/{code}/" + request.PostService
 
@@ -53,17 +37,19 @@ const maxPostForm = 16 << 10
 // postLimiter lets one address (IP) post a burst of 5 requests, then one
 // every 10 minutes: a household asks for a few certificates, a script
 // filling the back office's queue is stopped.
-func newPostLimiter() *rateLimiter { return newRateLimiter(5, 10*time.Minute, "troppe richieste di certificati per posta da questo indirizzo") }
+func newPostLimiter() *rateLimiter {
+	return newRateLimiter(5, 10*time.Minute, "troppe richieste di certificati per posta da questo indirizzo")
+}
 
-// csrfCookie holds the nonce the form's token is bound to.
-const csrfCookie = "sportello_post"
+// postCSRFCookie holds the nonce the form's token is bound to.
+const postCSRFCookie = "sportello_post"
 
 // csrfTTL is how long a form may stay open before it is posted.
 const csrfTTL = 2 * time.Hour
 
 // postView is what the template shows.
 type postView struct {
-	Style      template.CSS
+	Code       string
 	T          *postWords
 	Lang       string
 	Switch     string
@@ -89,13 +75,13 @@ func (s *server) handlePostPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		lang = "it"
 	}
-	p := &postView{Style: postStyle, T: t, Lang: lang, V: request.Values{},
+	p := &postView{Code: code, T: t, Lang: lang, V: request.Values{},
 		Action: "/comuni/" + code + "/" + request.PostService + "?lang=" + lang,
 		Switch: "/comuni/" + code + "/" + request.PostService + "?lang=" + other}
 	com, err := s.db.Comune(ctx, code)
 	if err != nil || !app.ValidBelfiore(code) {
 		p.Problem = t.NoComune
-		s.writePostPage(w, http.StatusNotFound, p)
+		s.writePostPage(w, r, http.StatusNotFound, p)
 		return
 	}
 	p.ComuneName = placeTitle(com.Name)
@@ -107,7 +93,7 @@ func (s *server) handlePostPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Problem = t.NoService
-		s.writePostPage(w, http.StatusNotFound, p)
+		s.writePostPage(w, r, http.StatusNotFound, p)
 		return
 	}
 	if f, ok := svc.Field(request.PostFieldType); ok {
@@ -126,25 +112,25 @@ func (s *server) handlePostPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	nonce := ""
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 32 {
+	if c, err := r.Cookie(postCSRFCookie); err == nil && len(c.Value) == 32 {
 		nonce = c.Value
 	}
 	if r.Method == http.MethodPost {
 		status := s.postRequest(w, r, p, key, nonce, code)
 		if p.Done != nil {
-			s.writePostPage(w, http.StatusOK, p)
+			s.writePostPage(w, r, http.StatusOK, p)
 			return
 		}
 		nonce = s.newNonce(w, code)
 		p.Token = csrfToken(key, nonce, code, s.now())
-		s.writePostPage(w, status, p)
+		s.writePostPage(w, r, status, p)
 		return
 	}
 	if nonce == "" {
 		nonce = s.newNonce(w, code)
 	}
 	p.Token = csrfToken(key, nonce, code, s.now())
-	s.writePostPage(w, http.StatusOK, p)
+	s.writePostPage(w, r, http.StatusOK, p)
 }
 
 // postRequest reads and submits the form; it fills p.Done, or p.Problem
@@ -247,14 +233,17 @@ func (s *server) postService(ctx context.Context, comune string) (*request.Servi
 	return nil, app.Errorf(app.ENOTFOUND, "servizio non nel catalogo")
 }
 
-func (s *server) writePostPage(w http.ResponseWriter, status int, p *postView) {
-	var b bytes.Buffer
-	if err := postPage.Execute(&b, p); err != nil {
-		s.log.Error("render post page", "err", err)
-		http.Error(w, "errore interno", http.StatusInternalServerError)
-		return
+// writePostPage answers with the page in the public pages' layout.
+func (s *server) writePostPage(w http.ResponseWriter, r *http.Request, status int, v *postView) {
+	p := s.newPublicPage(r, v.T.Title, "servizi")
+	p.Crumbs = []crumb{{p.T.Network, p.Link("/")}}
+	if v.ComuneName != "" {
+		p.Comune = &comuneView{Code: v.Code, Name: v.ComuneName}
+		p.Crumbs = append(p.Crumbs, crumb{p.Comune.Name, p.Home()})
 	}
-	writeHTML(w, status, b.Bytes())
+	p.NoIndex = true
+	p.Data = v
+	s.renderPublic(w, status, "post", p)
 }
 
 // csrfKey is the key of the form tokens: derived from the network's root
@@ -275,7 +264,7 @@ func (s *server) newNonce(w http.ResponseWriter, code string) string {
 	var b [16]byte
 	rand.Read(b[:])
 	n := hex.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: n, Path: "/comuni/" + code + "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: postCSRFCookie, Value: n, Path: "/comuni/" + code + "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(csrfTTL / time.Second)})
 	return n
 }
@@ -309,16 +298,6 @@ func csrfValid(key []byte, nonce, comune, token string, now time.Time) bool {
 		return false
 	}
 	return hmac.Equal([]byte(mac), []byte(csrfMAC(key, nonce, comune, ts)))
-}
-
-// clientIP is the address the request came from. The hub behind a proxy
-// sees the proxy's: the limit is then shared, which errs on the safe side.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // placeTitle writes an anagrafe name in capitals as a title ("Sesto San

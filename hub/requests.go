@@ -3,7 +3,6 @@ package hub
 import (
 	"context"
 	"errors"
-	"html/template"
 	"io"
 	"net/http"
 	"strings"
@@ -35,56 +34,62 @@ func (s *server) handleAttachment(w http.ResponseWriter, r *http.Request, dev *h
 	writeJSON(w, http.StatusOK, map[string]any{"stored": true})
 }
 
-// followPage is where the QR code of a receipt leads: the citizen, with
-// no account, reads the state of the request and its history. The request
-// is named by its id and the follow code printed only in the QR code, so
-// numbers cannot be walked.
-var followPage = template.Must(template.New("pratica").Funcs(template.FuncMap{
-	"title": func(s request.Status) string { return s.Title() },
-}).Parse(`<!doctype html>
-<html lang="it"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Stato della richiesta</title>
-<style>body{font-family:"Titillium Web",sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}
-h1{color:#0066cc;font-size:1.6rem}.state{font-size:1.3rem;font-weight:bold}table{border-collapse:collapse;width:100%}
-td,th{text-align:left;padding:.4rem;border-bottom:1px solid #ddd}.err{color:#a00}</style></head><body>
-{{if .Err}}<h1>Richiesta non trovata</h1><p class="err">{{.Err}}</p>
-{{else}}{{with .R}}<h1>{{.ServiceTitle}}</h1>
-<p>Richiesta n. <b>{{.DisplayNumber}}</b>{{if .Number}} (numero provvisorio {{.Provisional}}){{end}}</p>
-<p class="state">{{title .Status}}</p>
-<table><tr><th>Data</th><th>Stato</th><th>Nota</th></tr>
-{{range .History}}<tr><td>{{.At.Format "02/01/2006 15:04"}}</td><td>{{title .Status}}</td><td>{{.Note}}</td></tr>{{end}}
-</table>{{end}}{{end}}
-</body></html>`))
-
+// handleFollow is where the QR code of a receipt leads: the citizen, with
+// no account, reads the state of the request and its history, on a page of
+// its comune's public pages. The request is named by its id and the follow
+// code printed only in the QR code, so numbers cannot be walked; without
+// either, the page says how to get there.
 func (s *server) handleFollow(w http.ResponseWriter, r *http.Request) {
+	p := s.newPublicPage(r, "", "")
+	p.Title = p.T.Follow
+	p.Crumbs = []crumb{{p.T.Network, p.Link("/")}}
 	q := r.URL.Query()
-	req, err := s.db.FollowRequest(r.Context(), q.Get("id"), q.Get("k"))
-	data := struct {
-		R   *request.Request
-		Err string
-	}{R: req}
+	v := followView{}
 	status := http.StatusOK
-	if err != nil {
-		data.Err, status = app.ErrorMessage(err), http.StatusNotFound
-		if app.ErrorCode(err) == app.EINTERNAL {
-			s.log.Error("follow request", "err", err)
-			status = http.StatusInternalServerError
+	if q.Get("id") != "" || q.Get("k") != "" {
+		req, err := s.db.FollowRequest(r.Context(), q.Get("id"), q.Get("k"))
+		switch app.ErrorCode(err) {
+		case "":
+			v.Request = newRequestView(p.T, req)
+			if c, err := s.db.Comune(r.Context(), req.Comune); err == nil {
+				p.Comune = &comuneView{Code: c.Code, Name: displayName(c.Name)}
+				p.Crumbs = append(p.Crumbs, crumb{p.Comune.Name, p.Home()})
+			}
+		case app.ENOTFOUND:
+			v.Problem, status = p.T.FollowNotFoundText, http.StatusNotFound
+		default:
+			s.publicFailed(w, r, err)
+			return
 		}
 	}
-	if req != nil {
-		// The citizen's page shows times in Italy's.
-		for i := range req.History {
-			req.History[i].At = req.History[i].At.In(app.Rome)
-		}
+	p.Data = v
+	s.renderPublic(w, status, "follow", p)
+}
+
+// followView is the follow page: a request, a problem, or neither (how to
+// get there).
+type followView struct {
+	Request *requestView
+	Problem string
+}
+
+// requestView is a request as its applicant reads it, times in Italy's.
+type requestView struct {
+	Service, Number, Provisional, Status string
+	History                              []stepView
+}
+
+type stepView struct{ At, Status, Note string }
+
+func newRequestView(t *publicWords, r *request.Request) *requestView {
+	v := &requestView{Service: r.ServiceTitle, Number: r.DisplayNumber(), Status: t.status(r.Status)}
+	if r.Number != "" {
+		v.Provisional = r.Provisional
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	// Its one stylesheet is inline; nothing else loads, nothing frames it.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-	w.WriteHeader(status)
-	if err := followPage.Execute(w, data); err != nil {
-		s.log.Debug("follow page", "err", err)
+	for _, h := range r.History {
+		v.History = append(v.History, stepView{h.At.In(app.Rome).Format("02/01/2006 15:04"), t.status(h.Status), h.Note})
 	}
+	return v
 }
 
 // FollowPath is the path of the follow page on the hub; FollowURL the

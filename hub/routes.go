@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/queue"
@@ -53,6 +54,18 @@ func (s *server) table() []route {
 		{pattern: "POST /verifica", public: s.unauthenticated(s.handleVerifyPage)},
 		{pattern: "GET " + PostPagePath, public: s.unauthenticated(s.handlePostPage)}, // post.go
 		{pattern: "POST " + PostPagePath, public: s.unauthenticated(s.handlePostPage)},
+		// The comune's public pages (public.go): read-only pages and their
+		// assets; the booking form has a limiter of its own.
+		{pattern: "GET /{$}", public: s.handlePublicHome},
+		{pattern: "GET /static/", public: s.handleStatic().ServeHTTP},
+		{pattern: "GET /comuni/{code}/{$}", public: s.handleComune},
+		{pattern: "GET /comuni/{code}", public: handleComuneSlash},
+		{pattern: "GET /comuni/{code}/servizi", public: s.comunePage("servizi", "services", func(t *publicWords) string { return t.Services }, anyOf(s.services))},
+		{pattern: "GET /comuni/{code}/servizi/{id}", public: s.handleService},
+		{pattern: "GET /comuni/{code}/albo", public: s.comunePage("albo", "albo", func(t *publicWords) string { return t.Albo }, anyOf(s.notices))},
+		{pattern: "GET /comuni/{code}/orari", public: s.comunePage("orari", "hours", func(t *publicWords) string { return t.Hours }, anyOf(s.hours))},
+		{pattern: "GET /comuni/{code}/prenota", public: s.handleBookForm},
+		{pattern: "POST /comuni/{code}/prenota", public: s.handleBook},
 	}
 }
 
@@ -100,6 +113,20 @@ func mayPush(dev *hubdb.Device, kind string) error {
 		return app.Errorf(app.EFORBIDDEN, "questa postazione (%s) non registra operazioni di tipo %q", dev.Role, kind)
 	}
 	return nil
+}
+
+// notFound answers a GET that no route takes, outside the API, with the
+// public pages' 404 page; the API keeps the mux's answers (404, 405).
+func (s *server) notFound(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/v1/") {
+			if _, pattern := mux.Handler(r); pattern == "" {
+				s.publicNotFound(w, r)
+				return
+			}
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // attachmentsPrefix is where attachments are uploaded: the one route whose

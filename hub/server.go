@@ -71,6 +71,10 @@ type server struct {
 	// public and inFlight guard the routes open without a token.
 	public   *rateLimiter
 	inFlight *inFlight
+	// bookings bounds the public booking form per address; crossOrigin
+	// refuses its posts from other sites' pages.
+	bookings    *rateLimiter
+	crossOrigin *http.CrossOriginProtection
 }
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
@@ -98,9 +102,11 @@ func NewServer(d Deps) http.Handler {
 	s.reads = newRateLimiter(s.limits.Reads, s.limits.ReadEvery, "troppe ricerche da questa postazione")
 	s.public = newRateLimiter(s.limits.Public, s.limits.PublicEvery, "troppe richieste da questo indirizzo")
 	s.inFlight = &inFlight{perIP: s.limits.PublicInFlight, total: s.limits.PublicInFlightAll, byIP: map[string]int{}}
+	s.bookings = newRateLimiter(publicBookings, publicBookEvery, "troppe prenotazioni da questo indirizzo")
+	s.crossOrigin = http.NewCrossOriginProtection()
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.common(mux)
+	return s.common(s.notFound(mux))
 }
 
 // common adds what every answer carries: the hub's clock, for the

@@ -1,13 +1,11 @@
 package hub
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -36,11 +34,6 @@ const maxStampInput = 8 << 10
 // maxVerifyForm bounds the body of the paste form: the text, percent-encoded
 // (a URL's ":/?=" take three bytes each), and the language.
 const maxVerifyForm = 4 * maxStampInput
-
-//go:embed verify.html
-var verifyHTML string
-
-var verifyPage = template.Must(template.New("verify.html").Parse(verifyHTML))
 
 // verification is the outcome of checking one stamp, as the page and the
 // JSON answer show it.
@@ -215,46 +208,39 @@ func (s *server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	p := newPageView(lang, text)
 	if err != nil {
 		p.Problem = app.ErrorMessage(err)
-		s.writePage(w, http.StatusBadRequest, p)
+		s.writePage(w, r, http.StatusBadRequest, p)
 		return
 	}
 	if p.Input == "" {
-		s.writePage(w, http.StatusOK, p)
+		s.writePage(w, r, http.StatusOK, p)
 		return
 	}
 	v, err := s.verify(r.Context(), text)
 	if err != nil {
 		s.log.Error("verify stamp", "err", err)
 		p.Problem = p.T.Unavailable
-		s.writePage(w, http.StatusInternalServerError, p)
+		s.writePage(w, r, http.StatusInternalServerError, p)
 		return
 	}
 	p.show(v)
-	s.writePage(w, http.StatusOK, p)
+	s.writePage(w, r, http.StatusOK, p)
 }
 
-func (s *server) writePage(w http.ResponseWriter, status int, p *pageView) {
-	var b bytes.Buffer
-	if err := verifyPage.Execute(&b, p); err != nil {
-		s.log.Error("render verification page", "err", err)
-		http.Error(w, "errore interno", http.StatusInternalServerError)
-		return
+func (s *server) writePage(w http.ResponseWriter, r *http.Request, status int, v *pageView) {
+	p := s.newPublicPage(r, v.T.Title, "")
+	if v.T.Lang == "en" {
+		p.T = &publicEnglish
+	} else {
+		p.T = &publicItalian
 	}
-	writeHTML(w, status, b.Bytes())
-}
-
-// writeHTML answers a public page: its one stylesheet inline, its forms
-// posting to the hub only, never framed, never cached, and no referrer
-// (the address of /verifica holds the holder's name and codice fiscale).
-func writeHTML(w http.ResponseWriter, status int, page []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	w.WriteHeader(status)
-	w.Write(page)
+	// The page's own switch keeps the stamp, also one that was posted.
+	p.Switch = v.Switch
+	p.Crumbs = []crumb{{p.T.Network, p.Link("/")}}
+	p.NoIndex = true
+	p.Data = v
+	// The address holds the holder's name and codice fiscale: no-store,
+	// no referrer (renderPublic).
+	s.renderPublic(w, status, "verify", p)
 }
 
 // pageView is what the page template shows.

@@ -314,7 +314,7 @@ func TestVerifyPageRequest(t *testing.T) {
 			for k, v := range map[string]string{
 				"Content-Type":            "text/html; charset=utf-8",
 				"Cache-Control":           "no-store",
-				"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+				"Content-Security-Policy": "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 				"X-Content-Type-Options":  "nosniff",
 			} {
 				if got := rec.Header().Get(k); got != v {
@@ -524,7 +524,7 @@ func pixels(img image.Image, r, g, b uint8) int {
 // and returns its standard output.
 func runChromium(t *testing.T, args ...string) []byte {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second) // a fresh browser, the stylesheet and fonts, on a busy machine
 	defer cancel()
 	args = append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -31,7 +31,7 @@ type AppointmentDesk interface {
 }
 
 // bookingDays is how far ahead appointments are offered.
-const bookingDays = 14
+const bookingDays = queue.BookingDays
 
 // The booking form's size in the counter's window.
 const (

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -161,4 +162,22 @@ func CanCheckIn(a *Appointment, now time.Time) error {
 		return app.Errorf(app.EINVALID, "l'appuntamento delle %s è scaduto: rivolgersi allo sportello", a.Start.In(app.Rome).Format("15:04"))
 	}
 	return nil
+}
+
+// BookingDays is how far ahead a citizen books, at the counter, at the
+// kiosk and on the comune's public pages alike.
+const BookingDays = 14
+
+// Free are the slots among slots that a citizen may book at now: not
+// booked, not started, within BookingDays; in time order.
+func Free(slots []Slot, now time.Time) []Slot {
+	var out []Slot
+	until := now.AddDate(0, 0, BookingDays)
+	for _, s := range slots {
+		if s.Appointment == "" && s.Start.After(now) && s.Start.Before(until) {
+			out = append(out, s)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
 }

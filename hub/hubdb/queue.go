@@ -297,9 +297,39 @@ func (d *DB) applyAppointment(ctx context.Context, tx *sql.Tx, dev *Device, op a
 	if err != nil {
 		return nil, err
 	}
+	a, err := d.changeAppointment(ctx, tx, dev.Comune, c)
+	if err != nil {
+		return nil, err
+	}
+	return queue.EncodeAppointment(a), nil
+}
+
+// BookAppointment books a slot of comune for a citizen who asks on the
+// comune's public pages, under the rules of a counter's or a kiosk's
+// booking (changeAppointment): the slot must exist, be free and be still
+// to come. Nothing is stored when it is refused.
+func (d *DB) BookAppointment(ctx context.Context, comune string, c queue.AppointmentChange) (queue.Appointment, error) {
+	if c.Action != queue.Book {
+		return queue.Appointment{}, app.Errorf(app.EINVALID, "azione sconosciuta sull'appuntamento %q", c.Action)
+	}
+	if err := c.Validate(); err != nil {
+		return queue.Appointment{}, err
+	}
+	var a queue.Appointment
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		a, err = d.changeAppointment(ctx, tx, comune, c)
+		return err
+	})
+	return a, err
+}
+
+// changeAppointment applies a booking, a move or a cancellation of comune
+// in the caller's transaction and returns the appointment as it becomes.
+func (d *DB) changeAppointment(ctx context.Context, tx *sql.Tx, comune string, c queue.AppointmentChange) (queue.Appointment, error) {
 	var recs []app.Record
 	take := func(id, appt string) (queue.Slot, error) {
-		s, err := slotTx(ctx, tx, dev.Comune, id)
+		s, err := slotTx(ctx, tx, comune, id)
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			return s, app.Errorf(app.EINVALID, "fascia oraria %s sconosciuta", id)
 		}
@@ -317,7 +347,7 @@ func (d *DB) applyAppointment(ctx context.Context, tx *sql.Tx, dev *Device, op a
 		return s, nil
 	}
 	release := func(id string) error {
-		s, err := slotTx(ctx, tx, dev.Comune, id)
+		s, err := slotTx(ctx, tx, comune, id)
 		if err != nil {
 			return err
 		}
@@ -326,49 +356,50 @@ func (d *DB) applyAppointment(ctx context.Context, tx *sql.Tx, dev *Device, op a
 		return nil
 	}
 	var a queue.Appointment
+	var err error
 	switch c.Action {
 	case queue.Book:
-		if _, err := appointmentTx(ctx, tx, dev.Comune, c.Appointment); err == nil {
-			return nil, app.Errorf(app.ECONFLICT, "appuntamento già registrato")
+		if _, err := appointmentTx(ctx, tx, comune, c.Appointment); err == nil {
+			return queue.Appointment{}, app.Errorf(app.ECONFLICT, "appuntamento già registrato")
 		}
 		s, err := take(c.Slot, c.Appointment)
 		if err != nil {
-			return nil, err
+			return queue.Appointment{}, err
 		}
 		a = queue.Appointment{ID: c.Appointment, Slot: s.ID, Area: s.Area, Counter: s.Counter, Start: s.Start,
 			CodiceFiscale: c.CodiceFiscale, Name: c.Name, Status: queue.Booked, Version: 1, BookedBy: c.By}
 	case queue.Move, queue.Cancel:
-		if a, err = appointmentTx(ctx, tx, dev.Comune, c.Appointment); err != nil {
-			return nil, err
+		if a, err = appointmentTx(ctx, tx, comune, c.Appointment); err != nil {
+			return queue.Appointment{}, err
 		}
 		if a.Status != queue.Booked {
-			return nil, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(app.Rome).Format("15:04 del 02/01"))
+			return queue.Appointment{}, app.Errorf(app.ECONFLICT, "l'appuntamento delle %s non è più prenotato", a.Start.In(app.Rome).Format("15:04 del 02/01"))
 		}
 		if a.Version != c.ExpectVersion {
-			return nil, app.Errorf(app.ECONFLICT, "l'appuntamento è cambiato nel frattempo: aggiornare i dati")
+			return queue.Appointment{}, app.Errorf(app.ECONFLICT, "l'appuntamento è cambiato nel frattempo: aggiornare i dati")
 		}
 		if c.Action == queue.Cancel {
 			a.Status = queue.Cancelled
 			if err := release(a.Slot); err != nil {
-				return nil, err
+				return queue.Appointment{}, err
 			}
 		} else if c.Slot != a.Slot {
 			s, err := take(c.Slot, a.ID)
 			if err != nil {
-				return nil, err
+				return queue.Appointment{}, err
 			}
 			if err := release(a.Slot); err != nil {
-				return nil, err
+				return queue.Appointment{}, err
 			}
 			a.Slot, a.Area, a.Counter, a.Start = s.ID, s.Area, s.Counter, s.Start
 		}
 		a.Version++
 	}
 	recs = append(recs, queue.AppointmentRecord(a))
-	if err := d.PutRecordsTx(ctx, tx, dev.Comune, recs); err != nil {
-		return nil, err
+	if err := d.PutRecordsTx(ctx, tx, comune, recs); err != nil {
+		return queue.Appointment{}, err
 	}
-	return queue.EncodeAppointment(a), nil
+	return a, nil
 }
 
 func appointmentTx(ctx context.Context, tx *sql.Tx, comune, id string) (queue.Appointment, error) {
