@@ -213,7 +213,11 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 	// 00:30 on 1 January is of the new year, whatever the hub's clock zone.
 	year := now.In(app.Rome).Year()
 	var seq int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
+	if y, n, at, ok, err := priorNumber(ctx, tx, r.Comune, op.Prior); err != nil {
+		return nil, err
+	} else if ok {
+		year, seq, now = y, n, at
+	} else if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
 		ON CONFLICT (comune, year) DO UPDATE SET last = last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
 		return nil, fmt.Errorf("protocol number: %w", err)
 	}
@@ -424,4 +428,36 @@ func (d *DB) applyRequestFact(ctx context.Context, tx *sql.Tx, dev *Device, op a
 		return d.applyRequestStatus(ctx, tx, dev, op)
 	}
 	return d.applyRequest(ctx, tx, dev, op)
+}
+
+// priorNumber gives a request sent again after a restore of the hub the
+// protocol number the hub had given it before (prior, the hub's answer
+// then), with its time, when that number is still free: the citizen's
+// receipt stays right. Only a restored hub takes a prior number, and the
+// counter moves past it, so that later requests never take it again. A
+// number another request took meanwhile is not kept (ok false): the
+// request gets the next one, and the workstation its new number.
+func priorNumber(ctx context.Context, tx *sql.Tx, comune string, prior []byte) (year int, seq int64, at time.Time, ok bool, err error) {
+	if len(prior) == 0 {
+		return 0, 0, time.Time{}, false, nil
+	}
+	number, at, err := request.DecodeRequestAnswer(prior)
+	if err != nil {
+		return 0, 0, time.Time{}, false, nil // not an answer of ours: numbered as new
+	}
+	year, seq, _ = request.ParseProtocolNumber(number)
+	var restored string
+	var taken int
+	if err := tx.QueryRowContext(ctx, `SELECT restored_at, (SELECT count(*) FROM requests WHERE comune = ? AND year = ? AND seq = ?)
+		FROM hub_state`, comune, year, seq).Scan(&restored, &taken); err != nil {
+		return 0, 0, time.Time{}, false, fmt.Errorf("prior protocol number: %w", err)
+	}
+	if restored == "" || taken > 0 || at.In(app.Rome).Year() != year {
+		return 0, 0, time.Time{}, false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, ?)
+		ON CONFLICT (comune, year) DO UPDATE SET last = max(last, excluded.last)`, comune, year, seq); err != nil {
+		return 0, 0, time.Time{}, false, fmt.Errorf("protocol number: %w", err)
+	}
+	return year, seq, at, true, nil
 }
