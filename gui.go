@@ -84,6 +84,7 @@ func runCounter(ctx context.Context, o options) error {
 		QueueCounter: o.getenv("SPORTELLO_COUNTER"),
 		Appointments: ws.queue,
 		QueueStats:   ws.queue,
+		Outbox:       ws.store, // the same decisions as `sportello outbox`
 	})
 	defer c.Close()
 	w.Resize(fyne.NewSize(1280, 800))

@@ -69,6 +69,10 @@ type Deps struct {
 	// queue's statistics (stats.go). nil where the comune has none.
 	Appointments AppointmentDesk
 	QueueStats   QueueStats
+
+	// Outbox resolves the operations the hub did not take (outbox.go):
+	// a supervisor's worklist; nil hides it.
+	Outbox OutboxDesk
 }
 
 // findShortcut (Ctrl+F) brings the operator back to the search box from
@@ -92,9 +96,10 @@ type Counter struct {
 	login   *loginScreen
 	search  *searchScreen
 	file    *fileScreen
-	flags   *worklist   // nil without Certificates
-	refunds *refundList // nil without Payments (payments_worklist.go)
-	queue   *queueUI    // the booking form and the statistics (appointments.go)
+	flags   *worklist     // nil without Certificates
+	refunds *refundList   // nil without Payments (payments_worklist.go)
+	queue   *queueUI      // the booking form and the statistics (appointments.go)
+	outbox  *outboxScreen // the parked operations, while open (outbox.go)
 
 	seenSync time.Time // the last sync the worklist was read after
 
@@ -171,6 +176,7 @@ func (c *Counter) lock(notice string) {
 	c.endSess()
 	c.closeDialogs(true)
 	c.op, c.search, c.file, c.flags, c.refunds = nil, nil, nil, nil, nil
+	c.status.resolve.Hide()
 	c.showLogin(username, notice)
 }
 
@@ -206,6 +212,9 @@ func (c *Counter) loggedIn(op *app.Operator) {
 	c.setBody(container.NewBorder(top, nil, nil, nil, split))
 	c.search.focusBox()
 	c.touch()
+	if c.d.Status != nil {
+		c.status.set(c.d.Status.Status()) // what this operator may do from the bar
+	}
 }
 
 func (c *Counter) setBody(o fyne.CanvasObject) {
@@ -259,7 +268,7 @@ func (c *Counter) onSyncStatus(st app.SyncStatus) {
 // dialogOpen reports whether the issue form or the worklist is open.
 func (c *Counter) dialogOpen() bool {
 	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil) ||
-		(c.refunds != nil && c.refunds.dlg != nil) || c.queueDialogOpen()
+		(c.refunds != nil && c.refunds.dlg != nil) || c.queueDialogOpen() || c.outbox != nil
 }
 
 // closeDialogs closes the issue form and the worklist. Unless all is set, a
@@ -276,6 +285,9 @@ func (c *Counter) closeDialogs(all bool) {
 	}
 	if c.refunds != nil {
 		c.refunds.close()
+	}
+	if c.outbox != nil {
+		c.outbox.close()
 	}
 	c.closeQueueDialogs()
 }
