@@ -79,7 +79,7 @@ func runCounter(ctx context.Context, o options) error {
 		Lang:         o.lang,
 		// The screens agree with the certificates, which print Italian
 		// time, whatever the machine's zone.
-		Now:          func() time.Time { return time.Now().In(app.Rome) },
+		Now:          func() time.Time { return ws.client.Now().In(app.Rome) },
 		Queue:        ws.queue,
 		QueueCounter: o.getenv("SPORTELLO_COUNTER"),
 		Appointments: ws.queue,
@@ -175,13 +175,13 @@ func runKiosk(ctx context.Context, o options) error {
 	}
 	defer r.Close()
 	go r.client.Run(ctx, syncInterval, maxBackoff)
-	self := &kiosk.Self{Cache: r.store, Device: r.profile.Device, Counter: r.counter, Certificates: r.certificates, Now: time.Now}
+	self := &kiosk.Self{Cache: r.store, Device: r.profile.Device, Counter: r.counter, Certificates: r.certificates, Now: r.client.Now}
 	pr := &printing.KioskPrinter{Ticket: o.getenv("SPORTELLO_TICKET_PRINTER"), PDF: o.getenv("SPORTELLO_PRINTER"),
 		Dir: filepath.Join(r.dir, "stampe"), Comune: r.profile.ComuneName, Log: r.log}
 	a := fyneapp.NewWithID("it.sportello.kiosk")
 	w := a.NewWindow("Sportello — chiosco")
 	k := ui.NewKiosk(w, ui.KioskDeps{ComuneName: r.profile.ComuneName, Queue: r.queue, Self: self, Printer: pr, Lang: o.lang,
-		Now: time.Now, Appointments: r.queue, Device: r.profile.Device, Payments: kioskPayments{&kiosk.Payments{Cashier: r.cashier}}})
+		Now: r.client.Now, Appointments: r.queue, Device: r.profile.Device, Payments: kioskPayments{&kiosk.Payments{Cashier: r.cashier}}})
 	defer k.Close()
 	w.SetCloseIntercept(func() { r.log.Info("close refused: the kiosk stays open") })
 	w.SetFullScreen(o.getenv("SPORTELLO_KIOSK_WINDOWED") == "")

@@ -143,12 +143,17 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		return nil, err
 	}
 	ws := &workstation{store: st}
-	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Now: time.Now}
+	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify}
 	ws.client = sync.New(st, sync.Options{Log: log, OnApplied: func(kinds map[string]bool) {
 		if kinds[app.ChangeReference] {
 			ws.counter.ReferenceChanged()
 		}
 	}})
+	// Every service dates what it records by the hub's clock as the engine
+	// measured it: a workstation whose clock is a day off still issues,
+	// takes and closes on the right day.
+	now := ws.client.Now
+	ws.counter.Now = now
 	ws.counter.Network = ws.client.Network()
 	// Whatever a service stores for the hub is sent at once: the status
 	// bar's count moves and the engine wakes up.
@@ -172,7 +177,7 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 			return certificate.ParseFees(r.Data)
 		},
 		Online:   func() bool { return ws.client.Status().Online },
-		Now:      time.Now,
+		Now:      now,
 		Outboxed: outboxed,
 	}
 	ws.desk = &request.Desk{
@@ -180,7 +185,7 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		Profile:  st.Profile,
 		Settings: st,
 		Render:   printing.RequestReceiptPDF,
-		Now:      time.Now,
+		Now:      now,
 		// The receipt's QR code leads to the hub's follow page.
 		FollowURL: func(r *request.Request) string {
 			p, err := st.Profile(context.Background())
@@ -201,10 +206,10 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		},
 		Network:     ws.client.Network(), // the scanner looks other comuni's avvisi up at the hub
 		VerifyStamp: ws.verifyStamp,
-		Now:         time.Now,
+		Now:         now,
 		Outboxed:    outboxed,
 	}
-	ws.queue = &queue.Service{Local: st, Hub: ws.client, NewID: uuid.NewString, Now: time.Now, Outboxed: outboxed}
+	ws.queue = &queue.Service{Local: st, Hub: ws.client, NewID: uuid.NewString, Now: now, Outboxed: outboxed}
 	return ws, nil
 }
 

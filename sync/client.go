@@ -139,6 +139,28 @@ func (c *Client) refreshCounts(ctx context.Context) {
 	c.update(func(s *app.SyncStatus) { s.Pending, s.Parked = p, k })
 }
 
+// SkewTolerance is how far the workstation's clock may be from the hub's
+// before Now corrects it: a drift of seconds is normal and must not make
+// the times the counter records jump.
+const SkewTolerance = 2 * time.Minute
+
+// Now is the time by the hub's clock, as well as the workstation knows
+// it: its own clock, corrected by the skew measured at the hub's last
+// answer when that is beyond SkewTolerance. A clock a day off must not
+// date certificates, payments and cash days on the wrong day (the status
+// bar shows the skew all the same). Before the hub's first answer, and
+// for a small drift, it is the workstation's clock.
+func (c *Client) Now() time.Time {
+	c.mu.Lock()
+	skew := c.status.ClockSkew
+	c.mu.Unlock()
+	now := c.opt.Now()
+	if skew > SkewTolerance || skew < -SkewTolerance {
+		return now.Add(-skew)
+	}
+	return now
+}
+
 // RefreshStatus re-reads the outbox counts: call it after writing to the
 // outbox so the status bar shows the new pending operation at once.
 func (c *Client) RefreshStatus(ctx context.Context) { c.refreshCounts(ctx) }
