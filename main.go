@@ -105,6 +105,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				}
 				return &cli.Restored{Aside: r.Aside, Pending: r.Pending, Parked: r.Parked}, err
 			},
+			Salvage: func(ctx context.Context) (*cli.Salvaged, error) {
+				r, err := store.Salvage(ctx, storePath(o.data), time.Now())
+				if r == nil {
+					return nil, err
+				}
+				return &cli.Salvaged{Aside: r.Aside, Kept: r.Kept, Lost: r.Lost, Pending: r.Pending, Parked: r.Parked}, err
+			},
 		}, rest)
 	case *kioskMode:
 		return runKiosk(ctx, o)
@@ -139,6 +146,10 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		return nil, err
 	}
 	st, err := store.Open(storePath(dir))
+	if app.ErrorCode(err) == app.ESTORAGE {
+		return nil, app.Errorf(app.ESTORAGE, "%s. Se l'archivio è danneggiato, con l'applicazione chiusa 'sportello --data %s salvage' "+
+			"ne recupera il profilo e le operazioni non inviate in un archivio nuovo", app.ErrorMessage(err), dir)
+	}
 	if err != nil {
 		return nil, err
 	}

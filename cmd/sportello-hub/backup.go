@@ -83,7 +83,7 @@ var restoreCmd = &command{
 			if aside != "" {
 				fmt.Fprintf(e.stdout, "il database di prima è in %s\n", aside)
 			}
-			fmt.Fprintln(e.stdout, "attenzione: l'hub ripristinato non ha quanto le postazioni gli hanno inviato dopo il backup")
+			fmt.Fprintln(e.stdout, "le postazioni riconoscono l'hub ripristinato alla prossima sincronizzazione: gli rinviano quanto aveva confermato loro dopo il backup e riscaricano i dati")
 			return nil
 		}
 	},

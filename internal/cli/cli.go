@@ -44,6 +44,9 @@ type Env struct {
 	// the backup file in its place, the profile closed (backup.go).
 	Backup  func(ctx context.Context, out string) error
 	Restore func(ctx context.Context, file string) (*Restored, error)
+	// Salvage replaces a damaged cache with a new one holding what could
+	// be read of the workstation's own records (backup.go).
+	Salvage func(ctx context.Context) (*Salvaged, error)
 }
 
 // Workstation is an opened workstation: its local cache, its sync engine
@@ -138,6 +141,7 @@ comandi:
                                                 scarta un'operazione sospesa (cassa: solo supervisore)
   backup --out FILE                             copia controllata della postazione nel FILE nuovo, anche ad app aperta
   restore FILE                                  rimette il backup FILE (app chiusa); la copia di prima resta accanto
+  salvage                                       archivio danneggiato: ne recupera profilo e operazioni non inviate in un archivio nuovo (app chiusa)
 opzioni: --kiosk il chiosco pubblico, --board il tabellone (a schermo intero)`
 
 // command runs one subcommand with its own arguments.
@@ -150,7 +154,7 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"enroll": cmdEnroll, "sync": cmdSync, "search": cmdSearch, "cf": cmdCF, "verify": cmdVerify,
-		"backup": cmdBackup, "restore": cmdRestore,
+		"backup": cmdBackup, "restore": cmdRestore, "salvage": cmdSalvage,
 		"certificate": group("certificate", "types, controls, issue, list, reprint", map[string]command{
 			"types": cmdCertTypes, "controls": cmdCertControls, "issue": cmdCertIssue, "list": cmdCertList, "reprint": cmdCertReprint,
 		}),
