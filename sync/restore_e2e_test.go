@@ -1,8 +1,10 @@
 package sync_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/sync/wire"
 )
 
 // backup takes a backup of the serving hub as `sportello-hub backup` does
@@ -231,4 +234,128 @@ func (h *testHub) lastChange(scope string) int64 {
 		h.t.Fatal(err)
 	}
 	return res.Last
+}
+
+// TestPriorNumberOnlyAfterRestore attacks the resend: a workstation that
+// names a protocol number of its choosing as the hub's earlier answer gets
+// the next number of a hub that was never restored; after a restore it
+// gets a free number back (below the counter too: another workstation's
+// resend) but never one another request holds, and new requests go on
+// after the highest; and a
+// push that claims more than the hub confirmed is refused before anything
+// is applied (the device only refuses itself).
+func TestPriorNumberOnlyAfterRestore(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	people := milano()
+	h.replace("F205", people)
+	if _, err := hub.SeedCatalogue(ctx, h.DB, "F205"); err != nil {
+		t.Fatal(err)
+	}
+	w := h.synced("F205")
+	d := deskOf(w)
+	guasto, err := d.Service(ctx, "segnalazione-disservizio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := h.DB.DeviceByToken(ctx, w.Profile.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := h.Clk.Now().In(app.Rome).Year()
+	// submitWithPrior records a request offline and applies its operation
+	// at the hub directly, naming prior as the hub's earlier answer.
+	submitWithPrior := func(prior string) app.OpResult {
+		t.Helper()
+		file := openFile(t, w, people[3].CodiceFiscale)
+		if _, _, err := d.Submit(ctx, clerk, file, "segnalazione-disservizio", report(d, guasto, file, 1), nil); err != nil {
+			t.Fatal(err)
+		}
+		ops, err := w.St.NextOps(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var answer app.OpResult
+		for _, op := range ops {
+			if op.Kind == request.FactRequest {
+				op.Prior = request.EncodeRequestAnswer(prior, h.Clk.Now())
+			}
+			res := h.DB.ApplyOp(ctx, dev, op)
+			if res.Code != "" {
+				t.Fatalf("operation %d (%s): %s", op.Seq, op.Kind, res.Message)
+			}
+			if err := w.St.MarkOp(ctx, op.ID, res, h.Clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if op.Kind == request.FactRequest {
+				answer = res
+			}
+		}
+		return answer
+	}
+	number := func(res app.OpResult) string {
+		t.Helper()
+		n, _, err := request.DecodeRequestAnswer(res.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got := number(submitWithPrior(request.ProtocolNumber(year, 99))); got != request.ProtocolNumber(year, 1) {
+		t.Fatalf("a hub never restored gave %s to a request that named number 99, want the next (1)", got)
+	}
+	backup := h.backup()
+	h.restore(backup)
+	if got := number(submitWithPrior(request.ProtocolNumber(year, 1))); got != request.ProtocolNumber(year, 2) {
+		t.Fatalf("a restored hub gave %s to a request that named number 1, held by another: want the next (2)", got)
+	}
+	if got := number(submitWithPrior(request.ProtocolNumber(year, 7))); got != request.ProtocolNumber(year, 7) {
+		t.Fatalf("a restored hub gave %s to a request that named the free number 7", got)
+	}
+	if got := number(submitWithPrior(request.ProtocolNumber(year, 3))); got != request.ProtocolNumber(year, 3) {
+		t.Fatalf("a restored hub gave %s to a request that named the free number 3 (another workstation's resend)", got)
+	}
+	if got := number(submitWithPrior("")); got != request.ProtocolNumber(year, 8) {
+		t.Fatalf("a new request after 7 was kept: %s, want 8", got)
+	}
+
+	// A push that claims more than the hub confirmed: refused, nothing
+	// applied.
+	w.audit(t, 1)
+	before, _, _ := hubCounts(t, h.Path, w.Profile.Device)
+	var res wire.PushResponse
+	ops, _ := w.St.NextOps(ctx, 10)
+	req := wire.PushRequest{Ops: []wire.Op{wire.OpToWire(ops[0])}}
+	mark, err := h.DB.DeviceMark(ctx, w.Profile.Device)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := http.Header{}
+	hdr.Set(wire.HeaderHubEpoch, mark.Epoch)
+	hdr.Set(wire.HeaderHubMark, "1000")
+	hdr.Set(wire.HeaderHubApplied, "1000")
+	status := pushRaw(t, h, w.Profile.Token, hdr, req, &res)
+	if after, _, _ := hubCounts(t, h.Path, w.Profile.Device); status == http.StatusOK || after != before {
+		t.Fatalf("a push claiming 1000 confirmed operations: status %d, audit operations %d then %d", status, before, after)
+	}
+}
+
+// pushRaw sends a push with the given headers as a workstation would.
+func pushRaw(t *testing.T, h *testHub, token string, hdr http.Header, req wire.PushRequest, out *wire.PushResponse) int {
+	t.Helper()
+	body, _ := json.Marshal(req)
+	r, err := http.NewRequest(http.MethodPost, h.URL+"/v1/ops", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Header = hdr
+	r.Header.Set("Authorization", "Bearer "+token)
+	r.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	json.NewDecoder(resp.Body).Decode(out)
+	return resp.StatusCode
 }
