@@ -17,7 +17,8 @@ func (d *DB) Path() string { return d.path }
 // out while the hub goes on serving: the copy is read on a connection of
 // its own, so no request waits for it beyond SQLite's own locking. It is
 // checked before Backup returns; an existing out is refused (ECONFLICT).
-// The marks it holds are recorded in the hub (marks.go).
+// The marks it holds are recorded in the hub (marks.go); when they cannot
+// be, the backup is still done and the error wraps ErrNotRecorded.
 func (d *DB) Backup(ctx context.Context, out string) error {
 	if err := sqlitedb.Backup(ctx, d.path, out); err != nil {
 		return err
@@ -29,8 +30,8 @@ func (d *DB) Backup(ctx context.Context, out string) error {
 	return backupRecorded(out, err)
 }
 
-// BackupFile is Backup of the hub database at path without opening it as
-// the hub does: opening migrates, and each migration's check takes the
+// BackupFile is Backup (ErrNotRecorded included) of the hub database at
+// path without opening it as the hub does: opening migrates, and each migration's check takes the
 // write lock, which a serving hub or an import may hold for seconds.
 func BackupFile(ctx context.Context, path, out string) error {
 	if err := sqlitedb.Backup(ctx, path, out); err != nil {

@@ -5,10 +5,10 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
-	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/internal/sqlitedb"
 )
 
@@ -124,6 +124,11 @@ func recordBackup(ctx context.Context, live, file string, at time.Time) error {
 		return err
 	}
 	defer db.Close()
+	// A writer holding the hub (an import) must not hold up the backup
+	// for long: the marks are recorded at the next backup then.
+	if _, err := db.ExecContext(ctx, `PRAGMA busy_timeout = 1000`); err != nil {
+		return err
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("record backup marks: %w", err)
@@ -135,12 +140,14 @@ func recordBackup(ctx context.Context, live, file string, at time.Time) error {
 	return tx.Commit()
 }
 
-// backupRecorded names a backup that is sound but whose marks the hub
-// could not record: the file is good; the workstations just keep waiting
-// for a confirmation.
+// ErrNotRecorded is wrapped by a Backup whose file is sound but whose
+// marks the hub could not record (the hub busy, say): the backup is done;
+// the workstations learn of the marks at the next backup.
+var ErrNotRecorded = errors.New("backup not recorded in the hub")
+
 func backupRecorded(out string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return app.Errorf(app.EINTERNAL, "backup %s fatto e controllato, ma non annotato nell'hub: %v", out, err)
+	return fmt.Errorf("%w: %s: %v", ErrNotRecorded, out, err)
 }
