@@ -35,22 +35,7 @@ func TestSalvage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var pageSize, root int64
-	s.DB().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
-	if err := s.DB().QueryRow(`SELECT rootpage FROM sqlite_schema WHERE name = 'settings'`).Scan(&root); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteAt([]byte(strings.Repeat("\x0d\xff\x00\x42", int(pageSize)/4)), pageSize*(root-1)); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	closeAndDamage(t, s, path, "settings")
 	if _, err := store.Open(path); app.ErrorCode(err) != app.ESTORAGE {
 		t.Fatalf("open of the damaged cache: %v", err)
 	}
@@ -84,5 +69,27 @@ func TestSalvage(t *testing.T) {
 	}
 	if _, err := store.Salvage(ctx, filepath.Join(t.TempDir(), "none.db"), time.Now()); app.ErrorCode(err) != app.ENOTFOUND {
 		t.Fatalf("salvage of no cache: %v", err)
+	}
+}
+
+// closeAndDamage closes s, the cache at path, and overwrites the first
+// page of table with garbage, as a bad sector or a torn write leaves it.
+func closeAndDamage(t *testing.T, s *store.Store, path, table string) {
+	t.Helper()
+	var pageSize, root int64
+	s.DB().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
+	if err := s.DB().QueryRow(`SELECT rootpage FROM sqlite_schema WHERE name = ?`, table).Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteAt([]byte(strings.Repeat("\x0d\xff\x00\x42", int(pageSize)/4)), pageSize*(root-1)); err != nil {
+		t.Fatal(err)
 	}
 }

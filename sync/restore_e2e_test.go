@@ -52,6 +52,28 @@ func (h *testHub) restore(file string) {
 	h.Start()
 }
 
+// reportDesk is a hub of Milano with the service catalogue and a synced
+// workstation of it, ready to take reports of a fault
+// (segnalazione-disservizio): the citizens, the workstation, its desk and
+// the service.
+func reportDesk(t *testing.T) (*testHub, []app.Citizen, *workstation, *request.Desk, *request.Service) {
+	t.Helper()
+	ctx := context.Background()
+	h := newHub(t)
+	people := milano()
+	h.replace("F205", people)
+	if _, err := hub.SeedCatalogue(ctx, h.DB, "F205"); err != nil {
+		t.Fatal(err)
+	}
+	w := h.synced("F205")
+	d := deskOf(w)
+	guasto, err := d.Service(ctx, "segnalazione-disservizio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, people, w, d, guasto
+}
+
 // hubRequests counts, at the hub, the requests with each id.
 func hubRequests(t *testing.T, path string) map[string]string {
 	t.Helper()
@@ -88,18 +110,7 @@ func hubRequests(t *testing.T, path string) map[string]string {
 // workstation had passed arrives), and the operator is told.
 func TestHubRestoredFromOlderBackup(t *testing.T) {
 	ctx := context.Background()
-	h := newHub(t)
-	people := milano()
-	h.replace("F205", people)
-	if _, err := hub.SeedCatalogue(ctx, h.DB, "F205"); err != nil {
-		t.Fatal(err)
-	}
-	w := h.synced("F205")
-	d := deskOf(w)
-	guasto, err := d.Service(ctx, "segnalazione-disservizio")
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, people, w, d, guasto := reportDesk(t)
 	var taken []*request.Request
 	submit := func(n int) {
 		t.Helper()
@@ -116,6 +127,9 @@ func TestHubRestoredFromOlderBackup(t *testing.T) {
 	w.audit(t, 2)
 	round(t, w)
 	backup := h.backup()
+	if m, err := h.DB.DeviceMark(ctx, w.Profile.Device); err != nil || m.BackedUp != m.Seq || m.Seq == 0 {
+		t.Fatalf("the hub's mark after the backup %+v, %v: want the backup to hold every operation (%d)", m, err, m.Seq)
+	}
 
 	// After the backup: three more requests and audit events, confirmed
 	// by the hub, and a change of the network scope the workstation reads.
@@ -246,18 +260,7 @@ func (h *testHub) lastChange(scope string) int64 {
 // is applied (the device only refuses itself).
 func TestPriorNumberOnlyAfterRestore(t *testing.T) {
 	ctx := context.Background()
-	h := newHub(t)
-	people := milano()
-	h.replace("F205", people)
-	if _, err := hub.SeedCatalogue(ctx, h.DB, "F205"); err != nil {
-		t.Fatal(err)
-	}
-	w := h.synced("F205")
-	d := deskOf(w)
-	guasto, err := d.Service(ctx, "segnalazione-disservizio")
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, people, w, d, guasto := reportDesk(t)
 	dev, err := h.DB.DeviceByToken(ctx, w.Profile.Token)
 	if err != nil {
 		t.Fatal(err)
