@@ -13,20 +13,27 @@ import (
 	"github.com/sportello/sportello/store"
 )
 
-// parkedStore is a real workstation store with two audit events that the
-// hub refused: parked, as the sync engine leaves them.
-func parkedStore(t *testing.T) *store.Store {
+// enrolledStore is a real workstation store, enrolled in the test comune.
+func enrolledStore(t *testing.T) *store.Store {
 	t.Helper()
-	ctx := context.Background()
 	st, err := store.Open(filepath.Join(t.TempDir(), "cache.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := st.SaveProfile(ctx, &app.Profile{Device: testComune + "-W001", Comune: testComune, ComuneName: "SESTO SAN GIOVANNI",
-		HubURL: "http://127.0.0.1:1", Token: "t"}); err != nil {
+	if err := st.SaveProfile(context.Background(), &app.Profile{Device: testComune + "-W001", Comune: testComune,
+		ComuneName: "SESTO SAN GIOVANNI", HubURL: "http://127.0.0.1:1", Token: "t"}); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// parkedStore is a real workstation store with two audit events that the
+// hub refused: parked, as the sync engine leaves them.
+func parkedStore(t *testing.T) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st := enrolledStore(t)
 	for _, subject := range []string{"RSSMRA85T10A562S", "VRDLCU90A01F205X"} {
 		if err := st.AppendAudit(ctx, testUser, app.AuditView, subject, testNow); err != nil {
 			t.Fatal(err)

@@ -72,16 +72,7 @@ func TestQueueStatsForSupervisors(t *testing.T) {
 	})
 
 	h := newHarness(t, func(d *Deps) { d.Queue = &fakeQueueDesk{}; d.QueueStats = stats })
-	login := h.counter.login
-	h.counter.login = func(ctx context.Context, u, p string) (*app.Operator, error) {
-		op, err := login(ctx, u, p)
-		if op != nil {
-			cp := *op
-			cp.Roles = []app.Role{app.RoleOperator, app.RoleSupervisor}
-			op = &cp
-		}
-		return op, err
-	}
+	asSupervisor(h) // outbox_test.go
 	h.login()
 	h.waitFor("the strip", func() bool { return h.shows("Statistiche coda") })
 	h.tap(h.button("Statistiche coda"))
