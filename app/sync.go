@@ -289,4 +289,8 @@ type SyncStore interface {
 	// no longer has.
 	RestartCursor(ctx context.Context, scope string) error
 	SweepRestarted(ctx context.Context, scope string) error
+	// Setting and SetSetting keep a value of the engine's across
+	// restarts (the clock's skew from the hub's); "" for none.
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
 }

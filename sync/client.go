@@ -50,6 +50,10 @@ type Client struct {
 	nextSub int
 	round   stdsync.Mutex // one round at a time
 	trigger chan struct{}
+	// skewLoaded tells that the skew kept from the last run was read;
+	// savedSkew is the skew last kept (under mu).
+	skewLoaded bool
+	savedSkew  time.Duration
 }
 
 // New returns an engine over the workstation's store.
@@ -95,6 +99,7 @@ func New(store app.SyncStore, opt Options) *Client {
 
 // Status returns the engine's state for the status bar.
 func (c *Client) Status() app.SyncStatus {
+	c.loadSkew()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.status
@@ -151,6 +156,7 @@ const SkewTolerance = 2 * time.Minute
 // bar shows the skew all the same). Before the hub's first answer, and
 // for a small drift, it is the workstation's clock.
 func (c *Client) Now() time.Time {
+	c.loadSkew()
 	c.mu.Lock()
 	skew := c.status.ClockSkew
 	c.mu.Unlock()
@@ -159,6 +165,56 @@ func (c *Client) Now() time.Time {
 		return now.Add(-skew)
 	}
 	return now
+}
+
+// skewSetting keeps the skew measured at the hub's last answer across
+// restarts: a workstation started offline with its clock a day off still
+// dates right.
+const skewSetting = "sync.clock_skew"
+
+// loadSkew reads, once, the skew kept from the last run, until the hub
+// answers again.
+func (c *Client) loadSkew() {
+	c.mu.Lock()
+	if c.skewLoaded {
+		c.mu.Unlock()
+		return
+	}
+	c.skewLoaded = true
+	c.mu.Unlock()
+	v, err := c.store.Setting(context.Background(), skewSetting)
+	if err != nil || v == "" {
+		return
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	c.savedSkew = d
+	if c.status.ClockSkew == 0 {
+		c.status.ClockSkew = d
+	}
+	c.mu.Unlock()
+}
+
+// measuredSkew records the skew of the hub's answer; it is kept when it
+// moved by more than a minute from the one kept.
+func (c *Client) measuredSkew(ctx context.Context, skew time.Duration) {
+	c.loadSkew()
+	c.update(func(s *app.SyncStatus) { s.Online = true; s.ClockSkew = skew })
+	c.mu.Lock()
+	d := skew - c.savedSkew
+	keep := d > time.Minute || d < -time.Minute
+	if keep {
+		c.savedSkew = skew
+	}
+	c.mu.Unlock()
+	if keep {
+		if err := c.store.SetSetting(ctx, skewSetting, skew.String()); err != nil {
+			c.opt.Log.Warn("keep the clock's skew", "err", err)
+		}
+	}
 }
 
 // RefreshStatus re-reads the outbox counts: call it after writing to the
@@ -215,8 +271,7 @@ func (c *Client) execute(ctx context.Context, hubURL, token, method, path string
 		return nil, app.Errorf(app.EOFFLINE, "hub non raggiungibile (%s): si lavora con i dati locali", hostOf(hubURL))
 	}
 	if t, err := time.Parse(time.RFC3339Nano, resp.Header().Get(wire.HeaderHubTime)); err == nil {
-		skew := c.opt.Now().Sub(t)
-		c.update(func(s *app.SyncStatus) { s.Online = true; s.ClockSkew = skew.Truncate(time.Second) })
+		c.measuredSkew(ctx, c.opt.Now().Sub(t).Truncate(time.Second))
 	}
 	if resp.IsError() {
 		if e, ok := resp.Error().(*wire.Error); ok && e.Code != "" {

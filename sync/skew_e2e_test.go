@@ -60,6 +60,16 @@ func TestClockSkewADay(t *testing.T) {
 			if d := c.Now().Sub(hubNow); d < -time.Minute || d > time.Minute {
 				t.Errorf("engine's Now %v, the hub's %v", c.Now(), hubNow)
 			}
+			// Restarted offline, the workstation still knows the skew.
+			h.Stop()
+			restarted := sync.New(st, opt)
+			if d := restarted.Now().Sub(hubNow); d < -time.Minute || d > time.Minute {
+				t.Errorf("after a restart offline the engine's Now is %v, the hub's %v", restarted.Now(), hubNow)
+			}
+			if got := restarted.Status().ClockSkew; got < tc.skew-time.Minute || got > tc.skew+time.Minute {
+				t.Errorf("after a restart offline the status shows a skew of %v", got)
+			}
+			h.Start()
 			today := hubNow.In(app.Rome).Format("2006-01-02")
 
 			online := true
