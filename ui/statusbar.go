@@ -33,8 +33,9 @@ type statusBar struct {
 	progBox  *fyne.Container
 	activity *widget.RichText // the engine's phase and last error
 	skew     *badge
-	restored *badge         // the hub was restored from a backup: what was sent again
-	resolve  *widget.Button // a supervisor's way to the parked operations
+	restored *badge          // the hub was restored from a backup: what was sent again
+	restBox  *fyne.Container // restored, hidden as a whole
+	resolve  *widget.Button  // a supervisor's way to the parked operations
 	syncNow  *widget.Button
 	content  fyne.CanvasObject
 }
@@ -52,6 +53,8 @@ func newStatusBar(c *Counter) *statusBar {
 		skew:     newBadge("", amberWash, amberText),
 		restored: newBadge("", amberWash, amberText),
 	}
+	// Hidden as a whole, so that the bar's layout is the same without it.
+	s.restBox = container.NewCenter(s.restored)
 	s.resolve = widget.NewButtonWithIcon(c.lang.text(msgOutboxButton), theme.WarningIcon(), c.onOutbox)
 	s.resolve.Importance = widget.LowImportance
 	s.online.TextStyle.Bold = true
@@ -62,7 +65,7 @@ func newStatusBar(c *Counter) *statusBar {
 		dot, s.online, vline(),
 		s.lastSync, vline(),
 		s.pending, container.NewCenter(s.parked), s.resolve,
-		container.NewCenter(s.skew), container.NewCenter(s.restored),
+		container.NewCenter(s.skew), s.restBox,
 	)
 	// the centre takes the width left and truncates: the facts on the left
 	// and the button on the right always show
@@ -129,7 +132,7 @@ func (s *statusBar) set(st app.SyncStatus) {
 	}
 	showIf(s.skew, skew > maxClockSkew || skew < -maxClockSkew)
 	s.restored.set(l.textf(msgHubRestored, st.Resent))
-	showIf(s.restored, !st.HubRestored.IsZero())
+	showIf(s.restBox, !st.HubRestored.IsZero())
 
 	activity := st.Phase
 	if st.LastError != "" {
