@@ -80,7 +80,7 @@ func runCounter(ctx context.Context, o options) error {
 		Lang:         o.lang,
 		// The screens agree with the certificates, which print Italian
 		// time, whatever the machine's zone.
-		Now:          func() time.Time { return time.Now().In(app.Rome) },
+		Now:          func() time.Time { return ws.client.Now().In(app.Rome) },
 		Queue:        ws.queue,
 		QueueCounter: o.getenv("SPORTELLO_COUNTER"),
 		Appointments: ws.queue,
@@ -88,6 +88,7 @@ func runCounter(ctx context.Context, o options) error {
 		Post:         ws.post,
 		Dashboard:    ws.store,
 		Accesses:     ws.counter.ExportAccesses,
+		Outbox:       ws.store, // the same decisions as `sportello outbox`
 	})
 	defer c.Close()
 	openWithinScreen(a, w, counterSize)
@@ -194,7 +195,7 @@ func runKiosk(ctx context.Context, o options) error {
 	}
 	defer r.Close()
 	go r.client.Run(ctx, syncInterval, maxBackoff)
-	self := &kiosk.Self{Cache: r.store, Device: r.profile.Device, Counter: r.counter, Certificates: r.certificates, Now: time.Now}
+	self := &kiosk.Self{Cache: r.store, Device: r.profile.Device, Counter: r.counter, Certificates: r.certificates, Now: r.client.Now}
 	desk := *r.desk // the kiosk's requests say so
 	desk.Channel = "chiosco"
 	byPost := &kiosk.Post{Desk: &desk, Counter: r.counter, Device: r.profile.Device}
@@ -203,7 +204,7 @@ func runKiosk(ctx context.Context, o options) error {
 	a := fyneapp.NewWithID("it.sportello.kiosk")
 	w := a.NewWindow("Sportello — chiosco")
 	k := ui.NewKiosk(w, ui.KioskDeps{ComuneName: r.profile.ComuneName, Queue: r.queue, Self: self, Printer: pr, Lang: o.lang,
-		Now: time.Now, Appointments: r.queue, Device: r.profile.Device, Payments: kioskPayments{&kiosk.Payments{Cashier: r.cashier}}, Post: byPost})
+		Now: r.client.Now, Appointments: r.queue, Device: r.profile.Device, Payments: kioskPayments{&kiosk.Payments{Cashier: r.cashier}}, Post: byPost})
 	defer k.Close()
 	w.SetCloseIntercept(func() { r.log.Info("close refused: the kiosk stays open") })
 	w.SetFullScreen(o.getenv("SPORTELLO_KIOSK_WINDOWED") == "")

@@ -109,6 +109,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				}
 				return &cli.Restored{Aside: r.Aside, Pending: r.Pending, Parked: r.Parked}, err
 			},
+			Salvage: func(ctx context.Context) (*cli.Salvaged, error) {
+				r, err := store.Salvage(ctx, storePath(o.data), time.Now())
+				if r == nil {
+					return nil, err
+				}
+				return &cli.Salvaged{Aside: r.Aside, Kept: r.Kept, Lost: r.Lost, Pending: r.Pending, Parked: r.Parked}, err
+			},
 		}, rest)
 	case *kioskMode:
 		return runKiosk(ctx, o)
@@ -154,16 +161,25 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		return nil, err
 	}
 	st, err := store.Open(storePath(dir))
+	if app.ErrorCode(err) == app.ESTORAGE {
+		return nil, app.Errorf(app.ESTORAGE, "%s. Se l'archivio è danneggiato, con l'applicazione chiusa 'sportello --data %s salvage' "+
+			"ne recupera il profilo e le operazioni non inviate in un archivio nuovo", app.ErrorMessage(err), dir)
+	}
 	if err != nil {
 		return nil, err
 	}
 	ws := &workstation{store: st}
-	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Keys: st.OperatorKeys(passwd.DeriveKey), Now: time.Now}
+	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Keys: st.OperatorKeys(passwd.DeriveKey)}
 	ws.client = sync.New(st, sync.Options{Log: log, OnApplied: func(kinds map[string]bool) {
 		if kinds[app.ChangeReference] {
 			ws.counter.ReferenceChanged()
 		}
 	}})
+	// Every service dates what it records by the hub's clock as the engine
+	// measured it: a workstation whose clock is a day off still issues,
+	// takes and closes on the right day.
+	now := ws.client.Now
+	ws.counter.Now = now
 	ws.counter.Network = ws.client.Network()
 	// A citizen's accesses come from the hub, asked with the supervisor's
 	// signature made by the key the login unlocked.
@@ -192,7 +208,7 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 			return certificate.ParseFees(r.Data)
 		},
 		Online:   func() bool { return ws.client.Status().Online },
-		Now:      time.Now,
+		Now:      now,
 		Outboxed: outboxed,
 	}
 	ws.desk = &request.Desk{
@@ -200,7 +216,7 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		Profile:  st.Profile,
 		Settings: st,
 		Render:   printing.RequestReceiptPDF,
-		Now:      time.Now,
+		Now:      now,
 		// The receipt's QR code leads to the hub's follow page.
 		FollowURL: func(r *request.Request) string {
 			p, err := st.Profile(context.Background())
@@ -221,12 +237,12 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		},
 		Network:     ws.client.Network(), // the scanner looks other comuni's avvisi up at the hub
 		VerifyStamp: ws.verifyStamp,
-		Now:         time.Now,
+		Now:         now,
 		Outboxed:    outboxed,
 	}
-	ws.queue = &queue.Service{Local: st, Hub: ws.client, NewID: uuid.NewString, Now: time.Now, Outboxed: outboxed}
+	ws.queue = &queue.Service{Local: st, Hub: ws.client, NewID: uuid.NewString, Now: now, Outboxed: outboxed}
 	ws.post = &post.Service{Store: st, Counter: ws.counter, Certificates: ws.certificates, Cashier: ws.cashier, Desk: ws.desk,
-		Render: printing.PostCoverPDF, Now: time.Now, Outboxed: outboxed}
+		Render: printing.PostCoverPDF, Now: now, Outboxed: outboxed}
 	return ws, nil
 }
 

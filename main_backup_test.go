@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -132,4 +133,63 @@ func TestCLIBackupRestore(t *testing.T) {
 			t.Errorf("after a sync %d operations still pending", got)
 		}
 	})
+
+	// A damaged cache: a page of the anagrafe overwritten while two
+	// tickets wait for the hub. Writes are refused; salvage carries the
+	// profile and the outbox into a new cache, and one sync rebuilds it.
+	t.Run("SalvageDamagedCache", func(t *testing.T) {
+		mustRun(t, "sportello", "--data", ws, "queue", "ticket", "--area", "A")
+		mustRun(t, "sportello", "--data", ws, "queue", "ticket", "--area", "A")
+		pending := pendingOps(t, ws)
+		if pending < 2 {
+			t.Fatalf("%d pending: the test needs the two tickets", pending)
+		}
+		damageTable(t, filepath.Join(ws, "sportello.db"), "citizens")
+		if r := runBin(t, "sportello", "--data", ws, "queue", "ticket", "--area", "A"); r.code != 1 || !strings.Contains(r.err, "sportello.db") {
+			t.Errorf("a ticket into the damaged cache: exit %d, %s", r.code, r.err)
+		}
+		out := mustRun(t, "sportello", "--data", ws, "salvage")
+		m := regexp.MustCompile(`operazioni da inviare all'hub: (\d+)`).FindStringSubmatch(out)
+		if m == nil || m[1] != strconv.Itoa(pending) || !strings.Contains(out, "l'archivio danneggiato resta in ") {
+			t.Fatalf("salvage, %d pending:\n%s", pending, out)
+		}
+		serveHubAt(t, hubData, addr)
+		mustRun(t, "sportello", "--data", ws, "sync")
+		if got := pendingOps(t, ws); got != 0 {
+			t.Errorf("after salvage and sync %d operations still pending", got)
+		}
+		db, err := sql.Open("sqlite3", filepath.Join(ws, "sportello.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var citizens int
+		if err := db.QueryRow(`SELECT count(*) FROM citizens`).Scan(&citizens); err != nil || citizens == 0 {
+			t.Errorf("the anagrafe was not downloaded again: %d citizens, %v", citizens, err)
+		}
+	})
+}
+
+// damageTable overwrites the first page of table in the closed database
+// at path with garbage, as a bad sector or a torn write leaves it.
+func damageTable(t *testing.T, path, table string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root, size int64
+	err = db.QueryRow(`SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_schema WHERE name = ?`, table).Scan(&root, &size)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteAt(bytes.Repeat([]byte("\x0d\xff\x00\x42"), int(size)/4), (root-1)*size); err != nil {
+		t.Fatal(err)
+	}
 }

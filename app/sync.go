@@ -152,6 +152,10 @@ type Operation struct {
 	// Proof is the operator's signature on a privileged operation
 	// (Privileged); nil on the others.
 	Proof *OperatorProof
+	// Prior is the hub's answer to the operation before the hub was
+	// restored from an older backup: sent again with it, so that the hub
+	// keeps a request's protocol number where it can.
+	Prior []byte
 }
 
 // OpResult is the hub's answer to one operation. A repeated operation gets
@@ -180,6 +184,10 @@ type SyncStatus struct {
 	Phase     string    // what the engine is doing, in Italian; "" when idle
 	LastError string
 	ClockSkew time.Duration // workstation clock minus hub clock
+	// HubRestored is when the engine found the hub restored from an older
+	// backup, and Resent how many confirmed operations it sent again.
+	HubRestored time.Time
+	Resent      int
 }
 
 // Profile is the identity of an enrolled workstation.
@@ -227,6 +235,32 @@ type SnapshotState struct {
 	Started time.Time
 }
 
+// HubMark is the hub's high-water mark for this workstation, carried by
+// every push and changes answer.
+type HubMark struct {
+	// Epoch names the copy of the hub's database that answered: a hub
+	// restored from a backup has a new one.
+	Epoch string
+	// Seq is the highest operation number of the workstation the hub
+	// applied; Applied how many of its operations it applied.
+	Seq, Applied int64
+	// BackedUp is Seq in the hub's newest sound backup, -1 when none is
+	// known: operations up to it survive a restore from that backup.
+	BackedUp int64
+}
+
+// Reconciliation is what the workstation did about a hub mark.
+type Reconciliation struct {
+	// Restored tells that the hub is older than what it had confirmed (a
+	// restore from a backup): Resent operations it had confirmed are in
+	// line again, in their order, and the cursors start again.
+	Restored bool
+	Resent   int
+	// Lacked is how many of the resent operations were confirmed by the
+	// hub and are not in its mark (the rest were resent to be safe).
+	Lacked int
+}
+
 // SyncStore is the workstation's side of the sync contract.
 //   - ApplyChanges writes a page of changes and the new cursor in one
 //     transaction.
@@ -251,4 +285,19 @@ type SyncStore interface {
 	RetryOp(ctx context.Context, id string, reason string) error
 	OutboxCounts(ctx context.Context) (pending, parked int, err error)
 	ParkedOps(ctx context.Context) ([]Operation, error)
+	// Reconcile compares the hub's mark with the operations the hub
+	// confirmed; when the hub lacks some, it puts them back in line.
+	Reconcile(ctx context.Context, m HubMark, at time.Time) (Reconciliation, error)
+	// LocalMark is the hub's epoch last seen and the highest seq and the
+	// number of the operations the hub confirmed.
+	LocalMark(ctx context.Context) (HubMark, error)
+	// RestartCursor reads scope again from the start of its change log;
+	// SweepRestarted, once it was read to its end, drops the records it
+	// no longer has.
+	RestartCursor(ctx context.Context, scope string) error
+	SweepRestarted(ctx context.Context, scope string) error
+	// Setting and SetSetting keep a value of the engine's across
+	// restarts (the clock's skew from the hub's); "" for none.
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
 }

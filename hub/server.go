@@ -275,6 +275,7 @@ func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubd
 		s.writeError(w, r, err)
 		return
 	}
+	s.setMark(w, r, dev) // on a refusal too: a cursor past the log's end may mean a restore
 	res, err := s.db.ChangesFor(r.Context(), hubdb.ViewOf(dev.Role), scope, after, limit)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -282,6 +283,50 @@ func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubd
 	}
 	changesFor(dev.Role, res) // view.go
 	writeGzipJSON(w, r, res)
+}
+
+// setMark puts the hub's high-water mark for dev in the answer's headers,
+// so that the workstation notices a hub restored from an older copy. A
+// mark that cannot be read is left out: the answer is still right.
+func (s *server) setMark(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+	m, err := s.db.DeviceMark(r.Context(), dev.ID)
+	if err != nil {
+		s.log.Warn("device mark", "device", dev.ID, "err", err)
+		return
+	}
+	h := w.Header()
+	h.Set(wire.HeaderHubEpoch, m.Epoch)
+	h.Set(wire.HeaderHubMark, strconv.FormatInt(m.Seq, 10))
+	h.Set(wire.HeaderHubApplied, strconv.FormatInt(m.Applied, 10))
+	h.Set(wire.HeaderHubBackedUp, strconv.FormatInt(m.BackedUp, 10))
+}
+
+// checkMark refuses (ERESNAPSHOT) a push from a workstation to which
+// this hub, or the copy it was restored from, confirmed more than it
+// holds: the workstation must send what the hub lacks first, or a day's
+// closing could land before a payment the restore lost. The workstation
+// names the hub's epoch it knows and what it had confirmed; a workstation
+// of an earlier version names nothing and is not checked.
+func (s *server) checkMark(r *http.Request, dev *hubdb.Device) error {
+	known := r.Header.Get(wire.HeaderHubEpoch)
+	if known == "" {
+		return nil
+	}
+	m, err := s.db.DeviceMark(r.Context(), dev.ID)
+	if err != nil {
+		return err
+	}
+	seq, err1 := strconv.ParseInt(r.Header.Get(wire.HeaderHubMark), 10, 64)
+	applied, err2 := strconv.ParseInt(r.Header.Get(wire.HeaderHubApplied), 10, 64)
+	if err1 != nil || err2 != nil {
+		return app.Errorf(app.EINVALID, "intestazioni %s e %s non valide", wire.HeaderHubMark, wire.HeaderHubApplied)
+	}
+	if known != m.Epoch || seq > m.Seq || applied > m.Applied {
+		s.log.Warn("push of a device ahead of the hub: the hub was restored", "device", dev.ID,
+			"confirmed_seq", seq, "hub_seq", m.Seq, "confirmed_applied", applied, "hub_applied", m.Applied)
+		return app.Errorf(app.ERESNAPSHOT, "l'hub è stato ripristinato da un backup: la postazione gli rinvia prima quanto non ha")
+	}
+	return nil
 }
 
 func (s *server) handleSnapshot(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
@@ -323,6 +368,11 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 			return
 		}
 	}
+	if err := s.checkMark(r, dev); err != nil {
+		s.setMark(w, r, dev)
+		s.writeError(w, r, err)
+		return
+	}
 	// A device's operations are applied in its order, and the first one
 	// that fails stops the batch: a day's closing must never land before a
 	// payment of that day that the hub could not record. The ones behind it
@@ -362,6 +412,7 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 		}
 		res.Results = append(res.Results, wire.OpResult{ID: out.ID, Applied: out.Applied, Duplicate: out.Duplicate, Code: out.Code, Message: out.Message, Flag: out.Flag, Data: out.Data})
 	}
+	s.setMark(w, r, dev)
 	writeJSON(w, http.StatusOK, res)
 }
 

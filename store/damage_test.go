@@ -86,23 +86,7 @@ func TestDamage(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		var pageSize, root int64
-		s.DB().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
-		if err := s.DB().QueryRow(`SELECT rootpage FROM sqlite_schema WHERE name = 'settings'`).Scan(&root); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Close(); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.OpenFile(path, os.O_RDWR, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		garbage := []byte(strings.Repeat("\x0d\xff\x00\x42", int(pageSize)/4))
-		if _, err := f.WriteAt(garbage, pageSize*(root-1)); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
+		closeAndDamage(t, s, path, "settings")
 		_, err = store.Open(path)
 		if app.ErrorCode(err) != app.ESTORAGE {
 			t.Fatalf("open of a file with its own records damaged: %v, want %s", err, app.ESTORAGE)

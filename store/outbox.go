@@ -104,7 +104,7 @@ func insertOpData(ctx context.Context, tx *sql.Tx, device, kind string, data []b
 // opQuery reads operations with the fact they carry.
 const opQuery = `SELECT o.id, o.device, o.seq, o.kind, o.created_at, o.attempts, o.state, o.reason, o.last_error,
 		a.seq, a.operator, a.action, a.subject, a.at, a.prev_hash, a.hash,
-		c.number, c.codice_fiscale, c.type, c.data, c.stamp, c.data_seq, o.data, o.proof_operator, o.proof_signature
+		c.number, c.codice_fiscale, c.type, c.data, c.stamp, c.data_seq, o.data, o.proof_operator, o.proof_signature, o.result
 	FROM outbox o LEFT JOIN audit a ON a.device = o.device AND a.seq = o.audit_seq
 	LEFT JOIN certificates c ON c.number = o.cert_number
 	WHERE o.state IN (?, ?) ORDER BY o.seq`
@@ -236,10 +236,11 @@ func (s *Store) queryOps(ctx context.Context, query string, args ...any) ([]app.
 			data                                sql.NullString
 			proofOp                             string
 			proofSig                            []byte
+			result                              string
 		)
 		if err := rows.Scan(&op.ID, &op.Device, &op.Seq, &op.Kind, &created, &op.Attempts, &state, &op.Reason, &op.LastError,
 			&aSeq, &aOp, &aAction, &aSubj, &aAt, &aPrev, &aH,
-			&cNum, &cCF, &cType, &cData, &cStamp, &cDataSeq, &data, &proofOp, &proofSig); err != nil {
+			&cNum, &cCF, &cType, &cData, &cStamp, &cDataSeq, &data, &proofOp, &proofSig, &result); err != nil {
 			return nil, err
 		}
 		if data.Valid {
@@ -247,6 +248,14 @@ func (s *Store) queryOps(ctx context.Context, query string, args ...any) ([]app.
 		}
 		if proofOp != "" {
 			op.Proof = &app.OperatorProof{Operator: proofOp, Signature: proofSig}
+		}
+		if state == string(app.OpPending) && result != "" {
+			// Confirmed by a hub since restored from an older copy: its
+			// answer then goes with it (Reconcile).
+			var prior app.OpResult
+			if err := json.Unmarshal([]byte(result), &prior); err == nil && len(prior.Data) > 0 {
+				op.Prior = prior.Data
+			}
 		}
 		if cNum.Valid {
 			c, err := decodeCertificate(cType.String, cData.String)

@@ -57,6 +57,10 @@ type Client struct {
 	// pin is the hub's TLS fingerprint in force: the enrolment code's
 	// while enrolling, the profile's after it.
 	pin atomic.Pointer[string]
+	// skewLoaded tells that the skew kept from the last run was read;
+	// savedSkew is the skew last kept (under mu).
+	skewLoaded bool
+	savedSkew  time.Duration
 }
 
 // New returns an engine over the workstation's store.
@@ -141,6 +145,7 @@ func checkScheme(hubURL string) error {
 
 // Status returns the engine's state for the status bar.
 func (c *Client) Status() app.SyncStatus {
+	c.loadSkew()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.status
@@ -185,6 +190,79 @@ func (c *Client) refreshCounts(ctx context.Context) {
 	c.update(func(s *app.SyncStatus) { s.Pending, s.Parked = p, k })
 }
 
+// SkewTolerance is how far the workstation's clock may be from the hub's
+// before Now corrects it: a drift of seconds is normal and must not make
+// the times the counter records jump.
+const SkewTolerance = 2 * time.Minute
+
+// Now is the time by the hub's clock, as well as the workstation knows
+// it: its own clock, corrected by the skew measured at the hub's last
+// answer when that is beyond SkewTolerance. A clock a day off must not
+// date certificates, payments and cash days on the wrong day (the status
+// bar shows the skew all the same). Before the hub's first answer, and
+// for a small drift, it is the workstation's clock.
+func (c *Client) Now() time.Time {
+	c.loadSkew()
+	c.mu.Lock()
+	skew := c.status.ClockSkew
+	c.mu.Unlock()
+	now := c.opt.Now()
+	if skew > SkewTolerance || skew < -SkewTolerance {
+		return now.Add(-skew)
+	}
+	return now
+}
+
+// skewSetting keeps the skew measured at the hub's last answer across
+// restarts: a workstation started offline with its clock a day off still
+// dates right.
+const skewSetting = "sync.clock_skew"
+
+// loadSkew reads, once, the skew kept from the last run, until the hub
+// answers again.
+func (c *Client) loadSkew() {
+	c.mu.Lock()
+	if c.skewLoaded {
+		c.mu.Unlock()
+		return
+	}
+	c.skewLoaded = true
+	c.mu.Unlock()
+	v, err := c.store.Setting(context.Background(), skewSetting)
+	if err != nil || v == "" {
+		return
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	c.savedSkew = d
+	if c.status.ClockSkew == 0 {
+		c.status.ClockSkew = d
+	}
+	c.mu.Unlock()
+}
+
+// measuredSkew records the skew of the hub's answer; it is kept when it
+// moved by more than a minute from the one kept.
+func (c *Client) measuredSkew(ctx context.Context, skew time.Duration) {
+	c.loadSkew()
+	c.update(func(s *app.SyncStatus) { s.Online = true; s.ClockSkew = skew })
+	c.mu.Lock()
+	d := skew - c.savedSkew
+	keep := d > time.Minute || d < -time.Minute
+	if keep {
+		c.savedSkew = skew
+	}
+	c.mu.Unlock()
+	if keep {
+		if err := c.store.SetSetting(ctx, skewSetting, skew.String()); err != nil {
+			c.opt.Log.Warn("keep the clock's skew", "err", err)
+		}
+	}
+}
+
 // RefreshStatus re-reads the outbox counts: call it after writing to the
 // outbox so the status bar shows the new pending operation at once.
 func (c *Client) RefreshStatus(ctx context.Context) { c.refreshCounts(ctx) }
@@ -197,8 +275,23 @@ func (c *Client) do(ctx context.Context, hubURL, token, method, path string, que
 
 // doWith is do with extra request headers.
 func (c *Client) doWith(ctx context.Context, hubURL, token, method, path string, query url.Values, header map[string]string, body, out any) error {
+	_, err := c.doResp(ctx, hubURL, token, method, path, query, header, body, out)
+	return err
+}
+
+// doResp is doWith that also returns the answer's headers (nil when the
+// hub did not answer), for the hub's mark.
+func (c *Client) doResp(ctx context.Context, hubURL, token, method, path string, query url.Values, header map[string]string, body, out any) (http.Header, error) {
+	resp, err := c.execute(ctx, hubURL, token, method, path, query, header, body, out)
+	if resp == nil || resp.RawResponse == nil {
+		return nil, err
+	}
+	return resp.Header(), err
+}
+
+func (c *Client) execute(ctx context.Context, hubURL, token, method, path string, query url.Values, header map[string]string, body, out any) (*resty.Response, error) {
 	if err := checkScheme(hubURL); err != nil {
-		return err
+		return nil, err
 	}
 	req := c.http.R().SetContext(ctx).SetError(&wire.Error{}).SetHeaders(header)
 	if out != nil {
@@ -216,37 +309,36 @@ func (c *Client) doWith(ctx context.Context, hubURL, token, method, path string,
 	resp, err := req.Execute(method, hubURL+path)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
 		if msg, ok := tlsRefusal(err); ok {
 			// Not an outage: another machine, or a certificate that no
 			// longer holds. Nothing is sent to it, and no retry helps.
 			c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = msg })
-			return app.Errorf(app.EFORBIDDEN, "%s", msg)
+			return nil, app.Errorf(app.EFORBIDDEN, "%s", msg)
 		}
 		if resp != nil && resp.RawResponse != nil {
 			// The hub answered, in words this version does not read (a
 			// key it does not know): not an outage, and not to be applied.
-			return app.Errorf(app.EINVALID, "risposta dell'hub non leggibile (%s %s): %v", method, path, err)
+			return resp, app.Errorf(app.EINVALID, "risposta dell'hub non leggibile (%s %s): %v", method, path, err)
 		}
 		c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = "hub non raggiungibile" })
-		return app.Errorf(app.EOFFLINE, "hub non raggiungibile (%s): si lavora con i dati locali", hostOf(hubURL))
+		return nil, app.Errorf(app.EOFFLINE, "hub non raggiungibile (%s): si lavora con i dati locali", hostOf(hubURL))
 	}
 	if t, err := time.Parse(time.RFC3339Nano, resp.Header().Get(wire.HeaderHubTime)); err == nil {
-		skew := c.opt.Now().Sub(t)
-		c.update(func(s *app.SyncStatus) { s.Online = true; s.ClockSkew = skew.Truncate(time.Second) })
+		c.measuredSkew(ctx, c.opt.Now().Sub(t).Truncate(time.Second))
 	}
 	if resp.IsError() {
 		if e, ok := resp.Error().(*wire.Error); ok && e.Code != "" {
-			return &app.Error{Code: e.Code, Message: e.Message}
+			return resp, &app.Error{Code: e.Code, Message: e.Message}
 		}
 		code, ok := wire.StatusCodes[resp.StatusCode()]
 		if !ok {
 			code = app.EOFFLINE // 5xx after retries: the hub is not serving
 		}
-		return app.Errorf(code, "l'hub ha risposto %s", resp.Status())
+		return resp, app.Errorf(code, "l'hub ha risposto %s", resp.Status())
 	}
-	return nil
+	return resp, nil
 }
 
 // tlsRefusal tells a handshake that the pin or the certificate refused
@@ -375,7 +467,20 @@ func (c *Client) Round(ctx context.Context) error {
 	return nil
 }
 
+// errRestored stops a pull whose answer showed a hub restored from an
+// older backup: the cursors were moved back, and the round starts again.
+var errRestored = errors.New("hub restored from an older backup")
+
 func (c *Client) round1(ctx context.Context, p *app.Profile) error {
+	for attempt := 0; ; attempt++ {
+		err := c.round2(ctx, p)
+		if !errors.Is(err, errRestored) || attempt >= 2 {
+			return err
+		}
+	}
+}
+
+func (c *Client) round2(ctx context.Context, p *app.Profile) error {
 	if err := c.push(ctx, p); err != nil {
 		return fmt.Errorf("push: %w", err)
 	}
@@ -427,8 +532,22 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 		for i, op := range ops {
 			req.Ops[i] = wire.OpToWire(op)
 		}
+		// What the hub confirmed goes with the push: a hub restored from
+		// an older backup refuses it, so that nothing new lands before
+		// what it lacks.
+		known, err := c.store.LocalMark(ctx)
+		if err != nil {
+			return err
+		}
 		var res wire.PushResponse
-		if err := c.do(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/ops", nil, req, &res); err != nil {
+		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/ops", nil, markHeader(known), req, &res)
+		if restored, rerr := c.reconcile(ctx, hdr); rerr != nil || restored {
+			if rerr != nil {
+				return rerr
+			}
+			continue // what the hub lacks is in line again, before these
+		}
+		if err != nil {
 			if !opFault(err) {
 				return err
 			}
@@ -479,6 +598,38 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 		}
 		c.refreshCounts(ctx)
 	}
+}
+
+// markHeader is the request headers that tell the hub what it confirmed
+// to this workstation: none before the first answer that carried a mark.
+func markHeader(m app.HubMark) map[string]string {
+	if m.Epoch == "" {
+		return nil
+	}
+	return map[string]string{wire.HeaderHubEpoch: m.Epoch,
+		wire.HeaderHubMark: strconv.FormatInt(m.Seq, 10), wire.HeaderHubApplied: strconv.FormatInt(m.Applied, 10)}
+}
+
+// reconcile reads the hub's mark in an answer's headers and compares it
+// with what the hub confirmed. When the hub was restored from an older
+// backup the operations it lacks are in line again, the cursors start
+// again, and the operator is told; restored reports it. An answer without
+// a mark (a hub of an earlier version, no answer) changes nothing.
+func (c *Client) reconcile(ctx context.Context, h http.Header) (restored bool, err error) {
+	m, ok := wire.MarkFromHeader(h)
+	if !ok {
+		return false, nil
+	}
+	rec, err := c.store.Reconcile(ctx, m, c.opt.Now())
+	if err != nil || !rec.Restored {
+		return false, err
+	}
+	c.opt.Log.Warn("the hub was restored from an older backup: confirmed operations it lacks are sent again, and its data read again",
+		"resent", rec.Resent, "lacked", rec.Lacked, "hub_mark", m.Seq, "epoch", m.Epoch)
+	now := c.opt.Now()
+	c.update(func(s *app.SyncStatus) { s.HubRestored, s.Resent = now, rec.Resent })
+	c.refreshCounts(ctx)
+	return true, nil
 }
 
 // MaxAttempts is how many times the hub may fail to record the same
@@ -602,15 +753,35 @@ func (c *Client) pull(ctx context.Context, p *app.Profile, scope string) error {
 			}
 		}
 	}
+	restarted, fromZero := false, false
 	for {
 		cur, err := c.store.Cursor(ctx, scope)
 		if err != nil {
 			return err
 		}
 		c.update(func(s *app.SyncStatus) { s.Phase = "ricezione aggiornamenti" })
+		fromZero = fromZero || (scope == app.ScopeNetwork && cur.Seq == 0)
 		var res wire.ChangesResponse
 		q := url.Values{"scope": {scope}, "after": {strconv.FormatInt(cur.Seq, 10)}, "limit": {strconv.Itoa(c.opt.ChangesPage)}}
-		if err := c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/changes", q, nil, &res); err != nil {
+		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/changes", q, nil, nil, &res)
+		if restored, rerr := c.reconcile(ctx, hdr); rerr != nil || restored {
+			if rerr != nil {
+				return rerr
+			}
+			return errRestored
+		}
+		if app.ErrorCode(err) == app.ERESNAPSHOT && scope == app.ScopeNetwork && cur.Seq > 0 && !restarted {
+			// The network scope has no download: its change log is read
+			// again from the start (a hub restored from a copy older than
+			// our cursor that did not notice it otherwise).
+			c.opt.Log.Info("network scope read again from the start", "reason", app.ErrorMessage(err))
+			if err := c.store.RestartCursor(ctx, scope); err != nil {
+				return err
+			}
+			restarted = true
+			continue
+		}
+		if err != nil {
 			return err
 		}
 		asOf, err := wire.ParseTime(res.AsOf)
@@ -643,6 +814,10 @@ func (c *Client) pull(ctx context.Context, p *app.Profile, scope string) error {
 			c.opt.OnApplied(kinds)
 		}
 		if !res.More {
+			if fromZero {
+				// Read whole: what it did not bring is gone from the hub.
+				return c.store.SweepRestarted(ctx, scope)
+			}
 			return nil
 		}
 	}

@@ -280,18 +280,7 @@ func TestNothingStuck(t *testing.T) {
 // Rome, and the request takes the first number of the new year.
 func TestProtocolYearInRome(t *testing.T) {
 	ctx := context.Background()
-	h := newHub(t)
-	people := milano()
-	h.replace("F205", people)
-	if _, err := hub.SeedCatalogue(ctx, h.DB, "F205"); err != nil {
-		t.Fatal(err)
-	}
-	w := h.synced("F205")
-	d := deskOf(w)
-	guasto, err := d.Service(ctx, "segnalazione-disservizio")
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, people, w, d, guasto := reportDesk(t)
 	h.Clk.mu.Lock()
 	h.Clk.t = time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)
 	h.Clk.mu.Unlock()

@@ -80,6 +80,9 @@ type Deps struct {
 	// Accesses exports who accessed the open citizen, when and why, for
 	// a supervisor (app.CounterService.ExportAccesses); nil hides it.
 	Accesses func(ctx context.Context, op *app.Operator, codiceFiscale string) ([]app.Access, error)
+	// Outbox resolves the operations the hub did not take (outbox.go):
+	// a supervisor's worklist; nil hides it.
+	Outbox OutboxDesk
 }
 
 // findShortcut (Ctrl+F) brings the operator back to the search box from
@@ -103,11 +106,12 @@ type Counter struct {
 	login   *loginScreen
 	search  *searchScreen
 	file    *fileScreen
-	flags   *worklist   // nil without Certificates
-	refunds *refundList // nil without Payments (payments_worklist.go)
-	posts   *postList   // nil without Post or the back-office role (post.go)
-	dash    *dashScreen // the supervisor's dashboard while open (dashboard.go)
-	queue   *queueUI    // the booking form and the statistics (appointments.go)
+	flags   *worklist     // nil without Certificates
+	refunds *refundList   // nil without Payments (payments_worklist.go)
+	posts   *postList     // nil without Post or the back-office role (post.go)
+	dash    *dashScreen   // the supervisor's dashboard while open (dashboard.go)
+	queue   *queueUI      // the booking form and the statistics (appointments.go)
+	outbox  *outboxScreen // the parked operations, while open (outbox.go)
 
 	seenSync time.Time // the last sync the worklist was read after
 
@@ -187,6 +191,7 @@ func (c *Counter) lock(notice string) {
 	c.endSess()
 	c.closeDialogs(true)
 	c.op, c.search, c.file, c.flags, c.refunds, c.posts = nil, nil, nil, nil, nil, nil
+	c.status.resolve.Hide()
 	c.showLogin(username, notice)
 }
 
@@ -226,6 +231,9 @@ func (c *Counter) loggedIn(op *app.Operator) {
 	c.setBody(container.NewBorder(top, nil, nil, nil, split))
 	c.search.focusBox()
 	c.touch()
+	if c.d.Status != nil {
+		c.status.set(c.d.Status.Status()) // what this operator may do from the bar
+	}
 }
 
 func (c *Counter) setBody(o fyne.CanvasObject) {
@@ -282,7 +290,8 @@ func (c *Counter) onSyncStatus(st app.SyncStatus) {
 // dialogOpen reports whether the issue form or the worklist is open.
 func (c *Counter) dialogOpen() bool {
 	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil) ||
-		(c.refunds != nil && c.refunds.dlg != nil) || (c.posts != nil && c.posts.dlg != nil) || c.queueDialogOpen() || c.dash != nil
+		(c.refunds != nil && c.refunds.dlg != nil) || (c.posts != nil && c.posts.dlg != nil) || c.queueDialogOpen() || c.dash != nil ||
+		c.outbox != nil
 }
 
 // closeDialogs closes the issue form and the worklist. Unless all is set, a
@@ -305,6 +314,9 @@ func (c *Counter) closeDialogs(all bool) {
 	}
 	if c.dash != nil {
 		c.dash.close()
+	}
+	if c.outbox != nil {
+		c.outbox.close()
 	}
 	c.closeQueueDialogs()
 }

@@ -119,6 +119,9 @@ const (
 	msgParked
 	msgSkewAhead
 	msgSkewBehind
+	msgSkewAheadHours
+	msgSkewBehindHours
+	msgHubRestored
 	msgSyncNow
 
 	// The certificates card (certificates.go).
@@ -413,6 +416,31 @@ const (
 	msgQueueLinked
 	msgQueueTransferTo
 
+	// The supervisor's worklist of parked operations (outbox.go).
+	msgOutboxButton
+	msgOutboxTitle
+	msgOutboxNone
+	msgOutboxCount
+	msgOutboxLine
+	msgOutboxWhy
+	msgOutboxReason
+	msgOutboxRetry
+	msgOutboxDiscard
+	msgOutboxRetried
+	msgOutboxDiscarded
+	msgOpAudit
+	msgOpCertificate
+	msgOpRequest
+	msgOpRequestStatus
+	msgOpPayment
+	msgOpPosition
+	msgOpIUVBlock
+	msgOpClosing
+	msgOpRefund
+	msgOpTicket
+	msgOpQueueEvent
+	msgOpAppointment
+
 	// The supervisor's queue statistics (stats.go).
 	msgStatsButton
 	msgStatsToday
@@ -561,16 +589,19 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgPaymentLine:      {"%s — %s — %s, scadenza %s", "%s — %s — %s, due %s"},
 
 	// The status bar (statusbar.go).
-	msgOnline:     {"Online", "Online"},
-	msgOffline:    {"Offline", "Offline"},
-	msgLastSync:   {"Ultima sincronizzazione: %s", "Last sync: %s"},
-	msgNever:      {"mai", "never"},
-	msgToday:      {"oggi alle %s", "today at %s"},
-	msgPending:    {"Operazioni in attesa: %d", "Pending operations: %d"},
-	msgParked:     {"da verificare: %d", "to check: %d"},
-	msgSkewAhead:  {"Orologio della postazione avanti di %d minuti", "Workstation clock %d minutes ahead"},
-	msgSkewBehind: {"Orologio della postazione indietro di %d minuti", "Workstation clock %d minutes behind"},
-	msgSyncNow:    {"Sincronizza", "Sync now"},
+	msgOnline:          {"Online", "Online"},
+	msgOffline:         {"Offline", "Offline"},
+	msgLastSync:        {"Ultima sincronizzazione: %s", "Last sync: %s"},
+	msgNever:           {"mai", "never"},
+	msgToday:           {"oggi alle %s", "today at %s"},
+	msgPending:         {"Operazioni in attesa: %d", "Pending operations: %d"},
+	msgParked:          {"da verificare: %d", "to check: %d"},
+	msgSkewAhead:       {"Orologio della postazione avanti di %d minuti", "Workstation clock %d minutes ahead"},
+	msgSkewBehind:      {"Orologio della postazione indietro di %d minuti", "Workstation clock %d minutes behind"},
+	msgSkewAheadHours:  {"Orologio della postazione avanti di %d ore: controllare data e ora", "Workstation clock %d hours ahead: check the date and time"},
+	msgSkewBehindHours: {"Orologio della postazione indietro di %d ore: controllare data e ora", "Workstation clock %d hours behind: check the date and time"},
+	msgHubRestored:     {"Centro servizi ripristinato da un backup: %d operazioni reinviate", "Hub restored from a backup: %d operations sent again"},
+	msgSyncNow:         {"Sincronizza", "Sync now"},
 
 	// The certificates card (certificates.go).
 	msgCertificatesUnavailable: {"Certificati non disponibili su questa postazione", "Certificates are not available on this workstation"},
@@ -863,7 +894,31 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgQueueTransferTo: {"Trasferisci a…", "Transfer to…"},
 
 	// The supervisor's queue statistics (stats.go).
-	msgStatsButton:      {"Statistiche coda", "Queue statistics"},
+	msgStatsButton: {"Statistiche coda", "Queue statistics"},
+
+	msgOutboxButton:     {"Risolvi sospese", "Resolve held"},
+	msgOutboxTitle:      {"Operazioni sospese", "Operations on hold"},
+	msgOutboxNone:       {"Nessuna operazione sospesa: il centro servizi ha ricevuto tutto.", "No operation on hold: the hub has received everything."},
+	msgOutboxCount:      {"Operazioni che il centro servizi non ha accettato: %d. Risolta la causa, inviarle di nuovo; altrimenti scartarle indicando il motivo.", "Operations the hub did not accept: %d. Once the cause is dealt with, send them again; otherwise discard them, giving the reason."},
+	msgOutboxLine:       {"%s n. %d, registrata %s", "%s no. %d, recorded %s"},
+	msgOutboxWhy:        {"Motivo: %s", "Reason: %s"},
+	msgOutboxReason:     {"Motivo dello scarto (obbligatorio per scartare)", "Why it is discarded (needed to discard)"},
+	msgOutboxRetry:      {"Invia di nuovo", "Send again"},
+	msgOutboxDiscard:    {"Scarta", "Discard"},
+	msgOutboxRetried:    {"Operazione n. %d rimessa in coda: parte con la prossima sincronizzazione.", "Operation no. %d is back in line: it goes with the next sync."},
+	msgOutboxDiscarded:  {"Operazione n. %d scartata: non sarà inviata al centro servizi.", "Operation no. %d discarded: it will not be sent to the hub."},
+	msgOpAudit:          {"Registro degli accessi", "Access log entry"},
+	msgOpCertificate:    {"Certificato", "Certificate"},
+	msgOpRequest:        {"Istanza", "Request"},
+	msgOpRequestStatus:  {"Cambio di stato di un'istanza", "Request status change"},
+	msgOpPayment:        {"Pagamento", "Payment"},
+	msgOpPosition:       {"Posizione di pagamento", "Payment position"},
+	msgOpIUVBlock:       {"Blocco di codici IUV", "Block of IUV codes"},
+	msgOpClosing:        {"Chiusura di cassa", "Cash closing"},
+	msgOpRefund:         {"Rimborso", "Refund"},
+	msgOpTicket:         {"Biglietto della coda", "Queue ticket"},
+	msgOpQueueEvent:     {"Chiamata della coda", "Queue call"},
+	msgOpAppointment:    {"Appuntamento", "Appointment"},
 	msgStatsToday:       {"Oggi", "Today"},
 	msgStatsYesterday:   {"Ieri", "Yesterday"},
 	msgStatsLast7:       {"Ultimi 7 giorni", "Last 7 days"},

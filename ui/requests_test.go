@@ -23,15 +23,7 @@ import (
 func requestsDesk(t *testing.T) (*request.Desk, *store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), "cache.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.SaveProfile(ctx, &app.Profile{Device: testComune + "-W001", Comune: testComune, ComuneName: "SESTO SAN GIOVANNI",
-		HubURL: "http://127.0.0.1:1", Token: "t"}); err != nil {
-		t.Fatal(err)
-	}
+	st := enrolledStore(t)
 	var changes []app.Change
 	for i, s := range request.DefaultCatalogue() {
 		rec := request.ServiceRecord(&s)

@@ -33,6 +33,9 @@ type statusBar struct {
 	progBox  *fyne.Container
 	activity *widget.RichText // the engine's phase and last error
 	skew     *badge
+	restored *badge          // the hub was restored from a backup: what was sent again
+	restBox  *fyne.Container // restored, hidden as a whole
+	resolve  *widget.Button  // a supervisor's way to the parked operations
 	syncNow  *widget.Button
 	content  fyne.CanvasObject
 }
@@ -48,7 +51,12 @@ func newStatusBar(c *Counter) *statusBar {
 		progress: widget.NewProgressBar(),
 		activity: quiet("", fyne.TextStyle{}, ""),
 		skew:     newBadge("", amberWash, amberText),
+		restored: newBadge("", amberWash, amberText),
 	}
+	// Hidden as a whole, so that the bar's layout is the same without it.
+	s.restBox = container.NewCenter(s.restored)
+	s.resolve = widget.NewButtonWithIcon(c.lang.text(msgOutboxButton), theme.WarningIcon(), c.onOutbox)
+	s.resolve.Importance = widget.LowImportance
 	s.online.TextStyle.Bold = true
 	s.activity.Truncation = fyne.TextTruncateEllipsis
 	s.progBox = container.NewGridWrap(fyne.NewSize(progressWidth, theme.TextSize()+2*theme.Padding()), s.progress)
@@ -56,8 +64,8 @@ func newStatusBar(c *Counter) *statusBar {
 	left := container.NewHBox(
 		dot, s.online, vline(),
 		s.lastSync, vline(),
-		s.pending, container.NewCenter(s.parked),
-		container.NewCenter(s.skew),
+		s.pending, container.NewCenter(s.parked), s.resolve,
+		container.NewCenter(s.skew), s.restBox,
 	)
 	// the centre takes the width left and truncates: the facts on the left
 	// and the button on the right always show
@@ -102,6 +110,7 @@ func (s *statusBar) set(st app.SyncStatus) {
 	s.pending.SetText(l.textf(msgPending, st.Pending))
 	s.parked.set(l.textf(msgParked, st.Parked))
 	showIf(s.parked, st.Parked > 0)
+	showIf(s.resolve, st.Parked > 0 && s.c.canResolveParked())
 
 	if st.Progress >= 0 {
 		s.progress.SetValue(min(st.Progress, 1))
@@ -112,12 +121,18 @@ func (s *statusBar) set(st app.SyncStatus) {
 
 	skew := st.ClockSkew
 	switch {
+	case skew >= time.Hour:
+		s.skew.set(l.textf(msgSkewAheadHours, hours(skew)))
+	case skew <= -time.Hour:
+		s.skew.set(l.textf(msgSkewBehindHours, hours(-skew)))
 	case skew > maxClockSkew:
 		s.skew.set(l.textf(msgSkewAhead, minutes(skew)))
 	case skew < -maxClockSkew:
 		s.skew.set(l.textf(msgSkewBehind, minutes(-skew)))
 	}
 	showIf(s.skew, skew > maxClockSkew || skew < -maxClockSkew)
+	s.restored.set(l.textf(msgHubRestored, st.Resent))
+	showIf(s.restBox, !st.HubRestored.IsZero())
 
 	activity := st.Phase
 	if st.LastError != "" {
@@ -136,6 +151,8 @@ func (s *statusBar) onSyncNow() {
 }
 
 func minutes(d time.Duration) int { return int(d.Round(time.Minute) / time.Minute) }
+
+func hours(d time.Duration) int { return int(d.Round(time.Hour) / time.Hour) }
 
 func showIf(o fyne.CanvasObject, visible bool) {
 	if visible {

@@ -20,7 +20,7 @@ func TestStatusBar(t *testing.T) {
 			name:  "Online",
 			st:    app.SyncStatus{Online: true, LastSync: testNow.Add(-2 * time.Minute), Progress: -1},
 			shows: []string{"Online", "Ultima sincronizzazione: oggi alle 10:28", "Operazioni in attesa: 0"},
-			hides: []string{"Offline", "da verificare", "Orologio"},
+			hides: []string{"Offline", "da verificare", "Orologio", "ripristinato"},
 		},
 		{
 			name:  "OfflineNeverSynced",
@@ -47,6 +47,21 @@ func TestStatusBar(t *testing.T) {
 			name:  "ClockBehind",
 			st:    app.SyncStatus{Online: true, Progress: -1, ClockSkew: -3 * time.Minute},
 			shows: []string{"Orologio della postazione indietro di 3 minuti"},
+		},
+		{
+			name:  "ClockADayAhead",
+			st:    app.SyncStatus{Online: true, Progress: -1, ClockSkew: 24*time.Hour + 3*time.Minute},
+			shows: []string{"Orologio della postazione avanti di 24 ore: controllare data e ora"},
+		},
+		{
+			name:  "ClockADayBehind",
+			st:    app.SyncStatus{Online: true, Progress: -1, ClockSkew: -24 * time.Hour},
+			shows: []string{"Orologio della postazione indietro di 24 ore: controllare data e ora"},
+		},
+		{
+			name:  "HubRestored",
+			st:    app.SyncStatus{Online: true, Progress: -1, HubRestored: testNow, Resent: 6},
+			shows: []string{"Centro servizi ripristinato da un backup: 6 operazioni reinviate"},
 		},
 		{
 			name:  "SmallSkewIsNormal",

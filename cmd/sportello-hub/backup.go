@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,10 +42,14 @@ var backupCmd = &command{
 				return app.Errorf(app.ENOTFOUND, "backup: in %s non c'è il database di un hub (hub.db)", *data)
 			}
 			start := time.Now()
-			if err := hubdb.BackupFile(ctx, live, *out); err != nil {
+			err := hubdb.BackupFile(ctx, live, *out)
+			if err != nil && !errors.Is(err, hubdb.ErrNotRecorded) {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "backup fatto e controllato: %s (%s, %s)\n", *out, fileSize(*out), time.Since(start).Round(time.Millisecond))
+			if err != nil {
+				fmt.Fprintf(e.stdout, "non annotato nell'hub, occupato (%v): le postazioni lo sapranno dal prossimo backup\n", err)
+			}
 			return nil
 		}
 	},
@@ -83,7 +88,7 @@ var restoreCmd = &command{
 			if aside != "" {
 				fmt.Fprintf(e.stdout, "il database di prima è in %s\n", aside)
 			}
-			fmt.Fprintln(e.stdout, "attenzione: l'hub ripristinato non ha quanto le postazioni gli hanno inviato dopo il backup")
+			fmt.Fprintln(e.stdout, "le postazioni riconoscono l'hub ripristinato alla prossima sincronizzazione: gli rinviano quanto aveva confermato loro dopo il backup e riscaricano i dati")
 			return nil
 		}
 	},
@@ -103,6 +108,7 @@ type schedule struct {
 	every time.Duration
 	dir   string
 	keep  int
+	log   *slog.Logger // set by start
 }
 
 // scheduleFlags defines serve's backup flags.
@@ -137,6 +143,7 @@ func (s *schedule) start(ctx context.Context, db *hubdb.DB, stderr io.Writer) {
 		return
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	s.log = log
 	go func() {
 		t := time.NewTicker(s.every)
 		defer t.Stop()
@@ -171,7 +178,11 @@ func (s *schedule) run(ctx context.Context, db *hubdb.DB, now time.Time) (string
 		return "", err
 	}
 	out := filepath.Join(s.dir, backupPrefix+now.UTC().Format(backupLayout)+".db")
-	if err := db.Backup(ctx, out); err != nil {
+	if err := db.Backup(ctx, out); errors.Is(err, hubdb.ErrNotRecorded) {
+		if s.log != nil {
+			s.log.Warn("scheduled backup done but not recorded in the hub: the workstations learn of it at the next one", "file", out, "err", err)
+		}
+	} else if err != nil {
 		return "", err
 	}
 	return out, s.prune()

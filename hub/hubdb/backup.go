@@ -2,6 +2,8 @@ package hubdb
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"io/fs"
 	"time"
 
@@ -15,15 +17,27 @@ func (d *DB) Path() string { return d.path }
 // out while the hub goes on serving: the copy is read on a connection of
 // its own, so no request waits for it beyond SQLite's own locking. It is
 // checked before Backup returns; an existing out is refused (ECONFLICT).
+// The marks it holds are recorded in the hub (marks.go); when they cannot
+// be, the backup is still done and the error wraps ErrNotRecorded.
 func (d *DB) Backup(ctx context.Context, out string) error {
-	return sqlitedb.Backup(ctx, d.path, out)
+	if err := sqlitedb.Backup(ctx, d.path, out); err != nil {
+		return err
+	}
+	marks, err := readBackupMarks(ctx, out)
+	if err == nil {
+		err = d.tx(ctx, func(tx *sql.Tx) error { return writeBackupMarks(ctx, tx, marks, d.now()) })
+	}
+	return backupRecorded(out, err)
 }
 
-// BackupFile is Backup of the hub database at path without opening it as
-// the hub does: opening migrates, and each migration's check takes the
+// BackupFile is Backup (ErrNotRecorded included) of the hub database at
+// path without opening it as the hub does: opening migrates, and each migration's check takes the
 // write lock, which a serving hub or an import may hold for seconds.
 func BackupFile(ctx context.Context, path, out string) error {
-	return sqlitedb.Backup(ctx, path, out)
+	if err := sqlitedb.Backup(ctx, path, out); err != nil {
+		return err
+	}
+	return backupRecorded(out, recordBackup(ctx, path, out, time.Now()))
 }
 
 // VerifyBackup refuses (EINVALID) a file that is not a sound hub
@@ -38,8 +52,19 @@ func VerifyBackup(ctx context.Context, file string) (int, error) {
 // command says it must be stopped. A refused file leaves the database
 // untouched; the current one is kept beside it as
 // path.before-restore-TIME, returned as aside.
+//
+// The restored database gets a new epoch (marks.go): every workstation
+// learns at its next exchange that the hub was restored, sends again what
+// the hub lacks and reads its data again.
 func Restore(ctx context.Context, path, file string, now time.Time) (aside string, err error) {
-	return sqlitedb.Restore(ctx, path, file, migrationsFS(), now)
+	aside, err = sqlitedb.Restore(ctx, path, file, migrationsFS(), now)
+	if err != nil {
+		return "", err
+	}
+	if err := newEpoch(ctx, path, now); err != nil {
+		return aside, fmt.Errorf("restore: new epoch: %w", err)
+	}
+	return aside, nil
 }
 
 func migrationsFS() fs.FS {

@@ -536,7 +536,10 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 		b, _ := json.Marshal(wire.OpResult{ID: op.ID, Applied: true, Flag: res.Flag, Data: json.RawMessage(res.Data)})
 		_, err = tx.ExecContext(ctx, `INSERT INTO ops (id, device, seq, kind, result, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			op.ID, op.Device, op.Seq, op.Kind, string(b), ts(d.now()))
-		return err
+		if err != nil {
+			return err
+		}
+		return raiseMark(ctx, tx, op.Device, op.Seq) // marks.go
 	})
 	if err != nil {
 		code := app.ErrorCode(err)

@@ -198,7 +198,7 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 	if n > 0 {
 		return nil, app.Errorf(app.ECONFLICT, "richiesta %s già ricevuta da un'altra operazione", r.Provisional)
 	}
-	if err := d.receiveTx(ctx, tx, r); err != nil {
+	if err := d.receiveTx(ctx, tx, r, op.Prior); err != nil {
 		return nil, err
 	}
 	return request.EncodeRequestAnswer(r.Number, r.ProtocolAt), nil
@@ -206,8 +206,9 @@ func (d *DB) applyRequest(ctx context.Context, tx *sql.Tx, dev *Device, op app.O
 
 // receiveTx checks request r (its form again, by the same code as where it
 // was taken, against the hub's anagrafe; its attachments, uploaded), gives
-// it the comune's next protocol number of the year and records it, in tx.
-func (d *DB) receiveTx(ctx context.Context, tx *sql.Tx, r *request.Request) error {
+// it the comune's next protocol number of the year — or the one a restored
+// hub had given it (prior, priorNumber) — and records it, in tx.
+func (d *DB) receiveTx(ctx context.Context, tx *sql.Tx, r *request.Request, prior []byte) error {
 	rec, err := recordTx(ctx, tx, app.ScopeNetwork, request.KindService, r.Service)
 	if err != nil {
 		return app.Errorf(app.EINVALID, "richiesta %s: servizio %s sconosciuto al catalogo", r.Provisional, r.Service)
@@ -244,7 +245,11 @@ func (d *DB) receiveTx(ctx context.Context, tx *sql.Tx, r *request.Request) erro
 	// 00:30 on 1 January is of the new year, whatever the hub's clock zone.
 	year := now.In(app.Rome).Year()
 	var seq int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
+	if y, n, at, ok, err := priorNumber(ctx, tx, r.Comune, prior); err != nil {
+		return err
+	} else if ok {
+		year, seq, now = y, n, at
+	} else if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
 		ON CONFLICT (comune, year) DO UPDATE SET last = last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
 		return fmt.Errorf("protocol number: %w", err)
 	}
@@ -460,4 +465,36 @@ func (d *DB) applyRequestFact(ctx context.Context, tx *sql.Tx, dev *Device, op a
 		return d.applyRequestStatus(ctx, tx, dev, op)
 	}
 	return d.applyRequest(ctx, tx, dev, op)
+}
+
+// priorNumber gives a request sent again after a restore of the hub the
+// protocol number the hub had given it before (prior, the hub's answer
+// then), with its time, when that number is still free: the citizen's
+// receipt stays right. Only a restored hub takes a prior number, and the
+// counter moves past it, so that later requests never take it again. A
+// number another request took meanwhile is not kept (ok false): the
+// request gets the next one, and the workstation its new number.
+func priorNumber(ctx context.Context, tx *sql.Tx, comune string, prior []byte) (year int, seq int64, at time.Time, ok bool, err error) {
+	if len(prior) == 0 {
+		return 0, 0, time.Time{}, false, nil
+	}
+	number, at, err := request.DecodeRequestAnswer(prior)
+	if err != nil {
+		return 0, 0, time.Time{}, false, nil // not an answer of ours: numbered as new
+	}
+	year, seq, _ = request.ParseProtocolNumber(number)
+	var restored string
+	var taken int
+	if err := tx.QueryRowContext(ctx, `SELECT restored_at, (SELECT count(*) FROM requests WHERE comune = ? AND year = ? AND seq = ?)
+		FROM hub_state`, comune, year, seq).Scan(&restored, &taken); err != nil {
+		return 0, 0, time.Time{}, false, fmt.Errorf("prior protocol number: %w", err)
+	}
+	if restored == "" || taken > 0 || at.In(app.Rome).Year() != year {
+		return 0, 0, time.Time{}, false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, ?)
+		ON CONFLICT (comune, year) DO UPDATE SET last = max(last, excluded.last)`, comune, year, seq); err != nil {
+		return 0, 0, time.Time{}, false, fmt.Errorf("protocol number: %w", err)
+	}
+	return year, seq, at, true, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/internal/cmdline"
@@ -56,6 +57,46 @@ func cmdRestore(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "la copia di prima è in %s\n", r.Aside)
 	}
 	fmt.Fprintf(e.Stdout, "operazioni da inviare all'hub: %d (partono alla prossima sincronizzazione)\n", r.Pending)
+	if r.Parked > 0 {
+		fmt.Fprintf(e.Stdout, "operazioni sospese: %d (sportello outbox list)\n", r.Parked)
+	}
+	return nil
+}
+
+// Salvaged is what a salvage of a damaged cache did, as main's store
+// reports it.
+type Salvaged struct {
+	Aside      string   // where the damaged cache is kept
+	Kept, Lost []string // the tables of the workstation's own records read whole, and those that could not be
+	Pending    int      // operations still to send to the hub, carried into the new cache
+	Parked     int      // operations the hub refused, to resolve
+}
+
+// cmdSalvage replaces a damaged cache (refused at start, or refusing
+// every write) with a new one: the profile and the workstation's own
+// records that can still be read are carried over, the outbox first; the
+// next sync downloads the comune again and sends what the hub lacks. The
+// counter must be closed.
+func cmdSalvage(ctx context.Context, e *Env, args []string) error {
+	fs := flags("salvage")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return cmdline.Usagef("salvage: uso: sportello [--data DIR] salvage (con l'applicazione chiusa)")
+	}
+	if e.Salvage == nil {
+		return fmt.Errorf("salvage: not wired")
+	}
+	r, err := e.Salvage(ctx)
+	if r != nil && r.Aside != "" {
+		fmt.Fprintf(e.Stdout, "l'archivio danneggiato resta in %s\n", r.Aside)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "archivio nuovo creato; recuperati: %s\n", strings.Join(r.Kept, ", "))
+	if len(r.Lost) > 0 {
+		fmt.Fprintf(e.Stdout, "non leggibili (restano solo nell'archivio danneggiato): %s\n", strings.Join(r.Lost, ", "))
+	}
+	fmt.Fprintf(e.Stdout, "operazioni da inviare all'hub: %d; l'anagrafe si riscarica alla prossima sincronizzazione (sportello sync)\n", r.Pending)
 	if r.Parked > 0 {
 		fmt.Fprintf(e.Stdout, "operazioni sospese: %d (sportello outbox list)\n", r.Parked)
 	}

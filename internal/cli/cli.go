@@ -49,6 +49,9 @@ type Env struct {
 	// ReadPassword asks for a password at the terminal without echo; an
 	// error when there is no terminal. Nil: never asked.
 	ReadPassword func(prompt string) (string, error)
+	// Salvage replaces a damaged cache with a new one holding what could
+	// be read of the workstation's own records (backup.go).
+	Salvage func(ctx context.Context) (*Salvaged, error)
 }
 
 // Workstation is an opened workstation: its local cache, its sync engine
@@ -151,6 +154,7 @@ comandi:
                                                 scarta un'operazione sospesa (cassa: solo supervisore)
   backup --out FILE                             copia controllata della postazione nel FILE nuovo, anche ad app aperta
   restore FILE                                  rimette il backup FILE (app chiusa); la copia di prima resta accanto
+  salvage                                       archivio danneggiato: ne recupera profilo e operazioni non inviate in un archivio nuovo (app chiusa)
 opzioni: --kiosk il chiosco pubblico, --board il tabellone (a schermo intero)`
 
 // command runs one subcommand with its own arguments.
@@ -163,7 +167,7 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"enroll": cmdEnroll, "sync": cmdSync, "search": cmdSearch, "cf": cmdCF, "verify": cmdVerify,
-		"backup": cmdBackup, "restore": cmdRestore, "stats": cmdStats,
+		"backup": cmdBackup, "restore": cmdRestore, "stats": cmdStats, "salvage": cmdSalvage,
 		"certificate": group("certificate", "types, controls, issue, list, reprint", map[string]command{
 			"types": cmdCertTypes, "controls": cmdCertControls, "issue": cmdCertIssue, "list": cmdCertList, "reprint": cmdCertReprint,
 		}),

@@ -16,6 +16,10 @@ import (
 	"github.com/sportello/sportello/app"
 )
 
+// OpenReadOnly opens the existing database at path for reading only, on a
+// connection of its own (see openReadOnly).
+func OpenReadOnly(path string) (*sql.DB, error) { return openReadOnly(path) }
+
 // openReadOnly opens the existing database at path on a connection of its
 // own that never writes: a backup taken while the program that owns the
 // file keeps writing must not queue behind (or ahead of) its single writer

@@ -10,6 +10,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/sportello/sportello/app"
@@ -27,7 +29,32 @@ const (
 	HeaderHubTime      = "Sportello-Hub-Time" // RFC 3339, for clock-skew warnings
 	HeaderOperator     = "Sportello-Operator" // the operator at the desk, for the hub's record of reads
 	HeaderPurpose      = "Sportello-Purpose"  // why another comune's citizen is read
+	// The hub's high-water mark for the calling device, on every push and
+	// changes answer: headers, so that a workstation of the previous
+	// version, which reads bodies strictly, is not disturbed.
+	HeaderHubEpoch    = "Sportello-Hub-Epoch"     // names this copy of the hub's database; a restore draws a new one
+	HeaderHubMark     = "Sportello-Hub-Mark"      // the device's highest operation seq the hub applied
+	HeaderHubApplied  = "Sportello-Hub-Applied"   // how many of the device's operations the hub applied
+	HeaderHubBackedUp = "Sportello-Hub-Backed-Up" // the mark in the newest sound backup; -1 none
 )
+
+// MarkFromHeader reads the hub's mark for the device from an answer's
+// headers; ok is false when they carry none (a hub of an earlier version)
+// or one that does not read.
+func MarkFromHeader(h http.Header) (m app.HubMark, ok bool) {
+	m.Epoch = h.Get(HeaderHubEpoch)
+	if m.Epoch == "" {
+		return app.HubMark{}, false
+	}
+	var err1, err2, err3 error
+	m.Seq, err1 = strconv.ParseInt(h.Get(HeaderHubMark), 10, 64)
+	m.Applied, err2 = strconv.ParseInt(h.Get(HeaderHubApplied), 10, 64)
+	m.BackedUp, err3 = strconv.ParseInt(h.Get(HeaderHubBackedUp), 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil || m.Seq < 0 || m.Applied < 0 || len(m.Epoch) > 64 {
+		return app.HubMark{}, false
+	}
+	return m, true
+}
 
 // Error is the body of every error answer.
 type Error struct {
@@ -401,6 +428,10 @@ type Op struct {
 	// Certificate, or Data for the facts of the other kinds.
 	Certificate *Certificate    `json:"certificate,omitempty"`
 	Data        json.RawMessage `json:"data,omitempty"`
+	// Prior is the answer a hub gave this operation before it was restored
+	// from an older backup (a request's protocol number), sent again with
+	// it so that the number is kept where it is still free.
+	Prior json.RawMessage `json:"prior,omitempty"`
 	// Proof is the operator's signature on a privileged operation.
 	Proof *Proof `json:"proof,omitempty"`
 }
@@ -435,6 +466,9 @@ func OpToWire(o app.Operation) Op {
 	if len(o.Data) > 0 {
 		w.Data = json.RawMessage(o.Data)
 	}
+	if len(o.Prior) > 0 {
+		w.Prior = json.RawMessage(o.Prior)
+	}
 	if c := o.Certificate; c != nil {
 		w.Certificate = &Certificate{Number: c.Number, Type: c.Type, CodiceFiscale: c.CodiceFiscale, Comune: c.Comune,
 			IssuedAt: formatTime(c.IssuedAt), AsOf: formatTime(c.AsOf), DataSeq: c.DataSeq, Offline: c.Offline,
@@ -448,7 +482,7 @@ func OpToWire(o app.Operation) Op {
 
 // OpFromWire converts and validates an operation from the wire.
 func OpFromWire(w Op) (app.Operation, error) {
-	o := app.Operation{ID: w.ID, Device: w.Device, Seq: w.Seq, Kind: w.Kind}
+	o := app.Operation{ID: w.ID, Device: w.Device, Seq: w.Seq, Kind: w.Kind, Prior: []byte(w.Prior)}
 	var err error
 	if o.CreatedAt, err = parseTime(w.CreatedAt); err != nil {
 		return o, err

@@ -1,0 +1,95 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/store"
+)
+
+// TestSalvage: a cache whose own records are damaged (the settings'
+// page overwritten) is refused at open; Salvage keeps it aside, carries
+// the profile and the unsent operations into a new cache, names the table
+// it could not read, and the new cache takes writes again.
+func TestSalvage(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cache.db")
+	s, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enrol(t, s, "F205-W001")
+	for i := range 200 {
+		if err := s.SetSetting(ctx, "k"+strconvI(int64(i)), strings.Repeat("x", 200)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		if err := s.AppendAudit(ctx, "mrossi", app.AuditView, "RSSMRA85T10A562S", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeAndDamage(t, s, path, "settings")
+	if _, err := store.Open(path); app.ErrorCode(err) != app.ESTORAGE {
+		t.Fatalf("open of the damaged cache: %v", err)
+	}
+
+	r, err := store.Salvage(ctx, path, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Pending != 3 || !slices.Equal(r.Lost, []string{"settings"}) || !slices.Contains(r.Kept, "outbox") || !slices.Contains(r.Kept, "profile") {
+		t.Fatalf("salvage %+v: want 3 pending, the settings lost, the outbox and the profile kept", r)
+	}
+	s = mustOpenAt(t, path)
+	if err := s.Checked(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Profile(ctx)
+	if err != nil || p.Device != "F205-W001" {
+		t.Fatalf("profile %+v, %v", p, err)
+	}
+	ops, err := s.NextOps(ctx, 10)
+	if err != nil || len(ops) != 3 || ops[0].Audit == nil || ops[2].Audit.Seq != 3 {
+		t.Fatalf("the salvaged outbox: %d operations, %v", len(ops), err)
+	}
+	// The chain goes on from the salvaged events.
+	if err := s.AppendAudit(ctx, "mrossi", app.AuditView, "RSSMRA85T10A562S", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ops, _ = s.NextOps(ctx, 10)
+	if len(ops) != 4 || ops[3].Audit.PrevHash != ops[2].Audit.Hash || ops[3].Seq != 4 {
+		t.Fatalf("the next event does not follow the salvaged chain: %+v", ops[len(ops)-1])
+	}
+	if _, err := store.Salvage(ctx, filepath.Join(t.TempDir(), "none.db"), time.Now()); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("salvage of no cache: %v", err)
+	}
+}
+
+// closeAndDamage closes s, the cache at path, and overwrites the first
+// page of table with garbage, as a bad sector or a torn write leaves it.
+func closeAndDamage(t *testing.T, s *store.Store, path, table string) {
+	t.Helper()
+	var pageSize, root int64
+	s.DB().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
+	if err := s.DB().QueryRow(`SELECT rootpage FROM sqlite_schema WHERE name = ?`, table).Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteAt([]byte(strings.Repeat("\x0d\xff\x00\x42", int(pageSize)/4)), pageSize*(root-1)); err != nil {
+		t.Fatal(err)
+	}
+}
