@@ -127,6 +127,22 @@ type workstation struct {
 	queue        *queue.Service
 }
 
+// testClock is the workstation's clock. SPORTELLO_TEST_CLOCK_SKEW, a Go
+// duration ("-24h", "90m"), shifts it: a test hook, read only here, with
+// which cmd/sportello-chaos runs workstations whose clocks are wrong. It is
+// never set on a counter.
+func testClock(getenv func(string) string) (func() time.Time, error) {
+	v := getenv("SPORTELLO_TEST_CLOCK_SKEW")
+	if v == "" {
+		return time.Now, nil
+	}
+	skew, err := time.ParseDuration(v)
+	if err != nil {
+		return nil, fmt.Errorf("SPORTELLO_TEST_CLOCK_SKEW: %w", err)
+	}
+	return func() time.Time { return time.Now().Add(skew) }, nil
+}
+
 func storePath(dir string) string { return filepath.Join(dir, "sportello.db") }
 
 // openWorkstation opens the profile in dir, creating it, and wires its
@@ -143,8 +159,13 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		return nil, err
 	}
 	ws := &workstation{store: st}
-	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Now: time.Now}
-	ws.client = sync.New(st, sync.Options{Log: log, OnApplied: func(kinds map[string]bool) {
+	now, err := testClock(os.Getenv)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Now: now}
+	ws.client = sync.New(st, sync.Options{Log: log, Now: now, OnApplied: func(kinds map[string]bool) {
 		if kinds[app.ChangeReference] {
 			ws.counter.ReferenceChanged()
 		}
@@ -172,7 +193,7 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 			return certificate.ParseFees(r.Data)
 		},
 		Online:   func() bool { return ws.client.Status().Online },
-		Now:      time.Now,
+		Now:      now,
 		Outboxed: outboxed,
 	}
 	ws.desk = &request.Desk{
@@ -180,7 +201,7 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		Profile:  st.Profile,
 		Settings: st,
 		Render:   printing.RequestReceiptPDF,
-		Now:      time.Now,
+		Now:      now,
 		// The receipt's QR code leads to the hub's follow page.
 		FollowURL: func(r *request.Request) string {
 			p, err := st.Profile(context.Background())
@@ -201,10 +222,10 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		},
 		Network:     ws.client.Network(), // the scanner looks other comuni's avvisi up at the hub
 		VerifyStamp: ws.verifyStamp,
-		Now:         time.Now,
+		Now:         now,
 		Outboxed:    outboxed,
 	}
-	ws.queue = &queue.Service{Local: st, Hub: ws.client, NewID: uuid.NewString, Now: time.Now, Outboxed: outboxed}
+	ws.queue = &queue.Service{Local: st, Hub: ws.client, NewID: uuid.NewString, Now: now, Outboxed: outboxed}
 	return ws, nil
 }
 
