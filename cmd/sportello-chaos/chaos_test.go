@@ -86,21 +86,31 @@ func TestCheckCatches(t *testing.T) {
 		{"ConfirmedGoneFromTheWorkstation", wsFile, `DELETE FROM request_files; DELETE FROM requests`,
 			func(c counts) bool { return c.lost > 0 }},
 	}
-	for i, tc := range cases {
+	// One healthy run, copied for each damage.
+	healthy, err := newWorld(context.Background(), testTmpl, t.TempDir(), 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer healthy.close()
+	healthy.submit(healthy.ws[0], 0)
+	healthy.submit(healthy.ws[0], 0)
+	if err := healthy.heal(); err != nil {
+		t.Fatal(err)
+	}
+	healthy.stopHub()
+	if c, problems := healthy.check(); c.failed() || len(healthy.confirmed) != 2 {
+		t.Fatalf("a healthy run: %+v %v, %d confirmed\n%v", c, problems, len(healthy.confirmed), healthy.log)
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			w, err := newWorld(context.Background(), testTmpl, t.TempDir(), uint64(100+i), 1)
-			if err != nil {
+			dir := t.TempDir()
+			w := &world{hubData: filepath.Join(dir, "hub"), confirmed: healthy.confirmed,
+				ws: []*workstation{{n: 1, dir: filepath.Join(dir, "ws1")}}}
+			if err := copyDir(healthy.hubData, w.hubData); err != nil {
 				t.Fatal(err)
 			}
-			defer w.close()
-			w.submit(w.ws[0], 0)
-			w.submit(w.ws[0], 0)
-			if err := w.heal(); err != nil {
+			if err := copyDir(healthy.ws[0].dir, w.ws[0].dir); err != nil {
 				t.Fatal(err)
-			}
-			w.stopHub()
-			if c, problems := w.check(); c.failed() || len(w.confirmed) != 2 {
-				t.Fatalf("a healthy run: %+v %v, %d confirmed\n%v", c, problems, len(w.confirmed), w.log)
 			}
 			db, err := sql.Open("sqlite3", tc.db(w))
 			if err != nil {

@@ -184,6 +184,13 @@ func (w *world) check() (c counts, problems []string) {
 				bad(&c.lost, "ws%d: request %s confirmed, gone from the workstation", cf.ws, cf.provisional)
 			}
 		}
+		if cf.number != "" {
+			for _, other := range byNumber[comune+" "+cf.number] {
+				if other.provisional != cf.provisional {
+					bad(&c.duplicated, "ws%d: protocol number %s confirmed for %s, given at the hub to %s too", cf.ws, cf.number, cf.provisional, other.provisional)
+				}
+			}
+		}
 		if len(rs) == 0 {
 			bad(&c.lost, "ws%d: request %s confirmed, not at the hub", cf.ws, cf.provisional)
 			continue

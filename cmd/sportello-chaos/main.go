@@ -63,11 +63,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	binDir := fs.String("bin", "", "a folder holding sportello and sportello-hub already built (default: build them)")
 	keep := fs.Bool("keep", false, "keep the folders of failing runs")
 	verbose := fs.Bool("v", false, "print what each run did")
+	parallel := fs.Int("parallel", 1, "how many runs at once")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
-	if fs.NArg() > 0 || *runs < 1 {
-		return usageError{fmt.Errorf("usage: sportello-chaos [--runs N] [--seed S] [--scenarios A,B|all] [--bin DIR] [--keep] [-v]")}
+	if fs.NArg() > 0 || *runs < 1 || *parallel < 1 {
+		return usageError{fmt.Errorf("usage: sportello-chaos [--runs N] [--seed S] [--scenarios A,B|all] [--bin DIR] [--parallel P] [--keep] [-v]")}
 	}
 	var chosen []scenario
 	if *names == "all" {
@@ -104,54 +105,93 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "chaos: binaries and template ready in %v\n", time.Since(start).Round(time.Millisecond))
 
+	// Runs go in parallel (--parallel) but are reported in their order.
+	type result struct {
+		sc            scenario
+		seed          uint64
+		dir           string
+		c             counts
+		problems, log []string
+		took          time.Duration
+		done          chan struct{}
+	}
+	results := make([]*result, *runs)
+	for i := range results {
+		s := *seed + uint64(i)
+		results[i] = &result{sc: chosen[s%uint64(len(chosen))], seed: s, dir: filepath.Join(work, fmt.Sprintf("run-%d", s)),
+			done: make(chan struct{})}
+	}
+	next := make(chan *result)
+	go func() {
+		defer close(next)
+		for _, r := range results {
+			select {
+			case next <- r:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range *parallel {
+		go func() {
+			for r := range next {
+				t0 := time.Now()
+				c, problems, log, err := runOne(ctx, tmpl, r.sc, r.dir, r.seed)
+				if err != nil {
+					// The harness itself failed (a hub that would not
+					// start): the run proves nothing, a failure too.
+					c.diverged++
+					problems = append(problems, "harness: "+err.Error())
+				}
+				r.c, r.problems, r.log, r.took = c, problems, log, time.Since(t0)
+				if !c.failed() || !*keep {
+					removeAll(r.dir)
+				}
+				close(r.done)
+			}
+		}()
+	}
+
 	var total counts
 	per := map[string]*counts{}
 	perRuns := map[string]int{}
 	failedRuns := 0
 	series := time.Now()
-	for i := 0; i < *runs; i++ {
-		if ctx.Err() != nil {
+	for i, r := range results {
+		select {
+		case <-r.done:
+		case <-ctx.Done():
 			return ctx.Err()
 		}
-		s := *seed + uint64(i)
-		sc := chosen[s%uint64(len(chosen))]
-		dir := filepath.Join(work, fmt.Sprintf("run-%d", s))
-		t0 := time.Now()
-		c, problems, log, err := runOne(ctx, tmpl, sc, dir, s)
-		if err != nil {
-			// The harness itself failed (a hub that would not start):
-			// the run proves nothing, which is a failure too.
-			c.diverged++
-			problems = append(problems, "harness: "+err.Error())
-		}
+		c := r.c
 		total.add(c)
-		if per[sc.name] == nil {
-			per[sc.name] = &counts{}
+		if per[r.sc.name] == nil {
+			per[r.sc.name] = &counts{}
 		}
-		per[sc.name].add(c)
-		perRuns[sc.name]++
+		per[r.sc.name].add(c)
+		perRuns[r.sc.name]++
 		line := fmt.Sprintf("run %d seed=%d scenario=%s %v lost=%d duplicated=%d diverged=%d stuck=%d parked=%d",
-			i+1, s, sc.name, time.Since(t0).Round(time.Millisecond), c.lost, c.duplicated, c.diverged, c.stuck, c.parked)
+			i+1, r.seed, r.sc.name, r.took.Round(time.Millisecond), c.lost, c.duplicated, c.diverged, c.stuck, c.parked)
 		if c.failed() {
 			failedRuns++
-			fmt.Fprintf(stdout, "FAIL %s (replay: --seed %d --runs 1 --scenarios %s)\n", line, s, sc.name)
-			for _, p := range problems {
+			fmt.Fprintf(stdout, "FAIL %s (replay: --seed %d --runs 1 --scenarios %s)\n", line, r.seed, r.sc.name)
+			for _, p := range r.problems {
 				fmt.Fprintln(stdout, "  ", p)
 			}
-			for _, l := range log {
+			for _, l := range r.log {
 				fmt.Fprintln(stdout, "   |", l)
 			}
 			if *keep {
-				fmt.Fprintln(stdout, "   kept in", dir)
+				fmt.Fprintln(stdout, "   kept in", r.dir)
 			}
 		} else if *verbose {
 			fmt.Fprintln(stdout, "ok  ", line)
-			for _, l := range log {
+			for _, l := range r.log {
 				fmt.Fprintln(stdout, "   |", l)
 			}
 		}
-		if !c.failed() || !*keep {
-			removeAll(dir)
+		if (i+1)%50 == 0 && i+1 < *runs {
+			fmt.Fprintf(stdout, "chaos: %d of %d runs in %v, %d failed\n", i+1, *runs, time.Since(series).Round(time.Second), failedRuns)
 		}
 	}
 	if *keep && failedRuns > 0 {

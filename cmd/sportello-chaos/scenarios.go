@@ -120,7 +120,7 @@ func offlineComune(w *world) error {
 		ws.proxy.offline.Store(true)
 	}
 	for _, ws := range w.ws {
-		for i := 0; i < 1+w.intn(3); i++ {
+		for i := 0; i < 1+w.intn(2); i++ {
 			w.submit(ws, 0)
 		}
 	}

@@ -194,6 +194,7 @@ var (
 // then.
 func (w *world) wsRun(ws *workstation, killAfter time.Duration, args ...string) outcome {
 	full := append([]string{"--data", ws.dir}, args...)
+	t0 := time.Now()
 	o := runCmd(w.ctx, w.bin.path("sportello"), append([]string{"SPORTELLO_OPERATOR=demo"}, ws.env...), killAfter, full...)
 	state := fmt.Sprintf("exit %d", o.code)
 	if o.killed {
@@ -203,7 +204,7 @@ func (w *world) wsRun(ws *workstation, killAfter time.Duration, args ...string) 
 	if said == "" || o.code != 0 {
 		said = lastLine(o.err)
 	}
-	w.logf("ws%d %s: %s %s", ws.n, strings.Join(args[:min(2, len(args))], " "), state, said)
+	w.logf("ws%d %s: %s (%v) %s", ws.n, strings.Join(args[:min(2, len(args))], " "), state, time.Since(t0).Round(time.Millisecond), said)
 	return o
 }
 
