@@ -97,12 +97,7 @@ func hubCrash(w *world) error {
 	for _, ws := range w.ws {
 		n := 2 + w.intn(2)
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < n; i++ {
-				w.submit(ws, 0)
-			}
-		}()
+		go func() { defer wg.Done(); w.submitN(ws, n) }()
 	}
 	time.Sleep(w.ms(50, 1200))
 	w.killHub()
@@ -120,6 +115,8 @@ func offlineComune(w *world) error {
 		ws.proxy.offline.Store(true)
 	}
 	for _, ws := range w.ws {
+		// The bound is drawn again at each step (seeds of the recorded
+		// series replay only with the same draws).
 		for i := 0; i < 1+w.intn(2); i++ {
 			w.submit(ws, 0)
 		}
@@ -156,9 +153,7 @@ func clockSkew(w *world) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < n; i++ {
-				w.submit(ws, 0)
-			}
+			w.submitN(ws, n)
 			ws.proxy.offline.Store(false)
 			w.sync(ws, 0)
 		}()
@@ -181,9 +176,7 @@ func restoreHub(w *world) error {
 	}
 	w.logf("hub backed up")
 	for _, ws := range w.ws {
-		for i := 0; i < 1+w.intn(2); i++ {
-			w.submit(ws, 0)
-		}
+		w.submitN(ws, 1+w.intn(2))
 	}
 	w.stopHub()
 	if o := runCmd(w.ctx, w.bin.path("sportello-hub"), nil, 0, "restore", "--data", w.hubData, backup); o.code != 0 {

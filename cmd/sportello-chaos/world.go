@@ -152,12 +152,7 @@ func setHubURL(path, url string) error {
 }
 
 func (w *world) close() {
-	w.mu.Lock()
-	h := w.hub
-	w.mu.Unlock()
-	if h != nil {
-		h.stop()
-	}
+	w.stopHub()
 	for _, ws := range w.ws {
 		if ws.proxy != nil {
 			ws.proxy.close()
@@ -230,6 +225,13 @@ func (w *world) submit(ws *workstation, killAfter time.Duration) {
 	w.mu.Unlock()
 }
 
+// submitN takes n requests at ws, one after the other.
+func (w *world) submitN(ws *workstation, n int) {
+	for range n {
+		w.submit(ws, 0)
+	}
+}
+
 func (w *world) sync(ws *workstation, killAfter time.Duration) outcome {
 	return w.wsRun(ws, killAfter, "sync")
 }
@@ -257,14 +259,19 @@ func (w *world) moveOne() {
 // killHub SIGKILLs the hub; restartHub serves the same data again and
 // points every proxy at it.
 func (w *world) killHub() {
-	w.mu.Lock()
-	h := w.hub
-	w.hub = nil
-	w.mu.Unlock()
-	if h != nil {
+	if h := w.takeHub(); h != nil {
 		h.kill()
 		w.logf("hub SIGKILL")
 	}
+}
+
+// takeHub returns the running hub, if any, and forgets it.
+func (w *world) takeHub() *hubProc {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	h := w.hub
+	w.hub = nil
+	return h
 }
 
 func (w *world) restartHub() error {
@@ -283,11 +290,7 @@ func (w *world) restartHub() error {
 }
 
 func (w *world) stopHub() {
-	w.mu.Lock()
-	h := w.hub
-	w.hub = nil
-	w.mu.Unlock()
-	if h != nil {
+	if h := w.takeHub(); h != nil {
 		h.stop()
 	}
 }
