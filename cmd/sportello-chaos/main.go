@@ -25,6 +25,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	stdsync "sync"
 	"syscall"
 	"time"
 
@@ -132,8 +133,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}()
+	var workers stdsync.WaitGroup
+	// Every run's processes end before the work folder goes.
+	defer workers.Wait()
 	for range *parallel {
+		workers.Add(1)
 		go func() {
+			defer workers.Done()
 			for r := range next {
 				t0 := time.Now()
 				c, problems, log, err := runOne(ctx, tmpl, r.sc, r.dir, r.seed)
@@ -157,12 +163,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	perRuns := map[string]int{}
 	failedRuns := 0
 	series := time.Now()
+	done := 0 // runs reported; fewer than asked when interrupted
 	for i, r := range results {
 		select {
 		case <-r.done:
 		case <-ctx.Done():
-			return ctx.Err()
 		}
+		if ctx.Err() != nil {
+			// Interrupted: the runs finished so far are the series.
+			fmt.Fprintf(stdout, "chaos: interrupted after %d of %d runs\n", done, *runs)
+			break
+		}
+		done++
 		c := r.c
 		total.add(c)
 		if per[r.sc.name] == nil {
@@ -206,9 +218,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				sc.name, perRuns[sc.name], c.lost, c.duplicated, c.diverged, c.stuck, c.parked)
 		}
 	}
-	fmt.Fprintf(stdout, "chaos: %d runs in %v, %d failed\n", *runs, time.Since(series).Round(time.Millisecond), failedRuns)
+	fmt.Fprintf(stdout, "chaos: %d runs in %v, %d failed\n", done, time.Since(series).Round(time.Millisecond), failedRuns)
 	fmt.Fprintf(stdout, "chaos: runs=%d lost=%d duplicated=%d diverged=%d stuck=%d\n",
-		*runs, total.lost, total.duplicated, total.diverged, total.stuck)
+		done, total.lost, total.duplicated, total.diverged, total.stuck)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	if total.failed() {
 		return errFailed
 	}
