@@ -46,11 +46,11 @@ func TestMain(m *testing.M) {
 // itself and expects a clean summary line.
 func TestSeries(t *testing.T) {
 	var out, errb bytes.Buffer
-	err := run(context.Background(), []string{"--runs", "5", "--seed", "1", "--bin", testTmpl.bin.dir}, &out, &errb)
+	err := run(context.Background(), []string{"--runs", "6", "--seed", "1", "--bin", testTmpl.bin.dir}, &out, &errb)
 	if err != nil {
 		t.Fatalf("%v\n%s%s", err, out.String(), errb.String())
 	}
-	if !regexp.MustCompile(`(?m)^chaos: runs=5 lost=0 duplicated=0 diverged=0 stuck=0$`).MatchString(out.String()) {
+	if !regexp.MustCompile(`(?m)^chaos: runs=6 lost=0 duplicated=0 diverged=0 stuck=0$`).MatchString(out.String()) {
 		t.Fatalf("no clean summary line:\n%s", out.String())
 	}
 	for _, name := range defaultScenarios {
@@ -83,6 +83,12 @@ func TestCheckCatches(t *testing.T) {
 			func(c counts) bool { return c.stuck > 0 }},
 		{"ParkedWithoutReason", wsFile, `UPDATE outbox SET state = 'parked', reason = '' WHERE seq = (SELECT MAX(seq) FROM outbox)`,
 			func(c counts) bool { return c.stuck > 0 }},
+		{"CashPaymentLost", hubFile, `DELETE FROM payments WHERE device = 'I690-W001'`,
+			func(c counts) bool { return c.lost > 0 }},
+		{"ClosingOvertookAPayment", hubFile, `UPDATE cash_closings SET hub_total = 0`,
+			func(c counts) bool { return c.lost > 0 }},
+		{"ClosingLost", hubFile, `DELETE FROM cash_closings`,
+			func(c counts) bool { return c.lost > 0 }},
 		{"ConfirmedGoneFromTheWorkstation", wsFile, `DELETE FROM request_files; DELETE FROM requests`,
 			func(c counts) bool { return c.lost > 0 }},
 	}
@@ -94,17 +100,21 @@ func TestCheckCatches(t *testing.T) {
 	defer healthy.close()
 	healthy.submit(healthy.ws[0], 0)
 	healthy.submit(healthy.ws[0], 0)
+	healthy.pay(healthy.ws[0], testTmpl.positions[0], 0)
+	healthy.closeDay(healthy.ws[0], 0)
 	if err := healthy.heal(); err != nil {
 		t.Fatal(err)
 	}
 	healthy.stopHub()
-	if c, problems := healthy.check(); c.failed() || len(healthy.confirmed) != 2 {
-		t.Fatalf("a healthy run: %+v %v, %d confirmed\n%v", c, problems, len(healthy.confirmed), healthy.log)
+	if c, problems := healthy.check(); c.failed() || len(healthy.confirmed) != 2 || len(healthy.receipts) != 1 || len(healthy.closings) != 1 {
+		t.Fatalf("a healthy run: %+v %v, %d requests, %d payments, %d closings confirmed\n%v", c, problems,
+			len(healthy.confirmed), len(healthy.receipts), len(healthy.closings), healthy.log)
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			w := &world{hubData: filepath.Join(dir, "hub"), confirmed: healthy.confirmed,
+				receipts: healthy.receipts, closings: healthy.closings,
 				ws: []*workstation{{n: 1, dir: filepath.Join(dir, "ws1")}}}
 			if err := copyDir(healthy.hubData, w.hubData); err != nil {
 				t.Fatal(err)

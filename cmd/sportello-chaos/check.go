@@ -124,6 +124,8 @@ func (w *world) check() (c counts, problems []string) {
 	}
 	curRows.Close()
 
+	w.checkCash(hdb, &c, bad)
+
 	local := map[int]map[string]wsRequest{} // by workstation, by provisional
 	for _, ws := range w.ws {
 		reqs, outbox, records, cursors, device, err := readWorkstation(filepath.Join(ws.dir, "sportello.db"))
@@ -278,4 +280,53 @@ func each(db *sql.DB, query string, fn func(*sql.Rows) error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// checkCash checks the cash payments and the day's closings: every payment
+// confirmed at the hub once, every closing confirmed at the hub, and no
+// closing at the hub whose total is not what the hub had received of that
+// day (a closing that overtook one of its payments).
+func (w *world) checkCash(hdb *sql.DB, c *counts, bad func(*int, string, ...any)) {
+	receipts := map[string]int{}
+	err := each(hdb, `SELECT receipt FROM payments`, func(rows *sql.Rows) error {
+		var r string
+		err := rows.Scan(&r)
+		receipts[r]++
+		return err
+	})
+	if err != nil {
+		bad(&c.diverged, "hub payments: %v", err)
+		return
+	}
+	for r, ws := range w.receipts {
+		switch n := receipts[r]; {
+		case n == 0:
+			bad(&c.lost, "ws%d: cash payment %s confirmed, not at the hub", ws, r)
+		case n > 1:
+			bad(&c.duplicated, "ws%d: cash payment %s at the hub %d times", ws, r, n)
+		}
+	}
+	closings := map[string]bool{}
+	err = each(hdb, `SELECT device, operator, day, total, hub_total FROM cash_closings`, func(rows *sql.Rows) error {
+		var device, operator, day string
+		var total, hubTotal int
+		if err := rows.Scan(&device, &operator, &day, &total, &hubTotal); err != nil {
+			return err
+		}
+		closings[device] = true
+		if total != hubTotal {
+			bad(&c.lost, "closing of %s %s %s: %d cents at the workstation, the hub had %d when it arrived", device, operator, day, total, hubTotal)
+		}
+		return nil
+	})
+	if err != nil {
+		bad(&c.diverged, "hub closings: %v", err)
+		return
+	}
+	for _, n := range w.closings {
+		device := fmt.Sprintf("%s-W%03d", comune, n)
+		if !closings[device] {
+			bad(&c.lost, "ws%d: the day's closing confirmed, not at the hub", n)
+		}
+	}
 }

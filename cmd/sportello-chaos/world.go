@@ -22,9 +22,10 @@ const comune = "I690"
 // template is a hub with a small demo comune and enrolled, synced
 // workstations, made once and copied for every run.
 type template struct {
-	dir     string
-	bin     binaries
-	citizen string // a codice fiscale the requests are for
+	dir       string
+	bin       binaries
+	citizen   string   // a codice fiscale the requests are for
+	positions []string // payment positions to pay, in one go each
 }
 
 func makeTemplate(ctx context.Context, bin binaries, root, dir string) (*template, error) {
@@ -69,6 +70,16 @@ func makeTemplate(ctx context.Context, bin binaries, root, dir string) (*templat
 	if err != nil {
 		return nil, fmt.Errorf("an adult of the demo comune: %w", err)
 	}
+	err = each(db, `SELECT key FROM records WHERE kind = 'position' AND json_extract(data, '$.state') = 'da_pagare'
+		AND json_array_length(COALESCE(json_extract(data, '$.instalments'), '[]')) = 0 ORDER BY key`, func(rows *sql.Rows) error {
+		var id string
+		err := rows.Scan(&id)
+		t.positions = append(t.positions, id)
+		return err
+	})
+	if err != nil || len(t.positions) < 3 {
+		return nil, fmt.Errorf("positions to pay: %d (%v)", len(t.positions), err)
+	}
 	return t, nil
 }
 
@@ -95,8 +106,9 @@ type world struct {
 	hub       *hubProc
 	ws        []*workstation
 	confirmed []confirmed
-	moved     []string // protocol numbers the hub moved (changes to pull)
-	log       []string // what happened, printed for a failing run
+	receipts  map[string]int // cash payments confirmed: receipt → workstation
+	closings  []int          // workstations whose day's closing was confirmed
+	log       []string       // what happened, printed for a failing run
 }
 
 type workstation struct {
@@ -229,6 +241,36 @@ func (w *world) submit(ws *workstation, killAfter time.Duration) {
 func (w *world) submitN(ws *workstation, n int) {
 	for range n {
 		w.submit(ws, 0)
+	}
+}
+
+var (
+	reReceipt = regexp.MustCompile(`pagamento registrato: ricevuta (\S+),`)
+	reClosing = regexp.MustCompile(`giornata \S+ di \S+ chiusa`)
+)
+
+// pay takes a cash payment of a position at ws and records its receipt
+// when the command says done.
+func (w *world) pay(ws *workstation, position string, killAfter time.Duration) {
+	o := w.wsRun(ws, killAfter, "payment", "pay", "--id", position, "--method", "cash")
+	if m := reReceipt.FindStringSubmatch(o.out); o.code == 0 && m != nil {
+		w.mu.Lock()
+		if w.receipts == nil {
+			w.receipts = map[string]int{}
+		}
+		w.receipts[m[1]] = ws.n
+		w.mu.Unlock()
+	}
+}
+
+// closeDay closes the operator's day at ws and records it when the
+// command says done.
+func (w *world) closeDay(ws *workstation, killAfter time.Duration) {
+	o := w.wsRun(ws, killAfter, "payment", "close", "--operator", "demo", "--out", filepath.Join(w.dir, fmt.Sprintf("chiusura-ws%d.pdf", ws.n)))
+	if o.code == 0 && reClosing.MatchString(o.out) {
+		w.mu.Lock()
+		w.closings = append(w.closings, ws.n)
+		w.mu.Unlock()
 	}
 }
 
