@@ -55,6 +55,10 @@ test)
 	go test -race -count=1 "$@" $(go list ./... | grep -v '^github.com/sportello/sportello$')
 	echo "== go test (desktop binary and CLI across processes)" >&2
 	go test -count=1 "$@" .
+	# The chaos harness (docs/RELIABILITY.md): seeded fault scenarios
+	# against the real binaries; a fixed seed, so that a failure replays.
+	echo "== sportello-chaos (20 runs)" >&2
+	go run ./cmd/sportello-chaos --runs 20 --seed 1 --parallel 2
 	;;
 *)
 	echo "usage: ./do run [app flags] | ./do test [go test flags]" >&2

@@ -139,6 +139,22 @@ type workstation struct {
 	post         *post.Service
 }
 
+// testClock is the workstation's clock. SPORTELLO_TEST_CLOCK_SKEW, a Go
+// duration ("-24h", "90m"), shifts it: a test hook, read only here, with
+// which cmd/sportello-chaos runs workstations whose clocks are wrong. It is
+// never set on a counter.
+func testClock(getenv func(string) string) (func() time.Time, error) {
+	v := getenv("SPORTELLO_TEST_CLOCK_SKEW")
+	if v == "" {
+		return time.Now, nil
+	}
+	skew, err := time.ParseDuration(v)
+	if err != nil {
+		return nil, fmt.Errorf("SPORTELLO_TEST_CLOCK_SKEW: %w", err)
+	}
+	return func() time.Time { return time.Now().Add(skew) }, nil
+}
+
 func storePath(dir string) string { return filepath.Join(dir, "sportello.db") }
 
 // privateDir makes a profile folder readable by its owner alone (0700),
@@ -169,8 +185,13 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		return nil, err
 	}
 	ws := &workstation{store: st}
+	clock, err := testClock(os.Getenv)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Keys: st.OperatorKeys(passwd.DeriveKey)}
-	ws.client = sync.New(st, sync.Options{Log: log, OnApplied: func(kinds map[string]bool) {
+	ws.client = sync.New(st, sync.Options{Log: log, Now: clock, OnApplied: func(kinds map[string]bool) {
 		if kinds[app.ChangeReference] {
 			ws.counter.ReferenceChanged()
 		}
