@@ -117,6 +117,7 @@ func TestDashboardReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	holdKey(t, s, "mrossi") // a closing carries the operator's proof
 	if err := s.CloseDay(ctx, c); err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/passwd"
 	"github.com/sportello/sportello/printing"
 	"github.com/sportello/sportello/sync"
 )
@@ -104,8 +105,13 @@ func TestCertificateByPost(t *testing.T) {
 	if _, err := hub.SeedCatalogue(ctx, h.DB, "F205"); err != nil {
 		t.Fatal(err)
 	}
-	mustPutOperator(t, h, app.Operator{Username: backOffice.Username, Name: backOffice.Name, Comune: "F205", Roles: backOffice.Roles,
-		PasswordHash: mustHash(t, cheapHash, "password123"), Active: true})
+	bo := withKey(t, app.Operator{Username: backOffice.Username, Name: backOffice.Name, Comune: "F205", Roles: backOffice.Roles,
+		PasswordHash: mustHash(t, cheapHash, "password123"), Active: true}, "password123")
+	mustPutOperator(t, h, bo)
+	boKey, err := passwd.DeriveKey(bo.KeyParams, "password123")
+	if err != nil {
+		t.Fatal(err)
+	}
 	mario := people[0]
 	form := url.Values{"cognome": {mario.Surname}, "nome": {mario.GivenName}, "codice_fiscale": {mario.CodiceFiscale},
 		"tipo_certificato": {"residenza"}, "uso": {"uso pensione"}, "bollo": {"marca"}, "destinatario": {"Mario Rossi"},
@@ -129,6 +135,7 @@ func TestCertificateByPost(t *testing.T) {
 	number, follow := askByPost(t, h, "F205", form)
 
 	w := h.synced("F205")
+	w.St.HoldOperatorKey(backOffice.Username, boKey) // the move to concluded carries the proof
 	online := true
 	cs, certs := counterOf(w, &online)
 	cash := cashier(w, time.Now)
@@ -329,7 +336,9 @@ func TestCertificateByPost(t *testing.T) {
 			t.Fatal(err)
 		}
 		kiosk := &workstation{St: st, C: c}
-		// A stolen kiosk naming the back-office operator.
+		// A stolen kiosk naming the back-office operator, whose password
+		// the thief has too: the hub refuses the move by the device's role.
+		kiosk.St.HoldOperatorKey(backOffice.Username, boKey)
 		if _, err := deskOf(kiosk).ChangeStatus(ctx, backOffice, mustRequest(t, kiosk, second).ID, request.StatusConcluded, "spedito"); err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto/ed25519"
 	"path/filepath"
 	"testing"
 
@@ -73,6 +74,13 @@ func TestOutboxWorklist(t *testing.T) {
 	})
 
 	st := parkedStore(t)
+	// The supervisor's key, as the login unlocks it: each decision
+	// carries the supervisor's proof.
+	_, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.HoldOperatorKey(testUser, key)
 	h := newHarness(t, func(d *Deps) { d.Outbox = st })
 	asSupervisor(h)
 	h.login()

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/sportello/sportello/hub/demo"
 )
 
 // binaries are the two programs under test, built once.
@@ -61,12 +63,14 @@ type outcome struct {
 }
 
 // runCmd runs a binary; killAfter > 0 SIGKILLs it after that long if it
-// is still running. env adds to the harness's environment.
+// is still running. env adds to the harness's environment, after the demo
+// operators' password: a command that records something logs its operator
+// in (SPORTELLO_PASSWORD), as a script at a counter does.
 func runCmd(ctx context.Context, bin string, env []string, killAfter time.Duration, args ...string) outcome {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "SPORTELLO_PASSWORD="+demo.Password), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
