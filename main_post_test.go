@@ -36,18 +36,18 @@ func TestPostCLI(t *testing.T) {
 		"--field", "comune_recapito=Sesto San Giovanni", "--field", "provincia=MI", "--field", "privacy=si")
 	mustRun(t, "sportello", "--data", ws, "sync")
 
-	if r := runBin(t, "sportello", "--data", ws, "post", "list", "--operator", "demo"); r.code != 1 {
+	if r := runBin(t, "sportello", "--data", ws, "post", "list", "--operator", "demo", "--password-file", demoPassword(t)); r.code != 1 {
 		t.Errorf("a front-office operator lists the posting: exit %d %s", r.code, r.out)
 	}
 	var lines []postListLine
-	if err := json.Unmarshal([]byte(mustRun(t, "sportello", "--data", ws, "post", "list", "--json", "--operator", "supervisore")), &lines); err != nil {
+	if err := json.Unmarshal([]byte(mustRun(t, "sportello", "--data", ws, "post", "list", "--json", "--operator", "supervisore", "--password-file", demoPassword(t))), &lines); err != nil {
 		t.Fatal(err)
 	}
 	if len(lines) != 1 || lines[0].Type != "residenza" || lines[0].Bollo != "marca" || lines[0].Address != "Anna Verdi; Via Roma 1; 20099 SESTO SAN GIOVANNI MI" {
 		t.Fatalf("post list: %+v", lines)
 	}
 	pdf := filepath.Join(t.TempDir(), "posta.pdf")
-	out := mustRun(t, "sportello", "--data", ws, "post", "issue", "--number", lines[0].Number, "--marca", "01234567890123", "--out", pdf, "--operator", "supervisore")
+	out := mustRun(t, "sportello", "--data", ws, "post", "issue", "--number", lines[0].Number, "--marca", "01234567890123", "--out", pdf, "--operator", "supervisore", "--password-file", demoPassword(t))
 	if !strings.Contains(out, "richiesta "+lines[0].Number+": certificato I690-") || !strings.Contains(out, "spedita") {
 		t.Errorf("post issue: %s", out)
 	}
@@ -55,12 +55,12 @@ func TestPostCLI(t *testing.T) {
 	if err != nil || strings.Join(strings.Fields(string(win)), " ") != "Anna Verdi Via Roma 1 20099 SESTO SAN GIOVANNI MI" {
 		t.Errorf("the window (x 110–190 mm, y 50–84 mm) shows %q %v", win, err)
 	}
-	if r := runBin(t, "sportello", "--data", ws, "post", "issue", "--number", lines[0].Number, "--marca", "01234567890123", "--out", pdf, "--operator", "supervisore"); r.code != 1 ||
+	if r := runBin(t, "sportello", "--data", ws, "post", "issue", "--number", lines[0].Number, "--marca", "01234567890123", "--out", pdf, "--operator", "supervisore", "--password-file", demoPassword(t)); r.code != 1 ||
 		!strings.Contains(r.err, "già stato spedito") {
 		t.Errorf("posting twice: exit %d %s", r.code, r.err)
 	}
 	mustRun(t, "sportello", "--data", ws, "sync")
-	if out := mustRun(t, "sportello", "--data", ws, "post", "list", "--operator", "supervisore"); !strings.Contains(out, "nessun certificato da spedire") {
+	if out := mustRun(t, "sportello", "--data", ws, "post", "list", "--operator", "supervisore", "--password-file", demoPassword(t)); !strings.Contains(out, "nessun certificato da spedire") {
 		t.Errorf("post list after posting: %s", out)
 	}
 	for _, l := range requestList(t, ws, adult.CodiceFiscale) {
