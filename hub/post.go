@@ -84,7 +84,7 @@ func (s *server) handlePostPage(w http.ResponseWriter, r *http.Request) {
 		s.writePostPage(w, r, http.StatusNotFound, p)
 		return
 	}
-	p.ComuneName = placeTitle(com.Name)
+	p.ComuneName = app.PlaceTitle(com.Name)
 	svc, err := s.postService(ctx, code)
 	if err != nil {
 		if app.ErrorCode(err) != app.ENOTFOUND {
@@ -298,19 +298,6 @@ func csrfValid(key []byte, nonce, comune, token string, now time.Time) bool {
 		return false
 	}
 	return hmac.Equal([]byte(mac), []byte(csrfMAC(key, nonce, comune, ts)))
-}
-
-// placeTitle writes an anagrafe name in capitals as a title ("Sesto San
-// Giovanni").
-func placeTitle(s string) string {
-	words := strings.Fields(strings.ToLower(s))
-	for i, w := range words {
-		if i > 0 && (w == "di" || w == "del" || w == "della" || w == "sul" || w == "in" || w == "e") {
-			continue
-		}
-		words[i] = strings.ToUpper(w[:1]) + w[1:]
-	}
-	return strings.Join(words, " ")
 }
 
 // englishTypes names the certificates in English for the page in English.

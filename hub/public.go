@@ -156,26 +156,9 @@ func (s *server) publicComune(w http.ResponseWriter, r *http.Request, menu strin
 		s.publicFailed(w, r, err)
 		return nil, false
 	}
-	p.Comune = &comuneView{Code: c.Code, Name: displayName(c.Name)}
+	p.Comune = &comuneView{Code: c.Code, Name: app.PlaceTitle(c.Name)}
 	p.Crumbs = []crumb{{p.T.Network, p.Link("/")}, {p.Comune.Name, p.Home()}}
 	return p, true
-}
-
-// displayName is a comune's name as the ente writes it: "SESTO SAN
-// GIOVANNI" becomes "Sesto San Giovanni", "SANT'ANGELO LODIGIANO"
-// "Sant'Angelo Lodigiano".
-func displayName(name string) string {
-	var b strings.Builder
-	start := true
-	for _, r := range strings.ToLower(name) {
-		if start {
-			b.WriteRune(unicode.ToUpper(r))
-		} else {
-			b.WriteRune(r)
-		}
-		start = r == ' ' || r == '\'' || r == '-' || r == '’'
-	}
-	return b.String()
 }
 
 func (s *server) renderPublic(w http.ResponseWriter, status int, name string, p *publicPage) {
@@ -261,7 +244,7 @@ func (s *server) handlePublicHome(w http.ResponseWriter, r *http.Request) {
 	}
 	var links []comuneLink
 	for _, c := range cs {
-		links = append(links, comuneLink{displayName(c.Name), p.Link("/comuni/" + c.Code + "/")})
+		links = append(links, comuneLink{app.PlaceTitle(c.Name), p.Link("/comuni/" + c.Code + "/")})
 	}
 	slices.SortFunc(links, func(a, b comuneLink) int { return strings.Compare(a.Name, b.Name) })
 	p.Data = links

@@ -52,7 +52,7 @@ func (s *server) handleFollow(w http.ResponseWriter, r *http.Request) {
 		case "":
 			v.Request = newRequestView(p.T, req)
 			if c, err := s.db.Comune(r.Context(), req.Comune); err == nil {
-				p.Comune = &comuneView{Code: c.Code, Name: displayName(c.Name)}
+				p.Comune = &comuneView{Code: c.Code, Name: app.PlaceTitle(c.Name)}
 				p.Crumbs = append(p.Crumbs, crumb{p.Comune.Name, p.Home()})
 			}
 		case app.ENOTFOUND:
