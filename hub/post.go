@@ -52,7 +52,6 @@ type postView struct {
 	Code       string
 	T          *postWords
 	Lang       string
-	Switch     string
 	Action     string
 	ComuneName string
 	Token      string
@@ -69,15 +68,13 @@ func (s *server) handlePostPage(w http.ResponseWriter, r *http.Request) {
 	code := strings.ToUpper(r.PathValue("code"))
 	lang := r.URL.Query().Get("lang")
 	t := &postItalian
-	other := "en"
 	if lang == "en" {
-		t, other = &postEnglish, "it"
+		t = &postEnglish
 	} else {
 		lang = "it"
 	}
 	p := &postView{Code: code, T: t, Lang: lang, V: request.Values{},
-		Action: "/comuni/" + code + "/" + request.PostService + "?lang=" + lang,
-		Switch: "/comuni/" + code + "/" + request.PostService + "?lang=" + other}
+		Action: "/comuni/" + code + "/" + request.PostService + "?lang=" + lang}
 	com, err := s.db.Comune(ctx, code)
 	if err != nil || !app.ValidBelfiore(code) {
 		p.Problem = t.NoComune
@@ -319,7 +316,7 @@ func englishTypes(opts []request.Option) []request.Option {
 
 // postWords are the page's texts in one language.
 type postWords struct {
-	Lang, OtherLanguage, Title, Intro                                  string
+	Lang, Title, Intro                                                 string
 	Person, Surname, Name, CF, Certificate, Type, Use, UseHelp         string
 	Bollo, Marca, Exemption, ExemptionPick, Address, Recipient, Street string
 	CAP, Comune, Provincia, Contacts, Email, Phone, Privacy, Send      string
@@ -328,7 +325,7 @@ type postWords struct {
 }
 
 var postItalian = postWords{
-	Lang: "it", OtherLanguage: "English", Title: "Certificato per posta",
+	Lang: "it", Title: "Certificato per posta",
 	Intro:  "Chiedi un certificato anagrafico da ricevere a casa. L'ufficio anagrafe lo rilascia con il contrassegno elettronico e lo spedisce all'indirizzo indicato, con l'avviso pagoPA della spedizione, del bollo (16 euro, salvo esenzione di legge) e dei diritti di segreteria.",
 	Person: "La persona del certificato", Surname: "Cognome", Name: "Nome", CF: "Codice fiscale",
 	Certificate: "Il certificato", Type: "Certificato", Use: "Uso", UseHelp: "ad esempio: uso pensione. Non serve per una pubblica amministrazione, che lo acquisisce d'ufficio.",
@@ -345,7 +342,7 @@ var postItalian = postWords{
 }
 
 var postEnglish = postWords{
-	Lang: "en", OtherLanguage: "Italiano", Title: "Certificate by post",
+	Lang: "en", Title: "Certificate by post",
 	Intro:  "Ask for a registry certificate to be mailed to your home. The registry office issues it with its electronic stamp and posts it to the address you give, with the pagoPA notice for the postage, the stamp duty (16 euro, unless exempt by law) and the office fees.",
 	Person: "The person of the certificate", Surname: "Surname", Name: "Given name", CF: "Codice fiscale (tax code)",
 	Certificate: "The certificate", Type: "Certificate", Use: "Use", UseHelp: "for example: pension. A public administration does not need it: it checks the registry itself.",
