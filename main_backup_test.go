@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sportello/sportello/internal/sqlitedb/sqlitetest"
 )
 
 // serveHubAt runs `sportello-hub serve` on addr until the test ends: a hub
@@ -144,7 +146,7 @@ func TestCLIBackupRestore(t *testing.T) {
 		if pending < 2 {
 			t.Fatalf("%d pending: the test needs the two tickets", pending)
 		}
-		damageTable(t, filepath.Join(ws, "sportello.db"), "citizens")
+		sqlitetest.DamageTable(t, filepath.Join(ws, "sportello.db"), "citizens")
 		if r := runBin(t, "sportello", "--data", ws, "queue", "ticket", "--area", "A"); r.code != 1 || !strings.Contains(r.err, "sportello.db") {
 			t.Errorf("a ticket into the damaged cache: exit %d, %s", r.code, r.err)
 		}
@@ -168,28 +170,4 @@ func TestCLIBackupRestore(t *testing.T) {
 			t.Errorf("the anagrafe was not downloaded again: %d citizens, %v", citizens, err)
 		}
 	})
-}
-
-// damageTable overwrites the first page of table in the closed database
-// at path with garbage, as a bad sector or a torn write leaves it.
-func damageTable(t *testing.T, path, table string) {
-	t.Helper()
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var root, size int64
-	err = db.QueryRow(`SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_schema WHERE name = ?`, table).Scan(&root, &size)
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt(bytes.Repeat([]byte("\x0d\xff\x00\x42"), int(size)/4), (root-1)*size); err != nil {
-		t.Fatal(err)
-	}
 }

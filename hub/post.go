@@ -3,16 +3,11 @@ package hub
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	_ "embed"
-	"encoding/base64"
-	"encoding/hex"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
@@ -34,19 +29,6 @@ const PostPagePath = "/comuni/{code}/" + request.PostService
 // maxPostForm bounds the body of the form: a few short fields.
 const maxPostForm = 16 << 10
 
-// postLimiter lets one address (IP) post a burst of 5 requests, then one
-// every 10 minutes: a household asks for a few certificates, a script
-// filling the back office's queue is stopped.
-func newPostLimiter() *rateLimiter {
-	return newRateLimiter(5, 10*time.Minute, "troppe richieste di certificati per posta da questo indirizzo")
-}
-
-// postCSRFCookie holds the nonce the form's token is bound to.
-const postCSRFCookie = "sportello_post"
-
-// csrfTTL is how long a form may stay open before it is posted.
-const csrfTTL = 2 * time.Hour
-
 // postView is what the template shows.
 type postView struct {
 	Code       string
@@ -66,13 +48,8 @@ type postView struct {
 func (s *server) handlePostPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	code := strings.ToUpper(r.PathValue("code"))
-	lang := r.URL.Query().Get("lang")
-	t := &postItalian
-	if lang == "en" {
-		t = &postEnglish
-	} else {
-		lang = "it"
-	}
+	words := publicLanguage(r)
+	t, lang := &words.Post, words.Lang
 	p := &postView{Code: code, T: t, Lang: lang, V: request.Values{},
 		Action: "/comuni/" + code + "/" + request.PostService + "?lang=" + lang}
 	com, err := s.db.Comune(ctx, code)
@@ -102,37 +79,33 @@ func (s *server) handlePostPage(w http.ResponseWriter, r *http.Request) {
 	if refs, err := s.db.Reference(ctx); err == nil {
 		p.Exemptions = anpr.NewIndex(refs).Entries(anpr.TableBolloExemptions, s.now())
 	}
-	key, err := s.csrfKey(ctx)
-	if err != nil {
-		s.log.Error("post page key", "err", err)
-		http.Error(w, "errore interno", http.StatusInternalServerError)
-		return
-	}
-	nonce := ""
-	if c, err := r.Cookie(postCSRFCookie); err == nil && len(c.Value) == 32 {
-		nonce = c.Value
-	}
 	if r.Method == http.MethodPost {
-		status := s.postRequest(w, r, p, key, nonce, code)
+		status := s.postRequest(w, r, p, code)
 		if p.Done != nil {
 			s.writePostPage(w, r, http.StatusOK, p)
 			return
 		}
-		nonce = s.newNonce(w, code)
-		p.Token = csrfToken(key, nonce, code, s.now())
-		s.writePostPage(w, r, status, p)
+		s.writePostForm(w, r, status, p)
 		return
 	}
-	if nonce == "" {
-		nonce = s.newNonce(w, code)
+	s.writePostForm(w, r, http.StatusOK, p)
+}
+
+// writePostForm answers with the page and a new form token.
+func (s *server) writePostForm(w http.ResponseWriter, r *http.Request, status int, p *postView) {
+	tok, err := s.formToken(r.Context(), w, r, p.Code)
+	if err != nil {
+		s.log.Error("post page token", "err", err)
+		http.Error(w, "errore interno", http.StatusInternalServerError)
+		return
 	}
-	p.Token = csrfToken(key, nonce, code, s.now())
-	s.writePostPage(w, r, http.StatusOK, p)
+	p.Token = tok
+	s.writePostPage(w, r, status, p)
 }
 
 // postRequest reads and submits the form; it fills p.Done, or p.Problem
 // with the status to answer.
-func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView, key []byte, nonce, code string) int {
+func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView, code string) int {
 	t := p.T
 	r.Body = http.MaxBytesReader(w, r.Body, maxPostForm)
 	if err := r.ParseForm(); err != nil {
@@ -144,11 +117,16 @@ func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView
 			p.V[f] = v
 		}
 	}
-	if nonce == "" || !csrfValid(key, nonce, code, r.PostForm.Get("token"), s.now()) {
+	token := r.PostForm.Get("token")
+	if ok, err := s.formPosted(r.Context(), r, code, token); err != nil {
+		s.log.Error("post page token", "err", err)
+		p.Problem = t.Internal
+		return http.StatusInternalServerError
+	} else if !ok {
 		p.Problem = t.Expired
 		return http.StatusForbidden
 	}
-	if err := s.posts.take(clientIP(r), s.now()); err != nil {
+	if err := s.forms.take(clientIP(r), s.now()); err != nil {
 		p.Problem = t.TooMany
 		return http.StatusTooManyRequests
 	}
@@ -158,7 +136,13 @@ func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView
 	cf := strings.ToUpper(p.V["codice_fiscale"])
 	// The request's id comes from the form's token: the same form posted
 	// twice (a double click, a resent page) is one request.
-	id := tokenRequestID(key, r.PostForm.Get("token"))
+	key, err := s.csrfKey(r.Context())
+	if err != nil {
+		s.log.Error("post page key", "err", err)
+		p.Problem = t.Internal
+		return http.StatusInternalServerError
+	}
+	id := tokenRequestID(key, token)
 	if prev, err := s.db.HubRequest(r.Context(), code, id); err == nil {
 		p.Done, p.FollowURL = prev, s.followLink(prev)
 		return http.StatusOK
@@ -243,60 +227,6 @@ func (s *server) writePostPage(w http.ResponseWriter, r *http.Request, status in
 	s.renderPublic(w, status, "post", p)
 }
 
-// csrfKey is the key of the form tokens: derived from the network's root
-// key, so that every hub process behind a load balancer makes and checks
-// the same tokens, and never the root key itself.
-func (s *server) csrfKey(ctx context.Context) ([]byte, error) {
-	root, err := s.db.RootKey(ctx)
-	if err != nil {
-		return nil, err
-	}
-	m := hmac.New(sha256.New, root.Seed())
-	m.Write([]byte("sportello public form token v1"))
-	return m.Sum(nil), nil
-}
-
-// newNonce sets a fresh nonce cookie for the page of comune.
-func (s *server) newNonce(w http.ResponseWriter, code string) string {
-	var b [16]byte
-	rand.Read(b[:])
-	n := hex.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{Name: postCSRFCookie, Value: n, Path: "/comuni/" + code + "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, MaxAge: int(csrfTTL / time.Second)})
-	return n
-}
-
-// csrfToken binds the nonce of the browser's cookie to comune and the
-// time the form was served: "unix seconds.mac".
-func csrfToken(key []byte, nonce, comune string, at time.Time) string {
-	ts := strconv.FormatInt(at.Unix(), 10)
-	return ts + "." + csrfMAC(key, nonce, comune, ts)
-}
-
-func csrfMAC(key []byte, nonce, comune, ts string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(nonce + "|" + comune + "|" + ts))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
-// csrfValid reports whether token was made for nonce and comune less than
-// csrfTTL before now.
-func csrfValid(key []byte, nonce, comune, token string, now time.Time) bool {
-	ts, mac, ok := strings.Cut(token, ".")
-	if !ok {
-		return false
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
-		return false
-	}
-	age := now.Sub(time.Unix(sec, 0))
-	if age < -time.Minute || age > csrfTTL {
-		return false
-	}
-	return hmac.Equal([]byte(mac), []byte(csrfMAC(key, nonce, comune, ts)))
-}
-
 // englishTypes names the certificates in English for the page in English.
 func englishTypes(opts []request.Option) []request.Option {
 	names := map[string]string{
@@ -312,48 +242,4 @@ func englishTypes(opts []request.Option) []request.Option {
 		}
 	}
 	return out
-}
-
-// postWords are the page's texts in one language.
-type postWords struct {
-	Lang, Title, Intro                                                 string
-	Person, Surname, Name, CF, Certificate, Type, Use, UseHelp         string
-	Bollo, Marca, Exemption, ExemptionPick, Address, Recipient, Street string
-	CAP, Comune, Provincia, Contacts, Email, Phone, Privacy, Send      string
-	NoComune, NoService, Unreadable, Expired, TooMany, Refused         string
-	Internal, DoneTitle, DoneNumber, DoneFollow, DoneKeep, Fees        string
-}
-
-var postItalian = postWords{
-	Lang: "it", Title: "Certificato per posta",
-	Intro:  "Chiedi un certificato anagrafico da ricevere a casa. L'ufficio anagrafe lo rilascia con il contrassegno elettronico e lo spedisce all'indirizzo indicato, con l'avviso pagoPA della spedizione, del bollo (16 euro, salvo esenzione di legge) e dei diritti di segreteria.",
-	Person: "La persona del certificato", Surname: "Cognome", Name: "Nome", CF: "Codice fiscale",
-	Certificate: "Il certificato", Type: "Certificato", Use: "Uso", UseHelp: "ad esempio: uso pensione. Non serve per una pubblica amministrazione, che lo acquisisce d'ufficio.",
-	Bollo: "Bollo", Marca: "Con bollo da 16 euro, pagato con la spedizione", Exemption: "Esente per legge", ExemptionPick: "Esenzione (se esente)",
-	Address: "Indirizzo di spedizione", Recipient: "Destinatario (come sul campanello)", Street: "Via e numero civico", CAP: "CAP",
-	Comune: "Comune", Provincia: "Provincia (sigla)", Contacts: "Per gli avvisi (facoltativi)", Email: "Email", Phone: "Cellulare",
-	Privacy: "Ho preso visione dell'informativa sul trattamento dei dati personali (Reg. UE 2016/679)", Send: "Invia la richiesta",
-	NoComune: "Comune sconosciuto a questa rete.", NoService: "Il comune non offre il certificato per posta.",
-	Unreadable: "Richiesta non leggibile.", Expired: "Il modulo è scaduto o non proviene da questa pagina: ricaricare la pagina e inviarlo di nuovo.",
-	TooMany: "Troppe richieste da questo indirizzo: riprovare più tardi.", Refused: "Richiesta non accettata",
-	Internal: "Errore del servizio: riprovare più tardi.", DoneTitle: "Richiesta ricevuta", DoneNumber: "Numero di protocollo",
-	DoneFollow: "Segui la richiesta", DoneKeep: "Conserva questo indirizzo: è l'unico modo di seguire la richiesta senza credenziali.",
-	Fees: "Costi: spedizione in posta ordinaria, bollo 16 euro (salvo esenzione), diritti di segreteria del comune; si pagano con l'avviso pagoPA allegato al certificato.",
-}
-
-var postEnglish = postWords{
-	Lang: "en", Title: "Certificate by post",
-	Intro:  "Ask for a registry certificate to be mailed to your home. The registry office issues it with its electronic stamp and posts it to the address you give, with the pagoPA notice for the postage, the stamp duty (16 euro, unless exempt by law) and the office fees.",
-	Person: "The person of the certificate", Surname: "Surname", Name: "Given name", CF: "Codice fiscale (tax code)",
-	Certificate: "The certificate", Type: "Certificate", Use: "Use", UseHelp: "for example: pension. A public administration does not need it: it checks the registry itself.",
-	Bollo: "Stamp duty", Marca: "With the 16 euro stamp duty, paid with the postage", Exemption: "Exempt by law", ExemptionPick: "Exemption (if exempt)",
-	Address: "Postal address", Recipient: "Recipient (as on the doorbell)", Street: "Street and number", CAP: "Postcode (CAP)",
-	Comune: "Town", Provincia: "Province (two letters)", Contacts: "For notices (optional)", Email: "Email", Phone: "Mobile phone",
-	Privacy: "I have read the privacy notice (EU Regulation 2016/679)", Send: "Send the request",
-	NoComune: "Comune unknown to this network.", NoService: "The comune does not offer certificates by post.",
-	Unreadable: "Unreadable request.", Expired: "The form has expired or does not come from this page: reload the page and send it again.",
-	TooMany: "Too many requests from this address: try again later.", Refused: "Request not accepted",
-	Internal: "Service error: try again later.", DoneTitle: "Request received", DoneNumber: "Protocol number",
-	DoneFollow: "Follow the request", DoneKeep: "Keep this address: it is the only way to follow the request without credentials.",
-	Fees: "Costs: ordinary postage, 16 euro stamp duty (unless exempt), the comune's office fees; paid with the pagoPA notice sent with the certificate.",
 }

@@ -30,7 +30,7 @@ func openPostPage(t *testing.T, h *testHub, comune, query string) (*postPage, *h
 	p := &postPage{h: h, path: "/comuni/" + comune + "/certificato-per-posta", ip: "192.0.2.10:5555"}
 	rec := h.do("GET", p.path+query, "", "")
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == "sportello_post" {
+		if c.Name == "sportello_form" {
 			p.cookie = c
 		}
 	}
@@ -188,11 +188,11 @@ func TestPostPage(t *testing.T) {
 		v := postValues(t, h, p.token)
 		v.Set("cap", "1") // refused forms count too: they cost the hub a transaction
 		codes := []int{}
-		for range 7 {
+		for range 12 {
 			codes = append(codes, p.post(v).Code)
 		}
-		if codes[4] != 422 || codes[5] != 429 || codes[6] != 429 {
-			t.Errorf("codes %v: want five answers, then 429", codes)
+		if codes[9] != 422 || codes[10] != 429 || codes[11] != 429 {
+			t.Errorf("codes %v: want ten answers, then 429", codes)
 		}
 	})
 }

@@ -2,11 +2,8 @@ package hub
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"embed"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -71,13 +68,9 @@ var publicPages = func() map[string]*template.Template {
 	return out
 }()
 
-// The booking form's bounds: a person books a burst of publicBookings,
-// then one every publicBookEvery, from one address.
+// The booking form's bounds.
 const (
-	publicBookings   = 10
-	publicBookEvery  = 30 * time.Second
 	maxBookingForm   = 4 << 10
-	csrfCookie       = "sportello_csrf"
 	publicNameLength = 80
 )
 
@@ -120,15 +113,20 @@ func (p *publicPage) Home() string { return p.Link("/comuni/" + p.Comune.Code + 
 // In is a page of the comune.
 func (p *publicPage) In(page string) string { return p.Link("/comuni/" + p.Comune.Code + "/" + page) }
 
-func (s *server) newPublicPage(r *http.Request, title, menu string) *publicPage {
-	p := &publicPage{T: &publicItalian, Static: staticPrefix, Title: title, Menu: menu}
-	q := r.URL.Query()
-	other := "en"
-	if q.Get("lang") == "en" {
-		p.T, other = &publicEnglish, "it"
+// publicLanguage is the words of the language the request asks for
+// (?lang=en), Italian by default.
+func publicLanguage(r *http.Request) *publicWords {
+	if r.URL.Query().Get("lang") == "en" {
+		return &publicEnglish
 	}
+	return &publicItalian
+}
+
+func (s *server) newPublicPage(r *http.Request, title, menu string) *publicPage {
+	p := &publicPage{T: publicLanguage(r), Static: staticPrefix, Title: title, Menu: menu}
+	q := r.URL.Query()
 	q.Del("lang")
-	if other == "en" {
+	if p.T.Lang == "it" {
 		q.Set("lang", "en")
 	}
 	p.Switch = r.URL.Path
@@ -483,7 +481,7 @@ type bookView struct {
 	Area        *bookArea
 	Days        []bookDay
 	Problem     string
-	CSRF        string
+	Token       string
 	Appointment string
 	Action      string
 	// Values the person typed, shown again after a refusal.
@@ -550,7 +548,12 @@ func (s *server) showBooking(w http.ResponseWriter, r *http.Request, p *publicPa
 			d := &v.Days[len(v.Days)-1]
 			d.Slots = append(d.Slots, bookSlot{ID: sl.ID, Time: at.Format("15:04") + " · " + p.T.Counter + " " + sl.Counter, Checked: sl.ID == f.Slot})
 		}
-		v.CSRF = s.csrfToken(w, r)
+		tok, err := s.formToken(r.Context(), w, r, p.Comune.Code)
+		if err != nil {
+			s.publicFailed(w, r, err)
+			return
+		}
+		v.Token = tok
 		v.Action = p.In("prenota")
 		p.Crumbs = append(p.Crumbs, crumb{p.T.Book, p.In("prenota")})
 		p.Title = p.T.Book + ": " + v.Area.Name
@@ -559,26 +562,9 @@ func (s *server) showBooking(w http.ResponseWriter, r *http.Request, p *publicPa
 	s.renderPublic(w, status, "book", p)
 }
 
-// csrfToken is the token of the booking form: the value of a cookie only
-// this site's pages can read, which the form must send back
-// (double-submit); a page of another site can neither read the cookie nor
-// post with it (SameSite=Strict), and CrossOriginProtection refuses its
-// post first.
-func (s *server) csrfToken(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 43 {
-		return c.Value
-	}
-	var b [32]byte
-	rand.Read(b[:])
-	tok := base64.RawURLEncoding.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/comuni/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: 2 * 3600})
-	return tok
-}
-
 // bookingForm is the booking form as posted.
 type bookingForm struct {
-	Area, Slot, CodiceFiscale, Name, Appointment, CSRF string
+	Area, Slot, CodiceFiscale, Name, Appointment, Token string
 }
 
 // bookingProblem is what is wrong with a posted form, as a key of the
@@ -595,10 +581,10 @@ func (e *bookingProblem) Error() string { return "booking form: " + e.Key }
 // normalised, the name trimmed.
 func parseBooking(form url.Values, now time.Time) (bookingForm, error) {
 	f := bookingForm{Area: form.Get("area"), Slot: form.Get("slot"), CodiceFiscale: cf.Normalize(form.Get("codice_fiscale")),
-		Name: strings.Join(strings.Fields(form.Get("name")), " "), Appointment: form.Get("appointment"), CSRF: form.Get("csrf")}
+		Name: strings.Join(strings.Fields(form.Get("name")), " "), Appointment: form.Get("appointment"), Token: form.Get("token")}
 	switch {
 	case len(f.Appointment) != 36 || strings.Trim(strings.ToLower(f.Appointment), "0123456789abcdef-") != "" ||
-		len(f.Area) != 1 || len(f.CSRF) != 43:
+		len(f.Area) != 1 || f.Token == "" || len(f.Token) > maxFormToken:
 		return f, &bookingProblem{Key: "form"}
 	case f.Slot == "" || len(f.Slot) > 60:
 		return f, &bookingProblem{Key: "slot"}
@@ -638,14 +624,6 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.crossOrigin.Check(r); err != nil {
-		s.showBooking(w, r, p, http.StatusForbidden, bookingForm{}, p.T.ErrExpired)
-		return
-	}
-	if err := s.bookings.take(clientIP(r), s.now()); err != nil {
-		s.showBooking(w, r, p, http.StatusTooManyRequests, bookingForm{}, p.T.ErrTooMany)
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBookingForm)
 	if err := r.ParseForm(); err != nil {
 		s.showBooking(w, r, p, http.StatusBadRequest, bookingForm{}, p.T.ErrForm)
@@ -653,8 +631,15 @@ func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	f, err := parseBooking(r.PostForm, now)
-	if c, cerr := r.Cookie(csrfCookie); err == nil && (cerr != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(f.CSRF)) != 1) {
+	if ok, kerr := s.formPosted(r.Context(), r, p.Comune.Code, f.Token); kerr != nil {
+		s.publicFailed(w, r, kerr)
+		return
+	} else if !ok {
 		s.showBooking(w, r, p, http.StatusForbidden, bookingForm{Area: f.Area, Appointment: request.NewID()}, p.T.ErrExpired)
+		return
+	}
+	if err := s.forms.take(clientIP(r), now); err != nil {
+		s.showBooking(w, r, p, http.StatusTooManyRequests, bookingForm{}, p.T.ErrTooMany)
 		return
 	}
 	if err != nil {

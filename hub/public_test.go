@@ -129,7 +129,7 @@ func (h *publicHub) bookingForm(tb testing.TB, c *http.Client, area string) url.
 	for _, m := range hidden.FindAllStringSubmatch(page, -1) {
 		v.Set(m[1], m[2])
 	}
-	if v.Get("csrf") == "" || v.Get("appointment") == "" {
+	if v.Get("token") == "" || v.Get("appointment") == "" {
 		tb.Fatalf("booking page without its hidden fields:\n%s", page)
 	}
 	return v
@@ -432,7 +432,10 @@ func TestPublicBooking(t *testing.T) {
 		refuse(t, fresh(func(f url.Values) { f.Set("name", "  ") }), 400, "cognome e nome")
 	})
 	t.Run("ErrCSRF", func(t *testing.T) {
-		refuse(t, fresh(func(f url.Values) { f.Set("csrf", strings.Repeat("A", 43)) }), 403, "scaduto")
+		refuse(t, fresh(func(f url.Values) { f.Set("token", strings.Repeat("A", 43)) }), 403, "scaduto")
+		// A token of this browser's page with its random part changed.
+		tok := strings.Split(fresh(func(url.Values) {}).Get("token"), ".")
+		refuse(t, fresh(func(f url.Values) { f.Set("token", tok[0]+"."+tok[1]+"x."+tok[2]) }), 403, "scaduto")
 		// Another browser: no cookie, the token of someone else's page.
 		before, _ := h.DB.Records(ctx, "I690", queue.KindAppointment, "")
 		st, _ := h.post(t, h.client(t), "/comuni/I690/prenota", fresh(func(url.Values) {}))

@@ -39,6 +39,8 @@ type publicWords struct {
 	Weekdays [7]string
 	Months   [12]string
 	Events   map[request.LifeEvent]string
+
+	Post postWords
 }
 
 // event is the title of a life event.
@@ -96,6 +98,7 @@ func (w *publicWords) problem(p *bookingProblem) string {
 }
 
 var publicItalian = publicWords{
+	Post:              postItalian,
 	Lang:              "it",
 	OtherLanguage:     "en",
 	OtherLanguageName: "English",
@@ -206,6 +209,7 @@ var publicItalian = publicWords{
 }
 
 var publicEnglish = publicWords{
+	Post:              postEnglish,
 	Lang:              "en",
 	OtherLanguage:     "it",
 	OtherLanguageName: "Italiano",
@@ -332,4 +336,49 @@ var publicEnglish = publicWords{
 		request.EventBusiness:  "Starting, running, closing a business",
 		request.EventProperty:  "Owning property",
 	},
+}
+
+// postWords are the texts of the page of the certificate by post in one
+// language (publicWords.Post).
+type postWords struct {
+	Title, Intro                                                       string
+	Person, Surname, Name, CF, Certificate, Type, Use, UseHelp         string
+	Bollo, Marca, Exemption, ExemptionPick, Address, Recipient, Street string
+	CAP, Comune, Provincia, Contacts, Email, Phone, Privacy, Send      string
+	NoComune, NoService, Unreadable, Expired, TooMany, Refused         string
+	Internal, DoneTitle, DoneNumber, DoneFollow, DoneKeep, Fees        string
+}
+
+var postItalian = postWords{
+	Title:  "Certificato per posta",
+	Intro:  "Chiedi un certificato anagrafico da ricevere a casa. L'ufficio anagrafe lo rilascia con il contrassegno elettronico e lo spedisce all'indirizzo indicato, con l'avviso pagoPA della spedizione, del bollo (16 euro, salvo esenzione di legge) e dei diritti di segreteria.",
+	Person: "La persona del certificato", Surname: "Cognome", Name: "Nome", CF: "Codice fiscale",
+	Certificate: "Il certificato", Type: "Certificato", Use: "Uso", UseHelp: "ad esempio: uso pensione. Non serve per una pubblica amministrazione, che lo acquisisce d'ufficio.",
+	Bollo: "Bollo", Marca: "Con bollo da 16 euro, pagato con la spedizione", Exemption: "Esente per legge", ExemptionPick: "Esenzione (se esente)",
+	Address: "Indirizzo di spedizione", Recipient: "Destinatario (come sul campanello)", Street: "Via e numero civico", CAP: "CAP",
+	Comune: "Comune", Provincia: "Provincia (sigla)", Contacts: "Per gli avvisi (facoltativi)", Email: "Email", Phone: "Cellulare",
+	Privacy: "Ho preso visione dell'informativa sul trattamento dei dati personali (Reg. UE 2016/679)", Send: "Invia la richiesta",
+	NoComune: "Comune sconosciuto a questa rete.", NoService: "Il comune non offre il certificato per posta.",
+	Unreadable: "Richiesta non leggibile.", Expired: "Il modulo è scaduto o non proviene da questa pagina: ricaricare la pagina e inviarlo di nuovo.",
+	TooMany: "Troppe richieste da questo indirizzo: riprovare più tardi.", Refused: "Richiesta non accettata",
+	Internal: "Errore del servizio: riprovare più tardi.", DoneTitle: "Richiesta ricevuta", DoneNumber: "Numero di protocollo",
+	DoneFollow: "Segui la richiesta", DoneKeep: "Conserva questo indirizzo: è l'unico modo di seguire la richiesta senza credenziali.",
+	Fees: "Costi: spedizione in posta ordinaria, bollo 16 euro (salvo esenzione), diritti di segreteria del comune; si pagano con l'avviso pagoPA allegato al certificato.",
+}
+
+var postEnglish = postWords{
+	Title:  "Certificate by post",
+	Intro:  "Ask for a registry certificate to be mailed to your home. The registry office issues it with its electronic stamp and posts it to the address you give, with the pagoPA notice for the postage, the stamp duty (16 euro, unless exempt by law) and the office fees.",
+	Person: "The person of the certificate", Surname: "Surname", Name: "Given name", CF: "Codice fiscale (tax code)",
+	Certificate: "The certificate", Type: "Certificate", Use: "Use", UseHelp: "for example: pension. A public administration does not need it: it checks the registry itself.",
+	Bollo: "Stamp duty", Marca: "With the 16 euro stamp duty, paid with the postage", Exemption: "Exempt by law", ExemptionPick: "Exemption (if exempt)",
+	Address: "Postal address", Recipient: "Recipient (as on the doorbell)", Street: "Street and number", CAP: "Postcode (CAP)",
+	Comune: "Town", Provincia: "Province (two letters)", Contacts: "For notices (optional)", Email: "Email", Phone: "Mobile phone",
+	Privacy: "I have read the privacy notice (EU Regulation 2016/679)", Send: "Send the request",
+	NoComune: "Comune unknown to this network.", NoService: "The comune does not offer certificates by post.",
+	Unreadable: "Unreadable request.", Expired: "The form has expired or does not come from this page: reload the page and send it again.",
+	TooMany: "Too many requests from this address: try again later.", Refused: "Request not accepted",
+	Internal: "Service error: try again later.", DoneTitle: "Request received", DoneNumber: "Protocol number",
+	DoneFollow: "Follow the request", DoneKeep: "Keep this address: it is the only way to follow the request without credentials.",
+	Fees: "Costs: ordinary postage, 16 euro stamp duty (unless exempt), the comune's office fees; paid with the pagoPA notice sent with the certificate.",
 }

@@ -67,15 +67,25 @@ type server struct {
 	now    func() time.Time
 	limits Limits
 	reads  *rateLimiter
-	posts  *rateLimiter // the public page's requests, per address (post.go)
 	// public and inFlight guard the routes open without a token.
 	public   *rateLimiter
 	inFlight *inFlight
-	// bookings bounds the public booking form per address; crossOrigin
-	// refuses its posts from other sites' pages.
-	bookings    *rateLimiter
+	// forms bounds what one address posts through the public forms (a
+	// booking, a certificate by post: each costs the hub a transaction
+	// and the comune a slot or a letter); crossOrigin refuses their posts
+	// from other sites' pages (forms.go).
+	forms       *rateLimiter
 	crossOrigin *http.CrossOriginProtection
 }
+
+// One address may post a burst of publicForms forms (bookings and
+// certificates by post together), then one every publicFormEvery: a
+// household books a few slots and asks for a few certificates; a script
+// filling the comune's agenda or its back office is stopped.
+const (
+	publicForms     = 10
+	publicFormEvery = time.Minute
+)
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
 func NewServer(d Deps) http.Handler {
@@ -92,7 +102,6 @@ func NewServer(d Deps) http.Handler {
 	if s.limits.Reads <= 0 || s.limits.ReadEvery <= 0 {
 		s.limits.Reads, s.limits.ReadEvery = DefaultLimits.Reads, DefaultLimits.ReadEvery
 	}
-	s.posts = newPostLimiter()
 	if s.limits.Public <= 0 || s.limits.PublicEvery <= 0 {
 		s.limits.Public, s.limits.PublicEvery = DefaultLimits.Public, DefaultLimits.PublicEvery
 	}
@@ -102,7 +111,7 @@ func NewServer(d Deps) http.Handler {
 	s.reads = newRateLimiter(s.limits.Reads, s.limits.ReadEvery, "troppe ricerche da questa postazione")
 	s.public = newRateLimiter(s.limits.Public, s.limits.PublicEvery, "troppe richieste da questo indirizzo")
 	s.inFlight = &inFlight{perIP: s.limits.PublicInFlight, total: s.limits.PublicInFlightAll, byIP: map[string]int{}}
-	s.bookings = newRateLimiter(publicBookings, publicBookEvery, "troppe prenotazioni da questo indirizzo")
+	s.forms = newRateLimiter(publicForms, publicFormEvery, "troppi moduli da questo indirizzo")
 	s.crossOrigin = http.NewCrossOriginProtection()
 	mux := http.NewServeMux()
 	s.routes(mux)

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/internal/sqlitedb/sqlitetest"
 	"github.com/sportello/sportello/store"
 )
 
@@ -72,24 +72,12 @@ func TestSalvage(t *testing.T) {
 	}
 }
 
-// closeAndDamage closes s, the cache at path, and overwrites the first
-// page of table with garbage, as a bad sector or a torn write leaves it.
+// closeAndDamage closes s, the cache at path, and damages the first page
+// of table.
 func closeAndDamage(t *testing.T, s *store.Store, path, table string) {
 	t.Helper()
-	var pageSize, root int64
-	s.DB().QueryRow(`PRAGMA page_size`).Scan(&pageSize)
-	if err := s.DB().QueryRow(`SELECT rootpage FROM sqlite_schema WHERE name = ?`, table).Scan(&root); err != nil {
-		t.Fatal(err)
-	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt([]byte(strings.Repeat("\x0d\xff\x00\x42", int(pageSize)/4)), pageSize*(root-1)); err != nil {
-		t.Fatal(err)
-	}
+	sqlitetest.DamageTable(t, path, table)
 }

@@ -2,7 +2,6 @@ package sync_test
 
 import (
 	"context"
-	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,33 +9,10 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/internal/sqlitedb/sqlitetest"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/sync"
 )
-
-// damagePage overwrites the first page of table in the closed database at
-// path with garbage, as a bad sector or a torn write leaves it.
-func damagePage(t *testing.T, path, table string) {
-	t.Helper()
-	db, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var root, size int64
-	err = db.QueryRow(`SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_schema WHERE name = ?`, table).Scan(&root, &size)
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt([]byte(strings.Repeat("\x0d\xff\x00\x42", int(size)/4)), (root-1)*size); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestSalvageDamagedCache damages the page of the anagrafe in a
 // workstation's cache that holds operations the hub has not taken: the
@@ -65,7 +41,7 @@ func TestSalvageDamagedCache(t *testing.T) {
 	w.audit(t, 3) // offline: not at the hub
 	st.Close()
 	// The WAL is checkpointed at close: the page is in the main file.
-	damagePage(t, path, "citizens")
+	sqlitetest.DamageTable(t, path, "citizens")
 
 	st, err = store.Open(path)
 	if err != nil {
