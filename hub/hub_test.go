@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/internal/pgdb/pgtest"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -37,7 +37,7 @@ type testHub struct {
 // MustOpenDB opens a hub database in the test's directory.
 func MustOpenDB(tb testing.TB) *hubdb.DB {
 	tb.Helper()
-	db, err := hubdb.Open(context.Background(), filepath.Join(tb.TempDir(), "hub.db"))
+	db, err := hubdb.Open(context.Background(), pgtest.HubTarget(tb, tb.TempDir()))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -104,7 +104,13 @@ func hubCounts(t *testing.T, path, device string) (ops, audit, top int64) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	err = db.QueryRow(`SELECT
+	return hubCountsIn(t, db, device)
+}
+
+// hubCountsIn is hubCounts of the hub database db.
+func hubCountsIn(t *testing.T, db *sql.DB, device string) (ops, audit, top int64) {
+	t.Helper()
+	err := db.QueryRow(`SELECT
 		(SELECT COUNT(*) FROM ops WHERE device = ? AND kind = ?),
 		(SELECT COUNT(*) FROM audit WHERE device = ?),
 		(SELECT COALESCE(MAX(seq), 0) FROM ops WHERE device = ?)`,

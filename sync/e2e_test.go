@@ -33,6 +33,7 @@ import (
 	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/internal/pgdb/pgtest"
 	"github.com/sportello/sportello/passwd"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/sync"
@@ -97,8 +98,13 @@ type testHub struct {
 
 func newHub(t *testing.T) *testHub {
 	t.Helper()
+	return newHubOn(t, pgtest.HubTarget(t, t.TempDir()))
+}
+
+// newHubOn is newHub with its data at path: a file or a PostgreSQL URL.
+func newHubOn(t *testing.T, path string) *testHub {
+	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "hub.db")
 	db, err := hubdb.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

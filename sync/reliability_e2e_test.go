@@ -22,6 +22,7 @@ import (
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
+	"github.com/sportello/sportello/internal/pgdb"
 	"github.com/sportello/sportello/sync"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -30,30 +31,50 @@ import (
 // (not a refusal) whenever when holds; the returned function mends it.
 func (h *testHub) breakTable(table, when string) (mend func()) {
 	h.t.Helper()
-	db, err := sql.Open("sqlite3", h.Path+"?_busy_timeout=5000")
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	db := h.rawDB()
 	name := "fault_" + table
-	if _, err := db.Exec(fmt.Sprintf(`CREATE TRIGGER %s BEFORE INSERT ON %s WHEN %s BEGIN SELECT RAISE(ABORT, 'guasto simulato'); END`, name, table, when)); err != nil {
+	create := fmt.Sprintf(`CREATE TRIGGER %s BEFORE INSERT ON %s WHEN %s BEGIN SELECT RAISE(ABORT, 'guasto simulato'); END`, name, table, when)
+	drop := `DROP TRIGGER ` + name
+	if h.DB.Postgres() {
+		create = fmt.Sprintf(`CREATE FUNCTION %[1]s() RETURNS trigger LANGUAGE plpgsql AS $f$
+			BEGIN IF %[3]s THEN RAISE EXCEPTION 'guasto simulato'; END IF; RETURN NEW; END $f$;
+			CREATE TRIGGER %[1]s BEFORE INSERT ON %[2]s FOR EACH ROW EXECUTE FUNCTION %[1]s()`, name, table, when)
+		drop = fmt.Sprintf(`DROP TRIGGER %[1]s ON %[2]s; DROP FUNCTION %[1]s()`, name, table)
+	}
+	if _, err := db.Exec(create); err != nil {
 		h.t.Fatal(err)
 	}
 	return func() {
 		h.t.Helper()
-		if _, err := db.Exec(`DROP TRIGGER ` + name); err != nil {
+		if _, err := db.Exec(drop); err != nil {
 			h.t.Fatal(err)
 		}
 		db.Close()
 	}
 }
 
-// opsAtHub counts the device's operations the hub has applied.
-func (h *testHub) opsAtHub(device string) int {
+// rawDB opens the hub's database beside the hub, as an administrator
+// would, on either engine.
+func (h *testHub) rawDB() *sql.DB {
 	h.t.Helper()
+	if h.DB.Postgres() {
+		db, err := pgdb.Open(context.Background(), h.Path, 2)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		return db
+	}
 	db, err := sql.Open("sqlite3", h.Path+"?_busy_timeout=5000")
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	return db
+}
+
+// opsAtHub counts the device's operations the hub has applied.
+func (h *testHub) opsAtHub(device string) int {
+	h.t.Helper()
+	db := h.rawDB()
 	defer db.Close()
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM ops WHERE device = ?`, device).Scan(&n); err != nil {
@@ -130,7 +151,7 @@ func TestPerDeviceOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		h.Start()
-		mend := h.breakTable("payments", "1")
+		mend := h.breakTable("payments", "1 = 1")
 		for range 2 { // the hub fails the payment twice: the closing waits
 			wantCode(t, w.C.Round(ctx), app.EOFFLINE)
 			if closed, _, _, err := h.DB.ClosedDay(ctx, w.Profile.Device, op.Username, day); err != nil || closed {

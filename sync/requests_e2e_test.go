@@ -197,9 +197,17 @@ func TestRequestsThroughTheHub(t *testing.T) {
 		if first.MemberNames["figlio"] != want {
 			t.Fatalf("at the counter the child is %q, want %q", first.MemberNames["figlio"], want)
 		}
-		// The other workstation has it from the hub, named by its anagrafe.
+		// The other workstation has it from the hub, named by its anagrafe,
+		// at its next round: the rounds above ran at once, and its pull may
+		// have come before the first workstation's push.
+		if err := w2.C.Round(ctx); err != nil {
+			t.Fatal(err)
+		}
 		got, err := w2.St.Request(ctx, first.ID)
-		if err != nil || got.MemberNames["figlio"] != want || got.Values["figlio"] != luca {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.MemberNames["figlio"] != want || got.Values["figlio"] != luca {
 			t.Fatalf("from the hub: %v %q (%v)", got.MemberNames, got.Values["figlio"], err)
 		}
 	})

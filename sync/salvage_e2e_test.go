@@ -88,7 +88,9 @@ func TestSalvageDamagedCache(t *testing.T) {
 	if pending, parked := w.outbox(t); pending != 0 || parked != 0 {
 		t.Errorf("after the sync: %d pending, %d parked", pending, parked)
 	}
-	ops, audit, _ := hubCounts(t, h.Path, p.Device)
+	raw := h.rawDB()
+	defer raw.Close()
+	ops, audit, _ := hubCountsIn(t, raw, p.Device)
 	if ops != 3 || audit != 3 {
 		t.Errorf("hub holds %d audit operations and %d events of the workstation, want 3 and 3", ops, audit)
 	}

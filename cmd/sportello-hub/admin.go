@@ -30,10 +30,10 @@ import (
 
 var serveCmd = &command{
 	name:     "serve",
-	synopsis: "--data DIR [--addr HOST:PORTA] [--tls-name NOME]... [--tls-cert FILE --tls-key FILE] [--tls | --insecure-http] [--public-url URL] [--backup-every DURATA --backup-dir CARTELLA [--backup-keep N]]",
+	synopsis: "--data DIR [--db URL] [--addr HOST:PORTA] [--tls-name NOME]... [--tls-cert FILE --tls-key FILE] [--tls | --insecure-http] [--public-url URL] [--backup-every DURATA --backup-dir CARTELLA [--backup-keep N]]",
 	summary:  "avvia l'hub: l'API delle postazioni, la pagina di verifica e quella delle richieste\n(URL: l'indirizzo dei link negli avvisi; anche SPORTELLO_PUBLIC_URL);\nfuori dal loopback in TLS, con il certificato del comune o con l'autorità propria dell'hub;\ncon --backup-every un backup nella CARTELLA a ogni DURATA, tenendo gli N più recenti",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		addr := fs.String("addr", "127.0.0.1:8450", "l'indirizzo `HOST:PORTA` di ascolto")
 		publicURL := fs.String("public-url", e.getenv("SPORTELLO_PUBLIC_URL"), "l'indirizzo pubblico `URL` dell'hub, per i link degli avvisi")
 		backups := scheduleFlags(fs) // backup.go
@@ -45,7 +45,10 @@ var serveCmd = &command{
 			if err := backups.check(); err != nil {
 				return err
 			}
-			db, err := openHubDB(ctx, "serve", *data)
+			if backups.every > 0 && data.db != "" {
+				return hubdb.ErrPostgresBackup
+			}
+			db, err := openHubDB(ctx, "serve", data)
 			if err != nil {
 				return err
 			}
@@ -54,7 +57,7 @@ var serveCmd = &command{
 				return err
 			}
 			log := slog.New(slog.NewTextHandler(e.stderr, nil))
-			tlsConf, pin, err := tlsOpt.config(*data, *addr, log)
+			tlsConf, pin, err := tlsOpt.config(data.dir, *addr, log)
 			if err != nil {
 				return err
 			}
@@ -79,11 +82,11 @@ func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, tlsConf *t
 
 var importReferenceCmd = &command{
 	name:     "import-reference",
-	synopsis: "--data DIR CARTELLA",
+	synopsis: "(--data DIR | --db URL) CARTELLA",
 	summary:  "importa le tabelle ANPR della CARTELLA e le pubblica a ogni postazione",
 	args:     1,
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		return func(ctx context.Context) error {
 			if fs.NArg() != 1 {
 				return cmdline.Usagef("import-reference: indicare la cartella delle tabelle ANPR")
@@ -92,7 +95,7 @@ var importReferenceCmd = &command{
 			if err != nil {
 				return app.Errorf(app.EINVALID, "%v", err)
 			}
-			db, err := openHubDB(ctx, "import-reference", *data)
+			db, err := openHubDB(ctx, "import-reference", data)
 			if err != nil {
 				return err
 			}
@@ -108,10 +111,10 @@ var importReferenceCmd = &command{
 
 var demoCmd = &command{
 	name:     "demo",
-	synopsis: "--data DIR --comune CODICE --residents N [--seed S]",
+	synopsis: "(--data DIR | --db URL) --comune CODICE --residents N [--seed S]",
 	summary:  "aggiunge un comune dimostrativo: anagrafe sintetica, operatori, catalogo, richieste,\npagamenti e multe, code e albo",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		residents := fs.Int("residents", 0, "`N` residenti da generare (da 1 a 5000000)")
 		seed := fs.Int64("seed", 1, "il seme `S` del generatore: lo stesso seme dà le stesse persone")
 		return func(ctx context.Context) error {
@@ -122,7 +125,7 @@ var demoCmd = &command{
 			if *residents < 1 || *residents > 5_000_000 {
 				return cmdline.Usagef("demo: --residents vuole un numero tra 1 e 5000000")
 			}
-			db, err := openHubDB(ctx, "demo", *data)
+			db, err := openHubDB(ctx, "demo", data)
 			if err != nil {
 				return err
 			}
@@ -140,11 +143,11 @@ var demoCmd = &command{
 
 var importAnagrafeCmd = &command{
 	name:     "import-anagrafe",
-	synopsis: "--data DIR --comune CODICE FILE.csv",
+	synopsis: "(--data DIR | --db URL) --comune CODICE FILE.csv",
 	summary:  "fa del FILE l'anagrafe del comune: le differenze arrivano alle postazioni;\nun file con righe errate è rifiutato per intero",
 	args:     1,
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		return func(ctx context.Context) error {
 			code, err := checkComune("import-anagrafe", *comune)
 			if err != nil {
@@ -153,7 +156,7 @@ var importAnagrafeCmd = &command{
 			if fs.NArg() != 1 {
 				return cmdline.Usagef("import-anagrafe: indicare il file CSV")
 			}
-			db, err := openHubDB(ctx, "import-anagrafe", *data)
+			db, err := openHubDB(ctx, "import-anagrafe", data)
 			if err != nil {
 				return err
 			}
@@ -179,10 +182,10 @@ var importAnagrafeCmd = &command{
 
 var enrollCodeCmd = &command{
 	name:     "enroll-code",
-	synopsis: "--data DIR --comune CODICE [--ttl DURATA] [--role RUOLO] [--tls-cert FILE]",
+	synopsis: "(--data DIR | --db URL) --comune CODICE [--ttl DURATA] [--role RUOLO] [--tls-cert FILE]",
 	summary:  "un codice di attivazione monouso per una postazione del comune (ultima riga), con l'impronta\ndel certificato dell'hub che la postazione verifica all'attivazione",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		ttl := fs.Duration("ttl", 24*time.Hour, "la validità `DURATA` del codice (es. 24h, 30m)")
 		roleName := fs.String("role", "sportello", "il `RUOLO` della postazione: sportello, chiosco o tabellone (chiosco e tabellone non consultano l'anagrafe)")
 		tlsCert := fs.String("tls-cert", "", "il `FILE` del certificato del comune che l'hub serve (serve --tls-cert); senza, l'autorità propria dell'hub")
@@ -195,12 +198,12 @@ var enrollCodeCmd = &command{
 			if err != nil {
 				return cmdline.Usagef("enroll-code: --role vuole sportello, chiosco o tabellone, non %q", *roleName)
 			}
-			db, err := openHubDB(ctx, "enroll-code", *data)
+			db, err := openHubDB(ctx, "enroll-code", data)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			pin, err := hubPin(*data, *tlsCert)
+			pin, err := hubPin(data.dir, *tlsCert)
 			if err != nil {
 				return err
 			}
@@ -217,10 +220,10 @@ var enrollCodeCmd = &command{
 
 var addOperatorCmd = &command{
 	name:     "add-operator",
-	synopsis: "--data DIR --comune CODICE --username U --name NOME [--role RUOLI]",
+	synopsis: "(--data DIR | --db URL) --comune CODICE --username U --name NOME [--role RUOLI]",
 	summary:  "crea o aggiorna un operatore; la password da SPORTELLO_PASSWORD o dalla prima riga dell'input",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		username := fs.String("username", "", "il nome utente `U`")
 		name := fs.String("name", "", "il `NOME` e cognome dell'operatore")
 		roles := fs.String("role", string(app.RoleOperator), "i `RUOLI` separati da virgola: operatore, supervisore, backoffice")
@@ -251,7 +254,7 @@ var addOperatorCmd = &command{
 			for _, r := range strings.Split(*roles, ",") {
 				op.Roles = append(op.Roles, app.Role(strings.TrimSpace(r)))
 			}
-			db, err := openHubDB(ctx, "add-operator", *data)
+			db, err := openHubDB(ctx, "add-operator", data)
 			if err != nil {
 				return err
 			}
@@ -267,13 +270,13 @@ var addOperatorCmd = &command{
 
 var revokeDeviceCmd = &command{
 	name:     "revoke-device",
-	synopsis: "--data DIR --device ID",
+	synopsis: "(--data DIR | --db URL) --device ID",
 	summary:  "revoca una postazione: il suo token smette di valere, la revoca della chiave arriva alle altre",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		device := fs.String("device", "", "la postazione `ID` da revocare")
 		return func(ctx context.Context) error {
-			db, err := openHubDB(ctx, "revoke-device", *data)
+			db, err := openHubDB(ctx, "revoke-device", data)
 			if err != nil {
 				return err
 			}
@@ -289,17 +292,17 @@ var revokeDeviceCmd = &command{
 
 var compactCmd = &command{
 	name:     "compact",
-	synopsis: "--data DIR --comune CODICE --upto SEQ",
+	synopsis: "(--data DIR | --db URL) --comune CODICE --upto SEQ",
 	summary:  "compatta il registro delle modifiche del comune fino a SEQ: le postazioni più indietro riscaricano l'anagrafe",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		upto := fs.Int64("upto", 0, "l'ultima modifica `SEQ` da compattare")
 		return func(ctx context.Context) error {
 			code, err := checkComune("compact", *comune)
 			if err != nil {
 				return err
 			}
-			db, err := openHubDB(ctx, "compact", *data)
+			db, err := openHubDB(ctx, "compact", data)
 			if err != nil {
 				return err
 			}
@@ -311,12 +314,12 @@ var compactCmd = &command{
 
 var rootKeyCmd = &command{
 	name:     "root-key",
-	synopsis: "--data DIR",
+	synopsis: "(--data DIR | --db URL)",
 	summary:  "la chiave pubblica della rete (base64), per verificare i certificati (sportello verify --root-key)",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		return func(ctx context.Context) error {
-			db, err := openHubDB(ctx, "root-key", *data)
+			db, err := openHubDB(ctx, "root-key", data)
 			if err != nil {
 				return err
 			}
@@ -333,10 +336,10 @@ var rootKeyCmd = &command{
 
 var feesCmd = &command{
 	name:     "fees",
-	synopsis: "--data DIR --comune CODICE [--with-bollo CENT] [--exempt CENT] [--stato-civile CENT]",
+	synopsis: "(--data DIR | --db URL) --comune CODICE [--with-bollo CENT] [--exempt CENT] [--stato-civile CENT]",
 	summary:  "i diritti di segreteria del comune sui certificati, che ogni sua postazione stampa e incassa",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		withBollo := fs.Int64("with-bollo", certificate.DefaultFees.WithBolloCents, "i diritti `CENT` su un certificato in bollo, in centesimi")
 		exempt := fs.Int64("exempt", certificate.DefaultFees.ExemptCents, "i diritti `CENT` su un certificato esente, in centesimi")
 		statoCivile := fs.Int64("stato-civile", certificate.DefaultFees.StatoCivileCents, "i diritti `CENT` su un certificato di stato civile, in centesimi")
@@ -352,7 +355,7 @@ var feesCmd = &command{
 			if err != nil {
 				return err
 			}
-			db, err := openHubDB(ctx, "fees", *data)
+			db, err := openHubDB(ctx, "fees", data)
 			if err != nil {
 				return err
 			}
@@ -377,6 +380,9 @@ func hubPin(data, certFile string) (string, error) {
 			return "", cmdline.Usagef("enroll-code: --tls-cert: %v", err)
 		}
 		return pin, nil
+	}
+	if data == "" {
+		return "", cmdline.Usagef("enroll-code: il codice porta l'impronta del certificato dell'hub: servono --data DIR (la sua autorità TLS) o --tls-cert FILE")
 	}
 	ca, err := hub.LoadOrCreateCA(data, time.Now())
 	if err != nil {

@@ -17,10 +17,10 @@ import (
 
 var auditCmd = &command{
 	name:     "audit",
-	synopsis: "--data DIR --comune CODICE --cf CODICE_FISCALE [--json]",
+	synopsis: "(--data DIR | --db URL) --comune CODICE --cf CODICE_FISCALE [--json]",
 	summary:  "chi ha consultato il cittadino, quando e perché (richiesta di accesso, art. 15 GDPR):\nregistri delle postazioni e letture dall'hub, in ordine di tempo",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		code := fs.String("cf", "", "il `CODICE_FISCALE` del cittadino")
 		asJSON := fs.Bool("json", false, "un oggetto JSON per accesso, uno per riga")
 		return func(ctx context.Context) error {
@@ -32,7 +32,7 @@ var auditCmd = &command{
 			if !cf.Valid(who) {
 				return cmdline.Usagef("audit: --cf vuole un codice fiscale valido, non %q", *code)
 			}
-			db, err := openHubDB(ctx, "audit", *data)
+			db, err := openHubDB(ctx, "audit", data)
 			if err != nil {
 				return err
 			}
@@ -81,16 +81,16 @@ func dash(s string) string {
 
 var auditRetentionCmd = &command{
 	name:     "audit-retention",
-	synopsis: "--data DIR --days N",
+	synopsis: "(--data DIR | --db URL) --days N",
 	summary:  "conservazione dei registri di accesso: cancella le letture dall'hub più vecchie di N giorni\ne toglie operatore e cittadino dagli eventi delle postazioni più vecchi; senza, si conserva tutto",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		days := fs.Int("days", 0, "conservare gli ultimi `N` giorni")
 		return func(ctx context.Context) error {
 			if *days < 1 {
 				return cmdline.Usagef("audit-retention: --days vuole un numero di giorni da 1 in su")
 			}
-			db, err := openHubDB(ctx, "audit-retention", *data)
+			db, err := openHubDB(ctx, "audit-retention", data)
 			if err != nil {
 				return err
 			}

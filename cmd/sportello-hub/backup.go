@@ -22,13 +22,16 @@ import (
 
 var backupCmd = &command{
 	name:     "backup",
-	synopsis: "--data DIR --out FILE",
+	synopsis: "(--data DIR | --db URL) --out FILE",
 	summary:  "copia coerente del database dell'hub nel FILE nuovo, anche mentre l'hub è in servizio;\nla copia è controllata prima di dirla fatta",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		out := fs.String("out", "", "il `FILE` del backup, che non deve esistere")
 		return func(ctx context.Context) error {
-			if *data == "" {
+			if data.db != "" {
+				return hubdb.ErrPostgresBackup
+			}
+			if data.dir == "" {
 				return cmdline.Usagef("backup: manca --data DIR")
 			}
 			if *out == "" {
@@ -37,9 +40,9 @@ var backupCmd = &command{
 			// The file is read on a connection of its own, never opened
 			// as the hub opens it: that would wait for the serving hub's
 			// write lock.
-			live := filepath.Join(*data, "hub.db")
+			live := filepath.Join(data.dir, "hub.db")
 			if _, err := os.Stat(live); err != nil {
-				return app.Errorf(app.ENOTFOUND, "backup: in %s non c'è il database di un hub (hub.db)", *data)
+				return app.Errorf(app.ENOTFOUND, "backup: in %s non c'è il database di un hub (hub.db)", data.dir)
 			}
 			start := time.Now()
 			err := hubdb.BackupFile(ctx, live, *out)
@@ -57,22 +60,25 @@ var backupCmd = &command{
 
 var restoreCmd = &command{
 	name:     "restore",
-	synopsis: "--data DIR FILE",
+	synopsis: "(--data DIR | --db URL) FILE",
 	summary:  "rimette il backup FILE al posto del database dell'hub, che resta accanto come\nhub.db.before-restore-DATA; fermare prima l'hub (un hub in servizio è di solito\nriconosciuto e il ripristino rifiutato, ma non sempre: su un disco di rete no)",
 	args:     1,
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		return func(ctx context.Context) error {
-			if *data == "" {
+			if data.db != "" {
+				return hubdb.ErrPostgresBackup
+			}
+			if data.dir == "" {
 				return cmdline.Usagef("restore: manca --data DIR")
 			}
 			if fs.NArg() != 1 {
 				return cmdline.Usagef("restore: indicare il file del backup")
 			}
-			if err := os.MkdirAll(*data, 0o700); err != nil {
+			if err := os.MkdirAll(data.dir, 0o700); err != nil {
 				return err
 			}
-			live := filepath.Join(*data, "hub.db")
+			live := filepath.Join(data.dir, "hub.db")
 			aside, err := hubdb.Restore(ctx, live, fs.Arg(0), time.Now())
 			if err != nil {
 				return err

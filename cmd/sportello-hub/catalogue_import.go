@@ -9,7 +9,6 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/internal/cmdline"
 )
 
 // catalogueImportCmd publishes the built-in catalogue, or a comune's own
@@ -19,17 +18,14 @@ import (
 // changes nothing. Services missing from the file are withdrawn.
 var catalogueImportCmd = &command{
 	name:     "catalogue import",
-	synopsis: "--data DIR [FILE]",
+	synopsis: "(--data DIR | --db URL) [FILE]",
 	summary: "pubblica il catalogo dei servizi: quello incorporato, o FILE, il catalogo del comune\n" +
 		"(formato: docs/CATALOGUE.md); i servizi assenti dal file sono ritirati; un file con un\n" +
 		"errore è rifiutato per intero, con la riga o il servizio e la chiave sbagliati",
 	args: 1,
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		return func(ctx context.Context) error {
-			if *data == "" {
-				return cmdline.Usagef("catalogue import: manca --data DIR")
-			}
 			cat := request.DefaultCatalogue()
 			what := "incorporato"
 			if fs.NArg() == 1 {
@@ -43,7 +39,7 @@ var catalogueImportCmd = &command{
 				}
 				what = path
 			}
-			db, err := openRequestsDB(ctx, e, "catalogue import", *data)
+			db, err := openRequestsDB(ctx, e, "catalogue import", data)
 			if err != nil {
 				return err
 			}

@@ -128,7 +128,7 @@ func TestCatalogueImport(t *testing.T) {
 	t.Run("Help", func(t *testing.T) {
 		var help bytes.Buffer
 		err := run(ctx, []string{"catalogue", "import", "--help"}, func(string) string { return "" }, nil, &help, &help)
-		if err != nil || !strings.Contains(help.String(), "catalogue import --data DIR [FILE]") || !strings.Contains(help.String(), "-data") {
+		if err != nil || !strings.Contains(help.String(), "catalogue import (--data DIR | --db URL) [FILE]") || !strings.Contains(help.String(), "-data") {
 			t.Fatalf("%q (%v)", help.String(), err)
 		}
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/cmdline"
+	"github.com/sportello/sportello/internal/pgdb"
 )
 
 func main() {
@@ -41,7 +42,7 @@ type env struct {
 var commands = []*command{
 	serveCmd, importReferenceCmd, demoCmd, importAnagrafeCmd, enrollCodeCmd, addOperatorCmd, revokeDeviceCmd,
 	compactCmd, rootKeyCmd, feesCmd, // admin.go
-	backupCmd, restoreCmd, // backup.go
+	backupCmd, restoreCmd, migrateCmd, // backup.go, migrate.go
 	paymentOnlineCmd, paymentRefundsCmd, paymentRefundDoneCmd, // payment.go
 	catalogueImportCmd, catalogueListCmd, catalogueEnableCmd, requestListCmd, requestStatusCmd,
 	noticesListCmd, noticesSendCmd, noticesRequeueCmd, // requests.go
@@ -134,9 +135,22 @@ func printSummary(w io.Writer, c *command) {
 	}
 }
 
-// dataFlag is the hub's data folder, which every command takes.
-func dataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", "", "la cartella `DIR` dei dati dell'hub (hub.db)")
+// hubPlace is where the hub keeps its data: its folder (--data), with the
+// SQLite database hub.db, or the PostgreSQL database (--db) that takes
+// hub.db's place when a network outgrows one file; the folder then keeps
+// only what is the process's own (its TLS authority).
+type hubPlace struct {
+	dir string
+	db  string
+}
+
+// dataFlag is the hub's place, which every command takes: --data, and --db
+// (or SPORTELLO_HUB_DB).
+func dataFlag(e *env, fs *flag.FlagSet) *hubPlace {
+	p := &hubPlace{}
+	fs.StringVar(&p.dir, "data", "", "la cartella `DIR` dei dati dell'hub (hub.db)")
+	fs.StringVar(&p.db, "db", e.getenv("SPORTELLO_HUB_DB"), "l'`URL` di un database PostgreSQL (postgres://…) al posto di hub.db; anche SPORTELLO_HUB_DB")
+	return p
 }
 
 // comuneFlag is the Belfiore code of the comune a command works on.
@@ -144,15 +158,22 @@ func comuneFlag(fs *flag.FlagSet) *string {
 	return fs.String("comune", "", "il codice catastale `CODICE` del comune (es. I690)")
 }
 
-// openHubDB opens (creating it) the hub's database in its data folder.
-func openHubDB(ctx context.Context, cmd, data string) (*hubdb.DB, error) {
-	if data == "" {
-		return nil, cmdline.Usagef("%s: manca --data DIR", cmd)
+// openHubDB opens (creating it) the hub's database: PostgreSQL's with
+// --db, hub.db in the data folder otherwise.
+func openHubDB(ctx context.Context, cmd string, p *hubPlace) (*hubdb.DB, error) {
+	if p.db != "" {
+		if !pgdb.IsURL(p.db) {
+			return nil, cmdline.Usagef("%s: --db vuole l'URL di un database PostgreSQL (postgres://utente@host/database), non un file: il file è hub.db in --data", cmd)
+		}
+		return hubdb.Open(ctx, p.db)
 	}
-	if err := os.MkdirAll(data, 0o700); err != nil {
+	if p.dir == "" {
+		return nil, cmdline.Usagef("%s: manca --data DIR (o --db URL)", cmd)
+	}
+	if err := os.MkdirAll(p.dir, 0o700); err != nil {
 		return nil, err
 	}
-	return hubdb.Open(ctx, filepath.Join(data, "hub.db"))
+	return hubdb.Open(ctx, filepath.Join(p.dir, "hub.db"))
 }
 
 // checkComune refuses a --comune that is not a comune's Belfiore code,

@@ -18,10 +18,10 @@ import (
 
 var paymentOnlineCmd = &command{
 	name:     "payment online",
-	synopsis: "--data DIR --avviso CODICE --amount CENTESIMI [--ente CF] [--at ISTANTE]",
+	synopsis: "(--data DIR | --db URL) --avviso CODICE --amount CENTESIMI [--ente CF] [--at ISTANTE]",
 	summary:  "registra un pagamento ricevuto dal nodo pagoPA (PSP, app IO); l'avviso di una rata paga quella rata",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		avviso := fs.String("avviso", "", "il `CODICE` avviso pagato (18 cifre)")
 		amount := fs.Int64("amount", 0, "l'importo pagato `CENTESIMI`, in centesimi")
 		ente := fs.String("ente", "", "il codice fiscale `CF` dell'ente creditore (11 cifre), se l'avviso non basta")
@@ -43,7 +43,7 @@ var paymentOnlineCmd = &command{
 			if *ente != "" && !pagopa.ValidCFEnte(*ente) {
 				return cmdline.Usagef("payment online: --ente vuole il codice fiscale dell'ente creditore (11 cifre)")
 			}
-			db, err := openHubDB(ctx, "payment online", *data)
+			db, err := openHubDB(ctx, "payment online", data)
 			if err != nil {
 				return err
 			}
@@ -65,16 +65,16 @@ var paymentOnlineCmd = &command{
 
 var paymentRefundsCmd = &command{
 	name:     "payment refunds",
-	synopsis: "--data DIR --comune CODICE",
+	synopsis: "(--data DIR | --db URL) --comune CODICE",
 	summary:  "i pagamenti doppi da rimborsare, e quelli rimborsati",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		return func(ctx context.Context) error {
 			code, err := checkComune("payment refunds", *comune)
 			if err != nil {
 				return err
 			}
-			db, err := openHubDB(ctx, "payment refunds", *data)
+			db, err := openHubDB(ctx, "payment refunds", data)
 			if err != nil {
 				return err
 			}
@@ -104,10 +104,10 @@ var paymentRefundsCmd = &command{
 
 var paymentRefundDoneCmd = &command{
 	name:     "payment refund-done",
-	synopsis: "--data DIR --comune CODICE --id RIMBORSO [--method MODO] [--date AAAA-MM-GG] [--note NOTA]",
+	synopsis: "(--data DIR | --db URL) --comune CODICE --id RIMBORSO [--method MODO] [--date AAAA-MM-GG] [--note NOTA]",
 	summary:  "registra il rimborso eseguito di un pagamento doppio",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		id := fs.String("id", "", "il `RIMBORSO` eseguito, come lo elenca payment refunds")
 		method := fs.String("method", "bonifico", "il `MODO` del rimborso: bonifico, contanti, storno_pos, compensazione")
 		on := fs.String("date", "", "il giorno `AAAA-MM-GG` del rimborso (predefinito: oggi)")
@@ -130,7 +130,7 @@ var paymentRefundDoneCmd = &command{
 					return cmdline.Usagef("payment refund-done: --date vuole AAAA-MM-GG")
 				}
 			}
-			db, err := openHubDB(ctx, "payment refund-done", *data)
+			db, err := openHubDB(ctx, "payment refund-done", data)
 			if err != nil {
 				return err
 			}

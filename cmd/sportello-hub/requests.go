@@ -25,7 +25,7 @@ import (
 // openRequestsDB opens the hub's database for a command of the requests:
 // a status change queues notices that link to the follow page, at the
 // hub's public address.
-func openRequestsDB(ctx context.Context, e *env, cmd, data string) (*hubdb.DB, error) {
+func openRequestsDB(ctx context.Context, e *env, cmd string, data *hubPlace) (*hubdb.DB, error) {
 	db, err := openHubDB(ctx, cmd, data)
 	if err != nil {
 		return nil, err
@@ -36,10 +36,10 @@ func openRequestsDB(ctx context.Context, e *env, cmd, data string) (*hubdb.DB, e
 
 var catalogueListCmd = &command{
 	name:     "catalogue list",
-	synopsis: "--data DIR [--comune CODICE] [--json]",
+	synopsis: "(--data DIR | --db URL) [--comune CODICE] [--json]",
 	summary:  "il catalogo dei servizi; con --comune, segnati con * quelli che il comune offre",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		asJSON := fs.Bool("json", false, "in JSON: id, title, event, audience, enabled")
 		return func(ctx context.Context) error {
 			code := ""
@@ -49,7 +49,7 @@ var catalogueListCmd = &command{
 					return err
 				}
 			}
-			db, err := openRequestsDB(ctx, e, "catalogue list", *data)
+			db, err := openRequestsDB(ctx, e, "catalogue list", data)
 			if err != nil {
 				return err
 			}
@@ -94,11 +94,11 @@ var catalogueListCmd = &command{
 
 var catalogueEnableCmd = &command{
 	name:     "catalogue enable",
-	synopsis: "--data DIR --comune CODICE (--all | ID...)",
+	synopsis: "(--data DIR | --db URL) --comune CODICE (--all | ID...)",
 	summary:  "i servizi che il comune offre: tutti, o quelli indicati",
 	args:     -1,
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		all := fs.Bool("all", false, "tutti i servizi del catalogo")
 		return func(ctx context.Context) error {
 			code, err := checkComune("catalogue enable", *comune)
@@ -109,7 +109,7 @@ var catalogueEnableCmd = &command{
 			if !*all && len(ids) == 0 {
 				return cmdline.Usagef("catalogue enable: indicare --all o gli identificativi dei servizi")
 			}
-			db, err := openRequestsDB(ctx, e, "catalogue enable", *data)
+			db, err := openRequestsDB(ctx, e, "catalogue enable", data)
 			if err != nil {
 				return err
 			}
@@ -138,10 +138,10 @@ var catalogueEnableCmd = &command{
 
 var requestListCmd = &command{
 	name:     "request list",
-	synopsis: "--data DIR --comune CODICE [--status STATO] [--json]",
+	synopsis: "(--data DIR | --db URL) --comune CODICE [--status STATO] [--json]",
 	summary:  "le richieste del comune, dalla più recente",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		status := fs.String("status", "", "solo le richieste nello `STATO` : ricevuta, in_lavorazione, integrazione_richiesta, conclusa, respinta")
 		asJSON := fs.Bool("json", false, "in JSON: id, number, provisional_number, service, codice_fiscale, status, version, submitted_at")
 		return func(ctx context.Context) error {
@@ -155,7 +155,7 @@ var requestListCmd = &command{
 					return cmdline.Usagef("request list: %s", app.ErrorMessage(err))
 				}
 			}
-			db, err := openRequestsDB(ctx, e, "request list", *data)
+			db, err := openRequestsDB(ctx, e, "request list", data)
 			if err != nil {
 				return err
 			}
@@ -191,10 +191,10 @@ var requestListCmd = &command{
 
 var requestStatusCmd = &command{
 	name:     "request status",
-	synopsis: "--data DIR --comune CODICE --number N --to STATO [--note NOTA] [--operator NOME]",
+	synopsis: "(--data DIR | --db URL) --comune CODICE --number N --to STATO [--note NOTA] [--operator NOME]",
 	summary:  "porta una richiesta a un nuovo stato; il cittadino riceve l'avviso",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data, comune := dataFlag(fs), comuneFlag(fs)
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
 		number := fs.String("number", "", "il numero di protocollo `N` della richiesta (es. 2026/000012)")
 		to := fs.String("to", "", "il nuovo `STATO`: in_lavorazione, integrazione_richiesta, conclusa, respinta")
 		note := fs.String("note", "", "la `NOTA` per il cittadino (per integrazione_richiesta e respinta)")
@@ -215,7 +215,7 @@ var requestStatusCmd = &command{
 			if who == "" {
 				who = "hub"
 			}
-			db, err := openRequestsDB(ctx, e, "request status", *data)
+			db, err := openRequestsDB(ctx, e, "request status", data)
 			if err != nil {
 				return err
 			}
@@ -232,13 +232,13 @@ var requestStatusCmd = &command{
 
 var noticesListCmd = &command{
 	name:     "notices list",
-	synopsis: "--data DIR [--request ID]",
+	synopsis: "(--data DIR | --db URL) [--request ID]",
 	summary:  "gli avvisi ai cittadini: stato, canale, destinatario, id, ultimo errore",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		requestID := fs.String("request", "", "solo gli avvisi della richiesta `ID`")
 		return func(ctx context.Context) error {
-			db, err := openRequestsDB(ctx, e, "notices list", *data)
+			db, err := openRequestsDB(ctx, e, "notices list", data)
 			if err != nil {
 				return err
 			}
@@ -257,12 +257,12 @@ var noticesListCmd = &command{
 
 var noticesSendCmd = &command{
 	name:     "notices send",
-	synopsis: "--data DIR",
+	synopsis: "(--data DIR | --db URL)",
 	summary:  "invia una volta gli avvisi in coda (SMTP, PEC e SMS dalle variabili SPORTELLO_*)",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		return func(ctx context.Context) error {
-			db, err := openRequestsDB(ctx, e, "notices send", *data)
+			db, err := openRequestsDB(ctx, e, "notices send", data)
 			if err != nil {
 				return err
 			}
@@ -286,16 +286,16 @@ var noticesSendCmd = &command{
 
 var noticesRequeueCmd = &command{
 	name:     "notices requeue",
-	synopsis: "--data DIR --id ID",
+	synopsis: "(--data DIR | --db URL) --id ID",
 	summary:  "rimette in coda un avviso sospeso o fallito",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
-		data := dataFlag(fs)
+		data := dataFlag(e, fs)
 		id := fs.String("id", "", "l'avviso `ID`, come lo elenca notices list")
 		return func(ctx context.Context) error {
 			if *id == "" {
 				return cmdline.Usagef("notices requeue: serve --id ID")
 			}
-			db, err := openRequestsDB(ctx, e, "notices requeue", *data)
+			db, err := openRequestsDB(ctx, e, "notices requeue", data)
 			if err != nil {
 				return err
 			}

@@ -39,7 +39,7 @@ func (d *DB) Accesses(ctx context.Context, comune, codiceFiscale string) ([]Acce
 	var out []Access
 	rows, err := d.db.QueryContext(ctx, `SELECT a.at, a.device, d.comune, a.operator, a.action, a.subject
 		FROM audit a JOIN devices d ON d.id = a.device
-		WHERE (a.subject = ?1 OR substr(a.subject, 1, length(?1) + 1) = ?1 || ' ') AND (d.comune = ?2 OR ?3)`,
+		WHERE (a.subject = ?1 OR substr(a.subject, 1, length(?1) + 1) = ?1 || ' ') AND (d.comune = ?2 OR ?3 = 1)`,
 		codiceFiscale, comune, own > 0)
 	if err != nil {
 		return nil, fmt.Errorf("accesses of %s: %w", codiceFiscale, err)

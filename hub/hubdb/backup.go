@@ -7,10 +7,15 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/internal/sqlitedb"
 )
 
-// Path is the database file the hub serves from.
+// ErrPostgresBackup refuses a backup of a PostgreSQL hub from here: its
+// database is backed up with PostgreSQL's own tools.
+var ErrPostgresBackup = app.Errorf(app.EINVALID, "il centro servizi usa PostgreSQL: il backup si fa con gli strumenti di PostgreSQL (pg_dump, pg_basebackup)")
+
+// Path is the database file the hub serves from, "" on PostgreSQL.
 func (d *DB) Path() string { return d.path }
 
 // Backup writes a consistent copy of the hub's database to the new file
@@ -20,6 +25,9 @@ func (d *DB) Path() string { return d.path }
 // The marks it holds are recorded in the hub (marks.go); when they cannot
 // be, the backup is still done and the error wraps ErrNotRecorded.
 func (d *DB) Backup(ctx context.Context, out string) error {
+	if d.pg {
+		return ErrPostgresBackup
+	}
 	if err := sqlitedb.Backup(ctx, d.path, out); err != nil {
 		return err
 	}

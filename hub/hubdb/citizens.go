@@ -187,7 +187,8 @@ func (d *DB) Compact(ctx context.Context, scope string, upTo int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE scope = ? AND seq <= ? AND kind = ?`, scope, upTo, app.ChangeCitizen); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE scopes SET horizon = max(horizon, min(?, seq)) WHERE scope = ?`, upTo, scope)
+		_, err := tx.ExecContext(ctx, `UPDATE scopes SET horizon = CASE WHEN horizon > ?1 OR horizon > seq THEN horizon WHEN ?1 < seq THEN ?1 ELSE seq END
+			WHERE scope = ?2`, upTo, scope)
 		return err
 	})
 }
@@ -269,11 +270,11 @@ func (d *DB) SnapshotFor(ctx context.Context, v View, scope, after string, limit
 		}
 		if after == "" {
 			cond, args := v.kinds("kind")
-			if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM citizens WHERE comune = ? AND NOT ?) + (SELECT count(*) FROM records WHERE scope = ?`+cond+`)`,
+			if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM citizens WHERE comune = ? AND ? = 0) + (SELECT count(*) FROM records WHERE scope = ?`+cond+`)`,
 				append([]any{scope, v.NoCitizens, scope}, args...)...).Scan(&res.Total); err != nil {
 				return err
 			}
-			rows, err := tx.QueryContext(ctx, `SELECT data FROM operators WHERE comune = ? AND NOT ? ORDER BY username`, scope, v.NoOperators)
+			rows, err := tx.QueryContext(ctx, `SELECT data FROM operators WHERE comune = ? AND ? = 0 ORDER BY username`, scope, v.NoOperators)
 			if err != nil {
 				return err
 			}
@@ -302,7 +303,7 @@ func (d *DB) SnapshotFor(ctx context.Context, v View, scope, after string, limit
 			res.Done = n < limit
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT codice_fiscale, data FROM citizens WHERE comune = ? AND NOT ? AND codice_fiscale > ? ORDER BY codice_fiscale LIMIT ?`, scope, v.NoCitizens, after, limit)
+		rows, err := tx.QueryContext(ctx, `SELECT codice_fiscale, data FROM citizens WHERE comune = ? AND ? = 0 AND codice_fiscale > ? ORDER BY codice_fiscale LIMIT ?`, scope, v.NoCitizens, after, limit)
 		if err != nil {
 			return err
 		}

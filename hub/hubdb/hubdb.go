@@ -1,7 +1,9 @@
-// Package hubdb is the hub's SQLite storage: comuni and their keys, devices
-// and enrolment codes, operators, the network's anagrafe, the reference
-// tables, applied operations and the per-scope change log. It is the
-// default backend, for one comune or a demo network.
+// Package hubdb is the hub's storage: comuni and their keys, devices and
+// enrolment codes, operators, the network's anagrafe, the reference
+// tables, applied operations and the per-scope change log. It runs on an
+// SQLite file, the embedded default for one comune or a small network, or
+// on a PostgreSQL database (internal/pgdb) that several hub processes
+// share. The SQL is written once, in the subset both engines speak.
 package hubdb
 
 import (
@@ -18,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	mrand "math/rand/v2"
 	"strings"
 	"time"
 
@@ -25,17 +28,19 @@ import (
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/internal/anprdir"
 	"github.com/sportello/sportello/internal/hubpin"
+	"github.com/sportello/sportello/internal/pgdb"
 	"github.com/sportello/sportello/internal/sqlitedb"
 	"github.com/sportello/sportello/sync/wire"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // DB is the hub's storage.
 type DB struct {
 	db   *sql.DB
-	path string // the file, for backups (backup.go)
+	path string // the file, for backups (backup.go); "" on PostgreSQL
+	pg   bool   // the database is PostgreSQL
 	Now  func() time.Time
 	// PublicURL is the hub's address as citizens reach it ("https://…"):
 	// the notices of requests link to its follow page. "" leaves the link
@@ -51,8 +56,13 @@ type DB struct {
 // thousands of scanned documents, years of a counter's requests.
 const DefaultAttachmentQuota = 4 << 30
 
-// Open opens or creates the hub database at path and migrates it.
-func Open(ctx context.Context, path string) (*DB, error) {
+// Open opens or creates the hub database and migrates it: target is the
+// SQLite file, or the URL of a PostgreSQL database ("postgres://…").
+func Open(ctx context.Context, target string) (*DB, error) {
+	if pgdb.IsURL(target) {
+		return openPostgres(ctx, target)
+	}
+	path := target
 	db, err := sqlitedb.Open(path)
 	if err != nil {
 		return nil, err
@@ -65,6 +75,39 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return &DB{db: db, path: path, Now: time.Now}, nil
 }
 
+// pgConns bounds the connections of one hub process to PostgreSQL: every
+// request's transaction holds one, and a server's default allows 100 in
+// all, for the hub processes and the DBA.
+const pgConns = 20
+
+// pgLock is the advisory lock that makes hub processes migrating one
+// PostgreSQL database at once take turns.
+const pgLock = `SELECT pg_advisory_xact_lock(7308270001)`
+
+func openPostgres(ctx context.Context, target string) (*DB, error) {
+	db, err := pgdb.Open(ctx, target, pgConns)
+	if err != nil {
+		return nil, err
+	}
+	if err := sqlitedb.MigrateDialect(ctx, db, migrationsFS(), pgDialect); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate hub database: %w", err)
+	}
+	return &DB{db: db, pg: true, Now: time.Now}, nil
+}
+
+// pgDialect runs the migrations on PostgreSQL: the file's twin in
+// migrations/postgres where it has one, its translation otherwise.
+var pgDialect = sqlitedb.Dialect{Lock: pgLock, Script: func(name string, body []byte) (string, error) {
+	if twin, err := migrations.ReadFile("migrations/postgres/" + name); err == nil {
+		return string(twin), nil
+	}
+	return pgdb.Translate(string(body)), nil
+}}
+
+// Postgres reports whether the hub's database is PostgreSQL.
+func (d *DB) Postgres() bool { return d.pg }
+
 // Close closes the database.
 func (d *DB) Close() error { return d.db.Close() }
 
@@ -73,8 +116,41 @@ func (d *DB) now() time.Time { return d.Now().UTC() }
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // tx runs fn in a transaction, committed when fn returns nil.
+//
+// On PostgreSQL the transaction is SERIALIZABLE: its outcome is that of
+// some order of the transactions of every hub process, one at a time, as
+// on SQLite. When the server aborts it for a conflict with another, fn
+// runs again from the start (fn must only set, never add to, what it
+// leaves outside), up to pgAttempts times.
 func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := d.db.BeginTx(ctx, nil)
+	if !d.pg {
+		return runTx(ctx, d.db, nil, fn)
+	}
+	var err error
+	for attempt := 0; attempt < pgAttempts; attempt++ {
+		if attempt > 0 {
+			// Back off, jittered, so that the transactions that collided
+			// do not collide again.
+			wait := time.Duration(1+mrand.IntN(4<<min(attempt, 6))) * time.Millisecond
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(wait):
+			}
+		}
+		err = runTx(ctx, d.db, &sql.TxOptions{Isolation: sql.LevelSerializable}, fn)
+		if !pgdb.Retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// pgAttempts bounds the runs of one transaction on PostgreSQL.
+const pgAttempts = 12
+
+func runTx(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -150,7 +226,7 @@ func (d *DB) EnsureComune(ctx context.Context, code, name string) error {
 			code, name, []byte(key), string(cert), ts(d.now())); err != nil {
 			return fmt.Errorf("insert comune %s: %w", code, err)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO scopes (scope) VALUES (?)`, code)
+		_, err = tx.ExecContext(ctx, `INSERT INTO scopes (scope) VALUES (?) ON CONFLICT DO NOTHING`, code)
 		return err
 	})
 }
@@ -219,7 +295,7 @@ func (d *DB) Comuni(ctx context.Context) ([]Comune, error) {
 // under PostgreSQL's row locks too: a client reading "after N" must never
 // see N+2 before N+1 is visible).
 func appendChange(ctx context.Context, tx *sql.Tx, scope string, c wire.Change) (int64, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO scopes (scope) VALUES (?)`, scope); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO scopes (scope) VALUES (?) ON CONFLICT DO NOTHING`, scope); err != nil {
 		return 0, err
 	}
 	var seq int64

@@ -2,16 +2,16 @@ package hubdb
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/internal/pgdb/pgtest"
 )
 
 // MustOpenDB opens a hub database in the test's directory.
 func MustOpenDB(tb testing.TB) *DB {
 	tb.Helper()
-	db, err := Open(context.Background(), filepath.Join(tb.TempDir(), "hub.db"))
+	db, err := Open(context.Background(), pgtest.HubTarget(tb, tb.TempDir()))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -31,7 +31,8 @@ type Mark struct {
 // that applies it.
 func raiseMark(ctx context.Context, tx *sql.Tx, device string, seq int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO device_marks (device, seq, applied) VALUES (?, ?, 1)
-		ON CONFLICT (device) DO UPDATE SET seq = max(seq, excluded.seq), applied = applied + 1`, device, seq)
+		ON CONFLICT (device) DO UPDATE SET seq = CASE WHEN device_marks.seq > excluded.seq THEN device_marks.seq ELSE excluded.seq END,
+			applied = device_marks.applied + 1`, device, seq)
 	if err != nil {
 		return fmt.Errorf("mark of %s: %w", device, err)
 	}

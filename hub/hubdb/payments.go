@@ -42,7 +42,7 @@ func payeeTx(ctx context.Context, tx *sql.Tx, comune string) (*payment.Payee, er
 
 // nextIUV takes n consecutive IUV bases of the comune's numbering.
 func nextIUV(ctx context.Context, tx *sql.Tx, py *payment.Payee, n int64) (int64, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO iuv_counters (comune, aux, code, next) VALUES (?, ?, ?, 1)`, py.Comune, py.Aux, py.Code); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO iuv_counters (comune, aux, code, next) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING`, py.Comune, py.Aux, py.Code); err != nil {
 		return 0, err
 	}
 	var first int64

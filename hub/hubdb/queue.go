@@ -114,7 +114,7 @@ func (d *DB) applyTicket(ctx context.Context, tx *sql.Tx, dev *Device, op app.Op
 	t.Day = queue.Day(t.IssuedAt)
 	var seq int
 	if err := tx.QueryRowContext(ctx, `INSERT INTO queue_numbers (comune, day, area, last) VALUES (?, ?, ?, 1)
-		ON CONFLICT (comune, day, area) DO UPDATE SET last = last + 1 RETURNING last`, dev.Comune, t.Day, t.Area).Scan(&seq); err != nil {
+		ON CONFLICT (comune, day, area) DO UPDATE SET last = queue_numbers.last + 1 RETURNING last`, dev.Comune, t.Day, t.Area).Scan(&seq); err != nil {
 		return nil, fmt.Errorf("number ticket: %w", err)
 	}
 	t.Number = queue.HubNumber(t.Area, seq)

@@ -250,7 +250,7 @@ func (d *DB) receiveTx(ctx context.Context, tx *sql.Tx, r *request.Request, prio
 	} else if ok {
 		year, seq, now = y, n, at
 	} else if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
-		ON CONFLICT (comune, year) DO UPDATE SET last = last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
+		ON CONFLICT (comune, year) DO UPDATE SET last = protocol_counters.last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
 		return fmt.Errorf("protocol number: %w", err)
 	}
 	r.Values, r.Number, r.ProtocolAt = values, request.ProtocolNumber(year, seq), now
@@ -267,7 +267,7 @@ func (d *DB) receiveTx(ctx context.Context, tx *sql.Tx, r *request.Request, prio
 		return fmt.Errorf("insert request %s: %w", r.Provisional, err)
 	}
 	for _, a := range r.Attachments {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO request_attachments (request, field, sha256, name) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO request_attachments (request, field, sha256, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			r.ID, a.Field, a.SHA256, a.Name); err != nil {
 			return err
 		}
@@ -493,7 +493,7 @@ func priorNumber(ctx context.Context, tx *sql.Tx, comune string, prior []byte) (
 		return 0, 0, time.Time{}, false, nil
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, ?)
-		ON CONFLICT (comune, year) DO UPDATE SET last = max(last, excluded.last)`, comune, year, seq); err != nil {
+		ON CONFLICT (comune, year) DO UPDATE SET last = CASE WHEN protocol_counters.last > excluded.last THEN protocol_counters.last ELSE excluded.last END`, comune, year, seq); err != nil {
 		return 0, 0, time.Time{}, false, fmt.Errorf("protocol number: %w", err)
 	}
 	return year, seq, at, true, nil

@@ -11,11 +11,18 @@ import (
 
 var _ request.NoticeQueue = (*DB)(nil)
 
+// noticeLease is how long a claimed notice is its worker's: a worker sends
+// within seconds; a claim older than this is a worker that stopped.
+const noticeLease = 10 * time.Minute
+
 // ClaimNotices moves up to limit due notices to "sending", in one
-// transaction, and returns them.
+// transaction, and returns them. The claim holds for noticeLease (next_at
+// says until when): hub processes sharing one database never claim one
+// notice twice, and none takes another's live claim for a stopped one.
 func (d *DB) ClaimNotices(ctx context.Context, now time.Time, limit int) ([]request.Notice, error) {
 	var out []request.Notice
 	err := d.tx(ctx, func(tx *sql.Tx) error {
+		out = nil // the transaction may run again (tx)
 		rows, err := tx.QueryContext(ctx, `SELECT id, request, comune, channel, recipient, subject, body, attempts, created_at FROM notices
 			WHERE state = ? AND next_at <= ? ORDER BY next_at LIMIT ?`, request.NoticeQueued, ts(now), limit)
 		if err != nil {
@@ -37,7 +44,8 @@ func (d *DB) ClaimNotices(ctx context.Context, now time.Time, limit int) ([]requ
 			return err
 		}
 		for _, n := range out {
-			if _, err := tx.ExecContext(ctx, `UPDATE notices SET state = ?, attempts = ? WHERE id = ?`, request.NoticeSending, n.Attempts, n.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE notices SET state = ?, attempts = ?, next_at = ? WHERE id = ?`,
+				request.NoticeSending, n.Attempts, ts(now.Add(noticeLease)), n.ID); err != nil {
 				return err
 			}
 		}
@@ -74,13 +82,14 @@ func (d *DB) setNotice(ctx context.Context, id, q string, args ...any) error {
 	return nil
 }
 
-// RecoverNotices turns notices left "sending" into "uncertain": a worker
-// stopped between handing them to the server and marking them, so they may
-// have been delivered. They are not sent again unless a person requeues
-// them (RequeueNotice).
+// RecoverNotices turns notices left "sending" past their claim into
+// "uncertain": a worker stopped between handing them to the server and
+// marking them, so they may have been delivered. They are not sent again
+// unless a person requeues them (RequeueNotice). A claim still running is
+// another hub process's, left alone.
 func (d *DB) RecoverNotices(ctx context.Context) (int, error) {
-	r, err := d.db.ExecContext(ctx, `UPDATE notices SET state = ?, last_error = 'interrotto durante l''invio: forse consegnato' WHERE state = ?`,
-		request.NoticeUncertain, request.NoticeSending)
+	r, err := d.db.ExecContext(ctx, `UPDATE notices SET state = ?, last_error = 'interrotto durante l''invio: forse consegnato'
+		WHERE state = ? AND next_at <= ?`, request.NoticeUncertain, request.NoticeSending, ts(d.now()))
 	if err != nil {
 		return 0, err
 	}

@@ -64,7 +64,7 @@ func (d *DB) SeedRequest(ctx context.Context, r *request.Request) error {
 		year := r.ProtocolAt.In(app.Rome).Year() // as applyRequest numbers
 		var seq int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
-			ON CONFLICT (comune, year) DO UPDATE SET last = last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
+			ON CONFLICT (comune, year) DO UPDATE SET last = protocol_counters.last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
 			return fmt.Errorf("protocol number: %w", err)
 		}
 		r.Number = request.ProtocolNumber(year, seq)

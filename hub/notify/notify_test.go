@@ -333,15 +333,24 @@ func TestNotifierThroughSMTP(t *testing.T) {
 			t.Fatalf("claimed %d (%v)", len(claimed), err)
 		}
 		before := len(email.got())
+		id := req.ID + ".v4.email@sportello"
+		// Another hub process starting while the claim runs leaves it to
+		// its worker.
 		w2 := newWorker()
 		if err := w2.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if st := states(t, db, req.ID)[id]; st != request.NoticeSending {
+			t.Fatalf("a live claim taken for a stopped one: %q", st)
+		}
+		// The claim lapses: its worker stopped.
 		clk.Advance(time.Hour)
+		if err := w2.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if n, _ := w2.RunOnce(ctx); n != 0 || len(email.got()) != before {
 			t.Fatalf("the restarted worker sent %d notices that may have gone out already", n)
 		}
-		id := req.ID + ".v4.email@sportello"
 		if st := states(t, db, req.ID)[id]; st != request.NoticeUncertain {
 			t.Fatalf("interrupted notice is %q", st)
 		}

@@ -99,15 +99,36 @@ type migration struct {
 // know: an older binary must not write into a schema it does not understand
 // (the workstation was downgraded, or the file comes from a newer hub).
 func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+	return MigrateDialect(ctx, db, fsys, Dialect{})
+}
+
+// Dialect adapts the migrations to another engine than SQLite (the hub's
+// PostgreSQL storage, internal/pgdb).
+type Dialect struct {
+	// Script returns the statements to run for the migration file name of
+	// the given body; nil runs the body.
+	Script func(name string, body []byte) (string, error)
+	// Lock, run first in each migration's transaction, makes processes
+	// that migrate one database at once take turns; SQLite's write lock
+	// does that by itself.
+	Lock string
+}
+
+// MigrateDialect is Migrate for the engine of d.
+func MigrateDialect(ctx context.Context, db *sql.DB, fsys fs.FS, d Dialect) error {
 	ms, err := readMigrations(fsys)
 	if err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	create := `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
 		applied_at TEXT NOT NULL
-	)`); err != nil {
+	)`
+	if d.Lock != "" {
+		create = d.Lock + "; " + create
+	}
+	if _, err := db.ExecContext(ctx, create); err != nil {
 		return fmt.Errorf("migrate: create schema_migrations: %w", err)
 	}
 	known := 0
@@ -122,7 +143,7 @@ func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 		return fmt.Errorf("migrate: the database is at schema version %d, this program knows up to %d: use a newer version of the program", newest, known)
 	}
 	for _, m := range ms {
-		if err := apply(ctx, db, fsys, m); err != nil {
+		if err := apply(ctx, db, fsys, m, d); err != nil {
 			return err
 		}
 	}
@@ -163,7 +184,7 @@ func readMigrations(fsys fs.FS) ([]migration, error) {
 // apply runs one migration unless it is recorded. The check is inside the
 // transaction, which holds the write lock from its start, so two processes
 // opening the same file at once cannot both apply it.
-func apply(ctx context.Context, db *sql.DB, fsys fs.FS, m migration) (err error) {
+func apply(ctx context.Context, db *sql.DB, fsys fs.FS, m migration, d Dialect) (err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", m.name, err)
@@ -173,6 +194,11 @@ func apply(ctx context.Context, db *sql.DB, fsys fs.FS, m migration) (err error)
 			tx.Rollback()
 		}
 	}()
+	if d.Lock != "" {
+		if _, err := tx.ExecContext(ctx, d.Lock); err != nil {
+			return fmt.Errorf("migrate %s: lock: %w", m.name, err)
+		}
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
 		return fmt.Errorf("migrate %s: %w", m.name, err)
@@ -184,7 +210,13 @@ func apply(ctx context.Context, db *sql.DB, fsys fs.FS, m migration) (err error)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", m.name, err)
 	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	script := string(body)
+	if d.Script != nil {
+		if script, err = d.Script(m.name, body); err != nil {
+			return fmt.Errorf("migrate %s: %w", m.name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, script); err != nil {
 		return fmt.Errorf("migrate %s: %w", m.name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
