@@ -3,6 +3,7 @@ package sync_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,11 +15,14 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pagopa"
+	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/pgdb/pgtest"
 	"github.com/sportello/sportello/sync"
+	"github.com/sportello/sportello/sync/wire"
 )
 
 // TestMigrateToPostgres moves a hub that served a workstation from its
@@ -92,7 +96,11 @@ func TestMigrateToPostgres(t *testing.T) {
 // and the protocol numbers come out unique and gap-free; every push to the
 // first hub reaches the second at the same moment too (a balancer that
 // sends a request again elsewhere), and each operation is applied once;
-// every workstation ends with the whole comune's requests.
+// every workstation ends with the whole comune's requests. Then the four
+// ask for IUV blocks and pay one position in cash at once, and the pagoPA
+// node reports another paid through both hubs at once: the blocks do not
+// overlap, one payment of each position is the payment and the others are
+// duplicates, and no receipt number is given twice.
 func TestTwoHubsOneDatabase(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.NewDatabase(t)
@@ -216,6 +224,106 @@ func TestTwoHubsOneDatabase(t *testing.T) {
 		for _, r := range reqs {
 			if got, err := w.St.Request(ctx, r.ID); err != nil || got.Number != r.Number {
 				t.Errorf("%s: request %s (%s): %v %v", w.Profile.Device, r.ID, r.Number, got, err)
+			}
+		}
+	}
+
+	// IUV blocks and payments, at once through both hubs.
+	if err := a.DB.PutPayee(ctx, &milanoPayee); err != nil {
+		t.Fatal(err)
+	}
+	pos := func(causale string) *payment.Position {
+		p, err := a.DB.CreatePosition(ctx, payment.Position{Comune: "F205", DebtorCF: people[0].CodiceFiscale, DebtorName: "Rossi Mario",
+			Service: payment.ServiceTARI, Causale: causale, AmountCents: 12000, DueDate: app.Date(2026, 12, 31)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tari, online := pos("TARI 2026 rata unica"), pos("TARI 2026 conguaglio")
+	for _, w := range ws {
+		if err := w.C.Round(ctx); err != nil { // the payee and the positions
+			t.Fatal(err)
+		}
+	}
+	now := func() time.Time { return a.Clk.Now() }
+	for _, w := range ws {
+		go func() {
+			c := cashier(w, now)
+			_, _, err := c.Pay(ctx, clerk, tari.ID, payment.Cash)
+			if err == nil {
+				if _, err = w.St.RequestIUVBlock(ctx, now()); err == nil {
+					err = w.C.Round(ctx)
+				}
+			}
+			errs <- err
+		}()
+	}
+	paid := make(chan *hubdb.OnlinePayment, 2)
+	for _, h := range []*testHub{a, b} {
+		go func() {
+			op, err := h.DB.RecordOnlinePayment(ctx, online.Avviso, 12000, now())
+			if err != nil {
+				t.Error(err)
+			}
+			paid <- op
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatalf("cashier: %v", err)
+		}
+	}
+	first, second := <-paid, <-paid
+	if first == nil || second == nil || first.Answer.Duplicate == second.Answer.Duplicate || first.Receipt == second.Receipt {
+		t.Fatalf("one position paid online through both hubs at once: %+v, %+v", first, second)
+	}
+	pays, err := a.DB.PositionPayments(ctx, "F205", tari.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	receipts, dups := map[string]bool{}, 0
+	for _, p := range pays {
+		receipts[p.Receipt] = true
+		if p.DuplicateOf != "" {
+			dups++
+		}
+	}
+	if len(pays) != n || len(receipts) != n || dups != n-1 {
+		t.Fatalf("a position paid at four counters at once: %+v", pays)
+	}
+	// The blocks as the hub answered them (the answers the workstations
+	// stored come from these).
+	raw := a.rawDB()
+	defer raw.Close()
+	rows, err := raw.QueryContext(ctx, `SELECT result FROM ops WHERE kind = ?`, "iuv_block")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []pagopa.Block
+	for rows.Next() {
+		var res string
+		if err := rows.Scan(&res); err != nil {
+			t.Fatal(err)
+		}
+		var r wire.OpResult
+		if err := json.Unmarshal([]byte(res), &r); err != nil {
+			t.Fatal(err)
+		}
+		bl, err := payment.DecodeBlock(r.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks = append(blocks, bl)
+	}
+	rows.Close()
+	if len(blocks) < n {
+		t.Fatalf("%d IUV blocks for %d workstations", len(blocks), n)
+	}
+	for i, x := range blocks {
+		for _, y := range blocks[i+1:] {
+			if x.Aux == y.Aux && x.Code == y.Code && x.First <= y.Last && y.First <= x.Last {
+				t.Fatalf("IUV blocks overlap: %v", blocks)
 			}
 		}
 	}

@@ -62,11 +62,16 @@ func Open(ctx context.Context, target string, maxConns int) (*sql.DB, error) {
 }
 
 // Retryable reports whether err is PostgreSQL's abort of a transaction for
-// a conflict with a concurrent one (serialization failure, deadlock): the
-// transaction did nothing and may run again.
+// a conflict with a concurrent one: a serialization failure, a deadlock, or
+// a unique key another transaction inserted meanwhile (PostgreSQL reports
+// that as a serialization failure only when the transaction looked the key
+// up itself; one that counted rows to make a number, as the receipts are
+// numbered, sees a unique violation). The transaction did nothing and may
+// run again; run again, it reads the other's row. A unique violation that
+// does not come from a concurrent transaction fails again each time.
 func Retryable(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "23505")
 }
 
 // Unavailable reports whether err means the server cannot take work now
