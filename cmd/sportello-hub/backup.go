@@ -60,14 +60,24 @@ var backupCmd = &command{
 
 var restoreCmd = &command{
 	name:     "restore",
-	synopsis: "(--data DIR | --db URL) FILE",
-	summary:  "rimette il backup FILE al posto del database dell'hub, che resta accanto come\nhub.db.before-restore-DATA; fermare prima l'hub (un hub in servizio è di solito\nriconosciuto e il ripristino rifiutato, ma non sempre: su un disco di rete no)",
+	synopsis: "--data DIR FILE | --db URL",
+	summary:  "rimette il backup FILE al posto del database dell'hub, che resta accanto come\nhub.db.before-restore-DATA; fermare prima l'hub (un hub in servizio è di solito\nriconosciuto e il ripristino rifiutato, ma non sempre: su un disco di rete no);\ncon --db, dopo il ripristino di PostgreSQL (pg_restore), segna il database come ripristinato",
 	args:     1,
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data := dataFlag(e, fs)
 		return func(ctx context.Context) error {
 			if data.db != "" {
-				return hubdb.ErrPostgresBackup
+				// PostgreSQL restores with its own tools; this marks the
+				// database restored, so that the workstations resend what
+				// it lacks.
+				if fs.NArg() != 0 {
+					return cmdline.Usagef("restore: con --db non si indica un file: il database si ripristina con pg_restore, poi restore --db URL lo segna come ripristinato")
+				}
+				if err := hubdb.MarkRestored(ctx, data.db, time.Now()); err != nil {
+					return err
+				}
+				fmt.Fprintln(e.stdout, "database segnato come ripristinato da un backup: le postazioni gli rinviano quanto aveva confermato loro dopo il backup e riscaricano i dati")
+				return nil
 			}
 			if data.dir == "" {
 				return cmdline.Usagef("restore: manca --data DIR")

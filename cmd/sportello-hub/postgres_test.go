@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/internal/pgdb/pgtest"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/sync"
@@ -96,6 +97,28 @@ func TestPostgresNetwork(t *testing.T) {
 	env := map[string]string{"SPORTELLO_HUB_DB": url}
 	if r := runHub(t, env, "backup", "--out", filepath.Join(dir, "b.db")); r.code != 1 || !strings.Contains(r.stderr, "pg_dump") {
 		t.Fatalf("backup of a PostgreSQL hub: %+v", r)
+	}
+
+	// After PostgreSQL's own restore, restore --db marks the database
+	// restored: a new epoch, which the workstations detect.
+	db, err := hubdb.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.DeviceMark(context.Background(), "I690-W001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runHub(t, env, "restore"); r.code != 0 || !strings.Contains(r.stdout, "ripristinato") {
+		t.Fatalf("restore --db: %+v", r)
+	}
+	if r := runHub(t, env, "restore", "backup.dump"); r.code != 2 {
+		t.Fatalf("restore --db with a file: %+v", r)
+	}
+	after, err := db.DeviceMark(context.Background(), "I690-W001")
+	db.Close()
+	if err != nil || after.Epoch == before.Epoch || after.Epoch == "" {
+		t.Fatalf("epoch %q before restore --db, %q after (%v)", before.Epoch, after.Epoch, err)
 	}
 
 	bases := []string{

@@ -13,7 +13,7 @@ import (
 
 // ErrPostgresBackup refuses a backup of a PostgreSQL hub from here: its
 // database is backed up with PostgreSQL's own tools.
-var ErrPostgresBackup = app.Errorf(app.EINVALID, "il centro servizi usa PostgreSQL: il backup si fa con gli strumenti di PostgreSQL (pg_dump, pg_basebackup)")
+var ErrPostgresBackup = app.Errorf(app.EINVALID, "il centro servizi usa PostgreSQL: il backup si fa con gli strumenti di PostgreSQL (pg_dump, pg_basebackup); dopo un ripristino, sportello-hub restore --db URL lo segna come ripristinato")
 
 // Path is the database file the hub serves from, "" on PostgreSQL.
 func (d *DB) Path() string { return d.path }
@@ -73,6 +73,14 @@ func Restore(ctx context.Context, path, file string, now time.Time) (aside strin
 		return aside, fmt.Errorf("restore: new epoch: %w", err)
 	}
 	return aside, nil
+}
+
+// MarkRestored draws a new epoch for the PostgreSQL database at target,
+// just restored by PostgreSQL's own tools (pg_restore, a point in time):
+// the workstations then find at their next exchange that the hub was
+// restored, as after Restore of a file.
+func MarkRestored(ctx context.Context, target string, now time.Time) error {
+	return newEpoch(ctx, target, now)
 }
 
 func migrationsFS() fs.FS {
