@@ -114,7 +114,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				if r == nil {
 					return nil, err
 				}
-				return &cli.Salvaged{Aside: r.Aside, Kept: r.Kept, Lost: r.Lost, Pending: r.Pending, Parked: r.Parked}, err
+				return &cli.Salvaged{Aside: r.Aside, Kept: r.Kept, Lost: r.Lost, Partial: r.Partial, Pending: r.Pending, Parked: r.Parked}, err
 			},
 		}, rest)
 	case *kioskMode:

@@ -19,9 +19,11 @@ type Salvaged struct {
 	// Aside is where the damaged cache is kept, untouched.
 	Aside string
 	// Kept are the tables of the workstation's own records read whole
-	// from it; Lost those that could not be read (their rows are in Aside
-	// only).
+	// from it; Partial those of which only the rows on readable pages
+	// could be read, with how many rows were not (they are in Aside
+	// only); Lost those that could not be read at all.
 	Kept, Lost []string
+	Partial    map[string]int
 	// Pending and Parked are the operations not yet accepted by the hub,
 	// carried into the new cache.
 	Pending, Parked int
@@ -91,11 +93,18 @@ func Salvage(ctx context.Context, path string, now time.Time) (*Salvaged, error)
 		return r, err
 	}
 	for _, table := range salvaged {
-		if err := copyTable(ctx, conn, aside, table); err != nil {
+		unread, err := copyTable(ctx, conn, aside, table)
+		switch {
+		case err != nil:
 			r.Lost = append(r.Lost, table)
-			continue
+		case unread > 0:
+			if r.Partial == nil {
+				r.Partial = map[string]int{}
+			}
+			r.Partial[table] = unread
+		default:
+			r.Kept = append(r.Kept, table)
 		}
-		r.Kept = append(r.Kept, table)
 	}
 	var device string
 	if err := conn.QueryRowContext(ctx, `SELECT device FROM profile WHERE id = 1`).Scan(&device); err != nil {
@@ -113,22 +122,69 @@ func Salvage(ctx context.Context, path string, now time.Time) (*Salvaged, error)
 }
 
 // copyTable copies the rows of table from the damaged cache into the new
-// one in one statement: whole, or not at all when a page of it cannot be
-// read. The damaged file is attached for this table alone: SQLite may keep
-// refusing a file after it met a damaged page in it. Only the columns both
-// have are copied (the damaged file may be of an earlier version).
-func copyTable(ctx context.Context, conn *sql.Conn, aside, table string) error {
+// one: in one statement when every page of it can be read; otherwise in
+// ranges of rowid, and a range that cannot be read row by row, so that
+// every row on a readable page is kept (copyRows). It returns how many
+// rows could not be read. The damaged file is attached for this table
+// alone: SQLite may keep refusing a file after it met a damaged page in
+// it. Only the columns both have are copied (the damaged file may be of an
+// earlier version).
+func copyTable(ctx context.Context, conn *sql.Conn, aside, table string) (unread int, err error) {
 	if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS damaged`, aside); err != nil {
-		return err
+		return 0, err
 	}
 	defer conn.ExecContext(context.Background(), `DETACH DATABASE damaged`)
 	cols, err := commonColumns(ctx, conn, table)
 	if err != nil || len(cols) == 0 {
-		return fmt.Errorf("copy %s: no columns in common (%v)", table, err)
+		return 0, fmt.Errorf("copy %s: no columns in common (%v)", table, err)
 	}
 	list := `"` + strings.Join(cols, `", "`) + `"`
-	_, err = conn.ExecContext(ctx, fmt.Sprintf(`INSERT OR REPLACE INTO main."%s" (%s) SELECT %s FROM damaged."%s"`, table, list, list, table))
-	return err
+	copyWhere := fmt.Sprintf(`INSERT OR REPLACE INTO main."%s" (%s) SELECT %s FROM damaged."%s"`, table, list, list, table)
+	if _, err := conn.ExecContext(ctx, copyWhere); err == nil {
+		return 0, nil
+	}
+	return copyRows(ctx, conn, aside, table, copyWhere+` WHERE rowid > ? AND rowid <= ?`)
+}
+
+// Ranges of rowid copyRows reads at once, and the highest rowid it tries:
+// the cache's own tables number their rows from 1, a few hundred thousand
+// at most.
+const (
+	salvageRange    = 256
+	salvageMaxRowid = 10_000_000
+)
+
+// copyRows copies table by ranges of rowid with the statement copy (its
+// two arguments bound the range), a range that fails row by row; the
+// damaged file is attached again after each failure. It returns the rows
+// it could not read: the rowids in a failed range that the file's index
+// says exist, or, when even that cannot be read, the whole range.
+func copyRows(ctx context.Context, conn *sql.Conn, aside, table, copy string) (int, error) {
+	var top sql.NullInt64
+	if err := conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT max(rowid) FROM damaged."%s"`, table)).Scan(&top); err != nil {
+		return 0, fmt.Errorf("copy %s: %w", table, err)
+	}
+	if !top.Valid || top.Int64 > salvageMaxRowid {
+		return 0, fmt.Errorf("copy %s: no range of rows to read", table)
+	}
+	reattach := func() {
+		conn.ExecContext(context.Background(), `DETACH DATABASE damaged`)
+		conn.ExecContext(ctx, `ATTACH DATABASE ? AS damaged`, aside)
+	}
+	unread := 0
+	for lo := int64(0); lo < top.Int64; lo += salvageRange {
+		if _, err := conn.ExecContext(ctx, copy, lo, lo+salvageRange); err == nil {
+			continue
+		}
+		reattach()
+		for id := lo + 1; id <= lo+salvageRange && id <= top.Int64; id++ {
+			if _, err := conn.ExecContext(ctx, copy, id-1, id); err != nil {
+				unread++
+				reattach()
+			}
+		}
+	}
+	return unread, nil
 }
 
 func commonColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/sportello/sportello/app"
@@ -66,10 +68,11 @@ func cmdRestore(ctx context.Context, e *Env, args []string) error {
 // Salvaged is what a salvage of a damaged cache did, as main's store
 // reports it.
 type Salvaged struct {
-	Aside      string   // where the damaged cache is kept
-	Kept, Lost []string // the tables of the workstation's own records read whole, and those that could not be
-	Pending    int      // operations still to send to the hub, carried into the new cache
-	Parked     int      // operations the hub refused, to resolve
+	Aside      string         // where the damaged cache is kept
+	Kept, Lost []string       // the tables of the workstation's own records read whole, and those that could not be
+	Partial    map[string]int // the tables read around damaged pages, with the rows that could not be read
+	Pending    int            // operations still to send to the hub, carried into the new cache
+	Parked     int            // operations the hub refused, to resolve
 }
 
 // cmdSalvage replaces a damaged cache (refused at start, or refusing
@@ -93,6 +96,9 @@ func cmdSalvage(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "archivio nuovo creato; recuperati: %s\n", strings.Join(r.Kept, ", "))
+	for _, t := range slices.Sorted(maps.Keys(r.Partial)) {
+		fmt.Fprintf(e.Stdout, "recuperata in parte: %s (%d righe non leggibili restano solo nell'archivio danneggiato)\n", t, r.Partial[t])
+	}
 	if len(r.Lost) > 0 {
 		fmt.Fprintf(e.Stdout, "non leggibili (restano solo nell'archivio danneggiato): %s\n", strings.Join(r.Lost, ", "))
 	}
