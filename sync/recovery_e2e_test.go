@@ -10,6 +10,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pagopa"
+	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/sync"
@@ -263,6 +264,21 @@ func TestRecoveryRelease(t *testing.T) {
 	if numberOf() != "" {
 		t.Fatalf("numbered %s while the hub awaits B and C", numberOf())
 	}
+	// A workstation of the previous version names no confirmed mark: it
+	// would park an operation refused with a code it does not know, so the
+	// held request is answered as a busy hub, which it retries.
+	ops, err := a.St.NextOps(ctx, 10)
+	if err != nil || len(ops) == 0 {
+		t.Fatalf("A's pending operations %v, %v", ops, err)
+	}
+	var old wire.PushResponse
+	var wops []wire.Op
+	for _, op := range ops {
+		wops = append(wops, wire.OpToWire(op))
+	}
+	if status := pushRaw(t, h, a.Profile.Token, http.Header{}, wire.PushRequest{Ops: wops}, &old); status != http.StatusServiceUnavailable {
+		t.Errorf("a held request from a workstation of the previous version: status %d, want 503", status)
+	}
 	if _, err := h.DB.ReleaseDevice(ctx, b.Profile.Device, "", ""); app.ErrorCode(err) != app.EINVALID {
 		t.Errorf("a release without who and why: %v, want refused", err)
 	}
@@ -375,4 +391,54 @@ func TestIUVBlocksAcrossRestore(t *testing.T) {
 			t.Errorf("%s holds %d IUVs, the hub gave it %d", w.Profile.Device, local, want)
 		}
 	}
+}
+
+// TestQueueTicketsAcrossRestore: two kiosks' tickets numbered after the
+// hub's backup keep, at the restored hub, the numbers printed on them,
+// whichever kiosk comes back first. On the code before, the first to come
+// back took the next free number, the other kiosk's.
+func TestQueueTicketsAcrossRestore(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	y, m, d := time.Now().In(app.Rome).Date()
+	h.Clk.mu.Lock()
+	h.Clk.t = time.Date(y, m, d, 10, 0, 0, 0, app.Rome).UTC()
+	h.Clk.mu.Unlock()
+	h.replace("F205", milano())
+	if err := h.DB.PutAreas(ctx, "F205", []queue.Area{{Code: "A", Name: "Anagrafe", Minutes: 6, Kiosk: true}}); err != nil {
+		t.Fatal(err)
+	}
+	k1, k2 := h.queueDesk("F205"), h.queueDesk("F205")
+	issue := func(k *queueDesk, want string) queue.Ticket {
+		t.Helper()
+		tk, err := k.Q.Issue(ctx, "A", "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tk.Number != want {
+			t.Fatalf("ticket %s, want %s", tk.Number, want)
+		}
+		return tk
+	}
+	first := issue(k1, "A001")
+	backup := h.backup()
+	second, third := issue(k1, "A002"), issue(k2, "A003")
+	h.restore(backup)
+	k2.round(t) // the kiosk of A003 comes back first
+	k1.round(t)
+	db, err := sql.Open("sqlite3", h.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tk := range []queue.Ticket{first, second, third} {
+		var number string
+		if err := db.QueryRow(`SELECT json_extract(data, '$.number') FROM queue_tickets WHERE id = ?`, tk.ID).Scan(&number); err != nil {
+			t.Fatalf("ticket %s at the hub: %v", tk.Number, err)
+		}
+		if number != tk.Number {
+			t.Errorf("ticket printed %s is %s at the restored hub", tk.Number, number)
+		}
+	}
+	issue(k1, "A004")
 }
