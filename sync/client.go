@@ -518,6 +518,9 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 	for {
 		ops, err := c.store.NextOps(ctx, batch)
 		if err != nil || len(ops) == 0 {
+			if err == nil {
+				c.suspend(false) // nothing waits for a number (the held one discarded, say)
+			}
 			return err
 		}
 		c.update(func(s *app.SyncStatus) { s.Phase = "invio operazioni" })
@@ -791,6 +794,13 @@ func (c *Client) pull(ctx context.Context, p *app.Profile, scope string) error {
 			}
 		}
 	}
+	// What the hub confirmed, for a restored hub's recovery: once a pull,
+	// not a page (a pull stops at a restore noticed).
+	known, err := c.store.LocalMark(ctx)
+	if err != nil {
+		return err
+	}
+	confirmed := confirmedHeader(known)
 	restarted, fromZero := false, false
 	for {
 		cur, err := c.store.Cursor(ctx, scope)
@@ -801,11 +811,7 @@ func (c *Client) pull(ctx context.Context, p *app.Profile, scope string) error {
 		fromZero = fromZero || (scope == app.ScopeNetwork && cur.Seq == 0)
 		var res wire.ChangesResponse
 		q := url.Values{"scope": {scope}, "after": {strconv.FormatInt(cur.Seq, 10)}, "limit": {strconv.Itoa(c.opt.ChangesPage)}}
-		known, err := c.store.LocalMark(ctx)
-		if err != nil {
-			return err
-		}
-		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/changes", q, confirmedHeader(known), nil, &res)
+		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/changes", q, confirmed, nil, &res)
 		if restored, rerr := c.reconcile(ctx, hdr); rerr != nil || restored {
 			if rerr != nil {
 				return rerr
