@@ -119,5 +119,4 @@ func TestRecoveryHoldsHubNumbering(t *testing.T) {
 	if _, err := d.ReleaseDevice(ctx, devices[RoleKiosk], "m.bianchi", "di nuovo"); app.ErrorCode(err) != app.ENOTFOUND {
 		t.Errorf("a device released twice: %v", err)
 	}
-
 }
