@@ -17,35 +17,19 @@ import (
 	"github.com/sportello/sportello/sync/wire"
 )
 
-// hubNumbers is every protocol number of comune at the hub, by request id.
-func hubNumbers(t *testing.T, h *testHub) (byID map[string]string, seqs []int64) {
+// gapFree fails unless the protocol numbers of numbers are 1..n, each
+// once.
+func gapFree(t *testing.T, numbers map[string]string) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", h.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT id, number, seq FROM requests ORDER BY seq`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	byID = map[string]string{}
-	for rows.Next() {
-		var id, number string
-		var seq int64
-		if err := rows.Scan(&id, &number, &seq); err != nil {
-			t.Fatal(err)
+	var seqs []int64
+	for _, n := range numbers {
+		_, seq, err := request.ParseProtocolNumber(n)
+		if err != nil {
+			t.Fatalf("protocol number %q: %v", n, err)
 		}
-		byID[id] = number
 		seqs = append(seqs, seq)
 	}
-	return byID, seqs
-}
-
-// gapFree fails unless seqs are 1..n, each once.
-func gapFree(t *testing.T, seqs []int64) {
-	t.Helper()
+	slices.Sort(seqs)
 	for i, s := range seqs {
 		if s != int64(i+1) {
 			t.Errorf("protocol numbers at the hub %v: want 1..%d, each once", seqs, len(seqs))
@@ -166,8 +150,8 @@ func TestRestoredHubNeverNumbersTwice(t *testing.T) {
 		t.Error("A's status still says the numbering is suspended")
 	}
 	round(t, b)
-	at, seqs := hubNumbers(t, h)
-	gapFree(t, seqs)
+	at := hubRequests(t, h.Path)
+	gapFree(t, at)
 	for _, r := range receipts {
 		want := confirmed[r.ID]
 		if r.ID == fresh.ID {
