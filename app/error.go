@@ -16,6 +16,7 @@ const (
 	ELOCKED       = "locked"       // too many failed attempts: wait
 	ENOTFOUND     = "not_found"    // no such citizen, device, code…
 	EOFFLINE      = "offline"      // this needs the hub and the hub cannot be reached
+	EPENDING      = "pending"      // not yet: the hub waits for something else first (numbering after a restore); retry later, not a failure
 	ERESNAPSHOT   = "resnapshot"   // the hub can no longer serve changes after this cursor
 	ESTORAGE      = "storage"      // the local database is damaged, or its disk is full or failing
 	ETOOMANY      = "too_many"     // too many requests in a short time: slow down

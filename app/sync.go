@@ -188,6 +188,11 @@ type SyncStatus struct {
 	// backup, and Resent how many confirmed operations it sent again.
 	HubRestored time.Time
 	Resent      int
+	// Suspended tells that the hub, restored from a backup, holds its
+	// numbering until every workstation of the comune has sent back its
+	// work: new requests keep their provisional numbers meanwhile, as when
+	// offline. Not an error; it clears at the first round numbered again.
+	Suspended bool
 }
 
 // Profile is the identity of an enrolled workstation.
@@ -247,6 +252,11 @@ type HubMark struct {
 	// BackedUp is Seq in the hub's newest sound backup, -1 when none is
 	// known: operations up to it survive a restore from that backup.
 	BackedUp int64
+	// Confirmed, in the workstation's own mark only (LocalMark), is the
+	// highest seq that any copy of the hub confirmed, the operations
+	// being sent again after a restore included: a restored hub waits
+	// until it holds that much (its recovery) before numbering anew.
+	Confirmed int64
 }
 
 // Reconciliation is what the workstation did about a hub mark.

@@ -17,6 +17,9 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == app.EINTERNAL {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	if code == app.EPENDING {
+		w.Header().Set("Retry-After", "60") // numbering held after a restore (recovery.go)
+	}
 	writeJSON(w, wire.HTTPStatus(code), wire.Error{Code: code, Message: app.ErrorMessage(err)})
 }
 

@@ -160,6 +160,9 @@ func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView
 			return http.StatusInternalServerError
 		}
 		p.Problem = t.Refused + ": " + app.ErrorMessage(err)
+		if app.ErrorCode(err) == app.EPENDING {
+			return http.StatusServiceUnavailable // numbering held after a restore: later
+		}
 		return http.StatusUnprocessableEntity
 	}
 	p.Done, p.FollowURL = req, s.followLink(req)

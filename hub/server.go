@@ -284,6 +284,7 @@ func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubd
 		s.writeError(w, r, err)
 		return
 	}
+	s.reconciled(r, dev) // recovery.go
 	s.setMark(w, r, dev) // on a refusal too: a cursor past the log's end may mean a restore
 	res, err := s.db.ChangesFor(r.Context(), hubdb.ViewOf(dev.Role), scope, after, limit)
 	if err != nil {
@@ -404,6 +405,13 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 		} else {
 			out = s.db.ApplyOp(r.Context(), dev, op)
 		}
+		if out.Code == app.EPENDING && r.Header.Get(wire.HeaderConfirmed) == "" {
+			// Numbering held after a restore (recovery.go), for a
+			// workstation of an earlier version, which would park an
+			// operation refused with a code it does not know: to it the
+			// hub is busy, which it retries without counting.
+			out.Code = app.EOFFLINE
+		}
 		if out.Code == app.EOFFLINE {
 			// The hub is busy: the whole request fails as a hub that is
 			// not serving, which the workstation retries without holding
@@ -421,6 +429,7 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 		}
 		res.Results = append(res.Results, wire.OpResult{ID: out.ID, Applied: out.Applied, Duplicate: out.Duplicate, Code: out.Code, Message: out.Message, Flag: out.Flag, Data: out.Data})
 	}
+	s.reconciled(r, dev) // recovery.go
 	s.setMark(w, r, dev)
 	writeJSON(w, http.StatusOK, res)
 }

@@ -104,12 +104,16 @@ func (s *Store) Reconcile(ctx context.Context, m app.HubMark, at time.Time) (app
 // hub that answered last ("" before the first answer with a mark), the
 // highest seq of the operations the hub confirmed and how many it
 // confirmed. A push carries it, so that a restored hub refuses new
-// operations until the ones it lacks went before them.
+// operations until the ones it lacks went before them. Confirmed counts
+// the operations sent again after a restore too (pending, with the
+// earlier answer kept: Reconcile).
 func (s *Store) LocalMark(ctx context.Context) (app.HubMark, error) {
 	var m app.HubMark
 	err := s.db.QueryRowContext(ctx, `SELECT coalesce((SELECT epoch FROM hub_mark WHERE id = 1), ''),
-		coalesce(max(seq), 0), count(*) FROM outbox
-		WHERE state = ? AND device = (SELECT device FROM profile WHERE id = 1)`, string(app.OpDone)).Scan(&m.Epoch, &m.Seq, &m.Applied)
+		coalesce(max(CASE WHEN state = ? THEN seq END), 0), count(CASE WHEN state = ? THEN 1 END),
+		coalesce(max(seq), 0) FROM outbox
+		WHERE (state = ? OR state = ? AND result != '') AND device = (SELECT device FROM profile WHERE id = 1)`,
+		string(app.OpDone), string(app.OpDone), string(app.OpDone), string(app.OpPending)).Scan(&m.Epoch, &m.Seq, &m.Applied, &m.Confirmed)
 	if err != nil {
 		return app.HubMark{}, fmt.Errorf("local mark: %w", err)
 	}

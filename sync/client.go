@@ -518,6 +518,9 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 	for {
 		ops, err := c.store.NextOps(ctx, batch)
 		if err != nil || len(ops) == 0 {
+			if err == nil {
+				c.suspend(false) // nothing waits for a number (the held one discarded, say)
+			}
 			return err
 		}
 		c.update(func(s *app.SyncStatus) { s.Phase = "invio operazioni" })
@@ -569,6 +572,16 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 			if r.ID != ops[i].ID {
 				return app.Errorf(app.EINTERNAL, "risposta dell'hub fuori ordine")
 			}
+			if r.Code == app.EPENDING {
+				// The hub, restored from a backup, numbers nothing new
+				// until every workstation of the comune has sent back its
+				// work: this one waits, with its provisional number, and
+				// the ones behind it with it. Not a failure: nothing is
+				// counted, and the round goes on.
+				c.suspend(true)
+				c.refreshCounts(ctx)
+				return nil
+			}
 			if r.Skipped {
 				if i == 0 {
 					return app.Errorf(app.EINTERNAL, "l'hub non ha applicato la prima operazione inviata")
@@ -596,8 +609,24 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 				return err
 			}
 		}
+		c.suspend(false)
 		c.refreshCounts(ctx)
 	}
+}
+
+// suspend shows whether the hub holds this workstation's numbering after a
+// restore (app.SyncStatus.Suspended), logging when that changes.
+func (c *Client) suspend(on bool) {
+	c.mu.Lock()
+	same := c.status.Suspended == on
+	c.mu.Unlock()
+	if same {
+		return
+	}
+	if on {
+		c.opt.Log.Info("the hub, restored from a backup, numbers nothing new until every workstation of the comune has sent back its work")
+	}
+	c.update(func(s *app.SyncStatus) { s.Suspended = on })
 }
 
 // markHeader is the request headers that tell the hub what it confirmed
@@ -607,7 +636,19 @@ func markHeader(m app.HubMark) map[string]string {
 		return nil
 	}
 	return map[string]string{wire.HeaderHubEpoch: m.Epoch,
-		wire.HeaderHubMark: strconv.FormatInt(m.Seq, 10), wire.HeaderHubApplied: strconv.FormatInt(m.Applied, 10)}
+		wire.HeaderHubMark: strconv.FormatInt(m.Seq, 10), wire.HeaderHubApplied: strconv.FormatInt(m.Applied, 10),
+		wire.HeaderConfirmed: strconv.FormatInt(m.Confirmed, 10)}
+}
+
+// confirmedHeader is what a changes request tells a restored hub: the
+// epoch known and the confirmed mark, so that a workstation with nothing
+// left to push is known to have sent back all its work (the hub's
+// recovery); none before the first answer that carried a mark.
+func confirmedHeader(m app.HubMark) map[string]string {
+	if m.Epoch == "" {
+		return nil
+	}
+	return map[string]string{wire.HeaderHubEpoch: m.Epoch, wire.HeaderConfirmed: strconv.FormatInt(m.Confirmed, 10)}
 }
 
 // reconcile reads the hub's mark in an answer's headers and compares it
@@ -753,6 +794,13 @@ func (c *Client) pull(ctx context.Context, p *app.Profile, scope string) error {
 			}
 		}
 	}
+	// What the hub confirmed, for a restored hub's recovery: once a pull,
+	// not a page (a pull stops at a restore noticed).
+	known, err := c.store.LocalMark(ctx)
+	if err != nil {
+		return err
+	}
+	confirmed := confirmedHeader(known)
 	restarted, fromZero := false, false
 	for {
 		cur, err := c.store.Cursor(ctx, scope)
@@ -763,7 +811,7 @@ func (c *Client) pull(ctx context.Context, p *app.Profile, scope string) error {
 		fromZero = fromZero || (scope == app.ScopeNetwork && cur.Seq == 0)
 		var res wire.ChangesResponse
 		q := url.Values{"scope": {scope}, "after": {strconv.FormatInt(cur.Seq, 10)}, "limit": {strconv.Itoa(c.opt.ChangesPage)}}
-		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/changes", q, nil, nil, &res)
+		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/changes", q, confirmed, nil, &res)
 		if restored, rerr := c.reconcile(ctx, hdr); rerr != nil || restored {
 			if rerr != nil {
 				return rerr

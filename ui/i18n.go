@@ -122,6 +122,7 @@ const (
 	msgSkewAheadHours
 	msgSkewBehindHours
 	msgHubRestored
+	msgNumberingSuspended
 	msgSyncNow
 
 	// The certificates card (certificates.go).
@@ -601,7 +602,9 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgSkewAheadHours:  {"Orologio della postazione avanti di %d ore: controllare data e ora", "Workstation clock %d hours ahead: check the date and time"},
 	msgSkewBehindHours: {"Orologio della postazione indietro di %d ore: controllare data e ora", "Workstation clock %d hours behind: check the date and time"},
 	msgHubRestored:     {"Centro servizi ripristinato da un backup: %d operazioni reinviate", "Hub restored from a backup: %d operations sent again"},
-	msgSyncNow:         {"Sincronizza", "Sync now"},
+	msgNumberingSuspended: {"Centro servizi ripristinato: numerazione sospesa finché tutte le postazioni non hanno reinviato il loro lavoro",
+		"Hub restored: numbering suspended until every workstation has sent back its work"},
+	msgSyncNow: {"Sincronizza", "Sync now"},
 
 	// The certificates card (certificates.go).
 	msgCertificatesUnavailable: {"Certificati non disponibili su questa postazione", "Certificates are not available on this workstation"},

@@ -131,8 +131,14 @@ func (s *statusBar) set(st app.SyncStatus) {
 		s.skew.set(l.textf(msgSkewBehind, minutes(-skew)))
 	}
 	showIf(s.skew, skew > maxClockSkew || skew < -maxClockSkew)
-	s.restored.set(l.textf(msgHubRestored, st.Resent))
-	showIf(s.restBox, !st.HubRestored.IsZero())
+	if st.Suspended {
+		// New requests keep their provisional numbers meanwhile: the
+		// operator tells the citizen why the receipt has no protocol yet.
+		s.restored.set(l.text(msgNumberingSuspended))
+	} else {
+		s.restored.set(l.textf(msgHubRestored, st.Resent))
+	}
+	showIf(s.restBox, !st.HubRestored.IsZero() || st.Suspended)
 
 	activity := st.Phase
 	if st.LastError != "" {

@@ -64,6 +64,14 @@ func TestStatusBar(t *testing.T) {
 			shows: []string{"Centro servizi ripristinato da un backup: 6 operazioni reinviate"},
 		},
 		{
+			// A restored hub holds the numbering: said plainly, and not as
+			// an error (the requests wait with their provisional numbers).
+			name:  "NumberingSuspended",
+			st:    app.SyncStatus{Online: true, Progress: -1, HubRestored: testNow, Resent: 1, Pending: 2, Suspended: true},
+			shows: []string{"Centro servizi ripristinato: numerazione sospesa finché tutte le postazioni non hanno reinviato il loro lavoro", "Operazioni in attesa: 2"},
+			hides: []string{"Offline", "da verificare", "operazioni reinviate"},
+		},
+		{
 			name:  "SmallSkewIsNormal",
 			st:    app.SyncStatus{Online: true, Progress: -1, ClockSkew: 90 * time.Second},
 			hides: []string{"Orologio"},

@@ -46,11 +46,11 @@ func TestMain(m *testing.M) {
 // itself and expects a clean summary line.
 func TestSeries(t *testing.T) {
 	var out, errb bytes.Buffer
-	err := run(context.Background(), []string{"--runs", "6", "--seed", "1", "--bin", testTmpl.bin.dir}, &out, &errb)
+	err := run(context.Background(), []string{"--runs", "7", "--seed", "1", "--bin", testTmpl.bin.dir}, &out, &errb)
 	if err != nil {
 		t.Fatalf("%v\n%s%s", err, out.String(), errb.String())
 	}
-	if !regexp.MustCompile(`(?m)^chaos: runs=6 lost=0 duplicated=0 diverged=0 stuck=0$`).MatchString(out.String()) {
+	if !regexp.MustCompile(`(?m)^chaos: runs=7 lost=0 duplicated=0 diverged=0 stuck=0$`).MatchString(out.String()) {
 		t.Fatalf("no clean summary line:\n%s", out.String())
 	}
 	for _, name := range defaultScenarios {

@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	runs := fs.Int("runs", 20, "how many runs")
 	seed := fs.Uint64("seed", 1, "the first run's seed; run i uses seed+i")
 	names := fs.String("scenarios", strings.Join(defaultScenarios, ","),
-		"the scenarios, comma-separated, or \"all\" (with restore); run i takes the one at (seed+i) mod their number")
+		"the scenarios, comma-separated, or \"all\"; run i takes the one at (seed+i) mod their number")
 	binDir := fs.String("bin", "", "a folder holding sportello and sportello-hub already built (default: build them)")
 	keep := fs.Bool("keep", false, "keep the folders of failing runs")
 	verbose := fs.Bool("v", false, "print what each run did")

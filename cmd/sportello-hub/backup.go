@@ -105,6 +105,7 @@ var restoreCmd = &command{
 				fmt.Fprintf(e.stdout, "il database di prima è in %s\n", aside)
 			}
 			fmt.Fprintln(e.stdout, "le postazioni riconoscono l'hub ripristinato alla prossima sincronizzazione: gli rinviano quanto aveva confermato loro dopo il backup e riscaricano i dati")
+			fmt.Fprintln(e.stdout, "fino ad allora nessun nuovo numero di protocollo né codice IUV: sportello-hub recovery list mostra le postazioni attese")
 			return nil
 		}
 	},

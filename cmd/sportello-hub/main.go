@@ -43,6 +43,7 @@ var commands = []*command{
 	serveCmd, importReferenceCmd, demoCmd, importAnagrafeCmd, enrollCodeCmd, addOperatorCmd, revokeDeviceCmd,
 	compactCmd, rootKeyCmd, feesCmd, // admin.go
 	backupCmd, restoreCmd, migrateCmd, // backup.go, migrate.go
+	recoveryListCmd, recoveryReleaseCmd, recoveryLogCmd, // recovery.go
 	paymentOnlineCmd, paymentRefundsCmd, paymentRefundDoneCmd, // payment.go
 	catalogueImportCmd, catalogueListCmd, catalogueEnableCmd, requestListCmd, requestStatusCmd,
 	noticesListCmd, noticesSendCmd, noticesRequeueCmd, // requests.go

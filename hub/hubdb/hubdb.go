@@ -544,6 +544,11 @@ func (d *DB) RevokeDevice(ctx context.Context, device string) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, ts(now), device); err != nil {
 			return err
 		}
+		// A revoked device will not send back what a restored hub lacks:
+		// its comune no longer waits for it (recovery.go).
+		if _, _, err := releaseTx(ctx, tx, device, "revoked", "revoke-device", "postazione revocata", now); err != nil {
+			return err
+		}
 		var wc wire.KeyCert
 		if err := app.DecodeJSON([]byte(certJSON), &wc); err != nil {
 			return err

@@ -52,7 +52,8 @@ func (d *DB) DeviceMark(ctx context.Context, device string) (Mark, error) {
 	return m, nil
 }
 
-// newEpoch draws a new epoch for the database at path, just restored.
+// newEpoch draws a new epoch for the database at path, just restored, and
+// puts its comuni in recovery.
 func newEpoch(ctx context.Context, path string, now time.Time) error {
 	db, err := Open(ctx, path) // migrates a backup of an older hub
 	if err != nil {
@@ -62,8 +63,10 @@ func newEpoch(ctx context.Context, path string, now time.Time) error {
 	var b [16]byte
 	rand.Read(b[:])
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE hub_state SET epoch = ?, restored_at = ?`, hex.EncodeToString(b[:]), ts(now))
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE hub_state SET epoch = ?, restored_at = ?`, hex.EncodeToString(b[:]), ts(now)); err != nil {
+			return err
+		}
+		return enterRecovery(ctx, tx, now) // recovery.go
 	})
 }
 

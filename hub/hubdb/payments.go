@@ -40,8 +40,13 @@ func payeeTx(ctx context.Context, tx *sql.Tx, comune string) (*payment.Payee, er
 	return payment.DecodePayee(r.Data)
 }
 
-// nextIUV takes n consecutive IUV bases of the comune's numbering.
+// nextIUV takes n consecutive IUV bases of the comune's numbering; none
+// while the comune is in recovery after a restore (recovery.go): a block a
+// workstation holds may not be known yet.
 func nextIUV(ctx context.Context, tx *sql.Tx, py *payment.Payee, n int64) (int64, error) {
+	if err := holdNumbering(ctx, tx, py.Comune); err != nil {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO iuv_counters (comune, aux, code, next) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING`, py.Comune, py.Aux, py.Code); err != nil {
 		return 0, err
 	}
@@ -175,7 +180,7 @@ func (d *DB) PutFine(ctx context.Context, f payment.Fine) (*payment.Fine, error)
 func (d *DB) applyPaymentFact(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation) ([]byte, error) {
 	switch op.Kind {
 	case payment.FactIUVBlock:
-		return d.applyIUVBlock(ctx, tx, dev)
+		return d.applyIUVBlock(ctx, tx, dev, op.Prior)
 	case payment.FactPosition:
 		return nil, d.applyPosition(ctx, tx, dev, op.Data)
 	case payment.FactPayment:
@@ -188,22 +193,67 @@ func (d *DB) applyPaymentFact(ctx context.Context, tx *sql.Tx, dev *Device, op a
 	return nil, app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", op.Kind)
 }
 
-// applyIUVBlock gives the device the comune's next BlockSize IUVs.
-func (d *DB) applyIUVBlock(ctx context.Context, tx *sql.Tx, dev *Device) ([]byte, error) {
+// applyIUVBlock gives the device the comune's next BlockSize IUVs, or
+// the block a restored hub had given it (prior, priorBlock).
+func (d *DB) applyIUVBlock(ctx context.Context, tx *sql.Tx, dev *Device, prior []byte) ([]byte, error) {
 	py, err := payeeTx(ctx, tx, dev.Comune)
 	if err != nil {
 		return nil, err
 	}
-	first, err := nextIUV(ctx, tx, py, BlockSize)
+	b, ok, err := priorBlock(ctx, tx, dev, py, prior)
 	if err != nil {
 		return nil, err
 	}
-	b := pagopa.Block{Device: dev.ID, Aux: py.Aux, Code: py.Code, First: first, Last: first + BlockSize - 1}
+	if !ok {
+		first, err := nextIUV(ctx, tx, py, BlockSize)
+		if err != nil {
+			return nil, err
+		}
+		b = pagopa.Block{Device: dev.ID, Aux: py.Aux, Code: py.Code, First: first, Last: first + BlockSize - 1}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO iuv_blocks (comune, device, aux, code, first, last, allocated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		dev.Comune, dev.ID, b.Aux, b.Code, b.First, b.Last, ts(d.now())); err != nil {
 		return nil, err
 	}
 	return payment.EncodeBlock(b), nil
+}
+
+// priorBlock gives a block of IUVs sent again after a restore of the hub
+// the block the hub had given the device before (prior, the hub's answer
+// then), when the restored hub has given none of it to anyone: the
+// workstation may have printed notices from it, and an IUV must stay
+// unique for the comune. While the comune is in recovery nothing else is
+// numbered (nextIUV), so a range no block overlaps is free; after it, only
+// a range past the comune's counter is. The counter moves past the block.
+func priorBlock(ctx context.Context, tx *sql.Tx, dev *Device, py *payment.Payee, prior []byte) (pagopa.Block, bool, error) {
+	if len(prior) == 0 {
+		return pagopa.Block{}, false, nil
+	}
+	b, err := payment.DecodeBlock(prior)
+	if err != nil || b.Device != dev.ID || b.Aux != py.Aux || b.Code != py.Code {
+		return pagopa.Block{}, false, nil // not an answer of ours to this device: a new block
+	}
+	var restored string
+	var overlaps int
+	var next sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT restored_at,
+		(SELECT count(*) FROM iuv_blocks WHERE comune = ? AND aux = ? AND code = ? AND first <= ? AND last >= ?),
+		(SELECT next FROM iuv_counters WHERE comune = ? AND aux = ? AND code = ?) FROM hub_state`,
+		py.Comune, b.Aux, b.Code, b.Last, b.First, py.Comune, b.Aux, b.Code).Scan(&restored, &overlaps, &next); err != nil {
+		return pagopa.Block{}, false, fmt.Errorf("prior IUV block: %w", err)
+	}
+	held, err := inRecovery(ctx, tx, py.Comune)
+	if err != nil {
+		return pagopa.Block{}, false, err
+	}
+	if restored == "" || overlaps > 0 || !held && b.First < next.Int64 {
+		return pagopa.Block{}, false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO iuv_counters (comune, aux, code, next) VALUES (?, ?, ?, ?)
+		ON CONFLICT (comune, aux, code) DO UPDATE SET next = max(next, excluded.next)`, py.Comune, b.Aux, b.Code, b.Last+1); err != nil {
+		return pagopa.Block{}, false, fmt.Errorf("prior IUV block: %w", err)
+	}
+	return b, true, nil
 }
 
 // ivuBase is the IUV base of an avviso of aux 0 or 3.

@@ -37,6 +37,6 @@ func (d *DB) SubmitWebRequest(ctx context.Context, r *request.Request) error {
 		if n > 0 {
 			return app.Errorf(app.ECONFLICT, "richiesta già ricevuta")
 		}
-		return d.receiveTx(ctx, tx, r, nil)
+		return d.receiveTx(ctx, tx, r, nil) // held while the comune is in recovery
 	})
 }

@@ -112,12 +112,18 @@ func (d *DB) applyTicket(ctx context.Context, tx *sql.Tx, dev *Device, op app.Op
 	// The day is the hub's: a ticket issued offline yesterday and sent
 	// today is history, not today's queue.
 	t.Day = queue.Day(t.IssuedAt)
-	var seq int
-	if err := tx.QueryRowContext(ctx, `INSERT INTO queue_numbers (comune, day, area, last) VALUES (?, ?, ?, 1)
+	if n, ok, err := priorTicketNumber(ctx, tx, dev.Comune, t, op.Prior); err != nil {
+		return nil, err
+	} else if ok {
+		t.Number = n
+	} else {
+		var seq int
+		if err := tx.QueryRowContext(ctx, `INSERT INTO queue_numbers (comune, day, area, last) VALUES (?, ?, ?, 1)
 		ON CONFLICT (comune, day, area) DO UPDATE SET last = queue_numbers.last + 1 RETURNING last`, dev.Comune, t.Day, t.Area).Scan(&seq); err != nil {
-		return nil, fmt.Errorf("number ticket: %w", err)
+			return nil, fmt.Errorf("number ticket: %w", err)
+		}
+		t.Number = queue.HubNumber(t.Area, seq)
 	}
-	t.Number = queue.HubNumber(t.Area, seq)
 	today, err := dayTickets(ctx, tx, dev.Comune, t.Day)
 	if err != nil {
 		return nil, err
@@ -137,6 +143,43 @@ func (d *DB) applyTicket(ctx context.Context, tx *sql.Tx, dev *Device, op app.Op
 		return nil, err
 	}
 	return queue.EncodeTicketAnswer(t), nil
+}
+
+// priorTicketNumber gives a ticket sent again after a restore of the hub
+// the number the hub had given it (prior, the hub's answer then), printed
+// on the citizen's ticket, when no ticket of its day and area has it at
+// the restored hub; the day's counter moves past it. Unlike protocol
+// numbers, new tickets are not held while the comune is in recovery (a
+// queue cannot wait for a workstation that may be gone): one may take the
+// number of a ticket not sent again yet, which then gets the next.
+func priorTicketNumber(ctx context.Context, tx *sql.Tx, comune string, t queue.Ticket, prior []byte) (string, bool, error) {
+	if len(prior) == 0 {
+		return "", false, nil
+	}
+	a, err := queue.DecodeTicketAnswer(prior)
+	if err != nil {
+		return "", false, nil // not an answer of ours: numbered as new
+	}
+	var seq int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(a.Number, t.Area), "%d", &seq); err != nil || seq < 1 ||
+		queue.HubNumber(t.Area, seq) != a.Number {
+		return "", false, nil
+	}
+	var restored string
+	var taken int
+	if err := tx.QueryRowContext(ctx, `SELECT restored_at, (SELECT count(*) FROM queue_tickets
+		WHERE comune = ? AND day = ? AND area = ? AND json_extract(data, '$.number') = ?) FROM hub_state`,
+		comune, t.Day, t.Area, a.Number).Scan(&restored, &taken); err != nil {
+		return "", false, fmt.Errorf("prior ticket number: %w", err)
+	}
+	if restored == "" || taken > 0 {
+		return "", false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO queue_numbers (comune, day, area, last) VALUES (?, ?, ?, ?)
+		ON CONFLICT (comune, day, area) DO UPDATE SET last = max(last, excluded.last)`, comune, t.Day, t.Area, seq); err != nil {
+		return "", false, fmt.Errorf("prior ticket number: %w", err)
+	}
+	return a.Number, true, nil
 }
 
 // ahead counts the waiting tickets of t's area that will be called before t.

@@ -249,6 +249,12 @@ func (d *DB) receiveTx(ctx context.Context, tx *sql.Tx, r *request.Request, prio
 		return err
 	} else if ok {
 		year, seq, now = y, n, at
+	} else if err := holdNumbering(ctx, tx, r.Comune); err != nil {
+		// In recovery nothing is numbered anew (recovery.go). A request
+		// sent again always finds its earlier number free then, since
+		// none is handed out: one that does not (a forged answer) waits
+		// with the rest, until a person releases its device.
+		return err
 	} else if err := tx.QueryRowContext(ctx, `INSERT INTO protocol_counters (comune, year, last) VALUES (?, ?, 1)
 		ON CONFLICT (comune, year) DO UPDATE SET last = protocol_counters.last + 1 RETURNING last`, r.Comune, year).Scan(&seq); err != nil {
 		return fmt.Errorf("protocol number: %w", err)

@@ -60,6 +60,9 @@ func cmdSync(ctx context.Context, e *Env, args []string) error {
 	if st.Parked > 0 {
 		return app.Errorf(app.ECONFLICT, "sincronizzato, ma %d operazioni sono state rifiutate dall'hub e vanno verificate", st.Parked)
 	}
+	if st.Pending > 0 && st.Suspended {
+		return app.Errorf(app.EOFFLINE, "%d operazioni ancora da inviare: centro servizi ripristinato, numerazione sospesa finché tutte le postazioni non hanno reinviato il loro lavoro", st.Pending)
+	}
 	if st.Pending > 0 {
 		return app.Errorf(app.EOFFLINE, "%d operazioni ancora da inviare", st.Pending)
 	}

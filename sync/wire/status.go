@@ -23,6 +23,9 @@ var codeStatuses = []struct {
 	{app.ELOCKED, http.StatusLocked},
 	{app.ETOOMANY, http.StatusTooManyRequests},
 	{app.EOFFLINE, http.StatusServiceUnavailable},
+	// A restored hub holding its numbering: not serving that, for now.
+	// Read back as EOFFLINE (a 503 without a body), never as a refusal.
+	{app.EPENDING, http.StatusServiceUnavailable},
 	{app.EINTERNAL, http.StatusInternalServerError},
 }
 
@@ -44,7 +47,7 @@ func HTTPStatus(code string) int {
 var StatusCodes = func() map[int]string {
 	m := make(map[int]string, len(codeStatuses))
 	for _, cs := range codeStatuses {
-		if cs.code != app.EINTERNAL {
+		if cs.code != app.EINTERNAL && cs.code != app.EPENDING {
 			m[cs.status] = cs.code
 		}
 	}

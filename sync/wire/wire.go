@@ -36,7 +36,30 @@ const (
 	HeaderHubMark     = "Sportello-Hub-Mark"      // the device's highest operation seq the hub applied
 	HeaderHubApplied  = "Sportello-Hub-Applied"   // how many of the device's operations the hub applied
 	HeaderHubBackedUp = "Sportello-Hub-Backed-Up" // the mark in the newest sound backup; -1 none
+	// HeaderConfirmed goes with every push and changes request, beside
+	// HeaderHubEpoch: the highest seq of the device's operations any copy
+	// of the hub confirmed, those it is sending again after a restore
+	// included. A restored hub learns from it that the device has sent
+	// back all it had been confirmed (its recovery, hub/hubdb/recovery.go).
+	HeaderConfirmed = "Sportello-Confirmed"
 )
+
+// ConfirmedFromHeader reads what a device says it holds confirmed from a
+// request's headers: the hub's epoch it knows and HeaderConfirmed. ok is
+// false when they are absent (a workstation of an earlier version) or do
+// not read.
+func ConfirmedFromHeader(h http.Header) (epoch string, confirmed int64, ok bool) {
+	epoch = h.Get(HeaderHubEpoch)
+	v := h.Get(HeaderConfirmed)
+	if epoch == "" || len(epoch) > 64 || v == "" {
+		return "", 0, false
+	}
+	confirmed, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || confirmed < 0 {
+		return "", 0, false
+	}
+	return epoch, confirmed, true
+}
 
 // MarkFromHeader reads the hub's mark for the device from an answer's
 // headers; ok is false when they carry none (a hub of an earlier version)
