@@ -30,6 +30,9 @@ type Deps struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 	Limits Limits
+	// Pins is the announcement of the TLS keys the workstations accept,
+	// signed by the root key (pins.go); nil, or nil from it: none.
+	Pins func() (*wire.PinsResponse, error)
 }
 
 // Limits bound what one request may ask or send.
@@ -79,11 +82,12 @@ type server struct {
 	// operatorReads and operatorDaily bound each operator's reads of
 	// other comuni's citizens, whichever device they use (access.go).
 	operatorReads, operatorDaily *rateLimiter
+	pins                         func() (*wire.PinsResponse, error)
 }
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
 func NewServer(d Deps) http.Handler {
-	s := &server{db: d.DB, log: d.Log, now: d.Now, limits: d.Limits}
+	s := &server{db: d.DB, log: d.Log, now: d.Now, limits: d.Limits, pins: d.Pins}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

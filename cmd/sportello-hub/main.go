@@ -41,6 +41,7 @@ type env struct {
 var commands = []*command{
 	serveCmd, importReferenceCmd, demoCmd, importAnagrafeCmd, enrollCodeCmd, addOperatorCmd, revokeDeviceCmd,
 	compactCmd, rootKeyCmd, feesCmd, // admin.go
+	tlsAnnounceCmd,        // tls.go
 	backupCmd, restoreCmd, // backup.go
 	paymentOnlineCmd, paymentRefundsCmd, paymentRefundDoneCmd, // payment.go
 	catalogueImportCmd, catalogueListCmd, catalogueEnableCmd, requestListCmd, requestStatusCmd,

@@ -52,6 +52,7 @@ var flagsOf = map[string][]string{
 	"revoke-device":       {"data", "device"},
 	"compact":             {"data", "comune", "upto"},
 	"root-key":            {"data"},
+	"tls-announce":        {"data", "cert", "clear"},
 	"fees":                {"data", "comune", "with-bollo", "exempt", "stato-civile"},
 	"backup":              {"data", "out"},
 	"restore":             {"data"},
