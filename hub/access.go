@@ -190,17 +190,14 @@ const (
 var errUnproven = app.Errorf(app.EFORBIDDEN, "per consultare un cittadino di un altro comune serve l'operatore "+
 	"che ha fatto l'accesso con la password e la finalità della consultazione")
 
-// crossAllowed spends the budgets of a read of another comune's citizen:
-// the device's (s.reads) and the operator's (a minute's and a day's, shared
-// by every device of the comune the operator uses).
+// crossAllowed spends the operator's budget for a read of another
+// comune's citizen (a minute's and a day's, shared by every device of the
+// comune the operator uses); the device's is its caller's (s.reads).
 func (s *server) crossAllowed(dev *hubdb.Device, rd reader) error {
 	if !rd.proven {
 		return errUnproven
 	}
 	now := s.now()
-	if err := s.reads.take(dev.ID, now); err != nil {
-		return err
-	}
 	key := dev.Comune + "/" + rd.operator
 	if err := s.operatorReads.take(key, now); err != nil {
 		return err

@@ -546,6 +546,12 @@ func (s *server) crossRead(r *http.Request, dev *hubdb.Device, rd reader, c *app
 		}
 		return nil
 	}
+	if !rd.proven {
+		return errUnproven
+	}
+	if err := s.reads.take(dev.ID, s.now()); err != nil {
+		return err
+	}
 	if err := s.crossAllowed(dev, rd); err != nil {
 		return err
 	}
