@@ -99,8 +99,9 @@ func (s *session) readPurpose(cmd string, op *app.Operator, purpose string) erro
 // line: a missing flag.
 func needPurpose(cmd string, err error) error {
 	if errors.Is(err, app.ErrPurposeNeeded) {
-		return cmdline.Usagef("%s: il cittadino è di un altro comune: indicare --purpose (%s, oppure \"%s: motivo\") "+
-			"e l'operatore con --operator", cmd, strings.Join(app.Purposes[:len(app.Purposes)-1], ", "), app.PurposeOther)
+		return cmdline.Usagef("%s: nessun cittadino di questo comune con questo codice fiscale; per cercarlo negli altri comuni "+
+			"indicare l'operatore (--operator) e la finalità (--purpose: %s, oppure \"%s: motivo\")",
+			cmd, strings.Join(app.Purposes[:len(app.Purposes)-1], ", "), app.PurposeOther)
 	}
 	return err
 }
