@@ -15,12 +15,7 @@ import (
 // action, operator, device and time: a notice printed twice is two events.
 func TestPaymentPrintsAudited(t *testing.T) {
 	ctx := context.Background()
-	h := newHub(t)
-	people := milano()
-	h.replace("F205", people)
-	if err := h.DB.PutPayee(ctx, &milanoPayee); err != nil {
-		t.Fatal(err)
-	}
+	h, people := milanoPayments(t)
 	mario := people[0]
 	pos, err := h.DB.CreatePosition(ctx, payment.Position{Comune: "F205", DebtorCF: mario.CodiceFiscale, DebtorName: mario.Surname + " " + mario.GivenName,
 		Service: payment.ServiceTARI, Causale: "TARI 2026", AmountCents: 12000, DueDate: app.Date(2026, 12, 31)})

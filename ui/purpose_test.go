@@ -30,22 +30,36 @@ func purposeRule(h *harness) {
 	}
 }
 
+// purposeHarness is a logged-in counter whose fake answers with
+// purposeRule.
+func purposeHarness(t *testing.T, edit ...func(*Deps)) *harness {
+	h := newHarness(t, edit...)
+	purposeRule(h)
+	h.login()
+	return h
+}
+
+// askedFor searches another comune's citizen and waits for the purpose
+// form, which it returns.
+func (h *harness) askedFor(surname, given string) *purposeForm {
+	h.t.Helper()
+	h.search(h.dir.byName(surname, given).CodiceFiscale)
+	h.waitFor("the purpose form", func() bool { return h.c.purpose != nil })
+	return h.c.purpose
+}
+
 // TestPurposeAsked: the counter asks why before it reads another comune's
 // citizen, once, in the counter's words; never for its own comune's.
 func TestPurposeAsked(t *testing.T) {
 	t.Run("OtherComuneAsksThenFinds", func(t *testing.T) {
-		h := newHarness(t)
-		purposeRule(h)
-		h.login()
-		paolo := h.dir.byName("Rosso", "Paolo")
-		h.search(paolo.CodiceFiscale)
-		h.waitFor("the purpose form", func() bool { return h.c.purpose != nil })
+		h := purposeHarness(t)
+		fm := h.askedFor("Rosso", "Paolo")
 		h.assertShows("Cittadino di un altro comune", "Rilascio di un certificato", "Presentazione di un'istanza", "Riscossione di un pagamento",
 			"Verifica dell'identità", "Altro", "Per cercare negli altri comuni indichi il motivo della consultazione.")
 		if !h.button("Conferma").Disabled() {
 			t.Error("Conferma enabled before a choice")
 		}
-		h.c.purpose.choice.SetSelected("Verifica dell'identità")
+		fm.choice.SetSelected("Verifica dell'identità")
 		h.tap(h.button("Conferma"))
 		if !slices.Equal(h.counter.purposes, []string{app.PurposeIdentity}) {
 			t.Fatalf("purposes set = %q, want the identity check", h.counter.purposes)
@@ -54,9 +68,7 @@ func TestPurposeAsked(t *testing.T) {
 		h.assertHides("Cittadino di un altro comune")
 	})
 	t.Run("OwnComuneAsksNothing", func(t *testing.T) {
-		h := newHarness(t)
-		purposeRule(h)
-		h.login()
+		h := purposeHarness(t)
 		mario := h.dir.byName("Rossi", "Mario")
 		h.search(mario.CodiceFiscale)
 		h.openByKeyboard(mario.CodiceFiscale, 1)
@@ -66,12 +78,8 @@ func TestPurposeAsked(t *testing.T) {
 		h.assertHides("Cittadino di un altro comune")
 	})
 	t.Run("OtherNeedsItsText", func(t *testing.T) {
-		h := newHarness(t)
-		purposeRule(h)
-		h.login()
-		h.search(h.dir.byName("Rosso", "Paolo").CodiceFiscale)
-		h.waitFor("the purpose form", func() bool { return h.c.purpose != nil })
-		fm := h.c.purpose
+		h := purposeHarness(t)
+		fm := h.askedFor("Rosso", "Paolo")
 		fm.choice.SetSelected("Altro")
 		if !h.button("Conferma").Disabled() || fm.other.Disabled() {
 			t.Fatal("Altro without a text: Conferma enabled or the text field disabled")
@@ -83,9 +91,7 @@ func TestPurposeAsked(t *testing.T) {
 		}
 	})
 	t.Run("FileOfAnotherComuneAsks", func(t *testing.T) {
-		h := newHarness(t)
-		purposeRule(h)
-		h.login()
+		h := purposeHarness(t)
 		h.c.openFile(h.dir.byName("Rosso", "Paolo").CodiceFiscale)
 		h.waitFor("the purpose form", func() bool { return h.c.purpose != nil })
 		h.tap(h.button("Annulla"))
@@ -95,11 +101,8 @@ func TestPurposeAsked(t *testing.T) {
 		h.assertShows("Per cercare negli altri comuni indichi il motivo della consultazione.")
 	})
 	t.Run("English", func(t *testing.T) {
-		h := newHarness(t, func(d *Deps) { d.Lang = "en" })
-		purposeRule(h)
-		h.login()
-		h.search(h.dir.byName("Rosso", "Paolo").CodiceFiscale)
-		h.waitFor("the purpose form", func() bool { return h.c.purpose != nil })
+		h := purposeHarness(t, func(d *Deps) { d.Lang = "en" })
+		h.askedFor("Rosso", "Paolo")
 		h.assertShows("Citizen of another comune", "Issuing a certificate", "Identity check", "Other")
 	})
 }
