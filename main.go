@@ -190,7 +190,7 @@ func openWorkstation(dir string, log *slog.Logger) (*workstation, error) {
 		st.Close()
 		return nil, err
 	}
-	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Keys: st.OperatorKeys(passwd.DeriveKey)}
+	ws.counter = &app.CounterService{Local: st, Verify: passwd.Verify, Keys: st.OperatorKeys(passwd.DeriveKey), SignAs: st.SignAs}
 	ws.client = sync.New(st, sync.Options{Log: log, Now: clock, OnApplied: func(kinds map[string]bool) {
 		if kinds[app.ChangeReference] {
 			ws.counter.ReferenceChanged()

@@ -236,7 +236,11 @@ func TestCertificateCLI(t *testing.T) {
 			{"ErrNoBollo", []string{"--cf", adult.CodiceFiscale, "--type", "residenza"}, 2, "--marca"},
 			{"ErrUnknownType", []string{"--cf", adult.CodiceFiscale, "--type", "matrimonio-religioso", "--marca", "01234567890123"}, 2, "residenza"},
 			{"ErrUnknownExemption", []string{"--cf", adult.CodiceFiscale, "--type", "residenza", "--esenzione", "9999"}, 1, "esenzione"},
-			{"ErrUnknownPerson", []string{"--cf", "RSSMRA85T10A562S", "--type", "residenza", "--marca", "01234567890123"}, 1, ""},
+			// Not of this comune: another comune's only as the operator's
+			// act, with a purpose; then unknown to the whole network.
+			{"ErrUnknownPersonWithoutPurpose", []string{"--cf", "RSSMRA85T10A562S", "--type", "residenza", "--marca", "01234567890123"}, 2, "--purpose"},
+			{"ErrUnknownPerson", []string{"--cf", "RSSMRA85T10A562S", "--type", "residenza", "--marca", "01234567890123",
+				"--operator", "demo", "--password-file", demoPassword(t), "--purpose", "rilascio certificato"}, 1, "RSSMRA85T10A562S"},
 			{"ErrAllaDataBad", []string{"--cf", adult.CodiceFiscale, "--type", "residenza-storico-alla-data", "--marca", "01234567890123", "--alla-data", "ieri"}, 2, "--alla-data"},
 			{"ErrAllaDataMissing", []string{"--cf", adult.CodiceFiscale, "--type", "residenza-storico-alla-data", "--marca", "01234567890123"}, 1, "data di riferimento"},
 			{"ErrForceWithoutReason", []string{"--cf", adult.CodiceFiscale, "--type", "residenza", "--marca", "01234567890123", "--force", "procedimento-aperto"}, 2, "--reason"},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -84,6 +85,28 @@ func TestPaymentCLI(t *testing.T) {
 	}
 	if r := runBin(t, "sportello", "--data", ws, "payment", "pay", "--id", pos.ID, "--method", "card", "--operator", "demo", "--password-file", demoPassword(t)); r.code != 1 || !strings.Contains(r.err, "già") {
 		t.Fatalf("second payment at the counter: %+v", r)
+	}
+	// Each print of a notice or a receipt names the debtor: an audit event
+	// that reaches the hub's access export. The notice printed twice is two.
+	number := regexp.MustCompile(`I690-W001-\d{4}-R\d{6}`).FindString(out)
+	mustRun(t, "sportello", "--data", ws, "payment", "notice", "--id", pos.ID, "--out", notice, "--operator", "demo", "--password-file", demoPassword(t))
+	mustRun(t, "sportello", "--data", ws, "payment", "receipt", "--number", number, "--out", receipt, "--operator", "demo", "--password-file", demoPassword(t))
+	mustRun(t, "sportello", "--data", ws, "sync")
+	prints := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(mustRun(t, "sportello-hub", "audit", "--data", hubData, "--comune", "I690", "--cf", cf, "--json")), "\n") {
+		var a struct{ Action, Operator, Device, At, Subject string }
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatalf("audit line %q: %v", line, err)
+		}
+		if strings.HasPrefix(a.Action, "payment.") && a.Device == "I690-W001" && a.At != "" && strings.HasPrefix(a.Subject, cf+" ") {
+			prints[a.Action] = append(prints[a.Action], a.Operator)
+		}
+	}
+	if n := prints["payment.notice"]; len(n) != 2 || n[1] != "demo" {
+		t.Errorf("notice printed twice: audit at the hub %q", n)
+	}
+	if r := prints["payment.receipt"]; len(r) != 2 || r[0] != "demo" || r[1] != "demo" {
+		t.Errorf("receipt printed and reprinted: audit at the hub %q", r)
 	}
 	out = mustRun(t, "sportello-hub", "payment", "online", "--data", hubData, "--avviso", pos.CodiceAvviso, "--amount", "8450")
 	if !strings.Contains(out, "PAGAMENTO DOPPIO") {

@@ -201,9 +201,29 @@ func TestCLIChain(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := others[0]
-		got := find(search(t, ws, o.CodiceFiscale), o.CodiceFiscale)
+		// Without an operator who says why, the hub answers the comune's
+		// own citizens only.
+		if got := find(search(t, ws, o.CodiceFiscale), o.CodiceFiscale); got != nil {
+			t.Fatalf("citizen of C707 %s found without an operator's proof: %+v", o.CodiceFiscale, got)
+		}
+		var lines []searchLine
+		out := mustRun(t, "sportello", "--data", ws, "search", "--json", "--operator", demo.Operator, "--password-file", demoPassword(t),
+			"--purpose", app.PurposeIdentity, o.CodiceFiscale)
+		if err := json.Unmarshal([]byte(out), &lines); err != nil {
+			t.Fatal(err)
+		}
+		got := find(lines, o.CodiceFiscale)
 		if got == nil || !got.Remote || got.Comune != "C707" {
 			t.Fatalf("citizen of C707 %s: got %+v, want a remote result", o.CodiceFiscale, got)
+		}
+		if r := runBin(t, "sportello", "--data", ws, "search", "--operator", demo.Operator, "--password-file", demoPassword(t),
+			"--purpose", "curiosità", o.CodiceFiscale); r.code != 2 || !strings.Contains(r.err, "finalità sconosciuta") {
+			t.Errorf("an unknown purpose: exit %d, %s", r.code, r.err)
+		}
+		// The hub's record: who read, why (sportello-hub audit).
+		audit := mustRun(t, "sportello-hub", "audit", "--data", hubData, "--comune", "C707", "--cf", o.CodiceFiscale, "--json")
+		if !strings.Contains(audit, `"operator":"demo"`) || !strings.Contains(audit, app.PurposeIdentity) {
+			t.Errorf("audit of %s: %s", o.CodiceFiscale, audit)
 		}
 	})
 	t.Run("CF", func(t *testing.T) {

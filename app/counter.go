@@ -14,11 +14,16 @@ import (
 //   - Search: EINVALID for an unreadable text; hub trouble is reported in
 //     SearchResults.NetworkErr, never as the error, so local results show.
 //   - OpenFile: ENOTFOUND when neither the cache nor the hub knows the code;
-//     EOFFLINE when only the hub could know and it cannot be reached.
+//     EOFFLINE when only the hub could know and it cannot be reached;
+//     ErrPurposeNeeded when only the hub could know and the operator has
+//     not said why (SetPurpose); EFORBIDDEN when the hub refuses the read.
 type Counter interface {
 	Login(ctx context.Context, username, password string) (*Operator, error)
 	Search(ctx context.Context, op *Operator, text string) (SearchResults, error)
 	OpenFile(ctx context.Context, op *Operator, codiceFiscale string) (*CitizenFile, error)
+	// SetPurpose remembers why op reads other comuni's citizens, for the
+	// session: Search and OpenFile answer ErrPurposeNeeded until then.
+	SetPurpose(op *Operator, purpose string)
 }
 
 // SearchResults are the local results, then those of other comuni.
@@ -61,9 +66,14 @@ type CounterService struct {
 	// AccessLog asks the hub for the accesses to a citizen, signed by the
 	// operator (ExportAccesses); nil on a workstation without a hub.
 	AccessLog func(ctx context.Context, operator, codiceFiscale string) ([]Access, error)
+	// SignAs signs with the key of an operator logged in (the store's
+	// keyring): the proof of a read of another comune's citizen
+	// (ReadProofMessage); nil on a workstation that signs nothing.
+	SignAs func(operator string, msg []byte) ([]byte, error)
 
-	mu   sync.Mutex
-	refs *anpr.Index
+	mu       sync.Mutex
+	refs     *anpr.Index
+	purposes map[string]string // why each operator logged in reads other comuni's citizens
 }
 
 var _ Counter = (*CounterService)(nil)
@@ -91,6 +101,43 @@ func (s *CounterService) Logout(username string) {
 	if s.Keys != nil {
 		s.Keys.Forget(username)
 	}
+	s.mu.Lock()
+	delete(s.purposes, username)
+	s.mu.Unlock()
+}
+
+// SetPurpose remembers, for op's session, why op reads other comuni's
+// citizens (ReadPurpose): the counter asks once, at the first such read.
+func (s *CounterService) SetPurpose(op *Operator, purpose string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.purposes == nil {
+		s.purposes = map[string]string{}
+	}
+	s.purposes[op.Username] = purpose
+}
+
+// Purpose is the purpose op gave for this session, "" if none yet.
+func (s *CounterService) Purpose(op *Operator) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.purposes[op.Username]
+}
+
+// reading returns ctx carrying op as the reader of another comune's
+// citizen through the hub (WithReader), with the purpose of the session:
+// ErrPurposeNeeded while op has given none. A workstation that signs
+// nothing reads without proof, and the hub answers its own comune only.
+func (s *CounterService) reading(ctx context.Context, op *Operator) (context.Context, error) {
+	if op == nil || s.SignAs == nil {
+		return ctx, nil
+	}
+	purpose := s.Purpose(op)
+	if purpose == "" {
+		return nil, ErrPurposeNeeded
+	}
+	name := op.Username
+	return WithReader(ctx, Reader{Operator: name, Purpose: purpose, Sign: func(msg []byte) ([]byte, error) { return s.SignAs(name, msg) }}), nil
 }
 
 // ExportAccesses answers a citizen's access request (art. 15 GDPR): who
@@ -132,7 +179,7 @@ type OperatorKeys interface {
 // the audit trail need not keep, and the citizen a search leads to is
 // audited by name when the operator opens the file (OpenFile, AuditView).
 func (s *CounterService) Search(ctx context.Context, op *Operator, text string) (SearchResults, error) {
-	res, err := s.search(ctx, text)
+	res, err := s.search(ctx, op, text)
 	if err != nil {
 		return SearchResults{}, err
 	}
@@ -150,7 +197,7 @@ func (s *CounterService) Search(ctx context.Context, op *Operator, text string) 
 // hits, never the text searched.
 func SearchSubject(hits int) string { return "risultati: " + strconv.Itoa(hits) }
 
-func (s *CounterService) search(ctx context.Context, text string) (SearchResults, error) {
+func (s *CounterService) search(ctx context.Context, op *Operator, text string) (SearchResults, error) {
 	q, err := ParseQuery(text)
 	if err != nil {
 		return SearchResults{}, err
@@ -173,7 +220,17 @@ func (s *CounterService) search(ctx context.Context, text string) (SearchResults
 	if len([]rune(q.Text)) < minRemoteQuery {
 		return res, nil
 	}
-	remote, err := s.Network.SearchCitizens(ctx, q, SearchLimit)
+	remoteCtx := ctx
+	if len(res.Local) == 0 && ExactKey(q.Text) {
+		// Only an exact key finds another comune's citizen, and only as
+		// the operator's proven act: a key that finds nobody here is
+		// asked of the hub with the operator's proof and purpose.
+		if remoteCtx, err = s.reading(ctx, op); err != nil {
+			res.NetworkErr = err
+			return res, nil
+		}
+	}
+	remote, err := s.Network.SearchCitizens(remoteCtx, q, SearchLimit)
 	if err != nil {
 		res.NetworkErr = err
 		return res, nil
@@ -198,6 +255,10 @@ func (s *CounterService) OpenFile(ctx context.Context, op *Operator, codiceFisca
 	src, remote := Directory(s.Local), false
 	c, err := src.Citizen(ctx, codiceFiscale)
 	if ErrorCode(err) == ENOTFOUND && s.Network != nil {
+		// Not of this comune: the hub answers with the operator's proof.
+		if ctx, err = s.reading(ctx, op); err != nil {
+			return nil, err
+		}
 		src, remote = s.Network, true
 		c, err = src.Citizen(ctx, codiceFiscale)
 	}

@@ -3,13 +3,11 @@ package hub
 import (
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 	"unicode"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -144,71 +142,79 @@ func queryLength(text string) int {
 	return n
 }
 
-// dateLayouts are the ways a counter writes a birth date in the search box.
-var dateLayouts = []string{"02/01/2006", "2/1/2006", "02-01-2006", "2-1-2006", "02.01.2006", "2006-01-02"}
-
-// nameKey is the exact key of another comune's citizen by name: surname,
-// given name and birth date, all three, with no prefix.
-type nameKey struct {
-	words []string // NameKey-folded words of the names, in the order typed
-	born  time.Time
-}
-
-// parseNameKey reads "surname name date" (or "name surname date", the date
-// anywhere): ok only with a date and at least two words of names.
-func parseNameKey(text string) (nameKey, bool) {
-	var k nameKey
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || r == ',' }) {
-		if d, ok := parseDate(w); ok {
-			if !k.born.IsZero() {
-				return nameKey{}, false
-			}
-			k.born = d
-			continue
-		}
-		if n := app.NameKey(w); n != "" {
-			k.words = append(k.words, n)
-		}
-	}
-	return k, !k.born.IsZero() && len(k.words) >= 2
-}
-
-func parseDate(s string) (time.Time, bool) {
-	for _, l := range dateLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
-
-// splits are the readings of the words as surname and given name, both
-// orders, every cut: "de luca mario" is (DELUCA, MARIO) or (LUCAMARIO, DE)…
-func (k nameKey) splits() [][2]string {
-	var out [][2]string
-	for i := 1; i < len(k.words); i++ {
-		a, b := strings.Join(k.words[:i], ""), strings.Join(k.words[i:], "")
-		out = append(out, [2]string{a, b}, [2]string{b, a})
-	}
-	return out
-}
-
 // fullCF returns the text as a codice fiscale when it is a whole, valid
 // one.
-func fullCF(text string) (string, bool) {
-	c := strings.ToUpper(strings.TrimSpace(text))
-	return c, len(c) == 16 && cf.Valid(c)
+func fullCF(text string) (string, bool) { return app.FullCodiceFiscale(text) }
+
+// reader is who reads the anagrafe from a device, as the request's
+// proof shows (wire.HeaderOperatorProof): proven when the request carries a
+// valid proof of an operator of the device's comune.
+type reader struct {
+	operator, purpose string
+	proven            bool
 }
 
-// readBy is who reads a citizen at the hub, for its record.
-func (s *server) readBy(r *http.Request, dev *hubdb.Device, subject *app.CitizenSummary, purpose string) hubdb.CitizenRead {
-	if p := strings.TrimSpace(r.Header.Get(wire.HeaderPurpose)); p != "" {
-		purpose = p
+// reader checks the proof headers of a read: none is a read without proof
+// (the device's own comune only); a proof present must be whole, of now
+// (app.ReadProofWindow of the hub's clock), signed for this device, this
+// method, path and query and this purpose, by the current key of an active
+// operator of the device's comune who may read (hubdb.ProvenReader).
+func (s *server) reader(r *http.Request, dev *hubdb.Device) (reader, error) {
+	p, present, err := wire.ParseReadProof(r.Header.Get(wire.HeaderOperator), r.Header.Get(wire.HeaderPurpose), r.Header.Get(wire.HeaderOperatorProof))
+	if err != nil || !present {
+		return reader{}, err
+	}
+	now := s.now()
+	if p.At.Before(now.Add(-app.ReadProofWindow)) || p.At.After(now.Add(app.ReadProofWindow)) {
+		return reader{}, app.Errorf(app.EFORBIDDEN, "prova dell'operatore fuori tempo: controllare l'ora della postazione")
+	}
+	msg := app.ReadProofMessage(dev.Comune, dev.ID, p.Operator, p.Purpose, r.Method, r.URL.Path, r.URL.Query().Encode(), p.At)
+	if err := s.db.ProvenReader(r.Context(), dev, p.Operator, msg, p.Signature); err != nil {
+		return reader{}, err
+	}
+	return reader{operator: p.Operator, purpose: p.Purpose, proven: true}, nil
+}
+
+// Each operator reads at most OperatorReads citizens of other comuni a
+// minute and OperatorDailyReads a day, whichever devices of the comune
+// they use: enough for a counter's busiest day, not for walking an
+// anagrafe with a stolen password.
+const (
+	OperatorReads      = 30
+	OperatorDailyReads = 300
+)
+
+// errUnproven refuses a read of another comune's citizen without the
+// operator's proof; it answers the same for a code nobody has, so that a
+// device token alone learns nothing of the network's anagrafe.
+var errUnproven = app.Errorf(app.EFORBIDDEN, "per consultare un cittadino di un altro comune serve l'operatore "+
+	"che ha fatto l'accesso con la password e la finalità della consultazione")
+
+// crossAllowed spends the operator's budget for a read of another
+// comune's citizen (a minute's and a day's, shared by every device of the
+// comune the operator uses); the device's is its caller's (s.reads).
+func (s *server) crossAllowed(dev *hubdb.Device, rd reader) error {
+	if !rd.proven {
+		return errUnproven
+	}
+	now := s.now()
+	key := dev.Comune + "/" + rd.operator
+	if err := s.operatorReads.take(key, now); err != nil {
+		return err
+	}
+	return s.operatorDaily.take(key, now)
+}
+
+// readBy is the hub's record of a read of subject from dev by rd; what is
+// the purpose recorded when the device gave none.
+func (s *server) readBy(dev *hubdb.Device, rd reader, subject *app.CitizenSummary, what string) hubdb.CitizenRead {
+	purpose := what
+	if rd.proven {
+		purpose = rd.purpose
 	}
 	return hubdb.CitizenRead{
-		At: s.now().UTC(), Device: dev.ID, DeviceComune: dev.Comune,
-		Operator: clip(strings.TrimSpace(r.Header.Get(wire.HeaderOperator)), 100),
-		Subject:  subject.CodiceFiscale, SubjectComune: subject.Comune, Purpose: clip(purpose, 200),
+		At: s.now().UTC(), Device: dev.ID, DeviceComune: dev.Comune, Operator: rd.operator,
+		Subject: subject.CodiceFiscale, SubjectComune: subject.Comune, Purpose: clip(purpose, app.MaxPurposeLength),
 	}
 }
 

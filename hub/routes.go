@@ -39,6 +39,7 @@ func (s *server) table() []route {
 		{pattern: "GET /v1/changes", roles: anyDevice, device: s.handleChanges},
 		{pattern: "GET /v1/snapshot", roles: anyDevice, device: s.handleSnapshot},
 		{pattern: "POST /v1/ops", roles: anyDevice, device: s.handlePush},
+		{pattern: "GET /v1/pins", roles: anyDevice, device: s.handlePins}, // pins.go
 		// The anagrafe is for an operator at the desk.
 		{pattern: "GET /v1/citizens", roles: counterOnly, device: s.handleSearch},
 		{pattern: "GET /v1/citizens/{cf}", roles: counterOnly, device: s.handleCitizen},

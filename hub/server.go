@@ -30,6 +30,9 @@ type Deps struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 	Limits Limits
+	// Pins is the announcement of the TLS keys the workstations accept,
+	// signed by the root key (pins.go); nil, or nil from it: none.
+	Pins func() (*wire.PinsResponse, error)
 }
 
 // Limits bound what one request may ask or send.
@@ -76,6 +79,11 @@ type server struct {
 	// from other sites' pages (forms.go).
 	forms       *rateLimiter
 	crossOrigin *http.CrossOriginProtection
+
+	// operatorReads and operatorDaily bound each operator's reads of
+	// other comuni's citizens, whichever device they use (access.go).
+	operatorReads, operatorDaily *rateLimiter
+	pins                         func() (*wire.PinsResponse, error)
 }
 
 // One address may post a burst of publicForms forms (bookings and
@@ -89,7 +97,7 @@ const (
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
 func NewServer(d Deps) http.Handler {
-	s := &server{db: d.DB, log: d.Log, now: d.Now, limits: d.Limits}
+	s := &server{db: d.DB, log: d.Log, now: d.Now, limits: d.Limits, pins: d.Pins}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -109,6 +117,8 @@ func NewServer(d Deps) http.Handler {
 		s.limits.PublicInFlight, s.limits.PublicInFlightAll = DefaultLimits.PublicInFlight, DefaultLimits.PublicInFlightAll
 	}
 	s.reads = newRateLimiter(s.limits.Reads, s.limits.ReadEvery, "troppe ricerche da questa postazione")
+	s.operatorReads = newRateLimiter(OperatorReads, time.Minute/OperatorReads, "troppe consultazioni di cittadini di altri comuni da questo operatore")
+	s.operatorDaily = newRateLimiter(OperatorDailyReads, 24*time.Hour/OperatorDailyReads, "consultazioni di cittadini di altri comuni di questo operatore esaurite per oggi")
 	s.public = newRateLimiter(s.limits.Public, s.limits.PublicEvery, "troppe richieste da questo indirizzo")
 	s.inFlight = &inFlight{perIP: s.limits.PublicInFlight, total: s.limits.PublicInFlightAll, byIP: map[string]int{}}
 	s.forms = newRateLimiter(publicForms, publicFormEvery, "troppi moduli da questo indirizzo")
@@ -442,6 +452,11 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb
 		s.writeError(w, r, err)
 		return
 	}
+	rd, err := s.reader(r, dev)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	q, err := app.ParseQuery(r.URL.Query().Get("q"))
 	if err == nil && queryLength(q.Text) < minQuery {
 		err = app.Errorf(app.EINVALID, "ricerca troppo corta: almeno %d lettere o cifre", minQuery)
@@ -460,10 +475,19 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb
 		s.writeError(w, r, err)
 		return
 	}
+	if rd.proven {
+		for i := range found {
+			if err := s.db.RecordRead(r.Context(), s.readBy(dev, rd, &found[i], "ricerca")); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
+	}
 	var others []app.CitizenSummary
-	if room := limit - len(found); room > 0 {
-		// Only what is answered is recorded as read.
-		if others, err = s.otherComuni(r, dev, room); err != nil {
+	if room := limit - len(found); room > 0 && rd.proven {
+		// Only what is answered is recorded as read; without the
+		// operator's proof nothing of other comuni is answered.
+		if others, err = s.otherComuni(r, dev, rd, room); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -477,7 +501,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb
 
 // otherComuni finds other comuni's citizens by the exact key in the query,
 // recording each one read.
-func (s *server) otherComuni(r *http.Request, dev *hubdb.Device, limit int) ([]app.CitizenSummary, error) {
+func (s *server) otherComuni(r *http.Request, dev *hubdb.Device, rd reader, limit int) ([]app.CitizenSummary, error) {
 	text := r.URL.Query().Get("q")
 	var hits []app.CitizenSummary
 	if code, ok := fullCF(text); ok {
@@ -490,10 +514,10 @@ func (s *server) otherComuni(r *http.Request, dev *hubdb.Device, limit int) ([]a
 		}
 		hits = append(hits, app.CitizenSummary{CodiceFiscale: c.CodiceFiscale, Surname: c.Surname, GivenName: c.GivenName,
 			BirthDate: c.BirthDate, Comune: c.Comune, Status: c.Status})
-	} else if key, ok := parseNameKey(text); ok {
+	} else if key, ok := app.ParseNameKey(text); ok {
 		seen := map[string]bool{}
-		for _, sp := range key.splits() {
-			found, err := s.db.CitizensByKey(r.Context(), sp[0], sp[1], key.born, limit)
+		for _, sp := range key.Splits() {
+			found, err := s.db.CitizensByKey(r.Context(), sp[0], sp[1], key.Born, limit)
 			if err != nil {
 				return nil, err
 			}
@@ -507,37 +531,60 @@ func (s *server) otherComuni(r *http.Request, dev *hubdb.Device, limit int) ([]a
 	}
 	var out []app.CitizenSummary
 	for i := range hits {
-		if hits[i].Comune == dev.Comune || len(out) == limit {
-			continue
+		if hits[i].Comune != dev.Comune && len(out) < limit {
+			out = append(out, hits[i])
 		}
-		if err := s.db.RecordRead(r.Context(), s.readBy(r, dev, &hits[i], "ricerca")); err != nil {
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	if err := s.crossAllowed(dev, rd); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := s.db.RecordRead(r.Context(), s.readBy(dev, rd, &out[i], "ricerca")); err != nil {
 			return nil, err
 		}
-		out = append(out, hits[i])
 	}
 	return out, nil
 }
 
-// crossRead lets a counter read a citizen of another comune by its exact
-// key, rate-limited and recorded; a citizen of the device's own comune
-// passes freely.
-func (s *server) crossRead(r *http.Request, dev *hubdb.Device, c *app.Citizen, purpose string) error {
-	if c.Comune == dev.Comune {
+// crossRead lets a counter read a citizen by its exact key: one of its own
+// comune freely (recorded when the operator's proof comes with it), one of
+// another comune only with the operator's proof, within the budgets, and
+// recorded. c is nil for a code the hub does not have: without a proof it
+// is refused like another comune's, so that a token alone learns nothing.
+func (s *server) crossRead(r *http.Request, dev *hubdb.Device, rd reader, c *app.Citizen, what string) error {
+	if c != nil && c.Comune == dev.Comune {
+		return s.recordRead(r, dev, rd, c, what)
+	}
+	if c == nil {
+		if !rd.proven {
+			return errUnproven
+		}
 		return nil
+	}
+	if !rd.proven {
+		return errUnproven
 	}
 	if err := s.reads.take(dev.ID, s.now()); err != nil {
 		return err
 	}
-	return s.recordRead(r, dev, c, purpose)
+	if err := s.crossAllowed(dev, rd); err != nil {
+		return err
+	}
+	return s.recordRead(r, dev, rd, c, what)
 }
 
-// recordRead records a read of another comune's citizen; a citizen of the
-// device's own comune is its daily work and goes unrecorded here.
-func (s *server) recordRead(r *http.Request, dev *hubdb.Device, c *app.Citizen, purpose string) error {
-	if c.Comune == dev.Comune {
+// recordRead records a read of another comune's citizen, and of the
+// device's own comune when an operator's proof names who reads and why; a
+// read of its own comune without one is the device's daily work, recorded
+// by the workstation's own audit trail.
+func (s *server) recordRead(r *http.Request, dev *hubdb.Device, rd reader, c *app.Citizen, what string) error {
+	if c.Comune == dev.Comune && !rd.proven {
 		return nil
 	}
-	return s.db.RecordRead(r.Context(), s.readBy(r, dev, &app.CitizenSummary{CodiceFiscale: c.CodiceFiscale, Comune: c.Comune}, purpose))
+	return s.db.RecordRead(r.Context(), s.readBy(dev, rd, &app.CitizenSummary{CodiceFiscale: c.CodiceFiscale, Comune: c.Comune}, what))
 }
 
 // citizenToWire is a citizen as the hub answers it to a device: never with
@@ -549,10 +596,29 @@ func citizenToWire(c *app.Citizen) wire.Citizen {
 	return w
 }
 
+// citizenRead reads the citizen code for dev by its exact key, the proof
+// checked first (crossRead).
+func (s *server) citizenRead(r *http.Request, dev *hubdb.Device, rd reader, code, what string) (*app.Citizen, error) {
+	c, err := s.db.Citizen(r.Context(), strings.ToUpper(code))
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		if err := s.crossRead(r, dev, rd, nil, what); err != nil {
+			return nil, err
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.crossRead(r, dev, rd, c, what); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 func (s *server) handleCitizen(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
-	c, err := s.db.Citizen(r.Context(), strings.ToUpper(r.PathValue("cf")))
+	rd, err := s.reader(r, dev)
+	var c *app.Citizen
 	if err == nil {
-		err = s.crossRead(r, dev, c, "scheda")
+		c, err = s.citizenRead(r, dev, rd, r.PathValue("cf"), "scheda")
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -566,7 +632,7 @@ func (s *server) handleCitizen(w http.ResponseWriter, r *http.Request, dev *hubd
 	res := wire.CitizenResponse{Citizen: citizenToWire(c), Family: []wire.Citizen{}}
 	for i := range fam {
 		if fam[i].CodiceFiscale != c.CodiceFiscale {
-			if err := s.recordRead(r, dev, &fam[i], "stato di famiglia"); err != nil {
+			if err := s.recordRead(r, dev, rd, &fam[i], "stato di famiglia"); err != nil {
 				s.writeError(w, r, err)
 				return
 			}
@@ -657,22 +723,22 @@ func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error
 // comune's sheet only with the codice fiscale of one of its members, the
 // exact key an operator who opened that citizen has in hand.
 func (s *server) handleFamily(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
-	comune, id := dev.Comune, r.PathValue("id")
+	comune, id, read := dev.Comune, r.PathValue("id"), ""
+	rd, err := s.reader(r, dev)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if cf := r.URL.Query().Get("cf"); cf != "" {
-		c, err := s.db.Citizen(r.Context(), strings.ToUpper(cf))
+		c, err := s.citizenRead(r, dev, rd, cf, "stato di famiglia")
+		if err == nil && c.FamilyID != id {
+			err = app.Errorf(app.ENOTFOUND, "il cittadino non appartiene alla famiglia %s", id)
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		if c.FamilyID != id {
-			s.writeError(w, r, app.Errorf(app.ENOTFOUND, "il cittadino non appartiene alla famiglia %s", id))
-			return
-		}
-		if err := s.crossRead(r, dev, c, "stato di famiglia"); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		comune = c.Comune
+		comune, read = c.Comune, c.CodiceFiscale
 	}
 	fam, err := s.db.Family(r.Context(), comune, id)
 	if err != nil {
@@ -681,7 +747,9 @@ func (s *server) handleFamily(w http.ResponseWriter, r *http.Request, dev *hubdb
 	}
 	res := wire.FamilyResponse{Members: []wire.Citizen{}}
 	for i := range fam {
-		if err := s.recordRead(r, dev, &fam[i], "stato di famiglia"); err != nil {
+		if fam[i].CodiceFiscale == read {
+			// recorded by citizenRead
+		} else if err := s.recordRead(r, dev, rd, &fam[i], "stato di famiglia"); err != nil {
 			s.writeError(w, r, err)
 			return
 		}

@@ -38,6 +38,8 @@ type trustHub struct {
 	Milano string // token of a counter of F205
 	Sesto  string // token of a counter of I690
 	People map[string]app.Citizen
+
+	clerkKey ed25519.PrivateKey // the clerk's (readproof_test.go)
 }
 
 func trustPerson(tb testing.TB, comune, surname, given string, born time.Time, family string, rel int, doc string) app.Citizen {
@@ -181,15 +183,19 @@ func TestFamilyScopedByComune(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
+			var proof []string // another comune's sheet is the operator's act
+			if strings.Contains(tc.path, carlo.CodiceFiscale) {
+				proof = h.asClerk(t, tc.path)
+			}
 			if strings.HasPrefix(tc.path, "/v1/families/") {
 				var res wire.FamilyResponse
-				if st, e := h.get(t, tc.path, tc.token, &res); st != 200 {
+				if st, e := h.send(t, http.MethodGet, tc.path, tc.token, "", &res, proof...); st != 200 {
 					t.Fatalf("status %d %+v", st, e)
 				}
 				got = members(res.Members)
 			} else {
 				var res wire.CitizenResponse
-				if st, e := h.get(t, tc.path, tc.token, &res); st != 200 {
+				if st, e := h.send(t, http.MethodGet, tc.path, tc.token, "", &res, proof...); st != 200 {
 					t.Fatalf("status %d %+v", st, e)
 				}
 				got = members(res.Family)
@@ -201,7 +207,8 @@ func TestFamilyScopedByComune(t *testing.T) {
 	}
 	t.Run("ErrMemberOfAnotherFamily", func(t *testing.T) {
 		aldo := h.People["Verdini Aldo"]
-		st, e := h.get(t, "/v1/families/1?cf="+url.QueryEscape(aldo.CodiceFiscale), h.Milano, nil)
+		path := "/v1/families/1?cf=" + url.QueryEscape(aldo.CodiceFiscale)
+		st, e := h.send(t, http.MethodGet, path, h.Milano, "", nil, h.asClerk(t, path)...)
 		if st != 404 || e.Code != app.ENOTFOUND {
 			t.Errorf("status %d %+v, want 404 ENOTFOUND", st, e)
 		}
@@ -246,24 +253,32 @@ func TestAnagrafeConfined(t *testing.T) {
 		text   string
 		want   []string
 		status int
+		proven bool // with the clerk's proof (readproof_test.go)
 	}{
-		{"OwnComuneByPrefix", "bian", []string{luca.CodiceFiscale, paolo.CodiceFiscale}, 200},
-		{"OwnComuneByCFPrefix", luca.CodiceFiscale[:9], []string{luca.CodiceFiscale}, 200},
-		{"ErrTooShort", "ve", nil, 400},
-		{"ErrTooShortPunctuation", "v.'", nil, 400},
-		{"OtherComuneNotByNamePrefix", "verd", nil, 200},
-		{"OtherComuneNotByName", "verdi carlo", nil, 200},
-		{"OtherComuneNotByCFPrefix", carlo.CodiceFiscale[:6], nil, 200},
-		{"OtherComuneNotByAlmostWholeCF", carlo.CodiceFiscale[:15], nil, 200},
-		{"OtherComuneNotByWrongDate", "verdi carlo 09/07/1960", nil, 200},
-		{"OtherComuneNotByPrefixAndDate", "verd carl 08/07/1960", nil, 200},
-		{"OtherComuneByCF", strings.ToLower(carlo.CodiceFiscale), []string{carlo.CodiceFiscale}, 200},
-		{"OtherComuneByNameAndDate", "Verdi Carlo 08/07/1960", []string{carlo.CodiceFiscale}, 200},
-		{"OtherComuneByNameFirstAndISODate", "Aldo Verdini 1990-09-10", []string{aldo.CodiceFiscale}, 200},
-		{"SQLMetacharacters", "x' OR '1'='1", nil, 200},
+		{"OwnComuneByPrefix", "bian", []string{luca.CodiceFiscale, paolo.CodiceFiscale}, 200, false},
+		{"OwnComuneByCFPrefix", luca.CodiceFiscale[:9], []string{luca.CodiceFiscale}, 200, false},
+		{"ErrTooShort", "ve", nil, 400, false},
+		{"ErrTooShortPunctuation", "v.'", nil, 400, false},
+		{"OtherComuneNotByNamePrefix", "verd", nil, 200, false},
+		{"OtherComuneNotByName", "verdi carlo", nil, 200, false},
+		{"OtherComuneNotByCFPrefix", carlo.CodiceFiscale[:6], nil, 200, false},
+		{"OtherComuneNotByAlmostWholeCF", carlo.CodiceFiscale[:15], nil, 200, false},
+		{"OtherComuneNotByWrongDate", "verdi carlo 09/07/1960", nil, 200, false},
+		{"OtherComuneNotByPrefixAndDate", "verd carl 08/07/1960", nil, 200, false},
+		{"OtherComuneByCF", strings.ToLower(carlo.CodiceFiscale), []string{carlo.CodiceFiscale}, 200, true},
+		{"OtherComuneByNameAndDate", "Verdi Carlo 08/07/1960", []string{carlo.CodiceFiscale}, 200, true},
+		{"OtherComuneByNameFirstAndISODate", "Aldo Verdini 1990-09-10", []string{aldo.CodiceFiscale}, 200, true},
+		{"OtherComuneNotByCFWithoutProof", carlo.CodiceFiscale, nil, 200, false},
+		{"OtherComuneNotByNameAndDateWithoutProof", "Verdi Carlo 08/07/1960", nil, 200, false},
+		{"OtherComuneNotByWrongDateWithProof", "verdi carlo 09/07/1960", nil, 200, true},
+		{"SQLMetacharacters", "x' OR '1'='1", nil, 200, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, st, e := h.search(t, h.Milano, tc.text)
+			var proof []string
+			if tc.proven {
+				proof = h.asClerk(t, "/v1/citizens?"+url.Values{"q": {tc.text}}.Encode())
+			}
+			got, st, e := h.search(t, h.Milano, tc.text, proof...)
 			if st != tc.status {
 				t.Fatalf("status %d %+v, want %d", st, e, tc.status)
 			}
@@ -276,7 +291,11 @@ func TestAnagrafeConfined(t *testing.T) {
 		for _, path := range []string{"/v1/citizens/" + carlo.CodiceFiscale, "/v1/citizens/" + luca.CodiceFiscale,
 			"/v1/families/1", "/v1/families/1?cf=" + carlo.CodiceFiscale} {
 			var raw json.RawMessage
-			if st, e := h.get(t, path, h.Milano, &raw); st != 200 {
+			var proof []string
+			if strings.Contains(path, carlo.CodiceFiscale) {
+				proof = h.asClerk(t, path)
+			}
+			if st, e := h.send(t, http.MethodGet, path, h.Milano, "", &raw, proof...); st != 200 {
 				t.Fatalf("GET %s: %d %+v", path, st, e)
 			}
 			for _, doc := range []string{"CA11111AA", "CA22222BB", "CA33333CC"} {
@@ -291,10 +310,12 @@ func TestAnagrafeConfined(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, st, e := h.search(t, h.Milano, aldo.CodiceFiscale, wire.HeaderOperator, "mrossi", wire.HeaderPurpose, "rilascio certificato"); st != 200 {
+		search := "/v1/citizens?" + url.Values{"q": {aldo.CodiceFiscale}}.Encode()
+		if _, st, e := h.search(t, h.Milano, aldo.CodiceFiscale, h.asClerk(t, search)...); st != 200 {
 			t.Fatalf("search: %d %+v", st, e)
 		}
-		if st, e := h.get(t, "/v1/citizens/"+aldo.CodiceFiscale, h.Milano, nil); st != 200 {
+		file := "/v1/citizens/" + aldo.CodiceFiscale
+		if st, e := h.send(t, http.MethodGet, file, h.Milano, "", nil, readProof(t, h.clerk(t), "F205", "F205-W001", "mrossi", app.PurposeRequest, file, time.Now().UTC())...); st != 200 {
 			t.Fatalf("citizen: %d %+v", st, e)
 		}
 		reads, err := h.DB.CitizenReads(ctx, aldo.CodiceFiscale)
@@ -305,14 +326,15 @@ func TestAnagrafeConfined(t *testing.T) {
 			t.Fatalf("reads of %s = %+v, want 2 more than %d", aldo.CodiceFiscale, reads, len(before))
 		}
 		r := reads[len(before)]
-		if r.Device != "F205-W001" || r.DeviceComune != "F205" || r.Operator != "mrossi" || r.Purpose != "rilascio certificato" ||
+		if r.Device != "F205-W001" || r.DeviceComune != "F205" || r.Operator != "mrossi" || r.Purpose != app.PurposeCertificate ||
 			r.SubjectComune != "I690" || r.At.IsZero() {
 			t.Errorf("search read recorded as %+v", r)
 		}
-		if r := reads[len(before)+1]; r.Purpose != "scheda" || r.Operator != "" {
+		if r := reads[len(before)+1]; r.Purpose != app.PurposeRequest || r.Operator != "mrossi" {
 			t.Errorf("file read recorded as %+v", r)
 		}
-		// Its own comune's citizens are the device's daily work: no record.
+		// Its own comune's citizens read without a proof are the device's
+		// daily work: no record at the hub (the workstation's audit has it).
 		if own, err := h.DB.CitizenReads(ctx, luca.CodiceFiscale); err != nil || len(own) != 0 {
 			t.Errorf("reads of an own citizen = %+v, %v", own, err)
 		}
@@ -335,7 +357,8 @@ func TestReadRateLimit(t *testing.T) {
 		t.Errorf("4th search: %d %+v, want 429 too_many with a message", st, e)
 	}
 	carlo := h.People["Verdi Carlo"]
-	if st, e := h.get(t, "/v1/citizens/"+carlo.CodiceFiscale, h.Milano, nil); st != http.StatusTooManyRequests {
+	file := "/v1/citizens/" + carlo.CodiceFiscale
+	if st, e := h.send(t, http.MethodGet, file, h.Milano, "", nil, h.asClerk(t, file)...); st != http.StatusTooManyRequests {
 		t.Errorf("another comune's citizen after the limit: %d %+v, want 429", st, e)
 	}
 	if _, st, e := h.search(t, h.Sesto, "verdi"); st != 200 {

@@ -149,6 +149,11 @@ func TestCertificatesThroughTheHub(t *testing.T) {
 	t.Run("OtherComuneFromTheHub", func(t *testing.T) {
 		h.replace("H501", roma())
 		deLuca := roma()[0]
+		// Another comune's citizen is read as the clerk's act: logged in
+		// with the password, having said why.
+		signer(t, h, w, clerk.Username)
+		cs.SignAs = w.St.SignAs
+		cs.SetPurpose(clerk, app.PurposeCertificate)
 		is := issue(t, cs, svc, deLuca.CodiceFiscale, certificate.SlugResidenza)
 		c := is.Certificate
 		if c.ComuneCode != "H501" || c.ComuneName != "ROMA" || is.DataSeq != 0 || c.Offline {

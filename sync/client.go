@@ -57,6 +57,9 @@ type Client struct {
 	// pin is the hub's TLS fingerprint in force: the enrolment code's
 	// while enrolling, the profile's after it.
 	pin atomic.Pointer[string]
+	// pinsAsked is when the hub's announced pins were last asked (under
+	// round: pins.go).
+	pinsAsked time.Time
 	// skewLoaded tells that the skew kept from the last run was read;
 	// savedSkew is the skew last kept (under mu).
 	skewLoaded bool
@@ -461,6 +464,7 @@ func (c *Client) Round(ctx context.Context) error {
 		c.update(func(s *app.SyncStatus) { s.Phase, s.Progress, s.LastError = "", -1, msg })
 		return err
 	}
+	c.refreshPins(ctx, p) // pins.go: a change of the hub's certificate announced
 	c.update(func(s *app.SyncStatus) {
 		s.Online, s.LastSync, s.Phase, s.Progress, s.LastError = true, c.opt.Now(), "", -1, ""
 	})

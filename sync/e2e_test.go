@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -1158,6 +1159,11 @@ func TestSync(t *testing.T) {
 		w := h.synced("F205")
 		net := w.C.Network()
 		deLuca := roma()[0]
+		// Another comune's citizen is the act of an operator logged in at
+		// this workstation, who says why: the client signs each read.
+		signer(t, h, w, "mrossi")
+		asClerk := app.WithReader(ctx, app.Reader{Operator: "mrossi", Purpose: app.PurposeCertificate,
+			Sign: func(msg []byte) ([]byte, error) { return w.St.SignAs("mrossi", msg) }})
 
 		t.Run("Search", func(t *testing.T) {
 			// Another comune's citizen is found by an exact key only:
@@ -1167,21 +1173,25 @@ func TestSync(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				found, err := net.SearchCitizens(ctx, q, app.SearchLimit)
+				found, err := net.SearchCitizens(asClerk, q, app.SearchLimit)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if len(found) != 1 || found[0].CodiceFiscale != deLuca.CodiceFiscale || found[0].Comune != "H501" {
 					t.Errorf("network search %q found %+v, want %s of H501", text, found, deLuca.CodiceFiscale)
 				}
+				// Without the operator's proof: the device's own comune only.
+				if found, err := net.SearchCitizens(ctx, q, app.SearchLimit); err != nil || len(found) != 0 {
+					t.Errorf("network search %q without a proof found %+v, %v; want nobody of another comune", text, found, err)
+				}
 			}
 			q, _ := app.ParseQuery("de luca mario")
-			if found, err := net.SearchCitizens(ctx, q, app.SearchLimit); err != nil || len(found) != 0 {
+			if found, err := net.SearchCitizens(asClerk, q, app.SearchLimit); err != nil || len(found) != 0 {
 				t.Errorf("network search by name alone found %+v, %v; want nobody of another comune", found, err)
 			}
 		})
 		t.Run("Citizen", func(t *testing.T) {
-			c, err := net.Citizen(ctx, strings.ToLower(deLuca.CodiceFiscale))
+			c, err := net.Citizen(asClerk, strings.ToLower(deLuca.CodiceFiscale))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1193,13 +1203,15 @@ func TestSync(t *testing.T) {
 				t.Errorf("citizen = %+v, want %+v", *c, want)
 			}
 			nobody := person("H501", "Neri", "Ugo", "M", app.Date(1980, 1, 1), "H501", "H501-9", app.RelationshipHead)
-			_, err = net.Citizen(ctx, nobody.CodiceFiscale)
+			_, err = net.Citizen(asClerk, nobody.CodiceFiscale)
 			wantCode(t, err, app.ENOTFOUND)
+			_, err = net.Citizen(ctx, deLuca.CodiceFiscale)
+			wantCode(t, err, app.EFORBIDDEN)
 		})
 		t.Run("Family", func(t *testing.T) {
 			// Another comune's sheet comes only by a member's codice
 			// fiscale; a bare id is the workstation's own comune's.
-			fam, err := net.FamilyOf(ctx, &deLuca)
+			fam, err := net.FamilyOf(asClerk, &deLuca)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1211,22 +1223,68 @@ func TestSync(t *testing.T) {
 			}
 		})
 		t.Run("Counter", func(t *testing.T) {
-			// The counter shows Roma's citizen among the remote results and
-			// opens the file from the hub.
-			svc := &app.CounterService{Local: w.St, Network: net, Verify: passwd.Verify, Comune: "F205", Now: time.Now}
-			res, err := svc.Search(ctx, &app.Operator{Username: "mrossi"}, "De Luca Mario 2/3/1970")
+			// The counter asks the operator why before it goes to the hub
+			// for another comune's citizen, then shows Roma's citizen among
+			// the remote results and opens the file from the hub; the hub
+			// records the reads with the operator and the purpose.
+			svc := &app.CounterService{Local: w.St, Network: net, Verify: passwd.Verify, Comune: "F205", Now: time.Now, SignAs: w.St.SignAs}
+			op := &app.Operator{Username: "mrossi"}
+			reads := func() int {
+				r, err := h.DB.CitizenReads(ctx, deLuca.CodiceFiscale)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return len(r)
+			}
+			before := reads()
+			res, err := svc.Search(ctx, op, "De Luca Mario 2/3/1970")
+			if err != nil || !errors.Is(res.NetworkErr, app.ErrPurposeNeeded) || len(res.Remote) != 0 {
+				t.Fatalf("search before a purpose: %v, network %v, remote %+v; want ErrPurposeNeeded", err, res.NetworkErr, res.Remote)
+			}
+			if _, err := svc.OpenFile(ctx, op, deLuca.CodiceFiscale); !errors.Is(err, app.ErrPurposeNeeded) {
+				t.Fatalf("file before a purpose: %v, want ErrPurposeNeeded", err)
+			}
+			if n := reads(); n != before {
+				t.Fatalf("the hub recorded %d reads before the operator said why", n-before)
+			}
+			svc.SetPurpose(op, app.PurposeIdentity)
+			res, err = svc.Search(ctx, op, "De Luca Mario 2/3/1970")
 			if err != nil || res.NetworkErr != nil {
 				t.Fatalf("search: %v, network %v", err, res.NetworkErr)
 			}
 			if len(res.Remote) != 1 || !res.Remote[0].Remote || res.Remote[0].ComuneName != "ROMA" {
 				t.Errorf("remote results = %+v", res.Remote)
 			}
-			f, err := svc.OpenFile(ctx, &app.Operator{Username: "mrossi"}, deLuca.CodiceFiscale)
+			f, err := svc.OpenFile(ctx, op, deLuca.CodiceFiscale)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !f.Remote || len(f.Family) != 3 || f.ComuneName != "ROMA" {
 				t.Errorf("file = remote %v, %d family members, comune %q", f.Remote, len(f.Family), f.ComuneName)
+			}
+			list, err := h.DB.Accesses(ctx, "H501", deLuca.CodiceFiscale)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var hub []app.Access
+			for _, a := range list {
+				if a.Source == "hub" && a.At.After(time.Now().Add(-time.Minute)) && a.Purpose == app.PurposeIdentity {
+					hub = append(hub, a)
+				}
+			}
+			// search, file, family sheet: one read each, all of mrossi.
+			if len(hub) != 3 {
+				t.Fatalf("hub's reads = %+v, want 3 with the purpose", hub)
+			}
+			for _, a := range hub {
+				if a.Operator != "mrossi" || a.Device != w.Profile.Device {
+					t.Errorf("read recorded as %+v", a)
+				}
+			}
+			// A citizen of the workstation's own comune: no question asked.
+			svc.Logout("mrossi")
+			if _, err := svc.OpenFile(ctx, op, milano()[0].CodiceFiscale); err != nil {
+				t.Errorf("own citizen after logout of the purpose: %v", err)
 			}
 		})
 		t.Run("ErrOffline", func(t *testing.T) {

@@ -36,7 +36,7 @@ func (n Network) SearchCitizens(ctx context.Context, q app.Query, limit int) ([]
 		return nil, err
 	}
 	var res wire.SearchResponse
-	if err := n.c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/citizens", url.Values{"q": {q.Text}, "limit": {strconv.Itoa(limit)}}, nil, &res); err != nil {
+	if err := n.read(ctx, p, "/v1/citizens", "/v1/citizens", url.Values{"q": {q.Text}, "limit": {strconv.Itoa(limit)}}, &res); err != nil {
 		return nil, err
 	}
 	out := make([]app.CitizenSummary, 0, len(res.Citizens))
@@ -57,7 +57,7 @@ func (n Network) Citizen(ctx context.Context, codiceFiscale string) (*app.Citize
 		return nil, err
 	}
 	var res wire.CitizenResponse
-	if err := n.c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/citizens/"+url.PathEscape(codiceFiscale), nil, nil, &res); err != nil {
+	if err := n.read(ctx, p, "/v1/citizens/"+url.PathEscape(codiceFiscale), "/v1/citizens/"+codiceFiscale, nil, &res); err != nil {
 		return nil, err
 	}
 	c, err := wire.CitizenFromWire(res.Citizen)
@@ -85,7 +85,7 @@ func (n Network) family(ctx context.Context, familyID string, q url.Values) ([]a
 		return nil, err
 	}
 	var res wire.FamilyResponse
-	if err := n.c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/families/"+url.PathEscape(familyID), q, nil, &res); err != nil {
+	if err := n.read(ctx, p, "/v1/families/"+url.PathEscape(familyID), "/v1/families/"+familyID, q, &res); err != nil {
 		return nil, err
 	}
 	out := make([]app.Citizen, 0, len(res.Members))
@@ -97,6 +97,24 @@ func (n Network) family(ctx context.Context, familyID string, q url.Values) ([]a
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// read GETs the hub's anagrafe at path (unescaped) with query, signed by
+// the operator ctx carries (app.WithReader): the hub answers another
+// comune's citizen only to an operator's proof, and records who read and
+// why. A read without a reader is the device's own (its comune only).
+func (n Network) read(ctx context.Context, p *app.Profile, path, unescaped string, query url.Values, out any) error {
+	var header map[string]string
+	if rd, ok := app.ReaderFrom(ctx); ok {
+		at := n.c.Now().UTC() // the hub's clock as measured: the proof is checked against it
+		msg := app.ReadProofMessage(p.Comune, p.Device, rd.Operator, rd.Purpose, http.MethodGet, unescaped, query.Encode(), at)
+		sig, err := rd.Sign(msg)
+		if err != nil {
+			return err
+		}
+		header = wire.ReadProof{Operator: rd.Operator, Purpose: rd.Purpose, At: at, Signature: sig}.Headers()
+	}
+	return n.c.doWith(ctx, p.HubURL, p.Token, http.MethodGet, path, query, header, nil, out)
 }
 
 // Accesses asks the hub who accessed a citizen of the workstation's

@@ -38,6 +38,18 @@ func cashier(w *workstation, now func() time.Time) *payment.Cashier {
 	}
 }
 
+// milanoPayments is a hub with Milano's anagrafe and its creditor.
+func milanoPayments(t *testing.T) (*testHub, []app.Citizen) {
+	t.Helper()
+	h := newHub(t)
+	people := milano()
+	h.replace("F205", people)
+	if err := h.DB.PutPayee(context.Background(), &milanoPayee); err != nil {
+		t.Fatal(err)
+	}
+	return h, people
+}
+
 func round(t *testing.T, ws ...*workstation) {
 	t.Helper()
 	for _, w := range ws {
@@ -67,12 +79,7 @@ func view(t *testing.T, w *workstation, id string) *payment.View {
 // afterwards, here or at the hub.
 func TestPaymentsThroughTheHub(t *testing.T) {
 	ctx := context.Background()
-	h := newHub(t)
-	people := milano()
-	h.replace("F205", people)
-	if err := h.DB.PutPayee(ctx, &milanoPayee); err != nil {
-		t.Fatal(err)
-	}
+	h, people := milanoPayments(t)
 	mario, giulia := people[0], people[4]
 	newPos := func(cf app.Citizen, causale string, cents int64) *payment.Position {
 		t.Helper()

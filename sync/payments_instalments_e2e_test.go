@@ -96,7 +96,7 @@ func TestInstalmentsRefundsAndTheNetwork(t *testing.T) {
 			}
 		}
 		// The notice of rata 2 alone: its own codice avviso and amount.
-		n, pdf, err := c1.InstalmentNotice(ctx, tari.ID, 2)
+		n, pdf, err := c1.InstalmentNotice(ctx, clerk, tari.ID, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestInstalmentsRefundsAndTheNetwork(t *testing.T) {
 		if n.QR != want || !strings.Contains(string(pdf), want.String()) || !n.DueDate().Equal(app.Date(2026, 12, 16)) {
 			t.Fatalf("notice of rata 2: %+v", n.QR)
 		}
-		if _, _, err := c1.InstalmentNotice(ctx, tari.ID, 3); app.ErrorCode(err) != app.EINVALID {
+		if _, _, err := c1.InstalmentNotice(ctx, clerk, tari.ID, 3); app.ErrorCode(err) != app.EINVALID {
 			t.Fatalf("notice of rata 3: %v", err)
 		}
 	})

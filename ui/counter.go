@@ -112,6 +112,7 @@ type Counter struct {
 	dash    *dashScreen   // the supervisor's dashboard while open (dashboard.go)
 	queue   *queueUI      // the booking form and the statistics (appointments.go)
 	outbox  *outboxScreen // the parked operations, while open (outbox.go)
+	purpose *purposeForm  // why another comune's citizen is read, while asked (purpose.go)
 
 	seenSync time.Time // the last sync the worklist was read after
 
@@ -291,7 +292,7 @@ func (c *Counter) onSyncStatus(st app.SyncStatus) {
 func (c *Counter) dialogOpen() bool {
 	return (c.file != nil && c.file.form != nil) || (c.flags != nil && c.flags.dlg != nil) ||
 		(c.refunds != nil && c.refunds.dlg != nil) || (c.posts != nil && c.posts.dlg != nil) || c.queueDialogOpen() || c.dash != nil ||
-		c.outbox != nil
+		c.outbox != nil || c.purpose != nil
 }
 
 // closeDialogs closes the issue form and the worklist. Unless all is set, a
@@ -317,6 +318,9 @@ func (c *Counter) closeDialogs(all bool) {
 	}
 	if c.outbox != nil {
 		c.outbox.close()
+	}
+	if c.purpose != nil {
+		c.purpose.close()
 	}
 	c.closeQueueDialogs()
 }

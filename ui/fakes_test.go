@@ -26,6 +26,7 @@ type fakeCounter struct {
 	login    func(ctx context.Context, username, password string) (*app.Operator, error)
 	search   func(ctx context.Context, op *app.Operator, text string) (app.SearchResults, error)
 	openFile func(ctx context.Context, op *app.Operator, codiceFiscale string) (*app.CitizenFile, error)
+	purposes []string // what SetPurpose was told, in order
 }
 
 var _ app.Counter = (*fakeCounter)(nil)
@@ -40,6 +41,10 @@ func (f *fakeCounter) Search(ctx context.Context, op *app.Operator, text string)
 
 func (f *fakeCounter) OpenFile(ctx context.Context, op *app.Operator, codiceFiscale string) (*app.CitizenFile, error) {
 	return f.openFile(ctx, op, codiceFiscale)
+}
+
+func (f *fakeCounter) SetPurpose(op *app.Operator, purpose string) {
+	f.purposes = append(f.purposes, purpose)
 }
 
 // fakeStatus implements StatusSource; publish calls the subscribers from

@@ -73,6 +73,11 @@ func (f *fileScreen) load(cf string) {
 		if gen != f.gen || f.c.file != f {
 			return // another file was asked for meanwhile, or the session ended
 		}
+		if needsPurpose(r.err) {
+			f.showMessage(f.c.lang.text(msgPurposeNeeded), true)
+			f.c.askPurpose(func() { f.load(cf) })
+			return
+		}
 		if r.err != nil {
 			f.showMessage(app.ErrorMessage(r.err), true)
 			return

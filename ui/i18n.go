@@ -510,6 +510,17 @@ const (
 	msgDashChartQueue
 	msgDashTotal
 
+	// The purpose of reading another comune's citizen (purpose.go).
+	msgPurposeTitle
+	msgPurposeWhy
+	msgPurposeCertificate
+	msgPurposeRequest
+	msgPurposePayment
+	msgPurposeIdentity
+	msgPurposeOther
+	msgPurposeOtherText
+	msgPurposeNeeded
+
 	msgCount // keep last: the number of messages
 )
 
@@ -987,6 +998,16 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgDashChartClosings:     {"Incassi chiusi per giorno (euro)", "Closed takings by day (euro)"},
 	msgDashChartQueue:        {"Attesa media per ora di emissione e area (minuti)", "Mean wait by hour of issue and area (minutes)"},
 	msgDashTotal:             {"Totale", "Total"},
+
+	msgPurposeTitle:       {"Cittadino di un altro comune", "Citizen of another comune"},
+	msgPurposeWhy:         {"Per quale motivo consulta i dati? Resta registrato all'hub con il suo nome e vale per questa sessione.", "Why are you looking at this person's data? It is recorded at the hub with your name, for this session."},
+	msgPurposeCertificate: {"Rilascio di un certificato", "Issuing a certificate"},
+	msgPurposeRequest:     {"Presentazione di un'istanza", "Taking a request"},
+	msgPurposePayment:     {"Riscossione di un pagamento", "Taking a payment"},
+	msgPurposeIdentity:    {"Verifica dell'identità", "Identity check"},
+	msgPurposeOther:       {"Altro", "Other"},
+	msgPurposeOtherText:   {"Scriva il motivo", "Write the reason"},
+	msgPurposeNeeded:      {"Per cercare negli altri comuni indichi il motivo della consultazione.", "To search the other comuni, say why you are looking."},
 }
 
 // text returns message id in l.

@@ -36,7 +36,7 @@ type PaymentDesk interface {
 	List(ctx context.Context, debtorCF string) ([]payment.View, error)
 	Refunds(ctx context.Context, debtorCF string) ([]payment.Refund, error)
 	OpenRefunds(ctx context.Context) ([]payment.Refund, error)
-	InstalmentNotice(ctx context.Context, id string, n int) (*payment.NoticeFields, []byte, error)
+	InstalmentNotice(ctx context.Context, op *app.Operator, id string, n int) (*payment.NoticeFields, []byte, error)
 	PayInstalment(ctx context.Context, op *app.Operator, id string, n int, m payment.Method) (*payment.Payment, []byte, error)
 	CompleteRefund(ctx context.Context, op *app.Operator, id string, m payment.RefundMethod, on time.Time, note string) (*payment.Repayment, error)
 	Scan(ctx context.Context, text string) (*payment.ScanResult, error)
@@ -153,13 +153,13 @@ func (f *fileScreen) onNotice(id string, n int, b *widget.Button) {
 	f.c.touch()
 	l := f.c.lang
 	b.Disable()
-	gen, desk, out, ctx := f.gen, f.c.d.Payments, f.c.d.Output, f.c.session
+	gen, desk, out, ctx, op := f.gen, f.c.d.Payments, f.c.d.Output, f.c.session, f.c.op
 	name := "avviso-" + id
 	if n > 0 {
 		name += fmt.Sprintf("-rata%d", n)
 	}
 	inBackground(f.c.ui, func() deliveryResult {
-		_, pdf, err := desk.InstalmentNotice(ctx, id, n)
+		_, pdf, err := desk.InstalmentNotice(ctx, op, id, n)
 		if err != nil {
 			return deliveryResult{err: err}
 		}

@@ -88,7 +88,7 @@ func (d *fakeDesk) OpenRefunds(context.Context) ([]payment.Refund, error) {
 	return out, nil
 }
 
-func (d *fakeDesk) InstalmentNotice(_ context.Context, id string, n int) (*payment.NoticeFields, []byte, error) {
+func (d *fakeDesk) InstalmentNotice(_ context.Context, _ *app.Operator, id string, n int) (*payment.NoticeFields, []byte, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	t, err := d.views[id].Target(n)

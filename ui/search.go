@@ -149,8 +149,14 @@ func (s *searchScreen) onResults(gen int, res app.SearchResults, err error) {
 	}
 	if res.NetworkErr != nil {
 		text := app.ErrorMessage(res.NetworkErr)
-		if app.ErrorCode(res.NetworkErr) == app.EOFFLINE {
+		switch {
+		case app.ErrorCode(res.NetworkErr) == app.EOFFLINE:
 			text = l.text(msgNetworkOffline)
+		case needsPurpose(res.NetworkErr):
+			// An exact key that finds nobody here: the hub is asked for
+			// it as the operator's act, once they said why.
+			text = l.text(msgPurposeNeeded)
+			s.c.askPurpose(func() { s.onSearch(s.box.Text) })
 		}
 		add(pickItem{content: quiet(text, fyne.TextStyle{Italic: true}, "")}, "")
 	}

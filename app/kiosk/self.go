@@ -176,6 +176,9 @@ type PayableNotice struct {
 // today and notice layout.
 type Payments struct {
 	Cashier *payment.Cashier
+	// Device is the kiosk's device id: the kiosk prints as itself
+	// (Operator), and each notice printed is in its audit chain.
+	Device string
 }
 
 // PayableNotices are the citizen's positions still to pay.
@@ -212,6 +215,6 @@ func (p *Payments) NoticePDF(ctx context.Context, code, id string) ([]byte, erro
 	if err := v.Payable(0); err != nil {
 		return nil, err
 	}
-	_, pdf, err := p.Cashier.Notice(ctx, id)
+	_, pdf, err := p.Cashier.Notice(ctx, Operator(p.Device), id)
 	return pdf, err
 }

@@ -114,6 +114,29 @@ type Store interface {
 	CloseDay(ctx context.Context, c *Closing) error
 	RecordRepayment(ctx context.Context, r *Repayment) error
 	Closing(ctx context.Context, operator, day string) (*Closing, error)
+	// AppendAudit writes an audit event and its outbox operation in one
+	// transaction, chained to the device's previous event.
+	AppendAudit(ctx context.Context, operator, action, subject string, at time.Time) error
+}
+
+// Audit actions of payments. A pagoPA notice and a receipt name their
+// debtor: printing one, or printing it again, is an access to the person's
+// data, in the workstation's audit chain like a certificate's print. The
+// subject is the debtor's codice fiscale followed by the codice avviso or
+// the receipt's number, so that the access export finds it by the person.
+const (
+	AuditNotice  = "payment.notice"
+	AuditReceipt = "payment.receipt"
+)
+
+// audit records that op printed a document of debtor, ref its codice
+// avviso or receipt number.
+func (s *Cashier) audit(ctx context.Context, op *app.Operator, action, debtor, ref string) error {
+	if err := s.Store.AppendAudit(ctx, op.Username, action, strings.TrimSpace(debtor+" "+ref), s.now()); err != nil {
+		return err
+	}
+	s.Outboxed.Notify()
+	return nil
 }
 
 // Renderers lay out the documents (package printing does).
@@ -204,16 +227,20 @@ func (s *Cashier) dueOn(ctx context.Context, v *View, day time.Time) (int64, *Fi
 	return d.Cents, f, &d, nil
 }
 
-// Notice lays out the pagoPA notice of a position, with the amount due
-// today.
-func (s *Cashier) Notice(ctx context.Context, id string) (*NoticeFields, []byte, error) {
-	return s.InstalmentNotice(ctx, id, 0)
+// Notice lays out the pagoPA notice of a position for op, with the amount
+// due today; the print is audited (AuditNotice).
+func (s *Cashier) Notice(ctx context.Context, op *app.Operator, id string) (*NoticeFields, []byte, error) {
+	return s.InstalmentNotice(ctx, op, id, 0)
 }
 
 // InstalmentNotice lays out the pagoPA notice of rata n of a position
 // (0: the whole position, with its instalments listed), with its own
-// codice avviso, amount and due date; EINVALID for a rata it lacks.
-func (s *Cashier) InstalmentNotice(ctx context.Context, id string, n int) (*NoticeFields, []byte, error) {
+// codice avviso, amount and due date, for op, and audits it (AuditNotice);
+// EINVALID for a rata it lacks.
+func (s *Cashier) InstalmentNotice(ctx context.Context, op *app.Operator, id string, n int) (*NoticeFields, []byte, error) {
+	if op == nil {
+		return nil, nil, app.Errorf(app.EUNAUTHORIZED, "accesso richiesto")
+	}
 	v, err := s.Store.Position(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -227,7 +254,13 @@ func (s *Cashier) InstalmentNotice(ctx context.Context, id string, n int) (*Noti
 		return nil, nil, err
 	}
 	pdf, err := s.Render.Notice(nf)
-	return nf, pdf, err
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.audit(ctx, op, AuditNotice, v.DebtorCF, nf.Avviso().String()); err != nil {
+		return nil, nil, err
+	}
+	return nf, pdf, nil
 }
 
 func (s *Cashier) noticeFields(ctx context.Context, v *View, py *Payee, rata int) (*NoticeFields, error) {
@@ -302,6 +335,9 @@ func (s *Cashier) NewPosition(ctx context.Context, op *app.Operator, p Position)
 	}
 	s.Outboxed.Notify()
 	_ = s.EnsureBlock(ctx)
+	if err := s.audit(ctx, op, AuditNotice, view.DebtorCF, view.Avviso.String()); err != nil {
+		return nil, nil, fmt.Errorf("posizione %s registrata, ma la stampa dell'avviso non è nell'audit: %w", view.ID, err)
+	}
 	return view, pdf, nil
 }
 
@@ -377,11 +413,18 @@ func (s *Cashier) PayInstalment(ctx context.Context, op *app.Operator, id string
 		return nil, nil, err
 	}
 	s.Outboxed.Notify()
+	if err := s.audit(ctx, op, AuditReceipt, paid.DebtorCF, paid.Receipt); err != nil {
+		return nil, nil, fmt.Errorf("pagamento registrato (ricevuta %s, ristampabile), ma la stampa non è nell'audit: %w", paid.Receipt, err)
+	}
 	return paid, pdf, nil
 }
 
-// Receipt lays out the receipt of a payment taken here again.
-func (s *Cashier) Receipt(ctx context.Context, receipt string) ([]byte, error) {
+// Receipt lays out the receipt of a payment taken here again, for op, and
+// audits the reprint (AuditReceipt).
+func (s *Cashier) Receipt(ctx context.Context, op *app.Operator, receipt string) ([]byte, error) {
+	if op == nil {
+		return nil, app.Errorf(app.EUNAUTHORIZED, "accesso richiesto")
+	}
 	p, err := s.Store.Payment(ctx, receipt)
 	if err != nil {
 		return nil, err
@@ -394,7 +437,14 @@ func (s *Cashier) Receipt(ctx context.Context, receipt string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Render.Receipt(p, v, py)
+	pdf, err := s.Render.Receipt(p, v, py)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.audit(ctx, op, AuditReceipt, p.DebtorCF, p.Receipt); err != nil {
+		return nil, err
+	}
+	return pdf, nil
 }
 
 func lastReceipt(v *View) string {

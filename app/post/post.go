@@ -267,7 +267,7 @@ func (s *Service) Post(ctx context.Context, op *app.Operator, requestID, marca s
 		if out.Position, err = s.Cashier.Store.Position(ctx, d.Position); err != nil {
 			return nil, err
 		}
-		if _, noticePDF, err = s.Cashier.Notice(ctx, d.Position); err != nil {
+		if _, noticePDF, err = s.Cashier.Notice(ctx, op, d.Position); err != nil {
 			return nil, err
 		}
 	}

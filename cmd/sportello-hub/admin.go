@@ -23,6 +23,7 @@ import (
 	"github.com/sportello/sportello/internal/cmdline"
 	"github.com/sportello/sportello/internal/hubpin"
 	"github.com/sportello/sportello/passwd"
+	"github.com/sportello/sportello/sync/wire"
 )
 
 // The hub's own commands: serving, its reference tables and anagrafi, its
@@ -62,13 +63,14 @@ var serveCmd = &command{
 				return err
 			}
 			backups.start(ctx, db, e.stderr)
-			return serve(ctx, db, *addr, *publicURL, tlsConf, pin, log)
+			return serve(ctx, db, *addr, *publicURL, tlsConf, pin, loadPins(data.dir), log)
 		}
 	},
 }
 
-func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, tlsConf *tls.Config, pin string, log *slog.Logger) error {
-	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log}))
+func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, tlsConf *tls.Config, pin string,
+	pins func() (*wire.PinsResponse, error), log *slog.Logger) error {
+	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log, Pins: pins}))
 	srv.TLSConfig = tlsConf
 	scheme := "http"
 	if tlsConf != nil {

@@ -42,6 +42,7 @@ type env struct {
 var commands = []*command{
 	serveCmd, importReferenceCmd, demoCmd, importAnagrafeCmd, enrollCodeCmd, addOperatorCmd, revokeDeviceCmd,
 	compactCmd, rootKeyCmd, feesCmd, // admin.go
+	tlsAnnounceCmd,                    // tls.go
 	backupCmd, restoreCmd, migrateCmd, // backup.go, migrate.go
 	recoveryListCmd, recoveryReleaseCmd, recoveryLogCmd, // recovery.go
 	paymentOnlineCmd, paymentRefundsCmd, paymentRefundDoneCmd, // payment.go

@@ -52,6 +52,7 @@ var flagsOf = map[string][]string{
 	"revoke-device":       {"data", "db", "device"},
 	"compact":             {"data", "db", "comune", "upto"},
 	"root-key":            {"data", "db"},
+	"tls-announce":        {"data", "db", "cert", "clear"},
 	"fees":                {"data", "db", "comune", "with-bollo", "exempt", "stato-civile"},
 	"backup":              {"data", "db", "out"},
 	"restore":             {"data", "db"},

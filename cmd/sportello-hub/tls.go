@@ -1,16 +1,27 @@
 package main
 
 import (
+	"context"
+	"crypto/ed25519"
 	"crypto/tls"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/internal/cmdline"
+	"github.com/sportello/sportello/internal/hubpin"
+	"github.com/sportello/sportello/sync/wire"
 )
 
 // tlsOptions are serve's TLS flags. Off loopback the hub speaks TLS: with
@@ -97,4 +108,93 @@ func loopbackAddr(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// pinsFile is where tls-announce keeps the hub's announcement of its keys,
+// beside its own authority.
+func pinsFile(data string) string { return filepath.Join(data, "tls", "pins.json") }
+
+// loadPins reads the announcement of the hub in data: nil when there is
+// none.
+func loadPins(data string) func() (*wire.PinsResponse, error) {
+	if data == "" { // a hub on PostgreSQL started without a data folder
+		return nil
+	}
+	return func() (*wire.PinsResponse, error) {
+		b, err := os.ReadFile(pinsFile(data))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read hub pins: %w", err)
+		}
+		var p wire.PinsResponse
+		if err := app.DecodeJSON(b, &p); err != nil {
+			return nil, fmt.Errorf("read hub pins: %w", err)
+		}
+		return &p, nil
+	}
+}
+
+var tlsAnnounceCmd = &command{
+	name:     "tls-announce",
+	synopsis: "--data DIR [--db URL] (--cert FILE.pem... | --clear)",
+	summary: "annuncia alle postazioni i certificati dell'hub che devono accettare, quello in uso per primo\n" +
+		"(per cambiare certificato o autorità senza riattivarle), firmato con la chiave della rete;\n" +
+		"le postazioni lo leggono alla sincronizzazione; --clear lo ritira",
+	setup: func(e *env, flags *flag.FlagSet) func(context.Context) error {
+		data := dataFlag(e, flags)
+		var certs names
+		flags.Var(&certs, "cert", "un `FILE` PEM: il certificato dell'autorità dell'hub (tls/ca.pem) o quello del comune (ripetibile)")
+		clear := flags.Bool("clear", false, "ritira l'annuncio")
+		return func(ctx context.Context) error {
+			if *clear == (len(certs) > 0) || len(certs) > hubpin.MaxPins {
+				return cmdline.Usagef("tls-announce: servono --cert FILE (da 1 a %d) oppure --clear", hubpin.MaxPins)
+			}
+			if data.dir == "" { // the announcement is a file of the data folder, which serve answers
+				return cmdline.Usagef("tls-announce: manca --data DIR")
+			}
+			db, err := openHubDB(ctx, "tls-announce", data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if *clear {
+				if err := os.Remove(pinsFile(data.dir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
+				fmt.Fprintln(e.stdout, "annuncio ritirato: le postazioni tengono le impronte che hanno")
+				return nil
+			}
+			var pins []string
+			for _, c := range certs {
+				pin, err := hub.LoadPin(c)
+				if err != nil {
+					return app.Errorf(app.EINVALID, "tls-announce: %v", err)
+				}
+				if !slices.Contains(pins, pin) {
+					pins = append(pins, pin)
+				}
+			}
+			root, err := db.RootKey(ctx)
+			if err != nil {
+				return err
+			}
+			at := time.Now().UTC().Truncate(time.Second)
+			res := wire.PinsResponse{Pins: pins, At: wire.FormatTime(at),
+				Signature: wire.B64(ed25519.Sign(root, hubpin.AnnouncementMessage(pins, at)))}
+			b, err := json.Marshal(res)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Dir(pinsFile(data.dir)), 0o700); err != nil {
+				return err
+			}
+			if err := os.WriteFile(pinsFile(data.dir), b, 0o600); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "annunciate %d impronte (in uso per prima): %s\n", len(pins), strings.Join(pins, " "))
+			return nil
+		}
+	},
 }

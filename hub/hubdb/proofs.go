@@ -157,3 +157,32 @@ func (d *DB) ProvenAccesses(ctx context.Context, dev *Device, codiceFiscale, ope
 	}
 	return nil, app.Errorf(app.EFORBIDDEN, "la prova del supervisore %s non è valida", operator)
 }
+
+// ProvenReader checks the proof of a read of the anagrafe made from dev:
+// msg (app.ReadProofMessage) signed with the current key of operator, an
+// active operator of the device's comune whose roles let them read
+// another comune's citizen (app.MayReadOtherComuni). The time window and
+// the message are the caller's (the hub's handler knows the request).
+// EFORBIDDEN otherwise, naming what is wrong, never the key.
+func (d *DB) ProvenReader(ctx context.Context, dev *Device, operator string, msg, signature []byte) error {
+	o, err := operatorTx(ctx, d.db, dev.Comune, operator)
+	if err != nil {
+		return err
+	}
+	if !o.Active {
+		return app.Errorf(app.EFORBIDDEN, "l'operatore %s è disattivato", operator)
+	}
+	if !app.MayReadOtherComuni(o) {
+		return app.Errorf(app.EFORBIDDEN, "l'operatore %s non ha un ruolo di sportello: non consulta cittadini di altri comuni", operator)
+	}
+	keys, err := operatorKeys(ctx, d.db, dev.Comune, operator)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if k.replaced.IsZero() && ed25519.Verify(k.pub, msg, signature) {
+			return nil
+		}
+	}
+	return app.Errorf(app.EFORBIDDEN, "la prova dell'operatore %s non è valida per questa consultazione", operator)
+}

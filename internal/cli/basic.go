@@ -85,6 +85,8 @@ type searchLine struct {
 func cmdSearch(ctx context.Context, e *Env, args []string) error {
 	fs := flags("search")
 	asJSON := fs.Bool("json", false, "")
+	opName := operatorFlags(fs)
+	purpose := purposeFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return cmdline.Usagef("search: %v", err)
 	}
@@ -92,12 +94,26 @@ func cmdSearch(ctx context.Context, e *Env, args []string) error {
 	if strings.TrimSpace(text) == "" {
 		return cmdline.Usagef("search: indicare il testo da cercare")
 	}
-	s, err := e.open(ctx, preamble{})
+	// Another comune's citizen is found only as an operator's act: with
+	// --operator (logged in) and --purpose; without, the comune's own.
+	var (
+		s   *session
+		op  *app.Operator
+		err error
+	)
+	if opName.name != "" || *purpose != "" {
+		s, op, err = e.openAs(ctx, preamble{}, opName)
+	} else {
+		s, err = e.open(ctx, preamble{})
+	}
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	res, err := s.Counter.Search(ctx, nil, text)
+	if err := s.readPurpose("search", op, *purpose); err != nil {
+		return err
+	}
+	res, err := s.Counter.Search(ctx, op, text)
 	if err != nil {
 		return err
 	}

@@ -114,6 +114,7 @@ func cmdCertIssue(ctx context.Context, e *Env, args []string) error {
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
 	opName := operatorFlags(fs)
+	purpose := purposeFlag(fs)
 	var force forceFlag
 	fs.Var(&force, "force", "")
 	reason := fs.String("reason", "", "")
@@ -158,9 +159,12 @@ func cmdCertIssue(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if err := s.readPurpose("certificate issue", op, *purpose); err != nil {
+		return err
+	}
 	file, err := s.Counter.OpenFile(ctx, op, *cfCode)
 	if err != nil {
-		return err
+		return needPurpose("certificate issue", err)
 	}
 	is, pdf, err := s.Certificates.Issue(ctx, op, file, req)
 	if err != nil {

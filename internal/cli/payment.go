@@ -99,15 +99,16 @@ func cmdPaymentNotice(ctx context.Context, e *Env, args []string) error {
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
 	rata := fs.Int("rata", 0, "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *id == "" || (*out == "" && *printer == "") || *rata < 0 {
 		return cmdline.Usagef("payment notice: servono --id ID [--rata N] e --out FILE.pdf (o --print STAMPANTE)")
 	}
-	s, err := e.open(ctx, cashierPreamble(e))
+	s, op, err := e.openAs(ctx, cashierPreamble(e), opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	n, pdf, err := s.Cashier.InstalmentNotice(ctx, *id, *rata)
+	n, pdf, err := s.Cashier.InstalmentNotice(ctx, op, *id, *rata)
 	if err != nil {
 		return err
 	}
@@ -311,15 +312,16 @@ func cmdPaymentReceipt(ctx context.Context, e *Env, args []string) error {
 	number := fs.String("number", "", "")
 	out := fs.String("out", "", "")
 	printer := fs.String("print", "", "")
+	opName := operatorFlags(fs)
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *number == "" || (*out == "" && *printer == "") {
 		return cmdline.Usagef("payment receipt: servono --number RICEVUTA e --out FILE.pdf (o --print STAMPANTE)")
 	}
-	s, err := e.open(ctx, preamble{log: e.Stderr})
+	s, op, err := e.openAs(ctx, preamble{log: e.Stderr}, opName)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	pdf, err := s.Cashier.Receipt(ctx, *number)
+	pdf, err := s.Cashier.Receipt(ctx, op, *number)
 	if err != nil {
 		return err
 	}

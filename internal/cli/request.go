@@ -76,6 +76,7 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 	service := fs.String("service", "", "")
 	out := fs.String("out", "", "")
 	opName := operatorFlags(fs)
+	purpose := purposeFlag(fs)
 	var fields, attach multiFlag
 	fs.Var(&fields, "field", "")
 	fs.Var(&attach, "attach", "")
@@ -120,9 +121,12 @@ func cmdRequestSubmit(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if err := s.readPurpose("request submit", op, *purpose); err != nil {
+		return err
+	}
 	file, err := s.Counter.OpenFile(ctx, op, cf.Normalize(*code))
 	if err != nil {
-		return err
+		return needPurpose("request submit", err)
 	}
 	sv, err := s.Desk.Service(ctx, *service)
 	if err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/internal/cmdline"
 	"github.com/sportello/sportello/printing"
 )
 
@@ -72,6 +74,36 @@ func operatorFlags(fs *flag.FlagSet) *actor {
 	fs.StringVar(&a.name, "operator", "", "")
 	fs.StringVar(&a.passwordFile, "password-file", "", "")
 	return a
+}
+
+// purposeFlag declares --purpose: why the command may read a citizen of
+// another comune through the hub (app.Purposes, or "altro: TEXT").
+func purposeFlag(fs *flag.FlagSet) *string { return fs.String("purpose", "", "") }
+
+// readPurpose gives op's session the purpose of --purpose; "" gives none,
+// and a citizen of another comune is then refused (needPurpose).
+func (s *session) readPurpose(cmd string, op *app.Operator, purpose string) error {
+	if purpose == "" {
+		return nil
+	}
+	choice, text, _ := strings.Cut(purpose, ":")
+	p, err := app.ReadPurpose(strings.TrimSpace(choice), text)
+	if err != nil {
+		return cmdline.Usagef("%s: --purpose: %s", cmd, app.ErrorMessage(err))
+	}
+	s.Counter.SetPurpose(op, p)
+	return nil
+}
+
+// needPurpose words the counter's request for a purpose for the command
+// line: a missing flag.
+func needPurpose(cmd string, err error) error {
+	if errors.Is(err, app.ErrPurposeNeeded) {
+		return cmdline.Usagef("%s: nessun cittadino di questo comune con questo codice fiscale; per cercarlo negli altri comuni "+
+			"indicare l'operatore (--operator) e la finalità (--purpose: %s, oppure \"%s: motivo\")",
+			cmd, strings.Join(app.Purposes[:len(app.Purposes)-1], ", "), app.PurposeOther)
+	}
+	return err
 }
 
 // openAs opens the session of p and names the operator the command acts

@@ -105,12 +105,28 @@ var ErrExpired = errors.New("il certificato dell'hub è scaduto o non ancora val
 // authority did not sign for the hub's address.
 var ErrInvalid = errors.New("il certificato dell'hub non è valido per questo indirizzo: collegamento rifiutato")
 
-// Verify checks a TLS connection's certificates against pin, at now: the
-// pinned key must be the server's own certificate's, or that of a
-// certification authority in the chain the server sent, which must then
-// have signed the server's certificate for host. Either way every
-// certificate of the path must be within its validity.
-func Verify(pin string, cs tls.ConnectionState, now time.Time) error {
+// Verify checks a TLS connection's certificates against pins, at now:
+// the pin of the enrolment code, or any of those the hub announced since
+// (List), so that a workstation accepts both keys during a changeover.
+// For one pin, the pinned key must be the server's own certificate's, or
+// that of a certification authority in the chain the server sent, which
+// must then have signed the server's certificate for host. Either way
+// every certificate of the path must be within its validity.
+func Verify(pins string, cs tls.ConnectionState, now time.Time) error {
+	err := ErrMismatch
+	for _, pin := range List(pins) {
+		e := verify(pin, cs, now)
+		if e == nil {
+			return nil
+		}
+		if !errors.Is(e, ErrMismatch) {
+			err = e // a pinned key that served a bad certificate says more
+		}
+	}
+	return err
+}
+
+func verify(pin string, cs tls.ConnectionState, now time.Time) error {
 	certs := cs.PeerCertificates
 	if len(certs) == 0 {
 		return ErrMismatch
