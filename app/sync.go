@@ -181,6 +181,8 @@ type SyncStatus struct {
 	Pending   int       // operations not yet accepted by the hub
 	Parked    int       // operations refused, waiting for a person
 	Progress  float64   // 0..1 during the initial download, -1 otherwise
+	// Done and Total count the rows of the initial download in progress.
+	Done, Total int
 	Phase     string    // what the engine is doing, in Italian; "" when idle
 	LastError string
 	ClockSkew time.Duration // workstation clock minus hub clock
