@@ -30,6 +30,9 @@ type Deps struct {
 	Log    *slog.Logger
 	Now    func() time.Time
 	Limits Limits
+	// Metrics collects the hub's metrics (metrics.go), served apart by
+	// MetricsHandler; nil keeps them unexposed.
+	Metrics *Metrics
 }
 
 // Limits bound what one request may ask or send.
@@ -62,7 +65,8 @@ var DefaultLimits = Limits{MaxBody: 8 << 20, ChangesPage: 1000, SnapshotPage: 50
 	Public: 30, PublicEvery: time.Second, PublicInFlight: 8, PublicInFlightAll: 256}
 
 type server struct {
-	db     *hubdb.DB
+	metrics *Metrics
+	db      *hubdb.DB
 	log    *slog.Logger
 	now    func() time.Time
 	limits Limits
@@ -79,7 +83,10 @@ type server struct {
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
 func NewServer(d Deps) http.Handler {
-	s := &server{db: d.DB, log: d.Log, now: d.Now, limits: d.Limits}
+	s := &server{db: d.DB, log: d.Log, now: d.Now, limits: d.Limits, metrics: d.Metrics}
+	if s.metrics == nil {
+		s.metrics = NewMetrics()
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -282,6 +289,7 @@ func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubd
 		return
 	}
 	changesFor(dev.Role, res) // view.go
+	s.metrics.lag.WithLabelValues(dev.ID, scope).Set(float64(max(res.Last-after, 0)))
 	writeGzipJSON(w, r, res)
 }
 
@@ -368,6 +376,14 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 			return
 		}
 	}
+	depth, reported, err := outboxDepth(r) // metrics.go
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if reported {
+		s.metrics.outbox.WithLabelValues(dev.ID).Set(float64(depth))
+	}
 	if err := s.checkMark(r, dev); err != nil {
 		s.setMark(w, r, dev)
 		s.writeError(w, r, err)
@@ -394,6 +410,9 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 			out = app.OpResult{ID: wop.ID, Code: app.ErrorCode(err), Message: app.ErrorMessage(err)}
 		} else {
 			out = s.db.ApplyOp(r.Context(), dev, op)
+		}
+		if out.Code != app.EOFFLINE {
+			s.metrics.op(wop.Kind, out)
 		}
 		if out.Code == app.EOFFLINE {
 			// The hub is busy: the whole request fails as a hub that is

@@ -540,7 +540,7 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 			return err
 		}
 		var res wire.PushResponse
-		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/ops", nil, markHeader(known), req, &res)
+		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/ops", nil, pushHeader(known, c.Status().Pending), req, &res)
 		if restored, rerr := c.reconcile(ctx, hdr); rerr != nil || restored {
 			if rerr != nil {
 				return rerr
@@ -608,6 +608,17 @@ func markHeader(m app.HubMark) map[string]string {
 	}
 	return map[string]string{wire.HeaderHubEpoch: m.Epoch,
 		wire.HeaderHubMark: strconv.FormatInt(m.Seq, 10), wire.HeaderHubApplied: strconv.FormatInt(m.Applied, 10)}
+}
+
+// pushHeader is markHeader and the outbox's depth, which the hub shows in
+// its metrics: a workstation that cannot empty its outbox is seen there.
+func pushHeader(m app.HubMark, pending int) map[string]string {
+	h := markHeader(m)
+	if h == nil {
+		h = map[string]string{}
+	}
+	h[wire.HeaderOutboxDepth] = strconv.Itoa(max(pending, 0))
+	return h
 }
 
 // reconcile reads the hub's mark in an answer's headers and compares it

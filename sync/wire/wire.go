@@ -36,6 +36,9 @@ const (
 	HeaderHubMark     = "Sportello-Hub-Mark"      // the device's highest operation seq the hub applied
 	HeaderHubApplied  = "Sportello-Hub-Applied"   // how many of the device's operations the hub applied
 	HeaderHubBackedUp = "Sportello-Hub-Backed-Up" // the mark in the newest sound backup; -1 none
+	// HeaderOutboxDepth, on a push, is how many operations wait in the
+	// device's outbox, for the hub's metrics.
+	HeaderOutboxDepth = "Sportello-Outbox-Depth"
 )
 
 // MarkFromHeader reads the hub's mark for the device from an answer's
