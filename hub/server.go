@@ -65,8 +65,7 @@ var DefaultLimits = Limits{MaxBody: 8 << 20, ChangesPage: 1000, SnapshotPage: 50
 	Public: 30, PublicEvery: time.Second, PublicInFlight: 8, PublicInFlightAll: 256}
 
 type server struct {
-	metrics *Metrics
-	db      *hubdb.DB
+	db     *hubdb.DB
 	log    *slog.Logger
 	now    func() time.Time
 	limits Limits
@@ -79,6 +78,7 @@ type server struct {
 	// refuses its posts from other sites' pages.
 	bookings    *rateLimiter
 	crossOrigin *http.CrossOriginProtection
+	metrics     *Metrics // metrics.go
 }
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
