@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -39,6 +42,15 @@ func TestBenchSmall(t *testing.T) {
 	}
 	if got["hub_errors"] != 0.0 || got["hub_requests"].(float64) < 20 {
 		t.Errorf("load: %v requests, %v errors", got["hub_requests"], got["hub_errors"])
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "VOCABULARY.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range got {
+		if !strings.Contains(string(doc), "| `"+k+"` |") {
+			t.Errorf("key %q has no row in docs/VOCABULARY.md", k)
+		}
 	}
 	if got["initial_sync_rows"].(float64) < 2000 {
 		t.Errorf("initial sync of %v rows, want the 2000 residents and more", got["initial_sync_rows"])
