@@ -82,7 +82,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.asJSON, "json", false, "print one JSON object instead of a table")
 	fs.StringVar(&c.hubData, "hub-data", "", "a hub folder already built by `sportello-hub demo` for F205 (copied, never written)")
 	fs.StringVar(&c.work, "work", "", "folder for the run's files (default: a temporary folder, removed at the end)")
-	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the first download (hub and workstation) to this file")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measures run (hub and workstation, one process) to this file; --only picks them")
 	only := fs.String("only", "", "comma-separated measures to run: "+strings.Join(measures, ","))
 	fs.IntVar(&c.outboxOps, "outbox-ops", 10000, "operations in the outbox flush")
 	fs.IntVar(&c.workstations, "workstations", 2000, "load generator: simulated workstations")
@@ -165,20 +165,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			ws.st.Close()
 		}
 	}()
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if cfg.wants("sync") || cfg.wants("search") || cfg.wants("certificate") || cfg.wants("outbox") {
-		if cfg.cpuProfile != "" {
-			f, err := os.Create(cfg.cpuProfile)
-			if err != nil {
-				return err
-			}
-			if err := pprof.StartCPUProfile(f); err != nil {
-				return err
-			}
-		}
 		err := measureSync(ctx, cfg, db, url, res, ws)
-		if cfg.cpuProfile != "" {
-			pprof.StopCPUProfile()
-		}
 		if err != nil {
 			return fmt.Errorf("initial sync: %w", err)
 		}
