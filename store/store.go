@@ -212,7 +212,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := s.writable(ctx); err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.runTx(ctx, s.db.BeginTx, fn)
+}
+
+// runTx begins a transaction with begin (the pool's or a held
+// connection's), runs fn in it and commits, storage errors named.
+func (s *Store) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(tx *sql.Tx) error) error {
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return sqlitedb.StorageError(s.path, err)
 	}
@@ -251,18 +257,7 @@ func (s *Store) inLoadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 			conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return sqlitedb.StorageError(s.path, err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return sqlitedb.StorageError(s.path, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return sqlitedb.StorageError(s.path, fmt.Errorf("commit: %w", err))
-	}
-	return nil
+	return s.runTx(ctx, conn.BeginTx, fn)
 }
 
 // timeLayout stores instants in UTC with a fixed width, so that they sort as
