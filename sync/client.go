@@ -938,7 +938,14 @@ func (c *Client) snapshot(ctx context.Context, p *app.Profile, restart bool) err
 			return nil
 		}
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// The fetcher stopped on a page that moved nowhere and was not the last.
+	if st != nil {
+		after = st.After
+	}
+	return app.Errorf(app.EINVALID, "pagina dello scaricamento non valida (nessun progresso dopo %q)", after)
 }
 
 // snapshotPage is one page of the download as fetched, with the position

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/hub/demo"
 	"github.com/sportello/sportello/passwd"
 	"github.com/sportello/sportello/store"
@@ -163,4 +165,31 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// A hub that answers a page that moves nowhere and is not the last stops
+// the download with an error, instead of asking for the same page for
+// ever.
+func TestDownloadNoProgress(t *testing.T) {
+	h := newHub(t)
+	h.replace("F205", milano())
+	w := h.enroll("F205")
+	var asked atomic.Int32
+	h.SetFault(func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.URL.Path != "/v1/snapshot" {
+			return false
+		}
+		asked.Add(1)
+		rw.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(rw, `{"scope":"F205","seq":1,"total":10,"citizens":[],"after":"","done":false,"as_of":%q}`,
+			time.Now().UTC().Format(time.RFC3339Nano))
+		return true
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := w.C.Round(ctx)
+	wantCode(t, err, app.EINVALID)
+	if n := asked.Load(); n > 3 {
+		t.Errorf("the hub was asked %d times for a page that does not move", n)
+	}
 }
