@@ -176,14 +176,16 @@ type OpResult struct {
 
 // SyncStatus is what the status bar shows, always.
 type SyncStatus struct {
-	Online    bool
-	LastSync  time.Time // last successful round
-	Pending   int       // operations not yet accepted by the hub
-	Parked    int       // operations refused, waiting for a person
-	Progress  float64   // 0..1 during the initial download, -1 otherwise
-	Phase     string    // what the engine is doing, in Italian; "" when idle
-	LastError string
-	ClockSkew time.Duration // workstation clock minus hub clock
+	Online   bool
+	LastSync time.Time // last successful round
+	Pending  int       // operations not yet accepted by the hub
+	Parked   int       // operations refused, waiting for a person
+	Progress float64   // 0..1 during the initial download, -1 otherwise
+	// Done and Total count the rows of the initial download in progress.
+	Done, Total int
+	Phase       string // what the engine is doing, in Italian; "" when idle
+	LastError   string
+	ClockSkew   time.Duration // workstation clock minus hub clock
 	// HubRestored is when the engine found the hub restored from an older
 	// backup, and Resent how many confirmed operations it sent again.
 	HubRestored time.Time

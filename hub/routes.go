@@ -74,10 +74,10 @@ func (s *server) table() []route {
 func (s *server) routes(mux *http.ServeMux) {
 	for _, rt := range s.table() {
 		if rt.public != nil {
-			mux.HandleFunc(rt.pattern, rt.public)
+			mux.HandleFunc(rt.pattern, s.metrics.instrument(rt.pattern, rt.public))
 			continue
 		}
-		mux.HandleFunc(rt.pattern, s.device(rt.roles, rt.device))
+		mux.HandleFunc(rt.pattern, s.metrics.instrument(rt.pattern, s.device(rt.roles, rt.device)))
 	}
 }
 

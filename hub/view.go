@@ -13,10 +13,15 @@ import (
 // checkDocument puts the check of a citizen's document in place of its
 // number, for a kiosk.
 func checkDocument(role hubdb.DeviceRole, c *wire.Citizen) {
-	if role == hubdb.RoleKiosk && c != nil && c.DocumentNumber != "" {
+	if changesCitizens(role) && c != nil && c.DocumentNumber != "" {
 		c.DocumentNumber = kiosk.DocumentCheck(c.CodiceFiscale, c.DocumentNumber)
 	}
 }
+
+// changesCitizens tells whether the role's view changes the citizens it
+// receives (checkDocument): the download of any other role sends them as
+// the hub stores them.
+func changesCitizens(role hubdb.DeviceRole) bool { return role == hubdb.RoleKiosk }
 
 func changesFor(role hubdb.DeviceRole, res *wire.ChangesResponse) {
 	for i := range res.Changes {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -104,10 +105,25 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, sqlitedb.StorageError(path, err))
 	}
+	if err := ensureSearchIndexes(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, sqlitedb.StorageError(path, err))
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	st := &Store{db: db, path: path, stmts: map[string]*sql.Stmt{}, checked: make(chan struct{}), stop: stop}
 	go st.checkAll(ctx)
 	return st, nil
+}
+
+// ensureSearchIndexes builds the search indexes that a first download
+// dropped (dropSearchIndexesIfEmpty) when no download is in progress any
+// more: one abandoned for good still leaves a searchable cache.
+func ensureSearchIndexes(db *sql.DB) error {
+	var inProgress int
+	if err := db.QueryRow(`SELECT EXISTS (SELECT 1 FROM snapshot_state)`).Scan(&inProgress); err != nil || inProgress != 0 {
+		return err
+	}
+	return createSearchIndexes(context.Background(), db)
 }
 
 // checkAll runs quick_check on the whole file on a connection of its own,
@@ -196,7 +212,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := s.writable(ctx); err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.runTx(ctx, s.db.BeginTx, fn)
+}
+
+// runTx begins a transaction with begin (the pool's or a held
+// connection's), runs fn in it and commits, storage errors named.
+func (s *Store) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(tx *sql.Tx) error) error {
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return sqlitedb.StorageError(s.path, err)
 	}
@@ -208,6 +230,34 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return sqlitedb.StorageError(s.path, fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// inLoadTx is inTx for the pages of an initial download, committed with
+// synchronous=NORMAL instead of FULL. In WAL mode such a commit survives
+// the program's crash (a SIGKILL included) and can be lost only with the
+// machine's power, and then whole: a page goes with the download's state,
+// so the download resumes from an earlier page, never with a hole. The
+// connection is back to FULL before anyone else writes on it (the pool's
+// one connection is held meanwhile); if it cannot be put back, it is
+// discarded and the next one opens with FULL.
+func (s *Store) inLoadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := s.writable(ctx); err != nil {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return sqlitedb.StorageError(s.path, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+		return sqlitedb.StorageError(s.path, err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.Background(), `PRAGMA synchronous = FULL`); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return s.runTx(ctx, conn.BeginTx, fn)
 }
 
 // timeLayout stores instants in UTC with a fixed width, so that they sort as

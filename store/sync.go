@@ -347,7 +347,10 @@ func (s *Store) PutSnapshotPage(ctx context.Context, st app.SnapshotState, citiz
 			return fmt.Errorf("operatore %s: %w", operators[i].Username, err)
 		}
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inLoadTx(ctx, func(tx *sql.Tx) error {
+		if err := dropSearchIndexesIfEmpty(ctx, tx, st.Scope); err != nil {
+			return err
+		}
 		if err := upsertCitizens(ctx, tx, citizens, st.Seq); err != nil {
 			return err
 		}
@@ -371,6 +374,57 @@ func (s *Store) PutSnapshotPage(ctx context.Context, st app.SnapshotState, citiz
 	return nil
 }
 
+// searchIndexes are the citizens' secondary indexes (001_init.sql; a test
+// holds them to the schema). A first download into an empty cache drops
+// them and FinishSnapshot builds them once over the whole anagrafe: SQLite
+// sorts a million keys in a second, while keeping three indexes up to
+// date row by row costs several times the insert itself.
+var searchIndexes = []string{
+	`CREATE INDEX IF NOT EXISTS citizens_surname ON citizens (surname_key, given_key, birth_date)`,
+	`CREATE INDEX IF NOT EXISTS citizens_given ON citizens (given_key, surname_key, birth_date)`,
+	`CREATE INDEX IF NOT EXISTS citizens_family ON citizens (family_id)`,
+}
+
+// dropSearchIndexesIfEmpty drops the search indexes when the download of
+// scope starts on a cache that holds no citizen. In the page's own
+// transaction: a download killed before its first page keeps them, one
+// killed later resumes without them, and FinishSnapshot (or the next Open,
+// once no download is in progress) builds them.
+func dropSearchIndexesIfEmpty(ctx context.Context, tx *sql.Tx, scope string) error {
+	var started, any int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM snapshot_state WHERE scope = ?`, scope).Scan(&started); err != nil {
+		return err
+	}
+	if started > 0 {
+		return nil
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM citizens)`).Scan(&any); err != nil {
+		return err
+	}
+	if any != 0 {
+		return nil
+	}
+	for _, ix := range []string{"citizens_surname", "citizens_given", "citizens_family"} {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX IF EXISTS `+ix); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createSearchIndexes builds the search indexes a bulk download dropped;
+// nothing when they are there.
+func createSearchIndexes(ctx context.Context, q interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}) error {
+	for _, ix := range searchIndexes {
+		if _, err := q.ExecContext(ctx, ix); err != nil {
+			return fmt.Errorf("build search index: %w", err)
+		}
+	}
+	return nil
+}
+
 // FinishSnapshot ends the initial download of st.Scope in one transaction:
 // the scope's citizens the download did not deliver are gone from the hub
 // and are deleted, the cursor moves to the snapshot's position, and the
@@ -389,8 +443,10 @@ func (s *Store) FinishSnapshot(ctx context.Context, st app.SnapshotState, asOf t
 		if err := writeCursor(ctx, tx, app.Cursor{Scope: st.Scope, Seq: st.Seq, AsOf: asOf}); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM snapshot_state WHERE scope = ?`, st.Scope)
-		return err
+		if _, err := tx.ExecContext(ctx, `DELETE FROM snapshot_state WHERE scope = ?`, st.Scope); err != nil {
+			return err
+		}
+		return createSearchIndexes(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("finish snapshot %s: %w", st.Scope, err)

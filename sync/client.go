@@ -547,7 +547,7 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 			return err
 		}
 		var res wire.PushResponse
-		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/ops", nil, markHeader(known), req, &res)
+		hdr, err := c.doResp(ctx, p.HubURL, p.Token, http.MethodPost, "/v1/ops", nil, pushHeader(known, c.Status().Pending), req, &res)
 		if restored, rerr := c.reconcile(ctx, hdr); rerr != nil || restored {
 			if rerr != nil {
 				return rerr
@@ -653,6 +653,17 @@ func confirmedHeader(m app.HubMark) map[string]string {
 		return nil
 	}
 	return map[string]string{wire.HeaderHubEpoch: m.Epoch, wire.HeaderConfirmed: strconv.FormatInt(m.Confirmed, 10)}
+}
+
+// pushHeader is markHeader and the outbox's depth, which the hub shows in
+// its metrics: a workstation that cannot empty its outbox is seen there.
+func pushHeader(m app.HubMark, pending int) map[string]string {
+	h := markHeader(m)
+	if h == nil {
+		h = map[string]string{}
+	}
+	h[wire.HeaderOutboxDepth] = strconv.Itoa(max(pending, 0))
+	return h
 }
 
 // reconcile reads the hub's mark in an answer's headers and compares it
@@ -879,6 +890,12 @@ func (c *Client) pull(ctx context.Context, p *app.Profile, scope string) error {
 // comune, page by page, each page stored with the download's state so that
 // an interruption resumes where it stopped. restart drops a download in
 // progress and starts again (the hub asked for a resnapshot).
+//
+// The next page is fetched and decoded while the store writes the current
+// one (fetchPages): on a large comune the hub's reading and compressing,
+// the network and the JSON decoding then overlap the disk, instead of each
+// waiting for the others. Only what the store committed counts: a page
+// fetched ahead and not written is fetched again after an interruption.
 func (c *Client) snapshot(ctx context.Context, p *app.Profile, restart bool) error {
 	scope := p.Comune
 	st, err := c.store.Snapshot(ctx, scope)
@@ -889,15 +906,24 @@ func (c *Client) snapshot(ctx context.Context, p *app.Profile, restart bool) err
 		st = nil
 	}
 	c.update(func(s *app.SyncStatus) { s.Phase, s.Progress = "scaricamento iniziale dei dati", 0 })
-	for {
-		after := ""
-		if st != nil {
-			after = st.After
+	after := ""
+	if st != nil {
+		after = st.After
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := c.fetchPages(ctx, p, scope, after)
+	for pg := range pages {
+		if pg.err != nil {
+			return pg.err
 		}
-		var res wire.SnapshotResponse
-		q := url.Values{"scope": {scope}, "after": {after}, "limit": {strconv.Itoa(c.opt.SnapshotPage)}}
-		if err := c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/snapshot", q, nil, &res); err != nil {
-			return err
+		res := pg.res
+		want := ""
+		if st != nil {
+			want = st.After
+		}
+		if pg.after != want {
+			return fmt.Errorf("snapshot page after %q fetched for position %q", pg.after, want)
 		}
 		asOf, err := wire.ParseTime(res.AsOf)
 		if err != nil {
@@ -954,15 +980,64 @@ func (c *Client) snapshot(ctx context.Context, p *app.Profile, restart bool) err
 		if st.Total > 0 {
 			progress = min(1, float64(st.Done)/float64(st.Total))
 		}
-		c.update(func(s *app.SyncStatus) { s.Progress = progress })
+		done, total := st.Done, st.Total
+		c.update(func(s *app.SyncStatus) { s.Progress, s.Done, s.Total = progress, done, total })
 		if res.Done {
 			if err := c.store.FinishSnapshot(ctx, *st, asOf); err != nil {
 				return err
 			}
-			c.update(func(s *app.SyncStatus) { s.Progress = -1 })
+			c.update(func(s *app.SyncStatus) { s.Progress, s.Done, s.Total = -1, 0, 0 })
 			return nil
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// The fetcher stopped on a page that moved nowhere and was not the last.
+	if st != nil {
+		after = st.After
+	}
+	return app.Errorf(app.EINVALID, "pagina dello scaricamento non valida (nessun progresso dopo %q)", after)
+}
+
+// snapshotPage is one page of the download as fetched, with the position
+// it was asked after.
+type snapshotPage struct {
+	after string
+	res   *wire.SnapshotResponse
+	err   error
+}
+
+// fetchPages fetches the pages of the download from after on, one ahead of
+// the reader, until the last page, an error (sent, then the channel
+// closes) or the end of ctx.
+func (c *Client) fetchPages(ctx context.Context, p *app.Profile, scope, after string) <-chan snapshotPage {
+	out := make(chan snapshotPage, 1)
+	go func() {
+		defer close(out)
+		for {
+			var res wire.SnapshotResponse
+			q := url.Values{"scope": {scope}, "after": {after}, "limit": {strconv.Itoa(c.opt.SnapshotPage)}}
+			err := c.do(ctx, p.HubURL, p.Token, http.MethodGet, "/v1/snapshot", q, nil, &res)
+			select {
+			case out <- snapshotPage{after: after, res: &res, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || res.Done {
+				return
+			}
+			next := res.After
+			if len(res.Records) == 0 && len(res.Citizens) > 0 {
+				next = res.Citizens[len(res.Citizens)-1].CodiceFiscale
+			}
+			if next == after {
+				return // no progress: the reader refuses the page it has
+			}
+			after = next
+		}
+	}()
+	return out
 }
 
 // SyncNow asks the Run loop for a round as soon as possible.

@@ -31,11 +31,12 @@ import (
 
 var serveCmd = &command{
 	name:     "serve",
-	synopsis: "--data DIR [--db URL] [--addr HOST:PORTA] [--tls-name NOME]... [--tls-cert FILE --tls-key FILE] [--tls | --insecure-http] [--public-url URL] [--backup-every DURATA --backup-dir CARTELLA [--backup-keep N]]",
+	synopsis: "--data DIR [--db URL] [--addr HOST:PORTA] [--metrics-addr HOST:PORTA|off] [--tls-name NOME]... [--tls-cert FILE --tls-key FILE] [--tls | --insecure-http] [--public-url URL] [--backup-every DURATA --backup-dir CARTELLA [--backup-keep N]]",
 	summary:  "avvia l'hub: l'API delle postazioni, la pagina di verifica e quella delle richieste\n(URL: l'indirizzo dei link negli avvisi; anche SPORTELLO_PUBLIC_URL);\nfuori dal loopback in TLS, con il certificato del comune o con l'autorità propria dell'hub;\ncon --backup-every un backup nella CARTELLA a ogni DURATA, tenendo gli N più recenti",
 	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
 		data := dataFlag(e, fs)
 		addr := fs.String("addr", "127.0.0.1:8450", "l'indirizzo `HOST:PORTA` di ascolto")
+		metricsAddr := fs.String("metrics-addr", "127.0.0.1:8451", "l'indirizzo `HOST:PORTA` delle metriche Prometheus (/metrics), off per nessuno")
 		publicURL := fs.String("public-url", e.getenv("SPORTELLO_PUBLIC_URL"), "l'indirizzo pubblico `URL` dell'hub, per i link degli avvisi")
 		backups := scheduleFlags(fs) // backup.go
 		tlsOpt := tlsFlags(fs)       // tls.go
@@ -63,14 +64,18 @@ var serveCmd = &command{
 				return err
 			}
 			backups.start(ctx, db, e.stderr)
-			return serve(ctx, db, *addr, *publicURL, tlsConf, pin, loadPins(data.dir), log)
+			metrics := hub.NewMetrics()
+			if err := serveMetrics(ctx, *metricsAddr, metrics, log); err != nil {
+				return err
+			}
+			return serve(ctx, db, *addr, *publicURL, tlsConf, pin, loadPins(data.dir), log, metrics)
 		}
 	},
 }
 
 func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, tlsConf *tls.Config, pin string,
-	pins func() (*wire.PinsResponse, error), log *slog.Logger) error {
-	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log, Pins: pins}))
+	pins func() (*wire.PinsResponse, error), log *slog.Logger, metrics *hub.Metrics) error {
+	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log, Pins: pins, Metrics: metrics}))
 	srv.TLSConfig = tlsConf
 	scheme := "http"
 	if tlsConf != nil {

@@ -43,7 +43,7 @@ func runHub(t *testing.T, env map[string]string, args ...string) result {
 // flagsOf are the flags each subcommand takes, as docs/CLI.md lists them:
 // scripts rely on these names.
 var flagsOf = map[string][]string{
-	"serve":               {"data", "db", "addr", "public-url", "backup-every", "backup-dir", "backup-keep", "tls-cert", "tls-key", "tls-name", "tls", "insecure-http"},
+	"serve":               {"data", "db", "addr", "metrics-addr", "public-url", "backup-every", "backup-dir", "backup-keep", "tls-cert", "tls-key", "tls-name", "tls", "insecure-http"},
 	"import-reference":    {"data", "db"},
 	"demo":                {"data", "db", "comune", "residents", "seed"},
 	"import-anagrafe":     {"data", "db", "comune"},

@@ -257,8 +257,24 @@ func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wir
 
 // SnapshotFor is Snapshot as a device of view v receives it.
 func (d *DB) SnapshotFor(ctx context.Context, v View, scope, after string, limit int) (*wire.SnapshotResponse, error) {
+	res, _, err := d.snapshotFor(ctx, v, scope, after, limit, false)
+	return res, err
+}
+
+// SnapshotRawFor is SnapshotFor with the citizens as stored (wire.Citizen
+// JSON), not decoded: res.Citizens is empty and raw holds them in order.
+// The download's pages are the hub's largest answers; decoding each
+// citizen only to encode it again was a third of the hub's work on a
+// Milano download. A caller that must change a citizen (a kiosk's view)
+// takes SnapshotFor.
+func (d *DB) SnapshotRawFor(ctx context.Context, v View, scope, after string, limit int) (res *wire.SnapshotResponse, raw []json.RawMessage, err error) {
+	return d.snapshotFor(ctx, v, scope, after, limit, true)
+}
+
+func (d *DB) snapshotFor(ctx context.Context, v View, scope, after string, limit int, keepRaw bool) (*wire.SnapshotResponse, []json.RawMessage, error) {
+	var raw []json.RawMessage
 	if scope == app.ScopeNetwork {
-		return nil, app.Errorf(app.EINVALID, "l'ambito di rete si legge dalle modifiche, non con lo scaricamento completo")
+		return nil, nil, app.Errorf(app.EINVALID, "l'ambito di rete si legge dalle modifiche, non con lo scaricamento completo")
 	}
 	res := &wire.SnapshotResponse{Scope: scope, AsOf: ts(d.now()), Citizens: []wire.Citizen{}}
 	err := d.tx(ctx, func(tx *sql.Tx) error {
@@ -307,32 +323,39 @@ func (d *DB) SnapshotFor(ctx context.Context, v View, scope, after string, limit
 		if err != nil {
 			return err
 		}
+		citizens := 0
 		for rows.Next() {
-			var cf, p string
-			var c wire.Citizen
+			var cf string
+			var p []byte
 			if err := rows.Scan(&cf, &p); err != nil {
 				rows.Close()
 				return err
 			}
-			if err := app.DecodeJSON([]byte(p), &c); err != nil {
+			citizens++
+			res.After = cf
+			if keepRaw {
+				raw = append(raw, p)
+				continue
+			}
+			var c wire.Citizen
+			if err := app.DecodeJSON(p, &c); err != nil {
 				rows.Close()
 				return err
 			}
 			res.Citizens = append(res.Citizens, c)
-			res.After = cf
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if len(res.Citizens) == limit {
+		if citizens == limit {
 			return nil
 		}
-		n, err := snapshotRecords(ctx, tx, res, v, scope, "", "", limit-len(res.Citizens))
-		res.Done = n < limit-len(res.Citizens)
+		n, err := snapshotRecords(ctx, tx, res, v, scope, "", "", limit-citizens)
+		res.Done = n < limit-citizens
 		return err
 	})
-	return res, err
+	return res, raw, err
 }
 
 // SearchCitizens searches a comune's anagrafe by prefixes of codice fiscale

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
+	gosync "sync"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
@@ -49,6 +51,9 @@ func cmdSync(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if sub, ok := s.Sync.(subscriber); ok {
+		defer sub.Subscribe(downloadProgress(e.Stderr))()
+	}
 	if err := s.Sync.Round(ctx); err != nil {
 		return err
 	}
@@ -68,6 +73,30 @@ func cmdSync(ctx context.Context, e *Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "sincronizzato: %d persone in anagrafe locale, nessuna operazione in attesa\n", n)
 	return nil
+}
+
+// subscriber is a sync engine that reports its progress (sync.Client).
+type subscriber interface {
+	Subscribe(fn func(app.SyncStatus)) (cancel func())
+}
+
+// downloadProgress writes the initial download's progress to w, a line
+// every tenth of the way: a Milano-size first download takes a while, and
+// a script's log shows that it moves.
+func downloadProgress(w io.Writer) func(app.SyncStatus) {
+	var mu gosync.Mutex
+	last := -1
+	return func(st app.SyncStatus) {
+		if st.Progress < 0 || st.Total == 0 {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if tenth := int(st.Progress * 10); tenth > last {
+			last = tenth
+			fmt.Fprintf(w, "scaricamento iniziale: %d%% (%d di %d)\n", int(st.Progress*100), st.Done, st.Total)
+		}
+	}
 }
 
 // searchLine is one person of `search --json`.

@@ -42,6 +42,9 @@ const (
 	// included. A restored hub learns from it that the device has sent
 	// back all it had been confirmed (its recovery, hub/hubdb/recovery.go).
 	HeaderConfirmed = "Sportello-Confirmed"
+	// HeaderOutboxDepth, on a push, is how many operations wait in the
+	// device's outbox, for the hub's metrics.
+	HeaderOutboxDepth = "Sportello-Outbox-Depth"
 )
 
 // ConfirmedFromHeader reads what a device says it holds confirmed from a

@@ -1,0 +1,195 @@
+package sync_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	stdsync "sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/hub/demo"
+	"github.com/sportello/sportello/passwd"
+	"github.com/sportello/sportello/store"
+	"github.com/sportello/sportello/sync"
+)
+
+// The child process of TestDownloadSIGKILL: it runs the workstation's
+// first sync round on the cache it is given, until its parent kills it.
+const killChildEnv = "SPORTELLO_TEST_DOWNLOAD_CHILD"
+
+func TestDownloadChild(t *testing.T) {
+	path := os.Getenv(killChildEnv)
+	if path == "" {
+		t.Skip("the child of TestDownloadSIGKILL, run by it")
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := options()
+	o.SnapshotPage = 100
+	if err := sync.New(st, o).Round(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Fatal("the download finished before the parent killed the process")
+}
+
+// TestDownloadSIGKILL kills (SIGKILL, another process) a workstation in the
+// middle of the bulk first download into an empty cache, which runs
+// without the search indexes and commits its pages with
+// synchronous=NORMAL; the restarted workstation resumes where the last
+// committed page stopped and ends with exactly the hub's anagrafe, its
+// search indexes built.
+func TestDownloadSIGKILL(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	hashCheap := func(pw string) (string, error) { return passwd.HashWith(cheapHash, pw) }
+	if _, err := demo.Seed(ctx, h.DB, demo.Options{Comune: "F205", Residents: 3000, Seed: 7, HashPassword: hashCheap}); err != nil {
+		t.Fatal(err)
+	}
+	w := h.enroll("F205")
+	path := filepath.Join(t.TempDir(), "cache.db")
+	w.St.Close() // the child opens a cache of its own, enrolled the same way
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sync.New(st, options())
+	if _, err := c.Enroll(ctx, h.URL, h.code("F205", time.Hour), "Sportello da uccidere"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	// The hub counts the pages it serves and the test kills the child
+	// once ten have gone out (a few more may be on their way).
+	var pages atomic.Int32
+	tenth := make(chan struct{})
+	h.SetFault(func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.URL.Path == "/v1/snapshot" && pages.Add(1) == 10 {
+			close(tenth)
+		}
+		return false
+	})
+	cmd := exec.Command(os.Args[0], "-test.run=^TestDownloadChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), killChildEnv+"="+path)
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-tenth:
+		cmd.Process.Kill() // SIGKILL
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the child never reached its tenth page:\n%s", out.String())
+	}
+	cmd.Wait()
+	h.SetFault(nil)
+
+	st, err = store.Open(path)
+	if err != nil {
+		t.Fatalf("the cache of the killed workstation does not open: %v", err)
+	}
+	defer st.Close()
+	snap, err := st.Snapshot(ctx, "F205")
+	if err != nil || snap == nil {
+		t.Fatalf("no download in progress after the kill: %+v, %v\n%s", snap, err, out.String())
+	}
+	if n, _ := st.CountCitizens(ctx); n != snap.Done || n == 0 {
+		t.Errorf("%d citizens cached, the download's state says %d done", n, snap.Done)
+	}
+	if has := hasIndex(t, path, "citizens_surname"); has {
+		t.Errorf("the download into an empty cache kept the search indexes: not the bulk path")
+	}
+
+	w = &workstation{St: st, C: sync.New(st, options())}
+	if w.Profile, err = st.Profile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := len(h.Exchanges("/v1/snapshot"))
+	if err := w.C.Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if snaps := h.Exchanges("/v1/snapshot")[before:]; len(snaps) == 0 || snaps[0].Query.Get("after") != snap.After {
+		t.Errorf("the download did not resume after %s", snap.After)
+	}
+	assertMirrors(t, h, w)
+	for _, ix := range []string{"citizens_surname", "citizens_given", "citizens_family"} {
+		if !hasIndex(t, path, ix) {
+			t.Errorf("index %s missing after the download", ix)
+		}
+	}
+	if n, _ := w.St.CountCitizens(ctx); n < 3000 {
+		t.Errorf("%d citizens after the download, want the demo's 3000 and more", n)
+	}
+}
+
+// hasIndex tells whether the cache at path has the index name, read on a
+// connection of its own.
+func hasIndex(t *testing.T, path, name string) bool {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = ?`, name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
+}
+
+// lockedBuffer collects a child's output, written from two pipes.
+type lockedBuffer struct {
+	mu stdsync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// A hub that answers a page that moves nowhere and is not the last stops
+// the download with an error, instead of asking for the same page for
+// ever.
+func TestDownloadNoProgress(t *testing.T) {
+	h := newHub(t)
+	h.replace("F205", milano())
+	w := h.enroll("F205")
+	var asked atomic.Int32
+	h.SetFault(func(rw http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.URL.Path != "/v1/snapshot" {
+			return false
+		}
+		asked.Add(1)
+		rw.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(rw, `{"scope":"F205","seq":1,"total":10,"citizens":[],"after":"","done":false,"as_of":%q}`,
+			time.Now().UTC().Format(time.RFC3339Nano))
+		return true
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := w.C.Round(ctx)
+	wantCode(t, err, app.EINVALID)
+	if n := asked.Load(); n > 3 {
+		t.Errorf("the hub was asked %d times for a page that does not move", n)
+	}
+}
