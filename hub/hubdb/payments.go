@@ -250,7 +250,7 @@ func priorBlock(ctx context.Context, tx *sql.Tx, dev *Device, py *payment.Payee,
 		return pagopa.Block{}, false, nil
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO iuv_counters (comune, aux, code, next) VALUES (?, ?, ?, ?)
-		ON CONFLICT (comune, aux, code) DO UPDATE SET next = max(next, excluded.next)`, py.Comune, b.Aux, b.Code, b.Last+1); err != nil {
+		ON CONFLICT (comune, aux, code) DO UPDATE SET next = CASE WHEN iuv_counters.next > excluded.next THEN iuv_counters.next ELSE excluded.next END`, py.Comune, b.Aux, b.Code, b.Last+1); err != nil {
 		return pagopa.Block{}, false, fmt.Errorf("prior IUV block: %w", err)
 	}
 	return b, true, nil

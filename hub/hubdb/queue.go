@@ -176,7 +176,7 @@ func priorTicketNumber(ctx context.Context, tx *sql.Tx, comune string, t queue.T
 		return "", false, nil
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO queue_numbers (comune, day, area, last) VALUES (?, ?, ?, ?)
-		ON CONFLICT (comune, day, area) DO UPDATE SET last = max(last, excluded.last)`, comune, t.Day, t.Area, seq); err != nil {
+		ON CONFLICT (comune, day, area) DO UPDATE SET last = CASE WHEN queue_numbers.last > excluded.last THEN queue_numbers.last ELSE excluded.last END`, comune, t.Day, t.Area, seq); err != nil {
 		return "", false, fmt.Errorf("prior ticket number: %w", err)
 	}
 	return a.Number, true, nil
