@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/internal/pgdb"
 	"github.com/sportello/sportello/internal/sqlitedb"
 )
 
@@ -42,6 +43,9 @@ func (d *DB) Backup(ctx context.Context, out string) error {
 // path without opening it as the hub does: opening migrates, and each migration's check takes the
 // write lock, which a serving hub or an import may hold for seconds.
 func BackupFile(ctx context.Context, path, out string) error {
+	if pgdb.IsURL(path) {
+		return ErrPostgresBackup
+	}
 	if err := sqlitedb.Backup(ctx, path, out); err != nil {
 		return err
 	}
@@ -65,6 +69,9 @@ func VerifyBackup(ctx context.Context, file string) (int, error) {
 // learns at its next exchange that the hub was restored, sends again what
 // the hub lacks and reads its data again.
 func Restore(ctx context.Context, path, file string, now time.Time) (aside string, err error) {
+	if pgdb.IsURL(path) {
+		return "", ErrPostgresBackup
+	}
 	aside, err = sqlitedb.Restore(ctx, path, file, migrationsFS(), now)
 	if err != nil {
 		return "", err
