@@ -195,6 +195,11 @@ type SyncStatus struct {
 	// work: new requests keep their provisional numbers meanwhile, as when
 	// offline. Not an error; it clears at the first round numbered again.
 	Suspended bool
+	// KioskLocked names the kiosk of the comune that locked after wrong
+	// attempts most recently within the last day (KioskLockedAt), for the
+	// supervisor; "" when none did.
+	KioskLocked   string
+	KioskLockedAt time.Time
 }
 
 // Profile is the identity of an enrolled workstation.
@@ -312,4 +317,7 @@ type SyncStore interface {
 	// restarts (the clock's skew from the hub's); "" for none.
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
+	// Records are the hub's records of a kind the workstation holds (the
+	// engine reads the kiosks' alerts for the status).
+	Records(ctx context.Context, kind, subject string) ([]Record, error)
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/internal/hubpin"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -191,6 +192,35 @@ func (c *Client) refreshCounts(ctx context.Context) {
 		return
 	}
 	c.update(func(s *app.SyncStatus) { s.Pending, s.Parked = p, k })
+	c.refreshKioskAlert(ctx)
+}
+
+// KioskAlertFor is how long a kiosk's lockout stays in the status.
+const KioskAlertFor = 24 * time.Hour
+
+// refreshKioskAlert puts in the status the comune's newest kiosk lockout
+// of the last KioskAlertFor, which the hub published (kiosk.KindAlert).
+func (c *Client) refreshKioskAlert(ctx context.Context) {
+	recs, err := c.store.Records(ctx, kiosk.KindAlert, "")
+	if err != nil {
+		c.opt.Log.Warn("kiosk alerts", "err", err)
+		return
+	}
+	var newest kiosk.Alert
+	for _, r := range recs {
+		a, err := kiosk.DecodeAlert(r.Data)
+		if err == nil && a.At.After(newest.At) {
+			newest = a
+		}
+	}
+	if c.Now().Sub(newest.At) > KioskAlertFor {
+		newest = kiosk.Alert{}
+	}
+	name := newest.DeviceName
+	if name == "" {
+		name = newest.Device
+	}
+	c.update(func(s *app.SyncStatus) { s.KioskLocked, s.KioskLockedAt = name, newest.At })
 }
 
 // SkewTolerance is how far the workstation's clock may be from the hub's

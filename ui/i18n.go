@@ -123,6 +123,7 @@ const (
 	msgSkewBehindHours
 	msgHubRestored
 	msgNumberingSuspended
+	msgKioskLocked
 	msgSyncNow
 
 	// The certificates card (certificates.go).
@@ -615,6 +616,8 @@ var catalog = [msgCount]struct{ it, en string }{
 	msgHubRestored:     {"Centro servizi ripristinato da un backup: %d operazioni reinviate", "Hub restored from a backup: %d operations sent again"},
 	msgNumberingSuspended: {"Centro servizi ripristinato: numerazione sospesa finché tutte le postazioni non hanno reinviato il loro lavoro",
 		"Hub restored: numbering suspended until every workstation has sent back its work"},
+	msgKioskLocked: {"Chiosco %s bloccato per tentativi errati (%s): verificare",
+		"Kiosk %s locked after wrong attempts (%s): please check"},
 	msgSyncNow: {"Sincronizza", "Sync now"},
 
 	// The certificates card (certificates.go).

@@ -35,6 +35,8 @@ type statusBar struct {
 	skew     *badge
 	restored *badge          // the hub was restored from a backup: what was sent again
 	restBox  *fyne.Container // restored, hidden as a whole
+	kiosk    *badge          // a kiosk of the comune locked: for supervisors
+	kioskBox *fyne.Container // kiosk, hidden as a whole
 	resolve  *widget.Button  // a supervisor's way to the parked operations
 	syncNow  *widget.Button
 	content  fyne.CanvasObject
@@ -52,9 +54,11 @@ func newStatusBar(c *Counter) *statusBar {
 		activity: quiet("", fyne.TextStyle{}, ""),
 		skew:     newBadge("", amberWash, amberText),
 		restored: newBadge("", amberWash, amberText),
+		kiosk:    newBadge("", amberWash, amberText),
 	}
 	// Hidden as a whole, so that the bar's layout is the same without it.
 	s.restBox = container.NewCenter(s.restored)
+	s.kioskBox = container.NewCenter(s.kiosk)
 	s.resolve = widget.NewButtonWithIcon(c.lang.text(msgOutboxButton), theme.WarningIcon(), c.onOutbox)
 	s.resolve.Importance = widget.LowImportance
 	s.online.TextStyle.Bold = true
@@ -65,7 +69,7 @@ func newStatusBar(c *Counter) *statusBar {
 		dot, s.online, vline(),
 		s.lastSync, vline(),
 		s.pending, container.NewCenter(s.parked), s.resolve,
-		container.NewCenter(s.skew), s.restBox,
+		container.NewCenter(s.skew), s.restBox, s.kioskBox,
 	)
 	// the centre takes the width left and truncates: the facts on the left
 	// and the button on the right always show
@@ -139,6 +143,12 @@ func (s *statusBar) set(st app.SyncStatus) {
 		s.restored.set(l.textf(msgHubRestored, st.Resent))
 	}
 	showIf(s.restBox, !st.HubRestored.IsZero() || st.Suspended)
+	// A kiosk locked by wrong attempts: someone may be trying identities
+	// there. The supervisor is told (issue 10); the clerks are not.
+	if st.KioskLocked != "" {
+		s.kiosk.set(l.textf(msgKioskLocked, st.KioskLocked, s.c.whenText(st.KioskLockedAt)))
+	}
+	showIf(s.kioskBox, st.KioskLocked != "" && s.c.op != nil && s.c.op.Has(app.RoleSupervisor))
 
 	activity := st.Phase
 	if st.LastError != "" {

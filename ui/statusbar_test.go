@@ -134,3 +134,29 @@ func TestStatusBarStopsAfterClose(t *testing.T) {
 	h.q.drain()
 	h.assertHides("Operazioni in attesa: 99")
 }
+
+// TestStatusBarKioskLocked: a kiosk of the comune locked after wrong
+// attempts is shown to a supervisor, in the counter's words, and not to a
+// clerk; the alert goes when the status no longer carries it.
+func TestStatusBarKioskLocked(t *testing.T) {
+	st := app.SyncStatus{Online: true, Progress: -1, KioskLocked: "Chiosco atrio", KioskLockedAt: testNow}
+	const shown = "Chiosco Chiosco atrio bloccato per tentativi errati"
+	t.Run("Clerk", func(t *testing.T) {
+		h := newHarness(t)
+		h.login()
+		h.status.publish(st)
+		h.q.drain()
+		h.assertHides(shown)
+	})
+	t.Run("Supervisor", func(t *testing.T) {
+		h := newHarness(t)
+		h.login()
+		h.c.op.Roles = append(h.c.op.Roles, app.RoleSupervisor)
+		h.status.publish(st)
+		h.q.drain()
+		h.assertShows(shown)
+		h.status.publish(app.SyncStatus{Online: true, Progress: -1})
+		h.q.drain()
+		h.assertHides(shown)
+	})
+}

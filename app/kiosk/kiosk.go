@@ -12,6 +12,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -51,6 +53,43 @@ const AuditLockout = "kiosk.lockout"
 
 // AlertSubjectKiosk is the subject of the alert about the whole kiosk.
 const AlertSubjectKiosk = "chiosco"
+
+// KindAlert is the hub's record of a kiosk's lockout, published to its
+// comune's counters when the hub receives the AuditLockout event, so that
+// a supervisor sees it (not to kiosks or boards).
+const KindAlert = "kiosk_alert"
+
+// Alert is a kiosk's lockout as its comune's counters receive it: which
+// kiosk, and when it locked. What was typed stays in the audit records.
+type Alert struct {
+	Device, DeviceName string
+	At                 time.Time
+}
+
+type alertJSON struct {
+	Device     string `json:"device"`
+	DeviceName string `json:"device_name"`
+	At         string `json:"at"`
+}
+
+// EncodeAlert is the JSON of an alert record.
+func EncodeAlert(a Alert) []byte {
+	b, _ := json.Marshal(alertJSON{Device: a.Device, DeviceName: a.DeviceName, At: a.At.UTC().Format(time.RFC3339)})
+	return b
+}
+
+// DecodeAlert reads an alert record.
+func DecodeAlert(b []byte) (Alert, error) {
+	var j alertJSON
+	if err := app.DecodeJSON(b, &j); err != nil {
+		return Alert{}, fmt.Errorf("decode kiosk alert: %w", err)
+	}
+	at, err := time.Parse(time.RFC3339, j.At)
+	if err != nil || j.Device == "" {
+		return Alert{}, fmt.Errorf("decode kiosk alert: device %q, time %q", j.Device, j.At)
+	}
+	return Alert{Device: j.Device, DeviceName: j.DeviceName, At: at}, nil
+}
 
 // Delay is how long the kiosk makes everyone wait after n wrong attempts
 // (n >= 1) before the next one: MinInterval, doubled at every further

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/internal/sqlitedb"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -540,6 +541,11 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 		case app.OpAudit:
 			if err := applyAudit(ctx, tx, op.Audit); err != nil {
 				return err
+			}
+			if dev.Role == RoleKiosk && op.Audit.Action == kiosk.AuditLockout {
+				if err := d.publishKioskAlert(ctx, tx, dev, op.Audit); err != nil { // alerts.go
+					return err
+				}
 			}
 		case app.OpCertificate:
 			flag, err := d.applyCertificate(ctx, tx, dev, op.Certificate)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/queue"
 )
@@ -26,7 +27,7 @@ type View struct {
 func ViewOf(role DeviceRole) View {
 	switch role {
 	case RoleKiosk:
-		return View{NoOperators: true, NoRecords: []string{payment.KindRefund}}
+		return View{NoOperators: true, NoRecords: []string{payment.KindRefund, kiosk.KindAlert}}
 	case RoleBoard:
 		return View{NoOperators: true, NoCitizens: true, Records: queue.BoardKinds}
 	}
