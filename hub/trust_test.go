@@ -420,8 +420,12 @@ func TestFactsAgainstOwnership(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Twenty days ago, as a date in Italian time: between 23:00 and
+	// midnight UTC Rome is already on the next day.
+	ago := time.Now().In(app.Rome).AddDate(0, 0, -20)
+	day := app.Date(ago.Year(), ago.Month(), ago.Day())
 	fine, err := h.DB.PutFine(ctx, payment.Fine{Number: "V-1", Comune: "F205", Plate: "AB123CD", Offence: "Sosta vietata",
-		Article: "art. 7", ViolatedAt: time.Now().AddDate(0, 0, -20), NotifiedOn: time.Now().AddDate(0, 0, -20),
+		Article: "art. 7", ViolatedAt: day, NotifiedOn: day,
 		MinCents: 4200, MaxCents: 17300, CostsCents: 1000, DiscountAllowed: true, OffenderCF: luca.CodiceFiscale, OffenderName: "BIANCHI LUCA"})
 	if err != nil {
 		t.Fatal(err)

@@ -36,7 +36,7 @@ func (f *Fine) Validate() error {
 		return app.Errorf(app.EINVALID, "verbale senza numero")
 	case f.Plate == "" || len(f.Plate) > 12 || NormalizePlate(f.Plate) != f.Plate:
 		return app.Errorf(app.EINVALID, "verbale %s: targa %q non valida", f.Number, f.Plate)
-	case f.NotifiedOn.IsZero() || f.ViolatedAt.IsZero() || f.NotifiedOn.Before(truncDay(f.ViolatedAt)):
+	case f.NotifiedOn.IsZero() || f.ViolatedAt.IsZero() || truncDay(f.NotifiedOn).Before(truncDay(f.ViolatedAt)):
 		return app.Errorf(app.EINVALID, "verbale %s: date non valide", f.Number)
 	case f.MinCents <= 0 || f.MaxCents < f.MinCents || f.CostsCents < 0:
 		return app.Errorf(app.EINVALID, "verbale %s: importi non validi", f.Number)

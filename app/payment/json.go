@@ -59,7 +59,7 @@ func date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format(app.DateLayout)
+	return truncDay(t).Format(app.DateLayout) // an instant's date is Italian
 }
 
 // decoder collects the first error of a sequence of conversions.
