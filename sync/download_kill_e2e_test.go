@@ -21,25 +21,34 @@ import (
 	"github.com/sportello/sportello/sync"
 )
 
-// The child process of TestDownloadSIGKILL: it runs the workstation's
-// first sync round on the cache it is given, until its parent kills it.
+// The child process of TestDownloadSIGKILL: the test binary started again
+// with killChildEnv naming a cache runs the workstation's first sync round
+// on it, until its parent kills it, instead of the tests (TestMain).
 const killChildEnv = "SPORTELLO_TEST_DOWNLOAD_CHILD"
 
-func TestDownloadChild(t *testing.T) {
-	path := os.Getenv(killChildEnv)
-	if path == "" {
-		t.Skip("the child of TestDownloadSIGKILL, run by it")
+func TestMain(m *testing.M) {
+	if path := os.Getenv(killChildEnv); path != "" {
+		os.Exit(downloadChild(path))
 	}
+	os.Exit(m.Run())
+}
+
+// downloadChild is the child's work; its exit status is 1 when it ends by
+// itself, which the parent never waits for.
+func downloadChild(path string) int {
 	st, err := store.Open(path)
 	if err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
 	o := options()
 	o.SnapshotPage = 100
 	if err := sync.New(st, o).Round(context.Background()); err != nil {
-		t.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	t.Fatal("the download finished before the parent killed the process")
+	fmt.Fprintln(os.Stderr, "the download finished before the parent killed the process")
+	return 1
 }
 
 // TestDownloadSIGKILL kills (SIGKILL, another process) a workstation in the
@@ -78,7 +87,7 @@ func TestDownloadSIGKILL(t *testing.T) {
 		}
 		return false
 	})
-	cmd := exec.Command(os.Args[0], "-test.run=^TestDownloadChild$", "-test.count=1")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), killChildEnv+"="+path)
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
