@@ -299,6 +299,8 @@ type SyncStore interface {
 	FinishSnapshot(ctx context.Context, st SnapshotState, asOf time.Time) error
 	NextOps(ctx context.Context, limit int) ([]Operation, error)
 	MarkOp(ctx context.Context, id string, res OpResult, at time.Time) error
+	// MarkOps records the answers to a push, each as MarkOp, all or none.
+	MarkOps(ctx context.Context, results []OpResult, at time.Time) error
 	RetryOp(ctx context.Context, id string, reason string) error
 	OutboxCounts(ctx context.Context) (pending, parked int, err error)
 	ParkedOps(ctx context.Context) ([]Operation, error)

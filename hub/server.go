@@ -471,24 +471,40 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 	// that fails stops the batch: a day's closing must never land before a
 	// payment of that day that the hub could not record. The ones behind it
 	// are answered "skipped", so the workstation sends them again after it.
-	res := wire.PushResponse{Results: make([]wire.OpResult, 0, len(req.Ops))}
-	failed := ""
+	//
+	// The batch is applied in one transaction (hubdb.DB.ApplyOps): a push
+	// of hundreds costs one commit, not hundreds.
+	// An operation the hub cannot read, or the device may not push, ends
+	// the batch where it stands.
+	ops := make([]app.Operation, 0, len(req.Ops))
+	var refused *app.OpResult
 	for _, wop := range req.Ops {
-		if failed != "" {
-			res.Results = append(res.Results, wire.OpResult{ID: wop.ID, Skipped: true, Code: app.EINTERNAL,
-				Message: "non applicata: l'operazione precedente della postazione non è stata registrata"})
-			continue
-		}
-		var out app.OpResult
 		op, err := wire.OpFromWire(wop)
 		if err == nil {
 			err = mayPush(dev, op.Kind)
 		}
 		if err != nil {
-			out = app.OpResult{ID: wop.ID, Code: app.ErrorCode(err), Message: app.ErrorMessage(err)}
-		} else {
-			out = s.db.ApplyOp(r.Context(), dev, op)
+			refused = &app.OpResult{ID: wop.ID, Code: app.ErrorCode(err), Message: app.ErrorMessage(err)}
+			break
 		}
+		ops = append(ops, op)
+	}
+	var outs []app.OpResult
+	if len(ops) > 0 {
+		outs = s.db.ApplyOps(r.Context(), dev, ops)
+	}
+	if refused != nil && len(outs) == len(ops) && (len(outs) == 0 || outs[len(outs)-1].Code == "") {
+		outs = append(outs, *refused)
+	}
+	res := wire.PushResponse{Results: make([]wire.OpResult, 0, len(req.Ops))}
+	failed := ""
+	for i, wop := range req.Ops {
+		if failed != "" || i >= len(outs) {
+			res.Results = append(res.Results, wire.OpResult{ID: wop.ID, Skipped: true, Code: app.EINTERNAL,
+				Message: "non applicata: l'operazione precedente della postazione non è stata registrata"})
+			continue
+		}
+		out := outs[i]
 		if out.Code != app.EOFFLINE {
 			s.metrics.op(wop.Kind, out)
 		}

@@ -292,9 +292,36 @@ func (s *Store) MarkOp(ctx context.Context, id string, res app.OpResult, at time
 	if res.ID != "" && res.ID != id {
 		return fmt.Errorf("mark operation %s: the result is for operation %s", id, res.ID)
 	}
+	res.ID = id
+	return s.MarkOps(ctx, []app.OpResult{res}, at)
+}
+
+// MarkOps records the hub's answers to a push, as MarkOp each, in one
+// transaction: all or none, one commit for a push of hundreds. Every
+// result names its operation.
+func (s *Store) MarkOps(ctx context.Context, results []app.OpResult, at time.Time) error {
+	if len(results) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, res := range results {
+			if err := markOp(ctx, tx, res, at); err != nil {
+				return fmt.Errorf("mark operation %s: %w", res.ID, err)
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+// markOp is MarkOp's work in tx.
+func markOp(ctx context.Context, tx *sql.Tx, res app.OpResult, at time.Time) error {
+	id := res.ID
 	var state app.OpState
 	var reason string
 	switch {
+	case id == "":
+		return fmt.Errorf("mark operation: the result names no operation")
 	case res.Code != "":
 		state, reason = app.OpParked, res.Message
 		if reason == "" {
@@ -303,43 +330,37 @@ func (s *Store) MarkOp(ctx context.Context, id string, res app.OpResult, at time
 	case res.Applied || res.Duplicate:
 		state = app.OpDone
 	default:
-		return fmt.Errorf("mark operation %s: the result neither applies nor refuses it", id)
+		return fmt.Errorf("the result neither applies nor refuses it")
 	}
 	result, err := json.Marshal(res)
 	if err != nil {
-		return fmt.Errorf("mark operation %s: %w", id, err)
-	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, reason = ?, result = ?, done_at = ? WHERE id = ?`,
-			string(state), reason, string(result), formatTime(at), id)
-		if err != nil {
-			return err
-		}
-		if err := mustAffect(r, "operazione %s sconosciuta", id); err != nil {
-			return err
-		}
-		if state == app.OpDone && len(res.Data) > 0 {
-			var kind string
-			if err := tx.QueryRowContext(ctx, `SELECT kind FROM outbox WHERE id = ?`, id).Scan(&kind); err != nil {
-				return err
-			}
-			if err := applyResult(ctx, tx, kind, res); err != nil {
-				return err
-			}
-		}
-		if res.Flag == "" {
-			return nil
-		}
-		// The hub's flag on a certificate: shown in the citizen file and
-		// the worklist until the operator has dealt with it.
-		_, err = tx.ExecContext(ctx, `UPDATE certificates SET flag = ?
-			WHERE number = (SELECT cert_number FROM outbox WHERE id = ?)`, res.Flag, id)
 		return err
-	})
-	if err != nil {
-		return fmt.Errorf("mark operation %s: %w", id, err)
 	}
-	return nil
+	r, err := tx.ExecContext(ctx, `UPDATE outbox SET state = ?, reason = ?, result = ?, done_at = ? WHERE id = ?`,
+		string(state), reason, string(result), formatTime(at), id)
+	if err != nil {
+		return err
+	}
+	if err := mustAffect(r, "operazione %s sconosciuta", id); err != nil {
+		return err
+	}
+	if state == app.OpDone && len(res.Data) > 0 {
+		var kind string
+		if err := tx.QueryRowContext(ctx, `SELECT kind FROM outbox WHERE id = ?`, id).Scan(&kind); err != nil {
+			return err
+		}
+		if err := applyResult(ctx, tx, kind, res); err != nil {
+			return err
+		}
+	}
+	if res.Flag == "" {
+		return nil
+	}
+	// The hub's flag on a certificate: shown in the citizen file and
+	// the worklist until the operator has dealt with it.
+	_, err = tx.ExecContext(ctx, `UPDATE certificates SET flag = ?
+		WHERE number = (SELECT cert_number FROM outbox WHERE id = ?)`, res.Flag, id)
+	return err
 }
 
 // RetryOp records a failed attempt (network, 5xx) on an operation, which

@@ -203,6 +203,26 @@ func TestMarkOp(t *testing.T) {
 			t.Errorf("err = %v, want ENOTFOUND", err)
 		}
 	})
+	t.Run("BatchAllOrNone", func(t *testing.T) {
+		// A push's answers are recorded together: one that cannot be
+		// recorded leaves every one of them pending, to be sent again
+		// (the hub answers those it holds from its record).
+		s, ops := setup(t)
+		err := s.MarkOps(ctx, []app.OpResult{{ID: ops[0].ID, Applied: true}, {ID: ops[1].ID, Applied: true},
+			{ID: "00000000-0000-0000-0000-000000000000", Applied: true}}, t0)
+		if app.ErrorCode(err) != app.ENOTFOUND {
+			t.Fatalf("err = %v, want ENOTFOUND", err)
+		}
+		if pending, _, _ := s.OutboxCounts(ctx); pending != 3 {
+			t.Fatalf("%d pending, want 3: nothing of a failed batch is recorded", pending)
+		}
+		if err := s.MarkOps(ctx, []app.OpResult{{ID: ops[0].ID, Applied: true}, {ID: ops[1].ID, Code: app.ECONFLICT, Message: "no"}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		if pending, parked, _ := s.OutboxCounts(ctx); pending != 1 || parked != 1 {
+			t.Fatalf("%d pending, %d parked, want 1 and 1", pending, parked)
+		}
+	})
 	t.Run("ErrEmptyResult", func(t *testing.T) {
 		s, ops := setup(t)
 		if err := s.MarkOp(ctx, ops[0].ID, app.OpResult{}, t0); err == nil {

@@ -85,7 +85,7 @@ func New(store app.SyncStore, opt Options) *Client {
 		opt.ChangesPage = 500
 	}
 	if opt.PushBatch == 0 {
-		opt.PushBatch = 100
+		opt.PushBatch = 500
 	}
 	h := resty.New().
 		SetTimeout(opt.Timeout).
@@ -602,46 +602,58 @@ func (c *Client) push(ctx context.Context, p *app.Profile) error {
 		if len(res.Results) == 0 || len(res.Results) > len(ops) {
 			return app.Errorf(app.EINTERNAL, "l'hub ha risposto a %d operazioni su %d", len(res.Results), len(ops))
 		}
+		// The answers are recorded in one transaction, after the loop,
+		// whatever ends it: those before a stop are the hub's too.
+		var marks []app.OpResult
+		var stop error
+		pending := false
+	answers:
 		for i, r := range res.Results {
 			if r.ID != ops[i].ID {
-				return app.Errorf(app.EINTERNAL, "risposta dell'hub fuori ordine")
+				stop = app.Errorf(app.EINTERNAL, "risposta dell'hub fuori ordine")
+				break
 			}
-			if r.Code == app.EPENDING {
+			switch {
+			case r.Code == app.EPENDING:
 				// The hub, restored from a backup, numbers nothing new
 				// until every workstation of the comune has sent back its
 				// work: this one waits, with its provisional number, and
 				// the ones behind it with it. Not a failure: nothing is
 				// counted, and the round goes on.
-				c.suspend(true)
-				c.refreshCounts(ctx)
-				return nil
-			}
-			if r.Skipped {
-				if i == 0 {
-					return app.Errorf(app.EINTERNAL, "l'hub non ha applicato la prima operazione inviata")
-				}
-				break // the hub stopped at the one before: resend from here
-			}
-			if r.Code == app.EINTERNAL || r.Code == app.ESTORAGE {
+				pending = true
+				break answers
+			case r.Skipped && i == 0:
+				stop = app.Errorf(app.EINTERNAL, "l'hub non ha applicato la prima operazione inviata")
+				break answers
+			case r.Skipped:
+				break answers // the hub stopped at the one before: resend from here
+			case r.Code == app.EINTERNAL || r.Code == app.ESTORAGE:
 				// The hub's fault, not the operation's: keep it pending and
 				// stop, since the ones behind it must not overtake it; but
 				// not for ever.
-				stop, err := c.failedAtHub(ctx, ops[i], r.Message)
-				if err != nil || stop {
-					c.refreshCounts(ctx)
-					if err != nil {
-						return err
-					}
-					return app.Errorf(app.EOFFLINE, "l'hub non ha potuto registrare le operazioni: si riprova")
+				failed, err := c.failedAtHub(ctx, ops[i], r.Message)
+				if err != nil {
+					stop = err
+				} else if failed {
+					stop = app.Errorf(app.EOFFLINE, "l'hub non ha potuto registrare le operazioni: si riprova")
 				}
-				break
-			}
-			if r.Code != "" {
+				break answers
+			case r.Code != "":
 				c.opt.Log.Warn("operation parked", "op", r.ID, "code", r.Code, "reason", r.Message)
 			}
-			if err := c.store.MarkOp(ctx, r.ID, app.OpResult{ID: r.ID, Applied: r.Applied, Duplicate: r.Duplicate, Code: r.Code, Message: r.Message, Flag: r.Flag, Data: []byte(r.Data)}, c.opt.Now()); err != nil {
-				return err
-			}
+			marks = append(marks, app.OpResult{ID: r.ID, Applied: r.Applied, Duplicate: r.Duplicate, Code: r.Code, Message: r.Message, Flag: r.Flag, Data: []byte(r.Data)})
+		}
+		if err := c.store.MarkOps(ctx, marks, c.opt.Now()); err != nil {
+			return err
+		}
+		if pending {
+			c.suspend(true)
+			c.refreshCounts(ctx)
+			return nil
+		}
+		if stop != nil {
+			c.refreshCounts(ctx)
+			return stop
 		}
 		c.suspend(false)
 		c.refreshCounts(ctx)

@@ -17,6 +17,7 @@ import (
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/demo"
 	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/internal/pgdb"
 	"github.com/sportello/sportello/passwd"
 )
 
@@ -26,6 +27,7 @@ const comune = "F205"
 // Result is what one run measured; its JSON keys are the issue's.
 type Result struct {
 	Residents     int     `json:"residents"`
+	HubEngine     string  `json:"hub_engine"`   // "sqlite", or "postgres" with --hub-db
 	Load          string  `json:"load_average"` // of the machine at the start, /proc/loadavg
 	BuildS        float64 `json:"build_s"`
 	InitialSyncS  float64 `json:"initial_sync_s"`
@@ -58,6 +60,7 @@ type config struct {
 	residents  int
 	asJSON     bool
 	hubData    string
+	hubDB      string
 	work       string
 	cpuProfile string
 	only       map[string]bool
@@ -81,6 +84,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.residents, "residents", 2000, "residents of the demo comune to build")
 	fs.BoolVar(&c.asJSON, "json", false, "print one JSON object instead of a table")
 	fs.StringVar(&c.hubData, "hub-data", "", "a hub folder already built by `sportello-hub demo` for F205 (copied, never written)")
+	fs.StringVar(&c.hubDB, "hub-db", "", "run the hub on this PostgreSQL database (postgres://…), which must be empty: the demo comune is built in it")
 	fs.StringVar(&c.work, "work", "", "folder for the run's files (default: a temporary folder, removed at the end)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measures run (hub and workstation, one process) to this file; --only picks them")
 	only := fs.String("only", "", "comma-separated measures to run: "+strings.Join(measures, ","))
@@ -94,6 +98,9 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if c.hubDB != "" && (!pgdb.IsURL(c.hubDB) || c.hubData != "") {
+		return nil, errors.New("--hub-db wants the URL of an empty PostgreSQL database (postgres://…), and no --hub-data")
 	}
 	if c.residents < 1 || c.residents > 5_000_000 {
 		return nil, errors.New("--residents wants a number from 1 to 5000000")
@@ -137,7 +144,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else if err := os.MkdirAll(cfg.work, 0o700); err != nil {
 		return err
 	}
-	res := &Result{Residents: cfg.residents, Load: loadAverage()}
+	res := &Result{Residents: cfg.residents, HubEngine: "sqlite", Load: loadAverage()}
+	if cfg.hubDB != "" {
+		res.HubEngine = "postgres"
+	}
 	logf := func(format string, a ...any) {
 		if !cfg.asJSON {
 			fmt.Fprintf(stderr, format+"\n", a...)
@@ -228,6 +238,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // buildHub makes the hub's database: a copy of --hub-data, or a demo
 // comune of --residents built now.
 func buildHub(ctx context.Context, cfg *config) (*hubdb.DB, error) {
+	if cfg.hubDB != "" {
+		db, err := hubdb.Open(ctx, cfg.hubDB)
+		if err != nil {
+			return nil, err
+		}
+		if n, err := db.CountCitizens(ctx, comune); err != nil || n > 0 {
+			db.Close()
+			if err == nil {
+				err = fmt.Errorf("the database at --hub-db already holds %d citizens of %s: give an empty one", n, comune)
+			}
+			return nil, err
+		}
+		if _, err := demo.Seed(ctx, db, demo.Options{Comune: comune, Residents: cfg.residents, Seed: 1, HashPassword: passwd.Hash}); err != nil {
+			db.Close()
+			return nil, err
+		}
+		return db, nil
+	}
 	path := filepath.Join(cfg.work, "hub", "hub.db")
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
@@ -300,7 +328,7 @@ func loadAverage() string {
 func mkdirFor(path string) error { return os.MkdirAll(filepath.Dir(path), 0o700) }
 
 func printTable(w io.Writer, r *Result) {
-	fmt.Fprintf(w, "residents %d (load average at start: %s)\n", r.Residents, r.Load)
+	fmt.Fprintf(w, "residents %d, hub on %s (load average at start: %s)\n", r.Residents, r.HubEngine, r.Load)
 	fmt.Fprintf(w, "%-34s %12s %12s\n", "measure", "value", "bare")
 	row := func(name string, v, bare float64, unit string) {
 		b := ""

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/kiosk"
+	"github.com/sportello/sportello/internal/pgdb"
 	"github.com/sportello/sportello/internal/sqlitedb"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -204,7 +205,7 @@ func (d *DB) Changes(ctx context.Context, scope string, after int64, limit int) 
 // may not hold are left out (the cursor moves past them all the same).
 func (d *DB) ChangesFor(ctx context.Context, v View, scope string, after int64, limit int) (*wire.ChangesResponse, error) {
 	res := &wire.ChangesResponse{Scope: scope, AsOf: ts(d.now()), Changes: []wire.Change{}}
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.readTx(ctx, func(tx *sql.Tx) error {
 		var horizon int64
 		err := tx.QueryRowContext(ctx, `SELECT seq, horizon FROM scopes WHERE scope = ?`, scope).Scan(&res.Last, &horizon)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -278,7 +279,7 @@ func (d *DB) snapshotFor(ctx context.Context, v View, scope, after string, limit
 		return nil, nil, app.Errorf(app.EINVALID, "l'ambito di rete si legge dalle modifiche, non con lo scaricamento completo")
 	}
 	res := &wire.SnapshotResponse{Scope: scope, AsOf: ts(d.now()), Citizens: []wire.Citizen{}}
-	err := d.tx(ctx, func(tx *sql.Tx) error {
+	err := d.readTx(ctx, func(tx *sql.Tx) error {
 		if _, err := comune(ctx, tx, scope); err != nil {
 			return err
 		}
@@ -505,87 +506,176 @@ func (d *DB) CountCitizens(ctx context.Context, comuneCode string) (int, error) 
 func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpResult {
 	res := app.OpResult{ID: op.ID}
 	err := d.tx(ctx, func(tx *sql.Tx) error {
-		var stored, owner string
-		err := tx.QueryRowContext(ctx, `SELECT result, device FROM ops WHERE id = ?`, op.ID).Scan(&stored, &owner)
-		if err == nil && owner != dev.ID {
-			// Another device's stored answer (a payment's, a block of
-			// IUVs) is not for whoever guesses its id.
-			return app.Errorf(app.EFORBIDDEN, "operazione di un'altra postazione")
-		}
-		if err == nil {
-			var w wire.OpResult
-			if err := app.DecodeJSON([]byte(stored), &w); err != nil {
-				return err
+		res = app.OpResult{ID: op.ID}
+		return d.applyOp(ctx, tx, dev, op, &res)
+	})
+	if err != nil {
+		return opFailure(op.ID, err)
+	}
+	return res
+}
+
+// ApplyOps applies a device's operations in their order, as ApplyOp each,
+// in one transaction: one commit, one fsync, for a push of hundreds. The
+// first operation that fails stops the batch: it is undone alone (a savepoint), its answer is the
+// last of the results, and nothing behind it is tried — a day's closing
+// never lands before a payment of that day the hub could not record.
+// When the commit fails nothing was applied, and every operation of the
+// batch is answered with that failure, the first first.
+//
+// On PostgreSQL a conflict with another hub process runs the whole batch
+// again; a batch that keeps conflicting is applied one operation at a
+// time, so that one operation's conflict is its own answer.
+func (d *DB) ApplyOps(ctx context.Context, dev *Device, ops []app.Operation) []app.OpResult {
+	var out []app.OpResult
+	err := d.tx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		for _, op := range ops {
+			res := app.OpResult{ID: op.ID}
+			err := d.applyInSavepoint(ctx, tx, dev, op, &res)
+			if d.pg && pgdb.Retryable(err) {
+				return err // the whole batch again, in a new transaction
 			}
-			res = app.OpResult{ID: w.ID, Applied: w.Applied, Duplicate: true, Code: w.Code, Message: w.Message, Flag: w.Flag, Data: []byte(w.Data)}
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if op.Device != dev.ID {
-			return app.Errorf(app.EFORBIDDEN, "operazione di un'altra postazione (%s)", op.Device)
-		}
-		var other string
-		err = tx.QueryRowContext(ctx, `SELECT id FROM ops WHERE device = ? AND seq = ?`, op.Device, op.Seq).Scan(&other)
-		if err == nil {
-			return app.Errorf(app.ECONFLICT, "operazione %d della postazione già ricevuta con un altro identificativo", op.Seq)
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if err := d.checkProof(ctx, tx, dev, &op); err != nil {
-			return err
-		}
-		switch op.Kind {
-		case app.OpAudit:
-			if err := applyAudit(ctx, tx, op.Audit); err != nil {
-				return err
-			}
-			if dev.Role == RoleKiosk && op.Audit.Action == kiosk.AuditLockout {
-				if err := d.publishKioskAlert(ctx, tx, dev, op.Audit); err != nil { // alerts.go
-					return err
-				}
-			}
-		case app.OpCertificate:
-			flag, err := d.applyCertificate(ctx, tx, dev, op.Certificate)
 			if err != nil {
-				return err
+				out = append(out, opFailure(op.ID, err))
+				return nil // those before it are committed
 			}
-			res.Flag = flag
-		default:
-			data, err := d.applyFact(ctx, tx, dev, op)
-			if err != nil {
-				return err
-			}
-			res.Data = data
-		case "":
-			return app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", op.Kind)
+			out = append(out, res)
 		}
-		res.Applied = true
-		b, _ := json.Marshal(wire.OpResult{ID: op.ID, Applied: true, Flag: res.Flag, Data: json.RawMessage(res.Data)})
-		_, err = tx.ExecContext(ctx, `INSERT INTO ops (id, device, seq, kind, result, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			op.ID, op.Device, op.Seq, op.Kind, string(b), ts(d.now()))
+		return nil
+	})
+	if err == nil {
+		return out
+	}
+	if d.pg && pgdb.Retryable(err) {
+		out = out[:0]
+		for _, op := range ops {
+			res := d.ApplyOp(ctx, dev, op)
+			out = append(out, res)
+			if res.Code != "" {
+				break
+			}
+		}
+		return out
+	}
+	failed := opFailure(ops[0].ID, err)
+	out = out[:0]
+	for _, op := range ops {
+		f := failed
+		f.ID = op.ID
+		out = append(out, f)
+		if f.Code != app.EOFFLINE {
+			break // the first failed; the hub's answer skips the rest
+		}
+	}
+	return out
+}
+
+// applyInSavepoint is applyOp undone alone when it fails, the batch's
+// transaction kept.
+func (d *DB) applyInSavepoint(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation, res *app.OpResult) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT apply_op`); err != nil {
+		return err
+	}
+	err := d.applyOp(ctx, tx, dev, op, res)
+	if err != nil {
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT apply_op`); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+	}
+	if _, rerr := tx.ExecContext(ctx, `RELEASE SAVEPOINT apply_op`); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
+}
+
+// opFailure is the answer for an operation that err stopped; nil is no
+// failure (an empty Code).
+func opFailure(id string, err error) app.OpResult {
+	if err == nil {
+		return app.OpResult{ID: id}
+	}
+	code := app.ErrorCode(err)
+	if sqlitedb.Busy(err) {
+		// The database is held by another writer (an import of the
+		// anagrafe): the hub is busy, not failing on this operation,
+		// and the workstation must not count it towards parking it.
+		return app.OpResult{ID: id, Code: app.EOFFLINE, Message: "centro servizi occupato: si riprova tra poco"}
+	}
+	if code == app.EINTERNAL {
+		// Not the operation's fault: the client retries it later.
+		return app.OpResult{ID: id, Code: code, Message: err.Error()}
+	}
+	return app.OpResult{ID: id, Code: code, Message: app.ErrorMessage(err)}
+}
+
+// applyOp is ApplyOp's work in tx, its answer in res.
+func (d *DB) applyOp(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation, res *app.OpResult) error {
+	var stored, owner string
+	err := tx.QueryRowContext(ctx, `SELECT result, device FROM ops WHERE id = ?`, op.ID).Scan(&stored, &owner)
+	if err == nil && owner != dev.ID {
+		// Another device's stored answer (a payment's, a block of
+		// IUVs) is not for whoever guesses its id.
+		return app.Errorf(app.EFORBIDDEN, "operazione di un'altra postazione")
+	}
+	if err == nil {
+		var w wire.OpResult
+		if err := app.DecodeJSON([]byte(stored), &w); err != nil {
+			return err
+		}
+		*res = app.OpResult{ID: w.ID, Applied: w.Applied, Duplicate: true, Code: w.Code, Message: w.Message, Flag: w.Flag, Data: []byte(w.Data)}
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if op.Device != dev.ID {
+		return app.Errorf(app.EFORBIDDEN, "operazione di un'altra postazione (%s)", op.Device)
+	}
+	var other string
+	err = tx.QueryRowContext(ctx, `SELECT id FROM ops WHERE device = ? AND seq = ?`, op.Device, op.Seq).Scan(&other)
+	if err == nil {
+		return app.Errorf(app.ECONFLICT, "operazione %d della postazione già ricevuta con un altro identificativo", op.Seq)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if err := d.checkProof(ctx, tx, dev, &op); err != nil {
+		return err
+	}
+	switch op.Kind {
+	case app.OpAudit:
+		if err := applyAudit(ctx, tx, op.Audit); err != nil {
+			return err
+		}
+		if dev.Role == RoleKiosk && op.Audit.Action == kiosk.AuditLockout {
+			if err := d.publishKioskAlert(ctx, tx, dev, op.Audit); err != nil { // alerts.go
+				return err
+			}
+		}
+	case app.OpCertificate:
+		flag, err := d.applyCertificate(ctx, tx, dev, op.Certificate)
 		if err != nil {
 			return err
 		}
-		return raiseMark(ctx, tx, op.Device, op.Seq) // marks.go
-	})
-	if err != nil {
-		code := app.ErrorCode(err)
-		if sqlitedb.Busy(err) {
-			// The database is held by another writer (an import of the
-			// anagrafe): the hub is busy, not failing on this operation,
-			// and the workstation must not count it towards parking it.
-			return app.OpResult{ID: op.ID, Code: app.EOFFLINE, Message: "centro servizi occupato: si riprova tra poco"}
+		res.Flag = flag
+	default:
+		data, err := d.applyFact(ctx, tx, dev, op)
+		if err != nil {
+			return err
 		}
-		if code == app.EINTERNAL {
-			// Not the operation's fault: the client retries it later.
-			return app.OpResult{ID: op.ID, Code: code, Message: err.Error()}
-		}
-		return app.OpResult{ID: op.ID, Code: code, Message: app.ErrorMessage(err)}
+		res.Data = data
+	case "":
+		return app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", op.Kind)
 	}
-	return res
+	res.Applied = true
+	b, _ := json.Marshal(wire.OpResult{ID: op.ID, Applied: true, Flag: res.Flag, Data: json.RawMessage(res.Data)})
+	_, err = tx.ExecContext(ctx, `INSERT INTO ops (id, device, seq, kind, result, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		op.ID, op.Device, op.Seq, op.Kind, string(b), ts(d.now()))
+	if err != nil {
+		return err
+	}
+	return raiseMark(ctx, tx, op.Device, op.Seq) // marks.go
 }
 
 // applyAudit adds an audit event to its device's chain. The event must

@@ -38,7 +38,12 @@ var migrations embed.FS
 
 // DB is the hub's storage.
 type DB struct {
-	db   *sql.DB
+	db *sql.DB
+	// rd serves the reads every request makes (the token, the device's
+	// mark, polls of the change log, download pages): on SQLite a pool of
+	// read-only connections beside the one writer, so that they wait
+	// neither for a push's commit nor hold it up; on PostgreSQL db itself.
+	rd   *sql.DB
 	path string // the file, for backups (backup.go); "" on PostgreSQL
 	pg   bool   // the database is PostgreSQL
 	Now  func() time.Time
@@ -72,8 +77,17 @@ func Open(ctx context.Context, target string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate hub database: %w", err)
 	}
-	return &DB{db: db, path: path, Now: time.Now}, nil
+	rd, err := sqlitedb.OpenReadPool(path, readConns)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &DB{db: db, rd: rd, path: path, Now: time.Now}, nil
 }
+
+// readConns bounds the read-only connections of a hub on SQLite: more
+// than the machine's cores serve nothing faster.
+const readConns = 4
 
 // pgConns bounds the connections of one hub process to PostgreSQL: every
 // request's transaction holds one, and a server's default allows 100 in
@@ -93,7 +107,7 @@ func openPostgres(ctx context.Context, target string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate hub database: %w", err)
 	}
-	return &DB{db: db, pg: true, Now: time.Now}, nil
+	return &DB{db: db, rd: db, pg: true, Now: time.Now}, nil
 }
 
 // pgDialect runs the migrations on PostgreSQL: the file's twin in
@@ -109,7 +123,12 @@ var pgDialect = sqlitedb.Dialect{Lock: pgLock, Script: func(name string, body []
 func (d *DB) Postgres() bool { return d.pg }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	if d.rd != d.db {
+		d.rd.Close()
+	}
+	return d.db.Close()
+}
 
 func (d *DB) now() time.Time { return d.Now().UTC() }
 
@@ -144,6 +163,16 @@ func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		}
 	}
 	return err
+}
+
+// readTx runs fn in a transaction that only reads, on the read
+// connections: one consistent state of the database, the commits made
+// before it began, without waiting for a writer.
+func (d *DB) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if !d.pg {
+		return runTx(ctx, d.rd, nil, fn)
+	}
+	return runTx(ctx, d.rd, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}, fn)
 }
 
 // pgAttempts bounds the runs of one transaction on PostgreSQL.
@@ -514,7 +543,7 @@ type Device struct {
 func (d *DB) DeviceByToken(ctx context.Context, token string) (*Device, error) {
 	dev := &Device{}
 	var revoked sql.NullString
-	err := d.db.QueryRowContext(ctx, `SELECT id, comune, role, revoked_at FROM devices WHERE token_hash = ?`, hashSecret(token)).Scan(&dev.ID, &dev.Comune, &dev.Role, &revoked)
+	err := d.rd.QueryRowContext(ctx, `SELECT id, comune, role, revoked_at FROM devices WHERE token_hash = ?`, hashSecret(token)).Scan(&dev.ID, &dev.Comune, &dev.Role, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.EUNAUTHORIZED, "postazione non riconosciuta: ripetere l'attivazione")
 	}

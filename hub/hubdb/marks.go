@@ -43,7 +43,7 @@ func raiseMark(ctx context.Context, tx *sql.Tx, device string, seq int64) error 
 // enough for every answer.
 func (d *DB) DeviceMark(ctx context.Context, device string) (Mark, error) {
 	m := Mark{BackedUp: -1}
-	err := d.db.QueryRowContext(ctx, `SELECT h.epoch, coalesce(m.seq, 0), coalesce(m.applied, 0), coalesce(b.seq, -1)
+	err := d.rd.QueryRowContext(ctx, `SELECT h.epoch, coalesce(m.seq, 0), coalesce(m.applied, 0), coalesce(b.seq, -1)
 		FROM hub_state h LEFT JOIN device_marks m ON m.device = ? LEFT JOIN backup_marks b ON b.device = ?`,
 		device, device).Scan(&m.Epoch, &m.Seq, &m.Applied, &m.BackedUp)
 	if err != nil {

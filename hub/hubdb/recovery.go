@@ -86,7 +86,7 @@ func holdNumbering(ctx context.Context, q queryer, comune string) error {
 // counts for nothing.
 func (d *DB) Reconciled(ctx context.Context, dev *Device, epoch string, confirmed int64) (ended string, err error) {
 	var comune string
-	err = d.db.QueryRowContext(ctx, `SELECT comune FROM recovery_devices WHERE device = ?`, dev.ID).Scan(&comune)
+	err = d.rd.QueryRowContext(ctx, `SELECT comune FROM recovery_devices WHERE device = ?`, dev.ID).Scan(&comune)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil // the usual case: one read by key
 	}

@@ -18,14 +18,30 @@ import (
 
 // OpenReadOnly opens the existing database at path for reading only, on a
 // connection of its own (see openReadOnly).
-func OpenReadOnly(path string) (*sql.DB, error) { return openReadOnly(path) }
+func OpenReadOnly(path string) (*sql.DB, error) { return openReadOnly(path, 1) }
+
+// OpenReadPool opens the existing database at path for reading on up to n
+// connections of their own, beside the one writer connection Open gives:
+// in WAL mode readers neither wait for the writer nor hold it up, so a
+// server's polls and lookups do not queue behind every fsynced commit.
+// Each read transaction sees the commits made before it began.
+func OpenReadPool(path string, n int) (*sql.DB, error) {
+	db, err := openReadOnly(path, n)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
+}
 
 // openReadOnly opens the existing database at path on a connection of its
 // own that never writes: a backup taken while the program that owns the
 // file keeps writing must not queue behind (or ahead of) its single writer
 // connection. In WAL mode a reader sees one commit and keeps seeing it for
 // the whole of its transaction, which is what makes the copy consistent.
-func openReadOnly(path string) (*sql.DB, error) {
+func openReadOnly(path string, conns int) (*sql.DB, error) {
 	if strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("open sqlite %s: the path must not contain '?'", path)
 	}
@@ -41,7 +57,7 @@ func openReadOnly(path string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(1)
+	db.SetMaxOpenConns(conns)
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -103,7 +119,7 @@ func tempBeside(out string) (string, error) {
 
 // vacuumInto copies the database at src into the new file dst.
 func vacuumInto(ctx context.Context, src, dst string) error {
-	db, err := openReadOnly(src)
+	db, err := openReadOnly(src, 1)
 	if err != nil {
 		return err
 	}
@@ -116,7 +132,7 @@ func vacuumInto(ctx context.Context, src, dst string) error {
 
 // checkFile runs the whole quick_check on the database file at path.
 func checkFile(ctx context.Context, path string) error {
-	db, err := openReadOnly(path)
+	db, err := openReadOnly(path, 1)
 	if err != nil {
 		return err
 	}
@@ -188,7 +204,7 @@ func Verify(ctx context.Context, path string, fsys fs.FS) (int, error) {
 	for _, m := range ms {
 		known[m.version] = m.name
 	}
-	db, err := openReadOnly(path)
+	db, err := openReadOnly(path, 1)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return refuse("il file non esiste")
