@@ -276,6 +276,11 @@ type Reconciliation struct {
 	// Lacked is how many of the resent operations were confirmed by the
 	// hub and are not in its mark (the rest were resent to be safe).
 	Lacked int
+	// Pruned tells that the hub lacks audit operations the workstation
+	// removed from its outbox after a backup of the hub had confirmed
+	// them: the hub was put back from an older copy than that backup, and
+	// those audit events are missing from its chain (a gap it shows).
+	Pruned bool
 }
 
 // SyncStore is the workstation's side of the sync contract.
@@ -301,6 +306,9 @@ type SyncStore interface {
 	MarkOp(ctx context.Context, id string, res OpResult, at time.Time) error
 	// MarkOps records the answers to a push, each as MarkOp, all or none.
 	MarkOps(ctx context.Context, results []OpResult, at time.Time) error
+	// PruneConfirmed removes the audit operations the hub confirmed and
+	// backed up long enough ago, returning how many.
+	PruneConfirmed(ctx context.Context, now time.Time) (int, error)
 	RetryOp(ctx context.Context, id string, reason string) error
 	OutboxCounts(ctx context.Context) (pending, parked int, err error)
 	ParkedOps(ctx context.Context) ([]Operation, error)

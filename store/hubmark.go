@@ -46,9 +46,12 @@ func (s *Store) Reconcile(ctx context.Context, m app.HubMark, at time.Time) (app
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		var top, done int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0), count(*) FROM outbox WHERE device = ? AND state = ?`,
-			device, string(app.OpDone)).Scan(&top, &done); err != nil {
+		var top, done, prunedTop int64
+		if err := tx.QueryRowContext(ctx, `SELECT max(coalesce(max(o.seq), 0), coalesce((SELECT pruned_top FROM hub_mark WHERE id = 1), 0)),
+			count(o.seq) + coalesce((SELECT pruned FROM hub_mark WHERE id = 1), 0),
+			coalesce((SELECT pruned_top FROM hub_mark WHERE id = 1), 0)
+			FROM outbox o WHERE o.device = ? AND o.state = ?`,
+			device, string(app.OpDone)).Scan(&top, &done, &prunedTop); err != nil {
 			return err
 		}
 		newEpoch := epoch != "" && m.Epoch != epoch
@@ -62,6 +65,10 @@ func (s *Store) Reconcile(ctx context.Context, m app.HubMark, at time.Time) (app
 			}
 			n, _ := r.RowsAffected()
 			rec.Lacked, rec.Resent = int(n), int(n)
+			// Audit operations removed after a backup confirmed them
+			// (PruneConfirmed) cannot be sent again: a hub put back from
+			// an older copy than that lacks them for good.
+			rec.Pruned = m.Seq < prunedTop
 			if done-n > m.Applied {
 				r, err := tx.ExecContext(ctx, requeue, string(app.OpPending), device, string(app.OpDone), 0)
 				if err != nil {
@@ -109,15 +116,65 @@ func (s *Store) Reconcile(ctx context.Context, m app.HubMark, at time.Time) (app
 // earlier answer kept: Reconcile).
 func (s *Store) LocalMark(ctx context.Context) (app.HubMark, error) {
 	var m app.HubMark
-	err := s.db.QueryRowContext(ctx, `SELECT coalesce((SELECT epoch FROM hub_mark WHERE id = 1), ''),
-		coalesce(max(CASE WHEN state = ? THEN seq END), 0), count(CASE WHEN state = ? THEN 1 END),
-		coalesce(max(seq), 0) FROM outbox
-		WHERE (state = ? OR state = ? AND result != '') AND device = (SELECT device FROM profile WHERE id = 1)`,
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(h.epoch, ''),
+		max(coalesce(o.top, 0), coalesce(h.pruned_top, 0)), coalesce(o.done, 0) + coalesce(h.pruned, 0),
+		max(coalesce(o.confirmed, 0), coalesce(h.pruned_top, 0))
+		FROM (SELECT 1) LEFT JOIN hub_mark h ON h.id = 1
+		LEFT JOIN (SELECT max(CASE WHEN state = ? THEN seq END) AS top, count(CASE WHEN state = ? THEN 1 END) AS done,
+			max(seq) AS confirmed FROM outbox
+			WHERE (state = ? OR state = ? AND result != '') AND device = (SELECT device FROM profile WHERE id = 1)) o`,
 		string(app.OpDone), string(app.OpDone), string(app.OpDone), string(app.OpPending)).Scan(&m.Epoch, &m.Seq, &m.Applied, &m.Confirmed)
 	if err != nil {
 		return app.HubMark{}, fmt.Errorf("local mark: %w", err)
 	}
 	return m, nil
+}
+
+// PruneAfter is how long an audit operation the hub confirmed, and held in
+// a backup it confirmed, stays in the outbox: a hub put back from a backup
+// older than its newest is still sent what it lacks for that long.
+const PruneAfter = 30 * 24 * time.Hour
+
+// PruneConfirmed removes from the outbox the audit operations the hub
+// applied and holds in its newest sound backup (the mark's BackedUp),
+// answered more than PruneAfter before now, and returns how many. The
+// events stay in the audit table, with their chain; only their transport
+// goes. Other kinds stay: their rows are read as the record of the facts
+// they carried (refunds, certificates, appointments). The device's newest
+// operation stays too, since the next one is numbered after it. What is
+// removed keeps counting in LocalMark.
+func (s *Store) PruneConfirmed(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		device, err := profileDevice(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var backedUp int64
+		err = tx.QueryRowContext(ctx, `SELECT backed_up FROM hub_mark WHERE id = 1`).Scan(&backedUp)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no hub has answered with a mark yet
+		}
+		if err != nil || backedUp <= 0 {
+			return err
+		}
+		const which = `FROM outbox WHERE device = ?1 AND state = ?2 AND kind = ?3 AND seq <= ?4 AND done_at != '' AND done_at < ?5
+			AND seq < (SELECT max(seq) FROM outbox WHERE device = ?1)`
+		args := []any{device, string(app.OpDone), app.OpAudit, backedUp, formatTime(now.Add(-PruneAfter))}
+		var top int64
+		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(seq), 0) `+which, args...).Scan(&n, &top); err != nil || n == 0 {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE `+which, args...); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE hub_mark SET pruned = pruned + ?, pruned_top = max(pruned_top, ?) WHERE id = 1`, n, top)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune the outbox: %w", err)
+	}
+	return n, nil
 }
 
 // RestartCursor moves the cursor of scope back to zero: the hub no longer

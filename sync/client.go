@@ -61,6 +61,8 @@ type Client struct {
 	// pinsAsked is when the hub's announced pins were last asked (under
 	// round: pins.go).
 	pinsAsked time.Time
+	// prunedAt is when the outbox was last pruned (under round).
+	prunedAt time.Time
 	// skewLoaded tells that the skew kept from the last run was read;
 	// savedSkew is the skew last kept (under mu).
 	skewLoaded bool
@@ -192,7 +194,6 @@ func (c *Client) refreshCounts(ctx context.Context) {
 		return
 	}
 	c.update(func(s *app.SyncStatus) { s.Pending, s.Parked = p, k })
-	c.refreshKioskAlert(ctx)
 }
 
 // KioskAlertFor is how long a kiosk's lockout stays in the status.
@@ -536,8 +537,38 @@ func (c *Client) round2(ctx context.Context, p *app.Profile) error {
 			return fmt.Errorf("snapshot %s: %w", p.Comune, err)
 		}
 	}
+	// The kiosk alerts the pulls may have brought, once a round rather
+	// than after every page applied.
+	c.refreshKioskAlert(ctx)
 	// Anything written while we pulled goes out now, not at the next round.
-	return c.push(ctx, p)
+	if err := c.push(ctx, p); err != nil {
+		return err
+	}
+	c.prune(ctx)
+	return nil
+}
+
+// PruneEvery is how often a workstation removes from its outbox what the
+// hub confirmed and backed up (store.PruneConfirmed).
+const PruneEvery = time.Hour
+
+// prune removes, at most once every PruneEvery, the audit operations the
+// hub confirmed and holds in its newest backup; a failure is logged, and
+// nothing depends on it.
+func (c *Client) prune(ctx context.Context) {
+	now := c.opt.Now()
+	if now.Sub(c.prunedAt) < PruneEvery && !now.Before(c.prunedAt) {
+		return
+	}
+	c.prunedAt = now
+	n, err := c.store.PruneConfirmed(ctx, now)
+	if err != nil {
+		c.opt.Log.Warn("prune the outbox", "err", err)
+		return
+	}
+	if n > 0 {
+		c.opt.Log.Info("outbox pruned: audit operations the hub confirmed and backed up", "removed", n)
+	}
 }
 
 // push sends pending operations in device order until none is left. The
@@ -724,6 +755,10 @@ func (c *Client) reconcile(ctx context.Context, h http.Header) (restored bool, e
 	}
 	c.opt.Log.Warn("the hub was restored from an older backup: confirmed operations it lacks are sent again, and its data read again",
 		"resent", rec.Resent, "lacked", rec.Lacked, "hub_mark", m.Seq, "epoch", m.Epoch)
+	if rec.Pruned {
+		c.opt.Log.Error("the hub was put back from a copy older than a backup it had confirmed: audit operations removed since then cannot be sent again, and its audit chain will show the gap",
+			"hub_mark", m.Seq)
+	}
 	now := c.opt.Now()
 	c.update(func(s *app.SyncStatus) { s.HubRestored, s.Resent = now, rec.Resent })
 	c.refreshCounts(ctx)
