@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sportello/sportello/internal/pgdb/pgtest"
 )
 
 // TestBenchSmall runs every measure on a small comune, as the command
@@ -54,5 +56,34 @@ func TestBenchSmall(t *testing.T) {
 	}
 	if got["initial_sync_rows"].(float64) < 2000 {
 		t.Errorf("initial sync of %v rows, want the 2000 residents and more", got["initial_sync_rows"])
+	}
+}
+
+// TestBenchPostgres runs the outbox flush and the load generator against
+// the hub on a real PostgreSQL database (a new one, from the server
+// ./do test starts), as `--hub-db URL` does for a network's hub.
+func TestBenchPostgres(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"--residents", "300", "--json", "--work", t.TempDir(), "--hub-db", url,
+		"--only", "outbox,load", "--outbox-ops", "300", "--workstations", "10", "--pushes", "10", "--poll-every", "500ms", "--load-for", "2s"}, &out, &errOut)
+	if err != nil {
+		t.Fatalf("bench: %v\n%s", err, errOut.String())
+	}
+	var got Result
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out.String())
+	}
+	if got.HubEngine != "postgres" || got.OutboxOps != 300 || got.OutboxFlush10kS <= 0 || got.Duplicates != 0 {
+		t.Errorf("outbox on PostgreSQL: %+v", got)
+	}
+	if got.HubErrors != 0 || got.HubRequests < 10 || got.HubP99Ms <= 0 {
+		t.Errorf("load on PostgreSQL: %d requests, %d errors, p99 %v ms", got.HubRequests, got.HubErrors, got.HubP99Ms)
+	}
+	// The same database again is refused: the demo is built only in an
+	// empty one.
+	err = run(context.Background(), []string{"--residents", "300", "--json", "--work", t.TempDir(), "--hub-db", url, "--only", "load"}, &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("a second run on the same database: %v, want a refusal naming an empty one", err)
 	}
 }
