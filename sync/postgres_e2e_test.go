@@ -11,12 +11,14 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	stdsync "sync"
 	"testing"
 	"time"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
+	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/hubdb"
@@ -325,6 +327,72 @@ func TestTwoHubsOneDatabase(t *testing.T) {
 			if x.Aux == y.Aux && x.Code == y.Code && x.First <= y.Last && y.First <= x.Last {
 				t.Fatalf("IUV blocks overlap: %v", blocks)
 			}
+		}
+	}
+}
+
+// TestTwoHubsQueueCalls: two hub processes on one PostgreSQL database, a
+// kiosk issuing tickets through the first, and two counters — one on each
+// hub — calling twelve times at once for six tickets: every ticket is
+// called once, by one counter, and the calls beyond them find nobody.
+func TestTwoHubsQueueCalls(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	a, b := newHubOn(t, url), newHubOn(t, url)
+	rome, _ := time.LoadLocation("Europe/Rome")
+	y, m, d := time.Now().In(rome).Date()
+	morning := time.Date(y, m, d, 10, 0, 0, 0, rome).UTC()
+	for _, h := range []*testHub{a, b} {
+		h.Clk.mu.Lock()
+		h.Clk.t = morning
+		h.Clk.mu.Unlock()
+	}
+	a.replace("F205", milano())
+	if err := a.DB.PutAreas(ctx, "F205", []queue.Area{{Code: "A", Name: "Anagrafe", Minutes: 6, Kiosk: true}}); err != nil {
+		t.Fatal(err)
+	}
+	kiosk := a.queueDesk("F205")
+	c1, c2 := a.queueDesk("F205"), b.queueDesk("F205")
+	for range 6 {
+		tk, err := kiosk.Q.Issue(ctx, "A", "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := kiosk.Q.Printed(ctx, tk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu stdsync.Mutex
+	calls := map[string][]string{} // ticket → the counters that got it
+	var wg stdsync.WaitGroup
+	for i := range 12 {
+		desk := c1
+		if i%2 == 1 {
+			desk = c2
+		}
+		counter := fmt.Sprint(i + 1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tk, err := desk.Q.CallNext(ctx, "demo", counter, []string{"A"})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if tk != nil {
+				mu.Lock()
+				calls[tk.Number] = append(calls[tk.Number], counter)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(calls) != 6 {
+		t.Fatalf("called %v, want the 6 tickets", calls)
+	}
+	for number, by := range calls {
+		if len(by) != 1 {
+			t.Errorf("ticket %s called by counters %v, want one", number, by)
 		}
 	}
 }
