@@ -5,14 +5,14 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pagopa"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/sync/wire"
 )
 
 // handlePosition answers a counter's scanner with the position a codice
 // avviso pays in any comune of the network (?avviso=, and ?ente= the
 // creditor's codice fiscale the QR code names).
-func (s *server) handlePosition(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handlePosition(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	a, err := pagopa.ParseAvviso(r.URL.Query().Get("avviso"))
 	if err != nil {
 		s.writeError(w, r, err)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/queue"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -14,13 +14,13 @@ import (
 // in a transaction and answers at once, so that two counters never get
 // the same ticket. A repeated request (same request_id) gets the same
 // answer.
-func (s *server) handleQueueCall(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handleQueueCall(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	var req wire.CallRequest
 	if err := s.decode(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	t, err := s.db.CallNext(r.Context(), dev, req)
+	t, err := s.db.CallNext(r.Context(), dev, callFromWire(req))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -34,7 +34,7 @@ func (s *server) handleQueueCall(w http.ResponseWriter, r *http.Request, dev *hu
 
 // handleQueueTickets lists the comune's tickets of the days from..to, for
 // the supervisor's statistics.
-func (s *server) handleQueueTickets(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handleQueueTickets(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
 	if _, err := app.ParseDate(from); err != nil || from == "" {
 		s.writeError(w, r, app.Errorf(app.EINVALID, "data iniziale non valida %q: usare AAAA-MM-GG", from))
