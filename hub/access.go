@@ -228,27 +228,29 @@ func clip(s string, n int) string {
 // handleAccesses answers a supervisor's request for who accessed a citizen
 // of the device's comune, when and why (art. 15 GDPR): a counter only,
 // with the supervisor's proof (hubdb.ProvenAccesses).
-func (s *server) handleAccesses(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
-	var req wire.AccessRequest
-	if err := s.decode(w, r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
+func (s *server) handleAccesses(a storage.Access) deviceHandler {
+	return func(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
+		var req wire.AccessRequest
+		if err := s.decode(w, r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		code, ok := fullCF(req.CodiceFiscale)
+		at, err := wire.ParseTime(req.At)
+		sig, serr := wire.UnB64(req.Signature)
+		if !ok || err != nil || at.IsZero() || serr != nil || req.Operator == "" {
+			s.writeError(w, r, app.Errorf(app.EINVALID, "richiesta degli accessi incompleta: codice fiscale, operatore, ora e firma"))
+			return
+		}
+		list, err := a.ProvenAccesses(r.Context(), dev, code, req.Operator, at, sig)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		res := wire.AccessesResponse{Accesses: make([]wire.Access, 0, len(list))}
+		for _, a := range list {
+			res.Accesses = append(res.Accesses, wire.AccessToWire(a))
+		}
+		writeJSON(w, http.StatusOK, res)
 	}
-	code, ok := fullCF(req.CodiceFiscale)
-	at, err := wire.ParseTime(req.At)
-	sig, serr := wire.UnB64(req.Signature)
-	if !ok || err != nil || at.IsZero() || serr != nil || req.Operator == "" {
-		s.writeError(w, r, app.Errorf(app.EINVALID, "richiesta degli accessi incompleta: codice fiscale, operatore, ora e firma"))
-		return
-	}
-	list, err := s.db.ProvenAccesses(r.Context(), dev, code, req.Operator, at, sig)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res := wire.AccessesResponse{Accesses: make([]wire.Access, 0, len(list))}
-	for _, a := range list {
-		res.Accesses = append(res.Accesses, wire.AccessToWire(a))
-	}
-	writeJSON(w, http.StatusOK, res)
 }

@@ -20,8 +20,13 @@ type route struct {
 	pattern string
 	roles   []storage.DeviceRole
 	public  http.HandlerFunc
-	device  func(http.ResponseWriter, *http.Request, *storage.Device)
+	device  deviceHandler
 }
+
+// deviceHandler serves a route for the device its token authenticated. A
+// handler that needs one capability of the storage takes it when the
+// table is built, so the table shows what each route may touch.
+type deviceHandler func(http.ResponseWriter, *http.Request, *storage.Device)
 
 var (
 	anyDevice   = []storage.DeviceRole{storage.RoleCounter, storage.RoleKiosk, storage.RoleBoard}
@@ -44,11 +49,11 @@ func (s *server) table() []route {
 		{pattern: "GET /v1/citizens", roles: counterOnly, device: s.handleSearch},
 		{pattern: "GET /v1/citizens/{cf}", roles: counterOnly, device: s.handleCitizen},
 		{pattern: "GET /v1/families/{id}", roles: counterOnly, device: s.handleFamily},
-		{pattern: "POST /v1/accesses", roles: counterOnly, device: s.handleAccesses}, // access.go
-		{pattern: "POST /v1/queue/call", roles: counterOnly, device: s.handleQueueCall},
-		{pattern: "GET /v1/queue/tickets", roles: counterOnly, device: s.handleQueueTickets},
+		{pattern: "POST /v1/accesses", roles: counterOnly, device: s.handleAccesses(s.db)}, // access.go
+		{pattern: "POST /v1/queue/call", roles: counterOnly, device: s.handleQueueCall(s.db)},
+		{pattern: "GET /v1/queue/tickets", roles: counterOnly, device: s.handleQueueTickets(s.db)},
 		{pattern: "PUT " + attachmentsPrefix + "{sha}", roles: counterOnly, device: s.handleAttachment},
-		{pattern: "GET /v1/payments/positions", roles: counterOnly, device: s.handlePosition}, // payments.go
+		{pattern: "GET /v1/payments/positions", roles: counterOnly, device: s.handlePosition(s.db)}, // payments.go
 		{pattern: "GET " + FollowPath, public: s.unauthenticated(s.handleFollow)},
 		{pattern: "GET /v1/verify", public: s.unauthenticated(s.handleVerifyJSON)},
 		{pattern: "GET /verifica", public: s.unauthenticated(s.handleVerifyPage)},
