@@ -3,7 +3,9 @@
 // tables, applied operations and the per-scope change log. It runs on an
 // SQLite file, the embedded default for one comune or a small network, or
 // on a PostgreSQL database (internal/pgdb) that several hub processes
-// share. The SQL is written once, in the subset both engines speak.
+// share. The SQL is written once, in the subset both engines speak. DB is
+// the one implementation of the interfaces of package storage, through
+// which the hub's server uses it.
 package hubdb
 
 import (
