@@ -8,7 +8,7 @@ import (
 	"unicode"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -159,7 +159,7 @@ type reader struct {
 // (app.ReadProofWindow of the hub's clock), signed for this device, this
 // method, path and query and this purpose, by the current key of an active
 // operator of the device's comune who may read (hubdb.ProvenReader).
-func (s *server) reader(r *http.Request, dev *hubdb.Device) (reader, error) {
+func (s *server) reader(r *http.Request, dev *storage.Device) (reader, error) {
 	p, present, err := wire.ParseReadProof(r.Header.Get(wire.HeaderOperator), r.Header.Get(wire.HeaderPurpose), r.Header.Get(wire.HeaderOperatorProof))
 	if err != nil || !present {
 		return reader{}, err
@@ -193,7 +193,7 @@ var errUnproven = app.Errorf(app.EFORBIDDEN, "per consultare un cittadino di un 
 // crossAllowed spends the operator's budget for a read of another
 // comune's citizen (a minute's and a day's, shared by every device of the
 // comune the operator uses); the device's is its caller's (s.reads).
-func (s *server) crossAllowed(dev *hubdb.Device, rd reader) error {
+func (s *server) crossAllowed(dev *storage.Device, rd reader) error {
 	if !rd.proven {
 		return errUnproven
 	}
@@ -207,12 +207,12 @@ func (s *server) crossAllowed(dev *hubdb.Device, rd reader) error {
 
 // readBy is the hub's record of a read of subject from dev by rd; what is
 // the purpose recorded when the device gave none.
-func (s *server) readBy(dev *hubdb.Device, rd reader, subject *app.CitizenSummary, what string) hubdb.CitizenRead {
+func (s *server) readBy(dev *storage.Device, rd reader, subject *app.CitizenSummary, what string) storage.CitizenRead {
 	purpose := what
 	if rd.proven {
 		purpose = rd.purpose
 	}
-	return hubdb.CitizenRead{
+	return storage.CitizenRead{
 		At: s.now().UTC(), Device: dev.ID, DeviceComune: dev.Comune, Operator: rd.operator,
 		Subject: subject.CodiceFiscale, SubjectComune: subject.Comune, Purpose: clip(purpose, app.MaxPurposeLength),
 	}
@@ -228,27 +228,29 @@ func clip(s string, n int) string {
 // handleAccesses answers a supervisor's request for who accessed a citizen
 // of the device's comune, when and why (art. 15 GDPR): a counter only,
 // with the supervisor's proof (hubdb.ProvenAccesses).
-func (s *server) handleAccesses(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
-	var req wire.AccessRequest
-	if err := s.decode(w, r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
+func (s *server) handleAccesses(a storage.Access) deviceHandler {
+	return func(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
+		var req wire.AccessRequest
+		if err := s.decode(w, r, &req); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		code, ok := fullCF(req.CodiceFiscale)
+		at, err := wire.ParseTime(req.At)
+		sig, serr := wire.UnB64(req.Signature)
+		if !ok || err != nil || at.IsZero() || serr != nil || req.Operator == "" {
+			s.writeError(w, r, app.Errorf(app.EINVALID, "richiesta degli accessi incompleta: codice fiscale, operatore, ora e firma"))
+			return
+		}
+		list, err := a.ProvenAccesses(r.Context(), dev, code, req.Operator, at, sig)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		res := wire.AccessesResponse{Accesses: make([]wire.Access, 0, len(list))}
+		for _, a := range list {
+			res.Accesses = append(res.Accesses, wire.AccessToWire(a))
+		}
+		writeJSON(w, http.StatusOK, res)
 	}
-	code, ok := fullCF(req.CodiceFiscale)
-	at, err := wire.ParseTime(req.At)
-	sig, serr := wire.UnB64(req.Signature)
-	if !ok || err != nil || at.IsZero() || serr != nil || req.Operator == "" {
-		s.writeError(w, r, app.Errorf(app.EINVALID, "richiesta degli accessi incompleta: codice fiscale, operatore, ora e firma"))
-		return
-	}
-	list, err := s.db.ProvenAccesses(r.Context(), dev, code, req.Operator, at, sig)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res := wire.AccessesResponse{Accesses: make([]wire.Access, 0, len(list))}
-	for _, a := range list {
-		res.Accesses = append(res.Accesses, wire.AccessToWire(a))
-	}
-	writeJSON(w, http.StatusOK, res)
 }

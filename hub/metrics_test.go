@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"encoding/json"
+	"github.com/sportello/sportello/hub/storage/stored"
 	"io"
 	"log/slog"
 	"net/http"
@@ -35,7 +36,11 @@ func TestMetrics(t *testing.T) {
 	if err != nil || len(snap.Citizens) == 0 {
 		t.Fatalf("fixture: %v", err)
 	}
-	code := snap.Citizens[0].CodiceFiscale
+	first, err := stored.DecodeCitizen(snap.Citizens[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := first.CodiceFiscale
 
 	if rec := h.do("GET", "/v1/citizens/"+code, h.Token, ""); rec.Code != 200 {
 		t.Fatalf("citizen: %d %s", rec.Code, rec.Body)

@@ -4,13 +4,13 @@ import (
 	"net/http"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // handlePins answers the hub's announcement of the keys its workstations
 // accept (Deps.Pins), for a changeover of its certificate: ENOTFOUND when
 // none is announced. Every device asks, over the channel it already trusts.
-func (s *server) handlePins(w http.ResponseWriter, r *http.Request, _ *hubdb.Device) {
+func (s *server) handlePins(w http.ResponseWriter, r *http.Request, _ *storage.Device) {
 	var res any
 	if s.pins != nil {
 		p, err := s.pins()

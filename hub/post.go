@@ -171,7 +171,7 @@ func (s *server) postRequest(w http.ResponseWriter, r *http.Request, p *postView
 
 // followLink is the address of the follow page of r.
 func (s *server) followLink(r *request.Request) string {
-	if u := request.FollowURL(s.db.PublicURL, r); u != "" {
+	if u := s.db.FollowURL(r); u != "" {
 		return u
 	}
 	// A hub without its public address: this one's path.

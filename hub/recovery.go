@@ -3,7 +3,7 @@ package hub
 import (
 	"net/http"
 
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -12,7 +12,7 @@ import (
 // back all it had been confirmed (hubdb.Reconciled), and logs the end of a
 // comune's recovery. A failure here is logged, not answered: the exchange
 // itself is right, and the next one tries again.
-func (s *server) reconciled(r *http.Request, dev *hubdb.Device) {
+func (s *server) reconciled(r *http.Request, dev *storage.Device) {
 	epoch, confirmed, ok := wire.ConfirmedFromHeader(r.Header)
 	if !ok {
 		return

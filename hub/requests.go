@@ -9,14 +9,14 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // handleAttachment takes the content of a request's file from a
 // workstation, before the operation of the request that names it (PUT
 // /v1/attachments/{sha256}, raw bytes). Files are bounded per file here,
 // so the push of operations stays small.
-func (s *server) handleAttachment(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handleAttachment(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, request.MaxAttachmentSize))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -102,7 +102,7 @@ func FollowURL(base string, r *request.Request) string { return request.FollowUR
 
 // SeedCatalogue publishes the built-in catalogue to the network and, when
 // comune is not "", enables all of it for the comune (the demo's choice).
-func SeedCatalogue(ctx context.Context, db *hubdb.DB, comune string) (int, error) {
+func SeedCatalogue(ctx context.Context, db storage.Services, comune string) (int, error) {
 	cat := request.DefaultCatalogue()
 	if err := db.ImportCatalogue(ctx, cat); err != nil {
 		return 0, err

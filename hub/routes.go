@@ -9,7 +9,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // route is one route of the hub and the device roles that may call it:
@@ -18,14 +18,19 @@ import (
 // reaches only what its screens need.
 type route struct {
 	pattern string
-	roles   []hubdb.DeviceRole
+	roles   []storage.DeviceRole
 	public  http.HandlerFunc
-	device  func(http.ResponseWriter, *http.Request, *hubdb.Device)
+	device  deviceHandler
 }
 
+// deviceHandler serves a route for the device its token authenticated. A
+// handler that needs one capability of the storage takes it when the
+// table is built, so the table shows what each route may touch.
+type deviceHandler func(http.ResponseWriter, *http.Request, *storage.Device)
+
 var (
-	anyDevice   = []hubdb.DeviceRole{hubdb.RoleCounter, hubdb.RoleKiosk, hubdb.RoleBoard}
-	counterOnly = []hubdb.DeviceRole{hubdb.RoleCounter}
+	anyDevice   = []storage.DeviceRole{storage.RoleCounter, storage.RoleKiosk, storage.RoleBoard}
+	counterOnly = []storage.DeviceRole{storage.RoleCounter}
 )
 
 // table lists every route of the hub.
@@ -44,11 +49,11 @@ func (s *server) table() []route {
 		{pattern: "GET /v1/citizens", roles: counterOnly, device: s.handleSearch},
 		{pattern: "GET /v1/citizens/{cf}", roles: counterOnly, device: s.handleCitizen},
 		{pattern: "GET /v1/families/{id}", roles: counterOnly, device: s.handleFamily},
-		{pattern: "POST /v1/accesses", roles: counterOnly, device: s.handleAccesses}, // access.go
-		{pattern: "POST /v1/queue/call", roles: counterOnly, device: s.handleQueueCall},
-		{pattern: "GET /v1/queue/tickets", roles: counterOnly, device: s.handleQueueTickets},
+		{pattern: "POST /v1/accesses", roles: counterOnly, device: s.handleAccesses(s.db)}, // access.go
+		{pattern: "POST /v1/queue/call", roles: counterOnly, device: s.handleQueueCall(s.db)},
+		{pattern: "GET /v1/queue/tickets", roles: counterOnly, device: s.handleQueueTickets(s.db)},
 		{pattern: "PUT " + attachmentsPrefix + "{sha}", roles: counterOnly, device: s.handleAttachment},
-		{pattern: "GET /v1/payments/positions", roles: counterOnly, device: s.handlePosition}, // payments.go
+		{pattern: "GET /v1/payments/positions", roles: counterOnly, device: s.handlePosition(s.db)}, // payments.go
 		{pattern: "GET " + FollowPath, public: s.unauthenticated(s.handleFollow)},
 		{pattern: "GET /v1/verify", public: s.unauthenticated(s.handleVerifyJSON)},
 		{pattern: "GET /verifica", public: s.unauthenticated(s.handleVerifyPage)},
@@ -83,8 +88,8 @@ func (s *server) routes(mux *http.ServeMux) {
 
 // RouteRoles is the table for tests and documentation: each route's
 // pattern and the roles that may call it (nil: public).
-func RouteRoles() map[string][]hubdb.DeviceRole {
-	out := map[string][]hubdb.DeviceRole{}
+func RouteRoles() map[string][]storage.DeviceRole {
+	out := map[string][]storage.DeviceRole{}
 	for _, rt := range (&server{}).table() {
 		out[rt.pattern] = rt.roles
 	}
@@ -92,7 +97,7 @@ func RouteRoles() map[string][]hubdb.DeviceRole {
 }
 
 // allowed refuses a device whose role the route does not serve.
-func allowed(roles []hubdb.DeviceRole, dev *hubdb.Device) error {
+func allowed(roles []storage.DeviceRole, dev *storage.Device) error {
 	if !slices.Contains(roles, dev.Role) {
 		return app.Errorf(app.EFORBIDDEN, "questa postazione (%s) non ha accesso a questa funzione dell'hub", dev.Role)
 	}
@@ -103,13 +108,13 @@ func allowed(roles []hubdb.DeviceRole, dev *hubdb.Device) error {
 // pushes every kind. A kiosk issues certificates, tickets and appointments
 // to the citizen in front of it, and takes requests of certificates by post
 // (no other service: hubdb.applyRequest); a board only keeps its audit trail.
-var pushes = map[hubdb.DeviceRole][]string{
-	hubdb.RoleKiosk: {app.OpAudit, app.OpCertificate, queue.FactTicket, queue.FactAppointment, request.FactRequest},
-	hubdb.RoleBoard: {app.OpAudit},
+var pushes = map[storage.DeviceRole][]string{
+	storage.RoleKiosk: {app.OpAudit, app.OpCertificate, queue.FactTicket, queue.FactAppointment, request.FactRequest},
+	storage.RoleBoard: {app.OpAudit},
 }
 
 // mayPush refuses an operation kind the device's role does not make.
-func mayPush(dev *hubdb.Device, kind string) error {
+func mayPush(dev *storage.Device, kind string) error {
 	if kinds, ok := pushes[dev.Role]; ok && !slices.Contains(kinds, kind) {
 		return app.Errorf(app.EFORBIDDEN, "questa postazione (%s) non registra operazioni di tipo %q", dev.Role, kind)
 	}

@@ -1,7 +1,8 @@
 // Package hub is the network's central service hub over HTTP: enrolment of
 // workstations, the per-comune change log and snapshots they sync from, the
 // operations they push, and the network-wide lookups that let any counter
-// serve any citizen of the network. Storage is behind hubdb.
+// serve any citizen of the network. Storage is behind the interfaces of
+// package storage.
 package hub
 
 import (
@@ -22,13 +23,13 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/sync/wire"
 )
 
 // Deps is what the hub's handler needs.
 type Deps struct {
-	DB     *hubdb.DB
+	DB     storage.Store
 	Log    *slog.Logger
 	Now    func() time.Time
 	Limits Limits
@@ -70,7 +71,7 @@ var DefaultLimits = Limits{MaxBody: 8 << 20, ChangesPage: 1000, SnapshotPage: 50
 	Public: 30, PublicEvery: time.Second, PublicInFlight: 8, PublicInFlightAll: 256}
 
 type server struct {
-	db     *hubdb.DB
+	db     storage.Store
 	log    *slog.Logger
 	now    func() time.Time
 	limits Limits
@@ -174,7 +175,7 @@ func (s *server) common(next http.Handler) http.Handler {
 
 // device authenticates a workstation's call by its bearer token and
 // checks that its role may call the route.
-func (s *server) device(roles []hubdb.DeviceRole, next func(http.ResponseWriter, *http.Request, *hubdb.Device)) http.HandlerFunc {
+func (s *server) device(roles []storage.DeviceRole, next func(http.ResponseWriter, *http.Request, *storage.Device)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || tok == "" {
@@ -236,7 +237,7 @@ func (s *server) handleEnroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := s.db.Enroll(r.Context(), req.Code, req.Name, pub)
-	if errors.Is(err, hubdb.ErrCodeUsed) && holdsKey(r, req.Code, pub) {
+	if errors.Is(err, storage.ErrCodeUsed) && holdsKey(r, req.Code, pub) {
 		// The same workstation again, its first answer lost on the way:
 		// the same enrolment, not a burnt code.
 		e, err = s.db.Reenroll(r.Context(), req.Code, pub)
@@ -267,7 +268,7 @@ func holdsKey(r *http.Request, code string, pub []byte) bool {
 
 // scopeFor checks that a device reads only its comune's scope or the
 // network's.
-func scopeFor(r *http.Request, dev *hubdb.Device) (string, error) {
+func scopeFor(r *http.Request, dev *storage.Device) (string, error) {
 	scope := r.URL.Query().Get("scope")
 	if scope != dev.Comune && scope != app.ScopeNetwork {
 		return "", app.Errorf(app.EFORBIDDEN, "la postazione del comune %s non può leggere l'ambito %q", dev.Comune, scope)
@@ -287,7 +288,7 @@ func intParam(r *http.Request, name string, def, max int) (int, error) {
 	return min(n, max), nil
 }
 
-func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	scope, err := scopeFor(r, dev)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -305,7 +306,12 @@ func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubd
 	}
 	s.reconciled(r, dev) // recovery.go
 	s.setMark(w, r, dev) // on a refusal too: a cursor past the log's end may mean a restore
-	res, err := s.db.ChangesFor(r.Context(), hubdb.ViewOf(dev.Role), scope, after, limit)
+	page, err := s.db.ChangesFor(r.Context(), storage.ViewOf(dev.Role), scope, after, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := changesToWire(page)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -318,7 +324,7 @@ func (s *server) handleChanges(w http.ResponseWriter, r *http.Request, dev *hubd
 // setMark puts the hub's high-water mark for dev in the answer's headers,
 // so that the workstation notices a hub restored from an older copy. A
 // mark that cannot be read is left out: the answer is still right.
-func (s *server) setMark(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) setMark(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	m, err := s.db.DeviceMark(r.Context(), dev.ID)
 	if err != nil {
 		s.log.Warn("device mark", "device", dev.ID, "err", err)
@@ -337,7 +343,7 @@ func (s *server) setMark(w http.ResponseWriter, r *http.Request, dev *hubdb.Devi
 // closing could land before a payment the restore lost. The workstation
 // names the hub's epoch it knows and what it had confirmed; a workstation
 // of an earlier version names nothing and is not checked.
-func (s *server) checkMark(r *http.Request, dev *hubdb.Device) error {
+func (s *server) checkMark(r *http.Request, dev *storage.Device) error {
 	known := r.Header.Get(wire.HeaderHubEpoch)
 	if known == "" {
 		return nil
@@ -359,7 +365,7 @@ func (s *server) checkMark(r *http.Request, dev *hubdb.Device) error {
 	return nil
 }
 
-func (s *server) handleSnapshot(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handleSnapshot(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	scope, err := scopeFor(r, dev)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -370,34 +376,24 @@ func (s *server) handleSnapshot(w http.ResponseWriter, r *http.Request, dev *hub
 		s.writeError(w, r, err)
 		return
 	}
-	if !changesCitizens(dev.Role) { // view.go
-		// The citizens go as stored: a counter receives them whole.
-		res, raw, err := s.db.SnapshotRawFor(r.Context(), hubdb.ViewOf(dev.Role), scope, r.URL.Query().Get("after"), limit)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		snapshotFor(dev.Role, res)
-		if raw == nil {
-			raw = []json.RawMessage{}
-		}
-		writeGzipJSONLevel(w, r, rawSnapshot{res, raw}, gzip.BestSpeed)
+	page, err := s.db.SnapshotFor(r.Context(), storage.ViewOf(dev.Role), scope, r.URL.Query().Get("after"), limit)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.db.SnapshotFor(r.Context(), hubdb.ViewOf(dev.Role), scope, r.URL.Query().Get("after"), limit)
-	if err != nil {
+	res := snapshotToWire(page)
+	if !changesCitizens(dev.Role) { // view.go
+		// The citizens go as stored: a counter receives them whole.
+		snapshotFor(dev.Role, res)
+		writeGzipJSONLevel(w, r, rawSnapshot{res, page.Citizens}, gzip.BestSpeed)
+		return
+	}
+	if res.Citizens, err = snapshotCitizens(page); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	snapshotFor(dev.Role, res) // view.go
 	writeGzipJSONLevel(w, r, res, gzip.BestSpeed)
-}
-
-// rawSnapshot is a wire.SnapshotResponse whose citizens are the stored
-// JSON: its Citizens field hides the embedded one of the same key.
-type rawSnapshot struct {
-	*wire.SnapshotResponse
-	Citizens []json.RawMessage `json:"citizens"`
 }
 
 // writeJSON writes the page with the stored citizens copied as they are:
@@ -435,7 +431,7 @@ func (p rawSnapshot) writeJSON(w io.Writer) error {
 // jsonWriter is an answer that writes its own JSON.
 type jsonWriter interface{ writeJSON(io.Writer) error }
 
-func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	var req wire.PushRequest
 	if err := s.decode(w, r, &req); err != nil {
 		s.writeError(w, r, err)
@@ -540,7 +536,7 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *hubdb.D
 // handleSearch searches the anagrafe for a counter: its own comune by any
 // prefix, another comune's citizens only by an exact key (the whole codice
 // fiscale, or surname, given name and birth date), each such hit recorded.
-func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	if err := s.reads.take(dev.ID, s.now()); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -594,7 +590,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request, dev *hubdb
 
 // otherComuni finds other comuni's citizens by the exact key in the query,
 // recording each one read.
-func (s *server) otherComuni(r *http.Request, dev *hubdb.Device, rd reader, limit int) ([]app.CitizenSummary, error) {
+func (s *server) otherComuni(r *http.Request, dev *storage.Device, rd reader, limit int) ([]app.CitizenSummary, error) {
 	text := r.URL.Query().Get("q")
 	var hits []app.CitizenSummary
 	if code, ok := fullCF(text); ok {
@@ -647,7 +643,7 @@ func (s *server) otherComuni(r *http.Request, dev *hubdb.Device, rd reader, limi
 // another comune only with the operator's proof, within the budgets, and
 // recorded. c is nil for a code the hub does not have: without a proof it
 // is refused like another comune's, so that a token alone learns nothing.
-func (s *server) crossRead(r *http.Request, dev *hubdb.Device, rd reader, c *app.Citizen, what string) error {
+func (s *server) crossRead(r *http.Request, dev *storage.Device, rd reader, c *app.Citizen, what string) error {
 	if c != nil && c.Comune == dev.Comune {
 		return s.recordRead(r, dev, rd, c, what)
 	}
@@ -673,7 +669,7 @@ func (s *server) crossRead(r *http.Request, dev *hubdb.Device, rd reader, c *app
 // device's own comune when an operator's proof names who reads and why; a
 // read of its own comune without one is the device's daily work, recorded
 // by the workstation's own audit trail.
-func (s *server) recordRead(r *http.Request, dev *hubdb.Device, rd reader, c *app.Citizen, what string) error {
+func (s *server) recordRead(r *http.Request, dev *storage.Device, rd reader, c *app.Citizen, what string) error {
 	if c.Comune == dev.Comune && !rd.proven {
 		return nil
 	}
@@ -691,7 +687,7 @@ func citizenToWire(c *app.Citizen) wire.Citizen {
 
 // citizenRead reads the citizen code for dev by its exact key, the proof
 // checked first (crossRead).
-func (s *server) citizenRead(r *http.Request, dev *hubdb.Device, rd reader, code, what string) (*app.Citizen, error) {
+func (s *server) citizenRead(r *http.Request, dev *storage.Device, rd reader, code, what string) (*app.Citizen, error) {
 	c, err := s.db.Citizen(r.Context(), strings.ToUpper(code))
 	if app.ErrorCode(err) == app.ENOTFOUND {
 		if err := s.crossRead(r, dev, rd, nil, what); err != nil {
@@ -707,7 +703,7 @@ func (s *server) citizenRead(r *http.Request, dev *hubdb.Device, rd reader, code
 	return c, nil
 }
 
-func (s *server) handleCitizen(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handleCitizen(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	rd, err := s.reader(r, dev)
 	var c *app.Citizen
 	if err == nil {
@@ -736,12 +732,12 @@ func (s *server) handleCitizen(w http.ResponseWriter, r *http.Request, dev *hubd
 }
 
 func (s *server) handleKeys(w http.ResponseWriter, r *http.Request) {
-	res, err := s.db.Keys(r.Context())
+	keys, err := s.db.Keys(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusOK, keysToWire(keys))
 }
 
 var gzipPools = map[int]*sync.Pool{
@@ -834,7 +830,7 @@ func Serve(ctx context.Context, srv *http.Server, ready func(addr string)) error
 // handleFamily answers a family sheet of the device's comune; another
 // comune's sheet only with the codice fiscale of one of its members, the
 // exact key an operator who opened that citizen has in hand.
-func (s *server) handleFamily(w http.ResponseWriter, r *http.Request, dev *hubdb.Device) {
+func (s *server) handleFamily(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 	comune, id, read := dev.Comune, r.PathValue("id"), ""
 	rd, err := s.reader(r, dev)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/certificate"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // The verification page (/verifica) is where the QR code of a printed
@@ -51,7 +51,7 @@ type verification struct {
 	// Its stamp differs from the one shown when the workstation signed two
 	// certificates under one number: a stolen key, which the stamp alone
 	// cannot reveal.
-	Received *hubdb.IssuedCertificate
+	Received *storage.IssuedCertificate
 	Twin     bool
 }
 
@@ -148,7 +148,7 @@ func (s *server) distrust(ctx context.Context, v *verification) error {
 	f := v.Facts
 	if v.Received != nil {
 		if v.Received.Mismatch {
-			v.Valid, v.Reason, v.Message, v.Facts = false, reasonMismatch, hubdb.FlagMismatch, nil
+			v.Valid, v.Reason, v.Message, v.Facts = false, reasonMismatch, storage.FlagMismatch, nil
 		}
 		return nil
 	}

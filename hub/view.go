@@ -2,17 +2,17 @@ package hub
 
 import (
 	"github.com/sportello/sportello/app/kiosk"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/sync/wire"
 )
 
 // What a device downloads beyond the kinds its role's view leaves out
-// (hubdb.ViewOf): a kiosk holds each citizen's identity document as its
+// (storage.ViewOf): a kiosk holds each citizen's identity document as its
 // check (kiosk.DocumentCheck), never the number.
 
 // checkDocument puts the check of a citizen's document in place of its
 // number, for a kiosk.
-func checkDocument(role hubdb.DeviceRole, c *wire.Citizen) {
+func checkDocument(role storage.DeviceRole, c *wire.Citizen) {
 	if changesCitizens(role) && c != nil && c.DocumentNumber != "" {
 		c.DocumentNumber = kiosk.DocumentCheck(c.CodiceFiscale, c.DocumentNumber)
 	}
@@ -21,15 +21,15 @@ func checkDocument(role hubdb.DeviceRole, c *wire.Citizen) {
 // changesCitizens tells whether the role's view changes the citizens it
 // receives (checkDocument): the download of any other role sends them as
 // the hub stores them.
-func changesCitizens(role hubdb.DeviceRole) bool { return role == hubdb.RoleKiosk }
+func changesCitizens(role storage.DeviceRole) bool { return role == storage.RoleKiosk }
 
-func changesFor(role hubdb.DeviceRole, res *wire.ChangesResponse) {
+func changesFor(role storage.DeviceRole, res *wire.ChangesResponse) {
 	for i := range res.Changes {
 		checkDocument(role, res.Changes[i].Citizen)
 	}
 }
 
-func snapshotFor(role hubdb.DeviceRole, res *wire.SnapshotResponse) {
+func snapshotFor(role storage.DeviceRole, res *wire.SnapshotResponse) {
 	for i := range res.Citizens {
 		checkDocument(role, &res.Citizens[i])
 	}

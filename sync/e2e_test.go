@@ -378,7 +378,11 @@ func assertMirrors(t *testing.T, h *testHub, w *workstation) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, wc := range snap.Citizens {
+	for _, raw := range snap.Citizens {
+		var wc wire.Citizen
+		if err := json.Unmarshal(raw, &wc); err != nil {
+			t.Fatal(err)
+		}
 		hc, err := wire.CitizenFromWire(wc)
 		if err != nil {
 			t.Fatal(err)
@@ -440,13 +444,13 @@ func TestSync(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			i := slices.IndexFunc(keys.Devices, func(d wire.DeviceKey) bool { return d.Device == p.Device })
+			i := slices.IndexFunc(keys.Devices, func(d app.DeviceKey) bool { return d.Device == p.Device })
 			if i < 0 {
 				t.Fatalf("the hub does not publish %s's key", p.Device)
 			}
-			dk, err := wire.DeviceKeyFromWire(keys.Devices[i])
-			if err != nil {
-				t.Fatal(err)
+			dk := keys.Devices[i]
+			if dk.Cert.Subject != app.DeviceSubject(p.Device) {
+				t.Fatalf("the hub publishes %s's key with the certificate of %s", p.Device, dk.Cert.Subject)
 			}
 			if !bytes.Equal(dk.Cert.PublicKey, p.PublicKey) {
 				t.Fatal("the hub certified another key than the workstation's")

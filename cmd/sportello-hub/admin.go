@@ -20,6 +20,7 @@ import (
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/demo"
 	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/internal/cmdline"
 	"github.com/sportello/sportello/internal/hubpin"
 	"github.com/sportello/sportello/passwd"
@@ -201,7 +202,7 @@ var enrollCodeCmd = &command{
 			if err != nil {
 				return err
 			}
-			role, err := hubdb.ParseDeviceRole(*roleName)
+			role, err := storage.ParseDeviceRole(*roleName)
 			if err != nil {
 				return cmdline.Usagef("enroll-code: --role vuole sportello, chiosco o tabellone, non %q", *roleName)
 			}

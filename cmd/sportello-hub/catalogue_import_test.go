@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"github.com/sportello/sportello/sync/wire"
 	"io"
 	"os"
 	"path/filepath"
@@ -96,7 +98,11 @@ func TestCatalogueImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
-	for _, c := range page.Changes {
+	for _, raw := range page.Changes {
+		var c wire.Change
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
 		switch {
 		case c.Deleted:
 			got[c.Key] = "withdrawn"

@@ -328,7 +328,7 @@ func contains(list []string, s string) bool {
 //
 // A channel without its address is not configured: its notices fail with
 // that reason, visible in "notices list".
-func notifier(db *hubdb.DB, getenv func(string) string, stderr io.Writer) (*notify.Worker, error) {
+func notifier(queue request.NoticeQueue, getenv func(string) string, stderr io.Writer) (*notify.Worker, error) {
 	senders := map[string]notify.Sender{}
 	if a := getenv("SPORTELLO_SMTP_ADDR"); a != "" {
 		senders[request.ChannelEmail] = &notify.SMTP{Addr: a, From: getenv("SPORTELLO_SMTP_FROM"), Username: getenv("SPORTELLO_SMTP_USER"),
@@ -346,13 +346,13 @@ func notifier(db *hubdb.DB, getenv func(string) string, stderr io.Writer) (*noti
 			return nil, app.Errorf(app.EINVALID, "canale %s: manca il mittente (SPORTELLO_%s_FROM)", ch, map[string]string{"email": "SMTP", "pec": "PEC"}[ch])
 		}
 	}
-	return &notify.Worker{Queue: db, Senders: senders, Log: slog.New(slog.NewTextHandler(stderr, nil))}, nil
+	return &notify.Worker{Queue: queue, Senders: senders, Log: slog.New(slog.NewTextHandler(stderr, nil))}, nil
 }
 
 // startNotifier runs the notices' worker beside the hub's server when a
 // channel is configured.
-func startNotifier(ctx context.Context, db *hubdb.DB, getenv func(string) string, stderr io.Writer) error {
-	w, err := notifier(db, getenv, stderr)
+func startNotifier(ctx context.Context, queue request.NoticeQueue, getenv func(string) string, stderr io.Writer) error {
+	w, err := notifier(queue, getenv, stderr)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,10 @@
 // comuni of the embedded default (`sportello` with no configuration) and of
 // `sportello-hub demo`. What a demo comune holds is chosen here, one file
 // per subject: its anagrafe, its operators, its catalogue and requests, its
-// payments and fines, its queue and albo. The rows are written by hubdb
-// through the same checks as real data, so the demo exercises the same
-// code paths as production. A real network never runs it.
+// payments and fines, its queue and albo. The rows are written through the
+// hub's storage (storage.Store) with the same checks as real data, so the
+// demo exercises the same code paths as production. A real network never
+// runs it.
 package demo
 
 import (
@@ -12,7 +13,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/internal/anprdir"
 )
 
@@ -40,7 +41,7 @@ type Options struct {
 // catalogue enabled, a deterministic anagrafe, then what its residents
 // owe, asked for and booked. The comune's name comes from the hub's
 // reference tables.
-func Seed(ctx context.Context, db *hubdb.DB, o Options) (int, error) {
+func Seed(ctx context.Context, db storage.Store, o Options) (int, error) {
 	if o.Today.IsZero() {
 		o.Today = time.Now()
 	}
@@ -86,7 +87,7 @@ var Home = Network[0].Comune
 // seeded before, it only adds to the home comune what an older seeding
 // lacks (next week's bookable slots, the sample requests) and keeps
 // everything else, bookings and work done included.
-func SeedNetwork(ctx context.Context, db *hubdb.DB, hashPassword func(string) (string, error), today time.Time) error {
+func SeedNetwork(ctx context.Context, db storage.Store, hashPassword func(string) (string, error), today time.Time) error {
 	if today.IsZero() {
 		today = time.Now()
 	}

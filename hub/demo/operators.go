@@ -6,13 +6,13 @@ import (
 	"strings"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/passwd"
 )
 
 // seedOperators gives the comune its demo operator (the counter) and
 // supervisor (the back office too), both with Password.
-func seedOperators(ctx context.Context, db *hubdb.DB, o Options) error {
+func seedOperators(ctx context.Context, db storage.Store, o Options) error {
 	hash, err := o.HashPassword(Password)
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func seedOperators(ctx context.Context, db *hubdb.DB, o Options) error {
 // username is a demo operator's username in comune. Usernames are
 // network-wide: the first demo comune keeps the plain names, the others
 // get theirs suffixed with their code ("demo.c707").
-func username(ctx context.Context, db *hubdb.DB, name, comune string) string {
+func username(ctx context.Context, db storage.Store, name, comune string) string {
 	if c, err := db.OperatorComune(ctx, name); err == nil && c != comune {
 		return name + "." + strings.ToLower(comune)
 	}

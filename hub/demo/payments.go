@@ -8,7 +8,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // Payee is the creditor settings of a demo comune: Sesto San
@@ -40,7 +40,7 @@ func Payee(comune, name string) payment.Payee {
 // CdS, identity card fees, one position paid through pagoPA and one paid
 // twice (with its refund), a TARI with its first instalment paid. It does
 // nothing when the comune has them.
-func seedPayments(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
+func seedPayments(ctx context.Context, db storage.Store, comune string, today time.Time) error {
 	if _, err := db.Record(ctx, comune, payment.KindPayee, comune); err == nil {
 		return nil
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/queue"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // areas are the service areas of the demo comune.
@@ -23,7 +23,7 @@ var areas = []queue.Area{
 // bookable identity-card slots at counter 1 for the next week (working
 // days, 09:00-12:20 every 20 minutes) and a few acts of the albo
 // pretorio. It can run at every start: what is there stays, bookings too.
-func SeedQueue(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
+func SeedQueue(ctx context.Context, db storage.Store, comune string, today time.Time) error {
 	if err := db.PutAreas(ctx, comune, areas); err != nil {
 		return err
 	}

@@ -12,12 +12,12 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // seedCatalogue publishes the built-in catalogue to the network and
 // enables all of it for the comune: a demo comune offers every service.
-func seedCatalogue(ctx context.Context, db *hubdb.DB, comune string) error {
+func seedCatalogue(ctx context.Context, db storage.Store, comune string) error {
 	cat := request.DefaultCatalogue()
 	if err := db.ImportCatalogue(ctx, cat); err != nil {
 		return err
@@ -92,7 +92,7 @@ func demoDevice(comune string) string { return comune + "-W000" }
 // a child, and an adult's waste tax declaration, reports, a dog adoption,
 // a theatre booking. The same requests every time for the same anagrafe;
 // seeding again adds nothing.
-func SeedRequests(ctx context.Context, db *hubdb.DB, comune string, today time.Time) error {
+func SeedRequests(ctx context.Context, db storage.Store, comune string, today time.Time) error {
 	if first, _ := demoID(comune, 0); db.HasRequest(ctx, first) {
 		return nil
 	}

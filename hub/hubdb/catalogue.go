@@ -7,13 +7,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/sync/wire"
 )
-
-// CatalogueResult counts what ReplaceCatalogue changed.
-type CatalogueResult struct {
-	Added, Updated, Withdrawn, Unchanged int
-}
 
 // ReplaceCatalogue makes services the network's catalogue, in one
 // transaction: new and changed services are published, equal ones left as
@@ -77,7 +71,7 @@ func (d *DB) ReplaceCatalogue(ctx context.Context, services []request.Service) (
 			if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE scope = ? AND kind = ? AND key = ?`, app.ScopeNetwork, request.KindService, key); err != nil {
 				return fmt.Errorf("withdraw service %s: %w", key, err)
 			}
-			if _, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: request.KindService, Key: key, Deleted: true, At: ts(d.now())}); err != nil {
+			if _, err := appendChange(ctx, tx, app.ScopeNetwork, app.Change{Kind: request.KindService, Key: key, Deleted: true, At: d.now()}); err != nil {
 				return err
 			}
 			res.Withdrawn++

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/certificate"
+	"github.com/sportello/sportello/hub/storage/stored"
 )
 
 // applyCertificate records a certificate a workstation issued. The stamp
@@ -63,10 +64,6 @@ func (d *DB) applyCertificate(ctx context.Context, tx *sql.Tx, dev *Device, c *a
 	return flag, nil
 }
 
-// FlagMismatch is the flag of a certificate whose certified facts the
-// hub's anagrafe contradicts.
-const FlagMismatch = "Cognome, nome o data di nascita del certificato non corrispondono all'anagrafe dell'hub per questo codice fiscale: il certificato non è valido; verificare la postazione che lo ha rilasciato."
-
 // certificateFlag compares the certificate's data with the record now, and
 // its certified facts with the record whenever the record cannot have
 // changed since the data the certificate came from: a certificate that
@@ -89,7 +86,7 @@ func certificateFlag(ctx context.Context, tx *sql.Tx, c *app.CertificateFact, f 
 		return "", false, err
 	}
 	if online || (comune == c.Comune && seq <= c.DataSeq) {
-		rec, err := decodeCitizen(data)
+		rec, err := stored.DecodeCitizen([]byte(data))
 		if err != nil {
 			return "", false, fmt.Errorf("citizen %s: %w", c.CodiceFiscale, err)
 		}
@@ -124,18 +121,6 @@ func deviceRevokedAt(ctx context.Context, q queryer, device string) (time.Time, 
 		return time.Time{}, false, fmt.Errorf("device %s revoked_at %q: %w", device, at.String, err)
 	}
 	return t, true, nil
-}
-
-// IssuedCertificate is a certificate as the hub recorded it.
-type IssuedCertificate struct {
-	Number     string
-	Device     string
-	ReceivedAt time.Time
-	Flag       string
-	Stamp      string
-	// Mismatch: the certified facts contradict the hub's anagrafe where
-	// they could not have changed (FlagMismatch).
-	Mismatch bool
 }
 
 // IssuedCertificate returns what the hub knows of a certificate number:

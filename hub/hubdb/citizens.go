@@ -2,6 +2,7 @@ package hubdb
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -10,20 +11,11 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/kiosk"
+	"github.com/sportello/sportello/hub/storage"
+	"github.com/sportello/sportello/hub/storage/stored"
 	"github.com/sportello/sportello/internal/pgdb"
 	"github.com/sportello/sportello/internal/sqlitedb"
-	"github.com/sportello/sportello/sync/wire"
 )
-
-// citizenJSON is a citizen's stored form. UpdatedAt is left out, so two
-// records are the same exactly when their JSON is: that is how a
-// re-imported file's differences are found.
-func citizenJSON(c *app.Citizen) string {
-	w := wire.CitizenToWire(c)
-	w.UpdatedAt = ""
-	b, _ := json.Marshal(w)
-	return string(b)
-}
 
 func upsertCitizen(ctx context.Context, stmt *sql.Stmt, c *app.Citizen, data string, seq int64) error {
 	_, err := stmt.ExecContext(ctx, c.CodiceFiscale, c.Comune, app.NameKey(c.Surname), app.NameKey(c.GivenName),
@@ -39,12 +31,6 @@ const upsertCitizenSQL = `INSERT INTO citizens (codice_fiscale, comune, surname_
 	ON CONFLICT (codice_fiscale) DO UPDATE SET comune = excluded.comune, surname_key = excluded.surname_key,
 	given_key = excluded.given_key, birth_date = excluded.birth_date, family_id = excluded.family_id,
 	data = excluded.data, seq = excluded.seq`
-
-// ImportResult counts what an anagrafe import changed.
-type ImportResult struct {
-	Added, Updated, Deleted, Unchanged int
-	Seq                                int64 // the scope's last change after the import
-}
 
 // ReplaceAnagrafe makes citizens the comune's whole anagrafe, in one
 // transaction: each difference from the current records becomes a change
@@ -82,7 +68,7 @@ func (d *DB) ReplaceAnagrafe(ctx context.Context, comuneCode string, citizens []
 		now := d.now()
 		for i := range citizens {
 			c := &citizens[i]
-			data := citizenJSON(c)
+			data := stored.Citizen(c)
 			var oldComune, oldData string
 			err := tx.QueryRowContext(ctx, `SELECT comune, data FROM citizens WHERE codice_fiscale = ?`, c.CodiceFiscale).Scan(&oldComune, &oldData)
 			switch {
@@ -104,8 +90,7 @@ func (d *DB) ReplaceAnagrafe(ctx context.Context, comuneCode string, citizens []
 				continue
 			}
 			c.UpdatedAt = now
-			w := wire.CitizenToWire(c)
-			seq, err := appendChange(ctx, tx, comuneCode, wire.Change{Kind: app.ChangeCitizen, Key: c.CodiceFiscale, At: ts(now), Citizen: &w})
+			seq, err := appendChange(ctx, tx, comuneCode, app.Change{Kind: app.ChangeCitizen, Key: c.CodiceFiscale, At: now, Citizen: c})
 			if err != nil {
 				return err
 			}
@@ -128,7 +113,7 @@ func (d *DB) ReplaceAnagrafe(ctx context.Context, comuneCode string, citizens []
 		}
 		rows.Close()
 		for _, cf := range gone {
-			if _, err := appendChange(ctx, tx, comuneCode, wire.Change{Kind: app.ChangeCitizen, Key: cf, Deleted: true, At: ts(now)}); err != nil {
+			if _, err := appendChange(ctx, tx, comuneCode, app.Change{Kind: app.ChangeCitizen, Key: cf, Deleted: true, At: now}); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM citizens WHERE codice_fiscale = ?`, cf); err != nil {
@@ -174,7 +159,7 @@ func (d *DB) SeedCitizens(ctx context.Context, comuneCode string, each func(yiel
 				return fmt.Errorf("cittadino %s: %w", c.CodiceFiscale, err)
 			}
 			n++
-			return upsertCitizen(ctx, up, &c, citizenJSON(&c), seq)
+			return upsertCitizen(ctx, up, &c, stored.Citizen(&c), seq)
 		})
 	})
 	return n, err
@@ -197,14 +182,14 @@ func (d *DB) Compact(ctx context.Context, scope string, upTo int64) error {
 
 // Changes returns up to limit changes of scope after the cursor.
 // ERESNAPSHOT when the changes after the cursor are no longer all kept.
-func (d *DB) Changes(ctx context.Context, scope string, after int64, limit int) (*wire.ChangesResponse, error) {
+func (d *DB) Changes(ctx context.Context, scope string, after int64, limit int) (*storage.ChangesPage, error) {
 	return d.ChangesFor(ctx, View{}, scope, after, limit)
 }
 
 // ChangesFor is Changes as a device of view v receives them: the changes it
 // may not hold are left out (the cursor moves past them all the same).
-func (d *DB) ChangesFor(ctx context.Context, v View, scope string, after int64, limit int) (*wire.ChangesResponse, error) {
-	res := &wire.ChangesResponse{Scope: scope, AsOf: ts(d.now()), Changes: []wire.Change{}}
+func (d *DB) ChangesFor(ctx context.Context, v View, scope string, after int64, limit int) (*storage.ChangesPage, error) {
+	res := &storage.ChangesPage{Scope: scope, AsOf: d.now(), Changes: []json.RawMessage{}}
 	err := d.readTx(ctx, func(tx *sql.Tx) error {
 		var horizon int64
 		err := tx.QueryRowContext(ctx, `SELECT seq, horizon FROM scopes WHERE scope = ?`, scope).Scan(&res.Last, &horizon)
@@ -220,7 +205,7 @@ func (d *DB) ChangesFor(ctx context.Context, v View, scope string, after int64, 
 		if after > res.Last {
 			return app.Errorf(app.ERESNAPSHOT, "posizione %d sconosciuta all'hub (ultima %d): serve un nuovo scaricamento completo", after, res.Last)
 		}
-		cond, args := v.kinds("kind")
+		cond, args := kinds(v, "kind")
 		rows, err := tx.QueryContext(ctx, `SELECT payload FROM changes WHERE scope = ? AND seq > ?`+cond+` ORDER BY seq LIMIT ?`,
 			append(append([]any{scope, after}, args...), limit)...)
 		if err != nil {
@@ -228,21 +213,21 @@ func (d *DB) ChangesFor(ctx context.Context, v View, scope string, after int64, 
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var p string
+			var p []byte
 			if err := rows.Scan(&p); err != nil {
 				return err
 			}
-			var c wire.Change
-			if err := app.DecodeJSON([]byte(p), &c); err != nil {
-				return fmt.Errorf("decode change: %w", err)
-			}
-			res.Changes = append(res.Changes, c)
+			res.Changes = append(res.Changes, p)
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
 		if n := len(res.Changes); n > 0 {
-			res.More = res.Changes[n-1].Seq < res.Last
+			seq, err := stored.ChangeSeq(res.Changes[n-1])
+			if err != nil {
+				return err
+			}
+			res.More = seq < res.Last
 		}
 		return nil
 	})
@@ -253,32 +238,19 @@ func (d *DB) ChangesFor(ctx context.Context, v View, scope string, after int64, 
 // codice fiscale order after the key, and on the first page its operators,
 // the change-log position to continue from, and the total for the progress
 // bar.
-func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*wire.SnapshotResponse, error) {
+func (d *DB) Snapshot(ctx context.Context, scope, after string, limit int) (*storage.SnapshotPage, error) {
 	return d.SnapshotFor(ctx, View{}, scope, after, limit)
 }
 
-// SnapshotFor is Snapshot as a device of view v receives it.
-func (d *DB) SnapshotFor(ctx context.Context, v View, scope, after string, limit int) (*wire.SnapshotResponse, error) {
-	res, _, err := d.snapshotFor(ctx, v, scope, after, limit, false)
-	return res, err
-}
-
-// SnapshotRawFor is SnapshotFor with the citizens as stored (wire.Citizen
-// JSON), not decoded: res.Citizens is empty and raw holds them in order.
-// The download's pages are the hub's largest answers; decoding each
-// citizen only to encode it again was a third of the hub's work on a
-// Milano download. A caller that must change a citizen (a kiosk's view)
-// takes SnapshotFor.
-func (d *DB) SnapshotRawFor(ctx context.Context, v View, scope, after string, limit int) (res *wire.SnapshotResponse, raw []json.RawMessage, err error) {
-	return d.snapshotFor(ctx, v, scope, after, limit, true)
-}
-
-func (d *DB) snapshotFor(ctx context.Context, v View, scope, after string, limit int, keepRaw bool) (*wire.SnapshotResponse, []json.RawMessage, error) {
-	var raw []json.RawMessage
+// SnapshotFor is Snapshot as a device of view v receives it. The citizens
+// come as stored, not decoded: the download's pages are the hub's largest
+// answers, and decoding each citizen only to encode it again was a third
+// of the hub's work on a Milano download.
+func (d *DB) SnapshotFor(ctx context.Context, v View, scope, after string, limit int) (*storage.SnapshotPage, error) {
 	if scope == app.ScopeNetwork {
-		return nil, nil, app.Errorf(app.EINVALID, "l'ambito di rete si legge dalle modifiche, non con lo scaricamento completo")
+		return nil, app.Errorf(app.EINVALID, "l'ambito di rete si legge dalle modifiche, non con lo scaricamento completo")
 	}
-	res := &wire.SnapshotResponse{Scope: scope, AsOf: ts(d.now()), Citizens: []wire.Citizen{}}
+	res := &storage.SnapshotPage{Scope: scope, AsOf: d.now(), Citizens: []json.RawMessage{}}
 	err := d.readTx(ctx, func(tx *sql.Tx) error {
 		if _, err := comune(ctx, tx, scope); err != nil {
 			return err
@@ -287,7 +259,7 @@ func (d *DB) snapshotFor(ctx context.Context, v View, scope, after string, limit
 			return err
 		}
 		if after == "" {
-			cond, args := v.kinds("kind")
+			cond, args := kinds(v, "kind")
 			if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM citizens WHERE comune = ? AND ? = 0) + (SELECT count(*) FROM records WHERE scope = ?`+cond+`)`,
 				append([]any{scope, v.NoCitizens, scope}, args...)...).Scan(&res.Total); err != nil {
 				return err
@@ -297,17 +269,17 @@ func (d *DB) snapshotFor(ctx context.Context, v View, scope, after string, limit
 				return err
 			}
 			for rows.Next() {
-				var p string
-				var o wire.Operator
+				var p []byte
+				var o *app.Operator
 				err := rows.Scan(&p)
 				if err == nil {
-					err = app.DecodeJSON([]byte(p), &o)
+					o, err = stored.DecodeOperator(p)
 				}
 				if err != nil {
 					rows.Close()
 					return fmt.Errorf("snapshot %s operators: %w", scope, err)
 				}
-				res.Operators = append(res.Operators, o)
+				res.Operators = append(res.Operators, *o)
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
@@ -335,16 +307,7 @@ func (d *DB) snapshotFor(ctx context.Context, v View, scope, after string, limit
 			}
 			citizens++
 			res.After = cf
-			if keepRaw {
-				raw = append(raw, p)
-				continue
-			}
-			var c wire.Citizen
-			if err := app.DecodeJSON(p, &c); err != nil {
-				rows.Close()
-				return err
-			}
-			res.Citizens = append(res.Citizens, c)
+			res.Citizens = append(res.Citizens, p)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -357,7 +320,7 @@ func (d *DB) snapshotFor(ctx context.Context, v View, scope, after string, limit
 		res.Done = n < limit-citizens
 		return err
 	})
-	return res, raw, err
+	return res, err
 }
 
 // SearchCitizens searches a comune's anagrafe by prefixes of codice fiscale
@@ -415,13 +378,12 @@ func (d *DB) SearchCitizens(ctx context.Context, comuneCode string, q app.Query,
 }
 
 func summaryOf(cf, data string) (app.CitizenSummary, error) {
-	var w wire.Citizen
-	if err := app.DecodeJSON([]byte(data), &w); err != nil {
-		return app.CitizenSummary{}, fmt.Errorf("citizen %s: %w", cf, err)
+	s, err := stored.Summary([]byte(data))
+	if err != nil {
+		return s, fmt.Errorf("citizen %s: %w", cf, err)
 	}
-	bd, _ := app.ParseDate(w.BirthDate)
-	return app.CitizenSummary{CodiceFiscale: cf, Surname: w.Surname, GivenName: w.GivenName,
-		BirthDate: bd, Comune: w.Comune, Status: app.Status(w.Status)}, nil
+	s.CodiceFiscale = cf
+	return s, nil
 }
 
 func keyRange(col, key string, prefix bool) (string, []any) {
@@ -449,19 +411,7 @@ func (d *DB) Citizen(ctx context.Context, codiceFiscale string) (*app.Citizen, e
 	if err != nil {
 		return nil, err
 	}
-	return decodeCitizen(data)
-}
-
-func decodeCitizen(data string) (*app.Citizen, error) {
-	var w wire.Citizen
-	if err := app.DecodeJSON([]byte(data), &w); err != nil {
-		return nil, err
-	}
-	c, err := wire.CitizenFromWire(w)
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return stored.DecodeCitizen([]byte(data))
 }
 
 // Family returns the members of a comune's family sheet, head first. Family
@@ -479,7 +429,7 @@ func (d *DB) Family(ctx context.Context, comuneCode, familyID string) ([]app.Cit
 		if err := rows.Scan(&data); err != nil {
 			return nil, err
 		}
-		c, err := decodeCitizen(data)
+		c, err := stored.DecodeCitizen([]byte(data))
 		if err != nil {
 			return nil, err
 		}
@@ -611,19 +561,20 @@ func opFailure(id string, err error) app.OpResult {
 
 // applyOp is ApplyOp's work in tx, its answer in res.
 func (d *DB) applyOp(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operation, res *app.OpResult) error {
-	var stored, owner string
-	err := tx.QueryRowContext(ctx, `SELECT result, device FROM ops WHERE id = ?`, op.ID).Scan(&stored, &owner)
+	var result, owner string
+	err := tx.QueryRowContext(ctx, `SELECT result, device FROM ops WHERE id = ?`, op.ID).Scan(&result, &owner)
 	if err == nil && owner != dev.ID {
 		// Another device's stored answer (a payment's, a block of
 		// IUVs) is not for whoever guesses its id.
 		return app.Errorf(app.EFORBIDDEN, "operazione di un'altra postazione")
 	}
 	if err == nil {
-		var w wire.OpResult
-		if err := app.DecodeJSON([]byte(stored), &w); err != nil {
+		r, err := stored.DecodeOpResult([]byte(result))
+		if err != nil {
 			return err
 		}
-		*res = app.OpResult{ID: w.ID, Applied: w.Applied, Duplicate: true, Code: w.Code, Message: w.Message, Flag: w.Flag, Data: []byte(w.Data)}
+		r.Duplicate = true
+		*res = r
 		return nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -669,9 +620,8 @@ func (d *DB) applyOp(ctx context.Context, tx *sql.Tx, dev *Device, op app.Operat
 		return app.Errorf(app.EINVALID, "tipo di operazione sconosciuto %q", op.Kind)
 	}
 	res.Applied = true
-	b, _ := json.Marshal(wire.OpResult{ID: op.ID, Applied: true, Flag: res.Flag, Data: json.RawMessage(res.Data)})
 	_, err = tx.ExecContext(ctx, `INSERT INTO ops (id, device, seq, kind, result, applied_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		op.ID, op.Device, op.Seq, op.Kind, string(b), ts(d.now()))
+		op.ID, op.Device, op.Seq, op.Kind, stored.OpResult(*res), ts(d.now()))
 	if err != nil {
 		return err
 	}
@@ -752,18 +702,18 @@ func (d *DB) AuditCount(ctx context.Context, device string) (int, error) {
 }
 
 // Keys publishes the network's keys for verifiers.
-func (d *DB) Keys(ctx context.Context) (*wire.KeysResponse, error) {
+func (d *DB) Keys(ctx context.Context) (*storage.Keys, error) {
 	root, err := d.RootKey(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res := &wire.KeysResponse{RootKey: wire.B64(root[32:])}
+	res := &storage.Keys{Root: root.Public().(ed25519.PublicKey)}
 	comuni, err := d.Comuni(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range comuni {
-		res.Comuni = append(res.Comuni, wire.KeyCertToWire(c.Cert))
+		res.Comuni = append(res.Comuni, c.Cert)
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT id, comune, cert, coalesce(revoked_at, '') FROM devices ORDER BY id`)
 	if err != nil {
@@ -771,13 +721,16 @@ func (d *DB) Keys(ctx context.Context) (*wire.KeysResponse, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var dk wire.DeviceKey
-		var cert string
-		if err := rows.Scan(&dk.Device, &dk.Comune, &cert, &dk.RevokedAt); err != nil {
+		var dk app.DeviceKey
+		var cert, revoked string
+		if err := rows.Scan(&dk.Device, &dk.Comune, &cert, &revoked); err != nil {
 			return nil, err
 		}
-		if err := app.DecodeJSON([]byte(cert), &dk.Cert); err != nil {
-			return nil, err
+		if dk.Cert, err = stored.DecodeKeyCert([]byte(cert)); err != nil {
+			return nil, fmt.Errorf("device %s certificate: %w", dk.Device, err)
+		}
+		if dk.RevokedAt, err = app.ParseInstant(revoked); err != nil {
+			return nil, fmt.Errorf("device %s revocation: %w", dk.Device, err)
 		}
 		res.Devices = append(res.Devices, dk)
 	}

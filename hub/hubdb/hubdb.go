@@ -3,7 +3,9 @@
 // tables, applied operations and the per-scope change log. It runs on an
 // SQLite file, the embedded default for one comune or a small network, or
 // on a PostgreSQL database (internal/pgdb) that several hub processes
-// share. The SQL is written once, in the subset both engines speak.
+// share. The SQL is written once, in the subset both engines speak. DB is
+// the one implementation of the interfaces of package storage, through
+// which the hub's server uses it.
 package hubdb
 
 import (
@@ -26,11 +28,11 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/anpr"
+	"github.com/sportello/sportello/hub/storage/stored"
 	"github.com/sportello/sportello/internal/anprdir"
 	"github.com/sportello/sportello/internal/hubpin"
 	"github.com/sportello/sportello/internal/pgdb"
 	"github.com/sportello/sportello/internal/sqlitedb"
-	"github.com/sportello/sportello/sync/wire"
 )
 
 //go:embed migrations/*.sql migrations/postgres/*.sql
@@ -220,14 +222,6 @@ func rootKey(ctx context.Context, tx *sql.Tx, now time.Time) (ed25519.PrivateKey
 	return key, nil
 }
 
-// Comune is a comune of the network as the hub holds it.
-type Comune struct {
-	Code string
-	Name string
-	Key  ed25519.PrivateKey
-	Cert app.KeyCert
-}
-
 // EnsureComune adds a comune to the network with its own key, certified by
 // the root key; an existing comune is left as it is.
 func (d *DB) EnsureComune(ctx context.Context, code, name string) error {
@@ -250,9 +244,9 @@ func (d *DB) EnsureComune(ctx context.Context, code, name string) error {
 		if err != nil {
 			return err
 		}
-		cert, _ := json.Marshal(wire.KeyCertToWire(app.SignKeyCert(root, app.IssuerRoot, app.ComuneSubject(code), pub, d.now())))
+		cert := stored.KeyCert(app.SignKeyCert(root, app.IssuerRoot, app.ComuneSubject(code), pub, d.now()))
 		if _, err := tx.ExecContext(ctx, `INSERT INTO comuni (code, name, private_key, cert, created_at) VALUES (?, ?, ?, ?, ?)`,
-			code, name, []byte(key), string(cert), ts(d.now())); err != nil {
+			code, name, []byte(key), cert, ts(d.now())); err != nil {
 			return fmt.Errorf("insert comune %s: %w", code, err)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO scopes (scope) VALUES (?) ON CONFLICT DO NOTHING`, code)
@@ -281,12 +275,8 @@ func comune(ctx context.Context, q queryer, code string) (*Comune, error) {
 		return nil, fmt.Errorf("read comune %s: %w", code, err)
 	}
 	c.Key = key
-	var w wire.KeyCert
-	if err := app.DecodeJSON([]byte(cert), &w); err != nil {
+	if c.Cert, err = stored.DecodeKeyCert([]byte(cert)); err != nil {
 		return nil, fmt.Errorf("comune %s cert: %w", code, err)
-	}
-	if c.Cert, err = wire.KeyCertFromWire(w); err != nil {
-		return nil, err
 	}
 	return c, nil
 }
@@ -323,7 +313,7 @@ func (d *DB) Comuni(ctx context.Context) ([]Comune, error) {
 // changes of a scope commit in the order of their numbers (this matters
 // under PostgreSQL's row locks too: a client reading "after N" must never
 // see N+2 before N+1 is visible).
-func appendChange(ctx context.Context, tx *sql.Tx, scope string, c wire.Change) (int64, error) {
+func appendChange(ctx context.Context, tx *sql.Tx, scope string, c app.Change) (int64, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO scopes (scope) VALUES (?) ON CONFLICT DO NOTHING`, scope); err != nil {
 		return 0, err
 	}
@@ -332,11 +322,11 @@ func appendChange(ctx context.Context, tx *sql.Tx, scope string, c wire.Change) 
 		return 0, fmt.Errorf("number change in %s: %w", scope, err)
 	}
 	c.Seq = seq
-	b, err := json.Marshal(c)
+	payload, err := stored.Change(c)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO changes (scope, seq, kind, key, payload) VALUES (?, ?, ?, ?, ?)`, scope, seq, c.Kind, c.Key, string(b)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO changes (scope, seq, kind, key, payload) VALUES (?, ?, ?, ?, ?)`, scope, seq, c.Kind, c.Key, payload); err != nil {
 		return 0, fmt.Errorf("store change %s/%d: %w", scope, seq, err)
 	}
 	return seq, nil
@@ -389,15 +379,6 @@ func hashSecret(s string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Enrollment is what a newly enrolled workstation receives.
-type Enrollment struct {
-	Device     app.DeviceKey
-	ComuneName string
-	ComuneCert app.KeyCert
-	RootKey    ed25519.PublicKey
-	Token      string
-}
-
 // Enroll redeems a one-time code: the workstation's key is certified by its
 // comune's key and a bearer token is issued. The code cannot be used again.
 // EUNAUTHORIZED for an unknown, used or expired code.
@@ -443,17 +424,15 @@ func (d *DB) Enroll(ctx context.Context, code, name string, pub ed25519.PublicKe
 		}
 		e.Token = hex.EncodeToString(tok)
 		e.Device = app.DeviceKey{Device: device, Comune: comuneCode, Cert: cert}
-		certJSON, _ := json.Marshal(wire.KeyCertToWire(cert))
 		if _, err := tx.ExecContext(ctx, `INSERT INTO devices (id, comune, name, cert, token_hash, enrolled_at, role) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			device, comuneCode, name, string(certJSON), hashSecret(e.Token), ts(d.now()), role); err != nil {
+			device, comuneCode, name, stored.KeyCert(cert), hashSecret(e.Token), ts(d.now()), role); err != nil {
 			return fmt.Errorf("insert device: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE enroll_codes SET used_by = ? WHERE code_hash = ?`, device, hashSecret(normalizeCode(code))); err != nil {
 			return err
 		}
 		// Verifiers anywhere learn the new key through the network scope.
-		dk := wire.DeviceKeyToWire(&e.Device)
-		if _, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeDevice, Key: device, At: ts(d.now()), Device: &dk}); err != nil {
+		if _, err := appendChange(ctx, tx, app.ScopeNetwork, app.Change{Kind: app.ChangeDevice, Key: device, At: d.now(), Device: &e.Device}); err != nil {
 			return err
 		}
 		root, err := rootKey(ctx, tx, d.now())
@@ -468,10 +447,6 @@ func (d *DB) Enroll(ctx context.Context, code, name string, pub ed25519.PublicKe
 	}
 	return &e, nil
 }
-
-// ErrCodeUsed is Enroll's answer to a code already redeemed: the handler
-// then tries Reenroll, for a workstation whose first answer was lost.
-var ErrCodeUsed = app.Errorf(app.EUNAUTHORIZED, "codice di attivazione già usato")
 
 // Reenroll answers an enrolment repeated with a used code: when the code
 // has not expired and was redeemed by a workstation with the key pub (the
@@ -493,11 +468,7 @@ func (d *DB) Reenroll(ctx context.Context, code string, pub ed25519.PublicKey) (
 		if err != nil {
 			return err
 		}
-		var wc wire.KeyCert
-		if err := json.Unmarshal([]byte(certJSON), &wc); err != nil {
-			return fmt.Errorf("device %s certificate: %w", device, err)
-		}
-		cert, err := wire.KeyCertFromWire(wc)
+		cert, err := stored.DecodeKeyCert([]byte(certJSON))
 		if err != nil {
 			return fmt.Errorf("device %s certificate: %w", device, err)
 		}
@@ -528,14 +499,6 @@ func (d *DB) Reenroll(ctx context.Context, code string, pub ed25519.PublicKey) (
 		return nil, err
 	}
 	return &e, nil
-}
-
-// Device is an enrolled workstation as authentication sees it.
-type Device struct {
-	ID      string
-	Comune  string
-	Role    DeviceRole
-	Revoked bool
 }
 
 // DeviceByToken authenticates a bearer token: EUNAUTHORIZED when unknown or
@@ -578,12 +541,12 @@ func (d *DB) RevokeDevice(ctx context.Context, device string) error {
 		if _, _, err := releaseTx(ctx, tx, device, "revoked", "revoke-device", "postazione revocata", now); err != nil {
 			return err
 		}
-		var wc wire.KeyCert
-		if err := app.DecodeJSON([]byte(certJSON), &wc); err != nil {
-			return err
+		cert, err := stored.DecodeKeyCert([]byte(certJSON))
+		if err != nil {
+			return fmt.Errorf("device %s certificate: %w", device, err)
 		}
-		dk := wire.DeviceKey{Device: device, Comune: comuneCode, Cert: wc, RevokedAt: ts(now)}
-		_, err = appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeDevice, Key: device, At: ts(now), Device: &dk})
+		dk := app.DeviceKey{Device: device, Comune: comuneCode, Cert: cert, RevokedAt: now}
+		_, err = appendChange(ctx, tx, app.ScopeNetwork, app.Change{Kind: app.ChangeDevice, Key: device, At: now, Device: &dk})
 		return err
 	})
 }
@@ -595,20 +558,19 @@ func (d *DB) PutOperator(ctx context.Context, op app.Operator) error {
 	if err := op.Validate(); err != nil {
 		return err
 	}
-	w := wire.OperatorToWire(&op)
-	b, _ := json.Marshal(w)
+	data := stored.Operator(&op)
 	return d.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := comune(ctx, tx, op.Comune); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO operators (username, comune, data) VALUES (?, ?, ?)
-			ON CONFLICT (username) DO UPDATE SET comune = excluded.comune, data = excluded.data`, op.Username, op.Comune, string(b)); err != nil {
+			ON CONFLICT (username) DO UPDATE SET comune = excluded.comune, data = excluded.data`, op.Username, op.Comune, data); err != nil {
 			return fmt.Errorf("store operator: %w", err)
 		}
 		if err := putOperatorKey(ctx, tx, &op); err != nil {
 			return err
 		}
-		_, err := appendChange(ctx, tx, op.Comune, wire.Change{Kind: app.ChangeOperator, Key: op.Username, At: ts(op.UpdatedAt), Operator: &w})
+		_, err := appendChange(ctx, tx, op.Comune, app.Change{Kind: app.ChangeOperator, Key: op.Username, At: op.UpdatedAt, Operator: &op})
 		return err
 	})
 }
@@ -661,7 +623,7 @@ func (d *DB) ImportReference(ctx context.Context, t *anpr.Tables) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM changes WHERE scope = ? AND kind = ?`, app.ScopeNetwork, app.ChangeReference); err != nil {
 			return err
 		}
-		_, err := appendChange(ctx, tx, app.ScopeNetwork, wire.Change{Kind: app.ChangeReference, Key: "anpr", At: ts(now), Reference: wire.ReferenceToWire(t)})
+		_, err := appendChange(ctx, tx, app.ScopeNetwork, app.Change{Kind: app.ChangeReference, Key: "anpr", At: now, Reference: t})
 		return err
 	})
 }

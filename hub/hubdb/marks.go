@@ -12,21 +12,6 @@ import (
 	"github.com/sportello/sportello/internal/sqlitedb"
 )
 
-// Mark is what the hub holds of one device's operations, sent with every
-// push and changes answer so that the workstation can tell a hub restored
-// from an older copy and send again what it lacks.
-type Mark struct {
-	// Epoch names this copy of the hub's database: a restore draws a new
-	// one.
-	Epoch string
-	// Seq is the highest operation number of the device the hub applied,
-	// Applied how many of its operations it applied.
-	Seq, Applied int64
-	// BackedUp is Seq in the newest backup known to be sound, -1 when no
-	// backup is known.
-	BackedUp int64
-}
-
 // raiseMark counts an applied operation of device in the transaction
 // that applies it.
 func raiseMark(ctx context.Context, tx *sql.Tx, device string, seq int64) error {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // TestApplyOpBusy: while another process holds the database's write lock
@@ -177,7 +178,7 @@ func TestReadsDoNotWaitForTheWriter(t *testing.T) {
 	if _, err := db.DeviceMark(rctx, dev.ID); err != nil {
 		t.Fatalf("mark: %v", err)
 	}
-	if _, err := db.ChangesFor(rctx, ViewOf(dev.Role), "F205", 0, 100); err != nil {
+	if _, err := db.ChangesFor(rctx, storage.ViewOf(dev.Role), "F205", 0, 100); err != nil {
 		t.Fatalf("changes: %v", err)
 	}
 	if _, err := db.Snapshot(rctx, "F205", "", 100); err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/sync/wire"
+	"github.com/sportello/sportello/hub/storage/stored"
 )
 
 // BlockSize is how many IUVs the hub gives a workstation at a time.
@@ -429,14 +429,6 @@ func (d *DB) recordPayment(ctx context.Context, tx *sql.Tx, pos *payment.Positio
 	return a, d.PutRecordsTx(ctx, tx, pos.Comune, recs)
 }
 
-// OnlinePayment is a payment the pagoPA node reported.
-type OnlinePayment struct {
-	Position   payment.Position
-	Instalment int // the rata the avviso pays; 0 for the rata unica
-	Receipt    string
-	Answer     payment.PaymentAnswer
-}
-
 // RecordOnlinePayment records a payment of the codice avviso received
 // through the pagoPA node (a PSP, the IO app): what the node's receipt
 // (ricevuta telematica) tells the creditor. The avviso of an instalment
@@ -538,17 +530,12 @@ func (d *DB) applyClosing(ctx context.Context, tx *sql.Tx, dev *Device, data []b
 	if err := tx.QueryRowContext(ctx, `SELECT cert FROM devices WHERE id = ?`, dev.ID).Scan(&certJSON); err != nil {
 		return err
 	}
-	var wc wire.KeyCert
-	if err := app.DecodeJSON([]byte(certJSON), &wc); err != nil {
-		return err
-	}
-	cert, err := wire.KeyCertFromWire(wc)
+	cert, err := stored.DecodeKeyCert([]byte(certJSON))
 	if err != nil {
 		return err
 	}
 	// A day closed before the upgrade was signed in protocol 2's spelling.
-	v2 := func(b []byte) ([]byte, error) { return wire.DowngradeV2(wire.V2Data(payment.FactClosing), b) }
-	if err := c.Verify(ed25519.PublicKey(cert.PublicKey), v2); err != nil {
+	if err := c.Verify(ed25519.PublicKey(cert.PublicKey), stored.ClosingV2); err != nil {
 		return err
 	}
 	var hubTotal int64
@@ -562,16 +549,6 @@ func (d *DB) applyClosing(ctx context.Context, tx *sql.Tx, dev *Device, data []b
 		return app.Errorf(app.ECONFLICT, "giornata %s di %s già chiusa su questa postazione", c.Day, c.Operator)
 	}
 	return nil
-}
-
-// HubPayment is a payment as the hub recorded it.
-type HubPayment struct {
-	Receipt     string
-	PositionID  string
-	AmountCents int64
-	Channel     string
-	Device      string
-	DuplicateOf string
 }
 
 // PositionPayments lists the payments of a position in the order applied.

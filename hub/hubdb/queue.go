@@ -12,7 +12,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/app/queue"
-	"github.com/sportello/sportello/sync/wire"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // The queue at the hub. The hub numbers a comune's tickets per area and
@@ -241,7 +241,7 @@ func (d *DB) applyQueueEvent(ctx context.Context, tx *sql.Tx, dev *Device, op ap
 // served, the next one by queue.Next is marked called at the counter and
 // published to the board. A repeated request (same RequestID) gets the same
 // ticket. nil when nobody waits.
-func (d *DB) CallNext(ctx context.Context, dev *Device, req wire.CallRequest) (*queue.Ticket, error) {
+func (d *DB) CallNext(ctx context.Context, dev *Device, req storage.Call) (*queue.Ticket, error) {
 	if len(req.RequestID) != 36 || strings.TrimSpace(req.Counter) == "" || len(req.Counter) > 20 {
 		return nil, app.Errorf(app.EINVALID, "chiamata senza identificativo o sportello")
 	}
@@ -548,7 +548,7 @@ func (d *DB) publishQueue(ctx context.Context, tx *sql.Tx, comune, day string, c
 		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE scope = ? AND kind = ? AND key = ?`, comune, queue.KindTicket, k); err != nil {
 			return err
 		}
-		if _, err := appendChange(ctx, tx, comune, wire.Change{Kind: queue.KindTicket, Key: k, Deleted: true, At: ts(d.now())}); err != nil {
+		if _, err := appendChange(ctx, tx, comune, app.Change{Kind: queue.KindTicket, Key: k, Deleted: true, At: d.now()}); err != nil {
 			return err
 		}
 	}

@@ -8,46 +8,6 @@ import (
 	"github.com/sportello/sportello/app"
 )
 
-// DeviceRole is what an enrolled workstation is for; the hub serves each
-// role only what its screens need.
-type DeviceRole string
-
-// The roles of a workstation. A counter serves citizens with an operator
-// at the desk; a kiosk and a board stand in public, unattended.
-const (
-	RoleCounter DeviceRole = "counter"
-	RoleKiosk   DeviceRole = "kiosk"
-	RoleBoard   DeviceRole = "board"
-)
-
-// Valid reports whether r is one of the roles.
-func (r DeviceRole) Valid() bool { return r == RoleCounter || r == RoleKiosk || r == RoleBoard }
-
-// ParseDeviceRole reads a role as an administrator writes it, in Italian
-// (sportello, chiosco, tabellone) or as stored.
-func ParseDeviceRole(s string) (DeviceRole, error) {
-	switch s {
-	case "sportello", string(RoleCounter):
-		return RoleCounter, nil
-	case "chiosco", string(RoleKiosk):
-		return RoleKiosk, nil
-	case "tabellone", string(RoleBoard):
-		return RoleBoard, nil
-	}
-	return "", app.Errorf(app.EINVALID, "ruolo della postazione non valido %q: sportello, chiosco o tabellone", s)
-}
-
-// CitizenRead is one read of another comune's citizen at the hub.
-type CitizenRead struct {
-	At            time.Time
-	Device        string
-	DeviceComune  string
-	Operator      string // as the device named them: a claim, not a proof
-	Subject       string // codice fiscale
-	SubjectComune string
-	Purpose       string
-}
-
 // RecordRead records a read of another comune's citizen.
 func (d *DB) RecordRead(ctx context.Context, r CitizenRead) error {
 	if r.At.IsZero() {

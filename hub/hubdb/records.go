@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/sync/wire"
+	"github.com/sportello/sportello/hub/storage"
 )
 
 // PutRecords writes records of a scope (a comune's code, or app.ScopeNetwork)
@@ -35,9 +35,7 @@ func (d *DB) PutRecordsTx(ctx context.Context, tx *sql.Tx, scope string, recs []
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		c := wire.RecordToWire(*r)
-		c.At = ts(d.now())
-		seq, err := appendChange(ctx, tx, scope, c)
+		seq, err := appendChange(ctx, tx, scope, app.Change{Kind: r.Kind, Key: r.Key, At: d.now(), Record: r})
 		if err != nil {
 			return err
 		}
@@ -60,7 +58,7 @@ func (d *DB) DeleteRecord(ctx context.Context, scope, kind, key string) error {
 		if n, _ := r.RowsAffected(); n == 0 {
 			return app.Errorf(app.ENOTFOUND, "%s %s sconosciuto", kind, key)
 		}
-		_, err = appendChange(ctx, tx, scope, wire.Change{Kind: kind, Key: key, Deleted: true, At: ts(d.now())})
+		_, err = appendChange(ctx, tx, scope, app.Change{Kind: kind, Key: key, Deleted: true, At: d.now()})
 		return err
 	})
 }
@@ -133,8 +131,8 @@ func parseRecordAfter(after string) (kind, key string, ok bool) {
 
 // snapshotRecords appends to res up to limit records of the scope after
 // (kind, key), in order.
-func snapshotRecords(ctx context.Context, tx *sql.Tx, res *wire.SnapshotResponse, v View, scope, kind, key string, limit int) (int, error) {
-	cond, args := v.kinds("kind")
+func snapshotRecords(ctx context.Context, tx *sql.Tx, res *storage.SnapshotPage, v View, scope, kind, key string, limit int) (int, error) {
+	cond, args := kinds(v, "kind")
 	rows, err := tx.QueryContext(ctx, `SELECT kind, key, subject, data FROM records WHERE scope = ? AND (kind > ? OR (kind = ? AND key > ?))`+cond+`
 		ORDER BY kind, key LIMIT ?`, append(append([]any{scope, kind, kind, key}, args...), limit)...)
 	if err != nil {
@@ -149,7 +147,7 @@ func snapshotRecords(ctx context.Context, tx *sql.Tx, res *wire.SnapshotResponse
 			return n, err
 		}
 		r.Data = []byte(data)
-		res.Records = append(res.Records, wire.RecordToWire(r))
+		res.Records = append(res.Records, r)
 		res.After = recordAfter(r.Kind, r.Key)
 		n++
 	}

@@ -177,16 +177,6 @@ func (d *DB) ReleaseDevice(ctx context.Context, device, actor, reason string) (e
 	return ended, err
 }
 
-// AwaitedDevice is a device a comune in recovery waits for.
-type AwaitedDevice struct {
-	Comune, Device, Name string
-	Role                 DeviceRole
-	Since                time.Time // the restore
-	// LastSeen is its last exchange with the hub since the restore, or
-	// else its last operation the restored hub holds; zero when neither.
-	LastSeen time.Time
-}
-
 // Recovery lists the devices awaited by comune ("" for every comune), by
 // comune and device.
 func (d *DB) Recovery(ctx context.Context, comune string) ([]AwaitedDevice, error) {
@@ -212,13 +202,6 @@ func (d *DB) Recovery(ctx context.Context, comune string) ([]AwaitedDevice, erro
 		out = append(out, a)
 	}
 	return out, rows.Err()
-}
-
-// RecoveryEvent is a line of the recovery log.
-type RecoveryEvent struct {
-	At                   time.Time
-	Comune, Device       string
-	Event, Actor, Reason string
 }
 
 // RecoveryLog lists the recovery log of comune ("" for all), oldest first.

@@ -8,7 +8,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/payment"
-	"github.com/sportello/sportello/sync/wire"
+	"github.com/sportello/sportello/hub/storage/stored"
 )
 
 // CompleteRefund marks a refund of comune done, as the hub's administrator
@@ -109,15 +109,7 @@ func operatorTx(ctx context.Context, tx interface {
 	if err != nil {
 		return nil, err
 	}
-	var w wire.Operator
-	if err := app.DecodeJSON([]byte(data), &w); err != nil {
-		return nil, err
-	}
-	o, err := wire.OperatorFromWire(w)
-	if err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return stored.DecodeOperator([]byte(data))
 }
 
 // NetworkPosition finds the position a codice avviso pays in any comune

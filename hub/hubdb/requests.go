@@ -13,6 +13,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
+	"github.com/sportello/sportello/hub/storage/stored"
 )
 
 // ImportCatalogue publishes services to the whole network (records of kind
@@ -162,7 +163,7 @@ func applicantTx(ctx context.Context, tx *sql.Tx, cf string, day time.Time) (req
 		if err := rows.Scan(&data); err != nil {
 			return a, err
 		}
-		c, err := decodeCitizen(data)
+		c, err := stored.DecodeCitizen([]byte(data))
 		if err != nil {
 			return a, err
 		}
@@ -503,4 +504,10 @@ func priorNumber(ctx context.Context, tx *sql.Tx, comune string, prior []byte) (
 		return 0, 0, time.Time{}, false, fmt.Errorf("protocol number: %w", err)
 	}
 	return year, seq, at, true, nil
+}
+
+// FollowURL is the address of the page where a citizen follows r, as its
+// notices carry it; "" while the hub's public address is unknown.
+func (d *DB) FollowURL(r *request.Request) string {
+	return request.FollowURL(d.PublicURL, r)
 }

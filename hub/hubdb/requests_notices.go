@@ -111,14 +111,6 @@ func (d *DB) RequeueNotice(ctx context.Context, id string) error {
 	return nil
 }
 
-// NoticeState is a notice with its delivery state, for the operator.
-type NoticeState struct {
-	request.Notice
-	State     string
-	LastError string
-	SentAt    string
-}
-
 // Notices lists the notices of a request ("" for all), oldest first.
 func (d *DB) Notices(ctx context.Context, requestID string) ([]NoticeState, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT id, request, comune, channel, recipient, subject, body, attempts, state, last_error, sent_at

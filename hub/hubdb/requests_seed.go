@@ -7,6 +7,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
+	"github.com/sportello/sportello/hub/storage/stored"
 )
 
 // SeedRequest records a request that already has a history (the demo's,
@@ -99,7 +100,7 @@ func (d *DB) ComuneCitizens(ctx context.Context, comune string, limit int) ([]ap
 		if err := rows.Scan(&data); err != nil {
 			return nil, err
 		}
-		c, err := decodeCitizen(data)
+		c, err := stored.DecodeCitizen([]byte(data))
 		if err != nil {
 			return nil, err
 		}

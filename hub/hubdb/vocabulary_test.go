@@ -216,7 +216,11 @@ func TestMigrateVocabulary(t *testing.T) {
 		t.Fatal(err)
 	}
 	kinds := map[string]bool{}
-	for _, w := range ch.Changes {
+	for _, raw := range ch.Changes {
+		var w wire.Change
+		if err := json.Unmarshal(raw, &w); err != nil {
+			t.Fatal(err)
+		}
 		cc, err := wire.ChangeFromWire("F205", w)
 		if err != nil {
 			t.Fatalf("change %d (%s): %v", w.Seq, w.Kind, err)
@@ -239,7 +243,11 @@ func TestMigrateVocabulary(t *testing.T) {
 		t.Fatal(err)
 	}
 	refs := 0
-	for _, w := range net.Changes {
+	for _, raw := range net.Changes {
+		var w wire.Change
+		if err := json.Unmarshal(raw, &w); err != nil {
+			t.Fatal(err)
+		}
 		cc, err := wire.ChangeFromWire(app.ScopeNetwork, w)
 		if err != nil {
 			t.Fatalf("network change %d (%s): %v", w.Seq, w.Kind, err)
