@@ -13,7 +13,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/demo"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/passwd"
 )
 
@@ -25,7 +25,7 @@ import (
 
 // joinDemo starts the demo hub and enrols ws in it under name, with role,
 // the first time, or follows the hub to its new port afterwards.
-func joinDemo(ctx context.Context, ws *workstation, dir, name string, role hubdb.DeviceRole, log *slog.Logger) error {
+func joinDemo(ctx context.Context, ws *workstation, dir, name string, role sqlstore.DeviceRole, log *slog.Logger) error {
 	url, err := startDemoHub(ctx, dir, log)
 	if err != nil {
 		return fmt.Errorf("embedded demo hub: %w", err)
@@ -76,11 +76,11 @@ func startDemoHub(ctx context.Context, dir string, log *slog.Logger) (string, er
 // openDemoHub opens the demo hub's database: seeded the first time with the
 // built-in reference tables and the demo comuni (demo.Network), topped up
 // afterwards with what an older seeding lacks.
-func openDemoHub(ctx context.Context, dir string) (*hubdb.DB, error) {
+func openDemoHub(ctx context.Context, dir string) (*sqlstore.DB, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	db, err := hubdb.Open(ctx, filepath.Join(dir, "hub.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(dir, "hub.db"))
 	if err != nil {
 		return nil, err
 	}
@@ -91,8 +91,8 @@ func openDemoHub(ctx context.Context, dir string) (*hubdb.DB, error) {
 	return db, nil
 }
 
-func demoEnrollCode(ctx context.Context, dir string, role hubdb.DeviceRole) (string, error) {
-	db, err := hubdb.Open(ctx, filepath.Join(dir, "hub.db"))
+func demoEnrollCode(ctx context.Context, dir string, role sqlstore.DeviceRole) (string, error) {
+	db, err := sqlstore.Open(ctx, filepath.Join(dir, "hub.db"))
 	if err != nil {
 		return "", err
 	}
@@ -101,7 +101,7 @@ func demoEnrollCode(ctx context.Context, dir string, role hubdb.DeviceRole) (str
 }
 
 // serveHub serves the hub's API on addr until ctx ends.
-func serveHub(ctx context.Context, db *hubdb.DB, addr string, log *slog.Logger, ready func(string)) error {
+func serveHub(ctx context.Context, db *sqlstore.DB, addr string, log *slog.Logger, ready func(string)) error {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -197,9 +197,9 @@ test)
 	# backend): the same tests, on the other engine. Left out: the tests
 	# that back up and restore the SQLite file (a PostgreSQL hub's backups
 	# are pg_dump's; the recovery after a restore runs on PostgreSQL in
-	# hub/hubdb) and the public pages' accessibility (HTML, not storage).
+	# hub/sqlstore) and the public pages' accessibility (HTML, not storage).
 	echo "== go test, the hub on PostgreSQL" >&2
-	SPORTELLO_TEST_HUB=postgres go test -count=1 "$@" ./hub ./hub/hubdb ./sync \
+	SPORTELLO_TEST_HUB=postgres go test -count=1 "$@" ./hub ./hub/sqlstore ./sync \
 		-skip '^(TestHubBackupWhilePushing|TestHubRestoredFromOlderBackup|TestPriorNumberOnlyAfterRestore|TestRestoredHubNeverNumbersTwice|TestRecoveryRelease|TestIUVBlocksAcrossRestore|TestQueueTicketsAcrossRestore|TestPublicPagesAccessible)$'
 	# The chaos harness (docs/RELIABILITY.md): seeded fault scenarios
 	# against the real binaries; a fixed seed, so that a failure replays.

@@ -14,7 +14,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/kiosk"
 	"github.com/sportello/sportello/hub/demo"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/chime"
 	"github.com/sportello/sportello/internal/rotlog"
 	"github.com/sportello/sportello/printing"
@@ -46,7 +46,7 @@ func runCounter(ctx context.Context, o options) error {
 	_, perr := ws.store.Profile(ctx)
 	demoDir := filepath.Join(o.data, "demo-hub")
 	if _, err := os.Stat(demoDir); err == nil || (app.ErrorCode(perr) == app.ENOTFOUND && o.hubURL == "") {
-		if err := joinDemo(ctx, ws, demoDir, "Sportello dimostrativo", hubdb.RoleCounter, log); err != nil {
+		if err := joinDemo(ctx, ws, demoDir, "Sportello dimostrativo", sqlstore.RoleCounter, log); err != nil {
 			return err
 		}
 		hint = fmt.Sprintf("Rete dimostrativa — operatore: %s   password: %s", demo.Operator, demo.Password)
@@ -149,7 +149,7 @@ func openRole(ctx context.Context, o options, name, title string) (*role, error)
 	}
 	r := &role{workstation: ws, dir: dir, log: log}
 	if demo {
-		role := map[string]hubdb.DeviceRole{"kiosk": hubdb.RoleKiosk, "board": hubdb.RoleBoard}[name]
+		role := map[string]sqlstore.DeviceRole{"kiosk": sqlstore.RoleKiosk, "board": sqlstore.RoleBoard}[name]
 		if err := joinDemo(ctx, ws, demoDir, title, role, log); err != nil {
 			ws.Close()
 			return nil, err

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/sportello/sportello/app/pagopa"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 )
 
 // TestPaymentCLI runs the payments' contract on the real binaries: the
@@ -27,7 +27,7 @@ func TestPaymentCLI(t *testing.T) {
 	hubData, ws := t.TempDir(), t.TempDir()
 	mustRun(t, "sportello-hub", "import-reference", "--data", hubData, referenceDir(t))
 	mustRun(t, "sportello-hub", "demo", "--data", hubData, "--comune", "I690", "--residents", "300", "--seed", "3")
-	db, err := hubdb.Open(context.Background(), filepath.Join(hubData, "hub.db"))
+	db, err := sqlstore.Open(context.Background(), filepath.Join(hubData, "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/population"
 )
 
@@ -145,7 +145,7 @@ func TestRequestCLI(t *testing.T) {
 	// The citizen's email links to the request's page on the hub, at the
 	// address the hub serves on (no --public-url given).
 	t.Run("NoticeLinksToTheFollowPage", func(t *testing.T) {
-		db, err := hubdb.Open(context.Background(), filepath.Join(hubData, "hub.db"))
+		db, err := sqlstore.Open(context.Background(), filepath.Join(hubData, "hub.db"))
 		if err != nil {
 			t.Fatal(err)
 		}

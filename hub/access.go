@@ -158,7 +158,7 @@ type reader struct {
 // (the device's own comune only); a proof present must be whole, of now
 // (app.ReadProofWindow of the hub's clock), signed for this device, this
 // method, path and query and this purpose, by the current key of an active
-// operator of the device's comune who may read (hubdb.ProvenReader).
+// operator of the device's comune who may read (sqlstore.ProvenReader).
 func (s *server) reader(r *http.Request, dev *storage.Device) (reader, error) {
 	p, present, err := wire.ParseReadProof(r.Header.Get(wire.HeaderOperator), r.Header.Get(wire.HeaderPurpose), r.Header.Get(wire.HeaderOperatorProof))
 	if err != nil || !present {
@@ -227,7 +227,7 @@ func clip(s string, n int) string {
 
 // handleAccesses answers a supervisor's request for who accessed a citizen
 // of the device's comune, when and why (art. 15 GDPR): a counter only,
-// with the supervisor's proof (hubdb.ProvenAccesses).
+// with the supervisor's proof (sqlstore.ProvenAccesses).
 func (s *server) handleAccesses(a storage.Access) deviceHandler {
 	return func(w http.ResponseWriter, r *http.Request, dev *storage.Device) {
 		var req wire.AccessRequest

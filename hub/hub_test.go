@@ -16,7 +16,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/pgdb/pgtest"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -27,7 +27,7 @@ var limits = hub.Limits{MaxBody: 4 << 10, ChangesPage: 10, SnapshotPage: 10, Pus
 // testHub is the hub's handler over a real database with a comune (F205)
 // and its workstation, another comune (H501), and a revoked workstation.
 type testHub struct {
-	DB      *hubdb.DB
+	DB      *sqlstore.DB
 	H       http.Handler
 	Token   string // F205-W001's
 	Device  string
@@ -35,9 +35,9 @@ type testHub struct {
 }
 
 // MustOpenDB opens a hub database in the test's directory.
-func MustOpenDB(tb testing.TB) *hubdb.DB {
+func MustOpenDB(tb testing.TB) *sqlstore.DB {
 	tb.Helper()
-	db, err := hubdb.Open(context.Background(), pgtest.HubTarget(tb, tb.TempDir()))
+	db, err := sqlstore.Open(context.Background(), pgtest.HubTarget(tb, tb.TempDir()))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/passwd"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -249,11 +249,11 @@ func TestAccessExport(t *testing.T) {
 			t.Fatalf("%d %+v %+v", st, e, res)
 		}
 		a := res.Accesses[0]
-		if a.Device != w.device || a.Operator != "mrossi" || a.Action != app.AuditView || a.At == "" || a.Source != hubdb.SourceDevice {
+		if a.Device != w.device || a.Operator != "mrossi" || a.Action != app.AuditView || a.At == "" || a.Source != sqlstore.SourceDevice {
 			t.Errorf("access %+v", a)
 		}
 	})
-	kiosk := trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk)
+	kiosk := trustEnrol(t, h.DB, "F205", sqlstore.RoleKiosk)
 	stolen := request(sup, w.device, "supervisore", luca.CodiceFiscale, now)
 	for _, tc := range []struct {
 		name   string

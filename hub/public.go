@@ -616,7 +616,7 @@ func clientIP(r *http.Request) string {
 }
 
 // handleBook books the slot of the posted form, under the same rules as
-// the counter and the kiosk (hubdb.BookAppointment), and shows the
+// the counter and the kiosk (sqlstore.BookAppointment), and shows the
 // booking's code; a refused form is shown again with the reason and
 // nothing stored. The same form posted twice is one booking.
 func (s *server) handleBook(w http.ResponseWriter, r *http.Request) {

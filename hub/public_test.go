@@ -20,7 +20,7 @@ import (
 	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/demo"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -33,7 +33,7 @@ var publicNow = time.Date(2026, 3, 10, 8, 0, 0, 0, app.Rome)
 // counter of the first enrolled.
 type publicHub struct {
 	URL   string
-	DB    *hubdb.DB
+	DB    *sqlstore.DB
 	Token string // a counter of I690
 	now   *time.Time
 }

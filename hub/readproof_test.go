@@ -15,7 +15,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -53,7 +53,7 @@ func (h *trustHub) asClerk(tb testing.TB, target string) []string {
 	return readProof(tb, h.clerk(tb), "F205", "F205-W001", "mrossi", app.PurposeCertificate, target, time.Now().UTC())
 }
 
-func (h *trustHub) reads(tb testing.TB, cf string) []hubdb.CitizenRead {
+func (h *trustHub) reads(tb testing.TB, cf string) []sqlstore.CitizenRead {
 	tb.Helper()
 	r, err := h.DB.CitizenReads(context.Background(), cf)
 	if err != nil {
@@ -79,8 +79,8 @@ func TestCrossReadProof(t *testing.T) {
 		PasswordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA", Active: false}); err != nil {
 		t.Fatal(err)
 	}
-	kiosk := trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk)
-	board := trustEnrol(t, h.DB, "F205", hubdb.RoleBoard)
+	kiosk := trustEnrol(t, h.DB, "F205", sqlstore.RoleKiosk)
+	board := trustEnrol(t, h.DB, "F205", sqlstore.RoleBoard)
 	second := trustEnrol(t, h.DB, "F205", "") // F205-W004: after the kiosk and the board
 	now := time.Now().UTC()
 	file := "/v1/citizens/" + carlo.CodiceFiscale
@@ -160,7 +160,7 @@ func TestCrossReadProof(t *testing.T) {
 		}
 		a := list[0]
 		if a.Operator != "mrossi" || a.Purpose != app.PurposeIdentity || a.Device != "F205-W001" || a.DeviceComune != "F205" ||
-			a.Action != hubdb.ActionHubRead || a.At.IsZero() {
+			a.Action != sqlstore.ActionHubRead || a.At.IsZero() {
 			t.Errorf("access recorded as %+v", a)
 		}
 	})

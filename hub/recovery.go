@@ -9,7 +9,7 @@ import (
 
 // reconciled tells the database what dev says it holds confirmed, so that
 // a comune in recovery after a restore learns that the device has sent
-// back all it had been confirmed (hubdb.Reconciled), and logs the end of a
+// back all it had been confirmed (sqlstore.Reconciled), and logs the end of a
 // comune's recovery. A failure here is logged, not answered: the exchange
 // itself is right, and the next one tries again.
 func (s *server) reconciled(r *http.Request, dev *storage.Device) {

@@ -107,7 +107,7 @@ func allowed(roles []storage.DeviceRole, dev *storage.Device) error {
 // pushes are the operation kinds a kiosk and a board may push; a counter
 // pushes every kind. A kiosk issues certificates, tickets and appointments
 // to the citizen in front of it, and takes requests of certificates by post
-// (no other service: hubdb.applyRequest); a board only keeps its audit trail.
+// (no other service: sqlstore.applyRequest); a board only keeps its audit trail.
 var pushes = map[storage.DeviceRole][]string{
 	storage.RoleKiosk: {app.OpAudit, app.OpCertificate, queue.FactTicket, queue.FactAppointment, request.FactRequest},
 	storage.RoleBoard: {app.OpAudit},

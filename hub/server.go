@@ -468,7 +468,7 @@ func (s *server) handlePush(w http.ResponseWriter, r *http.Request, dev *storage
 	// payment of that day that the hub could not record. The ones behind it
 	// are answered "skipped", so the workstation sends them again after it.
 	//
-	// The batch is applied in one transaction (hubdb.DB.ApplyOps): a push
+	// The batch is applied in one transaction (sqlstore.DB.ApplyOps): a push
 	// of hundreds costs one commit, not hundreds.
 	// An operation the hub cannot read, or the device may not push, ends
 	// the batch where it stands.

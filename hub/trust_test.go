@@ -25,7 +25,7 @@ import (
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -33,7 +33,7 @@ import (
 // I690 (Sesto San Giovanni), whose family sheets are both numbered "1", and
 // a counter workstation in each.
 type trustHub struct {
-	DB     *hubdb.DB
+	DB     *sqlstore.DB
 	URL    string
 	Milano string // token of a counter of F205
 	Sesto  string // token of a counter of I690
@@ -96,7 +96,7 @@ func newTrustHub(tb testing.TB, opts ...func(*hub.Deps)) *trustHub {
 
 // trustEnrol enrols a workstation of comune through a real one-time code and
 // returns its token; role "" is the code's default.
-func trustEnrol(tb testing.TB, db *hubdb.DB, comune string, role hubdb.DeviceRole) string {
+func trustEnrol(tb testing.TB, db *sqlstore.DB, comune string, role sqlstore.DeviceRole) string {
 	tb.Helper()
 	ctx := context.Background()
 	code, err := db.NewEnrollCode(ctx, comune, time.Hour)
@@ -236,8 +236,8 @@ func TestAnagrafeConfined(t *testing.T) {
 	ctx := context.Background()
 	luca, paolo := h.People["Bianchi Luca"], h.People["Bianchi Paolo"]
 	carlo, aldo := h.People["Verdi Carlo"], h.People["Verdini Aldo"]
-	kiosk := trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk)
-	board := trustEnrol(t, h.DB, "F205", hubdb.RoleBoard)
+	kiosk := trustEnrol(t, h.DB, "F205", sqlstore.RoleKiosk)
+	board := trustEnrol(t, h.DB, "F205", sqlstore.RoleBoard)
 
 	t.Run("ErrRoleNotCounter", func(t *testing.T) {
 		for _, tok := range []string{kiosk, board} {
@@ -564,7 +564,7 @@ func TestRevokedKeyCertificates(t *testing.T) {
 	h.DB.Now = func() time.Time { return issuedAt.Add(time.Hour) }
 	f := residenceFacts(t, h.RevokedLate.ID, 7)
 	delivered := h.RevokedLate.stamp(t, 7)
-	res := h.DB.ApplyOp(ctx, &hubdb.Device{ID: h.RevokedLate.ID, Comune: "F205", Role: hubdb.RoleCounter}, app.Operation{
+	res := h.DB.ApplyOp(ctx, &sqlstore.Device{ID: h.RevokedLate.ID, Comune: "F205", Role: sqlstore.RoleCounter}, app.Operation{
 		ID: "6f1c2b8e-0f3a-4c59-9a47-1d2e3f4a5b6d", Device: h.RevokedLate.ID, Seq: 1, Kind: app.OpCertificate, CreatedAt: issuedAt,
 		Certificate: &app.CertificateFact{Number: f.Number.String(), Type: certificate.SlugResidenza, CodiceFiscale: f.CodiceFiscale,
 			Comune: "F205", IssuedAt: f.IssuedAt, AsOf: f.AsOf, Operator: "mrossi", Stamp: delivered},
@@ -649,8 +649,8 @@ func TestCertificateAgainstAnagrafe(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, stamp := send(p.seq+20, tc.mod)
-			if res.Flag != hubdb.FlagMismatch {
-				t.Errorf("result %+v, want flagged %q", res, hubdb.FlagMismatch)
+			if res.Flag != sqlstore.FlagMismatch {
+				t.Errorf("result %+v, want flagged %q", res, sqlstore.FlagMismatch)
 			}
 			page, js := verifyOverHTTP(t, srv.URL, stamp)
 			if v := verdictOf(page); v != "NON VALIDO" || strings.Contains(page, "FALSI") {
@@ -782,10 +782,10 @@ func FuzzSearch(f *testing.F) {
 // role); a public route needs no token.
 func TestRolesEveryRoute(t *testing.T) {
 	h := newTrustHub(t)
-	tokens := map[hubdb.DeviceRole]string{
-		hubdb.RoleCounter: h.Milano,
-		hubdb.RoleKiosk:   trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk),
-		hubdb.RoleBoard:   trustEnrol(t, h.DB, "F205", hubdb.RoleBoard),
+	tokens := map[sqlstore.DeviceRole]string{
+		sqlstore.RoleCounter: h.Milano,
+		sqlstore.RoleKiosk:   trustEnrol(t, h.DB, "F205", sqlstore.RoleKiosk),
+		sqlstore.RoleBoard:   trustEnrol(t, h.DB, "F205", sqlstore.RoleBoard),
 	}
 	cf := h.People["Bianchi Luca"].CodiceFiscale
 	fill := strings.NewReplacer("{cf}", cf, "{id}", "1", "{sha}", strings.Repeat("0", 64))
@@ -833,7 +833,7 @@ func TestRolesEveryRoute(t *testing.T) {
 	// What a kiosk and a board reach, spelled out: the anagrafe, the
 	// queue's controls, payments and attachments are the counter's.
 	for _, pattern := range []string{"GET /v1/citizens", "POST /v1/queue/call", "GET /v1/payments/positions", "PUT /v1/attachments/{sha}"} {
-		if got := routes[pattern]; len(got) != 1 || got[0] != hubdb.RoleCounter {
+		if got := routes[pattern]; len(got) != 1 || got[0] != sqlstore.RoleCounter {
 			t.Errorf("%s: roles %v, want the counter's alone", pattern, got)
 		}
 	}
@@ -853,8 +853,8 @@ func TestDeviceViews(t *testing.T) {
 	if err := h.DB.PutAreas(ctx, "F205", []queue.Area{{Code: "A", Name: "Anagrafe", NameEN: "Registry office", Minutes: 10, Kiosk: true}}); err != nil {
 		t.Fatal(err)
 	}
-	kiosk := trustEnrol(t, h.DB, "F205", hubdb.RoleKiosk)
-	board := trustEnrol(t, h.DB, "F205", hubdb.RoleBoard)
+	kiosk := trustEnrol(t, h.DB, "F205", sqlstore.RoleKiosk)
+	board := trustEnrol(t, h.DB, "F205", sqlstore.RoleBoard)
 	type seen struct{ citizens, operators, records, area, clearDocs, checkedDocs int }
 	download := func(token string) seen {
 		var s seen

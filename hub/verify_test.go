@@ -26,7 +26,7 @@ import (
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 )
 
 // The story of the verification tests, in the hub's time: Milano's
@@ -69,7 +69,7 @@ func (w *workstation) stamp(tb testing.TB, seq int64, mods ...func(*certificate.
 // workstations: Good, Revoked before the certificate was issued, and
 // RevokedLater, after.
 type verifyHub struct {
-	DB                         *hubdb.DB
+	DB                         *sqlstore.DB
 	Good, Revoked, RevokedLate *workstation
 }
 
@@ -549,7 +549,7 @@ func TestVerifyPageHubRegister(t *testing.T) {
 	h.seedRossi(t)
 	delivered := h.Good.stamp(t, 10)
 	f := residenceFacts(t, h.Good.ID, 10)
-	res := h.DB.ApplyOp(ctx, &hubdb.Device{ID: h.Good.ID, Comune: "F205"}, app.Operation{
+	res := h.DB.ApplyOp(ctx, &sqlstore.Device{ID: h.Good.ID, Comune: "F205"}, app.Operation{
 		ID: "6f1c2b8e-0f3a-4c59-9a47-1d2e3f4a5b6c", Device: h.Good.ID, Seq: 1, Kind: app.OpCertificate, CreatedAt: issuedAt,
 		Certificate: &app.CertificateFact{Number: f.Number.String(), Type: certificate.SlugResidenza, CodiceFiscale: f.CodiceFiscale,
 			Comune: "F205", IssuedAt: f.IssuedAt, AsOf: f.AsOf, Operator: "mrossi", Stamp: certificate.URL(hubBase, delivered)},

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 )
 
 // TestHubBackupWhilePushing takes backups of the hub's database while a
@@ -60,11 +60,11 @@ func TestHubBackupWhilePushing(t *testing.T) {
 
 	var prev int64
 	for i, b := range backups {
-		if _, err := hubdb.VerifyBackup(ctx, b); err != nil {
+		if _, err := sqlstore.VerifyBackup(ctx, b); err != nil {
 			t.Fatalf("backup %d: %v", i, err)
 		}
 		live := filepath.Join(t.TempDir(), "hub.db")
-		aside, err := hubdb.Restore(ctx, live, b, time.Now())
+		aside, err := sqlstore.Restore(ctx, live, b, time.Now())
 		if err != nil || aside != "" {
 			t.Fatalf("restore of backup %d into an empty folder: aside %q, %v", i, aside, err)
 		}
@@ -76,7 +76,7 @@ func TestHubBackupWhilePushing(t *testing.T) {
 			t.Errorf("backup %d holds %d operations, the one before %d", i, top, prev)
 		}
 		prev = top
-		db, err := hubdb.Open(ctx, live)
+		db, err := sqlstore.Open(ctx, live)
 		if err != nil {
 			t.Fatalf("open restored backup %d: %v", i, err)
 		}

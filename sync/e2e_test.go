@@ -1,6 +1,6 @@
 package sync_test
 
-// End-to-end tests of the sync engine against the real hub: hubdb on a
+// End-to-end tests of the sync engine against the real hub: sqlstore on a
 // SQLite file, hub.NewServer behind httptest on loopback, the
 // workstation's real store on another file. Faults (a hub that goes down
 // mid-download, an answer lost on the way back) are injected by wrapping
@@ -33,7 +33,7 @@ import (
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/pgdb/pgtest"
 	"github.com/sportello/sportello/passwd"
 	"github.com/sportello/sportello/store"
@@ -83,7 +83,7 @@ type fault func(w http.ResponseWriter, r *http.Request, next http.Handler) bool
 // injects faults.
 type testHub struct {
 	t    *testing.T
-	DB   *hubdb.DB
+	DB   *sqlstore.DB
 	Path string // the hub's database file
 	Clk  *clock
 	URL  string
@@ -106,7 +106,7 @@ func newHub(t *testing.T) *testHub {
 func newHubOn(t *testing.T, path string) *testHub {
 	t.Helper()
 	ctx := context.Background()
-	db, err := hubdb.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func (h *testHub) code(comune string, ttl time.Duration) string {
 	return code
 }
 
-func (h *testHub) replace(comune string, citizens []app.Citizen) hubdb.ImportResult {
+func (h *testHub) replace(comune string, citizens []app.Citizen) sqlstore.ImportResult {
 	h.t.Helper()
 	res, err := h.DB.ReplaceAnagrafe(context.Background(), comune, slices.Clone(citizens))
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app/kiosk"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/sync"
 )
 
@@ -20,7 +20,7 @@ func TestKioskLockoutAlertsSupervisor(t *testing.T) {
 	h := newHub(t)
 	h.replace("F205", milano())
 	counter := h.synced("F205")
-	code, err := h.DB.NewEnrollCodeFor(ctx, "F205", hubdb.RoleKiosk, time.Hour)
+	code, err := h.DB.NewEnrollCodeFor(ctx, "F205", sqlstore.RoleKiosk, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

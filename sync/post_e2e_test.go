@@ -21,7 +21,7 @@ import (
 	"github.com/sportello/sportello/app/post"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/passwd"
 	"github.com/sportello/sportello/printing"
 	"github.com/sportello/sportello/sync"
@@ -266,7 +266,7 @@ func TestCertificateByPost(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The kiosk takes one for Nicolò, to his residence.
-		code, err := h.DB.NewEnrollCodeFor(ctx, "F205", hubdb.RoleKiosk, time.Hour)
+		code, err := h.DB.NewEnrollCodeFor(ctx, "F205", sqlstore.RoleKiosk, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -323,7 +323,7 @@ func TestCertificateByPost(t *testing.T) {
 	})
 	t.Run("ErrKioskMovesRequest", func(t *testing.T) {
 		second, _ := askByPost(t, h, "F205", form)
-		code, err := h.DB.NewEnrollCodeFor(ctx, "F205", hubdb.RoleKiosk, time.Hour)
+		code, err := h.DB.NewEnrollCodeFor(ctx, "F205", sqlstore.RoleKiosk, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,14 +21,14 @@ import (
 	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/pgdb/pgtest"
 	"github.com/sportello/sportello/sync"
 	"github.com/sportello/sportello/sync/wire"
 )
 
 // TestMigrateToPostgres moves a hub that served a workstation from its
-// SQLite file to PostgreSQL (hubdb.CopyToPostgres, what sportello-hub
+// SQLite file to PostgreSQL (sqlstore.CopyToPostgres, what sportello-hub
 // migrate runs) between two of the workstation's rounds: the workstation
 // goes on from its cursors, pulls the changes made before the move, sends
 // its new work once, and is never told the hub was restored; a second
@@ -51,17 +51,17 @@ func TestMigrateToPostgres(t *testing.T) {
 	h.DB.Close()
 
 	url := pgtest.NewDatabase(t)
-	counts, err := hubdb.CopyToPostgres(ctx, file, url)
+	counts, err := sqlstore.CopyToPostgres(ctx, file, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(counts) < 20 {
 		t.Fatalf("%d tables copied", len(counts))
 	}
-	if _, err := hubdb.CopyToPostgres(ctx, file, url); err == nil {
+	if _, err := sqlstore.CopyToPostgres(ctx, file, url); err == nil {
 		t.Fatal("a second migration into a database that holds a hub was taken")
 	}
-	pg, err := hubdb.Open(ctx, url)
+	pg, err := sqlstore.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestTwoHubsOneDatabase(t *testing.T) {
 			errs <- err
 		}()
 	}
-	paid := make(chan *hubdb.OnlinePayment, 2)
+	paid := make(chan *sqlstore.OnlinePayment, 2)
 	for _, h := range []*testHub{a, b} {
 		go func() {
 			op, err := h.DB.RecordOnlinePayment(ctx, online.Avviso, 12000, now())

@@ -12,7 +12,7 @@ import (
 	"github.com/sportello/sportello/app/pagopa"
 	"github.com/sportello/sportello/app/queue"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/sync"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -185,7 +185,7 @@ func TestRecoveryRelease(t *testing.T) {
 	ctx := context.Background()
 	h, people, a, da, guasto := reportDesk(t)
 	b, c := h.synced("F205"), h.synced("F205")
-	code, err := h.DB.NewEnrollCodeFor(ctx, "F205", hubdb.RoleKiosk, time.Hour)
+	code, err := h.DB.NewEnrollCodeFor(ctx, "F205", sqlstore.RoleKiosk, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestIUVBlocksAcrossRestore(t *testing.T) {
 		t.Fatalf("w2 got %d IUVs while the hub awaited w1 (%v)", left, err)
 	}
 	round(t, w1, w2)
-	if left, err := w2.St.IUVLeft(ctx); err != nil || left != hubdb.BlockSize {
+	if left, err := w2.St.IUVLeft(ctx); err != nil || left != sqlstore.BlockSize {
 		t.Fatalf("w2 has %d IUVs after the recovery, want a block (%v)", left, err)
 	}
 	db, err := sql.Open("sqlite3", h.Path)

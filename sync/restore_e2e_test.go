@@ -12,34 +12,34 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/sync/wire"
 )
 
 // backup takes a backup of the serving hub as `sportello-hub backup` does
-// (hubdb.BackupFile, on a connection of its own, the marks it holds
+// (sqlstore.BackupFile, on a connection of its own, the marks it holds
 // recorded in the hub).
 func (h *testHub) backup() string {
 	h.t.Helper()
 	out := filepath.Join(h.t.TempDir(), "hub-backup.db")
-	if err := hubdb.BackupFile(context.Background(), h.Path, out); err != nil {
+	if err := sqlstore.BackupFile(context.Background(), h.Path, out); err != nil {
 		h.t.Fatalf("backup: %v", err)
 	}
 	return out
 }
 
 // restore stops the hub, puts the backup file in place of its database as
-// `sportello-hub restore` does (hubdb.Restore), and starts it again on the
+// `sportello-hub restore` does (sqlstore.Restore), and starts it again on the
 // restored database, at the same address.
 func (h *testHub) restore(file string) {
 	h.t.Helper()
 	ctx := context.Background()
 	h.Stop()
 	h.DB.Close()
-	if _, err := hubdb.Restore(ctx, h.Path, file, h.Clk.Now()); err != nil {
+	if _, err := sqlstore.Restore(ctx, h.Path, file, h.Clk.Now()); err != nil {
 		h.t.Fatalf("restore: %v", err)
 	}
-	db, err := hubdb.Open(ctx, h.Path)
+	db, err := sqlstore.Open(ctx, h.Path)
 	if err != nil {
 		h.t.Fatalf("open the restored hub: %v", err)
 	}

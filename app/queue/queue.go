@@ -1,7 +1,7 @@
 // Package queue is the comune's queue management (eliminacode): service
 // areas, tickets and their numbers, the calls of the counters, booked
 // appointments and the statistics a supervisor reads. It is domain only:
-// the hub decides who is called next when it can be reached (hubdb), the
+// the hub decides who is called next when it can be reached (sqlstore), the
 // workstation keeps the tickets it issued and the events of its counter
 // in its outbox (store), and the kiosk, the counter and the display board
 // show them (ui).

@@ -16,7 +16,7 @@ import (
 
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/demo"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/pgdb"
 	"github.com/sportello/sportello/passwd"
 )
@@ -237,9 +237,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // buildHub makes the hub's database: a copy of --hub-data, or a demo
 // comune of --residents built now.
-func buildHub(ctx context.Context, cfg *config) (*hubdb.DB, error) {
+func buildHub(ctx context.Context, cfg *config) (*sqlstore.DB, error) {
 	if cfg.hubDB != "" {
-		db, err := hubdb.Open(ctx, cfg.hubDB)
+		db, err := sqlstore.Open(ctx, cfg.hubDB)
 		if err != nil {
 			return nil, err
 		}
@@ -266,9 +266,9 @@ func buildHub(ctx context.Context, cfg *config) (*hubdb.DB, error) {
 				return nil, err
 			}
 		}
-		return hubdb.Open(ctx, path)
+		return sqlstore.Open(ctx, path)
 	}
-	db, err := hubdb.Open(ctx, path)
+	db, err := sqlstore.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func buildHub(ctx context.Context, cfg *config) (*hubdb.DB, error) {
 }
 
 // startHub serves the hub on a loopback port, as `sportello-hub serve` does.
-func startHub(ctx context.Context, db *hubdb.DB) (url string, stop func(), err error) {
+func startHub(ctx context.Context, db *sqlstore.DB) (url string, stop func(), err error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := hub.NewHTTPServer("127.0.0.1:0", hub.NewServer(hub.Deps{DB: db, Log: quiet}))
 	ctx, cancel := context.WithCancel(ctx)

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/sync/wire"
 )
 
@@ -41,7 +41,7 @@ type loadDevice struct {
 
 // loadDevices enrols n workstations of the comune straight in the hub's
 // database (the enrolment is not what is measured).
-func loadDevices(ctx context.Context, db *hubdb.DB, n int) ([]*loadDevice, error) {
+func loadDevices(ctx context.Context, db *sqlstore.DB, n int) ([]*loadDevice, error) {
 	out := make([]*loadDevice, 0, n)
 	for range n {
 		code, err := db.NewEnrollCode(ctx, comune, time.Hour)

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/sync"
 )
@@ -16,7 +16,7 @@ import (
 // them; not timed) and times the sync round that sends them to the hub.
 // Duplicates are the hub's audit events for the device beyond those sent,
 // plus any left pending: both must be 0.
-func measureOutbox(ctx context.Context, cfg *config, db *hubdb.DB, st *store.Store, c *sync.Client, res *Result) error {
+func measureOutbox(ctx context.Context, cfg *config, db *sqlstore.DB, st *store.Store, c *sync.Client, res *Result) error {
 	p, err := st.Profile(ctx)
 	if err != nil {
 		return err

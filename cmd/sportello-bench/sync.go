@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/sqlitedb"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/sync"
@@ -19,7 +19,7 @@ import (
 // sync round (the whole download, as `sportello sync` runs it), then a
 // bare SQLite bulk insert of the very rows it stored.
 // The workstation stays open for the measures that follow (ws).
-func measureSync(ctx context.Context, cfg *config, db *hubdb.DB, url string, res *Result, ws *workstation) error {
+func measureSync(ctx context.Context, cfg *config, db *sqlstore.DB, url string, res *Result, ws *workstation) error {
 	code, err := db.NewEnrollCode(ctx, comune, time.Hour)
 	if err != nil {
 		return err

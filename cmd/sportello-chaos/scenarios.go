@@ -23,7 +23,7 @@ var scenarios = []scenario{
 	{"clock-skew", 2, clockSkew},
 	{"cash", 1, cash},
 	// Every workstation of the template: a restored hub awaits each of
-	// them before it numbers anew (hub/hubdb/recovery.go).
+	// them before it numbers anew (hub/sqlstore/recovery.go).
 	{"restore", 3, restoreHub},
 }
 

@@ -19,7 +19,7 @@ import (
 	"github.com/sportello/sportello/app/certificate"
 	"github.com/sportello/sportello/hub"
 	"github.com/sportello/sportello/hub/demo"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/hub/storage"
 	"github.com/sportello/sportello/internal/cmdline"
 	"github.com/sportello/sportello/internal/hubpin"
@@ -49,7 +49,7 @@ var serveCmd = &command{
 				return err
 			}
 			if backups.every > 0 && data.db != "" {
-				return hubdb.ErrPostgresBackup
+				return sqlstore.ErrPostgresBackup
 			}
 			db, err := openHubDB(ctx, "serve", data)
 			if err != nil {
@@ -74,7 +74,7 @@ var serveCmd = &command{
 	},
 }
 
-func serve(ctx context.Context, db *hubdb.DB, addr, publicURL string, tlsConf *tls.Config, pin string,
+func serve(ctx context.Context, db *sqlstore.DB, addr, publicURL string, tlsConf *tls.Config, pin string,
 	pins func() (*wire.PinsResponse, error), log *slog.Logger, metrics *hub.Metrics) error {
 	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log, Pins: pins, Metrics: metrics}))
 	srv.TLSConfig = tlsConf

@@ -10,7 +10,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/cf"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/cmdline"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -60,7 +60,7 @@ var auditCmd = &command{
 			fmt.Fprintln(tw, "quando\tpostazione\tcomune\toperatore\tazione\toggetto\tmotivo\tfonte")
 			for _, a := range accesses {
 				source := "postazione"
-				if a.Source == hubdb.SourceHub {
+				if a.Source == sqlstore.SourceHub {
 					source = "hub"
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.At.In(app.Rome).Format("02/01/2006 15:04:05"),

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 )
 
 // TestAudit exports the accesses to a citizen as the DPO would, after a
@@ -23,7 +23,7 @@ func TestAudit(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	const who = "RSSMRA85T10A562S"
-	db, err := hubdb.Open(ctx, filepath.Join(data, "hub.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(data, "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev := &hubdb.Device{ID: en.Device.Device, Comune: "F205"}
+	dev := &sqlstore.Device{ID: en.Device.Device, Comune: "F205"}
 	t0 := time.Now().Add(-10 * 24 * time.Hour).UTC()
 	var prev string
 	for i, a := range []struct{ action, subject string }{{app.AuditSearch, "risultati: 1"}, {app.AuditView, who}, {app.AuditPrint, who}} {
@@ -51,7 +51,7 @@ func TestAudit(t *testing.T) {
 			t.Fatalf("audit %d: %+v", i, res)
 		}
 	}
-	if err := db.RecordRead(ctx, hubdb.CitizenRead{At: t0.Add(90 * time.Second), Device: dev.ID, DeviceComune: "F205", Operator: "mrossi",
+	if err := db.RecordRead(ctx, sqlstore.CitizenRead{At: t0.Add(90 * time.Second), Device: dev.ID, DeviceComune: "F205", Operator: "mrossi",
 		Subject: who, SubjectComune: "A562", Purpose: "certificato"}); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestAudit(t *testing.T) {
 		}
 		got = append(got, fmt.Sprint(m["action"], "/", m["purpose"]))
 	}
-	want := []string{app.AuditView + "/", hubdb.ActionHubRead + "/certificato", app.AuditPrint + "/"}
+	want := []string{app.AuditView + "/", sqlstore.ActionHubRead + "/certificato", app.AuditPrint + "/"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("audit --json actions %v, want %v (the search names nobody)", got, want)
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/cmdline"
 )
 
@@ -29,7 +29,7 @@ var backupCmd = &command{
 		out := fs.String("out", "", "il `FILE` del backup, che non deve esistere")
 		return func(ctx context.Context) error {
 			if data.db != "" {
-				return hubdb.ErrPostgresBackup
+				return sqlstore.ErrPostgresBackup
 			}
 			if data.dir == "" {
 				return cmdline.Usagef("backup: manca --data DIR")
@@ -45,8 +45,8 @@ var backupCmd = &command{
 				return app.Errorf(app.ENOTFOUND, "backup: in %s non c'è il database di un hub (hub.db)", data.dir)
 			}
 			start := time.Now()
-			err := hubdb.BackupFile(ctx, live, *out)
-			if err != nil && !errors.Is(err, hubdb.ErrNotRecorded) {
+			err := sqlstore.BackupFile(ctx, live, *out)
+			if err != nil && !errors.Is(err, sqlstore.ErrNotRecorded) {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "backup fatto e controllato: %s (%s, %s)\n", *out, fileSize(*out), time.Since(start).Round(time.Millisecond))
@@ -73,7 +73,7 @@ var restoreCmd = &command{
 				if fs.NArg() != 0 {
 					return cmdline.Usagef("restore: con --db non si indica un file: il database si ripristina con pg_restore, poi restore --db URL lo segna come ripristinato")
 				}
-				if err := hubdb.MarkRestored(ctx, data.db, time.Now()); err != nil {
+				if err := sqlstore.MarkRestored(ctx, data.db, time.Now()); err != nil {
 					return err
 				}
 				fmt.Fprintln(e.stdout, "database segnato come ripristinato da un backup: le postazioni gli rinviano quanto aveva confermato loro dopo il backup e riscaricano i dati")
@@ -89,13 +89,13 @@ var restoreCmd = &command{
 				return err
 			}
 			live := filepath.Join(data.dir, "hub.db")
-			aside, err := hubdb.Restore(ctx, live, fs.Arg(0), time.Now())
+			aside, err := sqlstore.Restore(ctx, live, fs.Arg(0), time.Now())
 			if err != nil {
 				return err
 			}
 			// Opening migrates a backup of an older hub and proves the
 			// restored file serves.
-			db, err := hubdb.Open(ctx, live)
+			db, err := sqlstore.Open(ctx, live)
 			if err != nil {
 				return fmt.Errorf("restore: open the restored database: %w", err)
 			}
@@ -155,7 +155,7 @@ func (s *schedule) check() error {
 // start runs the schedule until ctx ends. A failed backup (a full disk, a
 // folder gone) is logged and tried again at the next tick: the hub goes
 // on serving whatever happens to its backups.
-func (s *schedule) start(ctx context.Context, db *hubdb.DB, stderr io.Writer) {
+func (s *schedule) start(ctx context.Context, db *sqlstore.DB, stderr io.Writer) {
 	if s.every == 0 {
 		return
 	}
@@ -190,12 +190,12 @@ const (
 )
 
 // run takes one scheduled backup and then prunes the oldest.
-func (s *schedule) run(ctx context.Context, db *hubdb.DB, now time.Time) (string, error) {
+func (s *schedule) run(ctx context.Context, db *sqlstore.DB, now time.Time) (string, error) {
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return "", err
 	}
 	out := filepath.Join(s.dir, backupPrefix+now.UTC().Format(backupLayout)+".db")
-	if err := db.Backup(ctx, out); errors.Is(err, hubdb.ErrNotRecorded) {
+	if err := db.Backup(ctx, out); errors.Is(err, sqlstore.ErrNotRecorded) {
 		if s.log != nil {
 			s.log.Warn("scheduled backup done but not recorded in the hub: the workstations learn of it at the next one", "file", out, "err", err)
 		}

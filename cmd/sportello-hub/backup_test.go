@@ -12,14 +12,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/sqlitedb"
 )
 
 // hubWithComuni makes a hub data folder holding the given comuni.
 func hubWithComuni(t *testing.T, data string, codes ...string) {
 	t.Helper()
-	db, err := hubdb.Open(context.Background(), filepath.Join(data, "hub.db"))
+	db, err := sqlstore.Open(context.Background(), filepath.Join(data, "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func hubWithComuni(t *testing.T, data string, codes ...string) {
 
 func comuniOf(t *testing.T, path string) []string {
 	t.Helper()
-	db, err := hubdb.Open(context.Background(), path)
+	db, err := sqlstore.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestServeBackups(t *testing.T) {
 			t.Fatalf("backups kept: %v, want 2", files)
 		}
 		for _, f := range files {
-			if _, err := hubdb.VerifyBackup(context.Background(), f); err != nil {
+			if _, err := sqlstore.VerifyBackup(context.Background(), f); err != nil {
 				t.Error(err)
 			}
 		}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/cmdline"
 )
 
@@ -88,7 +88,7 @@ func TestCatalogueImport(t *testing.T) {
 	if got, want := out.String(), "catalogo pubblicato: 117 servizi ("+file+"): 1 nuovi, 1 modificati, 1 ritirati, 115 invariati\n"; got != want {
 		t.Fatalf("comune's file:\n got %q\nwant %q", got, want)
 	}
-	db, err := hubdb.Open(ctx, filepath.Join(data, "hub.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(data, "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestCatalogueImport(t *testing.T) {
 // lastChange is the last change number of the network's scope.
 func lastChange(t *testing.T, data string) int64 {
 	t.Helper()
-	db, err := hubdb.Open(context.Background(), filepath.Join(data, "hub.db"))
+	db, err := sqlstore.Open(context.Background(), filepath.Join(data, "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

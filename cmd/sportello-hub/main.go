@@ -15,7 +15,7 @@ import (
 	"syscall"
 
 	"github.com/sportello/sportello/app"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/cmdline"
 	"github.com/sportello/sportello/internal/pgdb"
 )
@@ -162,12 +162,12 @@ func comuneFlag(fs *flag.FlagSet) *string {
 
 // openHubDB opens (creating it) the hub's database: PostgreSQL's with
 // --db, hub.db in the data folder otherwise.
-func openHubDB(ctx context.Context, cmd string, p *hubPlace) (*hubdb.DB, error) {
+func openHubDB(ctx context.Context, cmd string, p *hubPlace) (*sqlstore.DB, error) {
 	if p.db != "" {
 		if !pgdb.IsURL(p.db) {
 			return nil, cmdline.Usagef("%s: --db vuole l'URL di un database PostgreSQL (postgres://utente@host/database), non un file: il file è hub.db in --data", cmd)
 		}
-		return hubdb.Open(ctx, p.db)
+		return sqlstore.Open(ctx, p.db)
 	}
 	if p.dir == "" {
 		return nil, cmdline.Usagef("%s: manca --data DIR (o --db URL)", cmd)
@@ -175,7 +175,7 @@ func openHubDB(ctx context.Context, cmd string, p *hubPlace) (*hubdb.DB, error) 
 	if err := os.MkdirAll(p.dir, 0o700); err != nil {
 		return nil, err
 	}
-	return hubdb.Open(ctx, filepath.Join(p.dir, "hub.db"))
+	return sqlstore.Open(ctx, filepath.Join(p.dir, "hub.db"))
 }
 
 // checkComune refuses a --comune that is not a comune's Belfiore code,

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/cmdline"
 	"github.com/sportello/sportello/internal/hubpin"
 )
@@ -221,7 +221,7 @@ func TestCommands(t *testing.T) {
 	}
 	// A kiosk's code makes a kiosk: the hub, not the workstation, says so.
 	kiosk := strings.Split(strings.TrimSpace(mustRun("enroll-code", "--data", data, "--comune", "I690", "--role", "chiosco")), "\n")
-	if db, err := hubdb.Open(context.Background(), filepath.Join(data, "hub.db")); err != nil {
+	if db, err := sqlstore.Open(context.Background(), filepath.Join(data, "hub.db")); err != nil {
 		t.Error(err)
 	} else {
 		pub, _, _ := ed25519.GenerateKey(nil)
@@ -229,7 +229,7 @@ func TestCommands(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if dev, err := db.DeviceByToken(context.Background(), e.Token); err != nil || dev.Role != hubdb.RoleKiosk {
+		if dev, err := db.DeviceByToken(context.Background(), e.Token); err != nil || dev.Role != sqlstore.RoleKiosk {
 			t.Errorf("device of a chiosco code: %+v %v", dev, err)
 		}
 		db.Close()
@@ -351,7 +351,7 @@ func TestServeTLS(t *testing.T) {
 			t.Errorf("%s: %v %v, want %v", file, fi.Mode(), err, mode)
 		}
 	}
-	db, err := hubdb.Open(context.Background(), filepath.Join(data, "hub.db"))
+	db, err := sqlstore.Open(context.Background(), filepath.Join(data, "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/cmdline"
 	"github.com/sportello/sportello/internal/pgdb"
 )
@@ -29,7 +29,7 @@ var migrateCmd = &command{
 				return cmdline.Usagef("migrate: --to vuole l'URL di un database PostgreSQL (postgres://utente@host/database)")
 			}
 			start := time.Now()
-			counts, err := hubdb.CopyToPostgres(ctx, filepath.Join(*from, "hub.db"), *to)
+			counts, err := sqlstore.CopyToPostgres(ctx, filepath.Join(*from, "hub.db"), *to)
 			if err != nil {
 				return err
 			}

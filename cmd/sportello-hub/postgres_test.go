@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/pgdb/pgtest"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/sync"
@@ -101,7 +101,7 @@ func TestPostgresNetwork(t *testing.T) {
 
 	// After PostgreSQL's own restore, restore --db marks the database
 	// restored: a new epoch, which the workstations detect.
-	db, err := hubdb.Open(context.Background(), url)
+	db, err := sqlstore.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/sportello/sportello/internal/cmdline"
 )
 
-// The recovery after a restore (hub/hubdb/recovery.go): a comune numbers
+// The recovery after a restore (hub/sqlstore/recovery.go): a comune numbers
 // nothing new until each of its workstations has sent back its work; these
 // commands show whom it waits for and release one that will not come back.
 

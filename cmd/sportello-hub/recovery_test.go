@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 )
 
 // TestRecoveryCommands: after a restore, recovery list names the awaited
@@ -19,7 +19,7 @@ func TestRecoveryCommands(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	hubWithComuni(t, data, "F205")
-	db, err := hubdb.Open(ctx, filepath.Join(data, "hub.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(data, "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

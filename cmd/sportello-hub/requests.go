@@ -15,8 +15,8 @@ import (
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/hub/notify"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/cmdline"
 )
 
@@ -25,7 +25,7 @@ import (
 // openRequestsDB opens the hub's database for a command of the requests:
 // a status change queues notices that link to the follow page, at the
 // hub's public address.
-func openRequestsDB(ctx context.Context, e *env, cmd string, data *hubPlace) (*hubdb.DB, error) {
+func openRequestsDB(ctx context.Context, e *env, cmd string, data *hubPlace) (*sqlstore.DB, error) {
 	db, err := openHubDB(ctx, cmd, data)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/hub"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 	"github.com/sportello/sportello/internal/hubpin"
 	"github.com/sportello/sportello/sync/wire"
 )
@@ -57,7 +57,7 @@ func TestTLSAnnounce(t *testing.T) {
 	if !slices.Equal(p.Pins, []string{current.Pin(), next.Pin()}) {
 		t.Errorf("pins %q, want the current then the next", p.Pins)
 	}
-	db, err := hubdb.Open(ctx, filepath.Join(data, "hub.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(data, "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

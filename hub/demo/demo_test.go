@@ -10,12 +10,12 @@ import (
 	"github.com/sportello/sportello/app/anpr"
 	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/hub/demo"
-	"github.com/sportello/sportello/hub/hubdb"
+	"github.com/sportello/sportello/hub/sqlstore"
 )
 
-func MustOpenDB(tb testing.TB) *hubdb.DB {
+func MustOpenDB(tb testing.TB) *sqlstore.DB {
 	tb.Helper()
-	db, err := hubdb.Open(context.Background(), filepath.Join(tb.TempDir(), "hub.db"))
+	db, err := sqlstore.Open(context.Background(), filepath.Join(tb.TempDir(), "hub.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func fastHash(string) (string, error) {
 
 // demoHub is a hub with the reference tables and one demo comune,
 // Sesto San Giovanni, of 300 residents.
-func demoHub(t *testing.T, today time.Time) *hubdb.DB {
+func demoHub(t *testing.T, today time.Time) *sqlstore.DB {
 	t.Helper()
 	ctx := context.Background()
 	db := MustOpenDB(t)

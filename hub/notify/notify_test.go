@@ -24,8 +24,8 @@ import (
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/app/cf"
 	"github.com/sportello/sportello/app/request"
-	"github.com/sportello/sportello/hub/hubdb"
 	"github.com/sportello/sportello/hub/notify"
+	"github.com/sportello/sportello/hub/sqlstore"
 )
 
 // mailServer is a real SMTP server (go-smtp) on loopback that keeps what
@@ -146,10 +146,10 @@ func (c *clock) Advance(d time.Duration) {
 
 // hubWithRequest is a hub database with one request whose form gives an
 // email, a PEC address and a mobile number.
-func hubWithRequest(t *testing.T, clk *clock) (*hubdb.DB, *request.Request) {
+func hubWithRequest(t *testing.T, clk *clock) (*sqlstore.DB, *request.Request) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := hubdb.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func hubWithRequest(t *testing.T, clk *clock) (*hubdb.DB, *request.Request) {
 	return db, got
 }
 
-func states(t *testing.T, db *hubdb.DB, requestID string) map[string]string {
+func states(t *testing.T, db *sqlstore.DB, requestID string) map[string]string {
 	t.Helper()
 	ns, err := db.Notices(context.Background(), requestID)
 	if err != nil {

@@ -2,7 +2,7 @@
 // workers use it: one small interface per capability (devices, the
 // anagrafe, the change log, operations, requests, payments, the queue…),
 // composed into Store, and the domain types they speak. The one
-// implementation, package hubdb, runs the same SQL on SQLite and on
+// implementation, package sqlstore, runs the same SQL on SQLite and on
 // PostgreSQL. The wire format stays in package wire: the hub converts at
 // its boundary (package hub), and the JSON the storage keeps is in
 // package stored.
@@ -24,7 +24,7 @@ import (
 
 // Store is the whole of the hub's storage that the server uses. The
 // administration of the database itself (opening, migrating, backing up)
-// is its implementation's, hubdb.DB's, which the command line holds.
+// is its implementation's, sqlstore.DB's, which the command line holds.
 type Store interface {
 	Network
 	Devices

@@ -39,7 +39,7 @@ func TestMigrationsFollowTheTable(t *testing.T) {
 	byTable := map[string]*Shape{"citizens": V2Citizen, "operators": V2Operator, "local_positions": v2Position,
 		"payments": v2Payment, "cash_closings": v2Closing}
 	byKind := map[string]*Shape{"citizen": V2Citizen, "operator": V2Operator, "reference": v2Reference}
-	for _, file := range []string{"../../store/migrations/009_vocabulary.sql", "../../hub/hubdb/migrations/009_vocabulary.sql"} {
+	for _, file := range []string{"../../store/migrations/009_vocabulary.sql", "../../hub/sqlstore/migrations/009_vocabulary.sql"} {
 		b, err := os.ReadFile(filepath.FromSlash(file))
 		if err != nil {
 			t.Fatal(err)

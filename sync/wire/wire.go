@@ -40,7 +40,7 @@ const (
 	// HeaderHubEpoch: the highest seq of the device's operations any copy
 	// of the hub confirmed, those it is sending again after a restore
 	// included. A restored hub learns from it that the device has sent
-	// back all it had been confirmed (its recovery, hub/hubdb/recovery.go).
+	// back all it had been confirmed (its recovery, hub/sqlstore/recovery.go).
 	HeaderConfirmed = "Sportello-Confirmed"
 	// HeaderOutboxDepth, on a push, is how many operations wait in the
 	// device's outbox, for the hub's metrics.
