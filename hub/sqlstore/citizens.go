@@ -470,8 +470,8 @@ func (d *DB) ApplyOp(ctx context.Context, dev *Device, op app.Operation) app.OpR
 // first operation that fails stops the batch: it is undone alone (a savepoint), its answer is the
 // last of the results, and nothing behind it is tried — a day's closing
 // never lands before a payment of that day the hub could not record.
-// When the commit fails nothing was applied, and every operation of the
-// batch is answered with that failure, the first first.
+// When the commit fails nothing was applied, and the first operation is
+// answered with that failure.
 //
 // On PostgreSQL a conflict with another hub process runs the whole batch
 // again; a batch that keeps conflicting is applied one operation at a
@@ -508,17 +508,9 @@ func (d *DB) ApplyOps(ctx context.Context, dev *Device, ops []app.Operation) []a
 		}
 		return out
 	}
-	failed := opFailure(ops[0].ID, err)
-	out = out[:0]
-	for _, op := range ops {
-		f := failed
-		f.ID = op.ID
-		out = append(out, f)
-		if f.Code != app.EOFFLINE {
-			break // the first failed; the hub's answer skips the rest
-		}
-	}
-	return out
+	// Nothing was applied: the first operation carries the failure, and
+	// the hub's answer skips the rest (or, busy, fails the whole push).
+	return []app.OpResult{opFailure(ops[0].ID, err)}
 }
 
 // applyInSavepoint is applyOp undone alone when it fails, the batch's
