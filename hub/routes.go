@@ -43,6 +43,7 @@ func (s *server) table() []route {
 		// (view.go), and pushes the facts its role makes (handlePush).
 		{pattern: "GET /v1/changes", roles: anyDevice, device: s.handleChanges},
 		{pattern: "GET /v1/snapshot", roles: anyDevice, device: s.handleSnapshot},
+		{pattern: "GET /v1/anagrafe", roles: anyDevice, device: s.handleAnagrafe},
 		{pattern: "POST /v1/ops", roles: anyDevice, device: s.handlePush},
 		{pattern: "GET /v1/pins", roles: anyDevice, device: s.handlePins}, // pins.go
 		// The anagrafe is for an operator at the desk.

@@ -39,6 +39,9 @@ type Deps struct {
 	// Metrics collects the hub's metrics (metrics.go), served apart by
 	// MetricsHandler; nil keeps them unexposed.
 	Metrics *Metrics
+	// Prepared serves the comuni's prepared anagrafe files (anagrafe.go);
+	// nil: every download goes by pages.
+	Prepared *Prepared
 }
 
 // Limits bound what one request may ask or send.
@@ -91,6 +94,7 @@ type server struct {
 	operatorReads, operatorDaily *rateLimiter
 	pins                         func() (*wire.PinsResponse, error)
 	metrics                      *Metrics // metrics.go
+	prepared                     *Prepared
 }
 
 // One address may post a burst of publicForms forms (bookings and
@@ -104,7 +108,7 @@ const (
 
 // NewServer returns the hub's HTTP handler; every route is in routes.go.
 func NewServer(d Deps) http.Handler {
-	s := &server{db: d.DB, log: d.Log, now: d.Now, limits: d.Limits, pins: d.Pins, metrics: d.Metrics}
+	s := &server{db: d.DB, log: d.Log, now: d.Now, limits: d.Limits, pins: d.Pins, metrics: d.Metrics, prepared: d.Prepared}
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
 	}

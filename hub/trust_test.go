@@ -793,7 +793,7 @@ func TestRolesEveryRoute(t *testing.T) {
 	if len(routes) < 17 {
 		t.Fatalf("%d routes in the table", len(routes))
 	}
-	query := map[string]string{"/v1/changes": "?scope=F205&after=0", "/v1/snapshot": "?scope=F205"}
+	query := map[string]string{"/v1/changes": "?scope=F205&after=0", "/v1/snapshot": "?scope=F205", "/v1/anagrafe": "?scope=F205"}
 	for pattern, roles := range routes {
 		method, path, _ := strings.Cut(pattern, " ")
 		path = fill.Replace(path) + query[path]

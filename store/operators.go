@@ -14,24 +14,33 @@ import (
 // Operator returns the account of username, ENOTFOUND if the workstation
 // has not received it.
 func (s *Store) Operator(ctx context.Context, username string) (*app.Operator, error) {
-	var (
-		op         app.Operator
-		roles, upd string
-	)
-	err := s.db.QueryRowContext(ctx, `SELECT username, name, comune, roles, password_hash, key_params, public_key, active, updated_at
-		FROM operators WHERE username = ?`, username).
-		Scan(&op.Username, &op.Name, &op.Comune, &roles, &op.PasswordHash, &op.KeyParams, &op.PublicKey, &op.Active, &upd)
+	op, err := scanOperator(s.db.QueryRowContext(ctx, `SELECT `+operatorCols+` FROM operators WHERE username = ?`, username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, app.Errorf(app.ENOTFOUND, "operatore %s sconosciuto a questa postazione", username)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("operator %s: %w", username, err)
 	}
-	if err := json.Unmarshal([]byte(roles), &op.Roles); err != nil {
-		return nil, fmt.Errorf("operator %s: roles: %w", username, err)
+	return op, nil
+}
+
+// operatorCols are the columns scanOperator reads.
+const operatorCols = `username, name, comune, roles, password_hash, key_params, public_key, active, updated_at`
+
+func scanOperator(row scanner) (*app.Operator, error) {
+	var (
+		op         app.Operator
+		roles, upd string
+	)
+	if err := row.Scan(&op.Username, &op.Name, &op.Comune, &roles, &op.PasswordHash, &op.KeyParams, &op.PublicKey, &op.Active, &upd); err != nil {
+		return nil, err
 	}
+	if err := json.Unmarshal([]byte(roles), &op.Roles); err != nil {
+		return nil, fmt.Errorf("roles: %w", err)
+	}
+	var err error
 	if op.UpdatedAt, err = parseTime(upd); err != nil {
-		return nil, fmt.Errorf("operator %s: %w", username, err)
+		return nil, err
 	}
 	return &op, nil
 }

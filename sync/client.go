@@ -38,6 +38,10 @@ type Options struct {
 	SnapshotPage int
 	ChangesPage  int
 	PushBatch    int
+	// NoPreparedAnagrafe makes a first download go by pages even when the
+	// hub has the comune's prepared file (anagrafe.go): for measuring one
+	// against the other.
+	NoPreparedAnagrafe bool
 	// OnApplied is called after changes were applied, with the kinds seen
 	// (e.g. app.ChangeReference, so the counter reloads its tables).
 	OnApplied func(kinds map[string]bool)
@@ -982,6 +986,16 @@ func (c *Client) snapshot(ctx context.Context, p *app.Profile, restart bool) err
 	if restart {
 		st = nil
 	}
+	if st == nil && !restart {
+		// A first download: the comune's prepared file when the hub has one.
+		err := c.prepared(ctx, p)
+		if !errors.Is(err, errByPages) {
+			if err == nil {
+				c.update(func(s *app.SyncStatus) { s.Phase, s.Progress, s.Done, s.Total = "", -1, 0, 0 })
+			}
+			return err
+		}
+	}
 	c.update(func(s *app.SyncStatus) { s.Phase, s.Progress = "scaricamento iniziale dei dati", 0 })
 	after := ""
 	if st != nil {
@@ -1006,49 +1020,16 @@ func (c *Client) snapshot(ctx context.Context, p *app.Profile, restart bool) err
 		if err != nil {
 			return err
 		}
-		var operators []app.Operator
-		if st == nil {
+		first := st == nil
+		if first {
 			st = &app.SnapshotState{Scope: scope, Seq: res.Seq, Total: res.Total, Started: c.opt.Now()}
-			for _, w := range res.Operators {
-				o, err := wire.OperatorFromWire(w)
-				if err != nil {
-					return fmt.Errorf("operatore %s: %w", w.Username, err)
-				}
-				operators = append(operators, o)
-			}
 		}
-		citizens := make([]app.Citizen, 0, len(res.Citizens))
-		for _, w := range res.Citizens {
-			ci, err := wire.CitizenFromWire(w)
-			if err != nil {
-				return err
-			}
-			if ci.Comune != scope || ci.CodiceFiscale <= st.After {
-				return app.Errorf(app.EINVALID, "pagina dello scaricamento non valida (cittadino %s)", ci.CodiceFiscale)
-			}
-			citizens = append(citizens, ci)
-			st.After = ci.CodiceFiscale
+		pg, err := wire.SnapshotPageFromWire(scope, st.After, first, res)
+		if err != nil {
+			return err
 		}
-		records := make([]app.Record, 0, len(res.Records))
-		for _, w := range res.Records {
-			w.Seq = max(w.Seq, 1) // a record of the download has no position of its own
-			ch, err := wire.ChangeFromWire(scope, w)
-			if err != nil {
-				return err
-			}
-			if ch.Record == nil {
-				return app.Errorf(app.EINVALID, "pagina dello scaricamento non valida (record %s/%s)", w.Kind, w.Key)
-			}
-			records = append(records, *ch.Record)
-		}
-		if len(records) > 0 {
-			// Past the citizens the hub's position is its own (records sort
-			// after every codice fiscale): take it as given, forward only.
-			if res.After <= st.After {
-				return app.Errorf(app.EINVALID, "pagina dello scaricamento non valida (posizione %q)", res.After)
-			}
-			st.After = res.After
-		}
+		st.After = pg.After
+		citizens, operators, records := pg.Citizens, pg.Operators, pg.Records
 		st.Done += len(citizens) + len(records)
 		if err := c.store.PutSnapshotPage(ctx, *st, citizens, operators, records); err != nil {
 			return err

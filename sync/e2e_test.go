@@ -515,6 +515,9 @@ func TestSync(t *testing.T) {
 				t.Errorf("hub URL saved as %q", p.HubURL)
 			}
 			for _, e := range h.Exchanges("") {
+				if e.Path == "/v1/anagrafe" && e.Status == http.StatusNotFound {
+					continue // this hub prepares no file: the download goes by pages
+				}
 				if e.Status != http.StatusOK {
 					t.Errorf("%s %s answered %d", e.Method, e.Path, e.Status)
 				}

@@ -36,6 +36,12 @@ type Result struct {
 	BareInsertS   float64 `json:"bare_insert_s"`
 	BareInsertRPS float64 `json:"bare_insert_rows_per_s"`
 	SyncVsBare    float64 `json:"initial_sync_vs_bare"`
+	// SyncMode is how the first download went: "prepared" (the hub's
+	// prepared file, built first in PrepareS, PreparedBytes compressed) or
+	// "pages" (--pages).
+	SyncMode      string  `json:"initial_sync_mode"`
+	PrepareS      float64 `json:"hub_prepare_s"`
+	PreparedBytes int64   `json:"prepared_bytes"`
 
 	SearchMedianMs     float64 `json:"search_median_ms"`
 	SearchP99Ms        float64 `json:"search_p99_ms"`
@@ -65,6 +71,7 @@ type config struct {
 	cpuProfile string
 	only       map[string]bool
 	outboxOps  int
+	pages      bool
 	// The load generator: workstations polling every pollEvery and
 	// pushes per second in all, for loadFor.
 	workstations int
@@ -89,6 +96,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the measures run (hub and workstation, one process) to this file; --only picks them")
 	only := fs.String("only", "", "comma-separated measures to run: "+strings.Join(measures, ","))
 	fs.IntVar(&c.outboxOps, "outbox-ops", 10000, "operations in the outbox flush")
+	fs.BoolVar(&c.pages, "pages", false, "first download by pages, without the hub's prepared file")
 	fs.IntVar(&c.workstations, "workstations", 2000, "load generator: simulated workstations")
 	fs.IntVar(&c.pushes, "pushes", 200, "load generator: pushes per second, in all")
 	fs.DurationVar(&c.pollEvery, "poll-every", 5*time.Second, "load generator: each workstation polls the change log this often")
@@ -162,7 +170,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer db.Close()
 	res.BuildS = time.Since(start).Seconds()
 	logf("hub built: %d residents in %.1f s", cfg.residents, res.BuildS)
-	url, stopHub, err := startHub(ctx, db)
+	var prepared *hub.Prepared
+	if !cfg.pages && (cfg.wants("sync") || cfg.wants("search") || cfg.wants("certificate") || cfg.wants("outbox")) {
+		// The hub prepares the comune's file once, before any workstation
+		// asks (as `sportello-hub serve` does in the background).
+		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+		if prepared, err = hub.NewPrepared(ctx, filepath.Join(cfg.work, "hub", "prepared"), db, quiet); err != nil {
+			return err
+		}
+		start := time.Now()
+		a, err := prepared.Build(ctx, comune)
+		if err != nil {
+			return err
+		}
+		res.PrepareS, res.PreparedBytes = time.Since(start).Seconds(), a.Size
+		logf("hub prepared the anagrafe: %.1f MB compressed in %.1f s", float64(a.Size)/1e6, res.PrepareS)
+	}
+	url, stopHub, err := startHub(ctx, db, prepared)
 	if err != nil {
 		return err
 	}
@@ -280,9 +304,9 @@ func buildHub(ctx context.Context, cfg *config) (*sqlstore.DB, error) {
 }
 
 // startHub serves the hub on a loopback port, as `sportello-hub serve` does.
-func startHub(ctx context.Context, db *sqlstore.DB) (url string, stop func(), err error) {
+func startHub(ctx context.Context, db *sqlstore.DB, prepared *hub.Prepared) (url string, stop func(), err error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := hub.NewHTTPServer("127.0.0.1:0", hub.NewServer(hub.Deps{DB: db, Log: quiet}))
+	srv := hub.NewHTTPServer("127.0.0.1:0", hub.NewServer(hub.Deps{DB: db, Log: quiet, Prepared: prepared}))
 	ctx, cancel := context.WithCancel(ctx)
 	addr := make(chan string, 1)
 	done := make(chan error, 1)

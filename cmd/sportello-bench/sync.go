@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -29,7 +29,9 @@ func measureSync(ctx context.Context, cfg *config, db *sqlstore.DB, url string, 
 	if err != nil {
 		return err
 	}
-	c := sync.New(st, sync.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Timeout: 2 * time.Minute})
+	// The engine's log tells how the download went.
+	var logged bytes.Buffer
+	c := sync.New(st, sync.Options{Log: slog.New(slog.NewTextHandler(&logged, nil)), Timeout: 2 * time.Minute, NoPreparedAnagrafe: cfg.pages})
 	*ws = workstation{st: st, c: c, path: path}
 	if _, err := c.Enroll(ctx, url, code, "bench"); err != nil {
 		return fmt.Errorf("enroll: %w", err)
@@ -39,6 +41,12 @@ func measureSync(ctx context.Context, cfg *config, db *sqlstore.DB, url string, 
 		return err
 	}
 	res.InitialSyncS = time.Since(start).Seconds()
+	res.SyncMode = "pages"
+	if strings.Contains(logged.String(), "anagrafe adopted") {
+		res.SyncMode = "prepared"
+	} else if !cfg.pages {
+		return fmt.Errorf("the hub's prepared file was not adopted:\n%s", logged.String())
+	}
 	first, err := db.Snapshot(ctx, comune, "", 1)
 	if err != nil {
 		return err

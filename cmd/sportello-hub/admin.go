@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -69,14 +70,69 @@ var serveCmd = &command{
 			if err := serveMetrics(ctx, *metricsAddr, metrics, log); err != nil {
 				return err
 			}
-			return serve(ctx, db, *addr, *publicURL, tlsConf, pin, loadPins(data.dir), log, metrics)
+			var prepared *hub.Prepared
+			if data.dir != "" {
+				if prepared, err = hub.NewPrepared(ctx, preparedDir(data.dir), db, log); err != nil {
+					return err
+				}
+				go prepared.Run(ctx, preparedEvery)
+			}
+			return serve(ctx, db, *addr, *publicURL, tlsConf, pin, loadPins(data.dir), log, metrics, prepared)
+		}
+	},
+}
+
+// preparedDir is the folder of the comuni's prepared anagrafe files
+// (hub.Prepared) in the hub's data folder.
+func preparedDir(data string) string { return filepath.Join(data, "anagrafe-preparate") }
+
+// preparedEvery is how often serve looks for comuni whose prepared file is
+// missing or stale.
+const preparedEvery = 10 * time.Minute
+
+var prepareCmd = &command{
+	name:     "prepare",
+	synopsis: "--data DIR [--db URL] --comune CODICE",
+	summary:  "prepara ora l'anagrafe del comune come file per il primo scaricamento delle sue postazioni\n(l'hub in servizio lo fa da sé per i comuni di almeno 20.000 residenti)",
+	setup: func(e *env, fs *flag.FlagSet) func(context.Context) error {
+		data, comune := dataFlag(e, fs), comuneFlag(fs)
+		return func(ctx context.Context) error {
+			code, err := checkComune("prepare", *comune)
+			if err != nil {
+				return err
+			}
+			if data.dir == "" {
+				return cmdline.Usagef("prepare: manca --data DIR, la cartella dove si tengono i file preparati")
+			}
+			db, err := openHubDB(ctx, "prepare", data)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if n, err := db.CountCitizens(ctx, code); err != nil {
+				return err
+			} else if n == 0 {
+				return app.Errorf(app.ENOTFOUND, "il comune %s non ha residenti sull'hub: niente da preparare", code)
+			}
+			p, err := hub.NewPrepared(ctx, preparedDir(data.dir), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			a, err := p.Build(ctx, code)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "anagrafe di %s preparata alla posizione %d: %.1f MB compressi in %s\n",
+				code, a.Seq, float64(a.Size)/1e6, time.Since(start).Round(time.Second))
+			return nil
 		}
 	},
 }
 
 func serve(ctx context.Context, db *sqlstore.DB, addr, publicURL string, tlsConf *tls.Config, pin string,
-	pins func() (*wire.PinsResponse, error), log *slog.Logger, metrics *hub.Metrics) error {
-	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log, Pins: pins, Metrics: metrics}))
+	pins func() (*wire.PinsResponse, error), log *slog.Logger, metrics *hub.Metrics, prepared *hub.Prepared) error {
+	srv := hub.NewHTTPServer(addr, hub.NewServer(hub.Deps{DB: db, Log: log, Pins: pins, Metrics: metrics, Prepared: prepared}))
 	srv.TLSConfig = tlsConf
 	scheme := "http"
 	if tlsConf != nil {

@@ -41,7 +41,7 @@ type env struct {
 // (payment, request, catalogue, notices).
 var commands = []*command{
 	serveCmd, importReferenceCmd, demoCmd, importAnagrafeCmd, enrollCodeCmd, addOperatorCmd, revokeDeviceCmd,
-	compactCmd, rootKeyCmd, feesCmd, // admin.go
+	compactCmd, rootKeyCmd, feesCmd, prepareCmd, // admin.go
 	tlsAnnounceCmd,                    // tls.go
 	backupCmd, restoreCmd, migrateCmd, // backup.go, migrate.go
 	recoveryListCmd, recoveryReleaseCmd, recoveryLogCmd, // recovery.go

@@ -46,6 +46,7 @@ var flagsOf = map[string][]string{
 	"serve":               {"data", "db", "addr", "metrics-addr", "public-url", "backup-every", "backup-dir", "backup-keep", "tls-cert", "tls-key", "tls-name", "tls", "insecure-http"},
 	"import-reference":    {"data", "db"},
 	"demo":                {"data", "db", "comune", "residents", "seed"},
+	"prepare":             {"data", "db", "comune"},
 	"import-anagrafe":     {"data", "db", "comune"},
 	"enroll-code":         {"data", "db", "comune", "ttl", "role", "tls-cert"},
 	"add-operator":        {"data", "db", "comune", "username", "name", "role"},
@@ -210,6 +211,17 @@ func TestCommands(t *testing.T) {
 	out = mustRun("demo", "--data", data, "--comune", "i690", "--residents", "300", "--seed", "3")
 	if !strings.HasPrefix(out, "comune I690: ") || !strings.Contains(out, "operatore demo, password sportello") {
 		t.Errorf("demo: %q", out)
+	}
+	// The comune's anagrafe prepared as a file for the first downloads.
+	out = mustRun("prepare", "--data", data, "--comune", "I690")
+	if !strings.HasPrefix(out, "anagrafe di I690 preparata alla posizione ") {
+		t.Errorf("prepare: %q", out)
+	}
+	if files, _ := filepath.Glob(filepath.Join(data, "anagrafe-preparate", "I690-*.anagrafe.gz")); len(files) != 1 {
+		t.Errorf("prepare left %v, want one file of I690", files)
+	}
+	if r := runHub(t, nil, "prepare", "--data", data, "--comune", "H501"); r.code == 0 || !strings.Contains(r.stderr, "non ha residenti") {
+		t.Errorf("prepare of a comune without residents: exit %d, %q", r.code, r.stderr)
 	}
 	out = mustRun("fees", "--data", data, "--comune", "I690", "--with-bollo", "100", "--exempt", "50")
 	if want := "diritti di segreteria di I690: 100 centesimi in bollo, 50 in carta libera, 0 sui certificati di stato civile\n"; out != want {

@@ -1,0 +1,420 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/cf"
+	"github.com/sportello/sportello/internal/sqlitedb"
+)
+
+// A prepared anagrafe is a comune's whole download as a cache file: the
+// hub builds it once with this package (PutSnapshotPage, FinishSnapshot
+// into an empty cache) for every workstation of the comune, and a new
+// workstation adopts it instead of inserting a million rows itself
+// (AdoptAnagrafe). docs/BENCHMARKS.md, "Where the first download goes",
+// tells why: copying the rows costs more than the whole download may.
+
+// preparedTables are the tables a prepared anagrafe may fill, with the
+// check each one's rows must pass; every other table of the file must be
+// empty. instalment_avvisi is derived from the records by trigger: it is
+// built again from them, never taken from the file.
+var preparedTables = []string{"citizens", "records", "instalment_avvisi", "cursors", "operators", "schema_migrations"}
+
+// AdoptAnagrafe makes the prepared anagrafe in file the cache's download of
+// scope, at the change-log position seq: the file is brought to this
+// version's schema and checked whole (its pages, its schema against the
+// cache's, every citizen, record and operator as a download's page is
+// checked, nothing of the scope's outside its tables); then what the cache
+// holds of its own is copied into it, and its pages replace the cache's in
+// one transaction (SQLite's backup), so that a crash leaves the cache as
+// it was. Only a cache that holds no citizen and no download in progress
+// adopts one (ECONFLICT otherwise: the download goes by pages). The file is
+// changed; the caller removes it afterwards.
+//
+// While the pages are copied, nothing else of the workstation reads or
+// writes the cache (its one connection is held); a write of another
+// process (the command line) while the cache's own records were copied is
+// noticed (data_version) and nothing is adopted (ECONFLICT: the next round
+// tries again).
+func (s *Store) AdoptAnagrafe(ctx context.Context, file, scope string, seq int64) error {
+	if err := s.writable(ctx); err != nil {
+		return err
+	}
+	if err := checkPrepared(ctx, s.db, file, scope, seq); err != nil {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return sqlitedb.StorageError(s.path, err)
+	}
+	defer conn.Close()
+	version, err := dataVersion(ctx, conn)
+	if err != nil {
+		return sqlitedb.StorageError(s.path, err)
+	}
+	if err := mergeIntoPrepared(ctx, conn, file, scope); err != nil {
+		return err
+	}
+	if again, err := dataVersion(ctx, conn); err != nil {
+		return sqlitedb.StorageError(s.path, err)
+	} else if again != version {
+		return app.Errorf(app.ECONFLICT, "la cache è stata scritta da un altro programma durante lo scaricamento dell'anagrafe: si riprova")
+	}
+	if err := backupInto(ctx, conn, file); err != nil {
+		return sqlitedb.StorageError(s.path, fmt.Errorf("adopt the anagrafe of %s: %w", scope, err))
+	}
+	// The statements prepared on the old pages prepare again by themselves
+	// (SQLite sees the schema cookie move); nothing else is cached.
+	return nil
+}
+
+// dataVersion is the cache's PRAGMA data_version: it moves when another
+// connection commits to the file.
+func dataVersion(ctx context.Context, conn *sql.Conn) (int64, error) {
+	var v int64
+	err := conn.QueryRowContext(ctx, `PRAGMA main.data_version`).Scan(&v)
+	return v, err
+}
+
+// checkPrepared opens file on a connection of its own, migrates it to this
+// version's schema and checks it whole; cache is the cache, whose schema
+// the file's must equal. Any fault is EINVALID: the file is not adopted.
+func checkPrepared(ctx context.Context, cache *sql.DB, file, scope string, seq int64) error {
+	refuse := func(format string, a ...any) error {
+		return app.Errorf(app.EINVALID, "anagrafe preparata dall'hub non valida: "+format, a...)
+	}
+	if _, err := os.Stat(file); err != nil {
+		return fmt.Errorf("prepared anagrafe: %w", err)
+	}
+	db, err := sqlitedb.Open(file)
+	if err != nil {
+		return refuse("%v", err)
+	}
+	defer db.Close()
+	if err := sqlitedb.QuickCheck(ctx, db, file); err != nil {
+		return refuse("%v", err)
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	if err := sqlitedb.Migrate(ctx, db, sub); err != nil {
+		return refuse("%v", err)
+	}
+	want, err := schemaOf(ctx, cache)
+	if err != nil {
+		return err
+	}
+	got, err := schemaOf(ctx, db)
+	if err != nil {
+		return refuse("%v", err)
+	}
+	if !slices.Equal(want, got) {
+		return refuse("il suo schema non è quello della postazione")
+	}
+	var migs, ours int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&migs); err != nil {
+		return refuse("%v", err)
+	}
+	if err := cache.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&ours); err != nil {
+		return err
+	}
+	if migs != ours {
+		return refuse("migrazioni diverse da quelle della postazione")
+	}
+	for _, t := range want {
+		name, ok := strings.CutPrefix(t, "table\x00")
+		if !ok {
+			continue
+		}
+		name, _, _ = strings.Cut(name, "\x00")
+		if slices.Contains(preparedTables, name) || strings.HasPrefix(name, "sqlite_") {
+			continue
+		}
+		var any int
+		if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM "`+name+`")`).Scan(&any); err != nil {
+			return refuse("%v", err)
+		}
+		if any != 0 {
+			return refuse("contiene dati di una postazione (%s)", name)
+		}
+	}
+	var n int
+	var curSeq int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*), COALESCE(max(seq), -1) FROM cursors`).Scan(&n, &curSeq); err != nil {
+		return refuse("%v", err)
+	}
+	var scoped int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM cursors WHERE scope = ?`, scope).Scan(&scoped); err != nil {
+		return refuse("%v", err)
+	}
+	if n != 1 || scoped != 1 || curSeq != seq {
+		return refuse("la sua posizione non è %d per %s", seq, scope)
+	}
+	if err := checkPreparedCitizens(ctx, db, scope); err != nil {
+		return refuse("%v", err)
+	}
+	if err := checkPreparedRecords(ctx, db, scope); err != nil {
+		return refuse("%v", err)
+	}
+	if err := checkPreparedOperators(ctx, db, scope); err != nil {
+		return refuse("%v", err)
+	}
+	return nil
+}
+
+// schemaOf lists a file's schema, one entry a "type NUL name NUL sql",
+// sorted; SQLite's own tables (statistics) are left out.
+func schemaOf(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT type, name, COALESCE(sql, '') FROM sqlite_schema
+		WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var typ, name, text string
+		if err := rows.Scan(&typ, &name, &text); err != nil {
+			return nil, err
+		}
+		out = append(out, typ+"\x00"+name+"\x00"+text)
+	}
+	return out, rows.Err()
+}
+
+// checkPreparedCitizens checks every citizen of the file as a download's
+// page is checked (app.Citizen.Validate, the comune), and the columns the
+// cache derives from them (the normalized code, the search keys).
+func checkPreparedCitizens(ctx context.Context, db *sql.DB, scope string) error {
+	rows, err := db.QueryContext(ctx, `SELECT `+citizenCols+`, surname_key, given_key FROM citizens`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var surnameKey, givenKey string
+	for rows.Next() {
+		c, err := scanCitizen(keysScanner{rows, &surnameKey, &givenKey})
+		if err != nil {
+			return err
+		}
+		if err := c.Validate(); err != nil {
+			return invalidCitizen(c.CodiceFiscale, err)
+		}
+		switch {
+		case c.Comune != scope:
+			return fmt.Errorf("cittadino %s di un altro comune (%s)", c.CodiceFiscale, c.Comune)
+		case cf.Normalize(c.CodiceFiscale) != c.CodiceFiscale:
+			return fmt.Errorf("codice fiscale %q non normalizzato", c.CodiceFiscale)
+		case surnameKey != app.NameKey(c.Surname) || givenKey != app.NameKey(c.GivenName):
+			return fmt.Errorf("chiavi di ricerca di %s non corrispondenti", c.CodiceFiscale)
+		}
+	}
+	return rows.Err()
+}
+
+// keysScanner scans a citizen's row followed by its two search keys.
+type keysScanner struct {
+	rows             *sql.Rows
+	surname, givenKy *string
+}
+
+func (k keysScanner) Scan(dest ...any) error {
+	return k.rows.Scan(append(dest, k.surname, k.givenKy)...)
+}
+
+// checkPreparedRecords checks every record of the file (app.Record.Validate,
+// the scope) and builds the table derived from them again.
+func checkPreparedRecords(ctx context.Context, db *sql.DB, scope string) error {
+	rows, err := db.QueryContext(ctx, `SELECT kind, key, scope, subject, data FROM records`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r app.Record
+		var sc, data string
+		if err := rows.Scan(&r.Kind, &r.Key, &sc, &r.Subject, &data); err != nil {
+			return err
+		}
+		r.Data = []byte(data)
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		if sc != scope {
+			return fmt.Errorf("record %s/%s di un altro ambito (%s)", r.Kind, r.Key, sc)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	// The triggers of the (checked) schema derive the table; its rows in
+	// the file are not taken on trust.
+	if _, err := db.ExecContext(ctx, `DELETE FROM instalment_avvisi`); err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `INSERT OR REPLACE INTO instalment_avvisi (avviso, position_id, n)
+		SELECT json_extract(value, '$.codice_avviso'), records.key, json_extract(value, '$.n')
+		FROM records, json_each(records.data, '$.instalments') WHERE records.kind = 'position'`)
+	return err
+}
+
+// checkPreparedOperators checks the comune's operators the file holds.
+func checkPreparedOperators(ctx context.Context, db *sql.DB, scope string) error {
+	rows, err := db.QueryContext(ctx, `SELECT `+operatorCols+` FROM operators`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		op, err := scanOperator(rows)
+		if err != nil {
+			return err
+		}
+		if err := op.Validate(); err != nil {
+			return fmt.Errorf("operatore %s: %w", op.Username, err)
+		}
+		if op.Comune != scope {
+			return fmt.Errorf("operatore %s di un altro comune (%s)", op.Username, op.Comune)
+		}
+	}
+	return rows.Err()
+}
+
+// mergeIntoPrepared copies into the prepared file, in one transaction,
+// everything the cache holds besides the scope's download: its own records
+// (the outbox, the audit trail, the profile…), the other scopes' records
+// and cursors, and the operators the file does not name. The cache must
+// hold no citizen and no download in progress (ECONFLICT).
+func mergeIntoPrepared(ctx context.Context, conn *sql.Conn, file, scope string) (err error) {
+	if _, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS prepared`, file); err != nil {
+		return fmt.Errorf("prepared anagrafe: %w", err)
+	}
+	defer func() {
+		if _, derr := conn.ExecContext(context.Background(), `DETACH DATABASE prepared`); derr != nil && err == nil {
+			err = fmt.Errorf("prepared anagrafe: %w", derr)
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("prepared anagrafe: %w", err)
+	}
+	defer tx.Rollback()
+	var busy int
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM main.citizens) OR EXISTS (SELECT 1 FROM main.snapshot_state)`).Scan(&busy); err != nil {
+		return err
+	}
+	if busy != 0 {
+		return app.Errorf(app.ECONFLICT, "la postazione ha già dei cittadini: lo scaricamento procede per pagine")
+	}
+	// A child row may be copied before its parent: checked at the commit.
+	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		return err
+	}
+	tables, err := tablesOf(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		var q string
+		var args []any
+		switch t {
+		case "citizens", "instalment_avvisi", "schema_migrations":
+			continue // none in the cache; derived by trigger; the same
+		case "records", "cursors":
+			q, args = `INSERT INTO prepared.`+t+` SELECT * FROM main.`+t+` WHERE scope <> ?`, []any{scope}
+		case "operators":
+			q = `INSERT INTO prepared.operators SELECT * FROM main.operators
+				WHERE username NOT IN (SELECT username FROM prepared.operators)`
+		case "sqlite_sequence":
+			q = `INSERT OR REPLACE INTO prepared.sqlite_sequence SELECT * FROM main.sqlite_sequence`
+		default:
+			q = `INSERT INTO prepared."` + t + `" SELECT * FROM main."` + t + `"`
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("prepared anagrafe: copy %s: %w", t, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// tablesOf lists the cache's tables, SQLite's statistics left out.
+func tablesOf(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// backupInto replaces the pages of the cache held on conn with those of
+// file, in one write transaction of the cache (sqlite3_backup, all pages in
+// one step): a crash before its commit leaves the cache as it was.
+func backupInto(ctx context.Context, conn *sql.Conn, file string) error {
+	src, err := sql.Open("sqlite3", "file:"+file+"?mode=ro&_busy_timeout=10000")
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	srcConn, err := src.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer srcConn.Close()
+	return srcConn.Raw(func(sc any) error {
+		from, ok := sc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return errors.New("not a SQLite connection")
+		}
+		return conn.Raw(func(dc any) error {
+			to, ok := dc.(*sqlite3.SQLiteConn)
+			if !ok {
+				return errors.New("not a SQLite connection")
+			}
+			b, err := to.Backup("main", from, "main")
+			if err != nil {
+				return err
+			}
+			done, err := b.Step(-1)
+			if ferr := b.Finish(); err == nil {
+				err = ferr
+			}
+			if err == nil && !done {
+				err = errors.New("backup stopped before the last page")
+			}
+			return err
+		})
+	})
+}
+
+// Path is the cache's file: a prepared anagrafe is downloaded beside it.
+func (s *Store) Path() string { return s.path }
+
+// HasCitizens tells whether the cache holds any citizen.
+func (s *Store) HasCitizens(ctx context.Context) (bool, error) {
+	var any int
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM citizens)`).Scan(&any); err != nil {
+		return false, fmt.Errorf("citizens: %w", err)
+	}
+	return any != 0, nil
+}
