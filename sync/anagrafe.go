@@ -239,9 +239,15 @@ func (c *Client) receiveAnagrafe(ctx context.Context, base string, a wire.Anagra
 		return fail(err)
 	}
 	got := have
+	shown := int64(-1)
 	progress := func() {
+		if got>>20 == shown && got < a.Size {
+			return // the bar moves by the megabyte
+		}
+		shown = got >> 20
 		f := float64(got) / float64(a.Size)
-		c.update(func(s *app.SyncStatus) { s.Phase, s.Progress, s.Done, s.Total = "scaricamento dell'anagrafe", f, 0, 0 })
+		phase := fmt.Sprintf("scaricamento dell'anagrafe: %s di %s MB", megabytes(got), megabytes(a.Size))
+		c.update(func(s *app.SyncStatus) { s.Phase, s.Progress, s.Done, s.Total = phase, f, 0, 0 })
 	}
 	progress()
 	buf := make([]byte, 256<<10)
@@ -318,4 +324,18 @@ func writeFileSynced(path string, b []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// megabytes writes n bytes in MB as the counter reads numbers: 1.234,5.
+func megabytes(n int64) string {
+	whole, tenth := n/1_000_000, n%1_000_000/100_000
+	digits := strconv.FormatInt(whole, 10)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(d)
+	}
+	return b.String() + "," + strconv.FormatInt(tenth, 10)
 }

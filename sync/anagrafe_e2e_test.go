@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	stdsync "sync"
 	"testing"
 	"time"
@@ -76,9 +77,26 @@ func TestPreparedAnagrafe(t *testing.T) {
 	w := h.enroll("F205")
 	w.audit(t, 3) // facts of its own before the first download
 	h.SetFault(nil)
+	var mu stdsync.Mutex
+	var phases []string
+	var reached float64
+	stop := w.C.Subscribe(func(s app.SyncStatus) {
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.HasPrefix(s.Phase, "scaricamento dell'anagrafe: ") {
+			phases = append(phases, s.Phase)
+			reached = max(reached, s.Progress)
+		}
+	})
 	if err := w.C.Round(ctx); err != nil {
 		t.Fatal(err)
 	}
+	stop()
+	mu.Lock()
+	if len(phases) == 0 || reached != 1 || !strings.HasSuffix(phases[len(phases)-1], " MB") {
+		t.Errorf("the operator saw %q, progress up to %v", phases, reached)
+	}
+	mu.Unlock()
 	files := h.Exchanges("/v1/anagrafe")
 	if len(files) != 1 || files[0].Status != http.StatusOK {
 		t.Fatalf("anagrafe exchanges %+v, want one answered 200", files)
