@@ -161,7 +161,7 @@ func checkPrepared(ctx context.Context, cache *sql.DB, file, scope string, seq i
 	if n != 1 || scoped != 1 || curSeq != seq {
 		return refuse("la sua posizione non è %d per %s", seq, scope)
 	}
-	if err := checkPreparedCitizens(ctx, db, scope); err != nil {
+	if err := checkPreparedCitizens(ctx, db, file, scope); err != nil {
 		return refuse("%v", err)
 	}
 	if err := checkPreparedRecords(ctx, db, scope); err != nil {
@@ -193,44 +193,107 @@ func schemaOf(ctx context.Context, db *sql.DB) ([]string, error) {
 	return out, rows.Err()
 }
 
-// checkPreparedCitizens checks every citizen of the file as a download's
-// page is checked (app.Citizen.Validate, the comune), and the columns the
-// cache derives from them (the normalized code, the search keys).
-func checkPreparedCitizens(ctx context.Context, db *sql.DB, scope string) error {
-	rows, err := db.QueryContext(ctx, `SELECT `+citizenCols+`, surname_key, given_key FROM citizens`)
+// checkPreparedCitizens checks the citizens of the file in two passes
+// that run at once, each on a connection of its own: one in SQL over every
+// column (what each must hold: the required fields, the forms of dates and
+// codes, a status and its date of cancellation, the history as JSON), one
+// in Go over what SQL cannot compute (the codice fiscale read by its rules,
+// check character included, agreeing with the row's sex and birth date; the
+// comune; the search keys the cache derives from the names).
+//
+// The hub validated every citizen whole (app.Citizen.Validate) when it
+// built the file with this package, and the network's root key signs the
+// file's hash (sync/anagrafe.go). Validating each one whole again means
+// decoding every row and its history: 28 s of CPU for Milano's 1.5 million
+// rows, more than the whole download may take (docs/BENCHMARKS.md). What is
+// checked here is what a hub of another version or a damaged build could
+// still get wrong.
+func checkPreparedCitizens(ctx context.Context, db *sql.DB, file, scope string) error {
+	other, err := sqlitedb.OpenReadOnly(file)
+	if err != nil {
+		return err
+	}
+	defer other.Close()
+	inSQL := make(chan error, 1)
+	go func() { inSQL <- checkCitizenColumns(ctx, other, scope) }()
+	err = checkCitizenCodes(ctx, db, scope)
+	if sqlErr := <-inSQL; err == nil {
+		err = sqlErr
+	}
+	return err
+}
+
+// checkCitizenColumns is the SQL pass of checkPreparedCitizens.
+func checkCitizenColumns(ctx context.Context, db *sql.DB, scope string) error {
+	const date = `'[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'`
+	const code = `'[A-Z][0-9][0-9][0-9]'`
+	const iso = `'[A-Z][A-Z][A-Z]'`
+	var cfCode string
+	err := db.QueryRowContext(ctx, `SELECT codice_fiscale FROM citizens WHERE
+		comune <> ?1 OR length(codice_fiscale) <> 16 OR trim(surname) = '' OR trim(given_name) = ''
+		OR sex NOT IN ('M', 'F') OR birth_date NOT GLOB `+date+` OR birth_place_code NOT GLOB `+code+`
+		OR citizenship_status NOT IN (`+sqlList(app.CitizenshipKnown, app.CitizenshipDefining, app.CitizenshipNotAttributable, app.CitizenshipMissing)+`)
+		OR (citizenship_status = '' AND citizenship NOT GLOB `+iso+`)
+		OR (citizenship_status <> '' AND (citizenship <> '' OR other_citizenships <> ''))
+		OR civil_status <= 0 OR family_id = '' OR relationship <= 0
+		OR status NOT IN (`+sqlList(app.StatusResident, app.StatusEmigrated, app.StatusDeceased, app.StatusAIRE)+`)
+		OR (registered_on <> '' AND registered_on NOT GLOB `+date+`)
+		OR (cancelled_on <> '' AND cancelled_on NOT GLOB `+date+`)
+		OR (status <> '`+string(app.StatusResident)+`' AND cancelled_on = '')
+		OR (cancelled_on <> '' AND cancelled_on < registered_on)
+		OR (history <> '' AND NOT json_valid(history))
+		OR open_procedure NOT IN (0, 1) OR no_fixed_abode NOT IN (0, 1)
+		OR typeof(civil_status) <> 'integer' OR typeof(relationship) <> 'integer' OR typeof(certifiability) <> 'integer'
+		LIMIT 1`, scope).Scan(&cfCode)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("cittadino %s: dati non validi (campi obbligatori, date, codici, posizione o storia)", cfCode)
+}
+
+// sqlList quotes values for SQL's IN: the domain's constants, never input.
+func sqlList[T ~string](values ...T) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = "'" + strings.ReplaceAll(string(v), "'", "''") + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+// checkCitizenCodes is the Go pass of checkPreparedCitizens.
+func checkCitizenCodes(ctx context.Context, db *sql.DB, scope string) error {
+	rows, err := db.QueryContext(ctx, `SELECT codice_fiscale, surname, given_name, surname_key, given_key, sex, birth_date, comune FROM citizens`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var surnameKey, givenKey string
+	var code, surname, given, surnameKey, givenKey, sex, birth, comune string
 	for rows.Next() {
-		c, err := scanCitizen(keysScanner{rows, &surnameKey, &givenKey})
-		if err != nil {
+		if err := rows.Scan(&code, &surname, &given, &surnameKey, &givenKey, &sex, &birth, &comune); err != nil {
 			return err
 		}
-		if err := c.Validate(); err != nil {
-			return invalidCitizen(c.CodiceFiscale, err)
+		info, err := cf.Parse(code)
+		if err != nil {
+			return fmt.Errorf("cittadino %s: %v", code, err)
 		}
+		born, err := parseDate(birth)
 		switch {
-		case c.Comune != scope:
-			return fmt.Errorf("cittadino %s di un altro comune (%s)", c.CodiceFiscale, c.Comune)
-		case cf.Normalize(c.CodiceFiscale) != c.CodiceFiscale:
-			return fmt.Errorf("codice fiscale %q non normalizzato", c.CodiceFiscale)
-		case surnameKey != app.NameKey(c.Surname) || givenKey != app.NameKey(c.GivenName):
-			return fmt.Errorf("chiavi di ricerca di %s non corrispondenti", c.CodiceFiscale)
+		case info.Code != code:
+			return fmt.Errorf("codice fiscale %q non normalizzato", code)
+		case comune != scope:
+			return fmt.Errorf("cittadino %s di un altro comune (%s)", code, comune)
+		case info.Sex != sex:
+			return fmt.Errorf("cittadino %s: il sesso non corrisponde al codice fiscale", code)
+		case err != nil || born.Month() != info.BirthDate.Month() || born.Day() != info.BirthDate.Day() || (born.Year()-info.BirthDate.Year())%100 != 0:
+			return fmt.Errorf("cittadino %s: la data di nascita non corrisponde al codice fiscale", code)
+		case surnameKey != app.NameKey(surname) || givenKey != app.NameKey(given):
+			return fmt.Errorf("chiavi di ricerca di %s non corrispondenti", code)
 		}
 	}
 	return rows.Err()
-}
-
-// keysScanner scans a citizen's row followed by its two search keys.
-type keysScanner struct {
-	rows             *sql.Rows
-	surname, givenKy *string
-}
-
-func (k keysScanner) Scan(dest ...any) error {
-	return k.rows.Scan(append(dest, k.surname, k.givenKy)...)
 }
 
 // checkPreparedRecords checks every record of the file (app.Record.Validate,

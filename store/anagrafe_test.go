@@ -178,6 +178,19 @@ func TestAdoptAnagrafeRefuses(t *testing.T) {
 		{"an invalid citizen", func(t *testing.T) string {
 			return preparedFile(t, 42, fixturesOf("F205"), `UPDATE citizens SET birth_date = '2999-01-01' WHERE surname = 'Bianchi'`)
 		}, 42},
+		{"a status the anagrafe does not know", func(t *testing.T) string {
+			return preparedFile(t, 42, fixturesOf("F205"), `UPDATE citizens SET status = 'scomparso' WHERE surname = 'Martino'`)
+		}, 42},
+		{"a history that is not JSON", func(t *testing.T) string {
+			return preparedFile(t, 42, fixturesOf("F205"), `UPDATE citizens SET history = '{"unions": [' WHERE surname = 'Martino'`)
+		}, 42},
+		{"a sex the code denies", func(t *testing.T) string {
+			return preparedFile(t, 42, fixturesOf("F205"), `UPDATE citizens SET sex = 'F' WHERE surname = 'Bianchi'`)
+		}, 42},
+		{"a code whose check character is wrong", func(t *testing.T) string {
+			return preparedFile(t, 42, fixturesOf("F205"), `UPDATE citizens SET codice_fiscale = substr(codice_fiscale, 1, 15) ||
+				CASE substr(codice_fiscale, 16, 1) WHEN 'A' THEN 'B' ELSE 'A' END WHERE surname = 'Bianchi'`)
+		}, 42},
 		{"another comune's operator", func(t *testing.T) string {
 			return preparedFile(t, 42, fixturesOf("F205"), `UPDATE operators SET comune = 'H501'`)
 		}, 42},

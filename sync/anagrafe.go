@@ -2,7 +2,6 @@ package sync
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -16,6 +15,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/sync/wire"
@@ -34,7 +35,7 @@ type anagrafeStore interface {
 // download resumes from where it stopped), the hub's description of it, and
 // the decompressed file the store adopts.
 const (
-	anagrafePart = ".anagrafe.gz.part"
+	anagrafePart = ".anagrafe.zst.part"
 	anagrafeMeta = ".anagrafe.meta"
 	anagrafeDB   = ".anagrafe.db"
 )
@@ -289,11 +290,11 @@ func inflate(r io.Reader, path string) (err error) {
 			io.Copy(io.Discard, r) // let the writer finish
 		}
 	}()
-	zr, err := gzip.NewReader(bufio.NewReaderSize(r, 256<<10))
+	zr, err := zstd.NewReader(bufio.NewReaderSize(r, 256<<10), zstd.WithDecoderConcurrency(2))
 	if err != nil {
 		return err
 	}
-	zr.Multistream(false)
+	defer zr.Close()
 	f, err := os.Create(path)
 	if err != nil {
 		return err

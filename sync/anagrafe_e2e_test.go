@@ -134,7 +134,7 @@ func TestPreparedAnagrafe(t *testing.T) {
 	if _, err := w.St.Operator(ctx, demo.Operator); err != nil {
 		t.Errorf("the comune's operator is not on the workstation: %v", err)
 	}
-	for _, s := range []string{".anagrafe.gz.part", ".anagrafe.meta", ".anagrafe.db"} {
+	for _, s := range []string{".anagrafe.zst.part", ".anagrafe.meta", ".anagrafe.db"} {
 		if _, err := os.Stat(w.St.Path() + s); !os.IsNotExist(err) {
 			t.Errorf("%s left beside the cache (%v)", s, err)
 		}
@@ -170,7 +170,7 @@ func TestPreparedAnagrafeResumes(t *testing.T) {
 	})
 	err := w.C.Round(ctx)
 	wantCode(t, err, app.EOFFLINE)
-	fi, serr := os.Stat(w.St.Path() + ".anagrafe.gz.part")
+	fi, serr := os.Stat(w.St.Path() + ".anagrafe.zst.part")
 	if serr != nil || fi.Size() != cut {
 		t.Fatalf("part kept after the cut: %v, %v; want %d bytes", fi, serr, cut)
 	}
@@ -249,7 +249,7 @@ func TestPreparedAnagrafeRefused(t *testing.T) {
 				t.Errorf("the refused file was not followed by a download by pages")
 			}
 			assertMirrors(t, h, w)
-			for _, s := range []string{".anagrafe.gz.part", ".anagrafe.meta", ".anagrafe.db"} {
+			for _, s := range []string{".anagrafe.zst.part", ".anagrafe.meta", ".anagrafe.db"} {
 				if _, err := os.Stat(w.St.Path() + s); !os.IsNotExist(err) {
 					t.Errorf("%s left beside the cache (%v)", s, err)
 				}
@@ -407,7 +407,7 @@ func TestPreparedAnagrafeSIGKILL(t *testing.T) {
 			if err := st.Checked(ctx); err != nil {
 				t.Fatalf("the cache of the killed workstation does not check: %v", err)
 			}
-			part, _ := os.Stat(path + ".anagrafe.gz.part")
+			part, _ := os.Stat(path + ".anagrafe.zst.part")
 			adopted, _ := st.HasCitizens(ctx)
 			t.Logf("killed with %v bytes of %d kept, adopted: %v", sizeOf(part), a.Size, adopted)
 			w := &workstation{St: st, C: sync.New(st, options())}

@@ -217,7 +217,7 @@ func TestCommands(t *testing.T) {
 	if !strings.HasPrefix(out, "anagrafe di I690 preparata alla posizione ") {
 		t.Errorf("prepare: %q", out)
 	}
-	if files, _ := filepath.Glob(filepath.Join(data, "anagrafe-preparate", "I690-*.anagrafe.gz")); len(files) != 1 {
+	if files, _ := filepath.Glob(filepath.Join(data, "anagrafe-preparate", "I690-*.anagrafe.zst")); len(files) != 1 {
 		t.Errorf("prepare left %v, want one file of I690", files)
 	}
 	if r := runHub(t, nil, "prepare", "--data", data, "--comune", "H501"); r.code == 0 || !strings.Contains(r.stderr, "non ha residenti") {

@@ -12,7 +12,7 @@ import (
 )
 
 // The prepared anagrafe: a comune's whole download as a cache file the hub
-// builds once (store.AdoptAnagrafe), served gzip-compressed at
+// builds once (store.AdoptAnagrafe), served compressed (Zstandard) at
 // GET /v1/anagrafe?scope=COMUNE by byte ranges (a resumed download asks
 // from where it stopped, If-Range on the ETag). The answer's
 // HeaderAnagrafe says what the file is; the network's root key signs it,
