@@ -1,7 +1,7 @@
 package hub
 
 import (
-		"context"
+	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
