@@ -76,20 +76,29 @@ func (c *Client) prepared(ctx context.Context, p *app.Profile) error {
 			c.opt.Log.Info("anagrafe adopted from the hub's prepared file", "comune", p.Comune, "seq", a.Seq, "bytes", a.Size)
 			return nil
 		}
-		os.Remove(file)
+		removeAnagrafeDB(base)
 		return err // the disk, the cache: not the file's fault
 	case app.EINVALID, app.ECONFLICT:
 		removeAnagrafeFiles(base)
 		c.opt.Log.Warn("prepared anagrafe not adopted: download by pages", "reason", app.ErrorMessage(err))
 		return errByPages
 	default:
-		os.Remove(file)
+		removeAnagrafeDB(base)
 		return err
 	}
 }
 
 func removeAnagrafeFiles(base string) {
-	for _, s := range []string{anagrafePart, anagrafeMeta, anagrafeDB} {
+	os.Remove(base + anagrafePart)
+	os.Remove(base + anagrafeMeta)
+	removeAnagrafeDB(base)
+}
+
+// removeAnagrafeDB removes the decompressed file with the journal files
+// SQLite kept beside it: a journal left there would be replayed into the
+// next file decompressed under the same name.
+func removeAnagrafeDB(base string) {
+	for _, s := range []string{anagrafeDB, anagrafeDB + "-wal", anagrafeDB + "-shm"} {
 		os.Remove(base + s)
 	}
 }
@@ -222,6 +231,7 @@ func (c *Client) receiveAnagrafe(ctx context.Context, base string, a wire.Anagra
 	if err := part.Truncate(have); err != nil {
 		return err
 	}
+	removeAnagrafeDB(base) // decompressed again from the first byte
 	h := sha256.New()
 	pr, pw := io.Pipe()
 	inflated := make(chan error, 1)
@@ -229,7 +239,7 @@ func (c *Client) receiveAnagrafe(ctx context.Context, base string, a wire.Anagra
 	fail := func(err error) error {
 		pw.CloseWithError(err)
 		<-inflated
-		os.Remove(base + anagrafeDB)
+		removeAnagrafeDB(base)
 		return err
 	}
 	// What was received before, read back.
@@ -277,7 +287,7 @@ func (c *Client) receiveAnagrafe(ctx context.Context, base string, a wire.Anagra
 	}
 	pw.Close()
 	if err := <-inflated; err != nil {
-		os.Remove(base + anagrafeDB)
+		removeAnagrafeDB(base)
 		return fmt.Errorf("%w: %v", errByPages, err)
 	}
 	return nil

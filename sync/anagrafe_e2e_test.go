@@ -134,7 +134,7 @@ func TestPreparedAnagrafe(t *testing.T) {
 	if _, err := w.St.Operator(ctx, demo.Operator); err != nil {
 		t.Errorf("the comune's operator is not on the workstation: %v", err)
 	}
-	for _, s := range []string{".anagrafe.zst.part", ".anagrafe.meta", ".anagrafe.db"} {
+	for _, s := range []string{".anagrafe.zst.part", ".anagrafe.meta", ".anagrafe.db", ".anagrafe.db-wal", ".anagrafe.db-shm"} {
 		if _, err := os.Stat(w.St.Path() + s); !os.IsNotExist(err) {
 			t.Errorf("%s left beside the cache (%v)", s, err)
 		}
@@ -249,7 +249,7 @@ func TestPreparedAnagrafeRefused(t *testing.T) {
 				t.Errorf("the refused file was not followed by a download by pages")
 			}
 			assertMirrors(t, h, w)
-			for _, s := range []string{".anagrafe.zst.part", ".anagrafe.meta", ".anagrafe.db"} {
+			for _, s := range []string{".anagrafe.zst.part", ".anagrafe.meta", ".anagrafe.db", ".anagrafe.db-wal", ".anagrafe.db-shm"} {
 				if _, err := os.Stat(w.St.Path() + s); !os.IsNotExist(err) {
 					t.Errorf("%s left beside the cache (%v)", s, err)
 				}

@@ -60,6 +60,10 @@ type Result struct {
 	HubP99Ms        float64 `json:"hub_p99_ms"`
 	HubPollP99Ms    float64 `json:"hub_poll_p99_ms"`
 	HubPushP99Ms    float64 `json:"hub_push_p99_ms"`
+	// HubTxs is the hub's writing transactions under load, HubReruns the
+	// runs a conflict made over again (PostgreSQL's SERIALIZABLE).
+	HubTxs    int64 `json:"hub_txs"`
+	HubReruns int64 `json:"hub_reruns"`
 }
 
 type config struct {
@@ -245,10 +249,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		txs, reruns := db.Conflicts()
 		if err := runLoad(ctx, cfg, url, first.Seq, devs, res); err != nil {
 			return fmt.Errorf("load: %w", err)
 		}
-		logf("load: %d requests, %d errors, p99 %.2f ms (polls %.2f, pushes %.2f)", res.HubRequests, res.HubErrors, res.HubP99Ms, res.HubPollP99Ms, res.HubPushP99Ms)
+		txsAfter, rerunsAfter := db.Conflicts()
+		res.HubTxs, res.HubReruns = txsAfter-txs, rerunsAfter-reruns
+		logf("load: %d requests, %d errors, p99 %.2f ms (polls %.2f, pushes %.2f); %d writing transactions, %d runs again for a conflict",
+			res.HubRequests, res.HubErrors, res.HubP99Ms, res.HubPollP99Ms, res.HubPushP99Ms, res.HubTxs, res.HubReruns)
 	}
 	if cfg.asJSON {
 		enc := json.NewEncoder(stdout)

@@ -26,6 +26,7 @@ import (
 	"io/fs"
 	mrand "math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sportello/sportello/app"
@@ -59,7 +60,18 @@ type DB struct {
 	// stored at the hub, so that a stolen token cannot fill its disk;
 	// 0 is DefaultAttachmentQuota.
 	AttachmentQuota int64
+
+	// txs and reruns count the writing transactions run, and those run
+	// again for a conflict with another transaction (PostgreSQL's
+	// serialization failures): the measure of how much SERIALIZABLE
+	// costs under load (Conflicts).
+	txs, reruns atomic.Int64
 }
+
+// Conflicts returns how many writing transactions ran, and how many runs
+// a conflict made over again, since the database was opened (always 0
+// reruns on SQLite, whose one writer never conflicts).
+func (d *DB) Conflicts() (txs, reruns int64) { return d.txs.Load(), d.reruns.Load() }
 
 // DefaultAttachmentQuota is a device's attachment quota unless set: some
 // thousands of scanned documents, years of a counter's requests.
@@ -146,12 +158,14 @@ func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 // runs again from the start (fn must only set, never add to, what it
 // leaves outside), up to pgAttempts times.
 func (d *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	d.txs.Add(1)
 	if !d.pg {
 		return runTx(ctx, d.db, nil, fn)
 	}
 	var err error
 	for attempt := 0; attempt < pgAttempts; attempt++ {
 		if attempt > 0 {
+			d.reruns.Add(1)
 			// Back off, jittered, so that the transactions that collided
 			// do not collide again.
 			wait := time.Duration(1+mrand.IntN(4<<min(attempt, 6))) * time.Millisecond
