@@ -7,11 +7,15 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	stdsync "sync"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/sportello/sportello/app"
 	"github.com/sportello/sportello/hub/storage"
+	"github.com/sportello/sportello/internal/pgdb/pgtest"
 )
 
 // TestApplyOpBusy: while another process holds the database's write lock
@@ -181,4 +185,95 @@ func enrolCounter(t *testing.T, db *DB) *Enrollment {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// TestDeviceOpsFromTwoProcesses: two hub processes on one database are
+// each sent every push of three devices at once (a workstation that
+// retries through a load balancer): every audit event is applied once,
+// each chain whole, each mark exact; on PostgreSQL, where a device's audit
+// events apply under the device's lock instead of SERIALIZABLE, no
+// transaction is run again for a conflict.
+func TestDeviceOpsFromTwoProcesses(t *testing.T) {
+	ctx := context.Background()
+	target := pgtest.HubTarget(t, t.TempDir())
+	a, err := Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	const devices, events, batch = 3, 60, 10
+	at := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	var devs []*Device
+	pushes := map[string][][]app.Operation{}
+	for range devices {
+		e := enrolCounter(t, a)
+		dev := &Device{ID: e.Device.Device, Comune: "F205", Role: RoleCounter}
+		devs = append(devs, dev)
+		prev := ""
+		var ops []app.Operation
+		for seq := int64(1); seq <= events; seq++ {
+			ev := app.AuditEvent{Device: dev.ID, Seq: seq, Operator: "mrossi", Action: app.AuditView, Subject: "x", At: at, PrevHash: prev}
+			ev.Hash = ev.ComputeHash()
+			prev = ev.Hash
+			ops = append(ops, app.Operation{ID: uuid.NewString(), Device: dev.ID, Seq: seq, Kind: app.OpAudit, CreatedAt: at, Audit: &ev})
+		}
+		for i := 0; i < events; i += batch {
+			pushes[dev.ID] = append(pushes[dev.ID], ops[i:i+batch])
+		}
+	}
+	_, rerunsBefore := a.Conflicts()
+	_, rerunsBeforeB := b.Conflicts()
+	var mu stdsync.Mutex
+	firsts := map[string]int{} // applications that were not duplicates, by operation
+	var wg stdsync.WaitGroup
+	for _, dev := range devs {
+		for _, db := range []*DB{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for _, ops := range pushes[dev.ID] {
+					for _, r := range db.ApplyOps(ctx, dev, ops) {
+						mu.Lock()
+						switch {
+						case r.Code != "":
+							t.Errorf("operation %s: %s %s", r.ID, r.Code, r.Message)
+						case r.Applied && !r.Duplicate:
+							firsts[r.ID]++
+						}
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	if len(firsts) != devices*events {
+		t.Errorf("%d operations applied, want %d", len(firsts), devices*events)
+	}
+	for id, n := range firsts {
+		if n != 1 {
+			t.Errorf("operation %s applied %d times", id, n)
+		}
+	}
+	for _, dev := range devs {
+		if n, err := a.AuditCount(ctx, dev.ID); err != nil || n != events {
+			t.Errorf("device %s: %d events (%v), want %d", dev.ID, n, err, events)
+		}
+		if gaps, err := a.AuditGaps(ctx, dev.ID); err != nil || len(gaps) != 0 {
+			t.Errorf("device %s: gaps %v (%v)", dev.ID, gaps, err)
+		}
+		if m, err := b.DeviceMark(ctx, dev.ID); err != nil || m.Seq != events || m.Applied != events {
+			t.Errorf("device %s: mark %+v (%v), want %d applied", dev.ID, m, err, events)
+		}
+	}
+	_, rerunsA := a.Conflicts()
+	_, rerunsB := b.Conflicts()
+	if a.Postgres() && (rerunsA != rerunsBefore || rerunsB != rerunsBeforeB) {
+		t.Errorf("%d transactions run again for a conflict: a device's audit events should not conflict", rerunsA-rerunsBefore+rerunsB-rerunsBeforeB)
+	}
 }
