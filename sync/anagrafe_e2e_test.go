@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -157,13 +156,8 @@ func TestPreparedAnagrafeResumes(t *testing.T) {
 		if r.URL.Path != "/v1/anagrafe" || r.Header.Get("Range") != "" {
 			return false
 		}
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		for k, v := range rec.Header() {
-			rw.Header()[k] = v
-		}
-		rw.WriteHeader(rec.Code)
-		rw.Write(rec.Body.Bytes()[:cut])
+		body := answerHead(rw, r, next)
+		rw.Write(body[:cut])
 		http.NewResponseController(rw).Flush()
 		dropConnection(t, rw)
 		return true
@@ -302,6 +296,18 @@ func TestPreparedAnagrafeRefused(t *testing.T) {
 	})
 }
 
+// answerHead has the hub answer r, sends the answer's status and headers
+// on rw and returns its body, for a fault to send as it pleases.
+func answerHead(rw http.ResponseWriter, r *http.Request, next http.Handler) []byte {
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, r)
+	for k, v := range rec.Header() {
+		rw.Header()[k] = v
+	}
+	rw.WriteHeader(rec.Code)
+	return rec.Body.Bytes()
+}
+
 func getAnagrafe(t *testing.T, hubURL, token, scope string) (int, http.Header) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, hubURL+"/v1/anagrafe?scope="+scope, nil)
@@ -360,13 +366,7 @@ func TestPreparedAnagrafeSIGKILL(t *testing.T) {
 				if r.URL.Path != "/v1/anagrafe" || r.Header.Get("Range") != "" {
 					return false
 				}
-				rec := httptest.NewRecorder()
-				next.ServeHTTP(rec, r)
-				for k, v := range rec.Header() {
-					rw.Header()[k] = v
-				}
-				rw.WriteHeader(rec.Code)
-				body := rec.Body.Bytes()
+				body := answerHead(rw, r, next)
 				rc := http.NewResponseController(rw)
 				for sent := 0; sent < len(body); {
 					n := min(8<<10, len(body)-sent)
@@ -382,21 +382,7 @@ func TestPreparedAnagrafeSIGKILL(t *testing.T) {
 				}
 				return true
 			})
-			cmd := exec.Command(os.Args[0])
-			cmd.Env = append(os.Environ(), killChildEnv+"="+path)
-			out := &lockedBuffer{}
-			cmd.Stdout, cmd.Stderr = out, out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case <-due:
-				cmd.Process.Kill() // SIGKILL
-			case <-time.After(60 * time.Second):
-				cmd.Process.Kill()
-				t.Fatalf("the kill never came due:\n%s", out.String())
-			}
-			cmd.Wait()
+			killChildWhen(t, path, due, "the point of the kill")
 			h.SetFault(nil)
 
 			st, err = store.Open(path)

@@ -87,21 +87,7 @@ func TestDownloadSIGKILL(t *testing.T) {
 		}
 		return false
 	})
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), killChildEnv+"="+path)
-	out := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-tenth:
-		cmd.Process.Kill() // SIGKILL
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("the child never reached its tenth page:\n%s", out.String())
-	}
-	cmd.Wait()
+	out := killChildWhen(t, path, tenth, "its tenth page")
 	h.SetFault(nil)
 
 	st, err = store.Open(path)
@@ -152,6 +138,31 @@ func TestDownloadSIGKILL(t *testing.T) {
 	if n, _ := w.St.CountCitizens(ctx); n < 3000 {
 		t.Errorf("%d citizens after the download, want the demo's 3000 and more", n)
 	}
+}
+
+// killChildWhen runs the workstation's first sync round on the cache at
+// path in a child process (downloadChild) and kills it (SIGKILL) when due
+// closes; the test fails if that takes more than a minute. It returns the
+// child's output.
+func killChildWhen(t *testing.T, path string, due <-chan struct{}, what string) *lockedBuffer {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), killChildEnv+"="+path)
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-due:
+		cmd.Process.Kill() // SIGKILL
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the child never reached %s:\n%s", what, out.String())
+	}
+	cmd.Wait()
+	return out
 }
 
 // hasIndex tells whether the cache at path has the index name, read on a
