@@ -88,6 +88,14 @@ func (c *Client) prepared(ctx context.Context, p *app.Profile) error {
 	}
 }
 
+// sweepAnagrafeFiles removes what a prepared anagrafe's download left
+// beside a cache that no longer needs it.
+func (c *Client) sweepAnagrafeFiles() {
+	if st, ok := c.store.(anagrafeStore); ok {
+		removeAnagrafeFiles(st.Path())
+	}
+}
+
 func removeAnagrafeFiles(base string) {
 	os.Remove(base + anagrafePart)
 	os.Remove(base + anagrafeMeta)

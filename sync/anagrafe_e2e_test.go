@@ -138,6 +138,21 @@ func TestPreparedAnagrafe(t *testing.T) {
 			t.Errorf("%s left beside the cache (%v)", s, err)
 		}
 	}
+	// Stopped between adopting the file and removing it, the workstation
+	// removes it at its next run.
+	for _, s := range []string{".anagrafe.zst.part", ".anagrafe.meta", ".anagrafe.db"} {
+		if err := os.WriteFile(w.St.Path()+s, []byte("left"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sync.New(w.St, options()).Round(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{".anagrafe.zst.part", ".anagrafe.meta", ".anagrafe.db"} {
+		if _, err := os.Stat(w.St.Path() + s); !os.IsNotExist(err) {
+			t.Errorf("%s left beside the adopted cache at the next run (%v)", s, err)
+		}
+	}
 	// A second workstation of the comune adopts the same file.
 	w2 := h.synced("F205")
 	assertMirrors(t, h, w2)
@@ -334,13 +349,15 @@ func getAnagrafe(t *testing.T, hubURL, token, scope string) (int, http.Header) {
 // start.
 func TestPreparedAnagrafeSIGKILL(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		after func(sent, size int64) bool // when the kill comes
-		delay time.Duration
+		name string
+		// midway kills once the child has written part of the file (its
+		// part file, watched); otherwise delay after the hub sent it all.
+		midway bool
+		delay  time.Duration
 	}{
-		{"while the file arrives", func(sent, size int64) bool { return sent >= size/2 }, 0},
-		{"once the file arrived", func(sent, size int64) bool { return sent == size }, 30 * time.Millisecond},
-		{"later once the file arrived", func(sent, size int64) bool { return sent == size }, 120 * time.Millisecond},
+		{"while the file arrives", true, 0},
+		{"once the file arrived", false, 30 * time.Millisecond},
+		{"later once the file arrived", false, 120 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -369,19 +386,34 @@ func TestPreparedAnagrafeSIGKILL(t *testing.T) {
 				body := answerHead(rw, r, next)
 				rc := http.NewResponseController(rw)
 				for sent := 0; sent < len(body); {
-					n := min(8<<10, len(body)-sent)
+					n := min(4<<10, len(body)-sent)
 					if _, err := rw.Write(body[sent : sent+n]); err != nil {
 						return true // the child is gone
 					}
 					rc.Flush()
 					sent += n
-					if tc.after(int64(sent), a.Size) {
+					if sent == len(body) && !tc.midway {
 						time.AfterFunc(tc.delay, func() { once.Do(func() { close(due) }) })
 					}
-					time.Sleep(time.Millisecond)
+					time.Sleep(2 * time.Millisecond)
 				}
 				return true
 			})
+			if tc.midway {
+				go func() {
+					for {
+						if fi, err := os.Stat(path + ".anagrafe.zst.part"); err == nil && fi.Size() >= 16<<10 {
+							once.Do(func() { close(due) })
+							return
+						}
+						select {
+						case <-due:
+							return
+						case <-time.After(2 * time.Millisecond):
+						}
+					}
+				}()
+			}
 			killChildWhen(t, path, due, "the point of the kill")
 			h.SetFault(nil)
 
@@ -418,6 +450,11 @@ func TestPreparedAnagrafeSIGKILL(t *testing.T) {
 			}
 			if len(h.Exchanges("/v1/snapshot")) != 0 {
 				t.Errorf("the restarted workstation downloaded by pages")
+			}
+			for _, s := range []string{".anagrafe.zst.part", ".anagrafe.meta", ".anagrafe.db", ".anagrafe.db-wal", ".anagrafe.db-shm"} {
+				if _, err := os.Stat(path + s); !os.IsNotExist(err) {
+					t.Errorf("%s left beside the cache after the round (%v)", s, err)
+				}
 			}
 		})
 	}

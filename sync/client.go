@@ -67,6 +67,9 @@ type Client struct {
 	pinsAsked time.Time
 	// prunedAt is when the outbox was last pruned (under round).
 	prunedAt time.Time
+	// leftoversSwept tells that the files of a prepared anagrafe's
+	// download left beside an adopted cache were removed (under round).
+	leftoversSwept bool
 	// skewLoaded tells that the skew kept from the last run was read;
 	// savedSkew is the skew last kept (under mu).
 	skewLoaded bool
@@ -888,6 +891,11 @@ func (c *Client) pull(ctx context.Context, p *app.Profile, scope string) error {
 			if err := c.snapshot(ctx, p, false); err != nil {
 				return err
 			}
+		} else if !c.leftoversSwept {
+			// A workstation stopped between adopting the file and
+			// removing it: the cache holds the anagrafe, the file goes.
+			c.sweepAnagrafeFiles()
+			c.leftoversSwept = true
 		}
 	}
 	// What the hub confirmed, for a restored hub's recovery: once a pull,
