@@ -488,21 +488,9 @@ func (d *DB) ApplyOps(ctx context.Context, dev *Device, ops []app.Operation) []a
 		return d.applyDeviceLocal(ctx, dev, ops)
 	}
 	var out []app.OpResult
-	err := d.tx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		for _, op := range ops {
-			res := app.OpResult{ID: op.ID}
-			err := d.applyInSavepoint(ctx, tx, dev, op, &res)
-			if d.pg && pgdb.Retryable(err) {
-				return err // the whole batch again, in a new transaction
-			}
-			if err != nil {
-				out = append(out, opFailure(op.ID, err))
-				return nil // those before it are committed
-			}
-			out = append(out, res)
-		}
-		return nil
+	err := d.tx(ctx, func(tx *sql.Tx) (err error) {
+		out, err = d.applyBatch(ctx, tx, dev, ops)
+		return err
 	})
 	if err == nil {
 		return out
@@ -549,25 +537,38 @@ func deviceLocal(dev *Device, ops []app.Operation) bool {
 func (d *DB) applyDeviceLocal(ctx context.Context, dev *Device, ops []app.Operation) []app.OpResult {
 	d.txs.Add(1)
 	var out []app.OpResult
-	err := runTx(ctx, d.db, &sql.TxOptions{Isolation: sql.LevelReadCommitted}, func(tx *sql.Tx) error {
+	err := runTx(ctx, d.db, &sql.TxOptions{Isolation: sql.LevelReadCommitted}, func(tx *sql.Tx) (err error) {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, deviceLockKey(dev.ID)); err != nil {
 			return err
 		}
-		out = out[:0]
-		for _, op := range ops {
-			res := app.OpResult{ID: op.ID}
-			if err := d.applyInSavepoint(ctx, tx, dev, op, &res); err != nil {
-				out = append(out, opFailure(op.ID, err))
-				return nil // those before it are committed
-			}
-			out = append(out, res)
-		}
-		return nil
+		out, err = d.applyBatch(ctx, tx, dev, ops)
+		return err
 	})
 	if err != nil {
 		return []app.OpResult{opFailure(ops[0].ID, err)}
 	}
 	return out
+}
+
+// applyBatch applies ops in tx in their order, each under a savepoint,
+// and answers each up to the first that fails, which is undone alone and
+// stops the batch (those before it stay, to be committed). On PostgreSQL
+// a conflict with another transaction is returned instead, for the whole
+// batch to run again.
+func (d *DB) applyBatch(ctx context.Context, tx *sql.Tx, dev *Device, ops []app.Operation) ([]app.OpResult, error) {
+	out := make([]app.OpResult, 0, len(ops))
+	for _, op := range ops {
+		res := app.OpResult{ID: op.ID}
+		err := d.applyInSavepoint(ctx, tx, dev, op, &res)
+		if d.pg && pgdb.Retryable(err) {
+			return nil, err
+		}
+		if err != nil {
+			return append(out, opFailure(op.ID, err)), nil
+		}
+		out = append(out, res)
+	}
+	return out, nil
 }
 
 // deviceLockKey is the advisory lock of a device's operations: 64 bits of
