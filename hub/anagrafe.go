@@ -105,9 +105,7 @@ func (p *Prepared) scan(ctx context.Context) error {
 			}
 			continue
 		}
-		p.mu.Lock()
-		old := p.files[m[1]]
-		p.mu.Unlock()
+		old := p.newest(m[1])
 		if old != nil && old.path == path {
 			continue
 		}
@@ -178,9 +176,7 @@ func (p *Prepared) sign(ctx context.Context, f *preparedFile) error {
 // current returns the comune's file if the hub can still serve the changes
 // after its position, nil otherwise.
 func (p *Prepared) current(ctx context.Context, comune string) *preparedFile {
-	p.mu.Lock()
-	f := p.files[comune]
-	p.mu.Unlock()
+	f := p.newest(comune)
 	if f == nil {
 		return nil
 	}
@@ -370,12 +366,19 @@ func (p *Prepared) Refresh(ctx context.Context) error {
 // stale tells whether the comune needs a new file: none, too old, too far
 // behind its change log, or behind what the log still keeps.
 func (p *Prepared) stale(ctx context.Context, comune string) bool {
-	f := p.current(ctx, comune)
+	f := p.newest(comune)
 	if f == nil || time.Since(f.built) > p.MaxAge {
 		return true
 	}
-	page, err := p.db.Changes(ctx, comune, f.Seq, 1)
+	page, err := p.db.Changes(ctx, comune, f.Seq, 1) // ERESNAPSHOT: the log no longer reaches it
 	return err != nil || page.Last-f.Seq > p.MaxBehind
+}
+
+// newest is the comune's newest file built, nil if none.
+func (p *Prepared) newest(comune string) *preparedFile {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.files[comune]
 }
 
 // Run refreshes the files every interval until ctx ends; a failure is
