@@ -64,9 +64,7 @@ func ParseAnagrafe(v string) (Anagrafe, error) {
 	}
 	var a Anagrafe
 	a.Scope = f[0]
-	if a.Scope == "" || len(a.Scope) > 8 || a.Scope == app.ScopeNetwork || strings.ContainsFunc(a.Scope, func(r rune) bool {
-		return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
-	}) {
+	if !app.ValidBelfiore(a.Scope) {
 		return bad("comune")
 	}
 	var err error
