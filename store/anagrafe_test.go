@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/app"
+	"github.com/sportello/sportello/app/pagopa"
+	"github.com/sportello/sportello/app/payment"
 	"github.com/sportello/sportello/store"
 )
 
@@ -236,5 +239,40 @@ func TestAdoptAnagrafeRefuses(t *testing.T) {
 				t.Errorf("profile after a refused file: %+v, %v", p, err)
 			}
 		})
+	}
+}
+
+// TestAdoptAnagrafeDerivesInstalments: the codici avviso of the
+// instalments of the file's positions are derived again on adoption by the
+// schema's own trigger; a row of the derived table the file carried
+// without a position behind it is not taken.
+func TestAdoptAnagrafeDerivesInstalments(t *testing.T) {
+	ctx := context.Background()
+	avviso := func(base int64) string {
+		a, err := pagopa.NewAvviso(3, "01", base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(a)
+	}
+	position := fmt.Sprintf(`{"id":"F205-2026-H0002000","comune":"F205","debtor_codice_fiscale":%q,"debtor":"ROSSI MARIO","service":"tari",`+
+		`"causale":"TARI 2027","amount_cents":200,"due_date":"2027-12-16","codice_avviso":%q,`+
+		`"instalments":[{"n":1,"codice_avviso":%q,"amount_cents":100,"due_date":"2027-09-16"},{"n":2,"codice_avviso":%q,"amount_cents":100,"due_date":"2027-12-16"}],`+
+		`"state":"da_pagare","published":true,"created_at":"2026-12-01T00:00:00Z"}`, rossiMario85.CodiceFiscale, avviso(2000), avviso(2001), avviso(2002))
+	if _, err := payment.DecodePosition([]byte(position)); err != nil {
+		t.Fatal(err)
+	}
+	spoil := fmt.Sprintf(`INSERT INTO records (kind, key, scope, subject, data, snapshot_gen) VALUES ('position', 'F205-2026-H0002000', 'F205', %q, '%s', 42);
+		INSERT INTO instalment_avvisi (avviso, position_id, n) VALUES (%q, 'F205-2026-H0002000', 3)`,
+		rossiMario85.CodiceFiscale, position, avviso(2003))
+	s := ownCache(t)
+	if err := s.AdoptAnagrafe(ctx, preparedFile(t, 42, fixturesOf("F205"), spoil), "F205", 42); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.PositionByAvviso(ctx, pagopa.CodiceAvviso(avviso(2002))); err != nil || v.ID != "F205-2026-H0002000" {
+		t.Errorf("the position by its instalment's avviso: %+v, %v", v, err)
+	}
+	if _, err := s.PositionByAvviso(ctx, pagopa.CodiceAvviso(avviso(2003))); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Errorf("an instalment the file carried without its position: %v, want ENOTFOUND", err)
 	}
 }
