@@ -182,9 +182,8 @@ func (c *Client) getAnagrafe(ctx context.Context, p *app.Profile, known *wire.An
 	if err != nil {
 		return nil, err
 	}
+	req.Header = c.http.Header.Clone() // the engine's: protocol, user agent
 	req.Header.Set("Authorization", "Bearer "+p.Token)
-	req.Header.Set(wire.HeaderProtocol, strconv.Itoa(wire.ProtocolVersion))
-	req.Header.Set("User-Agent", "sportello/"+strconv.Itoa(wire.ProtocolVersion))
 	req.Header.Set("Accept-Encoding", "identity")
 	if known != nil && have > 0 {
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
@@ -194,30 +193,19 @@ func (c *Client) getAnagrafe(ctx context.Context, p *app.Profile, known *wire.An
 	hc.Timeout = 0
 	resp, err := hc.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if msg, ok := tlsRefusal(err); ok {
-			return nil, app.Errorf(app.EFORBIDDEN, "%s", msg)
-		}
-		return nil, app.Errorf(app.EOFFLINE, "hub non raggiungibile (%s): si lavora con i dati locali", hostOf(p.HubURL))
+		return nil, c.unreachable(ctx, p.HubURL, err)
 	}
 	if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusPartialContent {
 		return resp, nil
 	}
 	defer resp.Body.Close()
-	var e wire.Error
-	if json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&e) == nil && e.Code != "" {
-		return nil, &app.Error{Code: e.Code, Message: e.Message}
-	}
-	code, ok := wire.StatusCodes[resp.StatusCode]
-	if !ok {
-		code = app.EOFFLINE
-	}
 	if resp.StatusCode == http.StatusRequestedRangeNotSatisfiable {
-		code = app.ENOTFOUND // the part does not fit the file: start again by pages
+		// The part does not fit the file: start again by pages.
+		return nil, app.Errorf(app.ENOTFOUND, "l'hub ha risposto %s", resp.Status)
 	}
-	return nil, app.Errorf(code, "l'hub ha risposto %s", resp.Status)
+	var e wire.Error
+	json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&e)
+	return nil, hubRefusal(resp.StatusCode, resp.Status, &e)
 }
 
 // rangeFrom tells whether a Content-Range answers "bytes from-(size-1)/size".

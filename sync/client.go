@@ -349,37 +349,54 @@ func (c *Client) execute(ctx context.Context, hubURL, token, method, path string
 	}
 	resp, err := req.Execute(method, hubURL+path)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+		if resp != nil && resp.RawResponse != nil && ctx.Err() == nil {
+			if _, refused := tlsRefusal(err); !refused {
+				// The hub answered, in words this version does not read (a
+				// key it does not know): not an outage, and not to be applied.
+				return resp, app.Errorf(app.EINVALID, "risposta dell'hub non leggibile (%s %s): %v", method, path, err)
+			}
 		}
-		if msg, ok := tlsRefusal(err); ok {
-			// Not an outage: another machine, or a certificate that no
-			// longer holds. Nothing is sent to it, and no retry helps.
-			c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = msg })
-			return nil, app.Errorf(app.EFORBIDDEN, "%s", msg)
-		}
-		if resp != nil && resp.RawResponse != nil {
-			// The hub answered, in words this version does not read (a
-			// key it does not know): not an outage, and not to be applied.
-			return resp, app.Errorf(app.EINVALID, "risposta dell'hub non leggibile (%s %s): %v", method, path, err)
-		}
-		c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = "hub non raggiungibile" })
-		return nil, app.Errorf(app.EOFFLINE, "hub non raggiungibile (%s): si lavora con i dati locali", hostOf(hubURL))
+		return nil, c.unreachable(ctx, hubURL, err)
 	}
 	if t, err := time.Parse(time.RFC3339Nano, resp.Header().Get(wire.HeaderHubTime)); err == nil {
 		c.measuredSkew(ctx, c.opt.Now().Sub(t).Truncate(time.Second))
 	}
 	if resp.IsError() {
-		if e, ok := resp.Error().(*wire.Error); ok && e.Code != "" {
-			return resp, &app.Error{Code: e.Code, Message: e.Message}
-		}
-		code, ok := wire.StatusCodes[resp.StatusCode()]
-		if !ok {
-			code = app.EOFFLINE // 5xx after retries: the hub is not serving
-		}
-		return resp, app.Errorf(code, "l'hub ha risposto %s", resp.Status())
+		e, _ := resp.Error().(*wire.Error)
+		return resp, hubRefusal(resp.StatusCode(), resp.Status(), e)
 	}
 	return resp, nil
+}
+
+// unreachable is the error of a request the hub did not answer (err from
+// the transport), the status bar told: the context's own end; a refused
+// certificate (not an outage: another machine, or a certificate that no
+// longer holds; nothing is sent to it, and no retry helps); else the hub
+// offline.
+func (c *Client) unreachable(ctx context.Context, hubURL string, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if msg, ok := tlsRefusal(err); ok {
+		c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = msg })
+		return app.Errorf(app.EFORBIDDEN, "%s", msg)
+	}
+	c.update(func(s *app.SyncStatus) { s.Online = false; s.LastError = "hub non raggiungibile" })
+	return app.Errorf(app.EOFFLINE, "hub non raggiungibile (%s): si lavora con i dati locali", hostOf(hubURL))
+}
+
+// hubRefusal is the error of an answer with an error status: the hub's
+// own words when its body carried them (e), else the code of the status
+// (a 5xx after the retries: the hub is not serving).
+func hubRefusal(status int, statusText string, e *wire.Error) error {
+	if e != nil && e.Code != "" {
+		return &app.Error{Code: e.Code, Message: e.Message}
+	}
+	code, ok := wire.StatusCodes[status]
+	if !ok {
+		code = app.EOFFLINE
+	}
+	return app.Errorf(code, "l'hub ha risposto %s", statusText)
 }
 
 // tlsRefusal tells a handshake that the pin or the certificate refused
